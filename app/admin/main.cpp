@@ -1,0 +1,40 @@
+// rdk-admin: schema migrations, shops, staff accounts and the demo seed, from a terminal.
+#include "app/admin/admincli.h"
+#include "app/runtime/logging.h"
+#include "app/runtime/version.h"
+
+#include <QGuiApplication>
+
+#include <cstdio>
+
+using namespace Qt::Literals::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    // QtGui is needed to render the demo photos; no window is ever shown.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const QStringList args = app.arguments().mid(1);
+    if (args.value(0) == u"--version"_s) {
+        out << "rdk-admin " << rdk::releaseString() << Qt::endl;
+        return 0;
+    }
+    if (args.isEmpty() || args.value(0) == u"--help"_s || args.value(0) == u"-h"_s) {
+        out << rdk::adminUsage() << Qt::endl;
+        return args.isEmpty() ? 64 : 0;
+    }
+    auto config = rdk::AdminConfig::load(rdk::ConfigSource::fromProcess());
+    if (!config) {
+        err << "rdk-admin: configuration problems:\n";
+        for (const QString &line : config.error().message.split(u'\n'))
+            err << "  " << line << '\n';
+        err.flush();
+        return 2;
+    }
+    rdk::installLogging(u"rdk-admin"_s, config->log);
+    rdk::AdminCli cli(*config, out, err);
+    return cli.run(args);
+}

@@ -1,0 +1,258 @@
+#include "app/runtime/config.h"
+
+#include "app/runtime/envfile.h"
+
+#include <QFile>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk {
+namespace {
+
+constexpr qsizetype kMaxValueLength = 4096;
+
+} // namespace
+
+ConfigSource::ConfigSource(QHash<QString, QString> values, QStringList fileErrors)
+    : m_values(std::move(values)), m_fileErrors(std::move(fileErrors))
+{
+}
+
+ConfigSource ConfigSource::fromProcess(const QString &envFile)
+{
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QString path = env.value(u"RDK_ENV_FILE"_s, envFile);
+    QHash<QString, QString> values;
+    QStringList errors;
+    QFile file(path);
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly)) {
+            errors.append(u"%1: can't be read (%2)"_s.arg(path, file.errorString()));
+        } else {
+            const EnvFile parsed = parseEnvFile(file.read(1024 * 1024));
+            values = parsed.values;
+            for (const QString &e : parsed.errors)
+                errors.append(path + u" "_s + e);
+        }
+    } else if (env.contains(u"RDK_ENV_FILE"_s)) {
+        errors.append(u"RDK_ENV_FILE: %1 does not exist"_s.arg(path));
+    }
+    for (const QString &key : env.keys())
+        values.insert(key, env.value(key));
+    return ConfigSource(std::move(values), std::move(errors));
+}
+
+std::optional<QString> ConfigSource::value(const QString &key) const
+{
+    const auto it = m_values.constFind(key);
+    if (it == m_values.constEnd() || it->trimmed().isEmpty())
+        return std::nullopt;
+    return it->trimmed();
+}
+
+ConfigReader::ConfigReader(const ConfigSource &source) : m_source(source)
+{
+    m_errors = source.fileErrors();
+}
+
+std::optional<QString> ConfigReader::take(const QString &key, bool required, const QString &example)
+{
+    auto value = m_source.value(key);
+    if (!value) {
+        if (required)
+            addError(key, u"missing (example: %1)"_s.arg(example));
+        return std::nullopt;
+    }
+    if (value->size() > kMaxValueLength) {
+        addError(key, u"longer than %1 characters"_s.arg(kMaxValueLength));
+        return std::nullopt;
+    }
+    if (value->contains(QChar(0)) || value->contains(u'\n')) {
+        addError(key, u"contains control characters"_s);
+        return std::nullopt;
+    }
+    return value;
+}
+
+QString ConfigReader::string(const QString &key, const QString &fallback, bool required)
+{
+    return take(key, required, u"a value"_s).value_or(fallback);
+}
+
+QString ConfigReader::postgresUrl(const QString &key, bool required)
+{
+    const auto value = take(key, required, u"postgresql://user:password@127.0.0.1:5432/rdk"_s);
+    if (!value)
+        return {};
+    const QUrl url(*value, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"postgresql"_s && url.scheme() != u"postgres"_s)) {
+        addError(key, u"not a postgresql:// URL (got '%1')"_s.arg(redactUrl(*value).left(80)));
+        return {};
+    }
+    if (url.host().isEmpty() && !url.query().contains(u"host="_s)) {
+        addError(key, u"names no host"_s);
+        return {};
+    }
+    if (url.path().size() < 2) {
+        addError(key, u"names no database (…/dbname)"_s);
+        return {};
+    }
+    return *value;
+}
+
+QUrl ConfigReader::httpUrl(const QString &key, const QString &fallback, bool required)
+{
+    const QString text = take(key, required, u"https://shop.example.com"_s).value_or(fallback);
+    if (text.isEmpty())
+        return {};
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) || url.host().isEmpty()) {
+        addError(key, u"not an http(s) URL (got '%1')"_s.arg(text.left(80)));
+        return {};
+    }
+    return url;
+}
+
+QString ConfigReader::hostPort(const QString &key, const QString &fallback)
+{
+    const QString text = take(key, false, u"127.0.0.1:8080"_s).value_or(fallback);
+    static const QRegularExpression pattern(u"^(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):(\\d{1,5})$"_s);
+    const auto match = pattern.match(text);
+    const int port = match.hasMatch() ? match.captured(2).toInt() : -1;
+    if (!match.hasMatch() || port < 0 || port > 65535) {
+        addError(key, u"expected host:port such as 127.0.0.1:8080 (got '%1')"_s.arg(text.left(80)));
+        return {};
+    }
+    return text;
+}
+
+QString ConfigReader::prefixedSecret(const QString &key, const QStringList &prefixes, bool required)
+{
+    const auto value = take(key, required, prefixes.first() + u"..."_s);
+    if (!value)
+        return {};
+    for (const QString &prefix : prefixes) {
+        if (value->startsWith(prefix) && value->size() > prefix.size() + 4)
+            return *value;
+    }
+    // Never echo a secret back, not even in part.
+    addError(key, u"does not look like a Stripe key (expected it to start with %1)"_s.arg(prefixes.join(u" or "_s)));
+    return {};
+}
+
+QString ConfigReader::slug(const QString &key, bool required)
+{
+    const auto value = take(key, required, u"demo"_s);
+    if (!value)
+        return {};
+    static const QRegularExpression pattern(u"^[a-z0-9][a-z0-9-]{1,39}$"_s);
+    if (!pattern.match(*value).hasMatch()) {
+        addError(key, u"a shop slug uses lowercase letters, digits and dashes (2 to 40), got '%1'"_s.arg(value->left(40)));
+        return {};
+    }
+    return *value;
+}
+
+int ConfigReader::integer(const QString &key, int fallback, int min, int max)
+{
+    const auto value = take(key, false, QString::number(fallback));
+    if (!value)
+        return fallback;
+    bool ok = false;
+    const int number = value->toInt(&ok);
+    if (!ok || number < min || number > max) {
+        addError(key, u"expected a whole number from %1 to %2 (got '%3')"_s.arg(min).arg(max).arg(value->left(20)));
+        return fallback;
+    }
+    return number;
+}
+
+LogSettings ConfigReader::logSettings(LogFormat defaultFormat)
+{
+    LogSettings settings;
+    settings.format = defaultFormat;
+    const QString level = take(u"RDK_LOG_LEVEL"_s, false, u"info"_s).value_or(u"info"_s).toLower();
+    static const QStringList levels = {u"trace"_s, u"debug"_s, u"info"_s, u"warn"_s, u"error"_s};
+    if (levels.contains(level))
+        settings.level = level;
+    else
+        addError(u"RDK_LOG_LEVEL"_s, u"expected one of %1 (got '%2')"_s.arg(levels.join(u", "_s), level.left(20)));
+    if (const auto format = take(u"RDK_LOG_FORMAT"_s, false, u"json"_s)) {
+        if (*format == u"json"_s)
+            settings.format = LogFormat::Json;
+        else if (*format == u"text"_s)
+            settings.format = LogFormat::Text;
+        else
+            addError(u"RDK_LOG_FORMAT"_s, u"expected json or text (got '%1')"_s.arg(format->left(20)));
+    }
+    return settings;
+}
+
+Status ConfigReader::finish() const
+{
+    if (m_errors.isEmpty())
+        return {};
+    return Error::invalid(m_errors.join(u'\n'));
+}
+
+Result<AdminConfig> AdminConfig::load(const ConfigSource &source)
+{
+    ConfigReader r(source);
+    AdminConfig c;
+    c.databaseUrl = r.postgresUrl(u"DATABASE_URL"_s, true);
+    c.tenant = r.slug(u"RDK_TENANT"_s, false);
+    c.log = r.logSettings(LogFormat::Text);
+    if (auto s = r.finish(); !s)
+        return s.error();
+    return c;
+}
+
+Result<SyncConfig> SyncConfig::load(const ConfigSource &source)
+{
+    ConfigReader r(source);
+    SyncConfig c;
+    // A shared .env serves every binary, so the service may name its own login separately.
+    c.databaseUrl = source.value(u"RDK_SYNC_DATABASE_URL"_s) ? r.postgresUrl(u"RDK_SYNC_DATABASE_URL"_s, true)
+                                                             : r.postgresUrl(u"DATABASE_URL"_s, true);
+    c.tenant = r.slug(u"RDK_TENANT"_s, true);
+    c.listen = r.hostPort(u"RDK_SYNC_LISTEN"_s, u"127.0.0.1:8080"_s);
+    c.publicUrl = r.httpUrl(u"RDK_PUBLIC_URL"_s, {}, true);
+    c.stripeSecretKey = r.prefixedSecret(u"STRIPE_SECRET_KEY"_s, {u"sk_test_"_s, u"sk_live_"_s, u"rk_test_"_s, u"rk_live_"_s}, true);
+    c.stripeWebhookSecret = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET"_s, {u"whsec_"_s}, true);
+    c.stripeApiBase = r.httpUrl(u"STRIPE_API_BASE"_s, u"https://api.stripe.com"_s);
+    c.log = r.logSettings(LogFormat::Json);
+    if (auto s = r.finish(); !s)
+        return s.error();
+    return c;
+}
+
+Result<DeskConfig> DeskConfig::load(const ConfigSource &source)
+{
+    ConfigReader r(source);
+    DeskConfig c;
+    // Only the server address is taken; staff sign in with their own login and password.
+    const QString key = source.value(u"RDK_DESK_DATABASE_URL"_s) ? u"RDK_DESK_DATABASE_URL"_s : u"DATABASE_URL"_s;
+    QUrl server(r.postgresUrl(key, false));
+    server.setUserInfo({});
+    c.databaseUrl = server.isEmpty() ? u"postgresql://127.0.0.1:5432/rdk"_s : server.toString();
+    c.tenant = r.slug(u"RDK_TENANT"_s, false);
+    c.lockMinutes = r.integer(u"RDK_LOCK_MINUTES"_s, 30, 1, 24 * 60);
+    c.syncUrl = r.httpUrl(u"RDK_SYNC_URL"_s, u"http://127.0.0.1:8080"_s);
+    c.log = r.logSettings(LogFormat::Text);
+    if (auto s = r.finish(); !s)
+        return s.error();
+    return c;
+}
+
+QString redactUrl(const QString &url)
+{
+    QUrl parsed(url);
+    if (!parsed.isValid() || parsed.password().isEmpty())
+        return url;
+    parsed.setPassword(u"***"_s);
+    return parsed.toString();
+}
+
+} // namespace rdk

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "domain/result.h"
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <optional>
+
+namespace rdk {
+
+/// Where configuration values come from: the process environment, over an optional .env file.
+class ConfigSource final {
+public:
+    explicit ConfigSource(QHash<QString, QString> values, QStringList fileErrors = {});
+    /// The process environment plus `envFile` when it exists (RDK_ENV_FILE overrides the path).
+    static ConfigSource fromProcess(const QString &envFile = u".env"_qs);
+
+    std::optional<QString> value(const QString &key) const;
+    const QStringList &fileErrors() const { return m_fileErrors; }
+
+private:
+    QHash<QString, QString> m_values;
+    QStringList m_fileErrors;
+};
+
+enum class LogFormat { Json, Text };
+
+struct LogSettings final {
+    QString level = u"info"_qs;      ///< trace|debug|info|warn|error
+    LogFormat format = LogFormat::Json;
+};
+
+/// Reads typed values and collects every problem, so one run reports all of them.
+class ConfigReader final {
+public:
+    explicit ConfigReader(const ConfigSource &source);
+
+    QString string(const QString &key, const QString &fallback, bool required = false);
+    QString postgresUrl(const QString &key, bool required);
+    QUrl httpUrl(const QString &key, const QString &fallback, bool required = false);
+    QString hostPort(const QString &key, const QString &fallback);
+    QString prefixedSecret(const QString &key, const QStringList &prefixes, bool required);
+    QString slug(const QString &key, bool required);
+    int integer(const QString &key, int fallback, int min, int max);
+    LogSettings logSettings(LogFormat defaultFormat);
+
+    void addError(const QString &key, const QString &reason) { m_errors.append(key + u": "_qs + reason); }
+    const QStringList &errors() const { return m_errors; }
+    /// Ok, or Invalid with one line per problem.
+    Status finish() const;
+
+private:
+    std::optional<QString> take(const QString &key, bool required, const QString &example);
+
+    const ConfigSource &m_source;
+    QStringList m_errors;
+};
+
+struct AdminConfig final {
+    QString databaseUrl;   ///< owner role (migrations, accounts, seeding)
+    QString tenant;        ///< default shop slug for commands, may be empty
+    LogSettings log;
+    static Result<AdminConfig> load(const ConfigSource &source);
+};
+
+struct SyncConfig final {
+    QString databaseUrl;   ///< the service's own login (member of rdk_sync)
+    QString tenant;
+    QString listen;        ///< host:port
+    QUrl publicUrl;
+    QString stripeSecretKey;
+    QString stripeWebhookSecret;
+    QUrl stripeApiBase;
+    LogSettings log;
+    static Result<SyncConfig> load(const ConfigSource &source);
+};
+
+struct DeskConfig final {
+    QString databaseUrl;   ///< server address; the login and password come from the sign-in dialog
+    QString tenant;
+    int lockMinutes = 30;
+    QUrl syncUrl;          ///< where rdk-sync runs (payment links, webhooks)
+    LogSettings log;
+    static Result<DeskConfig> load(const ConfigSource &source);
+};
+
+/// The URL with any password replaced by "***", safe for logs and error messages.
+QString redactUrl(const QString &url);
+
+} // namespace rdk

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "data/pgsession.h"
+#include "domain/repositories.h"
+
+namespace rdk::data {
+
+class PgTenantRepository final : public TenantRepository {
+public:
+    explicit PgTenantRepository(PgSession &session) : m_session(session) {}
+    Result<Tenant> create(const Tenant &tenant) override;
+    Result<std::optional<Tenant>> findBySlug(const QString &slug) override;
+
+private:
+    PgSession &m_session;
+};
+
+class PgProductRepository final : public ProductRepository {
+public:
+    explicit PgProductRepository(PgSession &session) : m_session(session) {}
+    Result<Product> create(const Product &product, const QString &reason) override;
+    Result<Product> update(const Product &product, const QString &reason) override;
+    Result<std::optional<Product>> findBySku(const QString &sku) override;
+    Result<ProductPage> list(const ProductQuery &query) override;
+
+    /// The insert used by create(), for callers that batch many products in one transaction.
+    static Result<Product> insert(pqxx::work &tx, const Product &product);
+
+private:
+    PgSession &m_session;
+};
+
+class PgOrderRepository final : public OrderRepository {
+public:
+    explicit PgOrderRepository(PgSession &session) : m_session(session) {}
+    Result<Order> create(const Order &order) override;
+    Result<std::optional<Order>> findById(const QString &id) override;
+    Result<Order> changeStatus(const QString &id, OrderStatus to, const QString &reason) override;
+
+    static Result<Order> insert(pqxx::work &tx, const Order &order);
+
+private:
+    PgSession &m_session;
+};
+
+class PgStaffDirectory final : public StaffDirectory {
+public:
+    explicit PgStaffDirectory(PgSession &session) : m_session(session) {}
+    Result<StaffMember> create(const QString &login, const QString &password, const QString &tenantId,
+                               StaffRole role, const QString &displayName) override;
+    Status disable(const QString &login) override;
+    Result<QList<StaffMember>> list() override;
+    /// Owner only: enrols the login in TOTP and returns the base32 secret, shown once.
+    Result<QString> enrolTotpAsOwner(const QString &login);
+    /// Owner only: a LOGIN role for rdk-sync (member of rdk_sync).
+    Status createServiceLogin(const QString &login, const QString &password);
+
+private:
+    PgSession &m_session;
+};
+
+} // namespace rdk::data

@@ -1,0 +1,28 @@
+#include "data/pgsession.h"
+
+namespace rdk::data {
+
+Result<std::unique_ptr<PgSession>> PgSession::open(const std::string &connectionString, QString tenantId)
+{
+    try {
+        auto connection = std::make_unique<pqxx::connection>(connectionString);
+        return std::unique_ptr<PgSession>(new PgSession(std::move(connection), std::move(tenantId)));
+    } catch (const std::exception &e) {
+        return translatePgError(e);
+    }
+}
+
+PgSession::PgSession(std::unique_ptr<pqxx::connection> connection, QString tenantId)
+    : m_connection(std::move(connection)), m_tenantId(std::move(tenantId))
+{
+}
+
+void PgSession::begin(pqxx::work &tx, const QString &reason)
+{
+    if (!m_tenantId.isEmpty())
+        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", m_tenantId.toStdString());
+    if (!reason.isEmpty())
+        tx.exec_params("SELECT set_config('rdk.reason', $1, true)", reason.left(200).toStdString());
+}
+
+} // namespace rdk::data

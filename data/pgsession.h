@@ -1,0 +1,69 @@
+#pragma once
+
+#include "data/pgerror.h"
+#include "domain/result.h"
+
+#include <QString>
+
+#include <pqxx/pqxx>
+
+#include <memory>
+#include <string>
+#include <type_traits>
+
+namespace rdk::data {
+
+/// One database connection plus the unit-of-work helper every repository uses: a transaction
+/// that commits only when the work succeeded, rolls back otherwise (pqxx::work's destructor),
+/// retries serialization failures, and turns exceptions into domain Errors at this edge.
+class PgSession final {
+public:
+    /// `tenantId` is set per transaction (rdk.tenant) for the service role; staff sessions
+    /// get their tenant from their login, so they pass none.
+    static Result<std::unique_ptr<PgSession>> open(const std::string &connectionString, QString tenantId = {});
+
+    pqxx::connection &connection() { return *m_connection; }
+    const QString &tenantId() const { return m_tenantId; }
+    void setTenantId(QString tenantId) { m_tenantId = std::move(tenantId); }
+
+    template <typename Work>
+    auto transact(Work &&work, const QString &reason = {}) -> std::invoke_result_t<Work, pqxx::work &>
+    {
+        using R = std::invoke_result_t<Work, pqxx::work &>;
+        constexpr int kAttempts = 3;
+        for (int attempt = 1;; ++attempt) {
+            try {
+                pqxx::work tx(*m_connection);
+                begin(tx, reason);
+                R result = work(tx);
+                if (result.ok())
+                    tx.commit();
+                return result;
+            } catch (const std::exception &e) {
+                if (isRetryable(e) && attempt < kAttempts)
+                    continue;
+                return R(translatePgError(e));
+            }
+        }
+    }
+
+private:
+    PgSession(std::unique_ptr<pqxx::connection> connection, QString tenantId);
+    void begin(pqxx::work &tx, const QString &reason);
+
+    std::unique_ptr<pqxx::connection> m_connection;
+    QString m_tenantId;
+};
+
+/// Text of a field, or empty for NULL.
+inline QString text(const pqxx::field &f)
+{
+    return f.is_null() ? QString() : QString::fromStdString(f.as<std::string>());
+}
+
+inline std::string str(const QString &s)
+{
+    return s.toStdString();
+}
+
+} // namespace rdk::data

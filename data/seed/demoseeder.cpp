@@ -1,0 +1,98 @@
+#include "data/seed/demoseeder.h"
+
+#include "data/demo/democatalog.h"
+#include "data/media/imagepipeline.h"
+#include "data/pgimagestore.h"
+#include "data/pgrepositories.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk::data {
+namespace {
+
+constexpr int kPhotoWidth = 1600;
+constexpr int kPhotoHeight = 1200;
+
+Result<OrderTotals> totalsFor(const DemoOrder &order, const QString &currency)
+{
+    const Money zero = Money::zero(currency);
+    // Online orders pay a flat shipping fee; counter sales don't.
+    const Money shipping = order.channel == OrderChannel::Online ? Money::of(995, currency).value() : zero;
+    return computeTotals(order.lines, shipping, zero, zero, zero);
+}
+
+} // namespace
+
+Result<SeedReport> DemoSeeder::seed(const QString &tenantSlug, const QDateTime &now,
+                                    const std::function<void(const QString &)> &progress)
+{
+    auto say = [&](const QString &line) {
+        if (progress)
+            progress(line);
+    };
+    return m_session.transact(
+        [&](pqxx::work &tx) -> Result<SeedReport> {
+            const auto tenant = tx.exec_params("SELECT id::text, currency FROM tenants WHERE slug = $1", str(tenantSlug));
+            if (tenant.empty())
+                return Error::notFound(u"No shop with slug '%1'. Create it first: rdk-admin tenant create %1 --name ..."_s.arg(tenantSlug));
+            const QString tenantId = text(tenant[0][0]);
+            const QString currency = text(tenant[0][1]).trimmed();
+            SeedReport report;
+            if (tx.exec_params1("SELECT count(*) FROM products WHERE tenant_id = $1::uuid", str(tenantId))[0].as<int>() > 0) {
+                report.alreadySeeded = true;
+                return report;
+            }
+
+            QHash<QString, QString> idBySku;
+            QList<Product> catalog = demoCatalog(currency);
+            for (Product &p : catalog) {
+                p.tenantId = tenantId;
+                auto created = PgProductRepository::insert(tx, p);
+                if (!created)
+                    return Error{created.error().code, p.sku + u": "_s + created.error().message, {}};
+                p.id = created->id;
+                idBySku.insert(p.sku, p.id);
+                ++report.products;
+
+                const QImage photo = renderPlaceholderSneaker(qHash(p.sku), kPhotoWidth, kPhotoHeight);
+                auto processed = processProductImage(encodeJpeg(photo), p.sku, p.sku + u".jpg"_s);
+                if (!processed)
+                    return processed.error();
+                auto attached = PgImageStore::attach(tx, p.id, *processed, true);
+                if (!attached)
+                    return attached.error();
+                ++report.images;
+                if (report.products % 12 == 0)
+                    say(u"  %1 of %2 products with photos"_s.arg(report.products).arg(catalog.size()));
+            }
+
+            const QList<DemoOrder> orders = demoOrders(catalog, now);
+            for (const DemoOrder &d : orders) {
+                auto totals = totalsFor(d, currency);
+                if (!totals)
+                    return totals.error();
+                Order order;
+                order.tenantId = tenantId;
+                order.channel = d.channel;
+                order.status = d.status;
+                order.lines = d.lines;
+                order.totals = *totals;
+                order.refunded = d.status == OrderStatus::Refunded ? totals->total : Money::zero(currency);
+                if (d.status == OrderStatus::PartiallyRefunded)
+                    order.refunded = Money::of(totals->total.minor() / 2, currency).value();
+                order.customerEmail = d.customerEmail;
+                order.createdAt = d.createdAt;
+                if (d.status != OrderStatus::Pending && d.status != OrderStatus::Canceled)
+                    order.paidAt = d.createdAt.addSecs(90);
+                auto stored = PgOrderRepository::insert(tx, order);
+                if (!stored)
+                    return stored.error();
+                ++report.orders;
+            }
+            say(u"  %1 orders over the last four weeks"_s.arg(report.orders));
+            return report;
+        },
+        u"demo seed"_s);
+}
+
+} // namespace rdk::data

@@ -1,0 +1,168 @@
+// rdk-admin as operators use it: a real process, a real database, stdin for passwords.
+#include "tests/support/testdatabase.h"
+
+#include <QProcess>
+#include <QTest>
+
+#include <pqxx/pqxx>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+struct Run final {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+} // namespace
+
+class TestAdminCli final : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<rdk::test::TestDatabase> m_db;
+
+    Run admin(const QStringList &args, const QByteArray &stdinText = {}, const QString &databaseUrl = {}, int timeoutMs = 60000)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"DATABASE_URL"_s, databaseUrl.isNull() ? QString::fromStdString(m_db->ownerUrl()) : databaseUrl);
+        env.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
+        env.remove(u"RDK_TENANT"_s);
+        p.setProcessEnvironment(env);
+        p.start(QString::fromUtf8(RDK_ADMIN_BINARY), args);
+        if (!p.waitForStarted(5000))
+            return {};
+        p.write(stdinText);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    int count(const std::string &sql)
+    {
+        pqxx::connection c(m_db->ownerUrl());
+        pqxx::read_transaction tx(c);
+        return tx.exec1(sql)[0].as<int>();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        RDK_CREATE_TEST_DATABASE(m_db);
+    }
+
+    void cleanup()
+    {
+        m_db.reset();
+    }
+
+    void version_printsRelease()
+    {
+        const Run r = admin({u"--version"_s});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith(u"rdk-admin "_s));
+    }
+
+    void migrate_statusUpVerify_onAMigratedDatabase()
+    {
+        Run status = admin({u"migrate"_s, u"status"_s});
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY(status.out.contains(u"schema is current"_s));
+        Run up = admin({u"migrate"_s, u"up"_s});
+        QCOMPARE(up.exitCode, 0);
+        QVERIFY(up.out.contains(u"already current"_s));
+        QCOMPARE(admin({u"migrate"_s, u"verify"_s}).exitCode, 0);
+    }
+
+    void badInvocation_isAUsageErrorWithOneClearLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("unknown command") << QStringList{u"frobnicate"_s} << 64 << u"unknown command"_s;
+        QTest::addRow("migrate sideways") << QStringList{u"migrate"_s, u"sideways"_s} << 64 << u"migrate needs"_s;
+        QTest::addRow("unknown option") << QStringList{u"tenant"_s, u"create"_s, u"x1"_s, u"--nmae"_s, u"X"_s} << 64 << u"unknown option --nmae"_s;
+        QTest::addRow("tenant without name") << QStringList{u"tenant"_s, u"create"_s, u"x1"_s} << 64 << u"--name"_s;
+        QTest::addRow("bad currency") << QStringList{u"tenant"_s, u"create"_s, u"x1"_s, u"--name"_s, u"X"_s, u"--currency"_s, u"dollars"_s} << 1 << u"three-letter"_s;
+        QTest::addRow("bad time zone") << QStringList{u"tenant"_s, u"create"_s, u"x1"_s, u"--name"_s, u"X"_s, u"--timezone"_s, u"Mars/Olympus"_s} << 1 << u"time zone"_s;
+        QTest::addRow("bad slug") << QStringList{u"tenant"_s, u"create"_s, u"Bad Slug!"_s, u"--name"_s, u"X"_s} << 1 << u"slug"_s;
+        QTest::addRow("bad role") << QStringList{u"staff"_s, u"create"_s, u"bob_smith"_s, u"--tenant"_s, u"x"_s, u"--role"_s, u"king"_s} << 64 << u"--role"_s;
+        QTest::addRow("unknown shop") << QStringList{u"seed-demo"_s, u"--tenant"_s, u"nowhere"_s} << 1 << u"No shop"_s;
+    }
+
+    void badInvocation_isAUsageErrorWithOneClearLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const Run r = admin(args, "a good long password\n");
+        QCOMPARE(r.exitCode, exitCode);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY(r.err.startsWith(u"rdk-admin: "_s));
+    }
+
+    void config_missingOrMalformed_reportsEveryProblemAndExits2()
+    {
+        const Run missing = admin({u"migrate"_s, u"status"_s}, {}, u""_s);
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY2(missing.err.contains(u"DATABASE_URL: missing"_s), qPrintable(missing.err));
+        const Run malformed = admin({u"migrate"_s, u"status"_s}, {}, u"mysql://root@localhost/x"_s);
+        QCOMPARE(malformed.exitCode, 2);
+        QVERIFY(malformed.err.contains(u"not a postgresql:// URL"_s));
+    }
+
+    void unreachableDatabase_isOneClearLine()
+    {
+        const Run r = admin({u"migrate"_s, u"status"_s}, {}, u"postgresql://nobody:pw@127.0.0.1:1/none"_s);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(u"can't be reached"_s), qPrintable(r.err));
+        QVERIFY(!r.err.contains(u":pw@"_s));
+    }
+
+    void tenantStaffAndSeed_endToEnd()
+    {
+        QCOMPARE(admin({u"tenant"_s, u"create"_s, u"kickz"_s, u"--name"_s, u"Kickz"_s, u"--timezone"_s, u"America/New_York"_s}).exitCode, 0);
+        const Run duplicate = admin({u"tenant"_s, u"create"_s, u"kickz"_s, u"--name"_s, u"Kickz"_s});
+        QCOMPARE(duplicate.exitCode, 1);
+        QVERIFY(duplicate.err.contains(u"already exists"_s));
+
+        const QString login = m_db->uniqueLogin(u"boss"_s);
+        const Run admin1 = admin({u"staff"_s, u"create"_s, login, u"--tenant"_s, u"kickz"_s, u"--role"_s, u"admin"_s},
+                                 "a long enough password\n");
+        QVERIFY2(admin1.exitCode == 0, qPrintable(admin1.err));
+        QVERIFY(admin1.out.contains(u"otpauth://totp/"_s));
+        QCOMPARE(count("SELECT count(*) FROM profiles WHERE twofa_enabled"), 1);
+
+        const QString weak = m_db->uniqueLogin(u"weak"_s);
+        const Run weakRun = admin({u"staff"_s, u"create"_s, weak, u"--tenant"_s, u"kickz"_s, u"--role"_s, u"staff"_s}, "short\n");
+        QCOMPARE(weakRun.exitCode, 1);
+        QCOMPARE(count("SELECT count(*) FROM profiles"), 1);
+
+        QCOMPARE(admin({u"staff"_s, u"disable"_s, login}).exitCode, 0);
+        QCOMPARE(count("SELECT count(*) FROM profiles WHERE NOT active"), 1);
+
+        const Run seeded = admin({u"seed-demo"_s, u"--tenant"_s, u"kickz"_s}, {}, {}, 240000);
+        QVERIFY2(seeded.exitCode == 0, qPrintable(seeded.err));
+        QVERIFY(count("SELECT count(*) FROM products") >= 60);
+        QVERIFY(count("SELECT count(DISTINCT brand) FROM products") >= 5);
+        QVERIFY(count("SELECT count(*) FROM products WHERE condition = 'used'") > 0);
+        QVERIFY(count("SELECT count(*) FROM (SELECT product_id FROM inventory GROUP BY product_id HAVING sum(quantity) = 0) s") > 0);
+        QVERIFY(count("SELECT count(*) FROM product_image_variants WHERE variant = 'thumb'") >= 60);
+        QVERIFY(count("SELECT count(*) FROM orders") >= 28);
+        QVERIFY(count("SELECT count(DISTINCT created_at::date) FROM orders") >= 14);
+
+        const int productsBefore = count("SELECT count(*) FROM products");
+        const Run again = admin({u"seed-demo"_s, u"--tenant"_s, u"kickz"_s});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.out.contains(u"already has products"_s));
+        QCOMPARE(count("SELECT count(*) FROM products"), productsBefore);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAdminCli)
+#include "tst_admin_cli.moc"

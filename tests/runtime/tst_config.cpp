@@ -1,0 +1,160 @@
+// Typed configuration: .env parsing and every missing or malformed key reported together.
+#include "app/runtime/config.h"
+#include "app/runtime/envfile.h"
+#include "app/runtime/logging.h"
+#include "domain/logcontext.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace rdk;
+
+namespace {
+
+QHash<QString, QString> validSync()
+{
+    return {{u"DATABASE_URL"_s, u"postgresql://sync:pw@127.0.0.1:5432/rdk"_s},
+            {u"RDK_TENANT"_s, u"demo"_s},
+            {u"RDK_PUBLIC_URL"_s, u"https://shop.example.com"_s},
+            {u"STRIPE_SECRET_KEY"_s, u"sk_test_123456789"_s},
+            {u"STRIPE_WEBHOOK_SECRET"_s, u"whsec_abcdefgh"_s}};
+}
+
+} // namespace
+
+class TestConfig final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parseEnvFile_readsTheUsualForms()
+    {
+        const EnvFile f = parseEnvFile("# comment\n\nA=1\nexport B = two \nC='lit $x \\n'\nD=\"x\\ny\\\"z\"\nE=plain # trailing\r\nF=\n");
+        QVERIFY2(f.errors.isEmpty(), qPrintable(f.errors.join(u'\n')));
+        QCOMPARE(f.values.value(u"A"_s), u"1"_s);
+        QCOMPARE(f.values.value(u"B"_s), u"two"_s);
+        QCOMPARE(f.values.value(u"C"_s), u"lit $x \\n"_s);
+        QCOMPARE(f.values.value(u"D"_s), u"x\ny\"z"_s);
+        QCOMPARE(f.values.value(u"E"_s), u"plain"_s);
+        QVERIFY(f.values.contains(u"F"_s));
+    }
+
+    void parseEnvFile_reportsBadLinesWithNumbers_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("no equals") << QByteArray("A=1\nJUSTTEXT\n") << u"line 2: expected KEY=VALUE"_s;
+        QTest::addRow("bad key") << QByteArray("1A=x\n") << u"line 1: '1A' is not a valid variable name"_s;
+        QTest::addRow("unterminated quote") << QByteArray("A=\"open\n") << u"line 1: A: unterminated quoted value"_s;
+        QTest::addRow("binary") << QByteArray("A=1\0B=2", 7) << u"NUL"_s;
+        QTest::addRow("huge line") << (QByteArray("A=") + QByteArray(20000, 'x')) << u"longer than 16 KiB"_s;
+    }
+
+    void parseEnvFile_reportsBadLinesWithNumbers()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, expected);
+        const EnvFile f = parseEnvFile(content);
+        QVERIFY(!f.errors.isEmpty());
+        QVERIFY2(f.errors.join(u'\n').contains(expected), qPrintable(f.errors.join(u'\n')));
+    }
+
+    void syncConfig_valid_loads()
+    {
+        auto c = SyncConfig::load(ConfigSource(validSync()));
+        QVERIFY2(c.ok(), c.ok() ? "" : qPrintable(c.error().message));
+        QCOMPARE(c->listen, u"127.0.0.1:8080"_s);
+        QCOMPARE(c->stripeApiBase.toString(), u"https://api.stripe.com"_s);
+        QVERIFY(c->log.format == LogFormat::Json);
+    }
+
+    void syncConfig_everyProblemReportedAtOnce()
+    {
+        QHash<QString, QString> values = validSync();
+        values.remove(u"DATABASE_URL"_s);
+        values.insert(u"RDK_TENANT"_s, u"Not A Slug"_s);
+        values.insert(u"RDK_SYNC_LISTEN"_s, u"localhost"_s);
+        values.insert(u"STRIPE_SECRET_KEY"_s, u"pk_live_oops_public_key"_s);
+        values.insert(u"STRIPE_WEBHOOK_SECRET"_s, u"secret-without-prefix"_s);
+        values.insert(u"RDK_LOG_LEVEL"_s, u"loud"_s);
+        values.insert(u"RDK_LOG_FORMAT"_s, u"xml"_s);
+        auto c = SyncConfig::load(ConfigSource(values));
+        QVERIFY(!c.ok());
+        const QString message = c.error().message;
+        for (const QString &key : {u"DATABASE_URL: missing"_s, u"RDK_TENANT:"_s, u"RDK_SYNC_LISTEN:"_s, u"STRIPE_SECRET_KEY:"_s,
+                                   u"STRIPE_WEBHOOK_SECRET:"_s, u"RDK_LOG_LEVEL:"_s, u"RDK_LOG_FORMAT:"_s})
+            QVERIFY2(message.contains(key), qPrintable(u"missing '%1' in:\n%2"_s.arg(key, message)));
+        QCOMPARE(message.count(u'\n'), 6);
+        // Secrets are never echoed back.
+        QVERIFY(!message.contains(u"pk_live_oops"_s));
+        QVERIFY(!message.contains(u"secret-without-prefix"_s));
+    }
+
+    void syncConfig_malformedValues_areRefused_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addRow("mysql url") << u"DATABASE_URL"_s << u"mysql://x@y/z"_s;
+        QTest::addRow("url without database") << u"DATABASE_URL"_s << u"postgresql://x@127.0.0.1:5432"_s;
+        QTest::addRow("ftp public url") << u"RDK_PUBLIC_URL"_s << u"ftp://shop"_s;
+        QTest::addRow("port too large") << u"RDK_SYNC_LISTEN"_s << u"127.0.0.1:70000"_s;
+        QTest::addRow("oversized value") << u"RDK_TENANT"_s << QString(5000, u'a');
+        QTest::addRow("newline in value") << u"RDK_PUBLIC_URL"_s << u"https://a\nb"_s;
+        QTest::addRow("api base not http") << u"STRIPE_API_BASE"_s << u"file:///etc/passwd"_s;
+    }
+
+    void syncConfig_malformedValues_areRefused()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QHash<QString, QString> values = validSync();
+        values.insert(key, value);
+        auto c = SyncConfig::load(ConfigSource(values));
+        QVERIFY(!c.ok());
+        QVERIFY2(c.error().message.startsWith(key), qPrintable(c.error().message));
+    }
+
+    void envFileErrors_failTheLoad()
+    {
+        auto c = SyncConfig::load(ConfigSource(validSync(), {u".env line 3: expected KEY=VALUE"_s}));
+        QVERIFY(!c.ok());
+        QVERIFY(c.error().message.contains(u".env line 3"_s));
+    }
+
+    void deskConfig_dropsCredentialsAndChecksLockMinutes()
+    {
+        auto c = DeskConfig::load(ConfigSource({{u"DATABASE_URL"_s, u"postgresql://owner:secret@db.local:5432/rdk"_s}}));
+        QVERIFY(c.ok());
+        QVERIFY(!c->databaseUrl.contains(u"secret"_s));
+        QVERIFY(!c->databaseUrl.contains(u"owner"_s));
+        QCOMPARE(c->lockMinutes, 30);
+        auto bad = DeskConfig::load(ConfigSource({{u"RDK_LOCK_MINUTES"_s, u"0"_s}}));
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().message.contains(u"RDK_LOCK_MINUTES"_s));
+    }
+
+    void redactUrl_hidesThePassword()
+    {
+        QCOMPARE(redactUrl(u"postgresql://u:hunter2@h:5432/d"_s), u"postgresql://u:***@h:5432/d"_s);
+        QCOMPARE(redactUrl(u"postgresql://u@h/d"_s), u"postgresql://u@h/d"_s);
+    }
+
+    void jsonLogLine_isValidJsonWithContextFields()
+    {
+        ScopedLogField field(u"request_id"_s, u"abc\"123"_s);
+        const QString line = formatJsonLogLine(u"2026-01-01T00:00:00Z"_s, u"info"_s, u"quote \" newline \n tab \t ctl \x01"_s,
+                                               u"rdk-sync"_s, u"rdk.sync"_s);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
+        const QJsonObject o = doc.object();
+        QCOMPARE(o.value(u"msg"_s).toString(), u"quote \" newline \n tab \t ctl \x01"_s);
+        QCOMPARE(o.value(u"request_id"_s).toString(), u"abc\"123"_s);
+        QCOMPARE(o.value(u"component"_s).toString(), u"rdk-sync"_s);
+        QVERIFY(!o.value(u"release"_s).toString().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "tst_config.moc"
