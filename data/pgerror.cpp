@@ -49,8 +49,29 @@ QString constraintOf(const pqxx::sql_error &e)
 
 std::string sqlState(const std::exception &e)
 {
-    if (const auto *sql = dynamic_cast<const pqxx::sql_error *>(&e))
+    // libpqxx 6 throws a specific class per error family but does not always fill in
+    // sqlstate() (permission errors come with an empty one), and serialization failures are
+    // not sql_errors at all; so the class decides first.
+    if (dynamic_cast<const pqxx::serialization_failure *>(&e))
+        return "40001";
+    if (dynamic_cast<const pqxx::deadlock_detected *>(&e))
+        return "40P01";
+    if (const auto *sql = dynamic_cast<const pqxx::sql_error *>(&e); sql && !sql->sqlstate().empty())
         return sql->sqlstate();
+    if (dynamic_cast<const pqxx::insufficient_privilege *>(&e))
+        return "42501";
+    if (dynamic_cast<const pqxx::unique_violation *>(&e))
+        return "23505";
+    if (dynamic_cast<const pqxx::check_violation *>(&e))
+        return "23514";
+    if (dynamic_cast<const pqxx::foreign_key_violation *>(&e))
+        return "23503";
+    if (dynamic_cast<const pqxx::not_null_violation *>(&e))
+        return "23502";
+    if (dynamic_cast<const pqxx::plpgsql_raise *>(&e))
+        return "P0001";
+    if (dynamic_cast<const pqxx::data_exception *>(&e))
+        return "22000";
     return {};
 }
 
@@ -74,11 +95,13 @@ Error translatePgError(const std::exception &e)
     if (dynamic_cast<const pqxx::broken_connection *>(&e) || dynamic_cast<const pqxx::in_doubt_error *>(&e))
         return Error::unavailable(u"The database can't be reached right now. Check the connection and try again."_s);
 
+    const std::string state = sqlState(e);
+    if (state == "40001" || state == "40P01")
+        return Error::conflict(u"Someone else changed the same data at the same moment. Please try again."_s);
     const auto *sql = dynamic_cast<const pqxx::sql_error *>(&e);
     if (!sql)
         return Error::internal(u"Unexpected database error: %1"_s.arg(QString::fromUtf8(e.what()).trimmed()));
 
-    const std::string state = sql->sqlstate();
     const QString constraint = constraintOf(*sql);
     if (!constraint.isEmpty()) {
         const auto it = constraintMessages().constFind(constraint);
@@ -89,12 +112,10 @@ Error translatePgError(const std::exception &e)
         return Error::conflict(u"That record already exists."_s);
     if (state == "23503")
         return Error::conflict(u"That record is still in use or refers to something that doesn't exist."_s);
-    if (state == "23514" || state == "23502" || state == "22P02" || state == "22001" || state == "22003")
+    if (state == "23514" || state == "23502" || state.rfind("22", 0) == 0)
         return Error::invalid(u"The database refused the value: %1"_s.arg(QString::fromUtf8(sql->what()).section(u'\n', 0, 0)));
     if (state == "42501")
         return Error::forbidden(u"You don't have permission to do that."_s);
-    if (state == "40001" || state == "40P01")
-        return Error::conflict(u"Someone else changed the same data at the same moment. Please try again."_s);
     if (state == "P0001")  // RAISE EXCEPTION from our own functions and triggers: written for people
         return Error::conflict(QString::fromUtf8(sql->what()).section(u'\n', 0, 0).remove(u"ERROR:  "_s).trimmed());
     if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03")

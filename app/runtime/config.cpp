@@ -169,11 +169,11 @@ int ConfigReader::integer(const QString &key, int fallback, int min, int max)
     return number;
 }
 
-LogSettings ConfigReader::logSettings(LogFormat defaultFormat)
+LogSettings ConfigReader::logSettings(LogFormat defaultFormat, const QString &defaultLevel)
 {
     LogSettings settings;
     settings.format = defaultFormat;
-    const QString level = take(u"RDK_LOG_LEVEL"_s, false, u"info"_s).value_or(u"info"_s).toLower();
+    const QString level = take(u"RDK_LOG_LEVEL"_s, false, u"info"_s).value_or(defaultLevel).toLower();
     static const QStringList levels = {u"trace"_s, u"debug"_s, u"info"_s, u"warn"_s, u"error"_s};
     if (levels.contains(level))
         settings.level = level;
@@ -203,7 +203,8 @@ Result<AdminConfig> AdminConfig::load(const ConfigSource &source)
     AdminConfig c;
     c.databaseUrl = r.postgresUrl(u"DATABASE_URL"_s, true);
     c.tenant = r.slug(u"RDK_TENANT"_s, false);
-    c.log = r.logSettings(LogFormat::Text);
+    // The CLI prints its own one-line outcome; the log only adds detail when asked for.
+    c.log = r.logSettings(LogFormat::Text, u"error"_s);
     if (auto s = r.finish(); !s)
         return s.error();
     return c;

@@ -45,7 +45,7 @@ public:
     QString prefixedSecret(const QString &key, const QStringList &prefixes, bool required);
     QString slug(const QString &key, bool required);
     int integer(const QString &key, int fallback, int min, int max);
-    LogSettings logSettings(LogFormat defaultFormat);
+    LogSettings logSettings(LogFormat defaultFormat, const QString &defaultLevel = u"info"_qs);
 
     void addError(const QString &key, const QString &reason) { m_errors.append(key + u": "_qs + reason); }
     const QStringList &errors() const { return m_errors; }

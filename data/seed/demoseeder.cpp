@@ -2,8 +2,11 @@
 
 #include "data/demo/democatalog.h"
 #include "data/media/imagepipeline.h"
+#include "data/media/placeholdersneaker.h"
 #include "data/pgimagestore.h"
 #include "data/pgrepositories.h"
+
+#include <QImage>
 
 using namespace Qt::Literals::StringLiterals;
 

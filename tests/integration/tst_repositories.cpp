@@ -260,7 +260,10 @@ private Q_SLOTS:
         // ...and can't change the catalog.
         Product edit = visible->items.first();
         edit.name = u"Renamed"_s;
-        QVERIFY(!asStaff.update(edit, {}).ok());
+        auto refused = asStaff.update(edit, {});
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, ErrorCode::Forbidden);
+        QVERIFY(refused.error().message.contains(u"permission"_s));
     }
 
     void staff_badLoginOrWeakPassword_isRefused_data()
