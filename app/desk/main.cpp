@@ -11,15 +11,17 @@ using namespace Qt::Literals::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    // Answer --version before any GUI platform is set up, so it works without a display.
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "--version") == 0) {
+            QTextStream(stdout) << "rdk-desk " << rdk::releaseString() << Qt::endl;
+            return 0;
+        }
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"Real Deal Kickz"_s);
     QApplication::setOrganizationName(u"Real Deal Kickz"_s);
-    QTextStream out(stdout);
     QTextStream err(stderr);
-    if (app.arguments().contains(u"--version"_s)) {
-        out << "rdk-desk " << rdk::releaseString() << Qt::endl;
-        return 0;
-    }
     auto config = rdk::DeskConfig::load(rdk::ConfigSource::fromProcess());
     if (!config) {
         err << "rdk-desk: configuration problems:\n";
