@@ -1,0 +1,573 @@
+#include "sync/stripe/stripeclient.h"
+
+#include "domain/money.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLoggingCategory>
+#include <QMetaObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPointer>
+#include <QPromise>
+#include <QRandomGenerator>
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace rdk::sync {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcStripe, "rdk.sync.stripe")
+
+constexpr qsizetype MaxStripeIdLength = 255;
+constexpr qsizetype MaxIdempotencyKeyLength = 255;   // Stripe's limit
+constexpr qsizetype MaxLineItems = 100;              // Stripe's limit per Checkout Session
+constexpr qsizetype MaxStripeMessage = 500;          // of Stripe's error text, in our messages
+
+bool isStripeId(const QString &id)
+{
+    return !id.isEmpty() && id.size() <= MaxStripeIdLength && std::all_of(id.begin(), id.end(), [](QChar c) {
+        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'_';
+    });
+}
+
+bool isIdempotencyKey(const QString &key)
+{
+    return !key.isEmpty() && key.size() <= MaxIdempotencyKeyLength
+        && std::all_of(key.begin(), key.end(), [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; });
+}
+
+bool isHttpUrl(const QString &url)
+{
+    return url.startsWith(u"https://"_s) || url.startsWith(u"http://"_s);
+}
+
+template <typename T>
+QFuture<Result<T>> readyFuture(Error error)
+{
+    QPromise<Result<T>> promise;
+    promise.start();
+    promise.addResult(Result<T>(std::move(error)));
+    promise.finish();
+    return promise.future();
+}
+
+QString stripeMessage(const QJsonObject &error, int status)
+{
+    QString message = error.value(u"message"_s).toString().simplified();
+    if (message.isEmpty())
+        return u"HTTP %1 without an explanation"_s.arg(status);
+    if (message.size() > MaxStripeMessage)
+        message = message.first(MaxStripeMessage) + u"…"_s;
+    return message;
+}
+
+/// Stripe's error body {"error":{"type","code","message","param"}} -> our Error, with a
+/// sentence an operator can act on. Never echoes the API key (Stripe's own
+/// authentication message may quote part of it, so it is not passed on).
+Error mapStripeError(int status, const QByteArray &body)
+{
+    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
+    const QString type = error.value(u"type"_s).toString();
+    const QString code = error.value(u"code"_s).toString();
+    const QString param = error.value(u"param"_s).toString();
+    if (status == 401 || type == u"authentication_error")
+        return Error::forbidden(u"Stripe refused the API key. Check STRIPE_SECRET_KEY (and that test and live "
+                                "keys are not mixed up)."_s);
+    if (status == 403 || type == u"permission_error")
+        return Error::forbidden(u"Stripe refused the request: the API key may not do this (%1). Use a key with "
+                                "the needed permissions."_s.arg(stripeMessage(error, status)));
+    if (type == u"idempotency_error")
+        return Error::conflict(u"Stripe refused the request: its idempotency key was already used for a "
+                               "different request (%1)."_s.arg(stripeMessage(error, status)));
+    if (status == 429 || type == u"rate_limit_error")
+        return Error::unavailable(u"Stripe is limiting how fast we may call it and still refused after "
+                                  "several tries; try again in a minute."_s);
+    if (status >= 500 || type == u"api_error")
+        return Error::unavailable(u"Stripe had a problem (HTTP %1) and still failed after several tries; "
+                                  "try again in a few minutes."_s.arg(status));
+    if (status == 404 || code == u"resource_missing")
+        return Error::notFound(u"Stripe has no such object: %1"_s.arg(stripeMessage(error, status)));
+    if (type == u"card_error")
+        return Error::invalid(u"The card was declined: %1"_s.arg(stripeMessage(error, status)), param);
+    return Error::invalid(u"Stripe refused the request: %1"_s.arg(stripeMessage(error, status)), param);
+}
+
+/// A Retry-After in seconds (the form Stripe and proxies use); HTTP dates are ignored.
+std::optional<std::chrono::milliseconds> retryAfter(const QNetworkReply &reply)
+{
+    bool ok = false;
+    const qint64 seconds = reply.rawHeader("Retry-After").trimmed().toLongLong(&ok);
+    if (!ok || seconds < 0)
+        return std::nullopt;
+    return std::chrono::milliseconds(std::min<qint64>(seconds, 24 * 3600) * 1000);
+}
+
+Error missingField(const char *what)
+{
+    return Error::internal(u"Stripe's answer has no %1; is STRIPE_API_BASE really Stripe's API?"_s
+                               .arg(QString::fromLatin1(what)));
+}
+
+} // namespace
+
+struct StripeClient::Call {
+    QByteArray verb;
+    QString path;
+    QByteArray body;
+    QByteArray idempotencyKey;
+    int attempt = 0;
+    bool timedOut = false;
+    bool finished = false;
+    QPointer<QNetworkReply> reply;
+    QPromise<Result<QJsonObject>> promise;
+
+    ~Call()
+    {
+        // The future promises exactly one result; a call dropped unanswered (the client was
+        // destroyed, or its thread stopped before the call got there) still gets one.
+        if (!finished) {
+            promise.addResult(Result<QJsonObject>(
+                Error::unavailable(u"The Stripe request was abandoned because the service is shutting down."_s)));
+            promise.finish();
+        }
+    }
+};
+
+StripeClient::StripeClient(StripeClientOptions options, QNetworkAccessManager *network, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_network(network)
+{
+    if (!m_network)
+        m_network = new QNetworkAccessManager(this);
+    const QUrl &base = m_options.baseUrl;
+    const bool liveKey = m_options.secretKey.startsWith(u"sk_live_"_s) || m_options.secretKey.startsWith(u"rk_live_"_s);
+    if (!base.isValid() || base.host().isEmpty() || (base.scheme() != u"https" && base.scheme() != u"http"))
+        m_configError = Error::internal(u"STRIPE_API_BASE is not an http(s) address."_s);
+    else if (liveKey && base.scheme() != u"https")
+        m_configError = Error::internal(u"A live Stripe key must only be sent over https; check STRIPE_API_BASE."_s);
+    else if (m_options.secretKey.isEmpty())
+        m_configError = Error::internal(u"STRIPE_SECRET_KEY is not set."_s);
+    m_options.retry.maxAttempts = std::max(1, m_options.retry.maxAttempts);
+}
+
+StripeClient::~StripeClient()
+{
+    // Fulfil every future still waiting (its owner may be waiting on another thread), and
+    // stop the transfers so nothing calls back into a destroyed client.
+    const auto calls = std::exchange(m_calls, {});
+    for (const std::shared_ptr<Call> &call : calls) {
+        if (QNetworkReply *reply = call->reply) {
+            reply->disconnect(this);
+            reply->abort();
+            delete reply;
+        }
+        if (!call->finished) {
+            call->finished = true;
+            call->promise.addResult(Result<QJsonObject>(
+                Error::unavailable(u"The Stripe request was abandoned because the service is shutting down."_s)));
+            call->promise.finish();
+        }
+    }
+}
+
+Result<FormParams> StripeClient::checkoutSessionParams(const CheckoutSessionRequest &request)
+{
+    const QString currency = request.currency.toUpper();
+    if (!Money::isValidCurrency(currency))
+        return Error::invalid(u"The checkout currency must be a three-letter ISO code such as USD."_s, u"currency"_s);
+    if (request.lines.isEmpty())
+        return Error::invalid(u"A checkout needs at least one item."_s, u"lines"_s);
+    if (request.lines.size() > MaxLineItems)
+        return Error::invalid(u"Stripe Checkout takes at most 100 different items; split the order."_s, u"lines"_s);
+    if (!isHttpUrl(request.successUrl) || !isHttpUrl(request.cancelUrl))
+        return Error::invalid(u"The checkout return addresses must be http(s) URLs; check the shop's public "
+                              "address setting."_s,
+                              u"successUrl"_s);
+    if (request.orderId.isEmpty() || request.orderId.size() > 200)
+        return Error::invalid(u"A checkout needs the order id (at most 200 characters)."_s, u"orderId"_s);
+
+    FormParams p;
+    p.append({u"mode"_s, u"payment"_s});
+    for (qsizetype i = 0; i < request.lines.size(); ++i) {
+        const CheckoutLine &line = request.lines.at(i);
+        if (line.name.trimmed().isEmpty())
+            return Error::invalid(u"Every checkout item needs a name."_s, u"lines"_s);
+        if (line.unitAmount < 0)
+            return Error::invalid(u"A checkout item can't have a negative price."_s, u"lines"_s);
+        if (line.quantity < 1)
+            return Error::invalid(u"Every checkout item needs a quantity of at least 1."_s, u"lines"_s);
+        p.append({formKey(u"line_items", i, u"price_data", u"currency"), currency.toLower()});
+        p.append({formKey(u"line_items", i, u"price_data", u"unit_amount"), QString::number(line.unitAmount)});
+        p.append({formKey(u"line_items", i, u"price_data", u"product_data", u"name"), line.name});
+        p.append({formKey(u"line_items", i, u"quantity"), QString::number(line.quantity)});
+    }
+    p.append({u"success_url"_s, request.successUrl});
+    p.append({u"cancel_url"_s, request.cancelUrl});
+    p.append({u"client_reference_id"_s, request.orderId});
+    p.append({formKey(u"metadata", u"order_id"), request.orderId});
+    if (request.expiresAt)
+        p.append({u"expires_at"_s, QString::number(*request.expiresAt)});
+    if (!request.customerEmail.isEmpty())
+        p.append({u"customer_email"_s, request.customerEmail});
+    for (qsizetype i = 0; i < request.shippingCountries.size(); ++i) {
+        const QString &country = request.shippingCountries.at(i);
+        const bool iso = country.size() == 2
+            && std::all_of(country.begin(), country.end(), [](QChar c) { return c >= u'A' && c <= u'Z'; });
+        if (!iso)
+            return Error::invalid(u"Shipping countries must be two-letter ISO codes such as US or DE."_s,
+                                  u"shippingCountries"_s);
+        p.append({formKey(u"shipping_address_collection", u"allowed_countries", i), country});
+    }
+    return p;
+}
+
+Result<FormParams> StripeClient::paymentLinkParams(const PaymentLinkRequest &request)
+{
+    if (request.lines.isEmpty())
+        return Error::invalid(u"A payment link needs at least one item."_s, u"lines"_s);
+    if (request.lines.size() > MaxLineItems)
+        return Error::invalid(u"A payment link takes at most 100 different items."_s, u"lines"_s);
+    if (request.orderId.isEmpty())
+        return Error::invalid(u"A payment link needs the order id."_s, u"orderId"_s);
+    if (request.completedSessionsLimit < 0)
+        return Error::invalid(u"The payment link's use limit can't be negative."_s, u"completedSessionsLimit"_s);
+    if (!request.afterCompletionUrl.isEmpty() && !isHttpUrl(request.afterCompletionUrl))
+        return Error::invalid(u"The address after payment must be an http(s) URL."_s, u"afterCompletionUrl"_s);
+
+    FormParams p;
+    for (qsizetype i = 0; i < request.lines.size(); ++i) {
+        const PaymentLinkLine &line = request.lines.at(i);
+        if (!isStripeId(line.priceId))
+            return Error::invalid(u"A payment link item has no valid Stripe price id."_s, u"lines"_s);
+        if (line.quantity < 1)
+            return Error::invalid(u"Every payment link item needs a quantity of at least 1."_s, u"lines"_s);
+        p.append({formKey(u"line_items", i, u"price"), line.priceId});
+        p.append({formKey(u"line_items", i, u"quantity"), QString::number(line.quantity)});
+    }
+    p.append({formKey(u"metadata", u"order_id"), request.orderId});
+    if (request.completedSessionsLimit > 0)
+        p.append({formKey(u"restrictions", u"completed_sessions", u"limit"),
+                  QString::number(request.completedSessionsLimit)});
+    if (!request.afterCompletionUrl.isEmpty()) {
+        p.append({formKey(u"after_completion", u"type"), u"redirect"_s});
+        p.append({formKey(u"after_completion", u"redirect", u"url"), request.afterCompletionUrl});
+    }
+    return p;
+}
+
+QFuture<Result<CheckoutSessionCreated>> StripeClient::createCheckoutSession(const CheckoutSessionRequest &request,
+                                                                            const QString &idempotencyKey)
+{
+    Result<FormParams> params = checkoutSessionParams(request);
+    if (!params)
+        return readyFuture<CheckoutSessionCreated>(params.error());
+    return send("POST", u"/v1/checkout/sessions"_s, std::move(params).value(), idempotencyKey)
+        .then([](Result<QJsonObject> r) -> Result<CheckoutSessionCreated> {
+            if (!r)
+                return r.error();
+            CheckoutSessionCreated created;
+            created.id = r->value(u"id"_s).toString();
+            created.url = QUrl(r->value(u"url"_s).toString());
+            created.expiresAt = r->value(u"expires_at"_s).toInteger();
+            if (created.id.isEmpty())
+                return missingField("checkout session id");
+            if (!created.url.isValid() || created.url.isEmpty())
+                return missingField("checkout page URL");
+            return created;
+        });
+}
+
+QFuture<Result<StripeCheckoutSession>> StripeClient::retrieveCheckoutSession(const QString &sessionId)
+{
+    if (!isStripeId(sessionId))
+        return readyFuture<StripeCheckoutSession>(
+            Error::invalid(u"That is not a Stripe Checkout Session id (cs_...)."_s, u"sessionId"_s));
+    return send("GET", u"/v1/checkout/sessions/"_s + sessionId, {}, {})
+        .then([](Result<QJsonObject> r) -> Result<StripeCheckoutSession> {
+            if (!r)
+                return r.error();
+            return parseCheckoutSession(*r);
+        });
+}
+
+QFuture<Result<StripeCheckoutSession>> StripeClient::expireCheckoutSession(const QString &sessionId,
+                                                                           const QString &idempotencyKey)
+{
+    if (!isStripeId(sessionId))
+        return readyFuture<StripeCheckoutSession>(
+            Error::invalid(u"That is not a Stripe Checkout Session id (cs_...)."_s, u"sessionId"_s));
+    return send("POST", u"/v1/checkout/sessions/%1/expire"_s.arg(sessionId), {}, idempotencyKey)
+        .then([](Result<QJsonObject> r) -> Result<StripeCheckoutSession> {
+            if (!r)
+                return r.error();
+            return parseCheckoutSession(*r);
+        });
+}
+
+QFuture<Result<QString>> StripeClient::createPrice(const QString &currency, qint64 unitAmount,
+                                                   const QString &productName, const QString &idempotencyKey)
+{
+    if (!Money::isValidCurrency(currency.toUpper()))
+        return readyFuture<QString>(Error::invalid(u"The price currency must be a three-letter ISO code."_s, u"currency"_s));
+    if (unitAmount < 0)
+        return readyFuture<QString>(Error::invalid(u"A price can't be negative."_s, u"unitAmount"_s));
+    if (productName.trimmed().isEmpty())
+        return readyFuture<QString>(Error::invalid(u"A price needs a product name."_s, u"productName"_s));
+    const FormParams params = {
+        {u"currency"_s, currency.toLower()},
+        {u"unit_amount"_s, QString::number(unitAmount)},
+        {formKey(u"product_data", u"name"), productName},
+    };
+    return send("POST", u"/v1/prices"_s, params, idempotencyKey).then([](Result<QJsonObject> r) -> Result<QString> {
+        if (!r)
+            return r.error();
+        const QString id = r->value(u"id"_s).toString();
+        if (id.isEmpty())
+            return missingField("price id");
+        return id;
+    });
+}
+
+QFuture<Result<PaymentLinkCreated>> StripeClient::createPaymentLink(const PaymentLinkRequest &request,
+                                                                    const QString &idempotencyKey)
+{
+    Result<FormParams> params = paymentLinkParams(request);
+    if (!params)
+        return readyFuture<PaymentLinkCreated>(params.error());
+    return send("POST", u"/v1/payment_links"_s, std::move(params).value(), idempotencyKey)
+        .then([](Result<QJsonObject> r) -> Result<PaymentLinkCreated> {
+            if (!r)
+                return r.error();
+            PaymentLinkCreated created{r->value(u"id"_s).toString(), QUrl(r->value(u"url"_s).toString())};
+            if (created.id.isEmpty())
+                return missingField("payment link id");
+            if (!created.url.isValid() || created.url.isEmpty())
+                return missingField("payment link URL");
+            return created;
+        });
+}
+
+QFuture<Status> StripeClient::setPaymentLinkActive(const QString &paymentLinkId, bool active,
+                                                   const QString &idempotencyKey)
+{
+    if (!isStripeId(paymentLinkId))
+        return readyFuture<void>(Error::invalid(u"That is not a Stripe payment link id (plink_...)."_s, u"paymentLinkId"_s));
+    const FormParams params = {{u"active"_s, active ? u"true"_s : u"false"_s}};
+    return send("POST", u"/v1/payment_links/"_s + paymentLinkId, params, idempotencyKey)
+        .then([](Result<QJsonObject> r) -> Status {
+            if (!r)
+                return r.error();
+            return {};
+        });
+}
+
+QFuture<Result<RefundCreated>> StripeClient::createRefund(const QString &paymentIntentId, std::optional<qint64> amount,
+                                                          const QString &orderId, const QString &idempotencyKey)
+{
+    if (!isStripeId(paymentIntentId))
+        return readyFuture<RefundCreated>(
+            Error::invalid(u"That is not a Stripe payment id (pi_...); the order may not have been paid "
+                           "through Stripe."_s,
+                           u"paymentIntent"_s));
+    if (amount && *amount <= 0)
+        return readyFuture<RefundCreated>(Error::invalid(u"A refund must be more than zero."_s, u"amount"_s));
+    FormParams params = {{u"payment_intent"_s, paymentIntentId}};
+    if (amount)
+        params.append({u"amount"_s, QString::number(*amount)});
+    if (!orderId.isEmpty())
+        params.append({formKey(u"metadata", u"order_id"), orderId});
+    return send("POST", u"/v1/refunds"_s, params, idempotencyKey)
+        .then([](Result<QJsonObject> r) -> Result<RefundCreated> {
+            if (!r)
+                return r.error();
+            RefundCreated created{r->value(u"id"_s).toString(), r->value(u"status"_s).toString(),
+                                  r->value(u"amount"_s).toInteger()};
+            if (created.id.isEmpty())
+                return missingField("refund id");
+            return created;
+        });
+}
+
+QFuture<Result<QJsonObject>> StripeClient::send(QByteArray verb, QString path, FormParams params,
+                                                QString idempotencyKey)
+{
+    if (m_configError)
+        return readyFuture<QJsonObject>(*m_configError);
+    const bool post = verb == "POST";
+    if (post && !isIdempotencyKey(idempotencyKey))
+        return readyFuture<QJsonObject>(Error::invalid(
+            u"A Stripe request needs an idempotency key of 1-255 visible ASCII characters."_s, u"Idempotency-Key"_s));
+
+    auto call = std::make_shared<Call>();
+    call->verb = std::move(verb);
+    call->path = std::move(path);
+    call->body = post ? encodeForm(params) : QByteArray();
+    call->idempotencyKey = post ? idempotencyKey.toLatin1() : QByteArray();
+    call->promise.start();
+    QFuture<Result<QJsonObject>> future = call->promise.future();
+
+    // QNetworkAccessManager belongs to one thread: hop there when called from another.
+    if (QThread::currentThread() == thread()) {
+        m_calls.append(call);
+        startAttempt(call);
+    } else {
+        QMetaObject::invokeMethod(
+            this,
+            [this, call] {
+                m_calls.append(call);
+                startAttempt(call);
+            },
+            Qt::QueuedConnection);
+    }
+    return future;
+}
+
+void StripeClient::startAttempt(const std::shared_ptr<Call> &call)
+{
+    ++call->attempt;
+    call->timedOut = false;
+
+    QUrl url = m_options.baseUrl;
+    QString basePath = url.path();
+    while (basePath.endsWith(u'/'))
+        basePath.chop(1);
+    url.setPath(basePath + call->path);
+
+    QNetworkRequest request(url);
+    // Stripe never redirects; following one could hand the key to another host.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setRawHeader("Authorization", "Bearer " + m_options.secretKey.toUtf8());
+    request.setRawHeader("Stripe-Version", StripeApiVersion);
+    request.setRawHeader("Accept", "application/json");
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("RealDealKickz-rdk-sync"));
+
+    QNetworkReply *reply = nullptr;
+    if (call->verb == "POST") {
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/x-www-form-urlencoded"));
+        request.setRawHeader("Idempotency-Key", call->idempotencyKey);
+        reply = m_network->post(request, call->body);
+    } else {
+        reply = m_network->get(request);
+    }
+    call->reply = reply;
+
+    // Per-attempt deadline, connect to last byte. Owned by the reply, so it dies with it.
+    auto *deadline = new QTimer(reply);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, reply, [call, reply] {
+        call->timedOut = true;
+        reply->abort();
+    });
+    deadline->start(m_options.timeout);
+    connect(reply, &QNetworkReply::finished, this, [this, call] { onReplyFinished(call); });
+}
+
+void StripeClient::onReplyFinished(const std::shared_ptr<Call> &call)
+{
+    QNetworkReply *reply = call->reply;
+    call->reply = nullptr;
+    if (!reply)
+        return;
+    reply->deleteLater();
+
+    const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    const int status = statusAttribute.isValid() ? statusAttribute.toInt() : 0;
+    const bool success = status >= 200 && status < 300;
+    const bool canRetry = call->attempt < m_options.retry.maxAttempts;
+    const QByteArray requestId = reply->rawHeader("Request-Id");   // Stripe's id for its support
+
+    // No complete answer: connection refused/reset, DNS, TLS, our deadline, or a 2xx whose
+    // body broke off. Safe to retry: a POST carries the same Idempotency-Key.
+    if (call->timedOut || status == 0 || (success && reply->error() != QNetworkReply::NoError)) {
+        const QString why = call->timedOut
+            ? u"no answer within %1 ms"_s.arg(m_options.timeout.count())
+            : reply->errorString();   // "Connection refused", "Host ... not found": no secrets
+        if (canRetry) {
+            retryLater(call, backoffAfter(call->attempt), why);
+            return;
+        }
+        qCWarning(lcStripe).noquote() << u"%1 %2 failed after %3 attempts: %4"_s.arg(QString::fromLatin1(call->verb),
+                                                                                    call->path)
+                                                 .arg(call->attempt)
+                                                 .arg(why);
+        complete(call, call->timedOut
+                     ? Error::unavailable(u"Stripe can't be reached: it did not answer within %1 seconds, %2 "
+                                          "times. Try again in a few minutes."_s
+                                              .arg(double(m_options.timeout.count()) / 1000.0)
+                                              .arg(call->attempt))
+                     : Error::unavailable(u"Stripe can't be reached. Check the internet connection and "
+                                          "STRIPE_API_BASE, then try again."_s));
+        return;
+    }
+
+    const QByteArray body = reply->readAll();
+    if (success) {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+            complete(call, Error::internal(u"Stripe's answer was not a JSON object; is STRIPE_API_BASE really "
+                                           "Stripe's API?"_s));
+            return;
+        }
+        complete(call, document.object());
+        return;
+    }
+
+    const bool retryable = status == 429 || status >= 500;
+    // Stripe says outright when a retry can't help (e.g. a request it already failed for good).
+    const bool stripeSaysNo = reply->rawHeader("Stripe-Should-Retry") == "false";
+    if (retryable && !stripeSaysNo && canRetry) {
+        std::chrono::milliseconds delay = backoffAfter(call->attempt);
+        if (const auto asked = retryAfter(*reply))
+            delay = std::max(delay, std::min(*asked, m_options.retry.maxRetryAfter));
+        retryLater(call, delay, u"HTTP %1"_s.arg(status));
+        return;
+    }
+    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
+    // Type, code and Stripe's request id find the request in Stripe's dashboard; Stripe's
+    // message is left out of the log (it can quote customer input).
+    qCWarning(lcStripe).noquote() << u"%1 %2: HTTP %3, type=%4 code=%5 request-id=%6 after %7 attempt(s)"_s
+                                         .arg(QString::fromLatin1(call->verb), call->path)
+                                         .arg(status)
+                                         .arg(error.value(u"type"_s).toString(), error.value(u"code"_s).toString(),
+                                              QString::fromLatin1(requestId))
+                                         .arg(call->attempt);
+    complete(call, mapStripeError(status, body));
+}
+
+void StripeClient::retryLater(const std::shared_ptr<Call> &call, std::chrono::milliseconds delay, const QString &why)
+{
+    qCInfo(lcStripe).noquote() << u"%1 %2: %3; retrying in %4 ms (attempt %5 of %6)"_s
+                                      .arg(QString::fromLatin1(call->verb), call->path, why)
+                                      .arg(delay.count())
+                                      .arg(call->attempt + 1)
+                                      .arg(m_options.retry.maxAttempts);
+    QTimer::singleShot(delay, this, [this, call] { startAttempt(call); });
+}
+
+void StripeClient::complete(const std::shared_ptr<Call> &call, Result<QJsonObject> result)
+{
+    call->finished = true;
+    call->promise.addResult(std::move(result));
+    call->promise.finish();
+    m_calls.removeOne(call);
+}
+
+std::chrono::milliseconds StripeClient::backoffAfter(int attempt) const
+{
+    const StripeRetryPolicy &policy = m_options.retry;
+    const double base = double(policy.initialBackoff.count()) * std::pow(2.0, std::max(0, attempt - 1));
+    // Jitter spreads out the retries of many requests that failed together.
+    const double jitter = std::clamp(policy.jitter, 0.0, 1.0);
+    const double factor = 1.0 - jitter + 2.0 * jitter * QRandomGenerator::global()->generateDouble();
+    return std::chrono::milliseconds(qint64(std::llround(base * factor)));
+}
+
+} // namespace rdk::sync

@@ -1,0 +1,174 @@
+#pragma once
+
+#include "domain/result.h"
+#include "sync/stripe/formencoding.h"
+#include "sync/stripe/stripeevent.h"
+
+#include <QFuture>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QThread>
+#include <QUrl>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+class QNetworkAccessManager;
+
+namespace rdk::sync {
+
+/// The API version every request pins, so a change of the account's default version on
+/// Stripe's dashboard can't change the shape of what we get back.
+inline constexpr char StripeApiVersion[] = "2024-06-20";
+
+/// When and how often a failed call is tried again. Only failures that may succeed on a
+/// second try are retried: no answer (network error, timeout), 429 and 5xx. Other 4xx
+/// answers mean the request itself is wrong and are returned at once. Every retry reuses
+/// the call's Idempotency-Key, so Stripe never performs a POST twice.
+struct StripeRetryPolicy {
+    int maxAttempts = 3;                            ///< first try included
+    std::chrono::milliseconds initialBackoff{500};  ///< doubled per retry: 0.5 s, 1 s, 2 s...
+    double jitter = 0.2;                            ///< each wait scaled by a random factor in [1-j, 1+j]
+    std::chrono::milliseconds maxRetryAfter{10000}; ///< a longer Retry-After is cut to this
+};
+
+struct StripeClientOptions {
+    QUrl baseUrl = QUrl(QStringLiteral("https://api.stripe.com"));  ///< STRIPE_API_BASE; the sandbox in tests
+    QString secretKey;                              ///< STRIPE_SECRET_KEY; never logged
+    std::chrono::milliseconds timeout{15000};       ///< per attempt, connect to last byte
+    StripeRetryPolicy retry;
+};
+
+/// One line of a Checkout Session, priced inline (no Stripe Product/Price objects needed).
+struct CheckoutLine {
+    QString name;           ///< shown on Stripe's page
+    qint64 unitAmount = 0;  ///< minor units, >= 0
+    int quantity = 1;       ///< >= 1
+};
+
+struct CheckoutSessionRequest {
+    QString currency;               ///< ISO 4217, any case (sent lower-case, as Stripe documents)
+    QList<CheckoutLine> lines;      ///< 1..100 (Stripe's limit)
+    QString successUrl;             ///< may contain Stripe's {CHECKOUT_SESSION_ID} placeholder
+    QString cancelUrl;
+    QString orderId;                ///< sent as client_reference_id and metadata[order_id]
+    std::optional<qint64> expiresAt;///< Unix seconds; Stripe wants 30 min..24 h from now
+    QString customerEmail;          ///< optional: pre-fills Stripe's form
+    QStringList shippingCountries;  ///< optional ISO 3166 alpha-2 codes: asks for a shipping address
+};
+
+struct CheckoutSessionCreated {
+    QString id;         ///< "cs_..."
+    QUrl url;           ///< where to redirect the shopper
+    qint64 expiresAt = 0;
+};
+
+struct PaymentLinkLine {
+    QString priceId;    ///< "price_..." from createPrice
+    int quantity = 1;
+};
+
+struct PaymentLinkRequest {
+    QList<PaymentLinkLine> lines;
+    QString orderId;                ///< metadata[order_id], copied by Stripe onto the sessions it creates
+    int completedSessionsLimit = 1; ///< 1 = single use (POS); 0 = no limit sent
+    QString afterCompletionUrl;     ///< optional redirect after paying
+};
+
+struct PaymentLinkCreated {
+    QString id;         ///< "plink_..."
+    QUrl url;           ///< what the POS QR code encodes
+};
+
+struct RefundCreated {
+    QString id;         ///< "re_..."
+    QString status;     ///< "pending", "succeeded", "failed", "requires_action", "canceled"
+    qint64 amount = 0;
+};
+
+/// The one way the service talks to Stripe's API (DESIGN "Stripe"): form-encoded requests
+/// with Bearer auth, a pinned Stripe-Version, an Idempotency-Key on every POST (a required
+/// argument: derive it from our own ids, e.g. "checkout-<order id>", so a retried request
+/// of ours maps onto the same Stripe object), a per-attempt timeout and bounded retries.
+///
+/// Asynchronous: every call returns a QFuture that is always fulfilled with exactly one
+/// Result (never canceled, never empty, also when the client is destroyed first). Consume
+/// it on your own thread with `future.then(this, [](Result<T> r) { ... })`, or block with
+/// waitFor() from a worker thread. Calls may be made from any thread; the network work
+/// runs on the client's thread, whose event loop must be running.
+///
+/// Errors: Stripe's card/invalid_request errors -> Invalid with Stripe's message (field =
+/// Stripe's `param`); a missing object -> NotFound; a refused key -> Forbidden; a reused
+/// idempotency key with different parameters -> Conflict; rate limiting, 5xx, network
+/// failures and timeouts once retries are spent -> Unavailable.
+class StripeClient final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StripeClient)
+
+public:
+    /// `network` is used when given (it must live on this client's thread and outlive it);
+    /// otherwise the client makes its own. A live key (sk_live_/rk_live_) is refused for a
+    /// base URL that is not https: every call then fails with an Internal error.
+    explicit StripeClient(StripeClientOptions options, QNetworkAccessManager *network = nullptr,
+                          QObject *parent = nullptr);
+    ~StripeClient() override;
+
+    /// POST /v1/checkout/sessions (mode=payment).
+    QFuture<Result<CheckoutSessionCreated>> createCheckoutSession(const CheckoutSessionRequest &request,
+                                                                  const QString &idempotencyKey);
+    /// GET /v1/checkout/sessions/{id}: reconciles an order whose webhook never came.
+    QFuture<Result<StripeCheckoutSession>> retrieveCheckoutSession(const QString &sessionId);
+    /// POST /v1/checkout/sessions/{id}/expire: the shopper can no longer pay; stock can go back.
+    QFuture<Result<StripeCheckoutSession>> expireCheckoutSession(const QString &sessionId,
+                                                                 const QString &idempotencyKey);
+    /// POST /v1/prices with an inline product; the price id ("price_...") for a Payment Link.
+    QFuture<Result<QString>> createPrice(const QString &currency, qint64 unitAmount, const QString &productName,
+                                         const QString &idempotencyKey);
+    /// POST /v1/payment_links.
+    QFuture<Result<PaymentLinkCreated>> createPaymentLink(const PaymentLinkRequest &request,
+                                                          const QString &idempotencyKey);
+    /// POST /v1/payment_links/{id} active=true|false: deactivate a POS link once the order
+    /// is paid or canceled, so the QR code stops working.
+    QFuture<Status> setPaymentLinkActive(const QString &paymentLinkId, bool active, const QString &idempotencyKey);
+    /// POST /v1/refunds; no amount = the whole remaining charge.
+    QFuture<Result<RefundCreated>> createRefund(const QString &paymentIntentId, std::optional<qint64> amount,
+                                                const QString &orderId, const QString &idempotencyKey);
+
+    /// The exact form parameters createCheckoutSession / createPaymentLink send, in order.
+    /// Checks the request first (Error::invalid naming the field).
+    static Result<FormParams> checkoutSessionParams(const CheckoutSessionRequest &request);
+    static Result<FormParams> paymentLinkParams(const PaymentLinkRequest &request);
+
+    /// Blocks until `future` is fulfilled. For worker threads only: on the client's own
+    /// thread it would wait for an event loop it is blocking, so it refuses (Internal).
+    template <typename T>
+    Result<T> waitFor(QFuture<Result<T>> future) const
+    {
+        if (QThread::currentThread() == thread())
+            return Error::internal(QStringLiteral("StripeClient::waitFor was called on the client's own thread, "
+                                                  "which would deadlock."));
+        future.waitForFinished();
+        return future.result();
+    }
+
+private:
+    struct Call;
+
+    QFuture<Result<QJsonObject>> send(QByteArray verb, QString path, FormParams params, QString idempotencyKey);
+    void startAttempt(const std::shared_ptr<Call> &call);
+    void onReplyFinished(const std::shared_ptr<Call> &call);
+    void retryLater(const std::shared_ptr<Call> &call, std::chrono::milliseconds delay, const QString &why);
+    void complete(const std::shared_ptr<Call> &call, Result<QJsonObject> result);
+    std::chrono::milliseconds backoffAfter(int attempt) const;
+
+    StripeClientOptions m_options;
+    QNetworkAccessManager *m_network = nullptr;
+    std::optional<Error> m_configError;
+    QList<std::shared_ptr<Call>> m_calls;   // in flight; touched on the client's thread only
+};
+
+} // namespace rdk::sync
