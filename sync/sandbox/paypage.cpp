@@ -1,0 +1,138 @@
+#include "sync/sandbox/paypage.h"
+
+#include <QDateTime>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk::sandbox {
+namespace {
+
+QString esc(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+
+const QString kStyle = uR"(
+:root{--ink:#141414;--muted:#6b6f76;--line:#e6e3de;--bg:#f5f3ef;--card:#fff;--accent:#141414;--warn:#ffb020}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg)}
+.banner{background:var(--warn);color:#141414;text-align:center;font-size:13px;font-weight:600;padding:6px 12px}
+main{max-width:960px;margin:40px auto;padding:0 20px;display:grid;grid-template-columns:1.1fr 1fr;gap:40px}
+main.single{grid-template-columns:1fr;max-width:520px}
+@media (max-width:760px){main{grid-template-columns:1fr;margin-top:24px}}
+.brand{display:flex;align-items:center;gap:10px;font-weight:800;letter-spacing:.12em;text-transform:uppercase;font-size:13px}
+.logo{background:var(--ink);color:#fff;border-radius:6px;padding:3px 8px;letter-spacing:.04em}
+.badge{font-size:11px;font-weight:700;letter-spacing:.06em;background:#fff3d6;color:#8a5a00;border-radius:4px;padding:1px 6px}
+.due{color:var(--muted);margin:28px 0 0}
+.total{font-size:40px;font-weight:700;letter-spacing:-.02em;margin:0 0 24px}
+table{width:100%;border-collapse:collapse}
+td{padding:12px 0;border-bottom:1px solid var(--line);vertical-align:top}
+td.amount{text-align:right;white-space:nowrap;padding-left:16px}
+.meta{color:var(--muted);font-size:13px}
+tr.sum td{border-bottom:0;font-weight:700;padding-top:16px}
+.card{background:var(--card);border-radius:14px;padding:28px;box-shadow:0 1px 2px rgba(0,0,0,.06),0 12px 32px rgba(0,0,0,.06)}
+h1{font-size:22px;margin:0 0 8px}
+label{display:block;font-size:13px;font-weight:600;color:var(--muted);margin:0 0 6px}
+input{width:100%;padding:11px 12px;border:1px solid var(--line);border-radius:8px;font:inherit;margin:0 0 18px;background:#fff}
+input:disabled{background:#faf9f7;color:var(--muted)}
+button{width:100%;padding:13px;border:0;border-radius:8px;font:inherit;font-weight:700;cursor:pointer}
+.pay{background:var(--accent);color:#fff}
+.pay:hover{background:#333}
+.decline{background:transparent;color:var(--muted);margin-top:6px}
+.decline:hover{color:var(--ink);text-decoration:underline}
+.note{font-size:12px;color:var(--muted);margin:18px 0 0;word-break:break-all}
+)"_s;
+
+} // namespace
+
+QList<QPair<QByteArray, QByteArray>> PayPage::headers()
+{
+    return {{"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"},
+            {"X-Content-Type-Options", "nosniff"},
+            {"Referrer-Policy", "no-referrer"},
+            {"Cache-Control", "no-store"}};
+}
+
+QByteArray PayPage::render(const QString &title, const QString &body)
+{
+    const QString html = uR"(<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex">
+<title>%1</title>
+<style>%2</style>
+</head>
+<body>
+<div class="banner">TEST MODE &middot; Stripe sandbox for development and tests: no real money moves. Never use it in production.</div>
+%3
+</body>
+</html>
+)"_s.arg(esc(title), kStyle, body);
+    return html.toUtf8();
+}
+
+QByteArray PayPage::payForm(const QString &id, const QList<LineItem> &items, const QString &currency, qint64 total,
+                            const QString &email, const QString &footnote)
+{
+    const QString shop = QString::fromUtf16(kShopName);
+    const QString totalText = displayAmount(total, currency);
+    QString rows;
+    for (const LineItem &item : items) {
+        rows += uR"(<tr><td>%1<div class="meta">Qty %2 &middot; %3 each</div></td><td class="amount">%4</td></tr>
+)"_s.arg(esc(item.price.productName.isEmpty() ? u"Item"_s : item.price.productName), QString::number(item.quantity),
+                         esc(displayAmount(item.price.unitAmount, currency)), esc(displayAmount(item.amount(), currency)));
+    }
+    const QString body = uR"(<main>
+<section>
+<div class="brand"><span class="logo">RDK</span>%1 <span class="badge">TEST MODE</span></div>
+<p class="due">Pay %1</p>
+<p class="total" id="total">%2</p>
+<table>
+%3<tr class="sum"><td>Total due</td><td class="amount">%2</td></tr>
+</table>
+</section>
+<section class="card">
+<h1>Pay with card</h1>
+<form method="post" action="%4/pay">
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="email" required value="%5">
+<label for="card">Card information</label>
+<input id="card" value="4242 4242 4242 4242 &middot; 12/34 &middot; 123" disabled>
+<button class="pay" type="submit">Pay %2</button>
+</form>
+<form method="post" action="%4/decline">
+<button class="decline" type="submit">Decline and return to the shop</button>
+</form>
+<p class="note">%6</p>
+</section>
+</main>)"_s.arg(esc(shop), esc(totalText), rows, esc(id), esc(email), esc(footnote));
+    return render(u"Pay %1 · %2"_s.arg(totalText, shop), body);
+}
+
+QByteArray PayPage::checkout(const CheckoutSession &session)
+{
+    const QString expires = QDateTime::fromSecsSinceEpoch(session.expiresAt, Qt::UTC).toString(u"yyyy-MM-dd HH:mm 'UTC'"_s);
+    return payForm(session.id, session.lineItems, session.currency, session.amountTotal, session.customerEmail,
+                   u"Checkout Session %1 · expires %2"_s.arg(session.id, expires));
+}
+
+QByteArray PayPage::paymentLink(const PaymentLink &link)
+{
+    return payForm(link.id, link.lineItems, link.currency, link.amountTotal(), {}, u"Payment Link %1"_s.arg(link.id));
+}
+
+QByteArray PayPage::message(const QString &title, const QString &text)
+{
+    const QString body = uR"(<main class="single">
+<section class="card">
+<div class="brand"><span class="logo">RDK</span>%1 <span class="badge">TEST MODE</span></div>
+<h1 style="margin-top:20px">%2</h1>
+<p>%3</p>
+</section>
+</main>)"_s.arg(esc(QString::fromUtf16(kShopName)), esc(title), esc(text));
+    return render(title, body);
+}
+
+} // namespace rdk::sandbox

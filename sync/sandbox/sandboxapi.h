@@ -1,0 +1,49 @@
+#pragma once
+
+#include "sync/sandbox/httpmessage.h"
+#include "sync/sandbox/idempotencystore.h"
+#include "sync/sandbox/sandboxstore.h"
+#include "sync/sandbox/stripeerror.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+namespace rdk::sandbox {
+
+class WebhookDispatcher;
+
+/// Everything HTTP about the sandbox, without a socket: body limit, routing, API-key checks,
+/// form parsing, idempotent replay, the pay page and the /_sandbox test controls. The store
+/// does the Stripe work; this class turns requests into calls and results into responses.
+///
+///   /v1/...          the Stripe API slice (Bearer sk_test_... required)
+///   /pay/{id}        hosted pay page for a Checkout Session or Payment Link
+///   /_sandbox/...    test controls, no key, loopback peers only
+class SandboxApi final {
+public:
+    static constexpr qsizetype kMaxBodyBytes = 1024 * 1024;
+    static constexpr qsizetype kMaxIdempotencyKeyLength = 255;
+
+    SandboxApi(SandboxStore &store, WebhookDispatcher &webhooks, IdempotencyStore &idempotency);
+
+    HttpResponse handle(const HttpRequest &request);
+
+    static HttpResponse json(const QJsonObject &body, int status = 200);
+    static HttpResponse error(const StripeError &error);
+
+private:
+    HttpResponse handleApi(const HttpRequest &request, const QStringList &segments, const QString &requestId);
+    StripeResult<QJsonObject> dispatchApi(const QByteArray &method, const QStringList &segments, const FormNode &params,
+                                          const EventRequest &origin, bool &routed);
+    HttpResponse handlePayPage(const HttpRequest &request, const QStringList &segments);
+    HttpResponse handleControl(const HttpRequest &request, const QStringList &segments);
+    static HttpResponse unrecognized(const HttpRequest &request);
+    static HttpResponse page(const QByteArray &html, int status = 200);
+    static HttpResponse redirect(const QString &location);
+
+    SandboxStore &m_store;
+    WebhookDispatcher &m_webhooks;
+    IdempotencyStore &m_idempotency;
+};
+
+} // namespace rdk::sandbox

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "sync/sandbox/formnode.h"
+#include "sync/sandbox/stripeerror.h"
+#include "sync/sandbox/stripeobjects.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace rdk::sandbox {
+
+class ParamReader;
+
+/// The API request behind an event (the event's `request` field); empty for events caused by
+/// the customer on the pay page or by the clock, which Stripe reports as null.
+struct EventRequest final {
+    QString id;
+    QString idempotencyKey;
+};
+
+/// Everything the sandbox knows (prices, sessions, payment intents, charges, refunds,
+/// payment links) and Stripe's rules for changing it. In memory only, one thread.
+/// Endpoints take the parsed form parameters and return Stripe's JSON or a StripeError;
+/// state changes that Stripe announces go to the event sink as (type, object).
+class SandboxStore final {
+public:
+    using Clock = std::function<qint64()>;  ///< unix seconds
+    using EventSink = std::function<void(const QString &type, const QJsonObject &object,
+                                         const QJsonObject &previousAttributes, const EventRequest &request)>;
+
+    /// `publicBase` is how browsers reach the sandbox (for `url` fields), without a trailing slash.
+    explicit SandboxStore(QString publicBase, Clock clock = {});
+
+    void setEventSink(EventSink sink) { m_sink = std::move(sink); }
+    void setPublicBase(QString publicBase) { m_publicBase = std::move(publicBase); }
+    const QString &publicBase() const { return m_publicBase; }
+
+    // The API (/v1).
+    StripeResult<QJsonObject> createPrice(const FormNode &params);
+    StripeResult<QJsonObject> createCheckoutSession(const FormNode &params);
+    StripeResult<QJsonObject> retrieveCheckoutSession(const QString &id, const FormNode &params);
+    StripeResult<QJsonObject> listCheckoutSessionLineItems(const QString &id, const FormNode &params);
+    StripeResult<QJsonObject> expireCheckoutSession(const QString &id, const FormNode &params, const EventRequest &request);
+    StripeResult<QJsonObject> createPaymentLink(const FormNode &params);
+    StripeResult<QJsonObject> updatePaymentLink(const QString &id, const FormNode &params);
+    StripeResult<QJsonObject> retrievePaymentLink(const QString &id, const FormNode &params);
+    StripeResult<QJsonObject> createRefund(const FormNode &params, const EventRequest &request);
+
+    // What a customer does on the pay page, and the test controls that stand in for them.
+    /// Completes an open session: `paid` false models an asynchronous payment method (bank
+    /// debit) whose outcome comes later. `email` empty: the session's customer_email.
+    StripeResult<QJsonObject> completeCheckoutSession(const QString &id, bool paid, const QString &email);
+    StripeResult<QJsonObject> settleAsyncPayment(const QString &id, bool succeeded);
+    /// A new session for the link, completed and paid; 410 when the link is used up or off.
+    StripeResult<QJsonObject> payPaymentLink(const QString &id, const QString &email);
+
+    /// Expires open sessions whose expires_at has passed (Stripe does this on its own);
+    /// returns how many.
+    int expireDueSessions();
+
+    /// The session, or nullptr. Not const: a session whose time is up is expired (and its
+    /// event sent) on the way, so the pay page never offers one Stripe would refuse.
+    const CheckoutSession *checkoutSession(const QString &id);
+    const PaymentLink *paymentLink(const QString &id) const;
+    /// Why the link can't be paid any more, or nullopt when it can.
+    static std::optional<QString> unavailableReason(const PaymentLink &link);
+
+    /// What the pay page sends a customer to after paying a session: success_url with
+    /// {CHECKOUT_SESSION_ID} filled in.
+    static QString successRedirect(const CheckoutSession &session);
+
+    static constexpr qint64 kMaxAmount = 99'999'999;  ///< Stripe's cap: 999,999.99 in two-decimal currencies
+    static constexpr qint64 kMinExpirySeconds = 30 * 60;
+    static constexpr qint64 kMaxExpirySeconds = 24 * 60 * 60;
+
+private:
+    qint64 now() const;
+    void emitEvent(const QString &type, const QJsonObject &object, const QJsonObject &previous = {},
+                   const EventRequest &request = {}) const;
+    QJsonObject sessionJson(const CheckoutSession &session, const QStringList &expand) const;
+    std::optional<QStringList> readExpand(ParamReader &reader, const QStringList &allowed) const;
+    /// The session, expired first when its time is up (Stripe's expiry is lazy too).
+    CheckoutSession *liveSession(const QString &id);
+    void expire(CheckoutSession &session, const EventRequest &request);
+    QString createCharge(PaymentIntent &intent);
+    QList<LineItem> copyLineItems(const QList<LineItem> &items) const;
+
+    QString m_publicBase;
+    Clock m_clock;
+    EventSink m_sink;
+    QHash<QString, Product> m_products;
+    QHash<QString, Price> m_prices;
+    QHash<QString, CheckoutSession> m_sessions;
+    QHash<QString, PaymentIntent> m_intents;
+    QHash<QString, Charge> m_charges;
+    QHash<QString, Refund> m_refunds;
+    QHash<QString, PaymentLink> m_links;
+};
+
+} // namespace rdk::sandbox
