@@ -1,11 +1,11 @@
-// rdk-sync: the storefront sync service. This first cut validates its configuration, checks the
-// database and answers /healthz; the storefront, checkout and webhooks build on it.
+// rdk-sync: the storefront sync service (storefront, catalog API, media, checkout, Stripe
+// webhooks). main() only reads the configuration, wires the server and handles signals.
 #include "app/runtime/logging.h"
 #include "app/runtime/version.h"
+#include "sync/syncserver.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
-#include <QHttpServer>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 
@@ -48,24 +48,36 @@ int main(int argc, char *argv[])
     }
     rdk::installLogging(u"rdk-sync"_s, config->log);
 
-    QHttpServer server;
-    server.route(u"/healthz"_s, [] { return QHttpServerResponse(u"text/plain"_s.toUtf8(), "ok\n"); });
+    rdk::sync::SyncServerOptions options;
+    options.databaseUrl = config->databaseUrl.toStdString();
+    options.tenantSlug = config->tenant;
+    options.publicUrl = config->publicUrl;
+    options.webhookSecret = config->stripeWebhookSecret.toUtf8();
+    options.stripe.baseUrl = config->stripeApiBase;
+    options.stripe.secretKey = config->stripeSecretKey;
+    options.trustedProxies = {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)};
+    rdk::sync::SyncServer server(options);
+
     const QString host = config->listen.section(u':', 0, -2).remove(u'[').remove(u']');
     const quint16 port = config->listen.section(u':', -1).toUShort();
-    if (server.listen(QHostAddress(host), port) == 0) {
-        qCCritical(lcMain).noquote() << "can't listen on" << config->listen;
+    if (auto started = server.start(QHostAddress(host), port); !started) {
+        qCCritical(lcMain).noquote() << "can't start:" << started.error().message;
+        err << "rdk-sync: " << started.error().message << Qt::endl;
         return 1;
     }
-    qCInfo(lcMain).noquote() << "listening on" << config->listen << "for shop" << config->tenant;
+    // Tests start the service on port 0 and read the chosen port from this line.
+    out << "listening on " << host << ':' << server.port() << Qt::endl;
 
-    // SIGTERM/SIGINT end the event loop cleanly (self-pipe: no Qt calls in a signal handler).
+    // SIGTERM/SIGINT: stop taking requests, finish those in flight, exit (self-pipe: no Qt
+    // calls inside a signal handler).
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
         return 1;
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
     QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&app] {
+    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&app, &server] {
         qCInfo(lcMain) << "shutting down";
+        server.stop();
         app.quit();
     });
     return app.exec();

@@ -1,0 +1,197 @@
+#include "data/pgstorefront.h"
+
+#include "domain/sizes.h"
+
+#include <QHash>
+#include <QRegularExpression>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk::data {
+namespace {
+
+const char *const kColumns =
+    "p.id::text, p.sku, p.name, p.brand, p.colorway, p.description, p.condition, coalesce(p.used_grade, ''), "
+    "p.price_minor, p.currency, (extract(epoch from p.updated_at) * 1000)::bigint";
+
+StorefrontProduct fromRow(const pqxx::row &r)
+{
+    StorefrontProduct p;
+    p.id = text(r[0]);
+    p.sku = text(r[1]);
+    p.name = text(r[2]);
+    p.brand = text(r[3]);
+    p.colorway = text(r[4]);
+    p.description = text(r[5]);
+    p.condition = conditionFromString(text(r[6])).value_or(Condition::New);
+    p.usedGrade = usedGradeFromString(text(r[7])).value_or(UsedGrade::None);
+    p.price = Money::of(r[8].as<qint64>(), text(r[9]).trimmed()).value();
+    p.updatedAt = QDateTime::fromMSecsSinceEpoch(r[10].as<qint64>(), Qt::UTC);
+    return p;
+}
+
+std::string uuidArray(const QList<StorefrontProduct> &products)
+{
+    QStringList ids;
+    for (const auto &p : products)
+        ids.append(p.id);
+    return (u"{"_s + ids.join(u',') + u"}"_s).toStdString();
+}
+
+// Sizes and photos for a page of products in two queries, not two per product.
+void loadDetails(pqxx::transaction_base &tx, QList<StorefrontProduct> &products)
+{
+    if (products.isEmpty())
+        return;
+    const std::string ids = uuidArray(products);
+    QHash<QString, QList<StorefrontSize>> sizes;
+    for (const auto &r : tx.exec_params("SELECT product_id::text, coalesce(size, ''), greatest(quantity - reserved, 0) "
+                                        "FROM inventory WHERE product_id = ANY($1::uuid[])", ids))
+        sizes[text(r[0])].append(StorefrontSize{text(r[1]), r[2].as<int>()});
+    QHash<QString, QList<StorefrontImage>> images;
+    for (const auto &r : tx.exec_params(
+             "SELECT i.product_id::text, v.file_name, v.width, v.height FROM product_images i "
+             "JOIN product_image_variants v ON v.image_id = i.id AND v.variant = 'large' "
+             "WHERE i.product_id = ANY($1::uuid[]) ORDER BY i.is_primary DESC, i.position, i.created_at",
+             ids)) {
+        QString stem = text(r[1]);
+        stem.chop(int(qstrlen("-large.jpg")));
+        images[text(r[0])].append(StorefrontImage{stem, r[2].as<int>(), r[3].as<int>()});
+    }
+    for (auto &p : products) {
+        QList<StorefrontSize> s = sizes.value(p.id);
+        std::sort(s.begin(), s.end(), [](const StorefrontSize &a, const StorefrontSize &b) { return compareSizes(a.size, b.size) < 0; });
+        p.sizes = s;
+        p.images = images.value(p.id);
+    }
+}
+
+const char *orderBy(CatalogSort sort)
+{
+    switch (sort) {
+    case CatalogSort::PriceLowHigh: return " ORDER BY p.price_minor, p.name, p.id";
+    case CatalogSort::PriceHighLow: return " ORDER BY p.price_minor DESC, p.name, p.id";
+    case CatalogSort::Name: return " ORDER BY p.name, p.id";
+    case CatalogSort::Newest: break;
+    }
+    return " ORDER BY p.created_at DESC, p.id";
+}
+
+} // namespace
+
+Result<CatalogPage> PgStorefront::catalog(const CatalogQuery &query)
+{
+    const int perPage = std::clamp(query.perPage, 1, 60);
+    const int page = std::clamp(query.page, 1, 1000);
+    return m_session.transact([&](pqxx::work &tx) -> Result<CatalogPage> {
+        CatalogPage result;
+        result.page = page;
+        result.perPage = perPage;
+        const auto rows = tx.exec_params(
+            std::string("SELECT ") + kColumns + ", count(*) OVER () FROM products p "
+            "WHERE p.published AND NOT p.archived AND ($1 = '' OR p.brand = $1) "
+            "  AND ($2 = '' OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.size = $2 AND i.quantity > i.reserved)) "
+            "  AND ($3 = '' OR p.condition = $3) "
+            "  AND (NOT $4 OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.quantity > i.reserved))"
+                + orderBy(query.sort) + " LIMIT $5 OFFSET $6",
+            str(query.brand), str(query.size), query.condition ? str(toString(*query.condition)) : std::string(),
+            query.inStockOnly, perPage, (page - 1) * perPage);
+        for (const auto &r : rows) {
+            result.products.append(fromRow(r));
+            result.total = r[11].as<int>();
+        }
+        if (rows.empty() && page > 1) {
+            result.total = tx.exec1("SELECT count(*) FROM products WHERE published AND NOT archived")[0].as<int>();
+        }
+        loadDetails(tx, result.products);
+        for (const auto &r : tx.exec("SELECT DISTINCT brand FROM products WHERE published AND NOT archived ORDER BY brand"))
+            result.brands.append(text(r[0]));
+        return result;
+    });
+}
+
+Result<std::optional<StorefrontProduct>> PgStorefront::product(const QString &sku)
+{
+    return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<StorefrontProduct>> {
+        const auto rows = tx.exec_params(
+            std::string("SELECT ") + kColumns + " FROM products p WHERE p.sku = $1 AND p.published AND NOT p.archived", str(sku));
+        if (rows.empty())
+            return std::optional<StorefrontProduct>();
+        QList<StorefrontProduct> one{fromRow(rows[0])};
+        loadDetails(tx, one);
+        return std::optional<StorefrontProduct>(one.first());
+    });
+}
+
+Result<QList<StorefrontProduct>> PgStorefront::productsBySku(const QStringList &skus)
+{
+    return m_session.transact([&](pqxx::work &tx) -> Result<QList<StorefrontProduct>> {
+        QList<StorefrontProduct> found;
+        if (skus.isEmpty())
+            return found;
+        QStringList quoted;
+        for (const QString &s : skus)
+            quoted.append(u"\""_s + QString(s).remove(u'"').remove(u'\\') + u"\""_s);
+        for (const auto &r : tx.exec_params(std::string("SELECT ") + kColumns
+                                                + " FROM products p WHERE p.sku = ANY($1::text[]) AND p.published AND NOT p.archived",
+                                            (u"{"_s + quoted.join(u',') + u"}"_s).toStdString()))
+            found.append(fromRow(r));
+        loadDetails(tx, found);
+        return found;
+    });
+}
+
+Result<std::optional<MediaFile>> PgStorefront::media(const QString &fileName)
+{
+    static const QRegularExpression safeName(u"^product-[a-z0-9-]{1,60}-[0-9a-f]{16}-(thumb|medium|large)\\.jpg$"_s);
+    if (!safeName.match(fileName).hasMatch())
+        return std::optional<MediaFile>();
+    return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<MediaFile>> {
+        const auto rows = tx.exec_params(
+            "SELECT data, mime FROM product_image_variants WHERE file_name = $1 AND variant IN ('thumb', 'medium', 'large') "
+            "AND data IS NOT NULL",
+            str(fileName));
+        if (rows.empty())
+            return std::optional<MediaFile>();
+        const pqxx::binarystring bytes(rows[0][0]);
+        return std::optional<MediaFile>(MediaFile{QByteArray(reinterpret_cast<const char *>(bytes.data()), qsizetype(bytes.size())),
+                                                  text(rows[0][1])});
+    });
+}
+
+Result<std::optional<OrderSummary>> PgStorefront::orderSummary(const QString &orderId)
+{
+    static const QRegularExpression uuid(u"^[0-9a-fA-F-]{36}$"_s);
+    if (!uuid.match(orderId).hasMatch())
+        return std::optional<OrderSummary>();
+    return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<OrderSummary>> {
+        const auto rows = tx.exec_params("SELECT order_number, status, total_minor, currency FROM orders WHERE id = $1::uuid", str(orderId));
+        if (rows.empty())
+            return std::optional<OrderSummary>();
+        OrderSummary s;
+        s.orderId = orderId;
+        s.orderNumber = rows[0][0].as<qint64>();
+        s.status = orderStatusFromString(text(rows[0][1])).value_or(OrderStatus::Pending);
+        const QString currency = text(rows[0][3]).trimmed();
+        s.total = Money::of(rows[0][2].as<qint64>(), currency).value();
+        for (const auto &r : tx.exec_params("SELECT product_id::text, sku, name, coalesce(size, ''), quantity, unit_price_minor "
+                                            "FROM order_items WHERE order_id = $1::uuid ORDER BY id",
+                                            str(orderId)))
+            s.lines.append(OrderLine{text(r[0]), text(r[1]), text(r[2]), text(r[3]), r[4].as<int>(),
+                                     Money::of(r[5].as<qint64>(), currency).value(), Money::zero(currency)});
+        return std::optional<OrderSummary>(s);
+    });
+}
+
+Status PgStorefront::recordPageView(const QByteArray &visitorHash, const QString &path, const QString &productId)
+{
+    return m_session.transact([&](pqxx::work &tx) -> Status {
+        const pqxx::binarystring hash(visitorHash.constData(), size_t(visitorHash.size()));
+        tx.exec_params("INSERT INTO page_views (tenant_id, visitor_hash, path, product_id) "
+                       "VALUES (rdk.current_tenant(), $1, $2, $3::uuid)",
+                       hash, str(path.left(512)), productId.isEmpty() ? std::nullopt : std::optional<std::string>(str(productId)));
+        return {};
+    });
+}
+
+} // namespace rdk::data

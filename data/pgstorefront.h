@@ -1,0 +1,34 @@
+#pragma once
+
+#include "data/pgsession.h"
+#include "domain/storefront.h"
+
+namespace rdk::data {
+
+/// An image variant ready to send.
+struct MediaFile final {
+    QByteArray bytes;
+    QString mime;
+};
+
+/// The storefront's reads, made as the service login: row-level security already limits
+/// them to the shop's published products, and the queries say so again.
+class PgStorefront final {
+public:
+    explicit PgStorefront(PgSession &session) : m_session(session) {}
+
+    Result<CatalogPage> catalog(const CatalogQuery &query);
+    Result<std::optional<StorefrontProduct>> product(const QString &sku);
+    /// Only the public renditions (thumb, medium, large); the original upload may carry
+    /// camera metadata such as a location and is never served.
+    Result<std::optional<MediaFile>> media(const QString &fileName);
+    Result<std::optional<OrderSummary>> orderSummary(const QString &orderId);
+    Status recordPageView(const QByteArray &visitorHash, const QString &path, const QString &productId);
+    /// Current SKUs and sizes in stock for a cart: sku -> product.
+    Result<QList<StorefrontProduct>> productsBySku(const QStringList &skus);
+
+private:
+    PgSession &m_session;
+};
+
+} // namespace rdk::data

@@ -1,0 +1,83 @@
+#pragma once
+
+// What the online storefront shows: published products only, as read by rdk-sync.
+
+#include "domain/condition.h"
+#include "domain/money.h"
+#include "domain/order.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace rdk {
+
+/// A photo as the storefront links it: `stem` + "-thumb.jpg" / "-medium.jpg" / "-large.jpg"
+/// are the served file names (e.g. "product-aj1-chi-3f78...").
+struct StorefrontImage final {
+    QString stem;
+    int largeWidth = 0;
+    int largeHeight = 0;
+};
+
+struct StorefrontSize final {
+    QString size;       ///< empty for flat stock
+    int available = 0;  ///< on hand minus reserved
+};
+
+struct StorefrontProduct final {
+    QString id;
+    QString sku;
+    QString name;
+    QString brand;
+    QString colorway;
+    QString description;
+    Condition condition = Condition::New;
+    UsedGrade usedGrade = UsedGrade::None;
+    Money price;
+    QList<StorefrontSize> sizes;    ///< in size order; includes sold-out sizes with 0
+    QList<StorefrontImage> images;  ///< primary first
+    QDateTime updatedAt;
+
+    int totalAvailable() const
+    {
+        int total = 0;
+        for (const auto &s : sizes)
+            total += s.available;
+        return total;
+    }
+};
+
+enum class CatalogSort { Newest, PriceLowHigh, PriceHighLow, Name };
+
+struct CatalogQuery final {
+    QString brand;
+    QString size;
+    std::optional<Condition> condition;
+    bool inStockOnly = false;
+    CatalogSort sort = CatalogSort::Newest;
+    int page = 1;           ///< 1-based
+    int perPage = 24;       ///< 1..60
+};
+
+struct CatalogPage final {
+    QList<StorefrontProduct> products;
+    int total = 0;          ///< matching products over all pages
+    int page = 1;
+    int perPage = 24;
+    QStringList brands;     ///< every brand with published products, for the filter
+};
+
+/// What the checkout success page shows about an order.
+struct OrderSummary final {
+    QString orderId;
+    qint64 orderNumber = 0;
+    OrderStatus status = OrderStatus::Pending;
+    Money total;
+    QList<OrderLine> lines;
+};
+
+} // namespace rdk

@@ -1,0 +1,180 @@
+// The storefront's HTML pages: thin handlers over PgStorefront and the renderers.
+#include "data/pgstorefront.h"
+#include "sync/cartcookie.h"
+#include "sync/storefront/storefrontpages.h"
+#include "sync/syncserver.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+#include <QtConcurrent/QtConcurrentRun>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk::sync {
+namespace {
+
+using HttpStatus = QHttpServerResponder::StatusCode;
+
+QHttpServerResponse html(QByteArray body, HttpStatus status = HttpStatus::Ok)
+{
+    return QHttpServerResponse("text/html; charset=utf-8", std::move(body), status);
+}
+
+QString normalizedSku(const QString &raw)
+{
+    static const QRegularExpression pattern(u"^[A-Z0-9][A-Z0-9-]{2,39}$"_s);
+    const QString sku = raw.trimmed().toUpper();
+    return pattern.match(sku).hasMatch() ? sku : QString();
+}
+
+} // namespace
+
+bool SyncServer::sameOrigin(const RequestInfo &info) const
+{
+    if (info.origin.isEmpty())
+        return true;  // old browsers and curl send none; SameSite=Lax still covers the cookie
+    const QUrl origin(QString::fromLatin1(info.origin));
+    const QUrl ours = m_options.publicUrl;
+    const bool sameAsPublic = origin.scheme() == ours.scheme() && origin.host() == ours.host()
+        && origin.port(origin.scheme() == u"https"_s ? 443 : 80) == ours.port(ours.scheme() == u"https"_s ? 443 : 80);
+    const bool sameAsHost = !info.host.isEmpty() && origin.authority() == QString::fromLatin1(info.host);
+    return sameAsPublic || sameAsHost;
+}
+
+void SyncServer::countVisit(const RequestInfo &info, const QString &productId)
+{
+    const QByteArray visitor = m_visitors.visitorId(info.client, info.userAgent, QDateTime::currentDateTimeUtc().date());
+    if (visitor.isEmpty())
+        return;
+    auto session = m_sessions->session();
+    if (!session)
+        return;
+    // Counting must never cost the shopper the page: a failure is logged by the data layer.
+    (void)data::PgStorefront(**session).recordPageView(visitor, info.path, productId);
+}
+
+QHttpServerResponse SyncServer::pageError(const RequestInfo &info, int status, const QString &message)
+{
+    PageContext context{m_shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
+    return html(renderErrorPage(context, status, message), static_cast<HttpStatus>(status));
+}
+
+QHttpServerResponse SyncServer::catalogPage(const RequestInfo &info)
+{
+    const CatalogQuery query = parseCatalogQuery(info.query);
+    const int cartCount = cartUnits(cartFromCookieHeader(info.cookie));
+    countVisit(info, {});
+    const QString key = u"page:/?%1#cart=%2"_s.arg(catalogQueryString(query, query.page)).arg(cartCount);
+    QHttpServerResponse response = cached(info, key, {u"catalog"_s}, "text/html; charset=utf-8", [&]() -> Result<QByteArray> {
+        auto session = m_sessions->session();
+        if (!session)
+            return session.error();
+        auto page = data::PgStorefront(**session).catalog(query);
+        if (!page)
+            return page.error();
+        return renderCatalogPage(PageContext{m_shopName, info.path, cartCount}, *page, query);
+    });
+    if (response.statusCode() == HttpStatus::ServiceUnavailable)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    return response;
+}
+
+QHttpServerResponse SyncServer::productPage(const RequestInfo &info, const QString &rawSku)
+{
+    const QString sku = normalizedSku(rawSku);
+    if (sku.isEmpty())
+        return pageError(info, 404, u"We couldn't find that product."_s);
+    const int cartCount = cartUnits(cartFromCookieHeader(info.cookie));
+    QString productId;
+    QHttpServerResponse response = cached(info, u"page:/products/%1#cart=%2"_s.arg(sku).arg(cartCount), {u"product:"_s + sku},
+                                          "text/html; charset=utf-8", [&]() -> Result<QByteArray> {
+        auto session = m_sessions->session();
+        if (!session)
+            return session.error();
+        auto product = data::PgStorefront(**session).product(sku);
+        if (!product)
+            return product.error();
+        if (!product->has_value())
+            return Error::notFound(u"We couldn't find that product."_s);
+        productId = (*product)->id;
+        return renderProductPage(PageContext{m_shopName, info.path, cartCount}, **product);
+    });
+    if (response.statusCode() == HttpStatus::NotFound)
+        return pageError(info, 404, u"We couldn't find that product. It may have sold out and been taken down."_s);
+    if (response.statusCode() == HttpStatus::ServiceUnavailable)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    countVisit(info, productId);
+    return response;
+}
+
+QHttpServerResponse SyncServer::cartPage(const RequestInfo &info)
+{
+    const QList<CartItem> items = cartFromCookieHeader(info.cookie);
+    QStringList skus;
+    for (const CartItem &i : items)
+        skus.append(i.sku);
+    auto session = m_sessions->session();
+    if (!session)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    auto products = data::PgStorefront(**session).productsBySku(skus);
+    if (!products)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    QList<CartLineView> lines;
+    for (const CartItem &item : items) {
+        const auto product = std::find_if(products->cbegin(), products->cend(), [&](const StorefrontProduct &p) { return p.sku == item.sku; });
+        if (product == products->cend())
+            continue;   // no longer for sale: quietly dropped from the view
+        int available = 0;
+        for (const StorefrontSize &s : product->sizes)
+            if (s.size == item.size)
+                available = s.available;
+        lines.append(CartLineView{item.sku, product->name, item.size, item.quantity, product->price,
+                                  product->images.isEmpty() ? QString() : product->images.first().stem, available});
+    }
+    const QString notice = info.query.queryItemValue(u"notice"_s, QUrl::FullyDecoded).left(300);
+    return html(renderCartPage(PageContext{m_shopName, info.path, cartUnits(items)}, lines, notice));
+}
+
+QHttpServerResponse SyncServer::changeCart(const RequestInfo &info, CartChange change)
+{
+    if (!sameOrigin(info))
+        return pageError(info, 403, u"This form must be sent from the shop's own pages."_s);
+    QByteArray body = info.body;
+    body.replace('+', "%20");
+    const QUrlQuery form(QString::fromUtf8(body));
+    const QString sku = normalizedSku(form.queryItemValue(u"sku"_s, QUrl::FullyDecoded));
+    const QString size = form.queryItemValue(u"size"_s, QUrl::FullyDecoded).trimmed();
+    static const QRegularExpression sizePattern(u"^([0-9]{1,2}(\\.5)?)?$"_s);
+    bool quantityOk = true;
+    const QString quantityText = form.queryItemValue(u"quantity"_s, QUrl::FullyDecoded);
+    int quantity = quantityText.isEmpty() ? (change == CartChange::Add ? 1 : 0) : quantityText.toInt(&quantityOk);
+    if (sku.isEmpty() || !sizePattern.match(size).hasMatch() || !quantityOk || quantity < 0 || quantity > kMaxQuantityPerLine)
+        return pageError(info, 400, u"That item or quantity isn't valid."_s);
+    if (change == CartChange::Remove)
+        quantity = 0;
+    const QList<CartItem> items = withLine(cartFromCookieHeader(info.cookie), CartItem{sku, size, quantity}, change != CartChange::Add);
+    QHttpServerResponse response(HttpStatus::SeeOther);
+    response.setHeader("Location", "/cart");
+    response.setHeader("Set-Cookie", cartSetCookie(items, m_https));
+    return response;
+}
+
+QHttpServerResponse SyncServer::checkoutResult(const RequestInfo &info, bool canceled)
+{
+    const PageContext context{m_shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
+    if (canceled)
+        return html(renderCheckoutResultPage(context, std::nullopt, true));
+    auto session = m_sessions->session();
+    if (!session)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    auto summary = data::PgStorefront(**session).orderSummary(info.query.queryItemValue(u"order"_s));
+    if (!summary)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    QHttpServerResponse response = html(renderCheckoutResultPage(context, *summary, false));
+    // A paid order empties the cart.
+    if (summary->has_value() && (*summary)->status != OrderStatus::Pending && (*summary)->status != OrderStatus::Canceled)
+        response.setHeader("Set-Cookie", cartSetCookie({}, m_https));
+    return response;
+}
+
+} // namespace rdk::sync

@@ -1,0 +1,565 @@
+#include "sync/syncserver.h"
+
+#include "data/migrationrunner.h"
+#include "data/pgcheckout.h"
+#include "data/pgstorefront.h"
+#include "domain/checkout.h"
+#include "domain/logcontext.h"
+#include "sync/catalogjson.h"
+#include "sync/changelistener.h"
+#include "sync/http/accesslog.h"
+#include "sync/http/bodylimit.h"
+#include "sync/http/clientaddress.h"
+#include "sync/http/securityheaders.h"
+#include "sync/requestid.h"
+#include "sync/storefront/storefrontpages.h"
+#include "sync/webhookprocessor.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <chrono>
+
+using namespace Qt::Literals::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcServer, "rdk.sync.server")
+
+namespace rdk::sync {
+namespace {
+
+using HttpStatus = QHttpServerResponder::StatusCode;
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+constexpr int kCheckoutReservationMinutes = 35;   // Stripe needs >= 30 min; the session ends a minute before the hold
+constexpr int kReservationSweepMs = 60'000;
+
+QByteArray methodName(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    default: return "OTHER";
+    }
+}
+
+QHttpServerResponse json(const QJsonObject &object, HttpStatus status = HttpStatus::Ok)
+{
+    return QHttpServerResponse("application/json", QJsonDocument(object).toJson(QJsonDocument::Compact), status);
+}
+
+QHttpServerResponse jsonError(HttpStatus status, const QString &message, const QString &field = {})
+{
+    QJsonObject error{{u"message"_s, message}};
+    if (!field.isEmpty())
+        error.insert(u"field"_s, field);
+    return json(QJsonObject{{u"error"_s, error}}, status);
+}
+
+bool isPrivateRoute(const QString &route)
+{
+    return route.startsWith(u"/api/checkout"_s) || route.startsWith(u"/api/stripe"_s) || route.startsWith(u"/api/orders"_s)
+        || route.startsWith(u"/cart"_s) || route.startsWith(u"/checkout"_s) || route == u"/metrics"_s;
+}
+
+// items[N][sku|size|quantity] from a form post, or {"items":[{...}]} as JSON.
+Result<CheckoutRequest> parseCheckoutBody(const RequestInfo &info)
+{
+    CheckoutRequest request;
+    if (info.contentType.startsWith("application/json")) {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(info.body, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject())
+            return Error::invalid(u"The request body is not a JSON object."_s);
+        const QJsonObject o = doc.object();
+        if (!o.value(u"items"_s).isArray())
+            return Error::invalid(u"\"items\" must be a list."_s, u"items"_s);
+        const QJsonArray items = o.value(u"items"_s).toArray();
+        if (items.size() > kMaxCartLines)
+            return Error::invalid(u"A cart can hold at most %1 different items."_s.arg(kMaxCartLines), u"items"_s);
+        for (const QJsonValue &v : items) {
+            const QJsonObject item = v.toObject();
+            const QJsonValue quantity = item.value(u"quantity"_s);
+            if (!quantity.isDouble() || quantity.toDouble() != double(quantity.toInt()))
+                return Error::invalid(u"Each item needs a whole-number quantity."_s, u"quantity"_s);
+            request.items.append(CartItem{item.value(u"sku"_s).toString(), item.value(u"size"_s).toString(), quantity.toInt()});
+        }
+        request.email = o.value(u"email"_s).toString();
+        return request;
+    }
+    if (!info.contentType.startsWith("application/x-www-form-urlencoded"))
+        return Error::invalid(u"Send the cart as a form or as JSON."_s);
+    QByteArray body = info.body;
+    body.replace('+', "%20");
+    const QUrlQuery form(QString::fromUtf8(body));
+    static const QRegularExpression itemKey(u"^items\\[(\\d{1,2})\\]\\[(sku|size|quantity)\\]$"_s);
+    QMap<int, CartItem> byIndex;
+    for (const auto &[rawKey, rawValue] : form.queryItems(QUrl::FullyDecoded)) {
+        if (rawKey == u"email"_s) {
+            request.email = rawValue;
+            continue;
+        }
+        const auto match = itemKey.match(rawKey);
+        if (!match.hasMatch())
+            continue;   // unknown fields are ignored, as browsers may add their own
+        CartItem &item = byIndex[match.captured(1).toInt()];
+        const QString field = match.captured(2);
+        if (field == u"sku"_s)
+            item.sku = rawValue;
+        else if (field == u"size"_s)
+            item.size = rawValue;
+        else {
+            bool ok = false;
+            item.quantity = rawValue.toInt(&ok);
+            if (!ok)
+                return Error::invalid(u"Each item needs a whole-number quantity."_s, u"quantity"_s);
+        }
+    }
+    request.items = byIndex.values();
+    return request;
+}
+
+} // namespace
+
+SyncServer::SyncServer(SyncServerOptions options, QObject *parent) : QObject(parent), m_options(std::move(options))
+{
+    m_pool.setMaxThreadCount(std::max(2, m_options.workerThreads));
+    m_https = m_options.publicUrl.scheme() == u"https"_s;
+    const QUrl api = m_options.stripe.baseUrl;
+    // Shoppers are redirected to Stripe's hosted page, or the sandbox's pay page in the demo.
+    m_checkoutOrigin = api.host() == u"api.stripe.com"_s ? QByteArray("https://checkout.stripe.com")
+                                                          : api.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString().toUtf8();
+    m_reservationSweep.setInterval(kReservationSweepMs);
+    connect(&m_reservationSweep, &QTimer::timeout, this, &SyncServer::releaseExpiredReservations);
+}
+
+SyncServer::~SyncServer()
+{
+    stop();
+}
+
+Status SyncServer::start(const QHostAddress &address, quint16 port)
+{
+    try {
+        pqxx::connection conn(m_options.databaseUrl);
+        pqxx::read_transaction tx(conn);
+        const auto row = tx.exec_params1("SELECT rdk.tenant_id_for_slug($1)::text", m_options.tenantSlug.toStdString());
+        if (row[0].is_null())
+            return Error::notFound(u"No shop with slug '%1' in this database (RDK_TENANT)."_s.arg(m_options.tenantSlug));
+        m_tenantId = QString::fromStdString(row[0].as<std::string>());
+        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", m_tenantId.toStdString());
+        const auto name = tx.exec("SELECT name FROM tenants");
+        m_shopName = name.empty() ? m_options.tenantSlug : QString::fromStdString(name[0][0].as<std::string>());
+    } catch (const std::exception &e) {
+        return data::translatePgError(e);
+    }
+    m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl, m_tenantId);
+    m_stripe = std::make_unique<StripeClient>(m_options.stripe);
+
+    m_listener = std::make_unique<ChangeListener>(m_options.databaseUrl, QStringList{u"rdk_catalog"_s});
+    connect(m_listener.get(), &ChangeListener::notified, this,
+            [this](const QString &, const QByteArray &payload) { onCatalogChange(payload); });
+    connect(m_listener.get(), &ChangeListener::reconnected, this, [this] {
+        // Notifications sent while we were away are lost: start from a clean slate.
+        const int dropped = m_cache.invalidateAll();
+        m_metrics.countCacheInvalidation("reconnect");
+        qCInfo(lcServer) << "change feed back; dropped" << dropped << "cached answers";
+    });
+    m_listener->start();
+
+    addRoutes();
+    m_port = m_http.listen(address, port);
+    if (m_port == 0)
+        return Error::unavailable(u"Can't listen on %1:%2."_s.arg(address.toString()).arg(port));
+    m_reservationSweep.start();
+    qCInfo(lcServer).noquote() << "serving shop" << m_options.tenantSlug << "on" << address.toString() << "port" << m_port;
+    return {};
+}
+
+void SyncServer::stop()
+{
+    m_reservationSweep.stop();
+    const auto servers = m_http.servers();
+    for (auto *server : servers)
+        server->close();
+    m_pool.waitForDone(10'000);
+}
+
+void SyncServer::addRoutes()
+{
+    m_http.route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/healthz"_s, [](const RequestInfo &) { return QHttpServerResponse("text/plain", "ok\n"); });
+    });
+    m_http.route(u"/readyz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/readyz"_s, [this](const RequestInfo &i) { return ready(i); });
+    });
+    m_http.route(u"/metrics"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/metrics"_s, [this](const RequestInfo &) {
+            return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8", m_metrics.render());
+        });
+    });
+    m_http.route(u"/api/catalog"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/api/catalog"_s, [this](const RequestInfo &i) { return catalogApi(i); });
+    });
+    m_http.route(u"/api/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r) {
+        return handle(r, u"/api/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productApi(i, sku); });
+    });
+    m_http.route(u"/api/orders/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &id, const QHttpServerRequest &r) {
+        return handle(r, u"/api/orders/<arg>"_s, [this, id](const RequestInfo &i) { return orderStatusApi(i, id); });
+    });
+    m_http.route(u"/media/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &name, const QHttpServerRequest &r) {
+        return handle(r, u"/media/<arg>"_s, [this, name](const RequestInfo &i) { return media(i, name); });
+    });
+    m_http.route(u"/"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/"_s, [this](const RequestInfo &i) { return catalogPage(i); });
+    });
+    m_http.route(u"/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r) {
+        return handle(r, u"/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productPage(i, sku); });
+    });
+    m_http.route(u"/cart"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/cart"_s, [this](const RequestInfo &i) { return cartPage(i); });
+    });
+    const QList<QPair<QString, CartChange>> cartRoutes = {
+        {u"/cart/add"_s, CartChange::Add}, {u"/cart/update"_s, CartChange::Update}, {u"/cart/remove"_s, CartChange::Remove}};
+    for (const auto &[path, change] : cartRoutes) {
+        m_http.route(path, QHttpServerRequest::Method::Post, [this, path, change](const QHttpServerRequest &r) {
+            return handle(r, path, [this, change](const RequestInfo &i) { return changeCart(i, change); });
+        });
+    }
+    m_http.route(u"/checkout/success"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/checkout/success"_s, [this](const RequestInfo &i) { return checkoutResult(i, false); });
+    });
+    m_http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/checkout/cancel"_s, [this](const RequestInfo &i) { return checkoutResult(i, true); });
+    });
+    m_http.route(u"/assets/storefront.css"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/assets/storefront.css"_s, [this](const RequestInfo &i) {
+            return cached(i, u"asset:css"_s, {}, "text/css; charset=utf-8", [] { return Result<QByteArray>(storefrontStylesheet()); });
+        });
+    });
+    m_http.route(u"/api/checkout"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/api/checkout"_s, [this](const RequestInfo &i) { return checkout(i); });
+    });
+    m_http.route(u"/api/stripe/webhook"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r) {
+        return handle(r, u"/api/stripe/webhook"_s, [this](const RequestInfo &i) { return webhook(i); });
+    });
+    // The missing-route handler bypasses handle(), so it writes its headers itself.
+    m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+        static const QByteArray body = R"({"error":{"message":"Not found."}})";
+        responder.writeStatusLine(HttpStatus::NotFound);
+        for (const auto &[name, value] : securityHeaders(SecurityHeaderOptions{}))
+            responder.writeHeader(name, value);
+        responder.writeHeader("Content-Type", "application/json");
+        responder.writeHeader("Content-Length", QByteArray::number(body.size()));
+        responder.writeBody(body);
+    });
+}
+
+QFuture<QHttpServerResponse> SyncServer::handle(const QHttpServerRequest &request, const QString &route, Work work)
+{
+    const qint64 startedNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch()).count();
+    RequestInfo info;
+    info.method = methodName(request.method());
+    info.path = request.url().path();
+    info.query = request.query();
+    info.target = request.url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
+    info.body = request.body();
+    info.userAgent = request.value("User-Agent");
+    info.client = clientAddress(request.remoteAddress(), request.value("X-Forwarded-For"), m_options.trustedProxies);
+    info.requestId = requestIdFor(request.value("X-Request-Id"));
+    info.ifNoneMatch = request.value("If-None-Match");
+    info.contentType = request.value("Content-Type").toLower();
+    info.stripeSignature = request.value("Stripe-Signature");
+    info.cookie = request.value("Cookie");
+    info.origin = request.value("Origin");
+    info.host = request.value("Host");
+
+    const bool privateRoute = isPrivateRoute(route);
+    const RouteFamily family = routeFamilyFor(info.path, info.method);
+    HeaderList extra;
+    const RateDecision decision = m_rateLimiter.check(info.client, family, QDateTime::currentMSecsSinceEpoch());
+    applyRateLimitHeaders(decision, extra);
+    if (!decision.allowed) {
+        auto refused = jsonError(HttpStatus::TooManyRequests, u"Too many requests; please slow down."_s);
+        return QtFuture::makeReadyFuture(finish(std::move(refused), info, route, privateRoute, extra, startedNs));
+    }
+    const qint64 limit = bodyLimitFor(family, info.method);
+    if (bodyTooLarge(request.value("Content-Length").toLongLong(), info.body.size(), limit)) {
+        auto refused = jsonError(HttpStatus::PayloadTooLarge, u"The request body is too large."_s);
+        return QtFuture::makeReadyFuture(finish(std::move(refused), info, route, privateRoute, extra, startedNs));
+    }
+    return QtConcurrent::run(&m_pool, [this, info, route, privateRoute, extra, startedNs, work = std::move(work)] {
+        ScopedLogField requestField(u"request_id"_s, QString::fromLatin1(info.requestId));
+        ScopedLogField tenantField(u"tenant"_s, m_options.tenantSlug);
+        return finish(work(info), info, route, privateRoute, extra, startedNs);
+    });
+}
+
+QHttpServerResponse SyncServer::finish(QHttpServerResponse response, const RequestInfo &info, const QString &route,
+                                       bool privateRoute, const QList<QPair<QByteArray, QByteArray>> &extraHeaders,
+                                       qint64 startedNs)
+{
+    SecurityHeaderOptions options;
+    options.https = m_https;
+    options.privateResponse = privateRoute;
+    options.checkoutOrigin = m_checkoutOrigin;
+    for (const auto &[name, value] : securityHeaders(options)) {
+        // A handler's own Cache-Control (immutable media, short public TTL) wins over the default.
+        if (name.compare("Cache-Control", Qt::CaseInsensitive) == 0 && response.hasHeader(name))
+            continue;
+        response.setHeader(name, value);
+    }
+    for (const auto &[name, value] : extraHeaders)
+        response.setHeader(name, value);
+    response.setHeader("X-Request-Id", info.requestId);
+
+    const qint64 nowNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch()).count();
+    const double seconds = double(nowNs - startedNs) / 1e9;
+    const int status = int(response.statusCode());
+    m_metrics.observeRequest(route, info.method, status, seconds);
+    AccessLogEntry entry;
+    entry.requestId = info.requestId;
+    entry.method = info.method;
+    entry.route = route;
+    entry.target = info.target;
+    entry.privateRoute = privateRoute;
+    entry.status = status;
+    entry.durationMs = seconds * 1000.0;
+    entry.bytes = response.data().size();
+    entry.client = info.client;
+    entry.userAgent = info.userAgent;
+    logAccess(entry);
+    return response;
+}
+
+QHttpServerResponse SyncServer::errorResponse(const Error &error, const RequestInfo &)
+{
+    switch (error.code) {
+    case ErrorCode::Invalid: return jsonError(HttpStatus::BadRequest, error.message, error.field);
+    case ErrorCode::NotFound: return jsonError(HttpStatus::NotFound, error.message);
+    case ErrorCode::OutOfStock:
+    case ErrorCode::Conflict: return jsonError(HttpStatus::Conflict, error.message);
+    case ErrorCode::Forbidden: return jsonError(HttpStatus::Forbidden, error.message);
+    case ErrorCode::Unavailable:
+        m_sessions->discard();
+        return jsonError(HttpStatus::ServiceUnavailable, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    case ErrorCode::Internal: break;
+    }
+    return jsonError(HttpStatus::InternalServerError, u"Something went wrong on our side."_s);
+}
+
+QHttpServerResponse SyncServer::cached(const RequestInfo &info, const QString &key, const QStringList &tags,
+                                       const QByteArray &contentType, const std::function<Result<QByteArray>()> &render)
+{
+    std::optional<CachedResponse> hit = m_cache.find(key);
+    if (hit) {
+        m_metrics.countCacheHit();
+    } else {
+        m_metrics.countCacheMiss();
+        const quint64 generation = m_cache.generation();
+        auto body = render();
+        if (!body)
+            return errorResponse(body.error(), info);
+        hit = CachedResponse{*body, contentType, CatalogCache::strongEtag(*body)};
+        m_cache.store(key, *hit, tags, generation);
+    }
+    bool notModified = false;
+    for (const QByteArray &candidate : info.ifNoneMatch.split(','))
+        notModified = notModified || candidate.trimmed() == hit->etag || candidate.trimmed() == "*";
+    QHttpServerResponse response = notModified ? QHttpServerResponse(HttpStatus::NotModified)
+                                               : QHttpServerResponse(hit->contentType, hit->body);
+    response.setHeader("ETag", hit->etag);
+    response.setHeader("Cache-Control", "public, max-age=30");
+    return response;
+}
+
+QHttpServerResponse SyncServer::catalogApi(const RequestInfo &info)
+{
+    const CatalogQuery query = parseCatalogQuery(info.query);
+    const QString key = u"api:catalog?"_s + catalogQueryString(query, query.page);
+    return cached(info, key, {u"catalog"_s}, "application/json", [&]() -> Result<QByteArray> {
+        auto session = m_sessions->session();
+        if (!session)
+            return session.error();
+        auto page = data::PgStorefront(**session).catalog(query);
+        if (!page)
+            return page.error();
+        return QJsonDocument(catalogJson(*page)).toJson(QJsonDocument::Compact);
+    });
+}
+
+QHttpServerResponse SyncServer::productApi(const RequestInfo &info, const QString &rawSku)
+{
+    const QString sku = rawSku.trimmed().toUpper();
+    static const QRegularExpression skuPattern(u"^[A-Z0-9][A-Z0-9-]{2,39}$"_s);
+    if (!skuPattern.match(sku).hasMatch())
+        return jsonError(HttpStatus::NotFound, u"No such product."_s);
+    return cached(info, u"api:product:"_s + sku, {u"product:"_s + sku}, "application/json", [&]() -> Result<QByteArray> {
+        auto session = m_sessions->session();
+        if (!session)
+            return session.error();
+        auto product = data::PgStorefront(**session).product(sku);
+        if (!product)
+            return product.error();
+        if (!product->has_value())
+            return Error::notFound(u"No such product."_s);
+        return QJsonDocument(productJson(**product, true)).toJson(QJsonDocument::Compact);
+    });
+}
+
+QHttpServerResponse SyncServer::orderStatusApi(const RequestInfo &info, const QString &orderId)
+{
+    auto session = m_sessions->session();
+    if (!session)
+        return errorResponse(session.error(), info);
+    auto summary = data::PgStorefront(**session).orderSummary(orderId);
+    if (!summary)
+        return errorResponse(summary.error(), info);
+    if (!summary->has_value())
+        return jsonError(HttpStatus::NotFound, u"No such order."_s);
+    return json(orderSummaryJson(**summary));
+}
+
+QHttpServerResponse SyncServer::media(const RequestInfo &info, const QString &fileName)
+{
+    auto session = m_sessions->session();
+    if (!session)
+        return errorResponse(session.error(), info);
+    auto file = data::PgStorefront(**session).media(fileName);
+    if (!file)
+        return errorResponse(file.error(), info);
+    if (!file->has_value())
+        return jsonError(HttpStatus::NotFound, u"No such image."_s);
+    // The name carries the content hash: a changed photo gets a new name, so this never goes stale.
+    QHttpServerResponse response((*file)->mime.toLatin1(), (*file)->bytes);
+    response.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+    return response;
+}
+
+QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
+{
+    const bool fromForm = info.contentType.startsWith("application/x-www-form-urlencoded");
+    // A shopper who posted the cart form goes back to the cart with the reason, not to JSON.
+    auto refuse = [&](const Error &error) {
+        if (!fromForm)
+            return errorResponse(error, info);
+        QHttpServerResponse back(HttpStatus::SeeOther);
+        back.setHeader("Location", "/cart?notice=" + QUrl::toPercentEncoding(error.message));
+        return back;
+    };
+    if (fromForm && !sameOrigin(info))
+        return jsonError(HttpStatus::Forbidden, u"This form must be sent from the shop's own pages."_s);
+    auto parsed = parseCheckoutBody(info);
+    if (!parsed)
+        return refuse(parsed.error());
+    auto cart = validateCheckout(*parsed);
+    if (!cart)
+        return refuse(cart.error());
+    auto session = m_sessions->session();
+    if (!session)
+        return errorResponse(session.error(), info);
+    data::PgCheckout orders(**session);
+    auto pending = orders.placeOrder(*cart, OrderChannel::Online, Money::zero(u"USD"_s), kCheckoutReservationMinutes);
+    if (!pending)
+        return refuse(pending.error());
+    ScopedLogField orderField(u"order_id"_s, pending->orderId);
+
+    CheckoutSessionRequest request;
+    request.currency = pending->totals.total.currency();
+    for (const OrderLine &line : pending->lines)
+        request.lines.append(CheckoutLine{line.size.isEmpty() ? line.name : u"%1 — size %2"_s.arg(line.name, line.size),
+                                          line.unitPrice.minor(), line.quantity});
+    const QString base = m_options.publicUrl.toString(QUrl::StripTrailingSlash);
+    request.successUrl = base + u"/checkout/success?order="_s + pending->orderId;
+    request.cancelUrl = base + u"/checkout/cancel?order="_s + pending->orderId;
+    request.orderId = pending->orderId;
+    request.expiresAt = pending->reservedUntil.toSecsSinceEpoch() - 60;
+    request.customerEmail = cart->email;
+    auto created = m_stripe->waitFor(m_stripe->createCheckoutSession(request, u"checkout-"_s + pending->orderId));
+    if (!created) {
+        qCWarning(lcServer).noquote() << "Stripe refused the checkout session:" << created.error().message;
+        PaymentEvent abandon;
+        abandon.eventId = u"evt_local_abandon_"_s + QString(pending->orderId).remove(u'-');
+        abandon.type = u"local.checkout.abandoned"_s;
+        abandon.orderId = pending->orderId;
+        abandon.report = PaymentReport{PaymentSignal::Failed, Money::zero(request.currency), false};
+        if (auto released = orders.applyPaymentEvent(abandon); !released)
+            qCWarning(lcServer).noquote() << "could not release the hold at once; the sweep will:" << released.error().message;
+        const QString message = u"Payments are unavailable right now; nothing was charged. Please try again."_s;
+        return fromForm ? refuse(Error::unavailable(message)) : jsonError(HttpStatus::BadGateway, message);
+    }
+    if (auto attached = orders.attachStripeIds(pending->orderId, created->id, {}); !attached)
+        return errorResponse(attached.error(), info);
+    if (fromForm) {
+        QHttpServerResponse redirect(HttpStatus::SeeOther);
+        redirect.setHeader("Location", created->url.toEncoded());
+        return redirect;
+    }
+    return json(QJsonObject{{u"order_id"_s, pending->orderId},
+                            {u"order_number"_s, formatOrderNumber(pending->orderNumber)},
+                            {u"url"_s, created->url.toString()},
+                            {u"expires_at"_s, double(created->expiresAt)}},
+                HttpStatus::Created);
+}
+
+QHttpServerResponse SyncServer::webhook(const RequestInfo &info)
+{
+    const WebhookResult result = processStripeWebhook(*m_sessions, info.body, info.stripeSignature, m_options.webhookSecret,
+                                                      QDateTime::currentSecsSinceEpoch());
+    m_metrics.countWebhookEvent(result.outcome.toLatin1());
+    return QHttpServerResponse("application/json", result.body, static_cast<HttpStatus>(result.httpStatus));
+}
+
+QHttpServerResponse SyncServer::ready(const RequestInfo &)
+{
+    auto migrations = data::loadMigrations();
+    if (!migrations)
+        return jsonError(HttpStatus::ServiceUnavailable, migrations.error().message);
+    auto status = data::MigrationRunner(m_options.databaseUrl, *migrations).status();
+    if (!status)
+        return json(QJsonObject{{u"database"_s, u"unreachable"_s}}, HttpStatus::ServiceUnavailable);
+    const bool current = status->current();
+    return json(QJsonObject{{u"database"_s, u"ok"_s},
+                            {u"migrations"_s, current ? u"current"_s : u"behind"_s},
+                            {u"change_feed"_s, m_listener && m_listener->isListening() ? u"listening"_s : u"reconnecting"_s}},
+                current ? HttpStatus::Ok : HttpStatus::ServiceUnavailable);
+}
+
+void SyncServer::onCatalogChange(const QByteArray &payload)
+{
+    const QJsonObject change = QJsonDocument::fromJson(payload).object();
+    if (change.value(u"tenant"_s).toString() != m_tenantId)
+        return;
+    const QString sku = change.value(u"sku"_s).toString();
+    int dropped = m_cache.invalidateTag(u"catalog"_s);
+    if (!sku.isEmpty())
+        dropped += m_cache.invalidateTag(u"product:"_s + sku);
+    m_metrics.countCacheInvalidation("notify");
+    qCDebug(lcServer).noquote() << "catalog change" << change.value(u"entity"_s).toString() << sku << "dropped" << dropped;
+}
+
+void SyncServer::releaseExpiredReservations()
+{
+    (void)QtConcurrent::run(&m_pool, [this] {
+        auto session = m_sessions->session();
+        if (!session)
+            return;
+        auto released = data::PgCheckout(**session).releaseExpiredReservations();
+        if (released && *released > 0)
+            qCInfo(lcServer) << "released" << *released << "expired reservations";
+    });
+}
+
+} // namespace rdk::sync

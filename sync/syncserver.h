@@ -1,0 +1,126 @@
+#pragma once
+
+#include "domain/result.h"
+#include "sync/catalogcache.h"
+#include "sync/http/metrics.h"
+#include "sync/http/ratelimiter.h"
+#include "sync/sessionprovider.h"
+#include "sync/stripe/stripeclient.h"
+#include "sync/visitorcounter.h"
+
+#include <QHostAddress>
+#include <QHttpServer>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+namespace rdk::sync {
+
+class ChangeListener;
+
+struct SyncServerOptions final {
+    std::string databaseUrl;            ///< the service login (member of rdk_sync)
+    QString tenantSlug;
+    QUrl publicUrl;                     ///< shoppers' address: Stripe success/cancel URLs, HSTS when https
+    QByteArray webhookSecret;
+    StripeClientOptions stripe;
+    QList<QHostAddress> trustedProxies; ///< e.g. Caddy on 127.0.0.1: X-Forwarded-For is believed from these only
+    int workerThreads = 8;
+};
+
+/// Everything a request needs, copied out of QHttpServerRequest on the event-loop thread so
+/// the work can continue on a worker thread.
+struct RequestInfo final {
+    QByteArray method;
+    QByteArray target;
+    QString path;
+    QUrlQuery query;
+    QByteArray body;
+    QHostAddress client;
+    QByteArray userAgent;
+    QByteArray requestId;
+    QByteArray ifNoneMatch;
+    QByteArray contentType;
+    QByteArray stripeSignature;
+    QByteArray cookie;
+    QByteArray origin;
+    QByteArray host;
+};
+
+/// rdk-sync's HTTP surface: storefront pages, catalog API, media, checkout, Stripe webhooks,
+/// health and metrics. Handlers are thin: they parse, check limits, and call the data layer
+/// on a worker thread, so a slow query never stalls other clients.
+class SyncServer final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SyncServer)
+
+public:
+    explicit SyncServer(SyncServerOptions options, QObject *parent = nullptr);
+    ~SyncServer() override;
+
+    /// Finds the shop, starts listening for catalog changes, then listens for HTTP.
+    Status start(const QHostAddress &address, quint16 port);
+    quint16 port() const { return m_port; }
+    /// Stops taking requests and waits for those in flight (graceful shutdown).
+    void stop();
+
+    using Work = std::function<QHttpServerResponse(const RequestInfo &)>;
+
+private:
+    void addRoutes();
+    QFuture<QHttpServerResponse> handle(const QHttpServerRequest &request, const QString &route, Work work);
+    QHttpServerResponse finish(QHttpServerResponse response, const RequestInfo &info, const QString &route, bool privateRoute,
+                               const QList<QPair<QByteArray, QByteArray>> &extraHeaders, qint64 startedNs);
+
+    QHttpServerResponse catalogApi(const RequestInfo &info);
+    QHttpServerResponse productApi(const RequestInfo &info, const QString &sku);
+    QHttpServerResponse media(const RequestInfo &info, const QString &fileName);
+    QHttpServerResponse checkout(const RequestInfo &info);
+    QHttpServerResponse webhook(const RequestInfo &info);
+    QHttpServerResponse orderStatusApi(const RequestInfo &info, const QString &orderId);
+    QHttpServerResponse ready(const RequestInfo &info);
+
+    // Storefront pages (storefrontroutes.cpp).
+    QHttpServerResponse catalogPage(const RequestInfo &info);
+    QHttpServerResponse productPage(const RequestInfo &info, const QString &sku);
+    QHttpServerResponse cartPage(const RequestInfo &info);
+    enum class CartChange { Add, Update, Remove };
+    QHttpServerResponse changeCart(const RequestInfo &info, CartChange change);
+    QHttpServerResponse checkoutResult(const RequestInfo &info, bool canceled);
+    QHttpServerResponse pageError(const RequestInfo &info, int status, const QString &message);
+    /// Forms may only be posted from our own pages (the shop has no other CSRF defence to
+    /// rely on than SameSite cookies and this check).
+    bool sameOrigin(const RequestInfo &info) const;
+    void countVisit(const RequestInfo &info, const QString &productId);
+
+    /// Serves `key` from the cache or computes it with `render` (which returns the body, or
+    /// an error response), answering 304 for a matching If-None-Match.
+    QHttpServerResponse cached(const RequestInfo &info, const QString &key, const QStringList &tags, const QByteArray &contentType,
+                               const std::function<Result<QByteArray>()> &render);
+    QHttpServerResponse errorResponse(const Error &error, const RequestInfo &info);
+    void onCatalogChange(const QByteArray &payload);
+    void releaseExpiredReservations();
+
+    SyncServerOptions m_options;
+    QString m_tenantId;
+    QHttpServer m_http;
+    quint16 m_port = 0;
+    QThreadPool m_pool;
+    std::unique_ptr<SessionProvider> m_sessions;
+    std::unique_ptr<StripeClient> m_stripe;
+    std::unique_ptr<ChangeListener> m_listener;
+    CatalogCache m_cache;
+    MetricsRegistry m_metrics;
+    RateLimiter m_rateLimiter;
+    VisitorCounter m_visitors;
+    QTimer m_reservationSweep;
+    QByteArray m_checkoutOrigin;
+    QString m_shopName;
+    bool m_https = false;
+};
+
+} // namespace rdk::sync

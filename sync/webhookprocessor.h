@@ -1,0 +1,27 @@
+#pragma once
+
+#include "domain/payment.h"
+#include "sync/sessionprovider.h"
+#include "sync/stripe/stripeevent.h"
+
+#include <QByteArray>
+
+namespace rdk::sync {
+
+/// Stripe's event, in the order book's terms. Unknown event types carry no report.
+PaymentEvent toPaymentEvent(const StripeEvent &event);
+
+struct WebhookResult final {
+    int httpStatus = 200;       ///< 2xx only after the effects are committed
+    QByteArray body;            ///< small JSON answer
+    QString outcome;            ///< for metrics and logs: applied, duplicate, ..., bad_signature
+    QString eventId;
+};
+
+/// The whole webhook path: verify the signature over the raw body, parse leniently, record
+/// the event and apply its effect in one transaction. A bad signature or body is a 400 with
+/// nothing changed; a database that can't be reached is a 503 so Stripe retries.
+WebhookResult processStripeWebhook(SessionProvider &sessions, const QByteArray &rawBody, const QByteArray &signatureHeader,
+                                   const QByteArray &webhookSecret, qint64 nowUnix);
+
+} // namespace rdk::sync

@@ -1,0 +1,438 @@
+// rdk-sync end to end: the real binary, a real PostgreSQL and the Stripe sandbox binary, all on
+// loopback, started and stopped by this test.
+#include "data/media/imagepipeline.h"
+#include "data/media/placeholdersneaker.h"
+#include "data/pgimagestore.h"
+#include "data/pgrepositories.h"
+#include "sync/stripe/webhooksignature.h"
+#include "tests/support/testdatabase.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTest>
+#include <QTimer>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace rdk;
+
+namespace {
+
+constexpr char kWebhookSecret[] = "whsec_test_sync_service_secret";
+
+struct Reply final {
+    int status = 0;
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+Reply request(QNetworkAccessManager &nam, const QByteArray &verb, const QUrl &url, const QByteArray &body = {},
+              const QList<QPair<QByteArray, QByteArray>> &headers = {})
+{
+    QNetworkRequest req(url);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    req.setTransferTimeout(10000);
+    for (const auto &[name, value] : headers)
+        req.setRawHeader(name, value);
+    QNetworkReply *reply = nam.sendCustomRequest(req, verb, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    Reply r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    r.body = reply->readAll();
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        r.headers.insert(name.toLower(), value);
+    reply->deleteLater();
+    return r;
+}
+
+/// Starts a binary that prints "listening on host:port" first, and stops it at the end.
+class Service final {
+public:
+    bool start(const QString &program, const QProcessEnvironment &env)
+    {
+        m_process.setProcessEnvironment(env);
+        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_process.start(program, {});
+        if (!m_process.waitForStarted(5000))
+            return false;
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 15000) {
+            if (m_process.canReadLine()) {
+                const QByteArray line = m_process.readLine().trimmed();
+                if (line.startsWith("listening on ")) {
+                    m_port = line.mid(line.lastIndexOf(':') + 1).toUShort();
+                    return m_port != 0;
+                }
+            }
+            if (m_process.state() != QProcess::Running || !m_process.waitForReadyRead(200)) {
+                if (m_process.state() != QProcess::Running)
+                    return false;
+            }
+        }
+        return false;
+    }
+    ~Service() { stop(); }
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(10000)) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+    QUrl url(const QString &path) const { return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(path)); }
+    QByteArray errors() { return m_process.readAllStandardError(); }
+    int exitCode() const { return m_process.exitCode(); }
+    QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+} // namespace
+
+class TestSyncService final : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::TestDatabase> m_db;
+    test::Login m_service;
+    Service m_sandbox;
+    Service m_sync;
+    QNetworkAccessManager m_nam;
+
+    int scalar(const std::string &sql)
+    {
+        pqxx::connection c(m_db->ownerUrl());
+        pqxx::read_transaction tx(c);
+        return tx.exec1(sql)[0].as<int>();
+    }
+
+    void addProduct(const QString &tenantId, const QString &sku, int size10, bool withPhoto)
+    {
+        auto owner = data::PgSession::open(m_db->ownerUrl());
+        Product p;
+        p.tenantId = tenantId;
+        p.sku = sku;
+        p.name = u"Air Max 90 "_s + sku;
+        p.brand = u"Nike"_s;
+        p.colorway = u"Infrared"_s;
+        p.price = Money::of(14000, u"USD"_s).value();
+        p.inventoryStrategy = InventoryStrategy::PerSize;
+        p.sizeSystem = SizeSystem::Mens;
+        p.sizeRun = {u"9"_s, u"10"_s};
+        p.stock = {{u"9"_s, 0, 0}, {u"10"_s, size10, 0}};
+        p.published = true;
+        Status done = (*owner)->transact([&](pqxx::work &tx) -> Status {
+            auto created = data::PgProductRepository::insert(tx, p);
+            if (!created)
+                return created.error();
+            if (withPhoto) {
+                auto processed = processProductImage(encodeJpeg(renderPlaceholderSneaker(7, 1200, 900)), sku, u"p.jpg"_s);
+                if (!processed)
+                    return processed.error();
+                if (auto attached = data::PgImageStore::attach(tx, created->id, *processed, true); !attached)
+                    return attached.error();
+            }
+            return {};
+        });
+        QVERIFY2(done.ok(), done.ok() ? "" : qPrintable(done.error().message));
+    }
+
+    QJsonObject product(const QString &sku)
+    {
+        return request(m_nam, "GET", m_sync.url(u"/api/products/"_s + sku)).json();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        RDK_CREATE_TEST_DATABASE(m_db);
+        const QString tenant = m_db->createTenant(u"shop-a"_s);
+        const QString other = m_db->createTenant(u"shop-b"_s);
+        m_service = m_db->createServiceLogin();
+        addProduct(tenant, u"AM90-INF"_s, 1, true);
+        addProduct(tenant, u"AM90-TWO"_s, 5, false);
+        addProduct(other, u"OTHER-SHOP"_s, 5, false);
+
+        QProcessEnvironment sandboxEnv;
+        sandboxEnv.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
+        sandboxEnv.insert(u"SANDBOX_LISTEN"_s, u"127.0.0.1:0"_s);
+        sandboxEnv.insert(u"STRIPE_WEBHOOK_SECRET"_s, QString::fromLatin1(kWebhookSecret));
+        sandboxEnv.insert(u"SANDBOX_RETRY_BASE_MS"_s, u"100"_s);
+        sandboxEnv.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
+        QVERIFY2(m_sandbox.start(QString::fromUtf8(RDK_SANDBOX_BINARY), sandboxEnv), m_sandbox.errors().constData());
+
+        QProcessEnvironment env;
+        env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
+        env.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
+        env.insert(u"DATABASE_URL"_s, QString::fromStdString(m_db->urlFor(m_service.login, m_service.password)));
+        env.insert(u"RDK_TENANT"_s, u"shop-a"_s);
+        env.insert(u"RDK_SYNC_LISTEN"_s, u"127.0.0.1:0"_s);
+        env.insert(u"RDK_PUBLIC_URL"_s, u"http://127.0.0.1:9"_s);
+        env.insert(u"STRIPE_SECRET_KEY"_s, u"sk_test_sync_service"_s);
+        env.insert(u"STRIPE_WEBHOOK_SECRET"_s, QString::fromLatin1(kWebhookSecret));
+        env.insert(u"STRIPE_API_BASE"_s, m_sandbox.url({}).toString());
+        env.insert(u"RDK_LOG_LEVEL"_s, u"warn"_s);
+        QVERIFY2(m_sync.start(QString::fromUtf8(RDK_SYNC_BINARY), env), m_sync.errors().constData());
+
+        const Reply hooked = request(m_nam, "POST", m_sandbox.url(u"/_sandbox/webhook_endpoint"_s),
+                                     "url=" + QUrl::toPercentEncoding(m_sync.url(u"/api/stripe/webhook"_s).toString()),
+                                     {{"Content-Type", "application/x-www-form-urlencoded"}});
+        QCOMPARE(hooked.status, 200);
+    }
+
+    void cleanupTestCase()
+    {
+        m_sync.stop();
+        QCOMPARE(m_sync.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(m_sync.exitCode(), 0);
+        m_sandbox.stop();
+        m_db.reset();
+    }
+
+    void health_readyAndMetrics_answer()
+    {
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/healthz"_s)).status, 200);
+        const Reply ready = request(m_nam, "GET", m_sync.url(u"/readyz"_s));
+        QCOMPARE(ready.status, 200);
+        QCOMPARE(ready.json().value(u"migrations"_s).toString(), u"current"_s);
+        const Reply metrics = request(m_nam, "GET", m_sync.url(u"/metrics"_s));
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.body.contains("rdk_http_requests_total"));
+    }
+
+    void catalogApi_showsOnlyThisShopsPublishedProducts_withEtag()
+    {
+        const Reply first = request(m_nam, "GET", m_sync.url(u"/api/catalog"_s));
+        QCOMPARE(first.status, 200);
+        const QJsonArray products = first.json().value(u"products"_s).toArray();
+        QCOMPARE(products.size(), 2);
+        QVERIFY(!first.body.contains("OTHER-SHOP"));
+        const QByteArray etag = first.headers.value("etag");
+        QVERIFY(etag.startsWith('"'));
+        QCOMPARE(first.headers.value("cache-control"), QByteArray("public, max-age=30"));
+        QCOMPARE(first.headers.value("x-content-type-options"), QByteArray("nosniff"));
+        QVERIFY(first.headers.value("content-security-policy").contains("frame-ancestors 'none'"));
+
+        const Reply again = request(m_nam, "GET", m_sync.url(u"/api/catalog"_s), {}, {{"If-None-Match", etag}});
+        QCOMPARE(again.status, 304);
+        QVERIFY(again.body.isEmpty());
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/api/products/OTHER-SHOP"_s)).status, 404);
+    }
+
+    void requestId_isEchoedOrMade()
+    {
+        const Reply mine = request(m_nam, "GET", m_sync.url(u"/healthz"_s), {}, {{"X-Request-Id", "abc-123"}});
+        QCOMPARE(mine.headers.value("x-request-id"), QByteArray("abc-123"));
+        const Reply made = request(m_nam, "GET", m_sync.url(u"/healthz"_s), {}, {{"X-Request-Id", "bad id with spaces"}});
+        QCOMPARE(made.headers.value("x-request-id").size(), 32);
+    }
+
+    void media_servesVariantsImmutable_andRefusesEverythingElse()
+    {
+        const QJsonArray images = product(u"AM90-INF"_s).value(u"images"_s).toArray();
+        QCOMPARE(images.size(), 1);
+        const QString medium = images.first().toObject().value(u"medium"_s).toString();
+        const Reply image = request(m_nam, "GET", m_sync.url(medium));
+        QCOMPARE(image.status, 200);
+        QCOMPARE(image.headers.value("content-type"), QByteArray("image/jpeg"));
+        QCOMPARE(image.headers.value("cache-control"), QByteArray("public, max-age=31536000, immutable"));
+        QVERIFY(image.body.startsWith("\xFF\xD8"));
+        QString original = medium;
+        original.replace(u"-medium.jpg"_s, u"-original.jpg"_s);
+        for (const QString &path : {original, u"/media/..%2F..%2Fetc%2Fpasswd"_s, u"/media/product-x-0000000000000000-large.jpg"_s,
+                                    u"/media/%00"_s, u"/media/"_s + QString(3000, u'a')})
+            QVERIFY2(request(m_nam, "GET", m_sync.url(path)).status == 404, qPrintable(path.left(80)));
+    }
+
+    void webhook_forgedStaleOrMalformed_isRefusedAndChangesNothing_data()
+    {
+        QTest::addColumn<QByteArray>("signature");
+        QTest::addColumn<QByteArray>("body");
+        const QByteArray body = R"({"id":"evt_forged_1","object":"event","type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":"cs_x","payment_status":"paid","amount_total":1,"currency":"usd","metadata":{"order_id":"x"}}}})";
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        QTest::addRow("missing header") << QByteArray() << body;
+        QTest::addRow("wrong secret") << sync::signStripePayload(body, "whsec_wrong", now) << body;
+        QTest::addRow("stale") << sync::signStripePayload(body, kWebhookSecret, now - 400) << body;
+        QTest::addRow("future") << sync::signStripePayload(body, kWebhookSecret, now + 400) << body;
+        QTest::addRow("non-numeric t") << QByteArray("t=abc,v1=") + QByteArray(64, 'a') << body;
+        QByteArray tampered = body;
+        tampered.replace("\"amount_total\":1", "\"amount_total\":2");
+        QTest::addRow("tampered body") << sync::signStripePayload(body, kWebhookSecret, now) << tampered;
+        QTest::addRow("signed garbage") << sync::signStripePayload("not json", kWebhookSecret, now) << QByteArray("not json");
+    }
+
+    void webhook_forgedStaleOrMalformed_isRefusedAndChangesNothing()
+    {
+        QFETCH(QByteArray, signature);
+        QFETCH(QByteArray, body);
+        const int events = scalar("SELECT count(*) FROM stripe_events");
+        QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", "application/json"}};
+        if (!signature.isEmpty())
+            headers.append({"Stripe-Signature", signature});
+        const Reply r = request(m_nam, "POST", m_sync.url(u"/api/stripe/webhook"_s), body, headers);
+        QCOMPARE(r.status, 400);
+        QCOMPARE(scalar("SELECT count(*) FROM stripe_events"), events);
+    }
+
+    void checkout_badInput_isAClearErrorAndHoldsNothing_data()
+    {
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addRow("not json") << QByteArray("application/json") << QByteArray("{nope") << 400;
+        QTest::addRow("items not a list") << QByteArray("application/json") << QByteArray(R"({"items":"AM90"})") << 400;
+        QTest::addRow("quantity 11") << QByteArray("application/json") << QByteArray(R"({"items":[{"sku":"AM90-TWO","size":"10","quantity":11}]})") << 400;
+        QTest::addRow("fractional quantity") << QByteArray("application/json") << QByteArray(R"({"items":[{"sku":"AM90-TWO","size":"10","quantity":1.5}]})") << 400;
+        QTest::addRow("unknown sku") << QByteArray("application/json") << QByteArray(R"({"items":[{"sku":"NOPE-1","size":"10","quantity":1}]})") << 404;
+        QTest::addRow("other shop's sku") << QByteArray("application/json") << QByteArray(R"({"items":[{"sku":"OTHER-SHOP","size":"10","quantity":1}]})") << 404;
+        QTest::addRow("sold out size") << QByteArray("application/json") << QByteArray(R"({"items":[{"sku":"AM90-TWO","size":"9","quantity":1}]})") << 409;
+        QTest::addRow("text/plain") << QByteArray("text/plain") << QByteArray("hello") << 400;
+        QTest::addRow("oversized") << QByteArray("application/json") << QByteArray(64 * 1024, ' ') << 413;
+    }
+
+    void checkout_badInput_isAClearErrorAndHoldsNothing()
+    {
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        // Each test shops from its own address (the service trusts X-Forwarded-For from loopback,
+        // where Caddy would sit), so one test's attempts don't use up another's rate limit.
+        const Reply r = request(m_nam, "POST", m_sync.url(u"/api/checkout"_s), body,
+                                {{"Content-Type", contentType}, {"X-Forwarded-For", "203.0.113.5"}});
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.headers.value("cache-control"), QByteArray("no-store"));
+        QVERIFY(!r.json().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
+        QCOMPARE(scalar("SELECT coalesce(sum(reserved), 0)::int FROM inventory"), 0);
+    }
+
+    void onlinePurchase_endToEnd_paysOnceAndTheStorefrontSeesItFast()
+    {
+        const QByteArray form = "items%5B0%5D%5Bsku%5D=AM90-INF&items%5B0%5D%5Bsize%5D=10&items%5B0%5D%5Bquantity%5D=1&email=buyer%40example.com";
+        const Reply placed = request(m_nam, "POST", m_sync.url(u"/api/checkout"_s), form,
+                                     {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", "198.51.100.7"}});
+        QCOMPARE(placed.status, 303);
+        const QUrl payPage(QString::fromUtf8(placed.headers.value("location")));
+        QVERIFY2(payPage.path().startsWith(u"/pay/cs_"_s), placed.headers.value("location").constData());
+        const QString sessionId = payPage.path().section(u'/', -1);
+        QCOMPARE(scalar("SELECT reserved FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = 'AM90-INF' AND i.size = '10'"), 1);
+
+        // The last pair is held: a second shopper is told it's gone.
+        const Reply second = request(m_nam, "POST", m_sync.url(u"/api/checkout"_s),
+                                     R"({"items":[{"sku":"AM90-INF","size":"10","quantity":1}]})",
+                                     {{"Content-Type", "application/json"}, {"X-Forwarded-For", "198.51.100.8"}});
+        QCOMPARE(second.status, 409);
+        QVERIFY(second.json().value(u"error"_s).toObject().value(u"message"_s).toString().contains(u"sold out"_s));
+
+        const Reply paid = request(m_nam, "POST", m_sandbox.url(u"/_sandbox/checkout/sessions/%1/complete"_s.arg(sessionId)));
+        QCOMPARE(paid.status, 200);
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 10000 && scalar("SELECT count(*) FROM orders WHERE status = 'paid'") == 0)
+            QTest::qWait(50);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'paid' AND customer_email = 'buyer@example.com'"), 1);
+        QCOMPARE(scalar("SELECT count(*) FROM audit_log WHERE entity = 'order' AND after->>'status' = 'paid'"), 1);
+        const qint64 paidAtMs = timer.elapsed();
+
+        // The catalog shows the sale within a second (NOTIFY -> cache invalidation).
+        while (timer.elapsed() < paidAtMs + 1000 && product(u"AM90-INF"_s).value(u"available"_s).toInt() != 0)
+            QTest::qWait(20);
+        QCOMPARE(product(u"AM90-INF"_s).value(u"available"_s).toInt(), 0);
+        QCOMPARE(scalar("SELECT quantity FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = 'AM90-INF' AND i.size = '10'"), 0);
+
+        // Stripe's retry of the same event has no second effect.
+        const Reply events = request(m_nam, "GET", m_sandbox.url(u"/_sandbox/events"_s));
+        QString eventId;
+        for (const QJsonValue &e : QJsonDocument::fromJson(events.body).object().value(u"data"_s).toArray()) {
+            if (e.toObject().value(u"type"_s).toString() == u"checkout.session.completed"_s)
+                eventId = e.toObject().value(u"id"_s).toString();
+        }
+        QVERIFY2(!eventId.isEmpty(), events.body.left(300).constData());
+        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/events/%1/resend"_s.arg(eventId))).status, 200);
+        QTest::qWait(500);
+        QCOMPARE(scalar("SELECT count(*) FROM stripe_events"), 1);
+        QCOMPARE(scalar("SELECT quantity FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = 'AM90-INF' AND i.size = '10'"), 0);
+    }
+
+    void checkoutRoute_burst_isRateLimitedWithRetryAfter()
+    {
+        int limited = 0;
+        QByteArray retryAfter;
+        for (int i = 0; i < 25 && limited == 0; ++i) {
+            const Reply r = request(m_nam, "POST", m_sync.url(u"/api/checkout"_s), "{}",
+                                    {{"Content-Type", "application/json"}, {"X-Forwarded-For", "192.0.2.9"}});
+            if (r.status == 429) {
+                ++limited;
+                retryAfter = r.headers.value("retry-after");
+            }
+        }
+        QCOMPARE(limited, 1);
+        QVERIFY(retryAfter.toInt() >= 1);
+        // Webhooks are never limited: Stripe's deliveries must get through.
+        const Reply hook = request(m_nam, "POST", m_sync.url(u"/api/stripe/webhook"_s), "{}", {{"Content-Type", "application/json"}});
+        QCOMPARE(hook.status, 400);
+    }
+
+    void storefrontPages_renderCartWorksWithoutJavaScript_andVisitsAreCounted()
+    {
+        const QByteArray browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0";
+        const int viewsBefore = scalar("SELECT count(*) FROM page_views");
+        const Reply home = request(m_nam, "GET", m_sync.url(u"/"_s), {}, {{"User-Agent", browser}});
+        QCOMPARE(home.status, 200);
+        QVERIFY(home.headers.value("content-type").startsWith("text/html"));
+        QVERIFY(home.body.contains("AM90-TWO"));
+        QVERIFY(!home.body.contains("OTHER-SHOP"));
+        QVERIFY(!home.body.contains("<script"));
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/assets/storefront.css"_s)).status, 200);
+        const Reply page = request(m_nam, "GET", m_sync.url(u"/products/am90-two"_s), {}, {{"User-Agent", browser}});
+        QCOMPARE(page.status, 200);
+        QVERIFY(page.body.contains("/cart/add"));
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/products/NOPE-404"_s)).status, 404);
+        // A browser's views count; a script's don't; no address is stored.
+        QCOMPARE(scalar("SELECT count(*) FROM page_views"), viewsBefore + 2);
+        request(m_nam, "GET", m_sync.url(u"/"_s), {}, {{"User-Agent", "curl/8.0"}});
+        QCOMPARE(scalar("SELECT count(*) FROM page_views"), viewsBefore + 2);
+        QCOMPARE(scalar("SELECT count(DISTINCT visitor_hash) FROM page_views"), 1);
+
+        const QList<QPair<QByteArray, QByteArray>> form{{"Content-Type", "application/x-www-form-urlencoded"}};
+        const Reply added = request(m_nam, "POST", m_sync.url(u"/cart/add"_s), "sku=AM90-TWO&size=10&quantity=2", form);
+        QCOMPARE(added.status, 303);
+        const QByteArray setCookie = added.headers.value("set-cookie");
+        QVERIFY(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"));
+        const QByteArray cookie = setCookie.left(setCookie.indexOf(';'));
+        const Reply cart = request(m_nam, "GET", m_sync.url(u"/cart"_s), {}, {{"Cookie", cookie}});
+        QCOMPARE(cart.status, 200);
+        QVERIFY(cart.body.contains("items[0][sku]") || cart.body.contains("items%5B0%5D%5Bsku%5D"));
+        QVERIFY(cart.body.contains("AM90-TWO"));
+
+        const Reply forged = request(m_nam, "POST", m_sync.url(u"/cart/add"_s), "sku=AM90-TWO&size=10&quantity=1",
+                                     {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", "https://evil.example"}});
+        QCOMPARE(forged.status, 403);
+        const Reply hostile = request(m_nam, "GET", m_sync.url(u"/cart"_s), {}, {{"Cookie", "rdk_cart=%3Cscript%3E~10~5%7CAM90-TWO~10~99"}});
+        QCOMPARE(hostile.status, 200);
+        QVERIFY(!hostile.body.contains("<script"));
+    }
+
+    void unknownRoute_is404WithSecurityHeaders()
+    {
+        const Reply r = request(m_nam, "GET", m_sync.url(u"/wp-admin/setup.php"_s));
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.headers.value("x-content-type-options"), QByteArray("nosniff"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSyncService)
+#include "tst_sync_service.moc"
