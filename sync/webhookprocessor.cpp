@@ -96,16 +96,10 @@ WebhookResult processStripeWebhook(SessionProvider &sessions, const QByteArray &
         return answer(400, u"bad_body"_s, parsed.error().message);
     }
     ScopedLogField eventField(u"stripe_event_id"_s, parsed->id);
-    auto session = sessions.session();
-    if (!session) {
-        sessions.discard();
-        return answer(503, u"database_unavailable"_s, u"The database can't be reached; Stripe will retry."_s, parsed->id);
-    }
-    auto outcome = data::PgCheckout(**session).applyPaymentEvent(toPaymentEvent(*parsed));
+    const PaymentEvent event = toPaymentEvent(*parsed);
+    auto outcome = sessions.run([&](data::PgSession &session) { return data::PgCheckout(session).applyPaymentEvent(event); });
     if (!outcome) {
         const bool down = outcome.error().code == ErrorCode::Unavailable;
-        if (down)
-            sessions.discard();
         qCWarning(lcWebhook).noquote() << "webhook" << parsed->type << "not applied:" << outcome.error().message;
         return answer(down ? 503 : 500, down ? u"database_unavailable"_s : u"error"_s, u"Not processed; Stripe will retry."_s,
                       parsed->id);

@@ -68,7 +68,8 @@ QSet<QString> allowedCells()
     allow(writersOfA, u"stock_reservations"_s, {u"insert"_s, u"update"_s});
 
     allow({ServiceA, AdminA, AdminAUnverified}, u"stripe_events"_s, {u"select"_s});
-    allow({ServiceA}, u"stripe_events"_s, {u"insert"_s});
+    // The service records an event first and its outcome at the end of the same transaction (0004).
+    allow({ServiceA}, u"stripe_events"_s, {u"insert"_s, u"update"_s});
 
     allow({AdminA, AdminAUnverified}, u"audit_log"_s, {u"select"_s});
 

@@ -426,6 +426,114 @@ private Q_SLOTS:
         QVERIFY(!hostile.body.contains("<script"));
     }
 
+    QJsonObject placeOrder(const QByteArray &clientAddress)
+    {
+        const Reply placed = request(m_nam, "POST", m_sync.url(u"/api/checkout"_s),
+                                     R"({"items":[{"sku":"AM90-TWO","size":"10","quantity":1}]})",
+                                     {{"Content-Type", "application/json"}, {"X-Forwarded-For", clientAddress}});
+        return placed.status == 201 ? placed.json() : QJsonObject();
+    }
+
+    static QByteArray completedEvent(const QString &eventId, const QString &orderId, qint64 amount)
+    {
+        return QJsonDocument(QJsonObject{
+                                 {u"id"_s, eventId}, {u"object"_s, u"event"_s}, {u"type"_s, u"checkout.session.completed"_s},
+                                 {u"created"_s, double(QDateTime::currentSecsSinceEpoch())},
+                                 {u"data"_s, QJsonObject{{u"object"_s, QJsonObject{{u"object"_s, u"checkout.session"_s},
+                                                                                 {u"id"_s, u"cs_test_"_s + eventId.mid(4)},
+                                                                                 {u"payment_status"_s, u"paid"_s},
+                                                                                 {u"status"_s, u"complete"_s},
+                                                                                 {u"amount_total"_s, double(amount)},
+                                                                                 {u"currency"_s, u"usd"_s},
+                                                                                 {u"metadata"_s, QJsonObject{{u"order_id"_s, orderId}}}}}}}})
+            .toJson(QJsonDocument::Compact);
+    }
+
+    Reply deliver(const QByteArray &body)
+    {
+        return request(m_nam, "POST", m_sync.url(u"/api/stripe/webhook"_s), body,
+                       {{"Content-Type", "application/json"},
+                        {"Stripe-Signature", sync::signStripePayload(body, kWebhookSecret, QDateTime::currentSecsSinceEpoch())}});
+    }
+
+    void webhook_twentyCopiesAtOnce_haveOneEffect()
+    {
+        const QJsonObject order = placeOrder("198.51.100.20");
+        QVERIFY(!order.isEmpty());
+        const QString orderId = order.value(u"order_id"_s).toString();
+        const int stockBefore = scalar("SELECT quantity FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = 'AM90-TWO' AND i.size = '10'");
+        const QByteArray body = completedEvent(u"evt_storm_http"_s, orderId, 14000);
+        const QByteArray signature = sync::signStripePayload(body, kWebhookSecret, QDateTime::currentSecsSinceEpoch());
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < 20; ++i) {
+            QNetworkRequest req(m_sync.url(u"/api/stripe/webhook"_s));
+            req.setRawHeader("Content-Type", "application/json");
+            req.setRawHeader("Stripe-Signature", signature);
+            replies.append(m_nam.post(req, body));
+        }
+        QMap<QByteArray, int> outcomes;
+        for (QNetworkReply *reply : replies) {
+            if (!reply->isFinished()) {
+                QEventLoop loop;
+                QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+                loop.exec();
+            }
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+            ++outcomes[QJsonDocument::fromJson(reply->readAll()).object().value(u"outcome"_s).toString().toLatin1()];
+            reply->deleteLater();
+        }
+        QCOMPARE(outcomes.value("applied"), 1);
+        QCOMPARE(outcomes.value("duplicate"), 19);
+        QCOMPARE(scalar("SELECT quantity FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = 'AM90-TWO' AND i.size = '10'"),
+                 stockBefore - 1);
+    }
+
+    void webhook_wrongAmountAndUnknownType_areRecordedNotApplied()
+    {
+        const QJsonObject order = placeOrder("198.51.100.21");
+        QVERIFY(!order.isEmpty());
+        const Reply mismatch = deliver(completedEvent(u"evt_wrong_amount"_s, order.value(u"order_id"_s).toString(), 1));
+        QCOMPARE(mismatch.status, 200);
+        QCOMPARE(mismatch.json().value(u"outcome"_s).toString(), u"flagged_for_review"_s);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE needs_review AND status = 'pending'"), 1);
+
+        const QByteArray other = R"({"id":"evt_customer_1","object":"event","type":"customer.created","data":{"object":{"object":"customer","id":"cus_1","some_new_field":{"deep":[1,2,3]}}}})";
+        const Reply ignored = deliver(other);
+        QCOMPARE(ignored.status, 200);
+        QCOMPARE(ignored.json().value(u"outcome"_s).toString(), u"ignored"_s);
+    }
+
+    void webhook_databaseDown_is503ThenTheRetrySucceeds()
+    {
+        const QByteArray superuser = qgetenv("RDK_TEST_PG_SUPERUSER_URL");
+        if (superuser.isEmpty())
+            QSKIP("RDK_TEST_PG_SUPERUSER_URL is not set (scripts/test sets it); can't take the database away");
+        const QJsonObject order = placeOrder("198.51.100.22");
+        QVERIFY(!order.isEmpty());
+        const QByteArray body = completedEvent(u"evt_db_down"_s, order.value(u"order_id"_s).toString(), 14000);
+        // From the maintenance database: nobody, superusers included, may enter the shop's
+        // database while its connections are off.
+        auto super = [&](const std::string &sql) {
+            pqxx::connection c(superuser.toStdString());
+            pqxx::nontransaction tx(c);
+            tx.exec(sql);
+        };
+        const std::string dbName = m_db->name().toStdString();
+        super("ALTER DATABASE \"" + dbName + "\" ALLOW_CONNECTIONS false");
+        super("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + m_service.login.toStdString() + "'");
+        const Reply down = deliver(body);
+        super("ALTER DATABASE \"" + dbName + "\" ALLOW_CONNECTIONS true");
+        QCOMPARE(down.status, 503);
+        QCOMPARE(scalar("SELECT count(*) FROM stripe_events WHERE id = 'evt_db_down'"), 0);
+
+        // Stripe retries; the service reconnects and applies it exactly once.
+        const Reply retried = deliver(body);
+        QCOMPARE(retried.status, 200);
+        QCOMPARE(retried.json().value(u"outcome"_s).toString(), u"applied"_s);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE id = '" + order.value(u"order_id"_s).toString().toStdString() + "' AND status = 'paid'"), 1);
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/readyz"_s)).status, 200);
+    }
+
     void unknownRoute_is404WithSecurityHeaders()
     {
         const Reply r = request(m_nam, "GET", m_sync.url(u"/wp-admin/setup.php"_s));
