@@ -1,5 +1,6 @@
 // The storefront's HTML pages: thin handlers over PgStorefront and the renderers.
 #include "data/pgstorefront.h"
+#include "domain/sku.h"
 #include "sync/cartcookie.h"
 #include "sync/storefront/storefrontpages.h"
 #include "sync/syncserver.h"
@@ -22,9 +23,8 @@ QHttpServerResponse html(QByteArray body, HttpStatus status = HttpStatus::Ok)
 
 QString normalizedSku(const QString &raw)
 {
-    static const QRegularExpression pattern(u"^[A-Z0-9][A-Z0-9-]{2,39}$"_s);
-    const QString sku = raw.trimmed().toUpper();
-    return pattern.match(sku).hasMatch() ? sku : QString();
+    auto sku = normalizeSku(raw);
+    return sku ? *sku : QString();
 }
 
 } // namespace
@@ -85,25 +85,19 @@ QHttpServerResponse SyncServer::productPage(const RequestInfo &info, const QStri
     if (sku.isEmpty())
         return pageError(info, 404, u"We couldn't find that product."_s);
     const int cartCount = cartUnits(cartFromCookieHeader(info.cookie));
-    QString productId;
     QHttpServerResponse response = cached(info, u"page:/products/%1#cart=%2"_s.arg(sku).arg(cartCount), {u"product:"_s + sku},
                                           "text/html; charset=utf-8", [&]() -> Result<QByteArray> {
-        auto session = m_sessions->session();
-        if (!session)
-            return session.error();
-        auto product = data::PgStorefront(**session).product(sku);
+        auto product = publishedProduct(sku);
         if (!product)
             return product.error();
-        if (!product->has_value())
-            return Error::notFound(u"We couldn't find that product."_s);
-        productId = (*product)->id;
-        return renderProductPage(PageContext{m_shopName, info.path, cartCount}, **product);
+        return renderProductPage(PageContext{m_shopName, info.path, cartCount}, *product);
     });
     if (response.statusCode() == HttpStatus::NotFound)
         return pageError(info, 404, u"We couldn't find that product. It may have sold out and been taken down."_s);
     if (response.statusCode() == HttpStatus::ServiceUnavailable)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
-    countVisit(info, productId);
+    // The path names the product; the cached page path doesn't know its id, so none is stored.
+    countVisit(info, {});
     return response;
 }
 

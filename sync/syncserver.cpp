@@ -5,6 +5,7 @@
 #include "data/pgstorefront.h"
 #include "domain/checkout.h"
 #include "domain/logcontext.h"
+#include "domain/sku.h"
 #include "sync/catalogjson.h"
 #include "sync/changelistener.h"
 #include "sync/http/accesslog.h"
@@ -400,22 +401,26 @@ QHttpServerResponse SyncServer::catalogApi(const RequestInfo &info)
     });
 }
 
+Result<StorefrontProduct> SyncServer::publishedProduct(const QString &sku)
+{
+    auto product = m_sessions->run([&](data::PgSession &session) { return data::PgStorefront(session).product(sku); });
+    if (!product)
+        return product.error();
+    if (!product->has_value())
+        return Error::notFound(u"We couldn't find that product."_s);
+    return **product;
+}
+
 QHttpServerResponse SyncServer::productApi(const RequestInfo &info, const QString &rawSku)
 {
-    const QString sku = rawSku.trimmed().toUpper();
-    static const QRegularExpression skuPattern(u"^[A-Z0-9][A-Z0-9-]{2,39}$"_s);
-    if (!skuPattern.match(sku).hasMatch())
+    const auto sku = normalizeSku(rawSku);
+    if (!sku)
         return jsonError(HttpStatus::NotFound, u"No such product."_s);
-    return cached(info, u"api:product:"_s + sku, {u"product:"_s + sku}, "application/json", [&]() -> Result<QByteArray> {
-        auto session = m_sessions->session();
-        if (!session)
-            return session.error();
-        auto product = data::PgStorefront(**session).product(sku);
+    return cached(info, u"api:product:"_s + *sku, {u"product:"_s + *sku}, "application/json", [&]() -> Result<QByteArray> {
+        auto product = publishedProduct(*sku);
         if (!product)
             return product.error();
-        if (!product->has_value())
-            return Error::notFound(u"No such product."_s);
-        return QJsonDocument(productJson(**product, true)).toJson(QJsonDocument::Compact);
+        return QJsonDocument(productJson(*product, true)).toJson(QJsonDocument::Compact);
     });
 }
 

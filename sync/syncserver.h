@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/result.h"
+#include "domain/storefront.h"
 #include "sync/catalogcache.h"
 #include "sync/http/metrics.h"
 #include "sync/http/ratelimiter.h"
@@ -102,6 +103,7 @@ private:
     QHttpServerResponse cached(const RequestInfo &info, const QString &key, const QStringList &tags, const QByteArray &contentType,
                                const std::function<Result<QByteArray>()> &render);
     QHttpServerResponse errorResponse(const Error &error, const RequestInfo &info);
+    Result<StorefrontProduct> publishedProduct(const QString &sku);
     void onCatalogChange(const QByteArray &payload);
     void releaseExpiredReservations();
 

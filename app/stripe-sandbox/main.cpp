@@ -3,6 +3,7 @@
 // internet. Development and tests only: production talks to api.stripe.com (ADR 0003).
 #include "app/runtime/config.h"
 #include "app/runtime/logging.h"
+#include "app/runtime/termination.h"
 #include "app/runtime/version.h"
 #include "sync/sandbox/idempotencystore.h"
 #include "sync/sandbox/sandboxapi.h"
@@ -13,26 +14,14 @@
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QLoggingCategory>
-#include <QSocketNotifier>
 #include <QTimer>
 
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcMain, "rdk.sandbox")
 
 namespace {
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
-}
 
 struct SandboxConfig final {
     QHostAddress host;
@@ -100,16 +89,13 @@ int main(int argc, char *argv[])
     }
     rdk::installLogging(u"rdk-stripe-sandbox"_s, config->log);
 
-    // SIGTERM/SIGINT end the event loop cleanly (self-pipe: no Qt calls in a signal handler).
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
-        return 1;
-    std::signal(SIGTERM, onSignal);
-    std::signal(SIGINT, onSignal);
-    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&app] {
+    // SIGTERM/SIGINT end the event loop cleanly.
+    const auto termination = rdk::onTerminationSignal([&app] {
         qCInfo(lcMain) << "shutting down";
         app.quit();
     });
+    if (!termination)
+        return 1;
 
     rdk::sandbox::WebhookDispatcher webhooks({config->webhookSecret, config->webhookUrl, config->retryBaseMs});
     rdk::sandbox::SandboxStore store(config->publicUrl);

@@ -1,33 +1,18 @@
 // rdk-sync: the storefront sync service (storefront, catalog API, media, checkout, Stripe
 // webhooks). main() only reads the configuration, wires the server and handles signals.
 #include "app/runtime/logging.h"
+#include "app/runtime/termination.h"
 #include "app/runtime/version.h"
 #include "sync/syncserver.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QLoggingCategory>
-#include <QSocketNotifier>
 
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcMain, "rdk.sync")
-
-namespace {
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -68,17 +53,13 @@ int main(int argc, char *argv[])
     // Tests start the service on port 0 and read the chosen port from this line.
     out << "listening on " << host << ':' << server.port() << Qt::endl;
 
-    // SIGTERM/SIGINT: stop taking requests, finish those in flight, exit (self-pipe: no Qt
-    // calls inside a signal handler).
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
-        return 1;
-    std::signal(SIGTERM, onSignal);
-    std::signal(SIGINT, onSignal);
-    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&app, &server] {
+    // SIGTERM/SIGINT: stop taking requests, finish those in flight, exit.
+    const auto termination = rdk::onTerminationSignal([&app, &server] {
         qCInfo(lcMain) << "shutting down";
         server.stop();
         app.quit();
     });
+    if (!termination)
+        return 1;
     return app.exec();
 }
