@@ -164,9 +164,11 @@ QHttpServerResponse SyncServer::checkoutResult(const RequestInfo &info, bool can
     auto summary = data::PgStorefront(**session).orderSummary(info.query.queryItemValue(u"order"_s));
     if (!summary)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
-    QHttpServerResponse response = html(renderCheckoutResultPage(context, *summary, false));
-    // A paid order empties the cart.
-    if (summary->has_value() && (*summary)->status != OrderStatus::Pending && (*summary)->status != OrderStatus::Canceled)
+    // A paid order empties the cart, and the page's header already says so.
+    const bool paid = summary->has_value() && (*summary)->status != OrderStatus::Pending
+        && (*summary)->status != OrderStatus::AwaitingPayment && (*summary)->status != OrderStatus::Canceled;
+    QHttpServerResponse response = html(renderCheckoutResultPage(paid ? PageContext{m_shopName, info.path, 0} : context, *summary, false));
+    if (paid)
         response.setHeader("Set-Cookie", cartSetCookie({}, m_https));
     return response;
 }

@@ -382,7 +382,9 @@ QHttpServerResponse SyncServer::cached(const RequestInfo &info, const QString &k
     QHttpServerResponse response = notModified ? QHttpServerResponse(HttpStatus::NotModified)
                                                : QHttpServerResponse(hit->contentType, hit->body);
     response.setHeader("ETag", hit->etag);
-    response.setHeader("Cache-Control", "public, max-age=30");
+    // HTML pages carry the shopper's cart count and live stock: the browser revalidates them
+    // (a cheap 304 with the ETag) instead of reusing a stale copy for 30 s.
+    response.setHeader("Cache-Control", contentType.startsWith("text/html") ? "no-cache" : "public, max-age=30");
     return response;
 }
 

@@ -43,6 +43,20 @@ bool isBareHttpsOrigin(QByteArrayView origin)
     });
 }
 
+// `http://127.0.0.1:port`, `http://localhost:port` or `http://[::1]:port`: the Stripe sandbox,
+// which only ever listens on loopback.
+bool isLoopbackHttpOrigin(QByteArrayView origin)
+{
+    for (const QByteArrayView prefix : {QByteArrayView("http://127.0.0.1:"), QByteArrayView("http://localhost:"),
+                                        QByteArrayView("http://[::1]:")}) {
+        if (!origin.startsWith(prefix))
+            continue;
+        const QByteArrayView port = origin.sliced(prefix.size());
+        return !port.isEmpty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+    }
+    return false;
+}
+
 } // namespace
 
 QList<QPair<QByteArray, QByteArray>> securityHeaders(const SecurityHeaderOptions &options)
@@ -54,7 +68,7 @@ QList<QPair<QByteArray, QByteArray>> securityHeaders(const SecurityHeaderOptions
             scriptSrc += ' ' + clean;
     }
     QByteArray formAction = "form-action 'self'"_ba;
-    if (isBareHttpsOrigin(options.checkoutOrigin))
+    if (isBareHttpsOrigin(options.checkoutOrigin) || isLoopbackHttpOrigin(options.checkoutOrigin))
         formAction += ' ' + options.checkoutOrigin;
 
     const QByteArrayList directives = {

@@ -159,6 +159,10 @@ void TstSecurityHeaders::csp_hostileCheckoutOrigin_dropped_data()
     QTest::addColumn<QByteArray>("expected");
     QTest::addRow("another https origin") << "https://pay.example.com:8443"_ba << "form-action 'self' https://pay.example.com:8443"_ba;
     QTest::addRow("plain http") << "http://checkout.stripe.com"_ba << "form-action 'self'"_ba;
+    QTest::addRow("loopback sandbox") << "http://127.0.0.1:12111"_ba << "form-action 'self' http://127.0.0.1:12111"_ba;
+    QTest::addRow("localhost sandbox") << "http://localhost:4242"_ba << "form-action 'self' http://localhost:4242"_ba;
+    QTest::addRow("loopback with path") << "http://127.0.0.1:12111/x"_ba << "form-action 'self'"_ba;
+    QTest::addRow("loopback lookalike") << "http://127.0.0.1.evil.com:80"_ba << "form-action 'self'"_ba;
     QTest::addRow("directive smuggled") << "https://x.com; script-src *"_ba << "form-action 'self'"_ba;
     QTest::addRow("wildcard") << "https://*"_ba << "form-action 'self'"_ba;
     QTest::addRow("with path") << "https://checkout.stripe.com/pay"_ba << "form-action 'self'"_ba;
