@@ -531,7 +531,21 @@ private Q_SLOTS:
         QCOMPARE(retried.status, 200);
         QCOMPARE(retried.json().value(u"outcome"_s).toString(), u"applied"_s);
         QCOMPARE(scalar("SELECT count(*) FROM orders WHERE id = '" + order.value(u"order_id"_s).toString().toStdString() + "' AND status = 'paid'"), 1);
+        // The outage also cut the change feed: once it is back, a catalog change still reaches
+        // the API within a second (and everything cached before the outage was dropped).
+        QElapsedTimer feed;
+        feed.start();
+        while (feed.elapsed() < 10000
+               && request(m_nam, "GET", m_sync.url(u"/readyz"_s)).json().value(u"change_feed"_s).toString() != u"listening"_s)
+            QTest::qWait(100);
         QCOMPARE(request(m_nam, "GET", m_sync.url(u"/readyz"_s)).status, 200);
+        const int before = product(u"AM90-TWO"_s).value(u"available"_s).toInt();
+        m_db->execOwner("UPDATE inventory SET quantity = quantity + 5 FROM products p WHERE p.id = inventory.product_id AND p.sku = 'AM90-TWO' AND inventory.size = '10'");
+        QElapsedTimer fresh;
+        fresh.start();
+        while (fresh.elapsed() < 1000 && product(u"AM90-TWO"_s).value(u"available"_s).toInt() != before + 5)
+            QTest::qWait(20);
+        QCOMPARE(product(u"AM90-TWO"_s).value(u"available"_s).toInt(), before + 5);
     }
 
     void unknownRoute_is404WithSecurityHeaders()
