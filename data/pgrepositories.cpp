@@ -11,19 +11,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk::data {
 namespace {
 
-// Sizes are validated against the size templates before they get here; quoting each element
-// keeps the array literal well-formed regardless.
-std::string textArray(const QStringList &items)
-{
-    QString literal = u"{"_s;
-    for (qsizetype i = 0; i < items.size(); ++i) {
-        QString item = items[i];
-        item.replace(u"\\"_s, u"\\\\"_s).replace(u"\""_s, u"\\\""_s);
-        literal += (i ? u",\""_s : u"\""_s) + item + u"\""_s;
-    }
-    return (literal + u"}"_s).toStdString();
-}
-
 QDateTime fromMillis(const pqxx::field &f)
 {
     return f.is_null() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(f.as<qint64>(), Qt::UTC);

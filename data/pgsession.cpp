@@ -25,4 +25,15 @@ void PgSession::begin(pqxx::work &tx, const QString &reason)
         tx.exec_params("SELECT set_config('rdk.reason', $1, true)", reason.left(200).toStdString());
 }
 
+std::string textArray(const QStringList &items)
+{
+    QString literal = QStringLiteral("{");
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        QString item = items[i];
+        item.replace(QStringLiteral("\\"), QStringLiteral("\\\\")).replace(QStringLiteral("\""), QStringLiteral("\\\""));
+        literal += (i ? QStringLiteral(",\"") : QStringLiteral("\"")) + item + QStringLiteral("\"");
+    }
+    return (literal + QStringLiteral("}")).toStdString();
+}
+
 } // namespace rdk::data

@@ -4,6 +4,7 @@
 #include "domain/result.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <pqxx/pqxx>
 
@@ -65,5 +66,9 @@ inline std::string str(const QString &s)
 {
     return s.toStdString();
 }
+
+/// A PostgreSQL array literal of text (`{"a","b"}`) for a `$n::text[]` parameter: libpqxx 6
+/// has no container parameters. Every element is quoted and escaped, so any text is safe.
+std::string textArray(const QStringList &items);
 
 } // namespace rdk::data

@@ -183,13 +183,27 @@ Result<std::optional<OrderSummary>> PgStorefront::orderSummary(const QString &or
     });
 }
 
-Status PgStorefront::recordPageView(const QByteArray &visitorHash, const QString &path, const QString &productId)
+Status PgStorefront::recordPageViews(const QList<PageView> &views)
 {
+    if (views.isEmpty())
+        return {};
+    // Parallel arrays unnested server-side: a batch of any size is one statement. Hashes travel
+    // hex-coded; NUL and other control characters (a hostile %00 in a path) are dropped, since
+    // text can't hold NUL and one bad row must not sink the batch.
+    QStringList hashes, paths, products, times;
+    for (const PageView &view : views) {
+        QString path = view.path.left(512);
+        path.removeIf([](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; });
+        hashes.append(QString::fromLatin1(view.visitorHash.toHex()));
+        paths.append(path);
+        products.append(view.productId);
+        times.append(view.viewedAt.toUTC().toString(Qt::ISODateWithMs));
+    }
     return m_session.transact([&](pqxx::work &tx) -> Status {
-        const pqxx::binarystring hash(visitorHash.constData(), size_t(visitorHash.size()));
-        tx.exec_params("INSERT INTO page_views (tenant_id, visitor_hash, path, product_id) "
-                       "VALUES (rdk.current_tenant(), $1, $2, $3::uuid)",
-                       hash, str(path.left(512)), productId.isEmpty() ? std::nullopt : std::optional<std::string>(str(productId)));
+        tx.exec_params("INSERT INTO page_views (tenant_id, visitor_hash, path, product_id, viewed_at) "
+                       "SELECT rdk.current_tenant(), decode(h, 'hex'), p, NULLIF(pr, '')::uuid, t::timestamptz "
+                       "  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(h, p, pr, t)",
+                       textArray(hashes), textArray(paths), textArray(products), textArray(times));
         return {};
     });
 }

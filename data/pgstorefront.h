@@ -23,7 +23,8 @@ public:
     /// camera metadata such as a location and is never served.
     Result<std::optional<MediaFile>> media(const QString &fileName);
     Result<std::optional<OrderSummary>> orderSummary(const QString &orderId);
-    Status recordPageView(const QByteArray &visitorHash, const QString &path, const QString &productId);
+    /// Stores a batch of views in one statement (one round trip, one commit).
+    Status recordPageViews(const QList<PageView> &views);
     /// Current SKUs and sizes in stock for a cart: sku -> product.
     Result<QList<StorefrontProduct>> productsBySku(const QStringList &skus);
 

@@ -80,4 +80,12 @@ struct OrderSummary final {
     QList<OrderLine> lines;
 };
 
+/// One counted storefront view. The visitor is already a salted hash; no address is kept.
+struct PageView final {
+    QByteArray visitorHash;
+    QString path;
+    QString productId;      ///< empty unless a product page
+    QDateTime viewedAt;     ///< when the shopper asked, not when the batch was written
+};
+
 } // namespace rdk

@@ -46,11 +46,9 @@ void SyncServer::countVisit(const RequestInfo &info, const QString &productId)
     const QByteArray visitor = m_visitors.visitorId(info.client, info.userAgent, QDateTime::currentDateTimeUtc().date());
     if (visitor.isEmpty())
         return;
-    auto session = m_sessions->session();
-    if (!session)
-        return;
-    // Counting must never cost the shopper the page: a failure is logged by the data layer.
-    (void)data::PgStorefront(**session).recordPageView(visitor, info.path, productId);
+    // Counting must never cost the shopper time: the view is written with the next batch.
+    if (!m_pageViews.add(PageView{visitor, info.path, productId, QDateTime::currentDateTimeUtc()}))
+        m_metrics.countPageViews("dropped", 1);
 }
 
 QHttpServerResponse SyncServer::pageError(const RequestInfo &info, int status, const QString &message)

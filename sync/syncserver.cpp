@@ -39,6 +39,9 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 constexpr int kCheckoutReservationMinutes = 35;   // Stripe needs >= 30 min; the session ends a minute before the hold
 constexpr int kReservationSweepMs = 60'000;
+// Page views reach the database within about this long; a batch is one INSERT.
+constexpr int kPageViewFlushMs = 500;
+constexpr qsizetype kPageViewBatch = 2'000;
 
 QByteArray methodName(QHttpServerRequest::Method m)
 {
@@ -142,6 +145,8 @@ SyncServer::SyncServer(SyncServerOptions options, QObject *parent) : QObject(par
                                                           : api.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString().toUtf8();
     m_reservationSweep.setInterval(kReservationSweepMs);
     connect(&m_reservationSweep, &QTimer::timeout, this, &SyncServer::releaseExpiredReservations);
+    m_pageViewFlush.setInterval(kPageViewFlushMs);
+    connect(&m_pageViewFlush, &QTimer::timeout, this, &SyncServer::flushPageViews);
 }
 
 SyncServer::~SyncServer()
@@ -183,6 +188,7 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
     if (m_port == 0)
         return Error::unavailable(u"Can't listen on %1:%2."_s.arg(address.toString()).arg(port));
     m_reservationSweep.start();
+    m_pageViewFlush.start();
     qCInfo(lcServer).noquote() << "serving shop" << m_options.tenantSlug << "on" << address.toString() << "port" << m_port;
     return {};
 }
@@ -190,10 +196,13 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
 void SyncServer::stop()
 {
     m_reservationSweep.stop();
+    m_pageViewFlush.stop();
     const auto servers = m_http.servers();
     for (auto *server : servers)
         server->close();
     m_pool.waitForDone(10'000);
+    if (m_sessions)
+        writePageViews();   // what the last requests counted
 }
 
 void SyncServer::addRoutes()
@@ -567,6 +576,35 @@ void SyncServer::releaseExpiredReservations()
         if (released && *released > 0)
             qCInfo(lcServer) << "released" << *released << "expired reservations";
     });
+}
+
+void SyncServer::flushPageViews()
+{
+    if (m_pageViews.size() == 0 || m_flushingPageViews.exchange(true))
+        return;
+    (void)QtConcurrent::run(&m_pool, [this] {
+        writePageViews();
+        m_flushingPageViews = false;
+    });
+}
+
+void SyncServer::writePageViews()
+{
+    for (;;) {
+        QList<PageView> batch = m_pageViews.take(kPageViewBatch);
+        if (batch.isEmpty())
+            return;
+        const Status written = m_sessions->run([&](data::PgSession &s) { return data::PgStorefront(s).recordPageViews(batch); });
+        if (!written) {
+            // Kept for the next tick (the database may be restarting); the bound still holds.
+            const qsizetype dropped = m_pageViews.putBack(std::move(batch));
+            if (dropped > 0)
+                m_metrics.countPageViews("dropped", dropped);
+            qCWarning(lcServer).noquote() << "page views not written yet:" << written.error().message;
+            return;
+        }
+        m_metrics.countPageViews("written", batch.size());
+    }
 }
 
 } // namespace rdk::sync

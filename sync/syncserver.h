@@ -7,6 +7,7 @@
 #include "sync/http/ratelimiter.h"
 #include "sync/sessionprovider.h"
 #include "sync/stripe/stripeclient.h"
+#include "sync/pageviewbuffer.h"
 #include "sync/visitorcounter.h"
 
 #include <QHostAddress>
@@ -16,6 +17,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -106,6 +108,9 @@ private:
     Result<StorefrontProduct> publishedProduct(const QString &sku);
     void onCatalogChange(const QByteArray &payload);
     void releaseExpiredReservations();
+    /// Writes buffered page views on a worker thread (one flush at a time).
+    void flushPageViews();
+    void writePageViews();
 
     SyncServerOptions m_options;
     QString m_tenantId;
@@ -119,6 +124,9 @@ private:
     MetricsRegistry m_metrics;
     RateLimiter m_rateLimiter;
     VisitorCounter m_visitors;
+    PageViewBuffer m_pageViews;
+    QTimer m_pageViewFlush;
+    std::atomic_bool m_flushingPageViews{false};
     QTimer m_reservationSweep;
     QByteArray m_checkoutOrigin;
     QString m_shopName;

@@ -130,6 +130,8 @@ MetricsRegistry::MetricsRegistry(qsizetype maxSeriesPerMetric)
     addCounter("rdk_cache_hits_total"_ba, "Catalog cache lookups answered from the cache."_ba);
     addCounter("rdk_cache_misses_total"_ba, "Catalog cache lookups that went to the database."_ba);
     addCounter("rdk_cache_invalidations_total"_ba, "Catalog cache invalidations, by reason."_ba, {"reason"_ba});
+    addCounter("rdk_page_views_total"_ba, "Storefront views by outcome: written, or dropped when the buffer was full."_ba,
+               {"outcome"_ba});
 }
 
 bool MetricsRegistry::add(const QByteArray &name, const QByteArray &help, Kind kind,
@@ -312,6 +314,11 @@ void MetricsRegistry::countCacheMiss()
 void MetricsRegistry::countCacheInvalidation(QByteArrayView reason)
 {
     increment("rdk_cache_invalidations_total"_ba, {reason.isEmpty() ? overflowValue : reason.toByteArray()});
+}
+
+void MetricsRegistry::countPageViews(QByteArrayView outcome, qsizetype count)
+{
+    increment("rdk_page_views_total"_ba, {outcome.toByteArray()}, double(count));
 }
 
 } // namespace rdk::sync

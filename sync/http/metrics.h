@@ -65,6 +65,8 @@ public:
     void countCacheHit();
     void countCacheMiss();
     void countCacheInvalidation(QByteArrayView reason);
+    /// Storefront views written to the database, or dropped because the buffer was full.
+    void countPageViews(QByteArrayView outcome, qsizetype count);
 
 private:
     struct Series final {
