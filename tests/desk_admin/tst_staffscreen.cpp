@@ -3,6 +3,7 @@
 // connects, an old password fails...), and refusals must show up as clear messages.
 #include "deskadmintest.h"
 #include "dialogdriver.h"
+#include "qrdecode.h"
 
 #include "data/pgstaffadmin.h"
 #include "domain/totp.h"
@@ -245,11 +246,13 @@ private Q_SLOTS:
         int expectedModules = -1;
         bool sameMatrix = true;
         QString qrAccessible;
+        QByteArray decoded;
         whenDialogOpens<TotpEnrolmentDialog>([&](TotpEnrolmentDialog *d) {
-            const QrCodeWidget *qr = d->qrCode();
+            QrCodeWidget *qr = d->qrCode();
             uri = qr->text();
             modules = qr->moduleCount();
             qrAccessible = qr->accessibleName();
+            decoded = test::qr::decode(qr->grab().toImage()).value_or(QByteArray());
             secretShown = d->findChild<QLabel *>(u"secret"_s)->text().remove(u' ');
             // The same text through libqrencode gives the same module matrix.
             const QByteArray bytes = uri.toUtf8();
@@ -274,6 +277,7 @@ private Q_SLOTS:
         QVERIFY2(uri.startsWith(u"otpauth://totp/Real%20Deal%20Kickz:"_s + a.login + u"?secret="_s), qPrintable(uri));
         QCOMPARE(QUrlQuery(QUrl(uri)).queryItemValue(u"secret"_s), secretShown);
         QCOMPARE(QUrlQuery(QUrl(uri)).queryItemValue(u"issuer"_s, QUrl::FullyDecoded), u"Real Deal Kickz"_s);
+        QCOMPARE(QString::fromUtf8(decoded), uri);  // what a phone camera would read
         QCOMPARE(modules, expectedModules);
         QVERIFY(modules >= 21 && (modules - 17) % 4 == 0);
         QVERIFY(sameMatrix);
