@@ -35,4 +35,13 @@ inline void clickOk(QDialog *dialog)
     box->button(QDialogButtonBox::Ok)->click();
 }
 
+/// With RDK_SCREENSHOT_DIR set, saves a picture of `widget` there (for docs/screenshots
+/// and for looking at the screens); otherwise does nothing.
+inline void maybeScreenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("RDK_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        widget->grab().save(dir + QLatin1Char('/') + name + QLatin1String(".png"));
+}
+
 } // namespace rdk::test::deskadmin

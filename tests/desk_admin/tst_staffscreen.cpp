@@ -233,6 +233,8 @@ private Q_SLOTS:
         m_screen->findChild<QPushButton *>(u"disable"_s)->click();
         QVERIFY(!canConnect(*m_db, a.login, a.password));
         QCOMPARE(cell(*m_screen, a.login, StaffTableModel::StatusColumn), u"Disabled"_s);
+        createDirectly(u"alex"_s);
+        maybeScreenshot(m_screen.get(), u"staff"_s);
         QVERIFY(m_screen->findChild<QPushButton *>(u"enable"_s)->isEnabled());
         QVERIFY(!m_screen->findChild<QPushButton *>(u"resetPassword"_s)->isEnabled());
     }
@@ -265,6 +267,7 @@ private Q_SLOTS:
             QRcode_free(code);
 
             const QByteArray secret = base32Decode(secretShown).value_or(QByteArray());
+            maybeScreenshot(d, u"staff-2fa-enrolment"_s);
             setField(d, "code", security::wrongCode(secret));
             clickOk(d);
             wrongError = dialogError(d);

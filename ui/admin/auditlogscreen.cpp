@@ -9,6 +9,7 @@
 #include <QDateEdit>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -117,6 +118,14 @@ AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
     m_table->setTabKeyNavigation(false);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideMiddle);  // record ids differ at both ends
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    const int em = m_table->fontMetrics().horizontalAdvance(u'M');
+    for (auto [col, width] : {std::pair{int(AuditTableModel::TimeColumn), 14}, {int(AuditTableModel::PersonColumn), 12},
+                              {int(AuditTableModel::ActionColumn), 9}, {int(AuditTableModel::EntityColumn), 6},
+                              {int(AuditTableModel::RecordColumn), 12}, {int(AuditTableModel::ChangesColumn), 16}})
+        m_table->setColumnWidth(col, width * em);
 
     m_detailTitle->setObjectName(u"detailTitle"_s);
     m_detailTitle->setWordWrap(true);
@@ -130,24 +139,32 @@ AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
     m_detail->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_detail->setWordWrap(true);
 
-    auto *filters = new QHBoxLayout;
+    // Two rows: what to look for, then when and what to do with it.
+    auto *filters = new QGridLayout;
+    int column = 0;
     auto addFilter = [&](const QString &label, QWidget *field) {
         auto *l = new QLabel(label, this);
         l->setBuddy(field);
-        filters->addWidget(l);
-        filters->addWidget(field, 1);
+        filters->addWidget(l, 0, column++);
+        filters->addWidget(field, 0, column++);
+        filters->setColumnStretch(column - 1, 1);
     };
     addFilter(tr("&Person:"), m_person);
     addFilter(tr("E&ntity:"), m_entity);
     addFilter(tr("&Action:"), m_action);
     addFilter(tr("Rec&ord:"), m_record);
-    filters->addWidget(m_useFrom);
-    filters->addWidget(m_from);
-    filters->addWidget(m_useTo);
-    filters->addWidget(m_to);
-    filters->addWidget(m_apply);
-    filters->addWidget(m_clear);
-    filters->addWidget(m_export);
+    auto *when = new QHBoxLayout;
+    when->addWidget(m_useFrom);
+    when->addWidget(m_from);
+    when->addSpacing(12);
+    when->addWidget(m_useTo);
+    when->addWidget(m_to);
+    when->addStretch();
+    when->addWidget(m_apply);
+    when->addWidget(m_clear);
+    when->addSpacing(12);
+    when->addWidget(m_export);
+    filters->addLayout(when, 1, 0, 1, column);
 
     auto *detailPane = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detailPane);
