@@ -102,10 +102,12 @@ COMMENT ON FUNCTION rdk.admin_confirm_totp_enrolment(text, text) IS
 
 -- ---------------------------------------------------------------------------------------
 -- 3. Keyset paging of the audit log, newest first: (tenant, at, id) serves both the date
---    range and the "older than this row" condition; actor for the person filter.
+--    range and the "older than this row" condition; actor and entity for the person and
+--    entity filters, in the same order so a page is one short index walk.
 -- ---------------------------------------------------------------------------------------
 CREATE INDEX audit_log_tenant_at_id_idx ON public.audit_log (tenant_id, at DESC, id DESC);
 CREATE INDEX audit_log_tenant_actor_at_idx ON public.audit_log (tenant_id, actor, at DESC, id DESC);
+CREATE INDEX audit_log_tenant_entity_at_idx ON public.audit_log (tenant_id, entity, at DESC, id DESC);
 
 -- ---------------------------------------------------------------------------------------
 -- 4. Privileges
