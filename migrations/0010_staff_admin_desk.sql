@@ -88,8 +88,12 @@ BEGIN
        SET secret = pending_secret, confirmed_at = now(), pending_secret = NULL, pending_created_at = NULL,
            last_step = v_step, last_verified_at = now(), updated_at = now()
      WHERE profile_id = v_profile.id;
-    -- Sessions verified against an older secret of that person must verify again.
+    -- Sessions verified against an older secret of that person must verify again; an
+    -- admin enrolling their own new phone has just proved it, like rdk.totp_confirm.
     DELETE FROM rdk.session_2fa WHERE profile_id = v_profile.id;
+    IF p_login = session_user THEN
+        PERFORM rdk.mark_session_verified(v_profile.id);
+    END IF;
     UPDATE public.profiles SET twofa_enabled = true WHERE id = v_profile.id AND NOT twofa_enabled;
     PERFORM rdk.totp_clear_failures(v_profile.id);
     PERFORM rdk.audit_write(v_profile.tenant_id, 'totp_enrolled', 'profile', v_profile.id::text,
