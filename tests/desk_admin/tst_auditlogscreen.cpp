@@ -212,6 +212,7 @@ private Q_SLOTS:
     void exportCsv_holdsTheFilteredRowsWithFormulasNeutralised()
     {
         AuditLogScreen screen(*m_log, nullptr, 2);  // export must not stop at the loaded rows
+        screen.setExportPageSize(2);
         screen.findChild<QComboBox *>(u"entity"_s)->setEditText(u"product"_s);
         screen.applyFilter();
         QCOMPARE(screen.model()->rowCount(), 2);
@@ -238,6 +239,17 @@ private Q_SLOTS:
         }
         QVERIFY(csv.contains(u"\"\"price_minor\"\":1500"_s));
         QVERIFY(!csv.contains(u"password_reset"_s));  // other entities are not in the file
+
+        // Progress comes after each page (2 entries here) and can cancel: no file then.
+        QList<int> steps;
+        const QString cancelled = dir.filePath(u"cancelled.csv"_s);
+        auto stopped = screen.exportCsv(cancelled, [&](int count) {
+            steps.append(count);
+            return count < 4;
+        });
+        QVERIFY(!stopped.ok());
+        QCOMPARE(steps, (QList<int>{2, 4}));
+        QVERIFY(!QFile::exists(cancelled));
 
         auto bad = screen.exportCsv(dir.filePath(u"no/such/folder/audit.csv"_s));
         QVERIFY(!bad.ok());

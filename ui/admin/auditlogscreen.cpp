@@ -16,7 +16,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QProgressDialog>
 #include <QPushButton>
+#include <QCoreApplication>
 #include <QSaveFile>
 #include <QSplitter>
 #include <QStringListModel>
@@ -306,7 +308,7 @@ void AuditLogScreen::showEntry(const AuditEntry *entry)
     m_detail->resizeRowsToContents();
 }
 
-Result<int> AuditLogScreen::exportCsv(const QString &path)
+Result<int> AuditLogScreen::exportCsv(const QString &path, const ExportProgress &progress)
 {
     auto filter = validateAuditFilter(filterFromControls());
     if (!filter)
@@ -320,7 +322,7 @@ Result<int> AuditLogScreen::exportCsv(const QString &path)
     int written = 0;
     std::optional<AuditCursor> cursor;
     do {
-        auto page = m_log.page(*filter, cursor, MaxAuditPageSize);
+        auto page = m_log.page(*filter, cursor, m_exportPageSize);
         if (!page) {
             file.cancelWriting();
             return page.error();
@@ -329,6 +331,10 @@ Result<int> AuditLogScreen::exportCsv(const QString &path)
             file.write(auditCsvLine(e).toUtf8());
         written += int(page->entries.size());
         cursor = page->next;
+        if (cursor && progress && !progress(written)) {
+            file.cancelWriting();
+            return Error::invalid(tr("Export cancelled; no file was written."));
+        }
     } while (cursor);
     if (!file.commit())
         return Error::invalid(tr("Can't write %1: %2").arg(path, file.errorString()));
@@ -341,7 +347,17 @@ void AuditLogScreen::exportWithDialog()
                                                       tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
-    auto written = exportCsv(path);
+    // One page per step with the event loop running in between, so the window keeps
+    // painting and Cancel works on a log of hundreds of thousands of entries.
+    QProgressDialog progress(tr("Exporting the audit log…"), tr("Cancel"), 0, 0, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    auto written = exportCsv(path, [&](int count) {
+        progress.setLabelText(tr("Exported %n entries…", nullptr, count));
+        QCoreApplication::processEvents();
+        return !progress.wasCanceled();
+    });
+    progress.reset();
     if (!written)
         showMessage(tr("Export failed: %1").arg(written.error().message), true);
     else

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
 class QDateEdit;
@@ -35,9 +37,13 @@ public:
     /// The filter as the controls describe it (dates: local whole days, "to" inclusive).
     AuditFilter filterFromControls() const;
 
+    /// Entries fetched per query while exporting (default and maximum: MaxAuditPageSize).
+    void setExportPageSize(int entries) { m_exportPageSize = qBound(1, entries, MaxAuditPageSize); }
+    /// Called after each page with the entries written so far; return false to cancel.
+    using ExportProgress = std::function<bool(int written)>;
     /// Writes every entry matching the current filter to `path` (CSV, formulas neutralised);
-    /// the number of entries written, or why not.
-    Result<int> exportCsv(const QString &path);
+    /// the number of entries written, or why not. Nothing is left at `path` on failure.
+    Result<int> exportCsv(const QString &path, const ExportProgress &progress = {});
 
 public Q_SLOTS:
     void applyFilter();
@@ -49,6 +55,7 @@ private:
     void showMessage(const QString &text, bool error);
 
     AuditLog &m_log;
+    int m_exportPageSize = MaxAuditPageSize;
     AuditTableModel *m_model;
     QLineEdit *m_person;
     QComboBox *m_entity;
