@@ -15,14 +15,16 @@ namespace rdk::test::deskadmin {
 using security::str;
 
 /// A desk session for `login`; for admins the session is 2FA-verified unless told not to.
-inline std::unique_ptr<data::PgSession> openSession(TestDatabase &db, const Login &login, bool verify2fa)
+/// A code is accepted once, so a second verified session of one login needs `stepOffset` 1.
+inline std::unique_ptr<data::PgSession> openSession(TestDatabase &db, const Login &login, bool verify2fa,
+                                                    int stepOffset = 0)
 {
     auto session = data::PgSession::open(db.urlFor(login.login, login.password));
     if (!session)
         return nullptr;
     if (verify2fa) {
         security::waitAwayFromStepEdge();
-        if (!security::verifySession((*session)->connection(), security::totpNow(db.totpSecretOf(login.login))))
+        if (!security::verifySession((*session)->connection(), security::totpNow(db.totpSecretOf(login.login), stepOffset)))
             return nullptr;
     }
     return std::move(session).value();

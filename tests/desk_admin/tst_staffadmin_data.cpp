@@ -6,7 +6,9 @@
 #include "data/pgstaffadmin.h"
 #include "domain/totp.h"
 
+#include <QFile>
 #include <QTest>
+#include <QUuid>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -136,6 +138,40 @@ private Q_SLOTS:
                             "(coalesce(after::text, '') || coalesce(before::text, '')) LIKE '%' || $1 || '%'",
                             newPassword),
                  0);
+    }
+
+    void passwords_reachTheServerOnlyAsScramVerifiers()
+    {
+        const QByteArray superuser = qgetenv("RDK_TEST_PG_SUPERUSER_URL");
+        const QString logPath = qEnvironmentVariable("RDK_TEST_PG_LOG");
+        if (superuser.isEmpty() || logPath.isEmpty())
+            QSKIP("RDK_TEST_PG_SUPERUSER_URL / RDK_TEST_PG_LOG not set (scripts/test sets them)");
+        // Make the server log every statement of the admin with its bind parameters, then
+        // look for the passwords in that log: only their SCRAM verifiers may be there.
+        {
+            pqxx::connection conn(superuser.toStdString());
+            pqxx::nontransaction tx(conn);
+            const std::string role = tx.quote_name(str(m_admin.login)), db = tx.quote_name(str(m_db->name()));
+            tx.exec("ALTER ROLE " + role + " IN DATABASE " + db + " SET log_statement = 'all'");
+            tx.exec("ALTER ROLE " + role + " IN DATABASE " + db + " SET log_parameter_max_length = -1");
+        }
+        auto session = openSession(*m_db, m_admin, true, 1);
+        QVERIFY(session);
+        data::PgStaffAdministration staff(*session);
+        const QString marker = QUuid::createUuid().toString(QUuid::Id128);
+        NewStaffAccount a = account(u"log"_s);
+        a.password = u"first "_s + marker;
+        QVERIFY(staff.createStaff(a).ok());
+        const QString second = u"second "_s + marker;
+        QVERIFY(staff.resetPassword(a.login, second).ok());
+        QVERIFY(canConnect(*m_db, a.login, second));
+
+        QFile log(logPath);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray text = log.readAll();
+        QVERIFY2(text.contains(a.login.toUtf8()), "statement logging did not take effect");
+        QVERIFY(text.contains("SCRAM-SHA-256$4096:"));
+        QVERIFY2(!text.contains(marker.toUtf8()), "a plain-text password reached the server log");
     }
 
     void resetPassword_weakPassword_isInvalidAndOldStillWorks()
