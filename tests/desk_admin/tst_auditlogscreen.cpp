@@ -204,6 +204,17 @@ private Q_SLOTS:
         QVERIFY(detail->item(1, 2)->font().bold());
         QCOMPARE(detail->item(1, 2)->data(Qt::AccessibleDescriptionRole).toString(), u"changed"_s);
         QVERIFY(!detail->accessibleName().isEmpty());
+
+        // The change mark comes from the palette: light on a light theme, dark on a dark one.
+        QCOMPARE(detail->item(1, 2)->background().color().lightness() > 128, true);
+        QPalette dark = screen.palette();
+        dark.setColor(QPalette::Base, QColor(30, 30, 30));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        dark.setColor(QPalette::Highlight, QColor(40, 90, 160));
+        screen.setPalette(dark);
+        screen.table()->setCurrentIndex({});
+        screen.table()->setCurrentIndex(screen.model()->index(0, 0));
+        QVERIFY(detail->item(1, 2)->background().color().lightness() < 100);
         screen.clearFilter();
         screen.table()->setCurrentIndex(screen.model()->index(0, 0));
         maybeScreenshot(&screen, u"audit-log"_s);
