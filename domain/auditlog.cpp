@@ -1,0 +1,123 @@
+#include "domain/auditlog.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+#include <algorithm>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk {
+namespace {
+
+constexpr int MaxNameLength = 63;       // PostgreSQL identifiers (logins) and our entity/action words
+constexpr int MaxEntityIdLength = 200;
+
+Result<QString> checkedText(const QString &raw, int maxLength, const QString &field, const QString &label)
+{
+    const QString text = raw.trimmed();
+    if (text.size() > maxLength)
+        return Error::invalid(u"The %1 filter can have at most %2 characters."_s.arg(label).arg(maxLength), field);
+    for (const QChar c : text) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            return Error::invalid(u"The %1 filter can't contain control characters."_s.arg(label), field);
+    }
+    return text;
+}
+
+Result<QDateTime> checkedDate(const QDateTime &raw, const QString &field, const QString &label)
+{
+    if (raw.isNull())
+        return QDateTime();
+    if (!raw.isValid())
+        return Error::invalid(u"The %1 date is not a valid date."_s.arg(label), field);
+    static const QDateTime earliest(QDate(1970, 1, 1), QTime(0, 0), Qt::UTC);
+    static const QDateTime latest(QDate(9999, 12, 31), QTime(23, 59, 59), Qt::UTC);
+    const QDateTime utc = raw.toUTC();
+    if (utc < earliest || utc > latest)
+        return Error::invalid(u"The %1 date must be between 1970 and 9999."_s.arg(label), field);
+    return utc;
+}
+
+} // namespace
+
+Result<AuditFilter> validateAuditFilter(AuditFilter filter)
+{
+    auto actor = checkedText(filter.actor, MaxNameLength, u"actor"_s, u"person"_s);
+    if (!actor)
+        return actor.error();
+    auto entity = checkedText(filter.entity, MaxNameLength, u"entity"_s, u"entity"_s);
+    if (!entity)
+        return entity.error();
+    auto entityId = checkedText(filter.entityId, MaxEntityIdLength, u"entityId"_s, u"record id"_s);
+    if (!entityId)
+        return entityId.error();
+    auto action = checkedText(filter.action, MaxNameLength, u"action"_s, u"action"_s);
+    if (!action)
+        return action.error();
+    auto from = checkedDate(filter.from, u"from"_s, u"start"_s);
+    if (!from)
+        return from.error();
+    auto to = checkedDate(filter.to, u"to"_s, u"end"_s);
+    if (!to)
+        return to.error();
+    if (!from->isNull() && !to->isNull() && *from > *to)
+        return Error::invalid(u"The start date must not be after the end date."_s, u"from"_s);
+    return AuditFilter{*actor, entity->toLower(), *entityId, action->toLower(), *from, *to};
+}
+
+QStringList changedAuditFields(const AuditEntry &entry)
+{
+    QSet<QString> keys;
+    for (auto it = entry.before.constBegin(); it != entry.before.constEnd(); ++it)
+        keys.insert(it.key());
+    for (auto it = entry.after.constBegin(); it != entry.after.constEnd(); ++it)
+        keys.insert(it.key());
+    QStringList changed;
+    for (const QString &key : std::as_const(keys)) {
+        if (entry.before.value(key) != entry.after.value(key))
+            changed.append(key);
+    }
+    std::sort(changed.begin(), changed.end());
+    return changed;
+}
+
+QString auditValueText(const QJsonObject &object, const QString &key)
+{
+    const auto it = object.constFind(key);
+    if (it == object.constEnd() || it->isUndefined())
+        return u"\u2014"_s;
+    switch (it->type()) {
+    case QJsonValue::Null:
+        return u"(empty)"_s;
+    case QJsonValue::Bool:
+        return it->toBool() ? u"true"_s : u"false"_s;
+    case QJsonValue::Double: {
+        const double d = it->toDouble();
+        const qint64 whole = static_cast<qint64>(d);
+        return double(whole) == d ? QString::number(whole) : QString::number(d, 'g', 15);
+    }
+    case QJsonValue::String:
+        return it->toString();
+    case QJsonValue::Array:
+        return QString::fromUtf8(QJsonDocument(it->toArray()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Object:
+        return QString::fromUtf8(QJsonDocument(it->toObject()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Undefined:
+        break;
+    }
+    return u"\u2014"_s;
+}
+
+QStringList knownAuditEntities()
+{
+    return {u"product"_s, u"inventory"_s, u"profile"_s, u"order"_s, u"tenant"_s};
+}
+
+QStringList knownAuditActions()
+{
+    return {u"insert"_s, u"update"_s, u"delete"_s, u"status"_s, u"review"_s, u"password_reset"_s, u"totp_enrolled"_s};
+}
+
+} // namespace rdk

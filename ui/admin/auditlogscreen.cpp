@@ -1,0 +1,367 @@
+#include "ui/admin/auditlogscreen.h"
+
+#include "domain/auditcsv.h"
+#include "ui/admin/audittablemodel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCompleter>
+#include <QDateEdit>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QCoreApplication>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QStringListModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk {
+namespace {
+
+QComboBox *filterCombo(QWidget *parent, const QString &name, const QString &accessible, const QStringList &items)
+{
+    auto *combo = new QComboBox(parent);
+    combo->setObjectName(name);
+    combo->setAccessibleName(accessible);
+    combo->setEditable(true);
+    combo->setInsertPolicy(QComboBox::NoInsert);
+    combo->addItem(QString());
+    combo->addItems(items);
+    combo->lineEdit()->setPlaceholderText(QObject::tr("any"));
+    combo->lineEdit()->setMaxLength(63);
+    return combo;
+}
+
+QDateEdit *dateEdit(QWidget *parent, const QString &name, const QString &accessible)
+{
+    auto *edit = new QDateEdit(QDate::currentDate(), parent);
+    edit->setObjectName(name);
+    edit->setAccessibleName(accessible);
+    edit->setCalendarPopup(true);
+    edit->setDateRange(QDate(1970, 1, 1), QDate(9998, 12, 31));
+    edit->setEnabled(false);
+    return edit;
+}
+
+// Changed rows: the palette's highlight blended into the base colour, so the mark reads in
+// light and dark themes without becoming a selection look-alike.
+QColor changeColour(const QPalette &palette)
+{
+    const QColor base = palette.color(QPalette::Base);
+    const QColor mark = palette.color(QPalette::Highlight);
+    return QColor::fromRgbF(base.redF() * 0.7f + mark.redF() * 0.3f, base.greenF() * 0.7f + mark.greenF() * 0.3f,
+                            base.blueF() * 0.7f + mark.blueF() * 0.3f);
+}
+
+} // namespace
+
+AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
+    : QWidget(parent), m_log(log), m_model(new AuditTableModel(log, pageSize, this)), m_person(new QLineEdit(this)),
+      m_entity(filterCombo(this, u"entity"_s, tr("Entity filter"), knownAuditEntities())),
+      m_action(filterCombo(this, u"action"_s, tr("Action filter"), knownAuditActions())),
+      m_record(new QLineEdit(this)), m_useFrom(new QCheckBox(tr("&From"), this)),
+      m_from(dateEdit(this, u"from"_s, tr("From date"))), m_useTo(new QCheckBox(tr("&To"), this)),
+      m_to(dateEdit(this, u"to"_s, tr("To date"))), m_apply(new QPushButton(tr("&Search"), this)),
+      m_clear(new QPushButton(tr("C&lear"), this)), m_export(new QPushButton(tr("&Export CSV…"), this)),
+      m_banner(new QLabel(this)), m_table(new QTableView(this)), m_detailTitle(new QLabel(this)),
+      m_detail(new QTableWidget(0, 3, this))
+{
+    setObjectName(u"auditLogScreen"_s);
+    setAccessibleName(tr("Audit log"));
+
+    m_person->setObjectName(u"person"_s);
+    m_person->setAccessibleName(tr("Person filter"));
+    m_person->setPlaceholderText(tr("any login"));
+    m_person->setMaxLength(63);
+    m_person->setClearButtonEnabled(true);
+    m_record->setObjectName(u"record"_s);
+    m_record->setAccessibleName(tr("Record id filter"));
+    m_record->setPlaceholderText(tr("any record"));
+    m_record->setMaxLength(200);
+    m_record->setClearButtonEnabled(true);
+    m_useFrom->setObjectName(u"useFrom"_s);
+    m_useFrom->setAccessibleName(tr("Filter from a date"));
+    m_useTo->setObjectName(u"useTo"_s);
+    m_useTo->setAccessibleName(tr("Filter up to a date"));
+    m_apply->setObjectName(u"apply"_s);
+    m_apply->setAccessibleName(tr("Search the audit log"));
+    m_apply->setDefault(true);
+    m_clear->setObjectName(u"clear"_s);
+    m_clear->setAccessibleName(tr("Clear the filters"));
+    m_export->setObjectName(u"export"_s);
+    m_export->setAccessibleName(tr("Export the filtered entries as CSV"));
+
+    m_banner->setObjectName(u"banner"_s);
+    m_banner->setAccessibleName(tr("Message"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->hide();
+
+    m_table->setObjectName(u"auditTable"_s);
+    m_table->setAccessibleName(tr("Audit entries"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setTabKeyNavigation(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideMiddle);  // record ids differ at both ends
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    const int em = m_table->fontMetrics().horizontalAdvance(u'M');
+    for (auto [col, width] : {std::pair{int(AuditTableModel::TimeColumn), 14}, {int(AuditTableModel::PersonColumn), 12},
+                              {int(AuditTableModel::ActionColumn), 9}, {int(AuditTableModel::EntityColumn), 6},
+                              {int(AuditTableModel::RecordColumn), 12}, {int(AuditTableModel::ChangesColumn), 16}})
+        m_table->setColumnWidth(col, width * em);
+
+    m_detailTitle->setObjectName(u"detailTitle"_s);
+    m_detailTitle->setWordWrap(true);
+    m_detailTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detail->setObjectName(u"detail"_s);
+    m_detail->setAccessibleName(tr("Before and after"));
+    m_detail->setHorizontalHeaderLabels({tr("Field"), tr("Before"), tr("After")});
+    m_detail->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_detail->setTabKeyNavigation(false);
+    m_detail->verticalHeader()->hide();
+    m_detail->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_detail->setWordWrap(true);
+
+    // Two rows: what to look for, then when and what to do with it.
+    auto *filters = new QGridLayout;
+    int column = 0;
+    auto addFilter = [&](const QString &label, QWidget *field) {
+        auto *l = new QLabel(label, this);
+        l->setBuddy(field);
+        filters->addWidget(l, 0, column++);
+        filters->addWidget(field, 0, column++);
+        filters->setColumnStretch(column - 1, 1);
+    };
+    addFilter(tr("&Person:"), m_person);
+    addFilter(tr("E&ntity:"), m_entity);
+    addFilter(tr("&Action:"), m_action);
+    addFilter(tr("Rec&ord:"), m_record);
+    auto *when = new QHBoxLayout;
+    when->addWidget(m_useFrom);
+    when->addWidget(m_from);
+    when->addSpacing(12);
+    when->addWidget(m_useTo);
+    when->addWidget(m_to);
+    when->addStretch();
+    when->addWidget(m_apply);
+    when->addWidget(m_clear);
+    when->addSpacing(12);
+    when->addWidget(m_export);
+    filters->addLayout(when, 1, 0, 1, column);
+
+    auto *detailPane = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detailPane);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_detailTitle);
+    detailLayout->addWidget(m_detail, 1);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(detailPane);
+    splitter->setSizes({400, 200});
+
+    auto *title = new QLabel(tr("Audit log"), this);
+    QFont font = title->font();
+    font.setPointSizeF(font.pointSizeF() * 1.4);
+    font.setBold(true);
+    title->setFont(font);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title);
+    layout->addLayout(filters);
+    layout->addWidget(m_banner);
+    layout->addWidget(splitter, 1);
+
+    connect(m_useFrom, &QCheckBox::toggled, m_from, &QDateEdit::setEnabled);
+    connect(m_useTo, &QCheckBox::toggled, m_to, &QDateEdit::setEnabled);
+    connect(m_apply, &QPushButton::clicked, this, &AuditLogScreen::applyFilter);
+    connect(m_clear, &QPushButton::clicked, this, &AuditLogScreen::clearFilter);
+    connect(m_export, &QPushButton::clicked, this, &AuditLogScreen::exportWithDialog);
+    connect(m_person, &QLineEdit::returnPressed, this, &AuditLogScreen::applyFilter);
+    connect(m_record, &QLineEdit::returnPressed, this, &AuditLogScreen::applyFilter);
+    connect(m_entity->lineEdit(), &QLineEdit::returnPressed, this, &AuditLogScreen::applyFilter);
+    connect(m_action->lineEdit(), &QLineEdit::returnPressed, this, &AuditLogScreen::applyFilter);
+    connect(m_model, &AuditTableModel::loadFailed, this, [this](const QString &message) {
+        showMessage(tr("Couldn't load the audit log: %1").arg(message), true);
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { showEntry(m_model->entryAt(current.row())); });
+
+    showEntry(nullptr);
+    applyFilter();
+}
+
+QString AuditLogScreen::message() const
+{
+    return m_banner->isHidden() ? QString() : m_banner->text();
+}
+
+void AuditLogScreen::setKnownPeople(const QStringList &logins)
+{
+    auto *completer = new QCompleter(logins, m_person);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_person->setCompleter(completer);
+}
+
+AuditFilter AuditLogScreen::filterFromControls() const
+{
+    AuditFilter f;
+    f.actor = m_person->text();
+    f.entity = m_entity->currentText();
+    f.action = m_action->currentText();
+    f.entityId = m_record->text();
+    if (m_useFrom->isChecked())
+        f.from = m_from->date().startOfDay();
+    if (m_useTo->isChecked())
+        f.to = m_to->date().addDays(1).startOfDay();  // the "to" day is included
+    return f;
+}
+
+void AuditLogScreen::applyFilter()
+{
+    showEntry(nullptr);
+    m_banner->hide();
+    const AuditFilter f = filterFromControls();
+    if (auto valid = validateAuditFilter(f); !valid) {
+        showMessage(valid.error().message, true);
+        return;
+    }
+    if (m_model->setFilter(f) && m_model->rowCount() == 0)
+        showMessage(tr("No audit entries match these filters."), false);
+}
+
+void AuditLogScreen::clearFilter()
+{
+    m_person->clear();
+    m_entity->setCurrentIndex(0);
+    m_entity->setEditText(QString());
+    m_action->setCurrentIndex(0);
+    m_action->setEditText(QString());
+    m_record->clear();
+    m_useFrom->setChecked(false);
+    m_useTo->setChecked(false);
+    applyFilter();
+}
+
+void AuditLogScreen::showMessage(const QString &text, bool error)
+{
+    QFont font = m_banner->font();
+    font.setBold(error);
+    m_banner->setFont(font);
+    m_banner->setAccessibleDescription(error ? tr("Error") : tr("Information"));
+    m_banner->setText(text);
+    m_banner->setVisible(!text.isEmpty());
+}
+
+void AuditLogScreen::showEntry(const AuditEntry *entry)
+{
+    m_detail->setRowCount(0);
+    if (!entry) {
+        m_detailTitle->setText(tr("Select an entry to see what changed."));
+        return;
+    }
+    m_detailTitle->setText(tr("%1 %2 %3 by %4 at %5%6")
+                               .arg(entry->action, entry->entity, entry->entityId, entry->actor,
+                                    QLocale().toString(entry->at.toLocalTime(), QLocale::LongFormat),
+                                    entry->reason.isEmpty() ? QString() : tr(" (reason: %1)").arg(entry->reason)));
+    QStringList keys = entry->before.keys() + entry->after.keys();
+    keys.sort();
+    keys.removeDuplicates();
+    const QStringList changed = changedAuditFields(*entry);
+    const QColor mark = changeColour(palette());
+    m_detail->setRowCount(int(keys.size()));
+    for (int row = 0; row < keys.size(); ++row) {
+        const QString &key = keys.at(row);
+        const bool isChanged = changed.contains(key);
+        const QStringList cells = {key, auditValueText(entry->before, key), auditValueText(entry->after, key)};
+        for (int column = 0; column < 3; ++column) {
+            auto *item = new QTableWidgetItem(cells.at(column));
+            if (isChanged) {
+                QFont font = item->font();
+                font.setBold(true);
+                item->setFont(font);
+                item->setBackground(mark);
+                item->setData(Qt::AccessibleDescriptionRole, tr("changed"));
+            }
+            m_detail->setItem(row, column, item);
+        }
+    }
+    m_detail->resizeRowsToContents();
+}
+
+Result<int> AuditLogScreen::exportCsv(const QString &path, const ExportProgress &progress)
+{
+    auto filter = validateAuditFilter(filterFromControls());
+    if (!filter)
+        return filter.error();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error::invalid(tr("Can't write %1: %2").arg(path, file.errorString()));
+    // UTF-8 with a byte-order mark, so spreadsheet apps don't guess another encoding.
+    file.write("\xEF\xBB\xBF");
+    file.write(auditCsvHeader().toUtf8());
+    int written = 0;
+    std::optional<AuditCursor> cursor;
+    do {
+        auto page = m_log.page(*filter, cursor, m_exportPageSize);
+        if (!page) {
+            file.cancelWriting();
+            return page.error();
+        }
+        for (const AuditEntry &e : page->entries)
+            file.write(auditCsvLine(e).toUtf8());
+        written += int(page->entries.size());
+        cursor = page->next;
+        if (cursor && progress && !progress(written)) {
+            file.cancelWriting();
+            return Error::invalid(tr("Export cancelled; no file was written."));
+        }
+    } while (cursor);
+    if (!file.commit())
+        return Error::invalid(tr("Can't write %1: %2").arg(path, file.errorString()));
+    return written;
+}
+
+void AuditLogScreen::exportWithDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export audit log"), tr("audit-log.csv"),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    // One page per step with the event loop running in between, so the window keeps
+    // painting and Cancel works on a log of hundreds of thousands of entries.
+    QProgressDialog progress(tr("Exporting the audit log…"), tr("Cancel"), 0, 0, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    auto written = exportCsv(path, [&](int count) {
+        progress.setLabelText(tr("Exported %n entries…", nullptr, count));
+        QCoreApplication::processEvents();
+        return !progress.wasCanceled();
+    });
+    progress.reset();
+    if (!written)
+        showMessage(tr("Export failed: %1").arg(written.error().message), true);
+    else
+        showMessage(tr("Exported %n entries to %1.", nullptr, *written).arg(path), false);
+}
+
+} // namespace rdk

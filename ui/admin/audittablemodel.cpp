@@ -1,0 +1,125 @@
+#include "ui/admin/audittablemodel.h"
+
+#include <QLocale>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk {
+
+AuditTableModel::AuditTableModel(AuditLog &log, int pageSize, QObject *parent)
+    : QAbstractTableModel(parent), m_log(log), m_pageSize(qBound(1, pageSize, MaxAuditPageSize))
+{
+}
+
+Status AuditTableModel::setFilter(const AuditFilter &filter)
+{
+    beginResetModel();
+    m_filter = filter;
+    m_entries.clear();
+    m_next.reset();
+    m_atEnd = false;
+    m_lastError.clear();
+    endResetModel();
+    return loadPage();
+}
+
+Status AuditTableModel::loadPage()
+{
+    if (m_atEnd)
+        return {};
+    auto page = m_log.page(m_filter, m_next, m_pageSize);
+    if (!page) {
+        // Stop fetching: a view would otherwise ask again on every scroll.
+        m_atEnd = true;
+        m_lastError = page.error().message;
+        Q_EMIT loadFailed(m_lastError);
+        return page.error();
+    }
+    if (!page->entries.isEmpty()) {
+        const int first = int(m_entries.size());
+        beginInsertRows({}, first, first + int(page->entries.size()) - 1);
+        m_entries.append(page->entries);
+        endInsertRows();
+    }
+    m_next = page->next;
+    m_atEnd = !m_next.has_value();
+    return {};
+}
+
+const AuditEntry *AuditTableModel::entryAt(int row) const
+{
+    return row >= 0 && row < m_entries.size() ? &m_entries.at(row) : nullptr;
+}
+
+int AuditTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+int AuditTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant AuditTableModel::data(const QModelIndex &index, int role) const
+{
+    const AuditEntry *e = index.isValid() ? entryAt(index.row()) : nullptr;
+    if (!e || (role != Qt::DisplayRole && role != Qt::AccessibleTextRole && role != Qt::ToolTipRole))
+        return {};
+    switch (index.column()) {
+    case TimeColumn:
+        return role == Qt::ToolTipRole ? e->at.toUTC().toString(Qt::ISODateWithMs)
+                                        : QLocale().toString(e->at.toLocalTime(), QLocale::ShortFormat);
+    case PersonColumn:
+        return e->actor;
+    case ActionColumn:
+        return e->action;
+    case EntityColumn:
+        return e->entity;
+    case RecordColumn:
+        return e->entityId;
+    case ChangesColumn:
+        return changedAuditFields(*e).join(u", "_s);
+    case ReasonColumn:
+        return e->reason;
+    default:
+        return {};
+    }
+}
+
+QVariant AuditTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case PersonColumn:
+        return tr("Person");
+    case ActionColumn:
+        return tr("Action");
+    case EntityColumn:
+        return tr("Entity");
+    case RecordColumn:
+        return tr("Record");
+    case ChangesColumn:
+        return tr("Changed");
+    case ReasonColumn:
+        return tr("Reason");
+    default:
+        return {};
+    }
+}
+
+bool AuditTableModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_atEnd;
+}
+
+void AuditTableModel::fetchMore(const QModelIndex &parent)
+{
+    if (!parent.isValid())
+        (void)loadPage();  // a failure is reported through loadFailed
+}
+
+} // namespace rdk
