@@ -152,7 +152,13 @@ CatalogScreen::CatalogScreen(CatalogReaderFactory readers, ProductRepository &pr
     m_model->setQuery(currentQuery());
 }
 
-CatalogScreen::~CatalogScreen() = default;
+CatalogScreen::~CatalogScreen()
+{
+    // Children die after this body; their last signals must not reach a half-destroyed screen.
+    for (QObject *source : std::initializer_list<QObject *>{m_search, m_brand, m_condition, m_stock, m_published, m_archived,
+                                                            m_model, m_runner, m_debounce, m_view})
+        source->disconnect(this);
+}
 
 void CatalogScreen::buildFilters(QWidget *bar)
 {
@@ -172,7 +178,6 @@ void CatalogScreen::buildFilters(QWidget *bar)
         box->setObjectName(name);
         box->setAccessibleName(accessible);
         row->addWidget(box, 1);
-        connect(box, &QComboBox::currentIndexChanged, this, &CatalogScreen::applyFilters);
     };
     combo(m_brand, u"brandFilter"_s, tr("Brand filter"));
     m_brand->addItem(tr("All brands"), QString());
@@ -193,6 +198,9 @@ void CatalogScreen::buildFilters(QWidget *bar)
     m_archived->setObjectName(u"archivedFilter"_s);
     m_archived->setAccessibleName(tr("Show archived products"));
     row->addWidget(m_archived);
+    // Connected once filled, so building the combos runs no queries.
+    for (QComboBox *box : {m_brand, m_condition, m_stock, m_published})
+        connect(box, &QComboBox::currentIndexChanged, this, &CatalogScreen::applyFilters);
     connect(m_archived, &QCheckBox::toggled, this, &CatalogScreen::applyFilters);
     connect(m_search, &QLineEdit::textEdited, m_debounce, qOverload<>(&QTimer::start));
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
