@@ -20,10 +20,17 @@ QString likePattern(const QString &search)
 constexpr const char *kAvailable =
     "(SELECT coalesce(sum(i.quantity - i.reserved), 0) FROM inventory i WHERE i.product_id = p.id)";
 
-// The select list's subqueries are costly, so PostgreSQL evaluates them after ORDER BY/LIMIT:
-// only for the rows of the page. The stock filter folds to `true` when it is 'any'.
-std::string listSql(const ProductQuery &query)
+// Two steps: the inner query picks the page's ids (narrow: the name order and the filters are
+// all in products_list_name_idx, so the default list is an index-only scan that stops after a
+// page; a search starts from the trigram index's matches instead); the outer one fetches those rows and computes stock totals and the thumbnail for them
+// only. The stock filter folds to `true` when it is 'any'.
+std::string listSql(const ProductQuery &query, bool searching)
 {
+    const std::string order = productOrderBy(query);
+    // A search starts from the trigram index's matches (see rdk.catalog_search in 0008); one or
+    // two characters make no trigram, so those filter the name-ordered index and stop at a page.
+    const std::string source = searching ? "FROM rdk.catalog_search($1) s(id) JOIN products p ON p.id = s.id WHERE "
+                                         : "FROM products p WHERE ($1 = '' OR p.search_text LIKE $1) AND ";
     return std::string(
                "SELECT p.id::text, p.sku, p.name, p.brand, p.condition, p.price_minor, p.currency, p.published, "
                "p.archived, p.version, "
@@ -32,14 +39,15 @@ std::string listSql(const ProductQuery &query)
         "(SELECT v.id::text FROM product_images im JOIN product_image_variants v "
         "   ON v.image_id = im.id AND v.variant = 'thumb' "
         " WHERE im.product_id = p.id ORDER BY im.is_primary DESC, im.position, im.id LIMIT 1) "
-        "FROM products p "
-        "WHERE ($1 = '' OR p.search_text LIKE $1) AND ($2 = '' OR p.brand = $2) "
-        "  AND ($3 = '' OR p.condition = $3) AND ($4::boolean IS NULL OR p.published = $4) "
-        "  AND ($5 OR NOT p.archived) "
-        "  AND CASE $6 WHEN 'in' THEN " + kAvailable + " > 0 "
-        "              WHEN 'low' THEN " + kAvailable + " BETWEEN 1 AND 2 "
-        "              WHEN 'out' THEN " + kAvailable + " <= 0 ELSE true END "
-        + productOrderBy(query) + " LIMIT $7 OFFSET $8";
+        "FROM (SELECT p.id " + source +
+        "      ($2 = '' OR p.brand = $2) "
+        "        AND ($3 = '' OR p.condition = $3) AND ($4::boolean IS NULL OR p.published = $4) "
+        "        AND ($5 OR NOT p.archived) "
+        "        AND CASE $6 WHEN 'in' THEN " + kAvailable + " > 0 "
+        "                    WHEN 'low' THEN " + kAvailable + " BETWEEN 1 AND 2 "
+        "                    WHEN 'out' THEN " + kAvailable + " <= 0 ELSE true END "
+        + order + " LIMIT $7 OFFSET $8) page "
+        "JOIN products p ON p.id = page.id" + order;
 }
 
 std::string stockFilterText(StockFilter filter)
@@ -108,7 +116,7 @@ Result<ProductListPage> PgCatalogReader::listRows(const ProductQuery &query)
     const QString search = query.search.trimmed().left(200);
     return m_session->transact([&](pqxx::work &tx) -> Result<ProductListPage> {
         const auto rows = tx.exec_params(
-            listSql(query), search.isEmpty() ? std::string() : str(likePattern(search)), str(query.brand.left(80)),
+            listSql(query, search.size() >= 3), search.isEmpty() ? std::string() : str(likePattern(search)), str(query.brand.left(80)),
             query.condition ? str(toString(*query.condition)) : std::string(), query.published,
             query.includeArchived, stockFilterText(query.stock), limit + 1, std::max(0, query.offset));
         ProductListPage page;

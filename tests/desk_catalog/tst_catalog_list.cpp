@@ -146,6 +146,30 @@ private Q_SLOTS:
         QCOMPARE(m_f.scalar("SELECT count(*) FROM products"), QString::number(kProducts));  // the hostile one did nothing
     }
 
+    void search_neverShowsAnotherShopsProducts()
+    {
+        // The search function runs with the owner's rights; it must still keep to the caller's shop.
+        const QString other = m_f.db->createTenant(u"other-shop"_s);
+        m_f.db->execOwner("INSERT INTO products (tenant_id, sku, name, brand, condition, price_minor, currency, "
+                          "inventory_strategy) VALUES ('" + other.toStdString() + "', 'OTHER-ZEBRA-1', 'Zebra Other', "
+                          "'Nike', 'new', 1000, 'USD', 'flat')");
+        for (const QString &term : {u"other-zebra"_s, u"zebra other"_s}) {
+            ProductQuery q = m_screen->model()->query();
+            q.search = term;
+            m_screen->model()->setQuery(q);
+            waitForResults();
+            QCOMPARE(m_screen->model()->lastError(), QString());
+            QCOMPARE(m_screen->model()->rowCount(), 0);
+        }
+        ProductQuery q = m_screen->model()->query();
+        q.search = u"zebra"_s;
+        m_screen->model()->setQuery(q);
+        waitForResults();
+        fetchAll(*m_screen->model());
+        QVERIFY(!skusShown(*m_screen->model()).contains(u"OTHER-ZEBRA-1"_s));
+        QCOMPARE(m_screen->model()->rowCount(), expectedSkus("p.colorway = 'Zebra'").size());
+    }
+
     void search_fastTyping_staleResultsAreDropped()
     {
         ProductListModel *model = m_screen->model();
