@@ -16,6 +16,9 @@ QString likePattern(const QString &search)
     return u"%"_s + escaped + u"%"_s;
 }
 
+// Above this many search hits, the list walks its sorted index instead of sorting the hits.
+constexpr int kManyHits = 1000;
+
 // Units that can still be sold; used by the stock filter and the stock sort.
 constexpr const char *kAvailable =
     "(SELECT coalesce(sum(i.quantity - i.reserved), 0) FROM inventory i WHERE i.product_id = p.id)";
@@ -24,12 +27,12 @@ constexpr const char *kAvailable =
 // all in products_list_name_idx, so the default list is an index-only scan that stops after a
 // page; a search starts from the trigram index's matches instead); the outer one fetches those rows and computes stock totals and the thumbnail for them
 // only. The stock filter folds to `true` when it is 'any'.
-std::string listSql(const ProductQuery &query, bool searching)
+std::string listSql(const ProductQuery &query, bool fromIndexHits)
 {
     const std::string order = productOrderBy(query);
-    // A search starts from the trigram index's matches (see rdk.catalog_search in 0008); one or
-    // two characters make no trigram, so those filter the name-ordered index and stop at a page.
-    const std::string source = searching ? "FROM rdk.catalog_search($1) s(id) JOIN products p ON p.id = s.id WHERE "
+    // A selective search starts from the trigram index's matches (see rdk.catalog_search in
+    // 0008); short or broad ones filter the sorted index and stop at a page.
+    const std::string source = fromIndexHits ? "FROM rdk.catalog_search($1) s(id) JOIN products p ON p.id = s.id WHERE "
                                          : "FROM products p WHERE ($1 = '' OR p.search_text LIKE $1) AND ";
     return std::string(
                "SELECT p.id::text, p.sku, p.name, p.brand, p.condition, p.price_minor, p.currency, p.published, "
@@ -115,8 +118,17 @@ Result<ProductListPage> PgCatalogReader::listRows(const ProductQuery &query)
     const int limit = std::clamp(query.limit, 1, 1000);
     const QString search = query.search.trimmed().left(200);
     return m_session->transact([&](pqxx::work &tx) -> Result<ProductListPage> {
+        const std::string pattern = search.isEmpty() ? std::string() : str(likePattern(search));
+        // Few matches: start from the trigram index's hits. Many ("nike"): walking the sorted
+        // index and filtering finds a page of them sooner than fetching every hit and sorting.
+        bool fromIndexHits = false;
+        if (search.size() >= 3) {
+            const auto hits = tx.exec_params1(
+                "SELECT count(*) FROM rdk.catalog_search($1, $2)", pattern, kManyHits);
+            fromIndexHits = hits[0].as<int>() < kManyHits;
+        }
         const auto rows = tx.exec_params(
-            listSql(query, search.size() >= 3), search.isEmpty() ? std::string() : str(likePattern(search)), str(query.brand.left(80)),
+            listSql(query, fromIndexHits), pattern, str(query.brand.left(80)),
             query.condition ? str(toString(*query.condition)) : std::string(), query.published,
             query.includeArchived, stockFilterText(query.stock), limit + 1, std::max(0, query.offset));
         ProductListPage page;

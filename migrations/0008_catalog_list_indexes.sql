@@ -16,16 +16,18 @@ CREATE INDEX product_images_primary_idx ON product_images (product_id, is_primar
 -- an index condition (textlike is not leakproof, so it has to run after the policy's filter),
 -- so a staff member's search scanned every product. This function runs as the owner, applies
 -- the staff policy's own rule (the caller's tenant) explicitly, and so reaches the index. It
--- returns ids only; the caller reads the rows through its policies as usual.
-CREATE FUNCTION rdk.catalog_search(p_pattern text) RETURNS SETOF uuid
+-- returns ids only (at most p_limit when given); the caller reads the rows through its
+-- policies as usual.
+CREATE FUNCTION rdk.catalog_search(p_pattern text, p_limit integer DEFAULT NULL) RETURNS SETOF uuid
 LANGUAGE sql STABLE SECURITY DEFINER ROWS 500
 SET search_path = pg_catalog, public, rdk, pg_temp
 AS $$
     SELECT p.id FROM public.products p
      WHERE p.search_text LIKE p_pattern
        AND (p.tenant_id = (SELECT rdk.current_tenant()) OR (SELECT rdk.caller_is_owner()))
+     LIMIT p_limit
 $$;
-COMMENT ON FUNCTION rdk.catalog_search(text) IS
+COMMENT ON FUNCTION rdk.catalog_search(text, integer) IS
     'Ids of the caller''s products whose search_text is LIKE the pattern (served by products_search_trgm_idx)';
-REVOKE ALL ON FUNCTION rdk.catalog_search(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rdk.catalog_search(text) TO rdk_staff, rdk_ops, rdk_admin;
+REVOKE ALL ON FUNCTION rdk.catalog_search(text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdk.catalog_search(text, integer) TO rdk_staff, rdk_ops, rdk_admin;
