@@ -9,6 +9,9 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QTimer>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSignalSpy>
@@ -376,6 +379,47 @@ private Q_SLOTS:
         QVERIFY(archived.archived);
         QVERIFY(!archived.published);
         QCOMPARE(m_f.scalar("SELECT count(*) FROM products"), u"2"_s);
+    }
+
+    void escape_withUnsavedEdits_asksBeforeDiscarding()
+    {
+        fillValidProduct(u"ESC-1"_s);
+        QVERIFY(m_editor->isDirty());
+        // First answer Cancel: the editor stays open with the edits; then Discard closes it.
+        for (const auto button : {QMessageBox::Cancel, QMessageBox::Discard}) {
+            bool asked = false;
+            QTimer::singleShot(0, this, [&] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                asked = box != nullptr;
+                if (box)
+                    box->button(button)->click();
+            });
+            QTest::keyClick(m_editor.get(), Qt::Key_Escape);
+            QVERIFY(asked);
+            QCOMPARE(m_editor->isVisible(), button == QMessageBox::Cancel);
+        }
+        QCOMPARE(m_f.scalar("SELECT count(*) FROM products"), u"0"_s);
+    }
+
+    void escape_withoutEdits_closesAtOnce()
+    {
+        QVERIFY(!m_editor->isDirty());
+        QTest::keyClick(m_editor.get(), Qt::Key_Escape);
+        QVERIFY(!m_editor->isVisible());
+    }
+
+    void everyControl_hasAnAccessibleName()
+    {
+        for (QWidget *w : m_editor->findChildren<QWidget *>()) {
+            const bool input = qobject_cast<QLineEdit *>(w) || qobject_cast<QComboBox *>(w) ||
+                               qobject_cast<QTableWidget *>(w) || qobject_cast<QPlainTextEdit *>(w);
+            if (input && w->objectName() != u"qt_spinbox_lineedit"_s && !w->objectName().startsWith(u"qt_"_s))
+                QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(w->objectName()));
+            auto *button = qobject_cast<QAbstractButton *>(w);
+            const bool ours = qobject_cast<QPushButton *>(w) || qobject_cast<QRadioButton *>(w) || qobject_cast<QCheckBox *>(w);
+            if (button && ours)  // the table's corner button is Qt's own
+                QVERIFY2(!button->text().isEmpty() || !button->accessibleName().isEmpty(), qPrintable(w->objectName()));
+        }
     }
 
     void photosTab_onlyWithAFactory()
