@@ -127,6 +127,13 @@ Result<ProductListPage> PgCatalogReader::listRows(const ProductQuery &query)
                 "SELECT count(*) FROM rdk.catalog_search($1, $2)", pattern, kManyHits);
             fromIndexHits = hits[0].as<int>() < kManyHits;
         }
+        if (!search.isEmpty() && !fromIndexHits) {
+            // We know this search matches many products (or is too short for trigrams); the
+            // planner's LIKE estimate doesn't, and would scan and sort every match. Walking the
+            // sorted index stops after a page.
+            tx.exec("SET LOCAL enable_seqscan = off");
+            tx.exec("SET LOCAL enable_bitmapscan = off");
+        }
         const auto rows = tx.exec_params(
             listSql(query, fromIndexHits), pattern, str(query.brand.left(80)),
             query.condition ? str(toString(*query.condition)) : std::string(), query.published,
