@@ -107,6 +107,18 @@ private Q_SLOTS:
         QCOMPARE(skus, expectedSkus("true"));
     }
 
+    void list_scrollingToTheEnd_fetchesTheNextPage()
+    {
+        QTableView *view = m_screen->view();
+        view->scrollToBottom();  // the view asks the model for more when it reaches the end
+        QTRY_COMPARE(m_screen->model()->rowCount(), 2 * ProductListModel::PageSize);
+        view->scrollToBottom();
+        QTRY_COMPARE(m_screen->model()->rowCount(), kProducts);
+        view->scrollToBottom();
+        QTest::qWait(50);
+        QCOMPARE(m_screen->model()->rowCount(), kProducts);
+    }
+
     void list_rowsCarryStockAndPrice()
     {
         ProductListModel *model = m_screen->model();

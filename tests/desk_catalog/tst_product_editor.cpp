@@ -163,7 +163,8 @@ private Q_SLOTS:
         m_editor->edit(created);
         type(u"priceEdit"_s, u"165.50"_s);
         QVERIFY(m_editor->isDirty());
-        clickSave();
+        QApplication::setActiveWindow(m_editor.get());
+        QTest::keyClick(child<QLineEdit>(u"priceEdit"_s), Qt::Key_S, Qt::ControlModifier);  // Ctrl+S saves
         QCOMPARE(m_editor->errorFor(u"price"_s), QString());
         const Product after = stored(u"AJ1-CHI-02"_s);
         QCOMPARE(after.price.minor(), 16550);
