@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
+#include <QTableView>
 #include <QTest>
 #include <QTextStream>
 
@@ -89,6 +90,20 @@ int main(int argc, char *argv[])
     QCoreApplication::processEvents();  // let the view lay out and paint the page
     const double launchToListMs = double(nowNs() - launchNs) / 1e6;
     out << "launch_to_list_ms " << launchToListMs << " rows " << screen.model()->rowCount() << Qt::endl;
+
+    // RDK_BENCH_SCREENSHOT=prefix: pictures of the list and of the editor, to look at.
+    if (const QString shots = qEnvironmentVariable("RDK_BENCH_SCREENSHOT"); !shots.isEmpty()) {
+        QElapsedTimer wait;
+        wait.start();
+        while (wait.elapsed() < 1500)  // thumbnails arrive from their own thread
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        screen.grab().save(shots + u"-list.png"_s);
+        screen.view()->setCurrentIndex(screen.model()->index(0, rdk::ProductListModel::NameColumn));
+        screen.openSelected();
+        QCoreApplication::processEvents();
+        screen.editor()->grab().save(shots + u"-editor.png"_s);
+        screen.editor()->hide();
+    }
 
     QElapsedTimer clock;
     clock.start();

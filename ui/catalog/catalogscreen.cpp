@@ -96,12 +96,15 @@ CatalogScreen::CatalogScreen(CatalogReaderFactory readers, ProductRepository &pr
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
-    m_view->setIconSize(QSize(40, 40));
+    m_view->setIconSize(QSize(60, 40));
+    m_view->setWordWrap(false);
     m_view->verticalHeader()->setDefaultSectionSize(44);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(ProductListModel::NameColumn, QHeaderView::Stretch);
     m_view->horizontalHeader()->setSortIndicatorShown(true);
-    m_view->setColumnWidth(ProductListModel::PhotoColumn, 56);
+    m_view->setColumnWidth(ProductListModel::PhotoColumn, 72);
+    m_view->setColumnWidth(ProductListModel::SkuColumn, 170);
+    m_view->setColumnWidth(ProductListModel::BrandColumn, 130);
     m_view->setTabKeyNavigation(false);
     layout->addWidget(m_view, 1);
 
