@@ -68,6 +68,7 @@ void ProductListModel::applyFailure(quint64 generation, const QString &message)
 void ProductListModel::applyThumbnail(const QString &variantId, const QImage &image)
 {
     m_thumbnails.insert(variantId, new QImage(image));
+    m_requested.remove(variantId);  // if the cache drops it later, it is asked for again
     for (int row = 0; row < m_rows.size(); ++row) {
         if (m_rows[row].thumbnailId == variantId) {
             const QModelIndex cell = index(row, PhotoColumn);
