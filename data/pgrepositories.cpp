@@ -1,10 +1,13 @@
 #include "data/pgrepositories.h"
 
+#include "data/pgcatalogreader.h"
+
 #include "domain/scram.h"
 #include "domain/sizes.h"
 
 #include <QDateTime>
 #include <QTimeZone>
+#include <QUuid>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -213,6 +216,21 @@ Result<std::optional<Product>> PgProductRepository::findBySku(const QString &sku
     });
 }
 
+Result<std::optional<Product>> PgProductRepository::findById(const QString &id)
+{
+    if (QUuid::fromString(id).isNull())
+        return std::optional<Product>();
+    return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<Product>> {
+        const auto rows = tx.exec_params(std::string("SELECT ") + kProductColumns + " FROM products p WHERE p.id = $1::uuid",
+                                         str(id));
+        if (rows.empty())
+            return std::optional<Product>();
+        QList<Product> found{productFromRow(rows[0])};
+        loadStock(tx, found);
+        return std::optional<Product>(found.first());
+    });
+}
+
 Result<ProductPage> PgProductRepository::list(const ProductQuery &query)
 {
     const int limit = std::clamp(query.limit, 1, 1000);
@@ -226,7 +244,7 @@ Result<ProductPage> PgProductRepository::list(const ProductQuery &query)
             "  AND ($5 OR NOT p.archived) "
             "  AND CASE $6 WHEN 'in' THEN s.available > 0 WHEN 'low' THEN s.available BETWEEN 1 AND 2 "
             "              WHEN 'out' THEN s.available = 0 ELSE true END "
-            "ORDER BY p.name, p.id LIMIT $7 OFFSET $8",
+            + productOrderBy(query) + " LIMIT $7 OFFSET $8",
             query.search.trimmed().isEmpty() ? std::string() : str(likePattern(query.search.trimmed())),
             str(query.brand), query.condition ? str(toString(*query.condition)) : std::string(),
             query.published, query.includeArchived,

@@ -22,6 +22,7 @@ public:
     Result<Product> update(const Product &product, const QString &reason) override;
     Result<std::optional<Product>> findBySku(const QString &sku) override;
     Result<ProductPage> list(const ProductQuery &query) override;
+    Result<std::optional<Product>> findById(const QString &id);
 
     /// The insert used by create(), for callers that batch many products in one transaction.
     static Result<Product> insert(pqxx::work &tx, const Product &product);

@@ -33,6 +33,9 @@ public:
 
 enum class StockFilter { Any, InStock, Low, SoldOut };
 
+/// Columns a product list can be sorted by (ties are broken by product id, so pages are stable).
+enum class ProductSortKey { Name, Sku, Brand, Condition, Price, TotalStock, Published, UpdatedAt };
+
 struct ProductQuery final {
     QString search;                       ///< matched against SKU, name, brand and colorway
     QString brand;
@@ -40,6 +43,8 @@ struct ProductQuery final {
     StockFilter stock = StockFilter::Any;
     std::optional<bool> published;
     bool includeArchived = false;
+    ProductSortKey sortBy = ProductSortKey::Name;
+    bool descending = false;
     int offset = 0;
     int limit = 100;
 };

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "domain/catalog.h"
+
+#include <QImage>
+#include <QObject>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+class QThread;
+
+namespace rdk {
+
+/// Makes a CatalogReader with a database session of its own. Called once on each worker
+/// thread, on that thread; a null result means "no database" (the error is reported).
+using CatalogReaderFactory = std::function<Result<std::unique_ptr<CatalogReader>>()>;
+
+/// Runs catalog list queries and thumbnail loads off the UI thread: one worker thread for
+/// queries, one for thumbnails (so a screenful of pictures never delays a keystroke's search),
+/// each with its own reader. Results come back as signals on the runner's thread. A query
+/// that a newer one has overtaken before it started is skipped.
+class CatalogQueryRunner final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CatalogQueryRunner)
+
+public:
+    explicit CatalogQueryRunner(CatalogReaderFactory factory, QObject *parent = nullptr);
+    ~CatalogQueryRunner() override;
+
+    /// `generation` grows with each new query; pages of older generations are not run.
+    void requestPage(quint64 generation, const ProductQuery &query);
+    void requestThumbnail(const QString &variantId);
+    void requestBrands();
+
+Q_SIGNALS:
+    void pageReady(quint64 generation, int offset, const rdk::ProductListPage &page);
+    void pageFailed(quint64 generation, const QString &message);
+    void thumbnailReady(const QString &variantId, const QImage &image);
+    void brandsReady(const QStringList &brands);
+
+private:
+    struct Worker;
+    std::unique_ptr<Worker> m_queries;
+    std::unique_ptr<Worker> m_thumbnails;
+    std::shared_ptr<std::atomic<quint64>> m_latest;
+};
+
+} // namespace rdk

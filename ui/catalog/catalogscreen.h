@@ -1,0 +1,82 @@
+#pragma once
+
+#include "ui/catalog/catalogqueryrunner.h"
+#include "ui/catalog/producteditor.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTimer;
+class QToolBar;
+
+namespace rdk {
+
+class ProductListModel;
+
+/// The Catalog screen: the product list (search as you type, filters, sort by any column,
+/// fetched a page at a time off the UI thread) and the product editor.
+class CatalogScreen final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CatalogScreen)
+
+public:
+    /// `readers` makes one reader per worker thread (each with its own database session);
+    /// `products` and `reader` serve the editor on the UI thread. `currency` is the shop's.
+    CatalogScreen(CatalogReaderFactory readers, ProductRepository &products, CatalogReader &reader, QString currency,
+                  QWidget *parent = nullptr);
+    ~CatalogScreen() override;
+
+    /// Where other features (CSV import/export, ...) add their actions.
+    QToolBar *toolBar() const { return m_toolBar; }
+    /// Gives the editor a "Photos" tab.
+    void setPhotosFactory(ProductEditor::PhotosFactory factory);
+
+    ProductListModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QLineEdit *searchField() const { return m_search; }
+    /// The editor, created on first use.
+    ProductEditor *editor();
+
+    /// The query the filters and search box describe right now.
+    ProductQuery currentQuery() const;
+
+public Q_SLOTS:
+    void newProduct();
+    /// Opens the selected product in the editor.
+    void openSelected();
+    void refresh();
+
+Q_SIGNALS:
+    /// The list shows the results of the latest search/filters (or an error).
+    void resultsShown();
+
+private:
+    void buildFilters(QWidget *bar);
+    void applyFilters();
+    void showCount();
+
+    CatalogQueryRunner *m_runner = nullptr;
+    ProductRepository &m_products;
+    CatalogReader &m_reader;
+    QString m_currency;
+    ProductEditor::PhotosFactory m_photos;
+    ProductEditor *m_editor = nullptr;
+
+    ProductListModel *m_model = nullptr;
+    QTableView *m_view = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    QLineEdit *m_search = nullptr;
+    QComboBox *m_brand = nullptr;
+    QComboBox *m_condition = nullptr;
+    QComboBox *m_stock = nullptr;
+    QComboBox *m_published = nullptr;
+    QCheckBox *m_archived = nullptr;
+    QLabel *m_count = nullptr;
+    QTimer *m_debounce = nullptr;
+};
+
+} // namespace rdk

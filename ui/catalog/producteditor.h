@@ -1,0 +1,121 @@
+#pragma once
+
+#include "domain/catalog.h"
+
+#include <QDialog>
+#include <QHash>
+
+#include <functional>
+
+class QCheckBox;
+class QComboBox;
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QRadioButton;
+class QTabWidget;
+class QTableWidget;
+
+namespace rdk {
+
+/// Creates, edits, duplicates and archives one product. Every field is checked with the
+/// domain rules before anything is sent, errors show next to their field, a stock change
+/// needs a reason (it goes to the audit log), and a save that lost a race with someone
+/// else's shows what they changed and keeps the user's edits to re-apply or overwrite.
+class ProductEditor final : public QDialog {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ProductEditor)
+
+public:
+    /// Builds the widget of the "Photos" tab for a product (its id is empty until the first save).
+    using PhotosFactory = std::function<QWidget *(const Product &product, QWidget *parent)>;
+
+    /// `products` saves on the caller's (UI) thread; `reader` reloads a product after a conflict.
+    /// `currency` is the shop's, for new products. Without `photos` there is no Photos tab.
+    ProductEditor(ProductRepository &products, CatalogReader &reader, QString currency, PhotosFactory photos = {},
+                  QWidget *parent = nullptr);
+
+    void startNew();
+    void edit(const Product &product);
+
+    /// Validates and saves; false when refused (see the inline errors or the conflict panel).
+    bool save();
+    /// Turns the form into a new, unsaved product copied from this one (SKU and stock cleared).
+    void duplicate();
+    /// Archives (or brings back) the product: it leaves the storefront but is never deleted.
+    bool setArchived(bool archived);
+
+    /// After a conflict: load what is stored and apply this user's edits on top (not saved yet).
+    void reapplyMineOnTheirs();
+    /// After a conflict, having seen the differences: save this user's version over theirs.
+    bool overwriteWithMine();
+
+    bool isDirty() const;
+    bool hasConflict() const;
+    const Product &storedProduct() const { return m_base; }
+    /// The message shown for a field ("sku", "price", "stock", "stockReason", ...), empty if none.
+    QString errorFor(const QString &field) const;
+    QList<FieldDifference> conflictDifferences() const { return m_differences; }
+
+    void reject() override;
+
+Q_SIGNALS:
+    void saved(const rdk::Product &product);
+
+private:
+    QWidget *buildDetailsTab();
+    QWidget *buildStockTab();
+    QWidget *buildConflictPanel();
+    QLabel *errorLabel(const QString &field);
+    void load(const Product &product);
+    void rebuildGrid(const QHash<QString, int> &quantities, const QStringList &run);
+    Product productFromForm(QList<FieldError> &errors) const;
+    void showErrors(const QList<FieldError> &errors);
+    void showConflict(const Product &mine);
+    void updateEnabledState();
+    void updatePhotosTab();
+    void setStatus(const QString &text);
+
+    ProductRepository &m_products;
+    CatalogReader &m_reader;
+    QString m_currency;
+    PhotosFactory m_photos;
+
+    Product m_base;           ///< as stored when loaded (empty for a new product)
+    Product m_loaded;         ///< what the form was filled from (id, version and reserved units come from it)
+    Product m_theirs;         ///< the stored version that won a conflict
+    Product m_mineAtConflict; ///< the user's product when the conflict happened
+    QList<FieldDifference> m_differences;
+
+    QTabWidget *m_tabs = nullptr;
+    QWidget *m_photosTab = nullptr;
+    QLineEdit *m_sku = nullptr;
+    QLineEdit *m_name = nullptr;
+    QLineEdit *m_brand = nullptr;
+    QLineEdit *m_colorway = nullptr;
+    QComboBox *m_condition = nullptr;
+    QComboBox *m_grade = nullptr;
+    QLineEdit *m_price = nullptr;
+    QLabel *m_currencyLabel = nullptr;
+    QPlainTextEdit *m_description = nullptr;
+    QCheckBox *m_published = nullptr;
+    QRadioButton *m_flat = nullptr;
+    QRadioButton *m_perSize = nullptr;
+    QComboBox *m_sizeSystem = nullptr;
+    QPushButton *m_fullRun = nullptr;
+    QLineEdit *m_flatStock = nullptr;
+    QTableWidget *m_grid = nullptr;
+    QComboBox *m_stockReason = nullptr;
+    QFrame *m_conflictPanel = nullptr;
+    QLabel *m_conflictText = nullptr;
+    QTableWidget *m_conflictTable = nullptr;
+    QLabel *m_status = nullptr;
+    QPushButton *m_save = nullptr;
+    QPushButton *m_duplicate = nullptr;
+    QPushButton *m_archive = nullptr;
+    QHash<QString, QLabel *> m_errorLabels;
+};
+
+} // namespace rdk
