@@ -1,0 +1,360 @@
+#include "data/deskconnection.h"
+
+#include <QLoggingCategory>
+
+#include <pqxx/except>
+
+using namespace Qt::Literals::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcDesk, "rdk.data.desk")
+
+namespace rdk::data {
+namespace {
+
+// libpq keyword/value syntax: single-quoted, with backslash and quote escaped. Using this
+// form (not a URL) means no percent-encoding mistakes with odd passwords.
+std::string quoted(const QString &value)
+{
+    std::string out = "'";
+    for (const char c : value.toStdString()) {
+        if (c == '\'' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+bool contains(const std::exception &e, const char *needle)
+{
+    return std::string_view(e.what()).find(needle) != std::string_view::npos;
+}
+
+SignInError error(SignInErrorKind kind, QString message, QString field = {})
+{
+    return {kind, std::move(message), std::move(field)};
+}
+
+bool constantTimeEquals(const QString &a, const QString &b)
+{
+    const QByteArray x = a.toUtf8();
+    const QByteArray y = b.toUtf8();
+    unsigned char diff = x.size() == y.size() ? 0 : 1;
+    for (qsizetype i = 0; i < std::min(x.size(), y.size()); ++i)
+        diff |= static_cast<unsigned char>(x[i] ^ y[i]);
+    return diff == 0;
+}
+
+} // namespace
+
+SignInError classifyConnectError(const std::exception &e)
+{
+    // libpq reports authentication problems as text only (libpqxx 6 gives no SQLSTATE for
+    // a failed connect); these are the server's fixed English messages (lc_messages=C).
+    if (contains(e, "password authentication failed") || contains(e, "no password supplied")
+        || contains(e, "SCRAM authentication"))
+        return error(SignInErrorKind::WrongCredentials, u"Wrong login or password."_s, u"password"_s);
+    if (contains(e, "is not permitted to log in"))
+        return error(SignInErrorKind::AccountDisabled,
+                     u"This account is disabled. Ask an admin of your shop to enable it again."_s, u"login"_s);
+    if (contains(e, "database \"") && contains(e, "does not exist"))
+        return error(SignInErrorKind::ServerUnreachable,
+                     u"The server answers, but it has no database with that name. Check the server field."_s, u"server"_s);
+    if (contains(e, "no pg_hba.conf entry"))
+        return error(SignInErrorKind::ServerUnreachable,
+                     u"The server refuses connections from this computer. Ask whoever runs the database."_s, u"server"_s);
+    if (contains(e, "too many connections") || contains(e, "the database system is"))
+        return error(SignInErrorKind::ServerUnreachable,
+                     u"The database server is busy or starting up. Try again in a moment."_s, u"server"_s);
+    if (dynamic_cast<const pqxx::broken_connection *>(&e))
+        return error(SignInErrorKind::ServerUnreachable,
+                     u"Can't reach the database server. Check the server address and your network, then try again."_s,
+                     u"server"_s);
+    return error(SignInErrorKind::Internal, u"Signing in failed for an unexpected reason; the log has the details."_s);
+}
+
+DeskConnection::DeskConnection(QObject *parent) : DeskSession(parent) {}
+
+DeskConnection::~DeskConnection()
+{
+    signOut();
+}
+
+std::string DeskConnection::connectionString(const QString &password) const
+{
+    // Short connect timeout: the UI waits for it. Keepalives make a silently dead network
+    // show up as a socket error within about 25 s instead of hours.
+    return "host=" + quoted(m_server.host) + " port=" + std::to_string(m_server.port)
+         + " dbname=" + quoted(m_server.database) + " user=" + quoted(m_login)
+         + " password=" + quoted(password)
+         + " connect_timeout=5 application_name='rdk-desk' keepalives=1 keepalives_idle=10"
+           " keepalives_interval=5 keepalives_count=3";
+}
+
+bool DeskConnection::isConnected() const
+{
+    return m_signedIn && !m_lost && m_main && m_main->connection().is_open();
+}
+
+SignInResult DeskConnection::signIn(const SignInRequest &request)
+{
+    signOut();
+    auto normalized = normalizeSignInRequest(request);
+    if (auto *failure = std::get_if<SignInError>(&normalized))
+        return *failure;
+    const SignInRequest &clean = std::get<SignInRequest>(normalized);
+    m_server = clean.server;
+    m_login = clean.login;
+
+    std::unique_ptr<pqxx::connection> connection;
+    try {
+        connection = std::make_unique<pqxx::connection>(connectionString(clean.password));
+    } catch (const std::exception &e) {
+        qCInfo(lcDesk).noquote() << "sign-in of" << m_login << "at" << m_server.toDisplayString()
+                                 << "failed:" << QString::fromUtf8(e.what()).section(u'\n', 0, 0);
+        return classifyConnectError(e);
+    }
+    auto session = PgSession::adopt(std::move(connection));
+    SignInResult profile = loadProfile(*session);
+    if (!profile)
+        return profile;
+    if (profile.user().needsSecondFactor()) {
+        if (clean.code.isEmpty())
+            return error(SignInErrorKind::CodeRequired,
+                         u"This account uses two-factor sign-in. Enter the 6-digit code from your authenticator app."_s,
+                         u"code"_s);
+        if (SignInResult verified = verifyCode(*session, clean.code); !verified)
+            return verified;
+    }
+    m_user = profile.user();
+    m_password = clean.password;
+    m_main = std::move(session);
+    m_signedIn = true;
+    m_lost = false;
+    m_codePending = false;
+    watchMainConnection();
+    qCInfo(lcDesk).noquote() << m_login << "signed in at" << m_server.toDisplayString() << "as" << toString(m_user.role);
+    return m_user;
+}
+
+SignInResult DeskConnection::loadProfile(PgSession &session) const
+{
+    struct Row {
+        std::optional<SignedInUser> user;
+        bool staffMember = false;
+    };
+    auto row = session.transact([&](pqxx::work &tx) -> Result<Row> {
+        // Service and other logins have no right to read profiles at all: ask first.
+        Row result;
+        result.staffMember = tx.exec1(
+            "SELECT pg_has_role(session_user, 'rdk_staff', 'MEMBER') OR pg_has_role(session_user, 'rdk_ops', 'MEMBER')"
+            "    OR pg_has_role(session_user, 'rdk_admin', 'MEMBER')")[0].as<bool>();
+        if (!result.staffMember)
+            return result;
+        // RLS shows a staff login its own profile only while it is active (rdk.session_profile).
+        const auto rows = tx.exec(
+            "SELECT p.id::text, p.display_name, p.role, p.twofa_enabled, t.id::text, t.name, t.currency, t.timezone"
+            "  FROM public.profiles p JOIN public.tenants t ON t.id = p.tenant_id"
+            " WHERE p.db_role = session_user AND p.active");
+        if (rows.empty())
+            return result;
+        const auto &r = rows[0];
+        SignedInUser user;
+        user.profileId = text(r[0]);
+        user.login = m_login;
+        user.displayName = text(r[1]);
+        const auto role = staffRoleFromString(text(r[2]));
+        if (!role)
+            return Error::internal(u"unknown staff role '%1'"_s.arg(text(r[2])));
+        user.role = *role;
+        user.twofaEnabled = r[3].as<bool>();
+        user.tenantId = text(r[4]);
+        user.tenantName = text(r[5]);
+        user.currency = text(r[6]).trimmed();
+        user.timezone = text(r[7]);
+        result.user = user;
+        return result;
+    });
+    if (!row) {
+        if (row.error().code == ErrorCode::Unavailable)
+            return error(SignInErrorKind::ServerUnreachable, row.error().message, u"server"_s);
+        return error(SignInErrorKind::Internal, u"Signing in failed: %1"_s.arg(row.error().message));
+    }
+    if (row->user)
+        return *row->user;
+    if (row->staffMember)
+        return error(SignInErrorKind::AccountDisabled,
+                     u"This account is disabled. Ask an admin of your shop to enable it again."_s, u"login"_s);
+    return error(SignInErrorKind::NotStaffAccount,
+                 u"This login is not a staff account of any shop, so it can't use the back office."_s, u"login"_s);
+}
+
+SignInResult DeskConnection::verifyCode(PgSession &session, const QString &code) const
+{
+    const auto digits = normalizeTotpCode(code);
+    if (!digits)
+        return error(SignInErrorKind::CodeWrong, u"The two-factor code is the 6 digits your authenticator app shows."_s,
+                     u"code"_s);
+    // rdk.totp_verify checks the code in the database and marks this database session as
+    // verified; the commit keeps the mark. Wrong codes are throttled there too.
+    auto verified = session.transact([&](pqxx::work &tx) -> Result<bool> {
+        return tx.exec_params1("SELECT rdk.totp_verify($1)", str(*digits))[0].as<bool>();
+    });
+    if (!verified) {
+        if (verified.error().message.contains(u"Too many wrong codes"_s))
+            return error(SignInErrorKind::TooManyAttempts, verified.error().message, u"code"_s);
+        if (verified.error().code == ErrorCode::Unavailable)
+            return error(SignInErrorKind::ServerUnreachable, verified.error().message);
+        return error(SignInErrorKind::Internal, u"Checking the code failed: %1"_s.arg(verified.error().message), u"code"_s);
+    }
+    if (!verified.value())
+        return error(SignInErrorKind::CodeWrong,
+                     u"That code is not right. Codes change every 30 seconds and each works only once: "
+                     u"enter the current one."_s,
+                     u"code"_s);
+    return m_user;
+}
+
+SignInResult DeskConnection::confirmIdentity(const QString &password, const QString &code)
+{
+    if (!m_signedIn)
+        return error(SignInErrorKind::Internal, u"Nobody is signed in."_s);
+    if (password.isEmpty())
+        return error(SignInErrorKind::InvalidInput, u"Enter your password."_s, u"password"_s);
+    if (password.size() > MaxSignInPasswordLength || password.contains(QChar(0)))
+        return error(SignInErrorKind::WrongCredentials, u"Wrong password."_s, u"password"_s);
+    if (m_user.needsSecondFactor() && code.trimmed().isEmpty())
+        return error(SignInErrorKind::CodeRequired, u"Enter the 6-digit code from your authenticator app."_s, u"code"_s);
+
+    // The server checks the password (an admin may have changed it meanwhile). A reachable
+    // server's answer wins; only when it can't be reached does the desk compare with the
+    // password it signed in with, so a network outage doesn't lock people out of their work.
+    try {
+        pqxx::connection probe(connectionString(password));
+        probe.disconnect();
+        m_password = password;
+    } catch (const std::exception &e) {
+        const SignInError failure = classifyConnectError(e);
+        if (failure.kind != SignInErrorKind::ServerUnreachable)
+            return failure.kind == SignInErrorKind::WrongCredentials
+                       ? error(SignInErrorKind::WrongCredentials, u"Wrong password."_s, u"password"_s)
+                       : failure;
+        if (!constantTimeEquals(password, m_password))
+            return error(SignInErrorKind::WrongCredentials, u"Wrong password."_s, u"password"_s);
+        if (m_user.needsSecondFactor())
+            return error(SignInErrorKind::ServerUnreachable,
+                         u"The database can't be reached, so your two-factor code can't be checked. "
+                         u"Try again when the connection is back."_s);
+        return m_user;
+    }
+    if (!m_user.needsSecondFactor())
+        return m_user;
+    return verifySecondFactor(code);
+}
+
+SignInResult DeskConnection::verifySecondFactor(const QString &code)
+{
+    if (!m_signedIn || !m_main)
+        return error(SignInErrorKind::Internal, u"Nobody is signed in."_s);
+    if (m_lost)
+        return error(SignInErrorKind::ServerUnreachable, u"The database can't be reached right now; try again when it is back."_s);
+    SignInResult result = verifyCode(*m_main, code);
+    if (result)
+        m_codePending = false;
+    return result;
+}
+
+ReconnectOutcome DeskConnection::reconnect()
+{
+    if (!m_signedIn)
+        return ReconnectOutcome::AccessRevoked;
+    std::unique_ptr<pqxx::connection> connection;
+    try {
+        connection = std::make_unique<pqxx::connection>(connectionString(m_password));
+    } catch (const std::exception &e) {
+        const SignInError failure = classifyConnectError(e);
+        if (failure.kind == SignInErrorKind::ServerUnreachable || failure.kind == SignInErrorKind::Internal)
+            return ReconnectOutcome::StillDown;
+        qCWarning(lcDesk).noquote() << "reconnect of" << m_login << "refused:" << toString(failure.kind);
+        return ReconnectOutcome::AccessRevoked;
+    }
+    m_main->replaceConnection(std::move(connection));
+    SignInResult profile = loadProfile(*m_main);
+    if (!profile) {
+        if (profile.error().kind == SignInErrorKind::ServerUnreachable)
+            return ReconnectOutcome::StillDown;
+        return ReconnectOutcome::AccessRevoked;
+    }
+    m_user = profile.user();
+    m_lost = false;
+    // A new backend is a new database session: its two-factor mark starts empty.
+    m_codePending = m_user.needsSecondFactor();
+    watchMainConnection();
+    qCInfo(lcDesk).noquote() << "reconnected" << m_login << (m_codePending ? "(waiting for a fresh code)" : "");
+    Q_EMIT connectionRestored();
+    return m_codePending ? ReconnectOutcome::RestoredNeedsCode : ReconnectOutcome::Restored;
+}
+
+Result<std::unique_ptr<PgSession>> DeskConnection::openWorkerSession() const
+{
+    if (!m_signedIn)
+        return Error::forbidden(u"Sign in first."_s);
+    return PgSession::open(connectionString(m_password));
+}
+
+void DeskConnection::watchMainConnection()
+{
+    delete m_notifier;
+    const int socket = m_main ? m_main->connection().sock() : -1;
+    m_backendPid = m_main ? m_main->connection().backendpid() : 0;
+    if (socket < 0)
+        return;
+    // Between transactions nothing should arrive on the socket except notifications and
+    // the server's goodbye (FATAL on termination, then EOF): either wakes us up.
+    m_notifier = new QSocketNotifier(qintptr(socket), QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &DeskConnection::checkConnection);
+}
+
+void DeskConnection::checkConnection()
+{
+    if (!m_signedIn || m_lost || !m_main)
+        return;
+    try {
+        m_main->connection().get_notifs();
+        if (!m_main->connection().is_open() || m_main->connection().backendpid() != m_backendPid)
+            markLost();
+    } catch (const std::exception &e) {
+        qCWarning(lcDesk).noquote() << "database connection lost:" << QString::fromUtf8(e.what()).section(u'\n', 0, 0);
+        markLost();
+    }
+}
+
+void DeskConnection::markLost()
+{
+    if (m_lost)
+        return;
+    m_lost = true;
+    // The descriptor is dead and may be reused by the next connection: stop watching it.
+    delete m_notifier;
+    Q_EMIT connectionLost();
+}
+
+void DeskConnection::forgetPassword()
+{
+    // Best effort: overwrite the characters before the buffer is released.
+    m_password.fill(QChar(0));
+    m_password.clear();
+}
+
+void DeskConnection::signOut()
+{
+    delete m_notifier;
+    m_main.reset();
+    forgetPassword();
+    m_signedIn = false;
+    m_lost = false;
+    m_codePending = false;
+    m_backendPid = 0;
+    m_user = {};
+}
+
+} // namespace rdk::data

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "data/pgsession.h"
+#include "domain/desksession.h"
+
+#include <QPointer>
+#include <QSocketNotifier>
+
+#include <memory>
+
+namespace rdk::data {
+
+/// The back office's connection to the shop database as the signed-in staff member's own
+/// login role. It keeps the connection parameters (password included) in memory only and
+/// never writes them anywhere: not to settings, not to logs, not to error messages.
+///
+/// The main PgSession lives on the UI thread; worker threads (search, imports) open their
+/// own sessions with openWorkerSession(). A dropped main connection is noticed through its
+/// socket (the server's "terminating connection" message or EOF wakes the event loop), and
+/// reconnect() brings it back, re-checking the profile and the two-factor state: a new
+/// backend is a new database session, so an admin's writes wait for a fresh code.
+class DeskConnection final : public DeskSession {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DeskConnection)
+
+public:
+    explicit DeskConnection(QObject *parent = nullptr);
+    ~DeskConnection() override;
+
+    SignInResult signIn(const SignInRequest &request) override;
+    SignInResult confirmIdentity(const QString &password, const QString &code) override;
+    SignInResult verifySecondFactor(const QString &code) override;
+    ReconnectOutcome reconnect() override;
+    void signOut() override;
+
+    bool isSignedIn() const override { return m_signedIn; }
+    bool isConnected() const override;
+    bool secondFactorPending() const override { return m_codePending; }
+    const SignedInUser &user() const override { return m_user; }
+    ServerAddress server() const override { return m_server; }
+
+    /// The UI thread's session (signed in only). Repositories keep a reference to it: it
+    /// stays the same object across reconnects.
+    PgSession &mainSession() { return *m_main; }
+    /// A separate connection for a worker thread. Reads work; for accounts with a second
+    /// factor, writes stay on the main session (a code verifies one database session only).
+    Result<std::unique_ptr<PgSession>> openWorkerSession() const;
+
+    /// Runs the drop check now (normally the socket notifier does). Tests use it to avoid
+    /// waiting for the event loop.
+    void checkConnection();
+
+private:
+    std::string connectionString(const QString &password) const;
+    SignInResult loadProfile(PgSession &session) const;
+    SignInResult verifyCode(PgSession &session, const QString &code) const;
+    void watchMainConnection();
+    void markLost();
+    void forgetPassword();
+
+    ServerAddress m_server;
+    QString m_login;
+    QString m_password;
+    SignedInUser m_user;
+    std::unique_ptr<PgSession> m_main;
+    QPointer<QSocketNotifier> m_notifier;
+    int m_backendPid = 0;
+    bool m_signedIn = false;
+    bool m_lost = false;
+    bool m_codePending = false;
+};
+
+/// Sorts a failed connection attempt into the kinds people see. Exposed for tests.
+SignInError classifyConnectError(const std::exception &e);
+
+} // namespace rdk::data

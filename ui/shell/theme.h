@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QColor>
+#include <QPalette>
+
+class QWidget;
+
+namespace rdk::theme {
+
+/// True when the palette's window colour is dark (a dark desktop theme).
+bool isDark(const QPalette &palette);
+/// Colours for messages that stay readable on light and dark palettes.
+QColor errorText(const QPalette &palette);
+QColor errorBackground(const QPalette &palette);
+QColor warningBackground(const QPalette &palette);
+QColor warningText(const QPalette &palette);
+QColor mutedText(const QPalette &palette);
+/// The brand accent used for headings and the navigation marker.
+QColor accent(const QPalette &palette);
+
+/// Scales a widget's font relative to the application font (high-DPI safe: points, not pixels).
+void setRelativeFontSize(QWidget *widget, qreal factor, bool bold = false);
+
+} // namespace rdk::theme
