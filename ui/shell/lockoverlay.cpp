@@ -1,0 +1,146 @@
+#include "ui/shell/lockoverlay.h"
+
+#include "ui/shell/theme.h"
+
+#include <QApplication>
+#include <QEvent>
+#include <QFormLayout>
+#include <QFrame>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk {
+
+LockOverlay::LockOverlay(DeskSession &session, QWidget *parent) : QWidget(parent), m_session(session)
+{
+    setObjectName(u"lockOverlay"_s);
+    setAccessibleName(tr("Locked"));
+    setAttribute(Qt::WA_NoMousePropagation);
+
+    auto *card = new QFrame(this);
+    card->setObjectName(u"lockCard"_s);
+    card->setFrameShape(QFrame::StyledPanel);
+    card->setAutoFillBackground(true);
+    card->setBackgroundRole(QPalette::Base);
+    card->setMaximumWidth(420);
+
+    auto *title = new QLabel(tr("This desk is locked"), card);
+    theme::setRelativeFontSize(title, 1.4, true);
+    m_who = new QLabel(card);
+    m_who->setWordWrap(true);
+    m_who->setTextFormat(Qt::PlainText);
+
+    m_password = new QLineEdit(card);
+    m_password->setObjectName(u"unlockPassword"_s);
+    m_password->setAccessibleName(tr("Password"));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setMaxLength(MaxSignInPasswordLength);
+    m_code = new QLineEdit(card);
+    m_code->setObjectName(u"unlockCode"_s);
+    m_code->setAccessibleName(tr("Two-factor code"));
+    m_code->setPlaceholderText(tr("6 digits"));
+    m_code->setMaxLength(9);
+    m_codeLabel = new QLabel(tr("Two-factor &code"), card);
+    m_codeLabel->setBuddy(m_code);
+
+    m_problem = new QLabel(card);
+    m_problem->setObjectName(u"unlockProblem"_s);
+    m_problem->setWordWrap(true);
+    m_problem->setTextFormat(Qt::PlainText);
+    QPalette p = m_problem->palette();
+    p.setColor(QPalette::WindowText, theme::errorText(palette()));
+    m_problem->setPalette(p);
+    m_problem->hide();
+
+    m_unlock = new QPushButton(tr("Unlock"), card);
+    m_unlock->setObjectName(u"unlockButton"_s);
+    m_unlock->setDefault(true);
+    connect(m_unlock, &QPushButton::clicked, this, &LockOverlay::tryUnlock);
+    connect(m_password, &QLineEdit::returnPressed, this, &LockOverlay::tryUnlock);
+    connect(m_code, &QLineEdit::returnPressed, this, &LockOverlay::tryUnlock);
+
+    auto *form = new QFormLayout;
+    auto *passwordLabel = new QLabel(tr("&Password"), card);
+    passwordLabel->setBuddy(m_password);
+    form->addRow(passwordLabel, m_password);
+    form->addRow(m_codeLabel, m_code);
+    form->setVerticalSpacing(10);
+
+    auto *cardLayout = new QVBoxLayout(card);
+    cardLayout->setContentsMargins(28, 24, 28, 24);
+    cardLayout->setSpacing(10);
+    cardLayout->addWidget(title);
+    cardLayout->addWidget(m_who);
+    cardLayout->addSpacing(6);
+    cardLayout->addLayout(form);
+    cardLayout->addWidget(m_problem);
+    cardLayout->addWidget(m_unlock, 0, Qt::AlignRight);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addStretch(1);
+    layout->addWidget(card, 0, Qt::AlignHCenter);
+    layout->addStretch(2);
+
+    setTabOrder(m_password, m_code);
+    setTabOrder(m_code, m_unlock);
+    parent->installEventFilter(this);
+    hide();
+}
+
+void LockOverlay::activate()
+{
+    const SignedInUser &user = m_session.user();
+    const bool needsCode = user.needsSecondFactor();
+    m_who->setText(needsCode ? tr("%1 (%2) is signed in. Enter your password and a two-factor code to continue.")
+                                   .arg(user.displayName, user.login)
+                             : tr("%1 (%2) is signed in. Enter your password to continue.").arg(user.displayName, user.login));
+    m_code->setVisible(needsCode);
+    m_codeLabel->setVisible(needsCode);
+    m_password->clear();
+    m_code->clear();
+    m_problem->hide();
+    setGeometry(parentWidget()->rect());
+    raise();
+    show();
+    m_password->setFocus();
+}
+
+void LockOverlay::tryUnlock()
+{
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const SignInResult result = m_session.confirmIdentity(m_password->text(), m_code->isVisible() ? m_code->text() : QString());
+    QApplication::restoreOverrideCursor();
+    m_password->clear();
+    m_code->clear();
+    if (!result) {
+        m_lastErrorKind = toString(result.error().kind);
+        m_problem->setText(result.error().message);
+        m_problem->show();
+        (result.error().field == u"code"_s ? m_code : m_password)->setFocus();
+        return;
+    }
+    m_lastErrorKind.clear();
+    hide();
+    Q_EMIT unlocked();
+}
+
+bool LockOverlay::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == parentWidget() && event->type() == QEvent::Resize && isVisible())
+        setGeometry(parentWidget()->rect());
+    return QWidget::eventFilter(watched, event);
+}
+
+void LockOverlay::paintEvent(QPaintEvent *)
+{
+    // Opaque: nothing of the work beneath shows through while the desk is unattended.
+    QPainter painter(this);
+    painter.fillRect(rect(), palette().color(QPalette::Window));
+}
+
+} // namespace rdk

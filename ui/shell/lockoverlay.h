@@ -1,0 +1,48 @@
+#pragma once
+
+#include "domain/desksession.h"
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+namespace rdk {
+
+/// Covers the whole window while the desk is locked. Only the signed-in person's password
+/// (and code, for accounts with a second factor), checked by the database, opens it again.
+/// It hides what is beneath without touching it, so unsaved edits stay as they were.
+class LockOverlay final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LockOverlay)
+
+public:
+    LockOverlay(DeskSession &session, QWidget *parent);
+
+    /// Shows the overlay over its parent and takes the keyboard focus.
+    void activate();
+    QString lastErrorKind() const { return m_lastErrorKind; }
+
+public Q_SLOTS:
+    void tryUnlock();
+
+Q_SIGNALS:
+    void unlocked();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    DeskSession &m_session;
+    QLabel *m_who = nullptr;
+    QLineEdit *m_password = nullptr;
+    QLineEdit *m_code = nullptr;
+    QLabel *m_codeLabel = nullptr;
+    QLabel *m_problem = nullptr;
+    QPushButton *m_unlock = nullptr;
+    QString m_lastErrorKind;
+};
+
+} // namespace rdk
