@@ -61,7 +61,12 @@ MainWindow::MainWindow(DeskSession &session, std::chrono::milliseconds lockAfter
     auto *row = new QHBoxLayout;
     row->setContentsMargins(0, 0, 0, 0);
     row->setSpacing(0);
+    auto *divider = new QFrame(m_body);
+    divider->setFrameShape(QFrame::VLine);
+    divider->setFrameShadow(QFrame::Plain);
+    divider->setForegroundRole(QPalette::Mid);
     row->addWidget(m_nav->parentWidget());
+    row->addWidget(divider);
     row->addWidget(m_stack, 1);
     auto *column = new QVBoxLayout(m_body);
     column->setContentsMargins(0, 0, 0, 0);
@@ -97,15 +102,11 @@ void MainWindow::buildNavigation()
     shop->setTextFormat(Qt::PlainText);
     shop->setWordWrap(true);
     theme::setRelativeFontSize(shop, 1.15, true);
-    QPalette accent = shop->palette();
-    accent.setColor(QPalette::WindowText, theme::accent(palette()));
-    shop->setPalette(accent);
+    theme::setForeground(shop, theme::accent(palette()));
     auto *who = new QLabel(u"%1 · %2"_s.arg(user.displayName, displayName(user.role)), panel);
     who->setTextFormat(Qt::PlainText);
     who->setWordWrap(true);
-    QPalette muted = who->palette();
-    muted.setColor(QPalette::WindowText, theme::mutedText(palette()));
-    who->setPalette(muted);
+    theme::setForeground(who, theme::mutedText(palette()));
 
     m_nav = new QListWidget(panel);
     m_nav->setObjectName(u"navigation"_s);
@@ -125,10 +126,10 @@ void MainWindow::buildNavigation()
         m_stack->setCurrentWidget(key == HomeItem ? m_home : m_screens.value(key));
     });
 
-    auto *lock = new QPushButton(tr("Lock"), panel);
+    auto *lock = new QPushButton(tr("Lock desk   Ctrl+L"), panel);
     lock->setObjectName(u"lockButton"_s);
-    lock->setToolTip(tr("Lock the desk (Ctrl+L)"));
-    lock->setFlat(true);
+    lock->setToolTip(tr("Lock the desk when you step away (Ctrl+L)"));
+    lock->setFocusPolicy(Qt::TabFocus);
     connect(lock, &QPushButton::clicked, this, &MainWindow::lockNow);
 
     auto *layout = new QVBoxLayout(panel);
@@ -138,7 +139,7 @@ void MainWindow::buildNavigation()
     layout->addWidget(who);
     layout->addSpacing(14);
     layout->addWidget(m_nav, 1);
-    layout->addWidget(lock, 0, Qt::AlignLeft);
+    layout->addWidget(lock);
 }
 
 void MainWindow::buildMenus()
@@ -165,6 +166,7 @@ void MainWindow::buildStatusBar()
     server->setTextFormat(Qt::PlainText);
     m_connectionLabel = new QLabel(tr("Connected"), this);
     m_connectionLabel->setObjectName(u"statusConnection"_s);
+    statusBar()->setContentsMargins(8, 0, 8, 0);
     statusBar()->addWidget(who);
     statusBar()->addPermanentWidget(server);
     statusBar()->addPermanentWidget(m_connectionLabel);

@@ -25,13 +25,9 @@ SignInDialog::SignInDialog(DeskSession &session, const ServerAddress &defaultSer
 
     auto *brand = new QLabel(tr("Real Deal Kickz"), this);
     theme::setRelativeFontSize(brand, 1.6, true);
-    QPalette brandPalette = brand->palette();
-    brandPalette.setColor(QPalette::WindowText, theme::accent(palette()));
-    brand->setPalette(brandPalette);
+    theme::setForeground(brand, theme::accent(palette()));
     auto *subtitle = new QLabel(tr("Back office — sign in with your staff login"), this);
-    QPalette muted = subtitle->palette();
-    muted.setColor(QPalette::WindowText, theme::mutedText(palette()));
-    subtitle->setPalette(muted);
+    theme::setForeground(subtitle, theme::mutedText(palette()));
 
     m_server = new QLineEdit(this);
     m_server->setObjectName(u"server"_s);
@@ -80,7 +76,13 @@ SignInDialog::SignInDialog(DeskSession &session, const ServerAddress &defaultSer
     auto *signIn = m_buttons->addButton(tr("Sign in"), QDialogButtonBox::AcceptRole);
     signIn->setObjectName(u"signInButton"_s);
     signIn->setDefault(true);
-    m_buttons->addButton(QDialogButtonBox::Cancel);
+    m_buttons->addButton(QDialogButtonBox::Cancel)->setIcon(QIcon());
+    signIn->setIcon(QIcon());
+
+    auto *privacy = new QLabel(tr("Your password is checked by the database server and never stored on this computer."), this);
+    privacy->setWordWrap(true);
+    theme::setForeground(privacy, theme::mutedText(palette()));
+    theme::setRelativeFontSize(privacy, 0.9);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SignInDialog::submit);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
@@ -93,7 +95,9 @@ SignInDialog::SignInDialog(DeskSession &session, const ServerAddress &defaultSer
     layout->addLayout(m_form);
     layout->addSpacing(8);
     layout->addWidget(m_problem);
-    layout->addSpacing(8);
+    layout->addSpacing(4);
+    layout->addWidget(privacy);
+    layout->addSpacing(12);
     layout->addWidget(m_buttons);
     setMinimumWidth(460);
 
@@ -135,10 +139,11 @@ void SignInDialog::clearProblem()
 void SignInDialog::showProblem(const SignInError &error)
 {
     m_lastErrorKind = toString(error.kind);
-    QPalette p = m_problem->palette();
+    // A request for the code is a next step, not a failure: it is not shown in red.
     const bool hint = error.kind == SignInErrorKind::CodeRequired;
-    p.setColor(QPalette::Window, hint ? p.color(QPalette::AlternateBase) : theme::errorBackground(palette()));
-    p.setColor(QPalette::WindowText, hint ? p.color(QPalette::WindowText) : theme::errorText(palette()));
+    QPalette p = palette();
+    p.setColor(QPalette::Window, hint ? palette().color(QPalette::AlternateBase) : theme::errorBackground(palette()));
+    p.setColor(QPalette::WindowText, hint ? palette().color(QPalette::WindowText) : theme::errorText(palette()));
     m_problem->setPalette(p);
     m_problem->setText(error.message);
     m_problem->show();

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QLineEdit>
+#include <QPalette>
 #include <QListWidget>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -64,6 +65,23 @@ int takeScreenshots(data::DeskConnection &connection, const DeskConfig &config, 
     if (!QDir().mkpath(directory)) {
         err << "rdk-desk: can't create " << directory << '\n';
         return 1;
+    }
+    // Checks that nothing is hard-wired to a light theme: the same pictures on a dark palette.
+    if (qEnvironmentVariableIsSet("RDK_DESK_SCREENSHOT_DARK")) {
+        QApplication::setStyle(u"Fusion"_s);
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
+        dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xea));
+        dark.setColor(QPalette::Base, QColor(0x1f, 0x21, 0x24));
+        dark.setColor(QPalette::AlternateBase, QColor(0x33, 0x36, 0x3a));
+        dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xea));
+        dark.setColor(QPalette::Button, QColor(0x3a, 0x3d, 0x42));
+        dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xea));
+        dark.setColor(QPalette::Highlight, QColor(0x3d, 0x7b, 0xd9));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9d, 0xa3));
+        dark.setColor(QPalette::Mid, QColor(0x4a, 0x4d, 0x52));
+        QApplication::setPalette(dark);
     }
     // A throwaway settings file: automation must not change what the person's desk remembers.
     QTemporaryDir settingsDir;

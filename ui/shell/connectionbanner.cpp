@@ -20,6 +20,7 @@ ConnectionBanner::ConnectionBanner(DeskSession &session, ConnectionSupervisor &s
     QPalette p = palette();
     p.setColor(QPalette::Window, theme::warningBackground(p));
     p.setColor(QPalette::WindowText, theme::warningText(p));
+    p.setColor(QPalette::Text, theme::warningText(p));
     setPalette(p);
 
     m_text = new QLabel(this);

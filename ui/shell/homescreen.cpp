@@ -37,11 +37,11 @@ HomeScreen::HomeScreen(const SignedInUser &user, const ServerAddress &server, co
     theme::setRelativeFontSize(welcome, 1.15);
 
     auto *card = new QFrame(this);
-    card->setFrameShape(QFrame::StyledPanel);
-    card->setAutoFillBackground(true);
-    card->setBackgroundRole(QPalette::Base);
+    card->setObjectName(u"accountCard"_s);
+    card->setStyleSheet(u"QFrame#accountCard { background: palette(base); border: 1px solid palette(mid);"
+                        u" border-radius: 8px; }"_s);
     auto *form = new QFormLayout(card);
-    form->setContentsMargins(20, 16, 20, 16);
+    form->setContentsMargins(24, 20, 24, 20);
     form->setHorizontalSpacing(24);
     form->setVerticalSpacing(10);
     form->setLabelAlignment(Qt::AlignLeft);
@@ -58,11 +58,9 @@ HomeScreen::HomeScreen(const SignedInUser &user, const ServerAddress &server, co
     available->setTextFormat(Qt::PlainText);
     available->setText(screens.isEmpty() ? tr("No screens are installed in this build yet.")
                                          : tr("Your role can open: %1.").arg(screens.join(u", "_s)));
-    QPalette muted = available->palette();
-    muted.setColor(QPalette::WindowText, theme::mutedText(palette()));
-    available->setPalette(muted);
+    theme::setForeground(available, theme::mutedText(palette()));
     auto *hint = new QLabel(tr("Ctrl+L locks the desk when you step away."), this);
-    hint->setPalette(muted);
+    theme::setForeground(hint, theme::mutedText(palette()));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(40, 32, 40, 32);

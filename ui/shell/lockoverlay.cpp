@@ -24,13 +24,15 @@ LockOverlay::LockOverlay(DeskSession &session, QWidget *parent) : QWidget(parent
 
     auto *card = new QFrame(this);
     card->setObjectName(u"lockCard"_s);
-    card->setFrameShape(QFrame::StyledPanel);
-    card->setAutoFillBackground(true);
-    card->setBackgroundRole(QPalette::Base);
-    card->setMaximumWidth(420);
+    card->setStyleSheet(u"QFrame#lockCard { background: palette(base); border: 1px solid palette(mid); border-radius: 10px; }"_s);
+    card->setFixedWidth(460);
+    card->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Minimum);
 
+    auto *brand = new QLabel(tr("Real Deal Kickz"), card);
+    theme::setForeground(brand, theme::accent(palette()));
+    theme::setRelativeFontSize(brand, 1.0, true);
     auto *title = new QLabel(tr("This desk is locked"), card);
-    theme::setRelativeFontSize(title, 1.4, true);
+    theme::setRelativeFontSize(title, 1.5, true);
     m_who = new QLabel(card);
     m_who->setWordWrap(true);
     m_who->setTextFormat(Qt::PlainText);
@@ -52,9 +54,7 @@ LockOverlay::LockOverlay(DeskSession &session, QWidget *parent) : QWidget(parent
     m_problem->setObjectName(u"unlockProblem"_s);
     m_problem->setWordWrap(true);
     m_problem->setTextFormat(Qt::PlainText);
-    QPalette p = m_problem->palette();
-    p.setColor(QPalette::WindowText, theme::errorText(palette()));
-    m_problem->setPalette(p);
+    theme::setForeground(m_problem, theme::errorText(palette()));
     m_problem->hide();
 
     m_unlock = new QPushButton(tr("Unlock"), card);
@@ -72,8 +72,9 @@ LockOverlay::LockOverlay(DeskSession &session, QWidget *parent) : QWidget(parent
     form->setVerticalSpacing(10);
 
     auto *cardLayout = new QVBoxLayout(card);
-    cardLayout->setContentsMargins(28, 24, 28, 24);
+    cardLayout->setContentsMargins(32, 28, 32, 28);
     cardLayout->setSpacing(10);
+    cardLayout->addWidget(brand);
     cardLayout->addWidget(title);
     cardLayout->addWidget(m_who);
     cardLayout->addSpacing(6);
@@ -96,9 +97,9 @@ void LockOverlay::activate()
 {
     const SignedInUser &user = m_session.user();
     const bool needsCode = user.needsSecondFactor();
-    m_who->setText(needsCode ? tr("%1 (%2) is signed in. Enter your password and a two-factor code to continue.")
-                                   .arg(user.displayName, user.login)
-                             : tr("%1 (%2) is signed in. Enter your password to continue.").arg(user.displayName, user.login));
+    m_who->setText(tr("%1 (%2) is signed in.").arg(user.displayName, user.login) + u'\n'
+                   + (needsCode ? tr("Enter your password and a fresh two-factor code to continue.")
+                                : tr("Enter your password to continue.")));
     m_code->setVisible(needsCode);
     m_codeLabel->setVisible(needsCode);
     m_password->clear();

@@ -42,6 +42,14 @@ QColor accent(const QPalette &palette)
     return isDark(palette) ? QColor(0xff, 0x8a, 0x4c) : QColor(0xd9, 0x4f, 0x0b);
 }
 
+void setForeground(QWidget *widget, const QColor &color)
+{
+    QPalette p = widget->palette();
+    p.setColor(QPalette::WindowText, color);
+    p.setColor(QPalette::Text, color);
+    widget->setPalette(p);
+}
+
 void setRelativeFontSize(QWidget *widget, qreal factor, bool bold)
 {
     QFont f = widget->font();

@@ -18,6 +18,10 @@ QColor mutedText(const QPalette &palette);
 /// The brand accent used for headings and the navigation marker.
 QColor accent(const QPalette &palette);
 
+/// Sets a widget's text colour whether it sits on a Window or a Base background (a child
+/// of a Base-coloured panel inherits that role and draws with Text, not WindowText).
+void setForeground(QWidget *widget, const QColor &color);
+
 /// Scales a widget's font relative to the application font (high-DPI safe: points, not pixels).
 void setRelativeFontSize(QWidget *widget, qreal factor, bool bold = false);
 
