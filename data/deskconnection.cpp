@@ -294,11 +294,22 @@ ReconnectOutcome DeskConnection::reconnect()
     return m_codePending ? ReconnectOutcome::RestoredNeedsCode : ReconnectOutcome::Restored;
 }
 
-Result<std::unique_ptr<PgSession>> DeskConnection::openWorkerSession() const
+Result<std::unique_ptr<PgSession>> DeskConnection::openWorkerSession()
 {
     if (!m_signedIn)
         return Error::forbidden(u"Sign in first."_s);
-    return PgSession::open(connectionString(m_password));
+    auto worker = PgSession::open(connectionString(m_password));
+    if (!worker || !m_user.needsSecondFactor() || m_codePending || m_lost)
+        return worker;
+    const int pid = worker.value()->connection().backendpid();
+    auto vouched = m_main->transact([&](pqxx::work &tx) -> Result<bool> {
+        return tx.exec_params1("SELECT rdk.vouch_for_session($1)", pid)[0].as<bool>();
+    });
+    if (!vouched)
+        return vouched.error();
+    if (!vouched.value())
+        qCWarning(lcDesk) << "the main session could not vouch for worker backend" << pid << "(it may only read)";
+    return worker;
 }
 
 void DeskConnection::watchMainConnection()

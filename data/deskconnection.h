@@ -42,9 +42,11 @@ public:
     /// The UI thread's session (signed in only). Repositories keep a reference to it: it
     /// stays the same object across reconnects.
     PgSession &mainSession() { return *m_main; }
-    /// A separate connection for a worker thread. Reads work; for accounts with a second
-    /// factor, writes stay on the main session (a code verifies one database session only).
-    Result<std::unique_ptr<PgSession>> openWorkerSession() const;
+    /// A separate connection for a worker thread (call it on the UI thread, then hand the
+    /// session over). For accounts with a second factor the verified main session vouches
+    /// for it in the database (rdk.vouch_for_session), so it may write too; while a fresh
+    /// code is pending after a reconnect it can only read, like the main session.
+    Result<std::unique_ptr<PgSession>> openWorkerSession();
 
     /// Runs the drop check now (normally the socket notifier does). Tests use it to avoid
     /// waiting for the event loop.

@@ -37,6 +37,8 @@ private Q_SLOTS:
     void signIn_badInput_isRefusedBeforeConnecting();
     void staffLogin_cannotPerformAdminWrites();
     void workerSession_seesTheSameShop();
+    void workerSession_ofVerifiedAdmin_mayWrite();
+    void vouching_refusesOtherLoginsAndUnverifiedSessions();
     void dialog_wrongPassword_showsMessageAndKeepsDialogOpen();
     void dialog_adminFlow_asksForCodeThenSignsIn();
     void dialog_remembersLoginAndServerButNeverThePassword();
@@ -274,6 +276,64 @@ void TestDeskSignIn::workerSession_seesTheSameShop()
     QVERIFY(tenant.ok());
     QCOMPARE(tenant.value(), m_tenant);
     QVERIFY(worker.value()->connection().backendpid() != desk.mainSession().connection().backendpid());
+}
+
+void TestDeskSignIn::workerSession_ofVerifiedAdmin_mayWrite()
+{
+    const Login admin = m_db->createStaff(m_tenant, u"admin"_s);
+    data::DeskConnection desk;
+    QVERIFY(desk.signIn(requestFor(*m_db, admin, codeFor(*m_db, admin))).ok());
+    auto worker = desk.openWorkerSession();
+    QVERIFY(worker.ok());
+    auto canWrite = worker.value()->transact([](pqxx::work &tx) -> Result<bool> {
+        return tx.exec1("SELECT rdk.can_write()")[0].as<bool>();
+    });
+    QVERIFY(canWrite.ok());
+    QVERIFY2(canWrite.value(), "the verified main session vouched for the worker");
+}
+
+void TestDeskSignIn::vouching_refusesOtherLoginsAndUnverifiedSessions()
+{
+    const Login admin = m_db->createStaff(m_tenant, u"admin"_s);
+    const Login otherAdmin = m_db->createStaff(m_tenant, u"admin"_s);
+    auto vouch = [](pqxx::connection &from, int pid) {
+        pqxx::work tx(from);
+        const bool ok = tx.exec_params1("SELECT rdk.vouch_for_session($1)", pid)[0].as<bool>();
+        tx.commit();
+        return ok;
+    };
+    auto verified = [](pqxx::connection &conn) {
+        pqxx::work tx(conn);
+        return tx.exec1("SELECT rdk.session_2fa_verified()")[0].as<bool>();
+    };
+    pqxx::connection unverified(m_db->urlFor(admin.login, admin.password));
+    pqxx::connection target(m_db->urlFor(admin.login, admin.password));
+    // Without a code of its own a session can't hand one out.
+    QVERIFY(!vouch(unverified, target.backendpid()));
+    QVERIFY(!verified(target));
+
+    data::DeskConnection other;
+    QVERIFY(other.signIn(requestFor(*m_db, otherAdmin, codeFor(*m_db, otherAdmin))).ok());
+    auto crossLogin = other.mainSession().transact([&](pqxx::work &tx) -> Result<bool> {
+        return tx.exec_params1("SELECT rdk.vouch_for_session($1)", target.backendpid())[0].as<bool>();
+    });
+    QVERIFY(crossLogin.ok());
+    QVERIFY2(!crossLogin.value(), "a verified admin can't vouch for another login's backend");
+    QVERIFY(!verified(target));
+
+    data::DeskConnection desk;
+    QVERIFY(desk.signIn(requestFor(*m_db, admin, codeFor(*m_db, admin))).ok());
+    auto hostile = desk.mainSession().transact([&](pqxx::work &tx) -> Result<bool> {
+        return tx.exec_params1("SELECT rdk.vouch_for_session($1)", -1)[0].as<bool>();
+    });
+    QVERIFY(hostile.ok());
+    QVERIFY(!hostile.value());
+    auto same = desk.mainSession().transact([&](pqxx::work &tx) -> Result<bool> {
+        return tx.exec_params1("SELECT rdk.vouch_for_session($1)", target.backendpid())[0].as<bool>();
+    });
+    QVERIFY(same.ok());
+    QVERIFY(same.value());
+    QVERIFY(verified(target));
 }
 
 void TestDeskSignIn::dialog_wrongPassword_showsMessageAndKeepsDialogOpen()
