@@ -339,6 +339,18 @@ void DeskConnection::checkConnection()
     }
 }
 
+void DeskConnection::dropMainConnection()
+{
+    if (!m_signedIn || m_lost || !m_main)
+        return;
+    // Any role may end its own backends; the error that follows is the point.
+    (void)m_main->transact([](pqxx::work &tx) -> Status {
+        tx.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+        return {};
+    });
+    checkConnection();
+}
+
 void DeskConnection::markLost()
 {
     if (m_lost)

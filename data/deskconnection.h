@@ -48,6 +48,11 @@ public:
     /// code is pending after a reconnect it can only read, like the main session.
     Result<std::unique_ptr<PgSession>> openWorkerSession();
 
+    /// Ends the main database session from the server side, exactly as an outage or an
+    /// operator would (the server terminates the backend). For automation that shows the
+    /// reconnect banner; reconnect() brings the session back as after any other drop.
+    void dropMainConnection();
+
     /// Runs the drop check now (normally the socket notifier does). Tests use it to avoid
     /// waiting for the event loop.
     void checkConnection();

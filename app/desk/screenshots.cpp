@@ -127,6 +127,27 @@ int takeScreenshots(data::DeskConnection &connection, const DeskConfig &config, 
         ok &= save(&window, directory, toString(key).replace(u'_', u'-'));
     }
     window.showHome();
+
+    // A real drop (the server ends the session) with a slow first retry, so the banner can
+    // be photographed; admins then see the request for a fresh code.
+    window.connectionSupervisor().setBackoff(std::chrono::milliseconds(2500), std::chrono::seconds(5));
+    connection.dropMainConnection();
+    ok &= save(&window, directory, u"reconnecting"_s);
+    for (int i = 0; i < 50 && window.connectionSupervisor().state() == ConnectionSupervisor::State::Reconnecting; ++i)
+        settle(100);
+    if (window.connectionSupervisor().state() == ConnectionSupervisor::State::NeedsCode) {
+        ok &= save(&window, directory, u"reconnected-code"_s);
+        if (const auto secret = base32Decode(secretText)) {
+            // The sign-in used this time step's code; codes work once, so the next step's.
+            const auto verified = connection.verifySecondFactor(totpCode(*secret, QDateTime::currentSecsSinceEpoch() + 30));
+            if (verified)
+                window.connectionSupervisor().secondFactorVerified();
+        }
+    }
+    if (window.connectionSupervisor().state() != ConnectionSupervisor::State::Connected) {
+        err << "rdk-desk: the connection did not come back\n";
+        ok = false;
+    }
     window.lockNow();
     ok &= save(&window, directory, u"locked"_s);
     connection.signOut();
