@@ -8,6 +8,8 @@
 #include "ui/shell/connectionbanner.h"
 #include "ui/shell/lockoverlay.h"
 
+#include <QAction>
+#include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -71,6 +73,7 @@ private Q_SLOTS:
     void navigation_admin_seesSixScreensAndShortcutsSwitch();
     void lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsavedText();
     void lock_isPostponedByInput();
+    void lock_blocksOtherWindowsAndScreenShortcuts();
     void lock_admin_needsPasswordAndFreshCode();
     void connectionDrop_showsBanner_reconnects_keepsText();
     void connectionDrop_admin_waitsForFreshCodeBeforeWrites();
@@ -216,6 +219,44 @@ void TestDeskShell::lock_isPostponedByInput()
         QVERIFY2(!window.isLocked(), "someone is typing: no lock");
     }
     QTRY_VERIFY(window.isLocked());
+}
+
+void TestDeskShell::lock_blocksOtherWindowsAndScreenShortcuts()
+{
+    auto desk = signIn(m_staff);
+    MainWindow window(*desk, 30min);
+    addEveryScreen(window);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    // A screen's own shortcut and a dialog it opened.
+    int saves = 0;
+    auto *save = new QAction(window.screen(ScreenKey::Catalog));
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    save->setShortcutContext(Qt::ApplicationShortcut);
+    window.screen(ScreenKey::Catalog)->addAction(save);
+    connect(save, &QAction::triggered, this, [&saves] { ++saves; });
+    QDialog editor(&window);
+    auto *field = new QLineEdit(&editor);
+    field->setText(u"draft in a dialog"_s);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    QTest::keyClick(&window, Qt::Key_S, Qt::ControlModifier);
+    QCOMPARE(saves, 1);
+
+    window.lockNow();
+    QTest::keyClick(&window, Qt::Key_S, Qt::ControlModifier);
+    QTest::keyClick(field, Qt::Key_S, Qt::ControlModifier);
+    QCOMPARE(saves, 1);
+    QTest::keyClicks(field, u" typed while locked"_s);
+    QCOMPARE(field->text(), u"draft in a dialog"_s);
+
+    window.lockOverlay()->findChild<QLineEdit *>(u"unlockPassword"_s)->setText(m_staff.password);
+    window.lockOverlay()->tryUnlock();
+    QVERIFY(!window.isLocked());
+    QTest::keyClicks(field, u"!"_s);
+    QCOMPARE(field->text(), u"draft in a dialog!"_s);
+    QTest::keyClick(&window, Qt::Key_S, Qt::ControlModifier);
+    QCOMPARE(saves, 2);
 }
 
 void TestDeskShell::lock_admin_needsPasswordAndFreshCode()

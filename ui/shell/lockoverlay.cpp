@@ -108,6 +108,7 @@ void LockOverlay::activate()
     setGeometry(parentWidget()->rect());
     raise();
     show();
+    qApp->installEventFilter(this);
     m_password->setFocus();
 }
 
@@ -126,14 +127,44 @@ void LockOverlay::tryUnlock()
         return;
     }
     m_lastErrorKind.clear();
+    qApp->removeEventFilter(this);
     hide();
     Q_EMIT unlocked();
+}
+
+bool LockOverlay::isMine(QObject *object) const
+{
+    for (QObject *o = object; o; o = o->parent()) {
+        if (o == this)
+            return true;
+    }
+    return false;
 }
 
 bool LockOverlay::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == parentWidget() && event->type() == QEvent::Resize && isVisible())
         setGeometry(parentWidget()->rect());
+    if (isVisible() && !isMine(watched)) {
+        switch (event->type()) {
+        case QEvent::KeyPress:
+        case QEvent::KeyRelease:
+        case QEvent::ShortcutOverride:
+        case QEvent::Shortcut:
+        case QEvent::MouseButtonPress:
+        case QEvent::MouseButtonRelease:
+        case QEvent::MouseButtonDblClick:
+        case QEvent::Wheel:
+        case QEvent::TouchBegin:
+        case QEvent::InputMethod:
+            // Dialogs that screens opened stay as they are, unusable until unlocked.
+            if (watched->isWidgetType() || event->type() == QEvent::Shortcut)
+                return true;
+            break;
+        default:
+            break;
+        }
+    }
     return QWidget::eventFilter(watched, event);
 }
 

@@ -31,10 +31,14 @@ Q_SIGNALS:
     void unlocked();
 
 protected:
+    /// Keeps the overlay over its parent and, while locked, swallows input and shortcuts
+    /// meant for anything else in the application (other windows and dialogs included).
     bool eventFilter(QObject *watched, QEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    bool isMine(QObject *object) const;
+
     DeskSession &m_session;
     QLabel *m_who = nullptr;
     QLineEdit *m_password = nullptr;
