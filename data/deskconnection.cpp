@@ -263,21 +263,53 @@ SignInResult DeskConnection::verifySecondFactor(const QString &code)
     return result;
 }
 
+DeskConnection::ConnectAttempt DeskConnection::connectTo(const std::string &connectionString)
+{
+    ConnectAttempt attempt;
+    try {
+        attempt.connection = std::make_unique<pqxx::connection>(connectionString);
+    } catch (const std::exception &e) {
+        attempt.failure = classifyConnectError(e).kind;
+    }
+    return attempt;
+}
+
 ReconnectOutcome DeskConnection::reconnect()
 {
     if (!m_signedIn)
         return ReconnectOutcome::AccessRevoked;
-    std::unique_ptr<pqxx::connection> connection;
-    try {
-        connection = std::make_unique<pqxx::connection>(connectionString(m_password));
-    } catch (const std::exception &e) {
-        const SignInError failure = classifyConnectError(e);
-        if (failure.kind == SignInErrorKind::ServerUnreachable || failure.kind == SignInErrorKind::Internal)
+    return finishReconnect(connectTo(connectionString(m_password)));
+}
+
+void DeskConnection::requestReconnect()
+{
+    if (m_reconnectThread)
+        return;  // one attempt at a time; the running one reports
+    if (!m_signedIn) {
+        Q_EMIT reconnectFinished(ReconnectOutcome::AccessRevoked);
+        return;
+    }
+    auto attempt = std::make_shared<ConnectAttempt>();
+    m_reconnectThread = QThread::create([attempt, target = connectionString(m_password)] { *attempt = connectTo(target); });
+    connect(m_reconnectThread, &QThread::finished, this, [this, attempt] {
+        m_reconnectThread->deleteLater();
+        m_reconnectThread = nullptr;
+        Q_EMIT reconnectFinished(finishReconnect(std::move(*attempt)));
+    });
+    m_reconnectThread->start();
+}
+
+ReconnectOutcome DeskConnection::finishReconnect(ConnectAttempt attempt)
+{
+    if (!m_signedIn || !m_main)
+        return ReconnectOutcome::AccessRevoked;
+    if (!attempt.connection) {
+        if (attempt.failure == SignInErrorKind::ServerUnreachable || attempt.failure == SignInErrorKind::Internal)
             return ReconnectOutcome::StillDown;
-        qCWarning(lcDesk).noquote() << "reconnect of" << m_login << "refused:" << toString(failure.kind);
+        qCWarning(lcDesk).noquote() << "reconnect of" << m_login << "refused:" << toString(attempt.failure);
         return ReconnectOutcome::AccessRevoked;
     }
-    m_main->replaceConnection(std::move(connection));
+    m_main->replaceConnection(std::move(attempt.connection));
     SignInResult profile = loadProfile(*m_main);
     if (!profile) {
         if (profile.error().kind == SignInErrorKind::ServerUnreachable)
@@ -370,6 +402,13 @@ void DeskConnection::forgetPassword()
 
 void DeskConnection::signOut()
 {
+    if (m_reconnectThread) {
+        // Waits at most the connect timeout; the attempt's result is discarded.
+        m_reconnectThread->disconnect(this);
+        m_reconnectThread->wait();
+        delete m_reconnectThread;
+        m_reconnectThread = nullptr;
+    }
     delete m_notifier;
     m_main.reset();
     forgetPassword();

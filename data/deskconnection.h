@@ -5,6 +5,7 @@
 
 #include <QPointer>
 #include <QSocketNotifier>
+#include <QThread>
 
 #include <memory>
 
@@ -31,6 +32,9 @@ public:
     SignInResult confirmIdentity(const QString &password, const QString &code) override;
     SignInResult verifySecondFactor(const QString &code) override;
     ReconnectOutcome reconnect() override;
+    /// Connects on a short-lived thread; the profile check and the swap happen back on the
+    /// thread that owns this object.
+    void requestReconnect() override;
     void signOut() override;
 
     bool isSignedIn() const override { return m_signedIn; }
@@ -58,6 +62,14 @@ public:
     void checkConnection();
 
 private:
+    /// A new connection or why there is none (the kinds of classifyConnectError()).
+    struct ConnectAttempt {
+        std::unique_ptr<pqxx::connection> connection;
+        SignInErrorKind failure = SignInErrorKind::Internal;
+    };
+    static ConnectAttempt connectTo(const std::string &connectionString);
+    ReconnectOutcome finishReconnect(ConnectAttempt attempt);
+
     std::string connectionString(const QString &password) const;
     SignInResult loadProfile(PgSession &session) const;
     SignInResult verifyCode(PgSession &session, const QString &code) const;
@@ -71,6 +83,7 @@ private:
     SignedInUser m_user;
     std::unique_ptr<PgSession> m_main;
     QPointer<QSocketNotifier> m_notifier;
+    QThread *m_reconnectThread = nullptr;
     int m_backendPid = 0;
     bool m_signedIn = false;
     bool m_lost = false;

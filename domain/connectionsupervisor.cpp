@@ -22,6 +22,7 @@ ConnectionSupervisor::ConnectionSupervisor(DeskSession &session, QObject *parent
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ConnectionSupervisor::attempt);
     connect(&m_session, &DeskSession::connectionLost, this, &ConnectionSupervisor::onConnectionLost);
+    connect(&m_session, &DeskSession::reconnectFinished, this, &ConnectionSupervisor::onReconnectFinished);
 }
 
 void ConnectionSupervisor::setBackoff(std::chrono::milliseconds first, std::chrono::milliseconds cap)
@@ -55,8 +56,19 @@ void ConnectionSupervisor::onConnectionLost()
 
 void ConnectionSupervisor::attempt()
 {
+    if (m_attemptRunning)
+        return;
     ++m_attempts;
-    switch (m_session.reconnect()) {
+    m_attemptRunning = true;
+    m_session.requestReconnect();
+}
+
+void ConnectionSupervisor::onReconnectFinished(ReconnectOutcome outcome)
+{
+    m_attemptRunning = false;
+    if (m_state != State::Reconnecting)
+        return;
+    switch (outcome) {
     case ReconnectOutcome::Restored:
         setState(State::Connected, {});
         return;

@@ -43,12 +43,14 @@ Q_SIGNALS:
 private:
     void onConnectionLost();
     void attempt();
+    void onReconnectFinished(ReconnectOutcome outcome);
     void setState(State state, const QString &message);
 
     DeskSession &m_session;
     QTimer m_timer;
     State m_state = State::Connected;
     int m_attempts = 0;
+    bool m_attemptRunning = false;
     std::chrono::milliseconds m_first{500};
     std::chrono::milliseconds m_cap{30000};
 };

@@ -37,8 +37,13 @@ public:
     virtual SignInResult confirmIdentity(const QString &password, const QString &code) = 0;
     /// Verifies a fresh two-factor code for the main session (after a reconnect).
     virtual SignInResult verifySecondFactor(const QString &code) = 0;
-    /// One attempt to get the main connection back after connectionLost().
+    /// One attempt to get the main connection back after connectionLost(); blocks while
+    /// connecting.
     virtual ReconnectOutcome reconnect() = 0;
+    /// The same attempt without blocking the caller: reconnectFinished() reports the
+    /// outcome. This default runs reconnect() at once; implementations that can connect on
+    /// another thread do so, so a server that doesn't answer never freezes the window.
+    virtual void requestReconnect() { Q_EMIT reconnectFinished(reconnect()); }
     /// Closes every connection and forgets the password.
     virtual void signOut() = 0;
 
@@ -52,6 +57,8 @@ public:
 Q_SIGNALS:
     /// The main connection dropped (server restart, network, terminated backend).
     void connectionLost();
+    /// Outcome of requestReconnect().
+    void reconnectFinished(rdk::ReconnectOutcome outcome);
     /// The main connection is back (after reconnect() returned Restored or RestoredNeedsCode).
     void connectionRestored();
 };
