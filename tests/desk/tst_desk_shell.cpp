@@ -4,6 +4,7 @@
 #include "app/runtime/config.h"
 #include "data/deskconnection.h"
 #include "tests/desk/desktestsupport.h"
+#include "tests/desk/pgproxy.h"
 #include "ui/mainwindow.h"
 #include "ui/shell/connectionbanner.h"
 #include "ui/shell/lockoverlay.h"
@@ -14,6 +15,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtTest>
 
@@ -77,6 +79,7 @@ private Q_SLOTS:
     void lock_admin_needsPasswordAndFreshCode();
     void connectionDrop_showsBanner_reconnects_keepsText();
     void connectionDrop_admin_waitsForFreshCodeBeforeWrites();
+    void serverSilent_windowStaysResponsive_unlockWorksOffline_thenReconnects();
 
 private:
     std::unique_ptr<data::DeskConnection> signIn(const Login &login);
@@ -362,6 +365,61 @@ void TestDeskShell::connectionDrop_admin_waitsForFreshCodeBeforeWrites()
     QCOMPARE(window.connectionSupervisor().state(), ConnectionSupervisor::State::Connected);
     QVERIFY(!desk->secondFactorPending());
     QVERIFY(canWrite(*desk));
+}
+
+void TestDeskShell::serverSilent_windowStaysResponsive_unlockWorksOffline_thenReconnects()
+{
+    PgProxy proxy(serverOf(*m_db).port);
+    data::DeskConnection desk;
+    SignInRequest request = requestFor(*m_db, m_staff);
+    request.server.port = proxy.port();
+    QVERIFY(desk.signIn(request).ok());
+    MainWindow window(desk, 30min);
+    addEveryScreen(window);
+    window.connectionSupervisor().setBackoff(100ms, 300ms);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto *draft = window.screen(ScreenKey::Catalog)->findChild<QLineEdit *>(u"draft"_s);
+    QTest::keyClicks(draft, u"size run 8-12"_s);
+
+    // The network goes quiet: connections are cut and new ones hang (no answer at all).
+    proxy.setMode(PgProxy::Mode::BlackHole);
+    proxy.cutConnections();
+    QTRY_VERIFY_WITH_TIMEOUT(window.connectionBanner()->isVisible(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.connectionSupervisor().attempts() >= 1, 2000);
+    // While an attempt hangs in its 5 s connect timeout, the window keeps its event loop.
+    int ticks = 0;
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    ticker.start(20);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QTest::qWait(1000);
+    QVERIFY2(ticks >= 25, qPrintable(u"only %1 ticks of 20 ms in %2 ms"_s.arg(ticks).arg(elapsed.elapsed())));
+    QTest::keyClicks(draft, u" (check)"_s);
+    QCOMPARE(draft->text(), u"size run 8-12 (check)"_s);
+
+    // Now the server refuses outright. The desk locks; the password can't be checked by the
+    // server, so it is compared with the one this desk signed in with.
+    proxy.setMode(PgProxy::Mode::Refuse);
+    window.lockNow();
+    LockOverlay *overlay = window.lockOverlay();
+    overlay->findChild<QLineEdit *>(u"unlockPassword"_s)->setText(u"a-wrong-password"_s);
+    overlay->tryUnlock();
+    QVERIFY(window.isLocked());
+    QCOMPARE(overlay->lastErrorKind(), u"wrong_credentials"_s);
+    overlay->findChild<QLineEdit *>(u"unlockPassword"_s)->setText(m_staff.password);
+    overlay->tryUnlock();
+    QVERIFY(!window.isLocked());
+    QCOMPARE(draft->text(), u"size run 8-12 (check)"_s);
+    QVERIFY(window.connectionBanner()->isVisible());
+
+    // The network comes back: the banner goes, the text is still there, writes work.
+    proxy.setMode(PgProxy::Mode::Forward);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.connectionBanner()->isVisible(), 15000);
+    QCOMPARE(window.connectionSupervisor().state(), ConnectionSupervisor::State::Connected);
+    QCOMPARE(draft->text(), u"size run 8-12 (check)"_s);
+    QVERIFY(canWrite(desk));
 }
 
 QTEST_MAIN(TestDeskShell)
