@@ -35,6 +35,10 @@ private Q_SLOTS:
     void signIn_missingDatabase_isServerUnreachable();
     void signIn_badInput_isRefusedBeforeConnecting_data();
     void signIn_badInput_isRefusedBeforeConnecting();
+    void signIn_passwordWithQuotesAndBackslashes_works();
+    void confirmIdentity_badInput_isRefused_data();
+    void confirmIdentity_badInput_isRefused();
+    void verifySecondFactor_hostileCodes_neverReachTheThrottle();
     void staffLogin_cannotPerformAdminWrites();
     void workerSession_seesTheSameShop();
     void workerSession_ofVerifiedAdmin_mayWrite();
@@ -241,6 +245,61 @@ void TestDeskSignIn::signIn_badInput_isRefusedBeforeConnecting()
     QCOMPARE(toString(result.error().kind), kind);
     QVERIFY(!result.error().message.isEmpty());
     QVERIFY(!desk.isSignedIn());
+}
+
+void TestDeskSignIn::signIn_passwordWithQuotesAndBackslashes_works()
+{
+    // The connection string is built from keyword/value pairs: quoting must hold.
+    Login odd = m_db->createStaff(m_tenant, u"staff"_s);
+    odd.password = u"it's a \\back\\slash' host=evil password=x"_s;
+    QString literal = odd.password;
+    literal.replace(u"'"_s, u"''"_s);
+    m_db->execOwner("ALTER ROLE " + odd.login.toStdString() + " PASSWORD '" + literal.toStdString() + "'");
+    data::DeskConnection desk;
+    const SignInResult result = desk.signIn(requestFor(*m_db, odd));
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+    QCOMPARE(desk.server().host, serverOf(*m_db).host);
+}
+
+void TestDeskSignIn::confirmIdentity_badInput_isRefused_data()
+{
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("kind");
+    QTest::addRow("empty") << QString() << u"invalid_input"_s;
+    QTest::addRow("wrong") << u"not the password"_s << u"wrong_credentials"_s;
+    QTest::addRow("sql") << u"' OR '1'='1"_s << u"wrong_credentials"_s;
+    QTest::addRow("conninfo") << u"x' host='evil"_s << u"wrong_credentials"_s;
+    QTest::addRow("NUL") << u"a\u0000b"_s << u"wrong_credentials"_s;
+    QTest::addRow("oversized") << QString(100000, u'x') << u"wrong_credentials"_s;
+}
+
+void TestDeskSignIn::confirmIdentity_badInput_isRefused()
+{
+    QFETCH(QString, password);
+    QFETCH(QString, kind);
+    data::DeskConnection desk;
+    QVERIFY(desk.signIn(requestFor(*m_db, m_staff)).ok());
+    const SignInResult result = desk.confirmIdentity(password, {});
+    QVERIFY(!result.ok());
+    QCOMPARE(toString(result.error().kind), kind);
+    QVERIFY(desk.isSignedIn());
+    QVERIFY(desk.confirmIdentity(m_staff.password, {}).ok());
+}
+
+void TestDeskSignIn::verifySecondFactor_hostileCodes_neverReachTheThrottle()
+{
+    const Login admin = m_db->createStaff(m_tenant, u"admin"_s);
+    data::DeskConnection desk;
+    QVERIFY(desk.signIn(requestFor(*m_db, admin, codeFor(*m_db, admin))).ok());
+    // More than the 5 wrong codes that would lock verification if they reached the database.
+    const QStringList hostile{u"'; DROP TABLE profiles; --"_s, QString(100000, u'1'), u""_s, u"12345"_s,
+                              u"1234567"_s, u"abcdef"_s, u"\u0661\u0662\u0663\u0664\u0665\u0666"_s};
+    for (const QString &code : hostile) {
+        const SignInResult result = desk.verifySecondFactor(code);
+        QVERIFY(!result.ok());
+        QCOMPARE(toString(result.error().kind), u"code_wrong"_s);
+    }
+    QVERIFY(desk.verifySecondFactor(codeFor(*m_db, admin, 1)).ok());
 }
 
 void TestDeskSignIn::staffLogin_cannotPerformAdminWrites()
