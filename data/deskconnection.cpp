@@ -50,8 +50,7 @@ SignInError classifyConnectError(const std::exception &e)
 {
     // libpq reports authentication problems as text only (libpqxx 6 gives no SQLSTATE for
     // a failed connect); these are the server's fixed English messages (lc_messages=C).
-    if (contains(e, "password authentication failed") || contains(e, "no password supplied")
-        || contains(e, "SCRAM authentication"))
+    if (contains(e, "password authentication failed") || contains(e, "no password supplied"))
         return error(SignInErrorKind::WrongCredentials, u"Wrong login or password."_s, u"password"_s);
     if (contains(e, "is not permitted to log in"))
         return error(SignInErrorKind::AccountDisabled,
@@ -72,7 +71,20 @@ SignInError classifyConnectError(const std::exception &e)
     return error(SignInErrorKind::Internal, u"Signing in failed for an unexpected reason; the log has the details."_s);
 }
 
-DeskConnection::DeskConnection(QObject *parent) : DeskSession(parent) {}
+DeskConnection::DeskConnection(QObject *parent) : DeskSession(parent)
+{
+    // A screen's query may run into a dead connection before the event loop looks at the
+    // socket; libpqxx then closes it and the socket notifier never fires. Checking the
+    // connection's own state once a second (no network traffic) catches that case.
+    m_liveness.setInterval(1000);
+    connect(&m_liveness, &QTimer::timeout, this, [this] {
+        // A different backend pid means libpqxx quietly reconnected for a query: that is a
+        // new database session (unverified), so it goes through reconnect() like any drop.
+        if (m_signedIn && !m_lost && m_main
+            && (!m_main->connection().is_open() || m_main->connection().backendpid() != m_backendPid))
+            markLost();
+    });
+}
 
 DeskConnection::~DeskConnection()
 {
@@ -132,6 +144,7 @@ SignInResult DeskConnection::signIn(const SignInRequest &request)
     m_lost = false;
     m_codePending = false;
     watchMainConnection();
+    m_liveness.start();
     qCInfo(lcDesk).noquote() << m_login << "signed in at" << m_server.toDisplayString() << "as" << toString(m_user.role);
     return m_user;
 }
@@ -409,6 +422,7 @@ void DeskConnection::signOut()
         delete m_reconnectThread;
         m_reconnectThread = nullptr;
     }
+    m_liveness.stop();
     delete m_notifier;
     m_main.reset();
     forgetPassword();

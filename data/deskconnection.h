@@ -6,6 +6,7 @@
 #include <QPointer>
 #include <QSocketNotifier>
 #include <QThread>
+#include <QTimer>
 
 #include <memory>
 
@@ -84,6 +85,7 @@ private:
     std::unique_ptr<PgSession> m_main;
     QPointer<QSocketNotifier> m_notifier;
     QThread *m_reconnectThread = nullptr;
+    QTimer m_liveness;
     int m_backendPid = 0;
     bool m_signedIn = false;
     bool m_lost = false;
