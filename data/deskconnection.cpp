@@ -91,15 +91,20 @@ DeskConnection::~DeskConnection()
     signOut();
 }
 
-std::string DeskConnection::connectionString(const QString &password) const
+std::string DeskConnection::connectionStringFor(const ServerAddress &server, const QString &login, const QString &password)
 {
     // Short connect timeout: the UI waits for it. Keepalives make a silently dead network
     // show up as a socket error within about 25 s instead of hours.
-    return "host=" + quoted(m_server.host) + " port=" + std::to_string(m_server.port)
-         + " dbname=" + quoted(m_server.database) + " user=" + quoted(m_login)
+    return "host=" + quoted(server.host) + " port=" + std::to_string(server.port)
+         + " dbname=" + quoted(server.database) + " user=" + quoted(login)
          + " password=" + quoted(password)
          + " connect_timeout=5 application_name='rdk-desk' keepalives=1 keepalives_idle=10"
            " keepalives_interval=5 keepalives_count=3";
+}
+
+std::string DeskConnection::connectionString(const QString &password) const
+{
+    return connectionStringFor(m_server, m_login, password);
 }
 
 bool DeskConnection::isConnected() const
@@ -107,39 +112,47 @@ bool DeskConnection::isConnected() const
     return m_signedIn && !m_lost && m_main && m_main->connection().is_open();
 }
 
-SignInResult DeskConnection::signIn(const SignInRequest &request)
+std::variant<DeskConnection::PreparedSignIn, SignInError> DeskConnection::prepareSignIn(const SignInRequest &request)
 {
-    signOut();
     auto normalized = normalizeSignInRequest(request);
     if (auto *failure = std::get_if<SignInError>(&normalized))
         return *failure;
-    const SignInRequest &clean = std::get<SignInRequest>(normalized);
-    m_server = clean.server;
-    m_login = clean.login;
+    PreparedSignIn prepared;
+    prepared.request = std::get<SignInRequest>(std::move(normalized));
+    const SignInRequest &clean = prepared.request;
 
     std::unique_ptr<pqxx::connection> connection;
     try {
-        connection = std::make_unique<pqxx::connection>(connectionString(clean.password));
+        connection = std::make_unique<pqxx::connection>(connectionStringFor(clean.server, clean.login, clean.password));
     } catch (const std::exception &e) {
-        qCInfo(lcDesk).noquote() << "sign-in of" << m_login << "at" << m_server.toDisplayString()
+        qCInfo(lcDesk).noquote() << "sign-in of" << clean.login << "at" << clean.server.toDisplayString()
                                  << "failed:" << QString::fromUtf8(e.what()).section(u'\n', 0, 0);
         return classifyConnectError(e);
     }
-    auto session = PgSession::adopt(std::move(connection));
-    SignInResult profile = loadProfile(*session);
+    prepared.session = PgSession::adopt(std::move(connection));
+    SignInResult profile = loadProfile(*prepared.session, clean.login);
     if (!profile)
-        return profile;
+        return profile.error();
     if (profile.user().needsSecondFactor()) {
         if (clean.code.isEmpty())
             return error(SignInErrorKind::CodeRequired,
                          u"This account uses two-factor sign-in. Enter the 6-digit code from your authenticator app."_s,
                          u"code"_s);
-        if (SignInResult verified = verifyCode(*session, clean.code); !verified)
-            return verified;
+        if (auto wrong = verifyCode(*prepared.session, clean.code))
+            return *wrong;
     }
-    m_user = profile.user();
-    m_password = clean.password;
-    m_main = std::move(session);
+    prepared.user = profile.user();
+    return prepared;
+}
+
+SignInResult DeskConnection::adoptSignIn(PreparedSignIn prepared)
+{
+    m_server = prepared.request.server;
+    m_login = prepared.request.login;
+    m_password = prepared.request.password;
+    prepared.request.password.clear();
+    m_user = prepared.user;
+    m_main = std::move(prepared.session);
     m_signedIn = true;
     m_lost = false;
     m_codePending = false;
@@ -149,7 +162,37 @@ SignInResult DeskConnection::signIn(const SignInRequest &request)
     return m_user;
 }
 
-SignInResult DeskConnection::loadProfile(PgSession &session) const
+SignInResult DeskConnection::signIn(const SignInRequest &request)
+{
+    signOut();
+    auto prepared = prepareSignIn(request);
+    if (auto *failure = std::get_if<SignInError>(&prepared))
+        return *failure;
+    return adoptSignIn(std::get<PreparedSignIn>(std::move(prepared)));
+}
+
+void DeskConnection::requestSignIn(const SignInRequest &request)
+{
+    if (m_signInThread)
+        return;  // one at a time; the running one reports
+    signOut();
+    auto outcome = std::make_shared<std::variant<PreparedSignIn, SignInError>>();
+    // Connecting, the profile check and the code check run off the UI thread; only the
+    // finished session is adopted here (its socket notifier must live on this thread).
+    m_signInThread = QThread::create([outcome, request] { *outcome = prepareSignIn(request); });
+    connect(m_signInThread, &QThread::finished, this, [this, outcome] {
+        m_signInThread->deleteLater();
+        m_signInThread = nullptr;
+        if (auto *failure = std::get_if<SignInError>(outcome.get())) {
+            Q_EMIT signInFinished(*failure);
+            return;
+        }
+        Q_EMIT signInFinished(adoptSignIn(std::get<PreparedSignIn>(std::move(*outcome))));
+    });
+    m_signInThread->start();
+}
+
+SignInResult DeskConnection::loadProfile(PgSession &session, const QString &login)
 {
     struct Row {
         std::optional<SignedInUser> user;
@@ -173,7 +216,7 @@ SignInResult DeskConnection::loadProfile(PgSession &session) const
         const auto &r = rows[0];
         SignedInUser user;
         user.profileId = text(r[0]);
-        user.login = m_login;
+        user.login = login;
         user.displayName = text(r[1]);
         const auto role = staffRoleFromString(text(r[2]));
         if (!role)
@@ -201,7 +244,7 @@ SignInResult DeskConnection::loadProfile(PgSession &session) const
                  u"This login is not a staff account of any shop, so it can't use the back office."_s, u"login"_s);
 }
 
-SignInResult DeskConnection::verifyCode(PgSession &session, const QString &code) const
+std::optional<SignInError> DeskConnection::verifyCode(PgSession &session, const QString &code)
 {
     const auto digits = normalizeTotpCode(code);
     if (!digits)
@@ -224,7 +267,7 @@ SignInResult DeskConnection::verifyCode(PgSession &session, const QString &code)
                      u"That code is not right. Codes change every 30 seconds and each works only once: "
                      u"enter the current one."_s,
                      u"code"_s);
-    return m_user;
+    return std::nullopt;
 }
 
 SignInResult DeskConnection::confirmIdentity(const QString &password, const QString &code)
@@ -270,10 +313,10 @@ SignInResult DeskConnection::verifySecondFactor(const QString &code)
         return error(SignInErrorKind::Internal, u"Nobody is signed in."_s);
     if (m_lost)
         return error(SignInErrorKind::ServerUnreachable, u"The database can't be reached right now; try again when it is back."_s);
-    SignInResult result = verifyCode(*m_main, code);
-    if (result)
-        m_codePending = false;
-    return result;
+    if (auto wrong = verifyCode(*m_main, code))
+        return *wrong;
+    m_codePending = false;
+    return m_user;
 }
 
 DeskConnection::ConnectAttempt DeskConnection::connectTo(const std::string &connectionString)
@@ -323,7 +366,7 @@ ReconnectOutcome DeskConnection::finishReconnect(ConnectAttempt attempt)
         return ReconnectOutcome::AccessRevoked;
     }
     m_main->replaceConnection(std::move(attempt.connection));
-    SignInResult profile = loadProfile(*m_main);
+    SignInResult profile = loadProfile(*m_main, m_login);
     if (!profile) {
         if (profile.error().kind == SignInErrorKind::ServerUnreachable)
             return ReconnectOutcome::StillDown;
@@ -415,6 +458,12 @@ void DeskConnection::forgetPassword()
 
 void DeskConnection::signOut()
 {
+    if (m_signInThread) {
+        m_signInThread->disconnect(this);
+        m_signInThread->wait();
+        delete m_signInThread;
+        m_signInThread = nullptr;
+    }
     if (m_reconnectThread) {
         // Waits at most the connect timeout; the attempt's result is discarded.
         m_reconnectThread->disconnect(this);

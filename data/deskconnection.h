@@ -9,6 +9,8 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
+#include <variant>
 
 namespace rdk::data {
 
@@ -30,6 +32,9 @@ public:
     ~DeskConnection() override;
 
     SignInResult signIn(const SignInRequest &request) override;
+    /// Same as signIn() but connects and checks on a short-lived thread; signInFinished()
+    /// reports the outcome on this object's thread.
+    void requestSignIn(const SignInRequest &request) override;
     SignInResult confirmIdentity(const QString &password, const QString &code) override;
     SignInResult verifySecondFactor(const QString &code) override;
     ReconnectOutcome reconnect() override;
@@ -71,9 +76,20 @@ private:
     static ConnectAttempt connectTo(const std::string &connectionString);
     ReconnectOutcome finishReconnect(ConnectAttempt attempt);
 
+    /// A checked, open session that is not yet this object's (built on any thread).
+    struct PreparedSignIn {
+        std::unique_ptr<PgSession> session;
+        SignedInUser user;
+        SignInRequest request;
+    };
+    static std::variant<PreparedSignIn, SignInError> prepareSignIn(const SignInRequest &request);
+    SignInResult adoptSignIn(PreparedSignIn prepared);
+
+    static std::string connectionStringFor(const ServerAddress &server, const QString &login, const QString &password);
     std::string connectionString(const QString &password) const;
-    SignInResult loadProfile(PgSession &session) const;
-    SignInResult verifyCode(PgSession &session, const QString &code) const;
+    static SignInResult loadProfile(PgSession &session, const QString &login);
+    /// Nothing when the code verified this session, else why not.
+    static std::optional<SignInError> verifyCode(PgSession &session, const QString &code);
     void watchMainConnection();
     void markLost();
     void forgetPassword();
@@ -85,6 +101,7 @@ private:
     std::unique_ptr<PgSession> m_main;
     QPointer<QSocketNotifier> m_notifier;
     QThread *m_reconnectThread = nullptr;
+    QThread *m_signInThread = nullptr;
     QTimer m_liveness;
     int m_backendPid = 0;
     bool m_signedIn = false;

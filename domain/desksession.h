@@ -31,6 +31,9 @@ public:
     /// account needs one, the two-factor code (in the database). On success the session
     /// stays open and user() describes the person.
     virtual SignInResult signIn(const SignInRequest &request) = 0;
+    /// The same without blocking the caller: signInFinished() reports the outcome. This
+    /// default runs signIn() at once; implementations may do the network part elsewhere.
+    virtual void requestSignIn(const SignInRequest &request) { Q_EMIT signInFinished(signIn(request)); }
     /// Proves that the signed-in person is (still) at the desk, e.g. to unlock: the password
     /// is checked by the server on a fresh connection and, for accounts with a second
     /// factor, the code is verified for the main session.
@@ -57,6 +60,8 @@ public:
 Q_SIGNALS:
     /// The main connection dropped (server restart, network, terminated backend).
     void connectionLost();
+    /// Outcome of requestSignIn().
+    void signInFinished(const rdk::SignInResult &result);
     /// Outcome of requestReconnect().
     void reconnectFinished(rdk::ReconnectOutcome outcome);
     /// The main connection is back (after reconnect() returned Restored or RestoredNeedsCode).

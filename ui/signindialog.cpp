@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -72,6 +73,11 @@ SignInDialog::SignInDialog(DeskSession &session, const ServerAddress &defaultSer
     m_problem->setAutoFillBackground(true);
     m_problem->hide();
 
+    m_status = new QLabel(tr("Signing in…"), this);
+    m_status->setObjectName(u"signInStatus"_s);
+    theme::setForeground(m_status, theme::mutedText(palette()));
+    m_status->hide();
+
     m_buttons = new QDialogButtonBox(this);
     auto *signIn = m_buttons->addButton(tr("Sign in"), QDialogButtonBox::AcceptRole);
     signIn->setObjectName(u"signInButton"_s);
@@ -85,6 +91,7 @@ SignInDialog::SignInDialog(DeskSession &session, const ServerAddress &defaultSer
     theme::setRelativeFontSize(privacy, 0.9);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SignInDialog::submit);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(&m_session, &DeskSession::signInFinished, this, &SignInDialog::onFinished);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(28, 24, 28, 20);
@@ -98,7 +105,10 @@ SignInDialog::SignInDialog(DeskSession &session, const ServerAddress &defaultSer
     layout->addSpacing(4);
     layout->addWidget(privacy);
     layout->addSpacing(12);
-    layout->addWidget(m_buttons);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_status);
+    bottom->addWidget(m_buttons, 1);
+    layout->addLayout(bottom);
     setMinimumWidth(460);
 
     QString server = defaultServer.toDisplayString();
@@ -167,6 +177,8 @@ void SignInDialog::showProblem(const SignInError &error)
 
 void SignInDialog::submit()
 {
+    if (m_busy)
+        return;
     clearProblem();
     SignInRequest request;
     const auto server = ServerAddress::parse(m_server->text(), m_defaultServer);
@@ -180,12 +192,30 @@ void SignInDialog::submit()
     request.password = m_password->text();
     request.code = m_form->isRowVisible(m_code) ? m_code->text() : QString();
 
-    setEnabled(false);
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const SignInResult result = m_session.signIn(request);
-    QApplication::restoreOverrideCursor();
-    setEnabled(true);
+    m_pendingServer = request.server;
+    setBusy(true);
+    m_session.requestSignIn(request);
+}
 
+void SignInDialog::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_server->setEnabled(!busy);
+    m_login->setEnabled(!busy);
+    m_password->setEnabled(!busy);
+    m_code->setEnabled(!busy);
+    for (QAbstractButton *button : m_buttons->buttons()) {
+        if (m_buttons->buttonRole(button) == QDialogButtonBox::AcceptRole)
+            button->setEnabled(!busy);
+    }
+    m_status->setVisible(busy);
+}
+
+void SignInDialog::onFinished(const SignInResult &result)
+{
+    if (!m_busy)
+        return;
+    setBusy(false);
     if (!result) {
         if (result.error().kind != SignInErrorKind::CodeRequired && result.error().kind != SignInErrorKind::CodeWrong
             && result.error().kind != SignInErrorKind::TooManyAttempts)
@@ -198,7 +228,7 @@ void SignInDialog::submit()
     m_code->clear();
     if (m_settings) {
         m_settings->setValue(QLatin1StringView(LastLoginKey), result.user().login);
-        m_settings->setValue(QLatin1StringView(LastServerKey), request.server.toDisplayString());
+        m_settings->setValue(QLatin1StringView(LastServerKey), m_pendingServer.toDisplayString());
         m_settings->sync();
     }
     accept();

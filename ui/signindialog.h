@@ -25,6 +25,8 @@ public:
     SignInDialog(DeskSession &session, const ServerAddress &defaultServer, QSettings *settings,
                  QWidget *parent = nullptr);
 
+    /// True while a sign-in attempt is running (the form is disabled meanwhile).
+    bool isBusy() const { return m_busy; }
     /// Kind of the last failure, for tests and logs; empty after success.
     QString lastErrorKind() const { return m_lastErrorKind; }
     /// Fills the form (automation: screenshots); the password is never taken from settings.
@@ -38,6 +40,8 @@ public Q_SLOTS:
     void submit();
 
 private:
+    void onFinished(const SignInResult &result);
+    void setBusy(bool busy);
     void showProblem(const SignInError &error);
     void showCodeRow(bool visible);
     void clearProblem();
@@ -52,7 +56,10 @@ private:
     QLineEdit *m_code = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    QLabel *m_status = nullptr;
+    ServerAddress m_pendingServer;
     QString m_lastErrorKind;
+    bool m_busy = false;
 };
 
 } // namespace rdk

@@ -42,6 +42,12 @@ bool save(QWidget *widget, const QString &directory, const QString &name)
     return ok;
 }
 
+void waitUntilIdle(const SignInDialog &dialog)
+{
+    for (int i = 0; i < 200 && dialog.isBusy(); ++i)
+        settle(50);
+}
+
 QString takeEnv(const char *name)
 {
     const QString value = qEnvironmentVariable(name);
@@ -95,10 +101,12 @@ int takeScreenshots(data::DeskConnection &connection, const DeskConfig &config, 
 
     dialog.prefill(login, u"not-the-password"_s);
     dialog.submit();
+    waitUntilIdle(dialog);
     ok &= save(&dialog, directory, u"signin-error"_s);
 
     dialog.prefill(login, password);
     dialog.submit();
+    waitUntilIdle(dialog);
     if (dialog.lastErrorKind() == toString(SignInErrorKind::CodeRequired)) {
         ok &= save(&dialog, directory, u"signin-2fa"_s);
         const auto secret = base32Decode(secretText);
@@ -109,6 +117,7 @@ int takeScreenshots(data::DeskConnection &connection, const DeskConfig &config, 
         dialog.prefill(login, password);
         dialog.findChild<QLineEdit *>(u"code"_s)->setText(totpCode(*secret, QDateTime::currentSecsSinceEpoch()));
         dialog.submit();
+        waitUntilIdle(dialog);
     }
     if (!connection.isSignedIn()) {
         err << "rdk-desk: sign-in failed: " << dialog.lastErrorKind() << '\n';

@@ -3,6 +3,7 @@
 #include "data/deskconnection.h"
 #include "data/pgrepositories.h"
 #include "tests/desk/desktestsupport.h"
+#include "tests/desk/pgproxy.h"
 #include "ui/signindialog.h"
 
 #include <QFile>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void dialog_wrongPassword_showsMessageAndKeepsDialogOpen();
     void dialog_adminFlow_asksForCodeThenSignsIn();
     void dialog_remembersLoginAndServerButNeverThePassword();
+    void dialog_silentServer_staysResponsiveThenSaysUnreachable();
 
 private:
     std::unique_ptr<TestDatabase> m_db;
@@ -404,6 +406,8 @@ void TestDeskSignIn::dialog_wrongPassword_showsMessageAndKeepsDialogOpen()
     auto *password = dialog.findChild<QLineEdit *>(u"password"_s);
     password->setText(u"definitely-wrong"_s);
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"signInButton"_s), Qt::LeftButton);
+    QVERIFY(dialog.isBusy() || !dialog.lastErrorKind().isEmpty());
+    QTRY_VERIFY(!dialog.isBusy());
     QCOMPARE(dialog.lastErrorKind(), u"wrong_credentials"_s);
     auto *problem = dialog.findChild<QLabel *>(u"problem"_s);
     QVERIFY(problem->isVisible());
@@ -416,12 +420,14 @@ void TestDeskSignIn::dialog_wrongPassword_showsMessageAndKeepsDialogOpen()
     dialog.findChild<QLineEdit *>(u"server"_s)->setText(u"127.0.0.1:%1/rdk"_s.arg(closedPort()));
     password->setText(m_staff.password);
     dialog.submit();
+    QTRY_VERIFY(!dialog.isBusy());
     QCOMPARE(dialog.lastErrorKind(), u"server_unreachable"_s);
     QVERIFY(problem->text().contains(u"reach"_s));
 
     // A server field that is not an address never reaches libpq.
     dialog.findChild<QLineEdit *>(u"server"_s)->setText(u"host=evil dbname=x"_s);
     dialog.submit();
+    QTRY_VERIFY(!dialog.isBusy());
     QCOMPARE(dialog.lastErrorKind(), u"invalid_input"_s);
 }
 
@@ -436,12 +442,14 @@ void TestDeskSignIn::dialog_adminFlow_asksForCodeThenSignsIn()
     QVERIFY(!code->isVisible());
     dialog.prefill(admin.login, admin.password);
     dialog.submit();
+    QTRY_VERIFY(!dialog.isBusy());
     QCOMPARE(dialog.lastErrorKind(), u"code_required"_s);
     QVERIFY(code->isVisible());
     QCOMPARE(QApplication::focusWidget(), code);
 
     code->setText(wrongCodeFor(*m_db, admin));
     dialog.submit();
+    QTRY_VERIFY(!dialog.isBusy());
     QCOMPARE(dialog.lastErrorKind(), u"code_wrong"_s);
     QVERIFY(dialog.findChild<QLabel *>(u"problem"_s)->text().contains(u"not right"_s));
     QVERIFY(!desk.isSignedIn());
@@ -452,6 +460,7 @@ void TestDeskSignIn::dialog_adminFlow_asksForCodeThenSignsIn()
     const QString right = codeFor(*m_db, admin);
     QTest::keyClicks(code, right.left(3) + u" "_s + right.mid(3));
     QTest::keyClick(code, Qt::Key_Return);
+    QTRY_VERIFY(!dialog.isBusy());
     QCOMPARE(dialog.lastErrorKind(), QString());
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
     QVERIFY(desk.isSignedIn());
@@ -470,6 +479,7 @@ void TestDeskSignIn::dialog_remembersLoginAndServerButNeverThePassword()
         SignInDialog dialog(desk, server, &settings);
         dialog.prefill(m_staff.login.toUpper(), m_staff.password);
         dialog.submit();
+        QTRY_VERIFY(!dialog.isBusy());
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
     }
     QFile file(path);
@@ -484,6 +494,34 @@ void TestDeskSignIn::dialog_remembersLoginAndServerButNeverThePassword()
     QCOMPARE(again.findChild<QLineEdit *>(u"login"_s)->text(), m_staff.login);
     QCOMPARE(again.findChild<QLineEdit *>(u"server"_s)->text(), server.toDisplayString());
     QVERIFY(again.findChild<QLineEdit *>(u"password"_s)->text().isEmpty());
+}
+
+void TestDeskSignIn::dialog_silentServer_staysResponsiveThenSaysUnreachable()
+{
+    PgProxy proxy(serverOf(*m_db).port);
+    proxy.setMode(PgProxy::Mode::BlackHole);
+    data::DeskConnection desk;
+    ServerAddress silent = serverOf(*m_db);
+    silent.port = proxy.port();
+    SignInDialog dialog(desk, silent, nullptr);
+    dialog.show();
+    dialog.prefill(m_staff.login, m_staff.password);
+    dialog.submit();
+    QVERIFY(dialog.isBusy());
+    QVERIFY(dialog.findChild<QLabel *>(u"signInStatus"_s)->isVisible());
+    QVERIFY(!dialog.findChild<QLineEdit *>(u"password"_s)->isEnabled());
+    dialog.submit();  // a second Enter while waiting starts nothing new
+    int ticks = 0;
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    ticker.start(20);
+    QTest::qWait(1000);
+    QVERIFY2(ticks >= 25, "the dialog keeps its event loop while the server is silent");
+    QVERIFY(dialog.isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBusy(), 10000);
+    QCOMPARE(dialog.lastErrorKind(), u"server_unreachable"_s);
+    QVERIFY(!desk.isSignedIn());
+    QVERIFY(dialog.findChild<QLineEdit *>(u"password"_s)->isEnabled());
 }
 
 QTEST_MAIN(TestDeskSignIn)
