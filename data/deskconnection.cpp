@@ -270,7 +270,7 @@ std::optional<SignInError> DeskConnection::verifyCode(PgSession &session, const 
     return std::nullopt;
 }
 
-SignInResult DeskConnection::confirmIdentity(const QString &password, const QString &code)
+std::optional<SignInError> DeskConnection::checkIdentityInput(const QString &password, const QString &code) const
 {
     if (!m_signedIn)
         return error(SignInErrorKind::Internal, u"Nobody is signed in."_s);
@@ -280,20 +280,33 @@ SignInResult DeskConnection::confirmIdentity(const QString &password, const QStr
         return error(SignInErrorKind::WrongCredentials, u"Wrong password."_s, u"password"_s);
     if (m_user.needsSecondFactor() && code.trimmed().isEmpty())
         return error(SignInErrorKind::CodeRequired, u"Enter the 6-digit code from your authenticator app."_s, u"code"_s);
+    return std::nullopt;
+}
 
+std::optional<SignInError> DeskConnection::probePassword(const std::string &connectionString)
+{
+    try {
+        pqxx::connection probe(connectionString);
+        probe.disconnect();
+        return std::nullopt;
+    } catch (const std::exception &e) {
+        return classifyConnectError(e);
+    }
+}
+
+SignInResult DeskConnection::finishConfirmIdentity(const QString &password, const QString &code,
+                                                   const std::optional<SignInError> &probeFailure)
+{
+    if (!m_signedIn)
+        return error(SignInErrorKind::Internal, u"Nobody is signed in."_s);
     // The server checks the password (an admin may have changed it meanwhile). A reachable
     // server's answer wins; only when it can't be reached does the desk compare with the
     // password it signed in with, so a network outage doesn't lock people out of their work.
-    try {
-        pqxx::connection probe(connectionString(password));
-        probe.disconnect();
-        m_password = password;
-    } catch (const std::exception &e) {
-        const SignInError failure = classifyConnectError(e);
-        if (failure.kind != SignInErrorKind::ServerUnreachable)
-            return failure.kind == SignInErrorKind::WrongCredentials
+    if (probeFailure) {
+        if (probeFailure->kind != SignInErrorKind::ServerUnreachable)
+            return probeFailure->kind == SignInErrorKind::WrongCredentials
                        ? error(SignInErrorKind::WrongCredentials, u"Wrong password."_s, u"password"_s)
-                       : failure;
+                       : *probeFailure;
         if (!constantTimeEquals(password, m_password))
             return error(SignInErrorKind::WrongCredentials, u"Wrong password."_s, u"password"_s);
         if (m_user.needsSecondFactor())
@@ -302,9 +315,35 @@ SignInResult DeskConnection::confirmIdentity(const QString &password, const QStr
                          u"Try again when the connection is back."_s);
         return m_user;
     }
+    m_password = password;
     if (!m_user.needsSecondFactor())
         return m_user;
     return verifySecondFactor(code);
+}
+
+SignInResult DeskConnection::confirmIdentity(const QString &password, const QString &code)
+{
+    if (auto refused = checkIdentityInput(password, code))
+        return *refused;
+    return finishConfirmIdentity(password, code, probePassword(connectionString(password)));
+}
+
+void DeskConnection::requestConfirmIdentity(const QString &password, const QString &code)
+{
+    if (m_identityThread)
+        return;
+    if (auto refused = checkIdentityInput(password, code)) {
+        Q_EMIT identityChecked(*refused);
+        return;
+    }
+    auto probe = std::make_shared<std::optional<SignInError>>();
+    m_identityThread = QThread::create([probe, target = connectionString(password)] { *probe = probePassword(target); });
+    connect(m_identityThread, &QThread::finished, this, [this, probe, password, code] {
+        m_identityThread->deleteLater();
+        m_identityThread = nullptr;
+        Q_EMIT identityChecked(finishConfirmIdentity(password, code, *probe));
+    });
+    m_identityThread->start();
 }
 
 SignInResult DeskConnection::verifySecondFactor(const QString &code)
@@ -458,6 +497,12 @@ void DeskConnection::forgetPassword()
 
 void DeskConnection::signOut()
 {
+    if (m_identityThread) {
+        m_identityThread->disconnect(this);
+        m_identityThread->wait();
+        delete m_identityThread;
+        m_identityThread = nullptr;
+    }
     if (m_signInThread) {
         m_signInThread->disconnect(this);
         m_signInThread->wait();

@@ -36,6 +36,8 @@ public:
     /// reports the outcome on this object's thread.
     void requestSignIn(const SignInRequest &request) override;
     SignInResult confirmIdentity(const QString &password, const QString &code) override;
+    /// Checks the password on a short-lived thread; identityChecked() reports.
+    void requestConfirmIdentity(const QString &password, const QString &code) override;
     SignInResult verifySecondFactor(const QString &code) override;
     ReconnectOutcome reconnect() override;
     /// Connects on a short-lived thread; the profile check and the swap happen back on the
@@ -85,6 +87,11 @@ private:
     static std::variant<PreparedSignIn, SignInError> prepareSignIn(const SignInRequest &request);
     SignInResult adoptSignIn(PreparedSignIn prepared);
 
+    std::optional<SignInError> checkIdentityInput(const QString &password, const QString &code) const;
+    static std::optional<SignInError> probePassword(const std::string &connectionString);
+    SignInResult finishConfirmIdentity(const QString &password, const QString &code,
+                                       const std::optional<SignInError> &probeFailure);
+
     static std::string connectionStringFor(const ServerAddress &server, const QString &login, const QString &password);
     std::string connectionString(const QString &password) const;
     static SignInResult loadProfile(PgSession &session, const QString &login);
@@ -102,6 +109,7 @@ private:
     QPointer<QSocketNotifier> m_notifier;
     QThread *m_reconnectThread = nullptr;
     QThread *m_signInThread = nullptr;
+    QThread *m_identityThread = nullptr;
     QTimer m_liveness;
     int m_backendPid = 0;
     bool m_signedIn = false;

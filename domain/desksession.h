@@ -38,6 +38,11 @@ public:
     /// is checked by the server on a fresh connection and, for accounts with a second
     /// factor, the code is verified for the main session.
     virtual SignInResult confirmIdentity(const QString &password, const QString &code) = 0;
+    /// The same without blocking the caller: identityChecked() reports the outcome.
+    virtual void requestConfirmIdentity(const QString &password, const QString &code)
+    {
+        Q_EMIT identityChecked(confirmIdentity(password, code));
+    }
     /// Verifies a fresh two-factor code for the main session (after a reconnect).
     virtual SignInResult verifySecondFactor(const QString &code) = 0;
     /// One attempt to get the main connection back after connectionLost(); blocks while
@@ -62,6 +67,8 @@ Q_SIGNALS:
     void connectionLost();
     /// Outcome of requestSignIn().
     void signInFinished(const rdk::SignInResult &result);
+    /// Outcome of requestConfirmIdentity().
+    void identityChecked(const rdk::SignInResult &result);
     /// Outcome of requestReconnect().
     void reconnectFinished(rdk::ReconnectOutcome outcome);
     /// The main connection is back (after reconnect() returned Restored or RestoredNeedsCode).

@@ -188,6 +188,7 @@ void TestDeskShell::lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsav
     QCOMPARE(QApplication::focusWidget(), password);
     QTest::keyClicks(password, u"not-my-password"_s);
     QTest::mouseClick(overlay->findChild<QPushButton *>(u"unlockButton"_s), Qt::LeftButton);
+    QTRY_VERIFY(!overlay->isBusy());
     QVERIFY(window.isLocked());
     QCOMPARE(overlay->lastErrorKind(), u"wrong_credentials"_s);
     QVERIFY(overlay->findChild<QLabel *>(u"unlockProblem"_s)->isVisible());
@@ -195,6 +196,7 @@ void TestDeskShell::lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsav
 
     QTest::keyClicks(password, m_staff.password);
     QTest::keyClick(password, Qt::Key_Return);
+    QTRY_VERIFY(!overlay->isBusy());
     QVERIFY(!window.isLocked());
     QVERIFY(!overlay->isVisible());
     QCOMPARE(draft->text(), u"Jordan 1 Chicago, not saved yet"_s);
@@ -256,6 +258,7 @@ void TestDeskShell::lock_blocksOtherWindowsAndScreenShortcuts()
 
     window.lockOverlay()->findChild<QLineEdit *>(u"unlockPassword"_s)->setText(m_staff.password);
     window.lockOverlay()->tryUnlock();
+    QTRY_VERIFY(!window.lockOverlay()->isBusy());
     QVERIFY(!window.isLocked());
     QTest::keyClicks(field, u"!"_s);
     QCOMPARE(field->text(), u"draft in a dialog!"_s);
@@ -280,12 +283,14 @@ void TestDeskShell::lock_admin_needsPasswordAndFreshCode()
 
     password->setText(admin.password);
     overlay->tryUnlock();
+    QTRY_VERIFY(!overlay->isBusy());
     QCOMPARE(overlay->lastErrorKind(), u"code_required"_s);
     QVERIFY(window.isLocked());
 
     password->setText(admin.password);
     code->setText(wrongCodeFor(*m_db, admin));
     overlay->tryUnlock();
+    QTRY_VERIFY(!overlay->isBusy());
     QCOMPARE(overlay->lastErrorKind(), u"code_wrong"_s);
     QVERIFY(window.isLocked());
 
@@ -293,6 +298,7 @@ void TestDeskShell::lock_admin_needsPasswordAndFreshCode()
     password->setText(admin.password);
     code->setText(codeFor(*m_db, admin, 1));
     overlay->tryUnlock();
+    QTRY_VERIFY(!overlay->isBusy());
     QCOMPARE(overlay->lastErrorKind(), QString());
     QVERIFY(!window.isLocked());
     QVERIFY(canWrite(*desk));
@@ -435,10 +441,12 @@ void TestDeskShell::serverSilent_windowStaysResponsive_unlockWorksOffline_thenRe
     LockOverlay *overlay = window.lockOverlay();
     overlay->findChild<QLineEdit *>(u"unlockPassword"_s)->setText(u"a-wrong-password"_s);
     overlay->tryUnlock();
+    QTRY_VERIFY(!overlay->isBusy());
     QVERIFY(window.isLocked());
     QCOMPARE(overlay->lastErrorKind(), u"wrong_credentials"_s);
     overlay->findChild<QLineEdit *>(u"unlockPassword"_s)->setText(m_staff.password);
     overlay->tryUnlock();
+    QTRY_VERIFY(!overlay->isBusy());
     QVERIFY(!window.isLocked());
     QCOMPARE(draft->text(), u"size run 8-12 (check)"_s);
     QVERIFY(window.connectionBanner()->isVisible());

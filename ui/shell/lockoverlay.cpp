@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QEvent>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
@@ -57,10 +58,14 @@ LockOverlay::LockOverlay(DeskSession &session, QWidget *parent) : QWidget(parent
     theme::setForeground(m_problem, theme::errorText(palette()));
     m_problem->hide();
 
+    m_status = new QLabel(tr("Checking…"), card);
+    m_status->setObjectName(u"unlockStatus"_s);
+    m_status->hide();
     m_unlock = new QPushButton(tr("Unlock"), card);
     m_unlock->setObjectName(u"unlockButton"_s);
     m_unlock->setDefault(true);
     connect(m_unlock, &QPushButton::clicked, this, &LockOverlay::tryUnlock);
+    connect(&m_session, &DeskSession::identityChecked, this, &LockOverlay::onChecked);
     connect(m_password, &QLineEdit::returnPressed, this, &LockOverlay::tryUnlock);
     connect(m_code, &QLineEdit::returnPressed, this, &LockOverlay::tryUnlock);
 
@@ -80,7 +85,11 @@ LockOverlay::LockOverlay(DeskSession &session, QWidget *parent) : QWidget(parent
     cardLayout->addSpacing(6);
     cardLayout->addLayout(form);
     cardLayout->addWidget(m_problem);
-    cardLayout->addWidget(m_unlock, 0, Qt::AlignRight);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_status);
+    buttons->addStretch(1);
+    buttons->addWidget(m_unlock);
+    cardLayout->addLayout(buttons);
 
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
@@ -114,11 +123,25 @@ void LockOverlay::activate()
 
 void LockOverlay::tryUnlock()
 {
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const SignInResult result = m_session.confirmIdentity(m_password->text(), m_code->isVisible() ? m_code->text() : QString());
-    QApplication::restoreOverrideCursor();
+    if (m_busy || !isVisible())
+        return;
+    m_busy = true;
+    m_unlock->setEnabled(false);
+    m_status->show();
+    const QString password = m_password->text();
+    const QString code = m_code->isVisible() ? m_code->text() : QString();
     m_password->clear();
     m_code->clear();
+    m_session.requestConfirmIdentity(password, code);
+}
+
+void LockOverlay::onChecked(const SignInResult &result)
+{
+    if (!m_busy)
+        return;
+    m_busy = false;
+    m_unlock->setEnabled(true);
+    m_status->hide();
     if (!result) {
         m_lastErrorKind = toString(result.error().kind);
         m_problem->setText(result.error().message);

@@ -23,6 +23,8 @@ public:
     /// Shows the overlay over its parent and takes the keyboard focus.
     void activate();
     QString lastErrorKind() const { return m_lastErrorKind; }
+    /// True while the password is being checked.
+    bool isBusy() const { return m_busy; }
 
 public Q_SLOTS:
     void tryUnlock();
@@ -38,6 +40,7 @@ protected:
 
 private:
     bool isMine(QObject *object) const;
+    void onChecked(const SignInResult &result);
 
     DeskSession &m_session;
     QLabel *m_who = nullptr;
@@ -46,7 +49,9 @@ private:
     QLabel *m_codeLabel = nullptr;
     QLabel *m_problem = nullptr;
     QPushButton *m_unlock = nullptr;
+    QLabel *m_status = nullptr;
     QString m_lastErrorKind;
+    bool m_busy = false;
 };
 
 } // namespace rdk
