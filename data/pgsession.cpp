@@ -17,6 +17,11 @@ PgSession::PgSession(std::unique_ptr<pqxx::connection> connection, QString tenan
 {
 }
 
+std::unique_ptr<PgSession> PgSession::adopt(std::unique_ptr<pqxx::connection> connection, QString tenantId)
+{
+    return std::unique_ptr<PgSession>(new PgSession(std::move(connection), std::move(tenantId)));
+}
+
 void PgSession::begin(pqxx::work &tx, const QString &reason)
 {
     if (!m_tenantId.isEmpty())

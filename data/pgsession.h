@@ -23,7 +23,13 @@ public:
     /// get their tenant from their login, so they pass none.
     static Result<std::unique_ptr<PgSession>> open(const std::string &connectionString, QString tenantId = {});
 
+    /// Wraps a connection the caller opened itself (to inspect connect errors first).
+    static std::unique_ptr<PgSession> adopt(std::unique_ptr<pqxx::connection> connection, QString tenantId = {});
+
     pqxx::connection &connection() { return *m_connection; }
+    /// Swaps in a new connection after the old one dropped, so repositories that hold this
+    /// session keep working after a reconnect.
+    void replaceConnection(std::unique_ptr<pqxx::connection> connection) { m_connection = std::move(connection); }
     const QString &tenantId() const { return m_tenantId; }
     void setTenantId(QString tenantId) { m_tenantId = std::move(tenantId); }
 

@@ -1,17 +1,99 @@
 #pragma once
 
+#include "domain/connectionsupervisor.h"
+#include "domain/deskaccess.h"
+#include "domain/desksession.h"
+
+#include <QIcon>
+#include <QKeySequence>
 #include <QMainWindow>
+#include <QPointer>
+
+#include <chrono>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
 
 namespace rdk {
 
-/// The back office's main window. For now it names the server it will sign in to; the
-/// Catalog, Point of Sale, Orders and Dashboard screens plug in here.
+class ConnectionBanner;
+class InactivityWatcher;
+class LockOverlay;
+
+/// How a screen appears in the navigation.
+struct ScreenSpec final {
+    ScreenKey key = ScreenKey::Catalog;
+    QString title;
+    QIcon icon;
+    QKeySequence shortcut;
+    StaffRole minimumRole = StaffRole::Admin;
+
+    /// The domain's title and minimum role, and Ctrl+N for the Nth screen of allScreens().
+    static ScreenSpec defaultsFor(ScreenKey key);
+};
+
+/// The back office window: navigation on the left showing only what the signed-in role may
+/// open, the screens (handed in from outside: addScreen) on the right, a connection banner
+/// above them, and the inactivity lock over everything. It holds no business rules: the
+/// screens own their work, DeskSession owns the database session.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(const QString &server, QWidget *parent = nullptr);
+    MainWindow(DeskSession &session, std::chrono::milliseconds lockAfter, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// The page shown first and under "Overview" (the window takes ownership).
+    void setHomeScreen(QWidget *home);
+    /// Adds a screen (the window takes ownership). Refused (and `screen` deleted) when the
+    /// signed-in role is below spec.minimumRole or the key is already taken.
+    bool addScreen(const ScreenSpec &spec, QWidget *screen);
+
+    QList<ScreenKey> screenKeys() const;
+    /// What the navigation lists, top to bottom.
+    QStringList navigationTitles() const;
+    QWidget *screen(ScreenKey key) const;
+    bool showScreen(ScreenKey key);
+    void showHome();
+    QWidget *currentScreen() const;
+
+    void lockNow();
+    bool isLocked() const;
+    void setLockTimeout(std::chrono::milliseconds timeout);
+
+    ConnectionSupervisor &connectionSupervisor() { return *m_supervisor; }
+    ConnectionBanner *connectionBanner() const { return m_banner; }
+    LockOverlay *lockOverlay() const { return m_lock; }
+
+Q_SIGNALS:
+    void locked();
+    void unlockedAgain();
+
+private:
+    void buildNavigation();
+    void buildMenus();
+    void buildStatusBar();
+    void onUnlocked();
+    void onConnectionState(ConnectionSupervisor::State state);
+    void insertNavigationItem(int position, const QString &title, const QIcon &icon, const QKeySequence &shortcut, int data);
+
+    DeskSession &m_session;
+    ConnectionSupervisor *m_supervisor = nullptr;
+    InactivityWatcher *m_inactivity = nullptr;
+    QWidget *m_body = nullptr;
+    ConnectionBanner *m_banner = nullptr;
+    QListWidget *m_nav = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    LockOverlay *m_lock = nullptr;
+    QLabel *m_connectionLabel = nullptr;
+    QWidget *m_home = nullptr;
+    QHash<int, QWidget *> m_screens;
+    QList<QAction *> m_screenActions;
+    QAction *m_lockAction = nullptr;
+    QPointer<QWidget> m_focusBeforeLock;
 };
 
 } // namespace rdk

@@ -1,8 +1,9 @@
-// rdk-desk: the back office and point of sale. This first cut validates its configuration and
-// opens the main window shell; the screens arrive with the back-office work.
+// rdk-desk: the back office and point of sale. Reads its configuration, then signs the
+// person in and opens the main window (app/desk/deskapp.cpp).
+#include "app/desk/deskapp.h"
+#include "app/runtime/config.h"
 #include "app/runtime/logging.h"
 #include "app/runtime/version.h"
-#include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QTextStream>
@@ -31,9 +32,18 @@ int main(int argc, char *argv[])
         return 2;
     }
     rdk::installLogging(u"rdk-desk"_s, config->log);
-    rdk::MainWindow window(rdk::redactUrl(config->databaseUrl));
-    window.show();
-    if (app.arguments().contains(u"--smoke-test"_s))
-        return 0;
-    return app.exec();
+
+    rdk::DeskRunOptions options;
+    const QStringList args = app.arguments();
+    options.smokeTest = args.contains(u"--smoke-test"_s);
+    // Automation only (scripts/screenshots): credentials come from the environment, never
+    // from the command line, where other users could read them.
+    if (const qsizetype i = args.indexOf(u"--screenshot-dir"_s); i >= 0) {
+        if (i + 1 >= args.size()) {
+            err << "rdk-desk: --screenshot-dir needs a folder\n";
+            return 2;
+        }
+        options.screenshotDir = args.at(i + 1);
+    }
+    return rdk::runDesk(*config, options);
 }
