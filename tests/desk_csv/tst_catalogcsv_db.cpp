@@ -1,6 +1,7 @@
 // Catalog CSV against a real PostgreSQL: all-or-nothing apply, audit reason, round trip.
 #include "data/pgcatalogcsv.h"
 #include "data/pgrepositories.h"
+#include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 
 #include <QTest>
@@ -70,6 +71,8 @@ private Q_SLOTS:
     void cleanup()
     {
         m_ops.reset();
+        if (m_db)
+            test::waitForOtherSessionsToEnd(*m_db);
         m_db.reset();
     }
 

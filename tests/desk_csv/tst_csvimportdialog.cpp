@@ -1,5 +1,6 @@
 // The CSV import dialog and export action, offscreen, against a real database.
 #include "data/pgcatalogcsv.h"
+#include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 #include "ui/catalog/csvimportdialog.h"
 
@@ -74,6 +75,8 @@ private Q_SLOTS:
 
     void cleanup()
     {
+        if (m_db)
+            test::waitForOtherSessionsToEnd(*m_db);
         m_db.reset();
     }
 

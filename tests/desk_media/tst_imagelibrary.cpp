@@ -3,6 +3,7 @@
 #include "data/pgimagelibrary.h"
 #include "data/pgrepositories.h"
 #include "tests/desk_media/testimages.h"
+#include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 
 #include <QElapsedTimer>
@@ -61,6 +62,8 @@ private Q_SLOTS:
     void cleanup()
     {
         m_session.reset();
+        if (m_db)
+            test::waitForOtherSessionsToEnd(*m_db);
         m_db.reset();
     }
 

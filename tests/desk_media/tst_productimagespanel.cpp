@@ -2,6 +2,7 @@
 #include "data/pgimagelibrary.h"
 #include "data/pgrepositories.h"
 #include "tests/desk_media/testimages.h"
+#include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 #include "ui/catalog/productimagespanel.h"
 
@@ -102,6 +103,8 @@ private Q_SLOTS:
 
     void cleanup()
     {
+        if (m_db)
+            test::waitForOtherSessionsToEnd(*m_db);
         m_db.reset();
     }
 
