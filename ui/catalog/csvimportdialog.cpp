@@ -29,8 +29,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
 
-/// Rows of the file as read, the line number first and the row's problems last. An adapter:
-/// every judgement comes from parseCatalogCsv.
+/// Rows of the file as read: the line number, the row's problems (next to it, so nobody has to
+/// scroll to find them), then the cells. An adapter: every judgement comes from parseCatalogCsv.
 class CsvPreviewModel final : public QAbstractTableModel {
 public:
     using QAbstractTableModel::QAbstractTableModel;
@@ -58,9 +58,9 @@ public:
             return QAbstractTableModel::headerData(section, orientation, role);
         if (section == 0)
             return tr("Line");
-        if (section == columnCount() - 1)
+        if (section == 1)
             return tr("Problems");
-        return m_import->header.value(section - 1);
+        return m_import->header.value(section - 2);
     }
 
     QVariant data(const QModelIndex &index, int role) const override
@@ -68,8 +68,8 @@ public:
         if (!index.isValid() || !m_import)
             return {};
         const CatalogCsvRow &row = m_import->rows[index.row()];
-        const bool last = index.column() == columnCount() - 1;
-        const QString column = index.column() == 0 || last ? QString() : m_import->header.value(index.column() - 1);
+        const bool last = index.column() == 1; // the problems column
+        const QString column = index.column() < 2 ? QString() : m_import->header.value(index.column() - 2);
         const bool cellBad = !column.isEmpty() && hasIssue(row, column);
         switch (role) {
         case Qt::DisplayRole:
@@ -77,9 +77,11 @@ public:
                 return row.line;
             if (last)
                 return problems(row).join(u"; "_s);
-            return shortened(row.cells.value(index.column() - 1));
+            return shortened(row.cells.value(index.column() - 2));
         case Qt::ToolTipRole:
-            return last || cellBad ? problems(row, column).join(u'\n') : row.cells.value(index.column() - 1);
+            if (index.column() == 0)
+                return {};
+            return last || cellBad ? problems(row, column).join(u'\n') : row.cells.value(index.column() - 2);
         case Qt::BackgroundRole:
             // Translucent so it reads on light and dark palettes alike.
             if (cellBad)
@@ -188,6 +190,7 @@ CsvImportDialog::CsvImportDialog(CatalogCsvStoreFactory stores, QWidget *parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
 
     m_issues = new QListWidget(this);
     m_issues->setObjectName(u"issueList"_s);
@@ -269,6 +272,7 @@ void CsvImportDialog::showPreview(const QString &fileError)
 {
     m_model->setImport(&m_import);
     m_table->resizeColumnsToContents();
+    m_table->setColumnWidth(1, qMin(m_table->columnWidth(1), 420)); // long reasons stay in the tooltip and the list
     const QList<CsvIssue> issues = m_import.allIssues();
     QHash<int, int> rowOfLine;
     for (qsizetype r = 0; r < m_import.rows.size(); ++r)
