@@ -12,6 +12,9 @@ namespace {
 
 const QString kReason = u"CSV import"_s;
 
+// Stands for "no size" (flat stock) in ';'-joined size lists; size labels are digits and dots.
+const QString kFlatSize = u"*"_s;
+
 // Every element quoted, so the literal stays well-formed whatever the text.
 std::string textArray(const QStringList &items)
 {
@@ -68,7 +71,7 @@ Product productFromRow(const pqxx::row &r, const QString &tenantId)
 struct ImportArrays final {
     explicit ImportArrays(const CatalogCsvImport &import)
     {
-        QStringList l, sk, n, b, co, d, cond, g, pr, cur, st, sys, run, pub, arch, ssku, ssize, sqty;
+        QStringList l, sk, n, b, co, d, cond, g, pr, cur, st, sys, run, pub, arch, ssku, ssize, sqty, psizes, pqtys;
         for (const CatalogCsvRow &row : import.rows) {
             const Product &p = *row.product;
             l.append(QString::number(row.line));
@@ -86,11 +89,16 @@ struct ImportArrays final {
             run.append(p.sizeRun.join(u';'));
             pub.append(p.published ? u"t"_s : u"f"_s);
             arch.append(p.archived ? u"t"_s : u"f"_s);
+            QStringList sizes, quantities;
             for (const SizeStock &s : p.stock) {
                 ssku.append(p.sku);
                 ssize.append(s.size);
                 sqty.append(QString::number(s.quantity));
+                sizes.append(s.size.isEmpty() ? kFlatSize : s.size);
+                quantities.append(QString::number(s.quantity));
             }
+            psizes.append(sizes.join(u';'));
+            pqtys.append(quantities.join(u';'));
         }
         lines = textArray(l);
         skus = textArray(sk);
@@ -110,10 +118,15 @@ struct ImportArrays final {
         stockSkus = textArray(ssku);
         stockSizes = textArray(ssize);
         stockQuantities = textArray(sqty);
+        productStockSizes = textArray(psizes);
+        productStockQuantities = textArray(pqtys);
     }
 
     std::string lines, skus, names, brands, colorways, descriptions, conditions, grades, prices, currencies,
         strategies, systems, runs, published, archived, stockSkus, stockSizes, stockQuantities;
+    /// Per product row: the sizes of the file's stock (';'-joined, "*" for flat) and their counts,
+    /// so a stored inventory row finds its wanted count without a join over every stock row.
+    std::string productStockSizes, productStockQuantities;
 };
 
 // $2..$16: the product arrays of ImportArrays, in member order.
@@ -123,11 +136,17 @@ const char *const kProductRelation =
     "AS c(line, sku, name, brand, colorway, description, condition, used_grade, price_minor, currency, strategy, "
     "size_system, size_run, published, archived)) ";
 
-// The stock arrays: $2/$3/$4 normally, $4/$5/$6 after the line and SKU arrays of the reservation check.
-#define RDK_STOCK_RELATION(a, b, c) "s AS (SELECT * FROM unnest(" a "::text[], " b "::text[], " c "::int[]) AS s(sku, size, quantity)) "
-const char *const kStockRelation = RDK_STOCK_RELATION("$2", "$3", "$4");
-const char *const kHeldStockRelation = RDK_STOCK_RELATION("$4", "$5", "$6");
-#undef RDK_STOCK_RELATION
+// $2/$3/$4: the stock arrays, one element per size row of the file.
+const char *const kStockRelation =
+    "s AS (SELECT * FROM unnest($2::text[], $3::text[], $4::int[]) AS s(sku, size, quantity)) ";
+
+// $2..$5: SKU, stock sizes, stock counts and line per product row. Stored inventory rows are reached
+// through products by SKU and their product_id index, never by scanning the file's rows.
+const char *const kWantedRelation =
+    "w AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS w(sku, sizes, quantities, line)) ";
+// The count the file wants for stored row i of product w (0 when the file no longer lists it).
+const char *const kWantedQuantity =
+    "coalesce((string_to_array(w.quantities, ';'))[array_position(string_to_array(w.sizes, ';'), coalesce(i.size, '*'))]::int, 0)";
 
 } // namespace
 
@@ -184,12 +203,11 @@ Result<CatalogImportSummary> PgCatalogCsvStore::apply(const CatalogCsvImport &im
 
             // Nothing may go below what pending orders hold (rows the file drops go to 0).
             const auto held = tx.exec_params(
-                "WITH c AS (SELECT * FROM unnest($2::int[], $3::text[]) AS c(line, sku)), " + std::string(kHeldStockRelation) +
-                "SELECT c.line, coalesce(i.size, ''), i.reserved FROM inventory i "
-                "JOIN products p ON p.id = i.product_id JOIN c ON c.sku = p.sku "
-                "LEFT JOIN s ON s.sku = p.sku AND s.size = coalesce(i.size, '') "
-                "WHERE p.tenant_id = $1::uuid AND i.reserved > coalesce(s.quantity, 0) ORDER BY c.line LIMIT 1",
-                tenant, arrays.lines, arrays.skus, arrays.stockSkus, arrays.stockSizes, arrays.stockQuantities);
+                "WITH " + std::string(kWantedRelation) +
+                "SELECT w.line, coalesce(i.size, ''), i.reserved FROM w "
+                "JOIN products p ON p.tenant_id = $1::uuid AND p.sku = w.sku JOIN inventory i ON i.product_id = p.id "
+                "WHERE i.reserved > 0 AND i.reserved > " + std::string(kWantedQuantity) + " ORDER BY w.line LIMIT 1",
+                tenant, arrays.skus, arrays.productStockSizes, arrays.productStockQuantities, arrays.lines);
             if (!held.empty()) {
                 const QString size = text(held[0][1]);
                 return Error::invalid(u"line %1, stock: %2 has %3 unit(s) held for pending orders; the count can't go "
@@ -260,12 +278,12 @@ Result<CatalogImportSummary> PgCatalogCsvStore::apply(const CatalogCsvImport &im
             step(4);
             // Rows the file no longer covers (a size left out of the run, flat <-> per size) go to 0.
             countStock(tx.exec_params(
-                "WITH " + std::string(kStockRelation) + ", z AS ("
-                "  UPDATE inventory i SET quantity = 0 FROM products p "
-                "  WHERE p.id = i.product_id AND p.tenant_id = $1::uuid AND p.sku = ANY($5::text[]) AND i.quantity <> 0 "
-                "    AND NOT EXISTS (SELECT 1 FROM s WHERE s.sku = p.sku AND s.size = coalesce(i.size, '')) "
+                "WITH " + std::string(kWantedRelation) + ", z AS ("
+                "  UPDATE inventory i SET quantity = 0 FROM w JOIN products p ON p.tenant_id = $1::uuid AND p.sku = w.sku "
+                "  WHERE i.product_id = p.id AND i.quantity <> 0 "
+                "    AND NOT (coalesce(i.size, '*') = ANY (string_to_array(w.sizes, ';'))) "
                 "  RETURNING p.sku) SELECT sku, count(*)::int FROM z GROUP BY sku",
-                tenant, arrays.stockSkus, arrays.stockSizes, arrays.stockQuantities, arrays.skus));
+                tenant, arrays.skus, arrays.productStockSizes, arrays.productStockQuantities, arrays.lines));
 
             summary.created = int(created.size());
             summary.updated = int(changed.size());
