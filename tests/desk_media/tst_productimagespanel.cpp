@@ -224,6 +224,26 @@ private Q_SLOTS:
         QCOMPARE(count("SELECT count(*) FROM product_image_variants"), 8);
     }
 
+    void dragReorderInTheGrid_isPersisted()
+    {
+        auto p = panel();
+        QStringList paths;
+        for (int seed = 1; seed <= 3; ++seed)
+            paths.append(file(u"g%1.jpg"_s.arg(seed), test::jpegPhoto(300, 200, seed)));
+        QCOMPARE(upload(*p, paths).value(0).toInt(), 3);
+        const QList<ProductImage> before = p->images();
+        auto *grid = p->findChild<QListWidget *>(u"photoGrid"_s);
+        // What a drop inside the grid does to its model: the first photo moves to the end.
+        waitForReload(*p, [&] { QVERIFY(grid->model()->moveRow(QModelIndex(), 0, QModelIndex(), 3)); });
+        auto libraryResult = m_libraries();
+        QVERIFY(libraryResult.ok());
+        const QList<ProductImage> stored = (*libraryResult)->list(m_productId).value();
+        QCOMPARE(stored[0].id, before[1].id);
+        QCOMPARE(stored[1].id, before[2].id);
+        QCOMPARE(stored[2].id, before[0].id);
+        QCOMPARE(p->images()[2].id, before[0].id);
+    }
+
     void removal_declined_keepsThePhoto()
     {
         auto p = panel();
