@@ -1,4 +1,5 @@
 #include "app/admin/admincli.h"
+#include "app/admin/catalogcommands.h"
 
 #include "data/migrationrunner.h"
 #include "data/pgrepositories.h"
@@ -62,9 +63,10 @@ QString adminUsage()
   staff disable LOGIN
   service create LOGIN                                                             (password on stdin)
   seed-demo --tenant SLUG
+%1
   --version | --help
 
-Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s;
+Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(catalogCommandUsage());
 }
 
 AdminCli::AdminCli(AdminConfig config, QTextStream &out, QTextStream &err)
@@ -88,6 +90,8 @@ int AdminCli::run(const QStringList &args)
         return service(rest);
     if (command == u"seed-demo"_s)
         return seedDemo(rest);
+    if (command == u"catalog"_s)
+        return runCatalogCommand(m_config, rest, m_out, m_err);
     return usage(u"unknown command '%1'"_s.arg(command.left(40)));
 }
 

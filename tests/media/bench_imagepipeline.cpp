@@ -2,9 +2,15 @@
 // best of 3. Not a CTest test: timings belong in a Release build on a quiet machine.
 //   cmake --build <release-build> --target bench_imagepipeline
 //   QT_QPA_PLATFORM=offscreen <release-build>/tests/media/bench_imagepipeline
+// tests/bench/run-image-bench uses the two modes below to compare with vipsthumbnail on the
+// very same file:
+//   bench_imagepipeline --write FILE            writes the 24 MP test JPEG
+//   bench_imagepipeline --input FILE [--runs N] times the pipeline on FILE, prints each run
+//                                               and "median_ms <value>"
 #include "data/media/imagepipeline.h"
 
 #include <QBuffer>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QImage>
@@ -13,7 +19,9 @@
 #include <QPainter>
 #include <QRandomGenerator>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -54,9 +62,51 @@ QByteArray cameraLikeJpeg(int width, int height)
 
 } // namespace
 
+// The median of `runs` timings of the whole pipeline on the bytes of `path`.
+int timeFile(const QString &path, int runs)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        std::printf("cannot read %s\n", qPrintable(path));
+        return 1;
+    }
+    const QByteArray bytes = file.readAll();
+    std::vector<double> times;
+    for (int run = 1; run <= runs; ++run) {
+        QElapsedTimer timer;
+        timer.start();
+        const auto result = rdk::processProductImage(bytes, u"BENCH-1"_s, path);
+        const double ms = double(timer.nsecsElapsed()) / 1e6;
+        if (!result.ok()) {
+            std::printf("refused: %s\n", qPrintable(result.error().message));
+            return 1;
+        }
+        if (run == 1) {
+            for (const rdk::ImageVariant &v : result->variants)
+                std::printf("  %-8s %5d x %-5d %9lld bytes\n", qPrintable(v.variant), v.width, v.height,
+                            static_cast<long long>(v.bytes.size()));
+        }
+        std::printf("run %d: %.0f ms\n", run, ms);
+        times.push_back(ms);
+    }
+    std::sort(times.begin(), times.end());
+    std::printf("median_ms %.1f\n", times[times.size() / 2]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     QGuiApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    if (args.value(1) == u"--write"_s && args.size() == 3) {
+        QFile out(args[2]);
+        const QByteArray jpeg = cameraLikeJpeg(6000, 4000);
+        return out.open(QIODevice::WriteOnly) && out.write(jpeg) == jpeg.size() ? 0 : 1;
+    }
+    if (args.value(1) == u"--input"_s && args.size() >= 3) {
+        const int runs = args.value(3) == u"--runs"_s ? qMax(1, args.value(4).toInt()) : 5;
+        return timeFile(args[2], runs);
+    }
     const QByteArray jpeg = cameraLikeJpeg(6000, 4000);
     std::printf("input: 6000x4000 JPEG, %.1f MB\n", double(jpeg.size()) / (1024.0 * 1024.0));
 
