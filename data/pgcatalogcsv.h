@@ -12,6 +12,8 @@ namespace rdk::data {
 class PgCatalogCsvStore final : public CatalogCsvStore {
 public:
     PgCatalogCsvStore(PgSession &session, QString tenantId = {});
+    /// Owns its session (one opened for a worker thread).
+    PgCatalogCsvStore(std::unique_ptr<PgSession> owned, QString tenantId = {});
     /// A store with its own connection, for a worker thread.
     static Result<std::unique_ptr<CatalogCsvStore>> open(const std::string &connectionString, QString tenantId = {});
 
@@ -21,8 +23,6 @@ public:
     Result<QList<Product>> exportProducts() override;
 
 private:
-    PgCatalogCsvStore(std::unique_ptr<PgSession> owned, QString tenantId);
-
     std::unique_ptr<PgSession> m_owned;
     PgSession &m_session;
     QString m_tenantId;

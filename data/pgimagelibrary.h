@@ -13,6 +13,8 @@ namespace rdk::data {
 class PgImageLibrary final : public ImageLibrary {
 public:
     explicit PgImageLibrary(PgSession &session, QString tenantId = {}, ImageLimits limits = {});
+    /// Owns its session (one opened for a worker thread).
+    PgImageLibrary(std::unique_ptr<PgSession> owned, QString tenantId = {});
     /// A library with its own connection, for a worker thread.
     static Result<std::unique_ptr<ImageLibrary>> open(const std::string &connectionString, QString tenantId = {});
 
@@ -23,8 +25,6 @@ public:
     Status remove(const QString &product, const QString &imageId) override;
 
 private:
-    PgImageLibrary(std::unique_ptr<PgSession> owned, QString tenantId);
-
     std::unique_ptr<PgSession> m_owned;
     PgSession &m_session;
     QString m_tenantId;

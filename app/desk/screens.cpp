@@ -1,21 +1,27 @@
 #include "app/desk/screens.h"
 
+#include "app/desk/workersessions.h"
 #include "app/runtime/config.h"
 #include "data/deskconnection.h"
+#include "data/pgcatalogcsv.h"
 #include "data/pgcatalogreader.h"
+#include "data/pgimagelibrary.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
 #include "domain/deskaccess.h"
 #include "ui/admin/auditlogscreen.h"
 #include "ui/admin/staffscreen.h"
 #include "ui/catalog/catalogscreen.h"
+#include "ui/catalog/csvimportdialog.h"
+#include "ui/catalog/productimagespanel.h"
 #include "ui/mainwindow.h"
 #include "ui/shell/homescreen.h"
 
-#include <QMutex>
-#include <QMutexLocker>
+#include <QAction>
+#include <QKeySequence>
+#include <QToolBar>
 
-#include <deque>
+#include <functional>
 #include <memory>
 
 using namespace Qt::Literals::StringLiterals;
@@ -33,54 +39,48 @@ T &ownedBy(QObject *screen, std::unique_ptr<T> service)
     return *raw;
 }
 
-/// Worker connections must be opened on the UI thread (the main session vouches for them in
-/// the database), but the catalog's workers ask for their readers on their own threads. So
-/// the sessions are opened here, up front, and handed out one per worker.
-class PreparedSessions final {
-public:
-    void add(std::unique_ptr<data::PgSession> session)
-    {
-        QMutexLocker lock(&m_mutex);
-        m_sessions.push_back(std::move(session));
-    }
-    std::unique_ptr<data::PgSession> take()
-    {
-        QMutexLocker lock(&m_mutex);
-        if (m_sessions.empty())
-            return nullptr;
-        auto session = std::move(m_sessions.front());
-        m_sessions.pop_front();
-        return session;
-    }
+/// Each call opens a connection of its own for the calling worker thread.
+template <typename Interface, typename PgImplementation>
+std::function<Result<std::unique_ptr<Interface>>()> workerFactory(data::DeskConnection &connection)
+{
+    return [&connection]() -> Result<std::unique_ptr<Interface>> {
+        auto session = openWorkerSession(connection);
+        if (!session)
+            return session.error();
+        return std::unique_ptr<Interface>(new PgImplementation(std::move(session).value()));
+    };
+}
 
-private:
-    QMutex m_mutex;
-    std::deque<std::unique_ptr<data::PgSession>> m_sessions;
-};
-
-// The catalog runs its list queries and its thumbnail loads on one worker thread each.
-constexpr int kCatalogWorkers = 2;
+void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores)
+{
+    auto *import = screen->toolBar()->addAction(QObject::tr("Import CSV…"));
+    import->setShortcut(QKeySequence(u"Ctrl+Shift+I"_s));
+    import->setToolTip(QObject::tr("Create and update products from a CSV file (Ctrl+Shift+I)"));
+    QObject::connect(import, &QAction::triggered, screen, [screen, stores] {
+        CsvImportDialog dialog(stores, screen);
+        QObject::connect(&dialog, &CsvImportDialog::applyFinished, screen, [screen](bool applied) {
+            if (applied)
+                screen->refresh();
+        });
+        dialog.exec();
+    });
+    auto *exportAction = screen->toolBar()->addAction(QObject::tr("Export CSV…"));
+    exportAction->setShortcut(QKeySequence(u"Ctrl+Shift+E"_s));
+    exportAction->setToolTip(QObject::tr("Save the whole catalog with per-size stock as CSV (Ctrl+Shift+E)"));
+    QObject::connect(exportAction, &QAction::triggered, screen, [screen, stores] { exportCatalogCsv(screen, stores); });
+}
 
 QWidget *makeCatalogScreen(DeskServices &services)
 {
     data::DeskConnection &connection = services.connection;
-    auto prepared = std::make_shared<PreparedSessions>();
-    for (int i = 0; i < kCatalogWorkers; ++i) {
-        auto session = connection.openWorkerSession();
-        if (session)
-            prepared->add(std::move(session).value());
-    }
-    CatalogReaderFactory readers = [prepared]() -> Result<std::unique_ptr<CatalogReader>> {
-        auto session = prepared->take();
-        if (!session)
-            return Error::unavailable(u"No database connection for the catalog list; reopen the catalog after the connection is back."_s);
-        return std::unique_ptr<CatalogReader>(new data::PgCatalogReader(std::move(session)));
-    };
     auto products = std::make_unique<data::PgProductRepository>(connection.mainSession());
     auto reader = std::make_unique<data::PgCatalogReader>(connection.mainSession());
-    auto *screen = new CatalogScreen(std::move(readers), *products, *reader, connection.user().currency);
+    auto *screen = new CatalogScreen(workerFactory<CatalogReader, data::PgCatalogReader>(connection), *products, *reader,
+                                     connection.user().currency);
     ownedBy(screen, std::move(products));
     ownedBy(screen, std::move(reader));
+    screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(connection)));
+    addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(connection));
     return screen;
 }
 
