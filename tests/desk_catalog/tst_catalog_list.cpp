@@ -9,10 +9,12 @@
 #include <QBuffer>
 #include <QComboBox>
 #include <QHeaderView>
+#include <QIcon>
 #include <QImage>
 #include <QLineEdit>
 #include <QSet>
 #include <QTableView>
+#include <QIcon>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -339,9 +341,12 @@ private Q_SLOTS:
         QVERIFY(!model->rowAt(0)->thumbnailId.isEmpty());
         QVERIFY(model->rowAt(1)->thumbnailId.isEmpty());
         m_screen->view()->viewport()->update();
-        QTRY_VERIFY(model->data(model->index(0, ProductListModel::PhotoColumn), Qt::DecorationRole).canConvert<QImage>());
-        const QImage shown = model->data(model->index(0, ProductListModel::PhotoColumn), Qt::DecorationRole).value<QImage>();
+        QTRY_VERIFY(model->data(model->index(0, ProductListModel::PhotoColumn), Qt::DecorationRole).canConvert<QIcon>());
+        const QIcon icon = model->data(model->index(0, ProductListModel::PhotoColumn), Qt::DecorationRole).value<QIcon>();
+        // Fitted into the view's icon size with its shape kept (120x80 -> 60x40), not clipped.
+        const QImage shown = icon.pixmap(m_screen->view()->iconSize()).toImage();
         QVERIFY(!shown.isNull());
+        QCOMPARE(shown.size(), QSize(60, 40));
         QVERIFY(qRed(shown.pixel(shown.width() / 2, shown.height() / 2)) > 200);
     }
 };

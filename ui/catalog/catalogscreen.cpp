@@ -246,7 +246,7 @@ void CatalogScreen::showCount()
     }
     const int rows = m_model->rowCount();
     m_count->setText(m_model->canFetchMore({}) ? tr("Showing the first %1 products; scroll for more").arg(rows)
-                                               : tr("%n product(s)", nullptr, rows));
+                                               : rows == 1 ? tr("1 product") : tr("%1 products").arg(rows));
 }
 
 void CatalogScreen::setPhotosFactory(ProductEditor::PhotosFactory factory)

@@ -3,7 +3,9 @@
 #include "domain/moneyformat.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QPalette>
+#include <QPixmap>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -112,7 +114,9 @@ QVariant ProductListModel::data(const QModelIndex &index, int role) const
         if (row->thumbnailId.isEmpty())
             return {};
         if (const QImage *image = m_thumbnails.object(row->thumbnailId))
-            return image->isNull() ? QVariant() : QVariant(*image);
+            // An icon is scaled into the view's icon size keeping its shape; a bare QImage
+            // would be drawn at its own size and clipped by the cell.
+            return image->isNull() ? QVariant() : QVariant(QIcon(QPixmap::fromImage(*image)));
         if (!m_requested.contains(row->thumbnailId)) {
             m_requested.insert(row->thumbnailId);  // lazily, only for rows a view actually paints
             Q_EMIT thumbnailRequested(row->thumbnailId);
