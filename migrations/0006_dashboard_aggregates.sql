@@ -172,6 +172,7 @@ $$;
 -- ---------------------------------------------------------------------------------------
 
 -- New orders that are already paid (imports, the demo seeder, counter sales recorded paid).
+-- Their units arrive with their items (items can't exist before their order), so none here.
 CREATE FUNCTION rdk.dash_orders_inserted() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public, rdk, pg_temp
@@ -180,8 +181,7 @@ DECLARE
     v_sales rdk.dash_sales_delta[];
 BEGIN
     SELECT array_agg(ROW(n.tenant_id, (coalesce(n.paid_at, n.created_at) AT TIME ZONE t.timezone)::date, n.channel,
-                         1, n.total_minor, n.refunded_minor, (n.refunded_minor > 0)::integer,
-                         coalesce((SELECT sum(i.quantity) FROM public.order_items i WHERE i.order_id = n.id), 0))::rdk.dash_sales_delta)
+                         1, n.total_minor, n.refunded_minor, (n.refunded_minor > 0)::integer, 0)::rdk.dash_sales_delta)
       INTO v_sales
       FROM new_orders n JOIN public.tenants t ON t.id = n.tenant_id
      WHERE rdk.dash_counts(n.status);

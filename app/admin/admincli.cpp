@@ -1,5 +1,7 @@
 #include "app/admin/admincli.h"
 
+#include "app/admin/dashboardcommands.h"
+
 #include "data/migrationrunner.h"
 #include "data/pgrepositories.h"
 #include "data/seed/demoseeder.h"
@@ -62,9 +64,10 @@ QString adminUsage()
   staff disable LOGIN
   service create LOGIN                                                             (password on stdin)
   seed-demo --tenant SLUG
+%1
   --version | --help
 
-Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s;
+Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(dashboardUsage());
 }
 
 AdminCli::AdminCli(AdminConfig config, QTextStream &out, QTextStream &err)
@@ -88,6 +91,8 @@ int AdminCli::run(const QStringList &args)
         return service(rest);
     if (command == u"seed-demo"_s)
         return seedDemo(rest);
+    if (isDashboardCommand(command))
+        return runDashboardCommand(command, rest, m_config, m_out, m_err);
     return usage(u"unknown command '%1'"_s.arg(command.left(40)));
 }
 
