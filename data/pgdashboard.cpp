@@ -96,8 +96,9 @@ Result<QList<RankedItem>> PgDashboardSource::top(Dimension dimension, RankMetric
     case Dimension::Size:
         sql = std::string("WITH agg AS (SELECT size AS key, sum(units)::bigint AS units, sum(revenue_minor)::bigint AS revenue "
                           "  FROM size_sales_daily WHERE tenant_id = rdk.current_tenant() AND day BETWEEN $1::date AND $2::date "
+                          "   AND size <> ''"  // shoe sizes only: one-size items would drown them out
                           " GROUP BY size HAVING sum(units) > 0 OR sum(revenue_minor) > 0") + order +
-              "SELECT key, CASE WHEN key = '' THEN 'One size' ELSE 'US ' || key END, '', units, revenue FROM agg";
+              "SELECT key, 'US ' || key, '', units, revenue FROM agg";
         break;
     }
     sql += metric == RankMetric::Revenue ? " ORDER BY 5 DESC, 4 DESC, 1" : " ORDER BY 4 DESC, 5 DESC, 1";

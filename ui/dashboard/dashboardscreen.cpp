@@ -77,7 +77,7 @@ QList<Bucket> bucketize(const RevenueSeries &series)
         if (start) {
             Bucket b;
             b.first = d;
-            b.label = mode == 2 ? d.toString(u"MMM yy"_s) : d.toString(u"MMM d"_s);
+            b.label = mode == 2 ? d.toString(u"MMM yy"_s) : d.toString(u"M/d"_s);
             out.append(b);
         }
         Bucket &b = out.last();
@@ -91,6 +91,24 @@ QList<Bucket> bucketize(const RevenueSeries &series)
 double major(qint64 minor, const QString &currency)
 {
     return double(minor) / std::pow(10.0, Money::minorDigits(currency));
+}
+
+/// printf-style axis label format with the currency's symbol: "$%.0f", "%.0f CHF".
+QString moneyAxisFormat(const QString &currency)
+{
+    auto zero = Money::of(0, currency);
+    if (!zero)
+        return u"%.0f"_s;
+    const QString sample = formatMoney(*zero);
+    qsizetype first = 0;
+    while (first < sample.size() && !sample[first].isDigit())
+        ++first;
+    qsizetype last = sample.size() - 1;
+    while (last >= 0 && !sample[last].isDigit())
+        --last;
+    QString prefix = sample.left(first);
+    QString suffix = sample.mid(last + 1);
+    return prefix.replace(u"%"_s, u"%%"_s) + u"%.0f"_s + suffix.replace(u"%"_s, u"%%"_s);
 }
 
 QString csvField(QString text)
@@ -125,6 +143,8 @@ QChartView *newView(QChart *chart, QWidget *parent)
 {
     auto *view = new QChartView(chart, parent);
     view->setRenderHint(QPainter::Antialiasing);
+    view->setFrameShape(QFrame::NoFrame);
+    view->setObjectName(u"chart-view"_s);
     view->setMinimumHeight(240);
     return view;
 }
@@ -422,6 +442,9 @@ void DashboardScreen::buildUi()
     m_lowStock->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_lowStock->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_lowStock->setShowGrid(false);
+    m_lowStock->setAlternatingRowColors(true);
+    m_lowStock->verticalHeader()->setDefaultSectionSize(26);
+    m_lowStock->setFrameShape(QFrame::NoFrame);
     m_lowStock->setToolTip(tr("Double-click (or Enter) to open the product"));
     auto openRow = [this](int row) {
         if (row >= 0 && row < m_snapshot.lowStock.size())
@@ -450,20 +473,20 @@ void DashboardScreen::buildUi()
     products->toolbar()->addWidget(m_productMetric);
     connect(m_productMetric, &QComboBox::currentIndexChanged, this, [this] { render(ItemsPart); });
 
+    // Six columns: the wide charts take four, the lists two; brands and sizes share a row.
     auto *grid = new QGridLayout;
     grid->setSpacing(12);
-    grid->addWidget(revenue, 0, 0, 1, 2);
-    grid->addWidget(low, 0, 2);
-    grid->addWidget(visitors, 1, 0, 1, 2);
-    grid->addWidget(products, 1, 2);
-    grid->addWidget(brands, 2, 0);
-    grid->addWidget(sizes, 2, 1);
-    grid->setColumnStretch(0, 1);
-    grid->setColumnStretch(1, 1);
-    grid->setColumnStretch(2, 1);
+    grid->addWidget(revenue, 0, 0, 1, 4);
+    grid->addWidget(products, 0, 4, 1, 2);
+    grid->addWidget(visitors, 1, 0, 1, 4);
+    grid->addWidget(low, 1, 4, 1, 2);
+    grid->addWidget(brands, 2, 0, 1, 3);
+    grid->addWidget(sizes, 2, 3, 1, 3);
+    for (int column = 0; column < 6; ++column)
+        grid->setColumnStretch(column, 1);
     grid->setRowMinimumHeight(0, 300);
-    grid->setRowMinimumHeight(1, 300);
-    grid->setRowMinimumHeight(2, 280);
+    grid->setRowMinimumHeight(1, 280);
+    grid->setRowMinimumHeight(2, 260);
 
     auto *page = new QWidget;
     page->setObjectName(u"dashboard-page"_s);
@@ -528,7 +551,10 @@ void DashboardScreen::applyTheme()
     m_error->setStyleSheet(u"color: %1; background: %2; border: 1px solid %1; border-radius: 6px; padding: 8px;"_s
                                .arg(c.bad.name(), c.card.name()));
     m_lowStock->setStyleSheet(u"QTableWidget { background: %1; color: %2; border: none; }"_s.arg(c.card.name(), c.text.name()));
+    for (QChartView *view : findChildren<QChartView *>(u"chart-view"_s))
+        view->setBackgroundBrush(c.card);
     for (QChart *chart : {m_revenueChart, m_visitsChart, m_productsChart, m_brandsChart, m_sizesChart}) {
+        chart->setPlotAreaBackgroundVisible(false);
         chart->setTheme(c.dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
         chart->setBackgroundBrush(c.card);
         chart->setBackgroundPen(Qt::NoPen);
@@ -565,12 +591,12 @@ void DashboardScreen::renderKpis()
     const DashboardRequest &r = m_snapshot.request;
     const DashboardKpis k = computeKpis(m_snapshot.sales, m_snapshot.visits, r.today, r.range, m_snapshot.shop.currency);
     const qint64 n = r.range.days();
-    const QString vsPeriod = n == 1 ? tr("vs the day before") : tr("vs previous %1 days").arg(n);
+    const QString vsPeriod = n == 1 ? tr("the day before") : tr("previous %1 days").arg(n);
     auto tile = [this](const char16_t *id) { return m_tiles.value(QString::fromUtf16(id)); };
     auto exactMoney = [this](const Figure &f) { return tr("%1 (before: %2)").arg(money(f.current), money(f.previous)); };
-    tile(u"revenue-today")->setFigure(money(k.revenueToday.current), k.revenueToday, tr("vs yesterday"), exactMoney(k.revenueToday));
-    tile(u"revenue-7d")->setFigure(money(k.revenue7.current), k.revenue7, tr("vs previous 7 days"), exactMoney(k.revenue7));
-    tile(u"revenue-30d")->setFigure(money(k.revenue30.current), k.revenue30, tr("vs previous 30 days"), exactMoney(k.revenue30));
+    tile(u"revenue-today")->setFigure(money(k.revenueToday.current), k.revenueToday, tr("yesterday"), exactMoney(k.revenueToday));
+    tile(u"revenue-7d")->setFigure(money(k.revenue7.current), k.revenue7, tr("previous 7 days"), exactMoney(k.revenue7));
+    tile(u"revenue-30d")->setFigure(money(k.revenue30.current), k.revenue30, tr("previous 30 days"), exactMoney(k.revenue30));
     tile(u"orders")->setFigure(count(k.paidOrders.current), k.paidOrders, vsPeriod,
                                tr("%1 paid orders (before: %2)").arg(count(k.paidOrders.current), count(k.paidOrders.previous)));
     if (k.paidOrders.current == 0)
@@ -632,12 +658,13 @@ void DashboardScreen::renderRevenue()
     m_revenueChart->addSeries(bars);
     auto *x = new QBarCategoryAxis;
     x->append(labels);
-    x->setLabelsAngle(buckets.size() > 14 ? -60 : 0);
+    x->setLabelsAngle(buckets.size() > 16 ? -90 : 0);
+    x->setTruncateLabels(false);
     x->setGridLineVisible(false);
     x->setLabelsColor(c.muted);
     auto *y = new QValueAxis;
     y->setRange(0, top <= 0 ? 1 : top * 1.1);
-    y->setLabelFormat(u"%.0f"_s);
+    y->setLabelFormat(moneyAxisFormat(currency));
     y->setLabelsColor(c.muted);
     y->setGridLineColor(c.grid);
     y->applyNiceNumbers();
@@ -745,8 +772,11 @@ void DashboardScreen::renderTop(ChartCard *card, QChart *chart, const QList<Rank
     for (qsizetype i = items.size() - 1; i >= 0; --i) {
         const RankedItem &item = items[i];
         QString label = item.label.size() > 26 ? item.label.left(25) + u"…"_s : item.label;
+        // Categories must be unique, and two products may share a name: the SKU tells them apart.
+        if (labels.contains(label) && !item.detail.isEmpty())
+            label = label.left(12).trimmed() + u"… · "_s + item.detail.left(11);
         while (labels.contains(label))
-            label += u" "_s;  // categories must be unique; two products may share a name
+            label += u" "_s;
         labels.append(label);
         const double value = metric == RankMetric::Revenue ? major(item.revenueMinor, currency) : double(item.units);
         set->append(value);
@@ -759,11 +789,12 @@ void DashboardScreen::renderTop(ChartCard *card, QChart *chart, const QList<Rank
     chart->legend()->hide();
     auto *y = new QBarCategoryAxis;
     y->append(labels);
+    y->setTruncateLabels(false);
     y->setGridLineVisible(false);
     y->setLabelsColor(c.text);
     auto *x = new QValueAxis;
     x->setRange(0, top <= 0 ? 1 : top * 1.1);
-    x->setLabelFormat(u"%.0f"_s);
+    x->setLabelFormat(metric == RankMetric::Revenue ? moneyAxisFormat(currency) : u"%.0f"_s);
     x->setLabelsColor(c.muted);
     x->setGridLineColor(c.grid);
     x->applyNiceNumbers();

@@ -36,14 +36,14 @@ void KpiTile::setFigure(const QString &value, const Figure &figure, const QStrin
     const auto change = figure.changePercent();
     if (!change) {
         m_trend = 0;
-        m_change->setText(figure.current == 0 ? tr("nothing yet %1").arg(comparedTo) : tr("new — nothing %1").arg(comparedTo));
+        m_change->setText(figure.current == 0 ? tr("nothing to compare yet") : tr("no figures for %1 to compare").arg(comparedTo));
     } else {
         const double pct = *change;
         const QString arrow = pct > 0.05 ? u"▲"_s : pct < -0.05 ? u"▼"_s : u"■"_s;
         m_trend = pct > 0.05 ? 1 : pct < -0.05 ? -1 : 0;
         if (!m_higherIsBetter)
             m_trend = -m_trend;
-        m_change->setText(u"%1 %2% %3"_s.arg(arrow, QString::number(std::abs(pct), 'f', std::abs(pct) < 10 ? 1 : 0), comparedTo));
+        m_change->setText(u"%1 %2% vs %3"_s.arg(arrow, QString::number(std::abs(pct), 'f', std::abs(pct) < 10 ? 1 : 0), comparedTo));
     }
     restyle();
 }
