@@ -51,7 +51,7 @@ int main(int argc, char *argv[])
     }
     const test::Login ops = db->createStaff(tenant, u"ops"_s);
     DashboardScreen screen(data::PgDashboardSource::factory(db->urlFor(ops.login, ops.password)));
-    screen.resize(argc > 3 ? atoi(argv[2]) : 1440, argc > 3 ? atoi(argv[3]) : 1180);
+    screen.resize(argc > 3 ? atoi(argv[2]) : 1440, argc > 3 ? atoi(argv[3]) : 1240);
     screen.show();
     while (screen.isLoading())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);

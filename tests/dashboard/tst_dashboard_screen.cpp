@@ -215,6 +215,26 @@ private Q_SLOTS:
         QCOMPARE(screen->kpiText(u"revenue-today"_s), u"$369.90"_s);
     }
 
+    void darkPalette_restylesTilesAndCharts()
+    {
+        auto screen = screenFor(m_staff);
+        QVERIFY(settle(*screen));
+        auto *tile = screen->findChild<QWidget *>(u"kpi-revenue-today"_s);
+        QVERIFY(tile);
+        const QString light = tile->styleSheet();
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x20, 0x22, 0x26));
+        dark.setColor(QPalette::WindowText, QColor(0xe8, 0xea, 0xed));
+        dark.setColor(QPalette::Base, QColor(0x18, 0x1a, 0x1e));
+        dark.setColor(QPalette::Text, QColor(0xe8, 0xea, 0xed));
+        screen->setPalette(dark);
+        QCoreApplication::processEvents();
+        QVERIFY(tile->styleSheet() != light);
+        QVERIFY2(!tile->styleSheet().contains(u"#ffffff"_s), qPrintable(tile->styleSheet()));
+        QCOMPARE(screen->kpiText(u"revenue-today"_s), u"$259.95"_s);  // figures survive the restyle
+        QVERIFY(!screen->grab().isNull());
+    }
+
     void feed_ignoresHostilePayloads()
     {
         PgDashboardFeed feed(std::string(), m_shop);
