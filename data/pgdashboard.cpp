@@ -45,7 +45,7 @@ Result<QList<DailySales>> PgDashboardSource::sales(const DayRange &range)
         const auto rows = tx.exec_params(
             "SELECT day::text, channel, sum(orders)::bigint, sum(gross_minor)::bigint, sum(refunded_minor)::bigint, "
             "       sum(refunded_orders)::bigint, sum(units)::bigint "
-            "  FROM sales_daily WHERE tenant_id = rdk.current_tenant() AND day BETWEEN $1::date AND $2::date "
+            "  FROM sales_daily WHERE tenant_id = (SELECT rdk.current_tenant()) AND day BETWEEN $1::date AND $2::date "
             " GROUP BY day, channel ORDER BY day, channel",
             isoDay(range.first), isoDay(range.last));
         QList<DailySales> out;
@@ -63,7 +63,7 @@ Result<QList<DailyVisits>> PgDashboardSource::visits(const DayRange &range)
     return m_session->transact([&](pqxx::work &tx) -> Result<QList<DailyVisits>> {
         const auto rows = tx.exec_params(
             "SELECT day::text, sum(page_views)::bigint, sum(visitors)::bigint FROM visits_daily "
-            " WHERE tenant_id = rdk.current_tenant() AND day BETWEEN $1::date AND $2::date GROUP BY day ORDER BY day",
+            " WHERE tenant_id = (SELECT rdk.current_tenant()) AND day BETWEEN $1::date AND $2::date GROUP BY day ORDER BY day",
             isoDay(range.first), isoDay(range.last));
         QList<DailyVisits> out;
         for (const auto &r : rows)
@@ -81,21 +81,31 @@ Result<QList<RankedItem>> PgDashboardSource::top(Dimension dimension, RankMetric
     std::string sql;
     switch (dimension) {
     case Dimension::Product:
-        sql = std::string("WITH agg AS (SELECT product_id::text AS key, sum(units)::bigint AS units, sum(revenue_minor)::bigint AS revenue "
-                          "  FROM product_sales_daily WHERE tenant_id = rdk.current_tenant() AND day BETWEEN $1::date AND $2::date "
-                          " GROUP BY product_id HAVING sum(units) > 0 OR sum(revenue_minor) > 0") + order +
+        // Whole months from the monthly table, the days before and after them from the daily one.
+        sql = std::string("WITH parts AS ("
+                          "  SELECT product_id, units, revenue_minor FROM product_sales_daily "
+                          "   WHERE tenant_id = (SELECT rdk.current_tenant()) AND day BETWEEN $1::date AND least($2::date, $4::date - 1) "
+                          "  UNION ALL "
+                          "  SELECT product_id, units, revenue_minor FROM product_sales_monthly "
+                          "   WHERE tenant_id = (SELECT rdk.current_tenant()) AND month >= $4::date AND month < $5::date "
+                          "  UNION ALL "
+                          "  SELECT product_id, units, revenue_minor FROM product_sales_daily "
+                          "   WHERE tenant_id = (SELECT rdk.current_tenant()) AND day BETWEEN greatest($1::date, $5::date) AND $2::date "
+                          "     AND $5::date <= $2::date), "
+                          "agg AS (SELECT product_id::text AS key, sum(units)::bigint AS units, sum(revenue_minor)::bigint AS revenue "
+                          "  FROM parts GROUP BY product_id HAVING sum(units) > 0 OR sum(revenue_minor) > 0") + order +
               "SELECT a.key, coalesce(p.name, 'Deleted product'), coalesce(p.sku, ''), a.units, a.revenue "
               "  FROM agg a LEFT JOIN products p ON p.id = a.key::uuid";
         break;
     case Dimension::Brand:
         sql = std::string("WITH agg AS (SELECT brand AS key, sum(units)::bigint AS units, sum(revenue_minor)::bigint AS revenue "
-                          "  FROM brand_sales_daily WHERE tenant_id = rdk.current_tenant() AND day BETWEEN $1::date AND $2::date "
+                          "  FROM brand_sales_daily WHERE tenant_id = (SELECT rdk.current_tenant()) AND day BETWEEN $1::date AND $2::date "
                           " GROUP BY brand HAVING sum(units) > 0 OR sum(revenue_minor) > 0") + order +
               "SELECT key, key, '', units, revenue FROM agg";
         break;
     case Dimension::Size:
         sql = std::string("WITH agg AS (SELECT size AS key, sum(units)::bigint AS units, sum(revenue_minor)::bigint AS revenue "
-                          "  FROM size_sales_daily WHERE tenant_id = rdk.current_tenant() AND day BETWEEN $1::date AND $2::date "
+                          "  FROM size_sales_daily WHERE tenant_id = (SELECT rdk.current_tenant()) AND day BETWEEN $1::date AND $2::date "
                           "   AND size <> ''"  // shoe sizes only: one-size items would drown them out
                           " GROUP BY size HAVING sum(units) > 0 OR sum(revenue_minor) > 0") + order +
               "SELECT key, 'US ' || key, '', units, revenue FROM agg";
@@ -103,7 +113,10 @@ Result<QList<RankedItem>> PgDashboardSource::top(Dimension dimension, RankMetric
     }
     sql += metric == RankMetric::Revenue ? " ORDER BY 5 DESC, 4 DESC, 1" : " ORDER BY 4 DESC, 5 DESC, 1";
     return m_session->transact([&](pqxx::work &tx) -> Result<QList<RankedItem>> {
-        const auto rows = tx.exec_params(sql, isoDay(range.first), isoDay(range.last), limit);
+        const MonthSpan months = wholeMonths(range);
+        const auto rows = dimension == Dimension::Product
+                              ? tx.exec_params(sql, isoDay(range.first), isoDay(range.last), limit, isoDay(months.first), isoDay(months.end))
+                              : tx.exec_params(sql, isoDay(range.first), isoDay(range.last), limit);
         QList<RankedItem> out;
         for (const auto &r : rows)
             out.append({text(r[0]), text(r[1]), text(r[2]), r[3].as<qint64>(), r[4].as<qint64>()});
@@ -119,7 +132,7 @@ Result<QList<LowStockItem>> PgDashboardSource::lowStock(int threshold, int limit
         const auto rows = tx.exec_params(
             "SELECT p.id::text, p.sku, p.name, coalesce(i.size, ''), (i.quantity - i.reserved) AS available "
             "  FROM inventory i JOIN products p ON p.id = i.product_id "
-            " WHERE i.tenant_id = rdk.current_tenant() AND NOT p.archived AND i.quantity - i.reserved <= $1 "
+            " WHERE i.tenant_id = (SELECT rdk.current_tenant()) AND NOT p.archived AND i.quantity - i.reserved <= $1 "
             " ORDER BY available, p.name, nullif(i.size, '')::numeric NULLS FIRST LIMIT $2",
             threshold, limit);
         QList<LowStockItem> out;

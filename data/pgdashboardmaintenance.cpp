@@ -41,6 +41,9 @@ WITH e AS (SELECT kind, day, key, units::bigint, revenue_minor FROM rdk.dash_exp
      a AS (SELECT 'product' AS kind, day, product_id::text AS key, units::bigint, revenue_minor
              FROM public.product_sales_daily WHERE tenant_id = $1::uuid AND (units <> 0 OR revenue_minor <> 0)
            UNION ALL
+           SELECT 'product_month', month, product_id::text, units::bigint, revenue_minor
+             FROM public.product_sales_monthly WHERE tenant_id = $1::uuid AND (units <> 0 OR revenue_minor <> 0)
+           UNION ALL
            SELECT 'brand', day, brand, units, revenue_minor
              FROM public.brand_sales_daily WHERE tenant_id = $1::uuid AND (units <> 0 OR revenue_minor <> 0)
            UNION ALL
@@ -86,10 +89,13 @@ void rewriteSales(pqxx::work &tx, const std::string &tenant)
 
 void rewriteItems(pqxx::work &tx, const std::string &tenant)
 {
-    for (const char *table : {"product_sales_daily", "brand_sales_daily", "size_sales_daily"})
+    for (const char *table : {"product_sales_daily", "product_sales_monthly", "brand_sales_daily", "size_sales_daily"})
         tx.exec_params(std::string("DELETE FROM public.") + table + " WHERE tenant_id = $1::uuid", tenant);
     tx.exec_params("INSERT INTO public.product_sales_daily (tenant_id, day, product_id, units, revenue_minor) "
                    "SELECT $1::uuid, day, key::uuid, units, revenue_minor FROM rdk.dash_expected_items($1::uuid) WHERE kind = 'product'",
+                   tenant);
+    tx.exec_params("INSERT INTO public.product_sales_monthly (tenant_id, month, product_id, units, revenue_minor) "
+                   "SELECT $1::uuid, day, key::uuid, units, revenue_minor FROM rdk.dash_expected_items($1::uuid) WHERE kind = 'product_month'",
                    tenant);
     tx.exec_params("INSERT INTO public.brand_sales_daily (tenant_id, day, brand, units, revenue_minor) "
                    "SELECT $1::uuid, day, key, units, revenue_minor FROM rdk.dash_expected_items($1::uuid) WHERE kind = 'brand'",
@@ -133,7 +139,7 @@ Result<RebuildReport> PgDashboardMaintenance::rebuild(const QString &tenantSlug)
                 return tenant.error();
             // Writers (the triggers) wait until this transaction ends; readers carry on. Taking
             // the lock first means every sale committed before it is in the raw rows we read.
-            tx.exec("LOCK TABLE public.sales_daily, public.product_sales_daily, public.brand_sales_daily, "
+            tx.exec("LOCK TABLE public.sales_daily, public.product_sales_daily, public.product_sales_monthly, public.brand_sales_daily, "
                     "public.size_sales_daily, public.visits_daily, public.visitor_days IN EXCLUSIVE MODE");
             RebuildReport report;
             if (collect(tx, kCompareSales, *tenant, u"sales_daily"_s, report.differences) > 0)

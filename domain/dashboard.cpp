@@ -186,6 +186,16 @@ VisitsSeries visitsSeries(const QList<DailyVisits> &visits, const DayRange &rang
     return s;
 }
 
+MonthSpan wholeMonths(const DayRange &range)
+{
+    const QDate firstStart = range.first.day() == 1 ? range.first : QDate(range.first.year(), range.first.month(), 1).addMonths(1);
+    const QDate afterLast = range.last.addDays(1);
+    const QDate end = QDate(afterLast.year(), afterLast.month(), 1);  // months ending on or before range.last
+    if (firstStart >= end)
+        return {afterLast, afterLast};
+    return {firstStart, end};
+}
+
 DayRange salesWindow(const QDate &today, const DayRange &selected)
 {
     const QDate kpiFirst = today.addDays(-59);  // last 30 days and the 30 before

@@ -142,6 +142,14 @@ struct VisitsSeries final {
 };
 VisitsSeries visitsSeries(const QList<DailyVisits> &visits, const DayRange &range);
 
+/// The whole calendar months inside a range: [first, end) as first days of months. Empty
+/// (first == end == range.last + 1 day) when no month fits whole.
+struct MonthSpan final {
+    QDate first;
+    QDate end;
+};
+MonthSpan wholeMonths(const DayRange &range);
+
 /// The days the sales query must cover for the KPI windows and the selected period.
 DayRange salesWindow(const QDate &today, const DayRange &selected);
 

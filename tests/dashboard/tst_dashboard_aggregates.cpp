@@ -64,7 +64,7 @@ class TestDashboardAggregates final : public QObject {
 
     /// The figures straight from raw rows, computed here (Qt time zones, C++ arithmetic).
     struct Expected {
-        Table sales, products, brands, sizes, visits;
+        Table sales, products, brands, sizes, visits, productMonths;
     };
     Expected expectedFromRaw(const QString &tenant)
     {
@@ -126,7 +126,14 @@ class TestDashboardAggregates final : public QObject {
         }
         for (auto it = seen.cbegin(); it != seen.cend(); ++it)
             e.visits[it.key()][1] = it.value().size();
-        for (Table *t : {&e.sales, &e.products, &e.brands, &e.sizes, &e.visits})
+        for (auto it = e.products.cbegin(); it != e.products.cend(); ++it) {
+            // "YYYY-MM-DD product" -> "YYYY-MM-01 product"
+            Row &r = e.productMonths[it.key().left(8) + u"01"_s + it.key().mid(10)];
+            r.resize(2);
+            r[0] += it.value()[0];
+            r[1] += it.value()[1];
+        }
+        for (Table *t : {&e.sales, &e.products, &e.brands, &e.sizes, &e.visits, &e.productMonths})
             dropZeroRows(*t);
         return e;
     }
@@ -148,6 +155,7 @@ class TestDashboardAggregates final : public QObject {
         load(a.sales, "SELECT day::text || ' ' || channel, sum(orders), sum(gross_minor), sum(refunded_minor), sum(refunded_orders), "
                       "sum(units) FROM sales_daily WHERE tenant_id = $1::uuid GROUP BY day, channel");
         load(a.products, "SELECT day::text || ' ' || product_id, units, revenue_minor FROM product_sales_daily WHERE tenant_id = $1::uuid");
+        load(a.productMonths, "SELECT month::text || ' ' || product_id, units, revenue_minor FROM product_sales_monthly WHERE tenant_id = $1::uuid");
         load(a.brands, "SELECT day::text || ' ' || brand, units, revenue_minor FROM brand_sales_daily WHERE tenant_id = $1::uuid");
         load(a.sizes, "SELECT day::text || ' ' || size, units, revenue_minor FROM size_sales_daily WHERE tenant_id = $1::uuid");
         load(a.visits, "SELECT day::text, sum(page_views), sum(visitors) FROM visits_daily WHERE tenant_id = $1::uuid GROUP BY day");
@@ -163,6 +171,7 @@ class TestDashboardAggregates final : public QObject {
         QCOMPARE(dump(a.brands), dump(e.brands));
         QCOMPARE(dump(a.sizes), dump(e.sizes));
         QCOMPARE(dump(a.visits), dump(e.visits));
+        QCOMPARE(dump(a.productMonths), dump(e.productMonths));
     }
 
     /// The known mix around the DST change. Times are UTC; New York was UTC-5 until
@@ -320,6 +329,16 @@ private Q_SLOTS:
         auto brands = source.top(Dimension::Brand, RankMetric::Revenue, days, 10);
         QVERIFY(brands.ok());
         QCOMPARE(brands->size(), 2);
+        // Top products from whole months (monthly table) and from days (daily table) agree.
+        auto byMonth = source.top(Dimension::Product, RankMetric::Revenue, {QDate(2026, 2, 15), QDate(2026, 4, 10)}, 10);
+        auto byDay = source.top(Dimension::Product, RankMetric::Revenue, {QDate(2026, 3, 6), QDate(2026, 3, 11)}, 10);
+        QVERIFY(byMonth.ok() && byDay.ok());
+        QCOMPARE(byMonth->size(), byDay->size());
+        for (qsizetype i = 0; i < byDay->size(); ++i) {
+            QCOMPARE(byMonth->at(i).key, byDay->at(i).key);
+            QCOMPARE(byMonth->at(i).revenueMinor, byDay->at(i).revenueMinor);
+            QCOMPARE(byMonth->at(i).units, byDay->at(i).units);
+        }
         auto shop = source.shop();
         QVERIFY(shop.ok());
         QCOMPARE(shop->tenantId, m_shop);

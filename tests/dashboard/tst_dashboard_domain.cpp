@@ -116,6 +116,30 @@ private Q_SLOTS:
         QCOMPARE(v.visitors.first(), qint64(0));
     }
 
+    void wholeMonths_data()
+    {
+        QTest::addColumn<QDate>("first");
+        QTest::addColumn<QDate>("last");
+        QTest::addColumn<QDate>("monthsFirst");
+        QTest::addColumn<QDate>("monthsEnd");
+        QTest::addRow("one whole month") << QDate(2026, 3, 1) << QDate(2026, 3, 31) << QDate(2026, 3, 1) << QDate(2026, 4, 1);
+        QTest::addRow("30 days, no whole month") << QDate(2026, 2, 9) << QDate(2026, 3, 10) << QDate(2026, 3, 11) << QDate(2026, 3, 11);
+        QTest::addRow("a year with edges") << QDate(2025, 3, 11) << QDate(2026, 3, 10) << QDate(2025, 4, 1) << QDate(2026, 3, 1);
+        QTest::addRow("ends on a month end") << QDate(2025, 12, 15) << QDate(2026, 2, 28) << QDate(2026, 1, 1) << QDate(2026, 3, 1);
+        QTest::addRow("leap February") << QDate(2024, 2, 1) << QDate(2024, 2, 29) << QDate(2024, 2, 1) << QDate(2024, 3, 1);
+        QTest::addRow("one day") << QDate(2026, 3, 1) << QDate(2026, 3, 1) << QDate(2026, 3, 2) << QDate(2026, 3, 2);
+    }
+    void wholeMonths()
+    {
+        QFETCH(QDate, first);
+        QFETCH(QDate, last);
+        QFETCH(QDate, monthsFirst);
+        QFETCH(QDate, monthsEnd);
+        const MonthSpan span = rdk::wholeMonths({first, last});
+        QCOMPARE(span.first, monthsFirst);
+        QCOMPARE(span.end, monthsEnd);
+    }
+
     void salesChange_reloadsOnlyWhatItTouches()
     {
         const QDate today(2026, 3, 10);
