@@ -38,17 +38,17 @@ SELECT coalesce(e.day, a.day)::text || ' ' || coalesce(e.channel, a.channel),
 const char *kCompareItems = R"SQL(
 WITH e AS (SELECT kind, day, key, units::bigint, revenue_minor FROM rdk.dash_expected_items($1::uuid)
             WHERE units <> 0 OR revenue_minor <> 0),
-     a AS (SELECT 'product' AS kind, day, product_id::text AS key, units::bigint, revenue_minor
-             FROM public.product_sales_daily WHERE tenant_id = $1::uuid AND (units <> 0 OR revenue_minor <> 0)
+     r AS (SELECT 'product' AS kind, day, product_id::text AS key, units, revenue_minor
+             FROM public.product_sales_daily WHERE tenant_id = $1::uuid
            UNION ALL
-           SELECT 'product_month', month, product_id::text, units::bigint, revenue_minor
-             FROM public.product_sales_monthly WHERE tenant_id = $1::uuid AND (units <> 0 OR revenue_minor <> 0)
+           SELECT 'product_month', month, product_id::text, units, revenue_minor
+             FROM public.product_sales_monthly WHERE tenant_id = $1::uuid
            UNION ALL
-           SELECT 'brand', day, brand, units, revenue_minor
-             FROM public.brand_sales_daily WHERE tenant_id = $1::uuid AND (units <> 0 OR revenue_minor <> 0)
+           SELECT 'brand', day, brand, units, revenue_minor FROM public.brand_sales_daily WHERE tenant_id = $1::uuid
            UNION ALL
-           SELECT 'size', day, size, units, revenue_minor
-             FROM public.size_sales_daily WHERE tenant_id = $1::uuid AND (units <> 0 OR revenue_minor <> 0))
+           SELECT 'size', day, size, units, revenue_minor FROM public.size_sales_daily WHERE tenant_id = $1::uuid),
+     a AS (SELECT kind, day, key, sum(units)::bigint AS units, sum(revenue_minor)::bigint AS revenue_minor
+             FROM r GROUP BY kind, day, key HAVING sum(units) <> 0 OR sum(revenue_minor) <> 0)
 SELECT coalesce(e.kind, a.kind) || ' ' || coalesce(e.day, a.day)::text || ' ' || coalesce(nullif(coalesce(e.key, a.key), ''), '(no size)'),
        CASE WHEN e.day IS NULL THEN '-' ELSE format('units=%s revenue=%s', e.units, e.revenue_minor) END,
        CASE WHEN a.day IS NULL THEN '-' ELSE format('units=%s revenue=%s', a.units, a.revenue_minor) END

@@ -15,9 +15,9 @@
 --   * Visitors: the storefront's visitor hash changes every day (daily salt), so a visitor
 --     is counted once per shop day; visitors over a period are the sum of the daily counts.
 --
--- Write contention: every paid order of a day updates the same day row. Counters carry a
--- `slot` (backend pid mod 8) so concurrent webhooks and page views mostly hit different rows;
--- readers sum the slots. Triggers are statement-level with transition tables, so a bulk
+-- Write contention: every paid order of a day updates the same day rows (its channel, its
+-- brand, its size, its product). Every counter row carries a `slot` (backend pid mod 8) so
+-- concurrent webhooks and page views mostly hit different rows; readers sum the slots. Triggers are statement-level with transition tables, so a bulk
 -- insert of a million rows costs a handful of set-based upserts, not a million row triggers.
 --
 -- Not followed by triggers (run `rdk-admin aggregates rebuild` after them): DELETE/TRUNCATE
@@ -47,7 +47,8 @@ CREATE TABLE product_sales_daily (
     product_id    uuid NOT NULL,
     units         integer NOT NULL DEFAULT 0,
     revenue_minor bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, day, product_id)
+    slot          smallint NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, day, product_id, slot)
 );
 -- The same per calendar month of the shop: a 12-month top list reads ~12 x products rows
 -- instead of ~365 x products (full months from here, the partial edges from the daily table).
@@ -57,7 +58,8 @@ CREATE TABLE product_sales_monthly (
     product_id    uuid NOT NULL,
     units         integer NOT NULL DEFAULT 0,
     revenue_minor bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, month, product_id)
+    slot          smallint NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, month, product_id, slot)
 );
 CREATE TABLE brand_sales_daily (
     tenant_id     uuid NOT NULL REFERENCES tenants(id),
@@ -65,7 +67,8 @@ CREATE TABLE brand_sales_daily (
     brand         text NOT NULL,
     units         integer NOT NULL DEFAULT 0,
     revenue_minor bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, day, brand)
+    slot          smallint NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, day, brand, slot)
 );
 CREATE TABLE size_sales_daily (
     tenant_id     uuid NOT NULL REFERENCES tenants(id),
@@ -73,7 +76,8 @@ CREATE TABLE size_sales_daily (
     size          text NOT NULL,  -- '' for flat-stock products
     units         integer NOT NULL DEFAULT 0,
     revenue_minor bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, day, size)
+    slot          smallint NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, day, size, slot)
 );
 
 CREATE TABLE visits_daily (
@@ -159,25 +163,25 @@ BEGIN
     IF p_deltas IS NULL OR cardinality(p_deltas) = 0 THEN
         RETURN;
     END IF;
-    INSERT INTO public.product_sales_daily AS s (tenant_id, day, product_id, units, revenue_minor)
-    SELECT d.tenant_id, d.day, d.product_id, sum(d.units), sum(d.revenue)
+    INSERT INTO public.product_sales_daily AS s (tenant_id, day, product_id, slot, units, revenue_minor)
+    SELECT d.tenant_id, d.day, d.product_id, (pg_backend_pid() % 8)::smallint, sum(d.units), sum(d.revenue)
       FROM unnest(p_deltas) d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (tenant_id, day, product_id) DO UPDATE
+    ON CONFLICT (tenant_id, day, product_id, slot) DO UPDATE
        SET units = s.units + EXCLUDED.units, revenue_minor = s.revenue_minor + EXCLUDED.revenue_minor;
-    INSERT INTO public.product_sales_monthly AS s (tenant_id, month, product_id, units, revenue_minor)
-    SELECT d.tenant_id, date_trunc('month', d.day)::date, d.product_id, sum(d.units), sum(d.revenue)
+    INSERT INTO public.product_sales_monthly AS s (tenant_id, month, product_id, slot, units, revenue_minor)
+    SELECT d.tenant_id, date_trunc('month', d.day)::date, d.product_id, (pg_backend_pid() % 8)::smallint, sum(d.units), sum(d.revenue)
       FROM unnest(p_deltas) d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (tenant_id, month, product_id) DO UPDATE
+    ON CONFLICT (tenant_id, month, product_id, slot) DO UPDATE
        SET units = s.units + EXCLUDED.units, revenue_minor = s.revenue_minor + EXCLUDED.revenue_minor;
-    INSERT INTO public.brand_sales_daily AS s (tenant_id, day, brand, units, revenue_minor)
-    SELECT d.tenant_id, d.day, d.brand, sum(d.units), sum(d.revenue)
+    INSERT INTO public.brand_sales_daily AS s (tenant_id, day, brand, slot, units, revenue_minor)
+    SELECT d.tenant_id, d.day, d.brand, (pg_backend_pid() % 8)::smallint, sum(d.units), sum(d.revenue)
       FROM unnest(p_deltas) d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (tenant_id, day, brand) DO UPDATE
+    ON CONFLICT (tenant_id, day, brand, slot) DO UPDATE
        SET units = s.units + EXCLUDED.units, revenue_minor = s.revenue_minor + EXCLUDED.revenue_minor;
-    INSERT INTO public.size_sales_daily AS s (tenant_id, day, size, units, revenue_minor)
-    SELECT d.tenant_id, d.day, d.size, sum(d.units), sum(d.revenue)
+    INSERT INTO public.size_sales_daily AS s (tenant_id, day, size, slot, units, revenue_minor)
+    SELECT d.tenant_id, d.day, d.size, (pg_backend_pid() % 8)::smallint, sum(d.units), sum(d.revenue)
       FROM unnest(p_deltas) d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (tenant_id, day, size) DO UPDATE
+    ON CONFLICT (tenant_id, day, size, slot) DO UPDATE
        SET units = s.units + EXCLUDED.units, revenue_minor = s.revenue_minor + EXCLUDED.revenue_minor;
 END
 $$;

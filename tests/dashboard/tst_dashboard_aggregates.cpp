@@ -154,10 +154,14 @@ class TestDashboardAggregates final : public QObject {
         };
         load(a.sales, "SELECT day::text || ' ' || channel, sum(orders), sum(gross_minor), sum(refunded_minor), sum(refunded_orders), "
                       "sum(units) FROM sales_daily WHERE tenant_id = $1::uuid GROUP BY day, channel");
-        load(a.products, "SELECT day::text || ' ' || product_id, units, revenue_minor FROM product_sales_daily WHERE tenant_id = $1::uuid");
-        load(a.productMonths, "SELECT month::text || ' ' || product_id, units, revenue_minor FROM product_sales_monthly WHERE tenant_id = $1::uuid");
-        load(a.brands, "SELECT day::text || ' ' || brand, units, revenue_minor FROM brand_sales_daily WHERE tenant_id = $1::uuid");
-        load(a.sizes, "SELECT day::text || ' ' || size, units, revenue_minor FROM size_sales_daily WHERE tenant_id = $1::uuid");
+        load(a.products, "SELECT day::text || ' ' || product_id, sum(units), sum(revenue_minor) FROM product_sales_daily "
+                         "WHERE tenant_id = $1::uuid GROUP BY day, product_id");
+        load(a.productMonths, "SELECT month::text || ' ' || product_id, sum(units), sum(revenue_minor) FROM product_sales_monthly "
+                              "WHERE tenant_id = $1::uuid GROUP BY month, product_id");
+        load(a.brands, "SELECT day::text || ' ' || brand, sum(units), sum(revenue_minor) FROM brand_sales_daily "
+                       "WHERE tenant_id = $1::uuid GROUP BY day, brand");
+        load(a.sizes, "SELECT day::text || ' ' || size, sum(units), sum(revenue_minor) FROM size_sales_daily "
+                      "WHERE tenant_id = $1::uuid GROUP BY day, size");
         load(a.visits, "SELECT day::text, sum(page_views), sum(visitors) FROM visits_daily WHERE tenant_id = $1::uuid GROUP BY day");
         return a;
     }
