@@ -180,13 +180,21 @@ constexpr qsizetype kMaxPayload = 8000;  // PostgreSQL's own limit is 8000 bytes
 } // namespace
 
 struct PgDashboardFeed::State {
-    std::unique_ptr<pqxx::connection> connection;
+    std::unique_ptr<PgSession> session;               // opened through the connector
+    std::unique_ptr<pqxx::connection> ownConnection;  // opened from the connection string
+    pqxx::connection *connection = nullptr;
     std::vector<std::unique_ptr<FeedReceiver>> receivers;
     std::unique_ptr<QSocketNotifier> notifier;
 };
 
 PgDashboardFeed::PgDashboardFeed(std::string connectionString, QString tenantId, QObject *parent)
-    : DashboardChangeFeed(parent), m_connectionString(std::move(connectionString)), m_tenantId(std::move(tenantId))
+    : PgDashboardFeed(Connector{}, std::move(tenantId), parent)
+{
+    m_connectionString = std::move(connectionString);
+}
+
+PgDashboardFeed::PgDashboardFeed(Connector connector, QString tenantId, QObject *parent)
+    : DashboardChangeFeed(parent), m_connector(std::move(connector)), m_tenantId(std::move(tenantId))
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, [this] {
@@ -214,7 +222,16 @@ bool PgDashboardFeed::connectAndListen()
 {
     try {
         auto state = std::make_unique<State>();
-        state->connection = std::make_unique<pqxx::connection>(m_connectionString);
+        if (m_connector) {
+            auto session = m_connector();
+            if (!session)
+                throw std::runtime_error(session.error().message.toStdString());
+            state->session = std::move(session).value();
+            state->connection = &state->session->connection();
+        } else {
+            state->ownConnection = std::make_unique<pqxx::connection>(m_connectionString);
+            state->connection = state->ownConnection.get();
+        }
         for (const char *channel : {"rdk_dashboard", "rdk_catalog"})
             state->receivers.push_back(std::make_unique<FeedReceiver>(*state->connection, channel, this));
         state->notifier = std::make_unique<QSocketNotifier>(state->connection->sock(), QSocketNotifier::Read);

@@ -44,6 +44,9 @@ class PgDashboardFeed final : public DashboardChangeFeed {
 
 public:
     PgDashboardFeed(std::string connectionString, QString tenantId, QObject *parent = nullptr);
+    /// Listens on sessions the connector opens (the desk's worker sessions: no password here).
+    using Connector = std::function<Result<std::unique_ptr<PgSession>>()>;
+    PgDashboardFeed(Connector connector, QString tenantId, QObject *parent = nullptr);
     ~PgDashboardFeed() override;
 
     bool start();
@@ -58,6 +61,7 @@ private:
     void drain();
 
     std::string m_connectionString;
+    Connector m_connector;
     QString m_tenantId;
     std::unique_ptr<State> m_state;
     QTimer m_retry;

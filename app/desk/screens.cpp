@@ -5,6 +5,7 @@
 #include "data/deskconnection.h"
 #include "data/pgcatalogcsv.h"
 #include "data/pgcatalogreader.h"
+#include "data/pgdashboard.h"
 #include "data/pgimagelibrary.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
@@ -14,6 +15,7 @@
 #include "ui/catalog/catalogscreen.h"
 #include "ui/catalog/csvimportdialog.h"
 #include "ui/catalog/productimagespanel.h"
+#include "ui/dashboard/dashboardscreen.h"
 #include "ui/mainwindow.h"
 #include "ui/shell/homescreen.h"
 
@@ -70,7 +72,7 @@ void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores)
     QObject::connect(exportAction, &QAction::triggered, screen, [screen, stores] { exportCatalogCsv(screen, stores); });
 }
 
-QWidget *makeCatalogScreen(DeskServices &services)
+CatalogScreen *makeCatalogScreen(DeskServices &services)
 {
     data::DeskConnection &connection = services.connection;
     auto products = std::make_unique<data::PgProductRepository>(connection.mainSession());
@@ -81,6 +83,18 @@ QWidget *makeCatalogScreen(DeskServices &services)
     ownedBy(screen, std::move(reader));
     screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(connection)));
     addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(connection));
+    return screen;
+}
+
+DashboardScreen *makeDashboardScreen(DeskServices &services)
+{
+    data::DeskConnection &connection = services.connection;
+    auto *screen = new DashboardScreen(workerFactory<DashboardSource, data::PgDashboardSource>(connection));
+    // Its own connection for LISTEN (opened here, on the UI thread, like every worker session).
+    auto *feed = new data::PgDashboardFeed([&connection] { return connection.openWorkerSession(); },
+                                           connection.user().tenantId, screen);
+    feed->start();
+    screen->setChangeFeed(feed);
     return screen;
 }
 
@@ -112,8 +126,21 @@ QWidget *makeAuditLogScreen(DeskServices &services)
 void registerScreens(MainWindow &window, DeskServices &services)
 {
     const SignedInUser &user = services.connection.user();
-    if (mayOpen(user.role, ScreenKey::Catalog))
-        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Catalog), makeCatalogScreen(services));
+    CatalogScreen *catalog = nullptr;
+    if (mayOpen(user.role, ScreenKey::Catalog)) {
+        catalog = makeCatalogScreen(services);
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Catalog), catalog);
+    }
+    if (mayOpen(user.role, ScreenKey::Dashboard)) {
+        DashboardScreen *dashboard = makeDashboardScreen(services);
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Dashboard), dashboard);
+        if (catalog) {
+            QObject::connect(dashboard, &DashboardScreen::openProductRequested, catalog, [&window, catalog](const QString &id) {
+                window.showScreen(ScreenKey::Catalog);
+                catalog->openProduct(id);
+            });
+        }
+    }
     if (mayOpen(user.role, ScreenKey::Staff))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(services));
     if (mayOpen(user.role, ScreenKey::AuditLog))

@@ -276,9 +276,13 @@ void CatalogScreen::newProduct()
 void CatalogScreen::openSelected()
 {
     const ProductListRow *row = m_model->rowAt(m_view->currentIndex().row());
-    if (!row)
-        return;
-    Result<std::optional<Product>> product = m_reader.productById(row->id);
+    if (row)
+        openProduct(row->id);
+}
+
+void CatalogScreen::openProduct(const QString &productId)
+{
+    Result<std::optional<Product>> product = m_reader.productById(productId);
     if (!product || !product->has_value()) {
         m_count->setText(product ? tr("That product no longer exists.")
                                  : tr("The product could not be opened: %1").arg(product.error().message));

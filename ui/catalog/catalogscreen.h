@@ -48,6 +48,8 @@ public Q_SLOTS:
     void newProduct();
     /// Opens the selected product in the editor.
     void openSelected();
+    /// Opens a product in the editor by id (e.g. from the dashboard's low-stock list).
+    void openProduct(const QString &productId);
     void refresh();
 
 Q_SIGNALS:

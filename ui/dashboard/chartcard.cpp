@@ -20,6 +20,8 @@ ChartCard::ChartCard(const QString &id, const QString &title, QWidget *content, 
     setObjectName(u"card-"_s + id);
     m_empty->setObjectName(u"empty"_s);
     m_empty->setWordWrap(true);
+    // Wrapping, the subtitle gives way on a narrow window instead of widening the page.
+    m_subtitle->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setMargin(24);
     m_png->setText(tr("PNG"));

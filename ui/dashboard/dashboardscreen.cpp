@@ -145,7 +145,9 @@ QChartView *newView(QChart *chart, QWidget *parent)
     view->setRenderHint(QPainter::Antialiasing);
     view->setFrameShape(QFrame::NoFrame);
     view->setObjectName(u"chart-view"_s);
-    view->setMinimumHeight(240);
+    // A chart's own size hint follows its longest labels; an explicit minimum lets the grid
+    // share a laptop-sized window instead of pushing the page sideways into a scroll bar.
+    view->setMinimumSize(200, 240);
     return view;
 }
 
@@ -473,20 +475,29 @@ void DashboardScreen::buildUi()
     products->toolbar()->addWidget(m_productMetric);
     connect(m_productMetric, &QComboBox::currentIndexChanged, this, [this] { render(ItemsPart); });
 
-    // Six columns: the wide charts take four, the lists two; brands and sizes share a row.
+    // Wide charts on the left, lists on the right (2:1); brands and sizes share the last row
+    // half and half. Each card's header sets its minimum, so the split stays readable on a
+    // laptop-sized window instead of forcing the page wider than the screen.
     auto *grid = new QGridLayout;
     grid->setSpacing(12);
-    grid->addWidget(revenue, 0, 0, 1, 4);
-    grid->addWidget(products, 0, 4, 1, 2);
-    grid->addWidget(visitors, 1, 0, 1, 4);
-    grid->addWidget(low, 1, 4, 1, 2);
-    grid->addWidget(brands, 2, 0, 1, 3);
-    grid->addWidget(sizes, 2, 3, 1, 3);
-    for (int column = 0; column < 6; ++column)
-        grid->setColumnStretch(column, 1);
+    grid->addWidget(revenue, 0, 0);
+    grid->addWidget(products, 0, 1);
+    grid->addWidget(visitors, 1, 0);
+    grid->addWidget(low, 1, 1);
+    grid->setColumnStretch(0, 2);
+    grid->setColumnStretch(1, 1);
     grid->setRowMinimumHeight(0, 300);
     grid->setRowMinimumHeight(1, 280);
-    grid->setRowMinimumHeight(2, 260);
+    auto *pair = new QHBoxLayout;
+    pair->setSpacing(12);
+    pair->addWidget(brands, 1);
+    pair->addWidget(sizes, 1);
+    brands->setMinimumHeight(260);
+    sizes->setMinimumHeight(260);
+    auto *charts = new QVBoxLayout;
+    charts->setSpacing(12);
+    charts->addLayout(grid, 2);
+    charts->addLayout(pair, 1);
 
     auto *page = new QWidget;
     page->setObjectName(u"dashboard-page"_s);
@@ -496,9 +507,10 @@ void DashboardScreen::buildUi()
     column->addLayout(header);
     column->addWidget(m_error);
     column->addLayout(tiles);
-    column->addLayout(grid, 1);
+    column->addLayout(charts, 1);
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(page);
     auto *outer = new QVBoxLayout(this);

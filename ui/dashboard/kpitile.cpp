@@ -19,6 +19,7 @@ KpiTile::KpiTile(const QString &id, const QString &title, const QString &help, b
     m_value->setObjectName(u"value"_s);
     m_change->setObjectName(u"change"_s);
     m_value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_change->setWordWrap(true);   // "no figures for previous 30 days to compare" fits a narrow tile
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 12);
     layout->setSpacing(2);
