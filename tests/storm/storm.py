@@ -161,6 +161,7 @@ class Events:
         self.types = {}
         self.delivered = set()  # ids that got a 2xx from rdk-sync at least once
         self.listeners = []
+        self.in_flight = 0      # sandbox deliveries the relay is forwarding right now
 
     def seen(self, event_id, event_type, body):
         with self.lock:
@@ -187,6 +188,15 @@ class RelayHandler(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
+        with EVENTS.lock:
+            EVENTS.in_flight += 1
+        try:
+            self.relay()
+        finally:
+            with EVENTS.lock:
+                EVENTS.in_flight -= 1
+
+    def relay(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         try:
             event = json.loads(body)
@@ -544,6 +554,8 @@ def main():
     injector.stop = True
     elapsed = time.time() - started
 
+    with open(os.path.join(WORK, "sandbox.log"), "rb") as f:
+        COUNT.add("events the sandbox gave up on after 8 tries", f.read().count(b"giving up on"))
     ok = reconcile(shop, injector, initial_units, baseline_audit, baseline_audit_id)
     sync.stop()
     sandbox.terminate()
@@ -557,14 +569,18 @@ def drain(injector, expected_events):
     """Waits until the sandbox has finished its retries and every genuine event got a 2xx,
     redelivering (the script's own retry) any that the sandbox gave up on."""
     deadline = time.time() + 240
+    quiet = 0
     while time.time() < deadline:
         injector.wait_idle(5)
         listed = json.loads(http_call(SANDBOX_PORT, "GET", "/_sandbox/events", timeout=60)[1])["data"]
         busy = [e for e in listed if not e["delivered"] and e["retry_scheduled"]]
         with EVENTS.lock:
             seen = len(EVENTS.bodies)
+            in_flight = EVENTS.in_flight
             missing = [(i, EVENTS.bodies[i]) for i in EVENTS.bodies if i not in EVENTS.delivered]
-        if busy or seen < expected_events:
+        # Two quiet looks in a row: no retry scheduled, nothing in flight, nothing still to come.
+        quiet = quiet + 1 if not busy and not in_flight and seen >= expected_events else 0
+        if quiet < 2:
             time.sleep(0.5)
             continue
         if not missing:
