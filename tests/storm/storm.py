@@ -50,7 +50,8 @@ def log(msg):
 
 
 def psql(url, sql):
-    out = subprocess.run(["psql", "-qtAX", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+    # On stdin: the reconciliation lists thousands of event ids, too long for a command line.
+    out = subprocess.run(["psql", "-qtAX", "-v", "ON_ERROR_STOP=1", url, "-f", "-"], input=sql,
                          check=True, capture_output=True, text=True)
     return out.stdout.strip()
 
@@ -206,7 +207,8 @@ class RelayHandler(http.server.BaseHTTPRequestHandler):
         headers = {"Content-Type": self.headers.get("Content-Type", "application/json"),
                    "Stripe-Signature": self.headers.get("Stripe-Signature", "")}
         try:
-            status, answer = http_call(SYNC_PORT, "POST", "/api/stripe/webhook", body, headers)
+            # Under the sandbox's own 10 s timeout, so it hears a 502 rather than a reset.
+            status, answer = http_call(SYNC_PORT, "POST", "/api/stripe/webhook", body, headers, timeout=9)
         except OSError:
             status, answer = 502, b'{"relay":"rdk-sync unreachable"}'
         COUNT.add("sandbox deliveries")
@@ -217,11 +219,14 @@ class RelayHandler(http.server.BaseHTTPRequestHandler):
                 pass
         else:
             COUNT.add("sandbox deliveries refused or failed (retried by the sandbox)")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+        except OSError:
+            COUNT.add("sandbox hung up before the relay answered (it retries)")
 
 
 # --------------------------------------------------------------------------------------------
