@@ -17,6 +17,7 @@ Who delivers what:
   a 2xx (the sandbox gives up after 8 tries, as Stripe gives up after 3 days).
 """
 import argparse
+import atexit
 import hashlib
 import hmac
 import http.client
@@ -494,6 +495,9 @@ def main():
     threading.Thread(target=relay.serve_forever, daemon=True).start()
     sandbox = start_sandbox()
     sync = Sync(sync_url)
+    # Whatever ends the run (a failed step, run-storm's cleanup), no service outlives it.
+    atexit.register(lambda: (sync.stop(), sandbox.kill()))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sync.start()
 
     injector = Injector(random.Random(args.seed + 1))
