@@ -8,6 +8,7 @@
 #include "domain/sku.h"
 #include "sync/catalogjson.h"
 #include "sync/changelistener.h"
+#include "sync/checkoutform.h"
 #include "sync/http/accesslog.h"
 #include "sync/http/bodylimit.h"
 #include "sync/http/clientaddress.h"
@@ -74,63 +75,6 @@ bool isPrivateRoute(const QString &route)
 {
     return route.startsWith(u"/api/checkout"_s) || route.startsWith(u"/api/stripe"_s) || route.startsWith(u"/api/orders"_s)
         || route.startsWith(u"/cart"_s) || route.startsWith(u"/checkout"_s) || route == u"/metrics"_s;
-}
-
-// items[N][sku|size|quantity] from a form post, or {"items":[{...}]} as JSON.
-Result<CheckoutRequest> parseCheckoutBody(const RequestInfo &info)
-{
-    CheckoutRequest request;
-    if (info.contentType.startsWith("application/json")) {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(info.body, &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject())
-            return Error::invalid(u"The request body is not a JSON object."_s);
-        const QJsonObject o = doc.object();
-        if (!o.value(u"items"_s).isArray())
-            return Error::invalid(u"\"items\" must be a list."_s, u"items"_s);
-        const QJsonArray items = o.value(u"items"_s).toArray();
-        if (items.size() > kMaxCartLines)
-            return Error::invalid(u"A cart can hold at most %1 different items."_s.arg(kMaxCartLines), u"items"_s);
-        for (const QJsonValue &v : items) {
-            const QJsonObject item = v.toObject();
-            const QJsonValue quantity = item.value(u"quantity"_s);
-            if (!quantity.isDouble() || quantity.toDouble() != double(quantity.toInt()))
-                return Error::invalid(u"Each item needs a whole-number quantity."_s, u"quantity"_s);
-            request.items.append(CartItem{item.value(u"sku"_s).toString(), item.value(u"size"_s).toString(), quantity.toInt()});
-        }
-        request.email = o.value(u"email"_s).toString();
-        return request;
-    }
-    if (!info.contentType.startsWith("application/x-www-form-urlencoded"))
-        return Error::invalid(u"Send the cart as a form or as JSON."_s);
-    QByteArray body = info.body;
-    body.replace('+', "%20");
-    const QUrlQuery form(QString::fromUtf8(body));
-    static const QRegularExpression itemKey(u"^items\\[(\\d{1,2})\\]\\[(sku|size|quantity)\\]$"_s);
-    QMap<int, CartItem> byIndex;
-    for (const auto &[rawKey, rawValue] : form.queryItems(QUrl::FullyDecoded)) {
-        if (rawKey == u"email"_s) {
-            request.email = rawValue;
-            continue;
-        }
-        const auto match = itemKey.match(rawKey);
-        if (!match.hasMatch())
-            continue;   // unknown fields are ignored, as browsers may add their own
-        CartItem &item = byIndex[match.captured(1).toInt()];
-        const QString field = match.captured(2);
-        if (field == u"sku"_s)
-            item.sku = rawValue;
-        else if (field == u"size"_s)
-            item.size = rawValue;
-        else {
-            bool ok = false;
-            item.quantity = rawValue.toInt(&ok);
-            if (!ok)
-                return Error::invalid(u"Each item needs a whole-number quantity."_s, u"quantity"_s);
-        }
-    }
-    request.items = byIndex.values();
-    return request;
 }
 
 } // namespace
@@ -242,7 +186,8 @@ void SyncServer::addRoutes()
     const QList<QPair<QString, CartChange>> cartRoutes = {
         {u"/cart/add"_s, CartChange::Add}, {u"/cart/update"_s, CartChange::Update}, {u"/cart/remove"_s, CartChange::Remove}};
     for (const auto &[path, change] : cartRoutes) {
-        m_http.route(path, QHttpServerRequest::Method::Post, [this, path, change](const QHttpServerRequest &r) {
+        // Init-captures: clang before 16 can't capture structured bindings directly.
+        m_http.route(path, QHttpServerRequest::Method::Post, [this, path = path, change = change](const QHttpServerRequest &r) {
             return handle(r, path, [this, change](const RequestInfo &i) { return changeCart(i, change); });
         });
     }
@@ -477,7 +422,7 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
     };
     if (fromForm && !sameOrigin(info))
         return jsonError(HttpStatus::Forbidden, u"This form must be sent from the shop's own pages."_s);
-    auto parsed = parseCheckoutBody(info);
+    auto parsed = parseCheckoutBody(info.contentType, info.body);
     if (!parsed)
         return refuse(parsed.error());
     auto cart = validateCheckout(*parsed);
