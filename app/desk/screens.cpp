@@ -41,12 +41,12 @@ T &ownedBy(QObject *screen, std::unique_ptr<T> service)
     return *raw;
 }
 
-/// Each call opens a connection of its own for the calling worker thread.
+/// Each call hands the calling worker thread a connection of its own from the pool.
 template <typename Interface, typename PgImplementation>
-std::function<Result<std::unique_ptr<Interface>>()> workerFactory(data::DeskConnection &connection)
+std::function<Result<std::unique_ptr<Interface>>()> workerFactory(WorkerSessionPool *pool)
 {
-    return [&connection]() -> Result<std::unique_ptr<Interface>> {
-        auto session = openWorkerSession(connection);
+    return [pool]() -> Result<std::unique_ptr<Interface>> {
+        auto session = pool->take();
         if (!session)
             return session.error();
         return std::unique_ptr<Interface>(new PgImplementation(std::move(session).value()));
@@ -72,24 +72,24 @@ void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores)
     QObject::connect(exportAction, &QAction::triggered, screen, [screen, stores] { exportCatalogCsv(screen, stores); });
 }
 
-CatalogScreen *makeCatalogScreen(DeskServices &services)
+CatalogScreen *makeCatalogScreen(DeskServices &services, WorkerSessionPool *workers)
 {
     data::DeskConnection &connection = services.connection;
     auto products = std::make_unique<data::PgProductRepository>(connection.mainSession());
     auto reader = std::make_unique<data::PgCatalogReader>(connection.mainSession());
-    auto *screen = new CatalogScreen(workerFactory<CatalogReader, data::PgCatalogReader>(connection), *products, *reader,
+    auto *screen = new CatalogScreen(workerFactory<CatalogReader, data::PgCatalogReader>(workers), *products, *reader,
                                      connection.user().currency);
     ownedBy(screen, std::move(products));
     ownedBy(screen, std::move(reader));
-    screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(connection)));
-    addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(connection));
+    screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(workers)));
+    addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(workers));
     return screen;
 }
 
-DashboardScreen *makeDashboardScreen(DeskServices &services)
+DashboardScreen *makeDashboardScreen(DeskServices &services, WorkerSessionPool *workers)
 {
     data::DeskConnection &connection = services.connection;
-    auto *screen = new DashboardScreen(workerFactory<DashboardSource, data::PgDashboardSource>(connection));
+    auto *screen = new DashboardScreen(workerFactory<DashboardSource, data::PgDashboardSource>(workers));
     // Its own connection for LISTEN (opened here, on the UI thread, like every worker session).
     auto *feed = new data::PgDashboardFeed([&connection] { return connection.openWorkerSession(); },
                                            connection.user().tenantId, screen);
@@ -126,13 +126,18 @@ QWidget *makeAuditLogScreen(DeskServices &services)
 void registerScreens(MainWindow &window, DeskServices &services)
 {
     const SignedInUser &user = services.connection.user();
+    // A screen is built only when the role may open it and the window has none for its place.
+    const auto wanted = [&](ScreenKey key) { return mayOpen(user.role, key) && !window.screen(key); };
+    // Two sessions ready: the catalog's list and thumbnail workers, or the dashboard's first load.
+    auto *workers = new WorkerSessionPool(services.connection, 2, &window);
+
     CatalogScreen *catalog = nullptr;
-    if (mayOpen(user.role, ScreenKey::Catalog)) {
-        catalog = makeCatalogScreen(services);
+    if (wanted(ScreenKey::Catalog)) {
+        catalog = makeCatalogScreen(services, workers);
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Catalog), catalog);
     }
-    if (mayOpen(user.role, ScreenKey::Dashboard)) {
-        DashboardScreen *dashboard = makeDashboardScreen(services);
+    if (wanted(ScreenKey::Dashboard)) {
+        DashboardScreen *dashboard = makeDashboardScreen(services, workers);
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Dashboard), dashboard);
         if (catalog) {
             QObject::connect(dashboard, &DashboardScreen::openProductRequested, catalog, [&window, catalog](const QString &id) {
@@ -141,9 +146,9 @@ void registerScreens(MainWindow &window, DeskServices &services)
             });
         }
     }
-    if (mayOpen(user.role, ScreenKey::Staff))
+    if (wanted(ScreenKey::Staff))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(services));
-    if (mayOpen(user.role, ScreenKey::AuditLog))
+    if (wanted(ScreenKey::AuditLog))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog), makeAuditLogScreen(services));
 
     window.setHomeScreen(new HomeScreen(user, services.connection.server(), window.navigationTitles()));

@@ -55,4 +55,42 @@ Result<std::unique_ptr<data::PgSession>> openWorkerSession(data::DeskConnection 
     return std::move(*handoff->result);
 }
 
+WorkerSessionPool::WorkerSessionPool(data::DeskConnection &connection, int ready, QObject *parent)
+    : QObject(parent), m_connection(connection), m_target(ready)
+{
+    refill();
+}
+
+Result<std::unique_ptr<data::PgSession>> WorkerSessionPool::take()
+{
+    std::unique_ptr<data::PgSession> session;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_ready.empty()) {
+            session = std::move(m_ready.front());
+            m_ready.pop_front();
+        }
+    }
+    QMetaObject::invokeMethod(this, &WorkerSessionPool::refill, Qt::QueuedConnection);
+    if (session)
+        return session;
+    return openWorkerSession(m_connection);
+}
+
+void WorkerSessionPool::refill()
+{
+    for (;;) {
+        {
+            QMutexLocker lock(&m_mutex);
+            if (int(m_ready.size()) >= m_target)
+                return;
+        }
+        auto session = m_connection.openWorkerSession();
+        if (!session)
+            return;   // offline: takers open their own once the connection is back
+        QMutexLocker lock(&m_mutex);
+        m_ready.push_back(std::move(session).value());
+    }
+}
+
 } // namespace rdk

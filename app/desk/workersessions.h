@@ -3,6 +3,10 @@
 #include "data/pgsession.h"
 #include "domain/result.h"
 
+#include <QMutex>
+#include <QObject>
+
+#include <deque>
 #include <memory>
 
 namespace rdk::data {
@@ -17,5 +21,27 @@ namespace rdk {
 /// caller waits for the answer, never longer than `timeoutMs`: a UI thread that is itself
 /// waiting for this worker gets a clear error instead of a deadlock.
 Result<std::unique_ptr<data::PgSession>> openWorkerSession(data::DeskConnection &connection, int timeoutMs = 15'000);
+
+/// Worker sessions opened ahead of need on the UI thread, so a worker normally gets one at once
+/// and never waits for the UI thread (which may itself be waiting for that worker, e.g. a
+/// screen being closed while its first load runs). Each one taken is replaced soon after.
+class WorkerSessionPool final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WorkerSessionPool)
+
+public:
+    WorkerSessionPool(data::DeskConnection &connection, int ready, QObject *parent = nullptr);
+
+    /// Thread-safe: a ready session, or one opened through openWorkerSession() when none is.
+    Result<std::unique_ptr<data::PgSession>> take();
+
+private:
+    void refill();
+
+    data::DeskConnection &m_connection;
+    int m_target;
+    QMutex m_mutex;
+    std::deque<std::unique_ptr<data::PgSession>> m_ready;
+};
 
 } // namespace rdk

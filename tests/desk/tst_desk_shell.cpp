@@ -5,6 +5,10 @@
 #include "data/deskconnection.h"
 #include "tests/desk/desktestsupport.h"
 #include "tests/desk/pgproxy.h"
+#include "ui/admin/auditlogscreen.h"
+#include "ui/admin/staffscreen.h"
+#include "ui/catalog/catalogscreen.h"
+#include "ui/dashboard/dashboardscreen.h"
 #include "ui/mainwindow.h"
 #include "ui/shell/connectionbanner.h"
 #include "ui/shell/lockoverlay.h"
@@ -72,6 +76,7 @@ class TestDeskShell final : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void navigation_staff_seesTheirFourScreensOnly();
+    void registerScreens_buildsTheRealScreensForTheRole();
     void navigation_admin_seesSixScreensAndShortcutsSwitch();
     void lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsavedText();
     void lock_isPostponedByInput();
@@ -108,6 +113,27 @@ std::unique_ptr<data::DeskConnection> TestDeskShell::signIn(const Login &login)
     if (!result)
         qWarning("sign-in failed: %s", qPrintable(result.error().message));
     return desk;
+}
+
+void TestDeskShell::registerScreens_buildsTheRealScreensForTheRole()
+{
+    // The composition root as rdk-desk runs it: real screens on real sessions.
+    for (const Login &login : {m_staff, m_db->createStaff(m_tenant, u"admin"_s)}) {
+        auto desk = signIn(login);
+        QVERIFY(desk->isSignedIn());
+        const bool admin = desk->user().role == StaffRole::Admin;
+        MainWindow window(*desk, 30min);
+        DeskServices services{*desk, m_config};
+        registerScreens(window, services);
+        QVERIFY(qobject_cast<CatalogScreen *>(window.screen(ScreenKey::Catalog)));
+        auto *dashboard = qobject_cast<DashboardScreen *>(window.screen(ScreenKey::Dashboard));
+        QVERIFY(dashboard);
+        QCOMPARE(bool(qobject_cast<StaffScreen *>(window.screen(ScreenKey::Staff))), admin);
+        QCOMPARE(bool(qobject_cast<AuditLogScreen *>(window.screen(ScreenKey::AuditLog))), admin);
+        // The dashboard's first load runs on a worker session and finishes (an empty shop).
+        QTRY_VERIFY_WITH_TIMEOUT(!dashboard->isLoading(), 10000);
+        QVERIFY(window.showScreen(ScreenKey::Catalog));
+    }   // closing the window while workers hold sessions must not hang or crash
 }
 
 void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
