@@ -93,6 +93,25 @@ Result<SeedReport> DemoSeeder::seed(const QString &tenantSlug, const QDateTime &
                 ++report.orders;
             }
             say(u"  %1 orders over the last four weeks"_s.arg(report.orders));
+
+            // Storefront visits for the same four weeks, so the dashboard's visitor and
+            // conversion figures have something to show: 40-120 visitors a day, 1-5 pages
+            // each, mostly product pages. Visitor ids are opaque 16-byte hashes, as the
+            // storefront stores them; every time lies before `now`.
+            const auto views = tx.exec_params(
+                "WITH p AS (SELECT id, sku, row_number() OVER (ORDER BY sku) AS n, count(*) OVER () AS total "
+                "             FROM products WHERE tenant_id = $1::uuid AND published) "
+                "INSERT INTO page_views (tenant_id, viewed_at, visitor_hash, path, product_id) "
+                "SELECT $1::uuid, $2::timestamptz - make_interval(days => d.d, secs => 60 + (v.v * 997 + k.k * 61) % 86000), "
+                "       decode(md5(d.d || ':' || v.v), 'hex'), "
+                "       CASE WHEN k.k = 1 THEN '/' ELSE '/products/' || p.sku END, "
+                "       CASE WHEN k.k = 1 THEN NULL ELSE p.id END "
+                "  FROM generate_series(0, 27) AS d(d) "
+                " CROSS JOIN LATERAL generate_series(1, 40 + (d.d * 37) % 80) AS v(v) "
+                " CROSS JOIN LATERAL generate_series(1, 1 + (v.v * 7 + d.d) % 5) AS k(k) "
+                "  JOIN p ON p.n = 1 + (d.d * 131 + v.v * 17 + k.k * 7) % p.total",
+                str(tenantId), str(now.toUTC().toString(Qt::ISODateWithMs)));
+            say(u"  %1 storefront page views over the same weeks"_s.arg(views.affected_rows()));
             return report;
         },
         u"demo seed"_s);
