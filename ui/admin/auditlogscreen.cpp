@@ -2,6 +2,7 @@
 
 #include "domain/auditcsv.h"
 #include "ui/admin/audittablemodel.h"
+#include "ui/shell/theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -180,10 +181,7 @@ AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
     splitter->setSizes({400, 200});
 
     auto *title = new QLabel(tr("Audit log"), this);
-    QFont font = title->font();
-    font.setPointSizeF(font.pointSizeF() * 1.4);
-    font.setBold(true);
-    title->setFont(font);
+    theme::setRelativeFontSize(title, 1.4, true);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);

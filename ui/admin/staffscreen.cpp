@@ -2,6 +2,7 @@
 
 #include "ui/admin/staffdialogs.h"
 #include "ui/admin/stafftablemodel.h"
+#include "ui/shell/theme.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -79,10 +80,7 @@ StaffScreen::StaffScreen(StaffAdministration &service, QWidget *parent)
     buttons->addWidget(m_reload);
 
     auto *title = new QLabel(tr("Staff accounts"), this);
-    QFont font = title->font();
-    font.setPointSizeF(font.pointSizeF() * 1.4);
-    font.setBold(true);
-    title->setFont(font);
+    theme::setRelativeFontSize(title, 1.4, true);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
