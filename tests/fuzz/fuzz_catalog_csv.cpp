@@ -18,7 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const CatalogCsvLimits limits{1024 * 1024, 200};   // small limits keep each run fast
     const CatalogCsvImport import = parseCatalogCsv(bytes, QStringLiteral("USD"), limits);
     RDK_FUZZ_CHECK(import.rows.size() <= limits.maxRows);
-    const int lines = int(bytes.count('\n')) + 1;
+    // Physical lines as the reader counts them: CRLF, LF and a lone CR (old Mac files) each end one.
+    int lines = 1;
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == bytes.size() || bytes[i + 1] != '\n')))
+            ++lines;
+    }
     for (const CatalogCsvRow &row : import.rows) {
         RDK_FUZZ_CHECK(row.product.has_value() != !row.issues.isEmpty());
         RDK_FUZZ_CHECK(row.line >= 2 && row.line <= lines);
