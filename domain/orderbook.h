@@ -1,0 +1,137 @@
+#pragma once
+
+// The order back office: finding orders, reading one whole, and the actions staff take on
+// them. data/ implements OrderBook on PostgreSQL; every action goes through the order state
+// machine (domain/order.h), which the database enforces again, and lands in the audit log.
+
+#include "domain/money.h"
+#include "domain/order.h"
+#include "domain/pos.h"
+#include "domain/result.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace rdk {
+
+/// Filters of the Orders screen. Newest first; pages continue with keyset paging.
+struct OrderQuery final {
+    std::optional<OrderStatus> status;
+    std::optional<OrderChannel> channel;
+    std::optional<QDate> from;          ///< shop day (tenant time zone), inclusive
+    std::optional<QDate> to;            ///< shop day, inclusive
+    QString search;                     ///< an order number ("RDK-1001", "#1001", "1001") or part of an email
+    bool needsReviewOnly = false;
+    std::optional<qint64> beforeOrderNumber;  ///< next page: orders numbered below this
+    int limit = 100;
+};
+
+struct OrderSummary final {
+    QString orderId;
+    qint64 orderNumber = 0;
+    QDateTime createdAt;
+    OrderChannel channel = OrderChannel::Online;
+    OrderStatus status = OrderStatus::Pending;
+    PaymentMethod paymentMethod = PaymentMethod::None;
+    int units = 0;
+    Money total;
+    Money refunded;
+    QString customerEmail;      ///< empty when the signed-in role may not see it
+    bool needsReview = false;
+};
+
+struct OrderPage final {
+    QList<OrderSummary> items;
+    bool hasMore = false;
+};
+
+/// Sums over every order the query matches (not just the loaded page), per currency.
+struct OrderListTotals final {
+    int count = 0;
+    QList<Money> total;
+    QList<Money> refunded;
+};
+
+struct OrderDetailLine final {
+    qint64 itemId = 0;
+    OrderLine line;
+    int refundedQuantity = 0;
+    int restockedQuantity = 0;  ///< units put back on the shelf by refunds
+};
+
+/// One step in an order's life, from the audit log.
+struct OrderTimelineEntry final {
+    QDateTime at;
+    QString actor;      ///< staff login or "rdk_sync"/"stripe"
+    QString action;     ///< audit action, e.g. "status", "refund_requested", "cash_payment"
+    QString summary;    ///< a sentence for staff, e.g. "Paid → Shipped (UPS 1Z999)"
+};
+
+enum class RefundRequestState { Queued, Working, Done, Failed };
+QString toString(RefundRequestState state);
+
+struct RefundRequestInfo final {
+    qint64 requestId = 0;
+    Money amount;
+    RefundRequestState state = RefundRequestState::Queued;
+    QString stripeRefundId;
+    QString error;
+    QString requestedBy;
+    QDateTime requestedAt;
+};
+
+struct OrderDetail final {
+    OrderSummary summary;
+    QList<OrderDetailLine> lines;
+    OrderTotals totals;
+    QString discountReason;
+    bool emailVisible = false;          ///< false: the role may not see customer_email
+    QString stripeCheckoutSessionId;
+    QString stripePaymentLinkId;
+    QString stripePaymentIntentId;
+    QString stripeChargeId;
+    QString carrier;
+    QString trackingNumber;
+    QString reviewReason;
+    QDateTime paidAt;
+    QList<RefundRequestInfo> refunds;
+    QList<OrderTimelineEntry> timeline;
+};
+
+struct RestockLine final {
+    qint64 itemId = 0;
+    int quantity = 0;   ///< 1..(quantity - restocked)
+};
+
+struct RefundRequest final {
+    QString orderId;
+    std::optional<Money> amount;        ///< none: everything not yet refunded
+    QList<RestockLine> restock;         ///< units to put back on the shelf
+    QString reason;                     ///< required, audited
+};
+
+/// Storage for the Orders screen. Every call is one transaction and may block: call it from
+/// a worker thread with a session of its own. Refusals by role come back as Error::forbidden,
+/// illegal moves as Error::conflict with checkTransition's sentence.
+class OrderBook {
+public:
+    virtual ~OrderBook() = default;
+    virtual Result<OrderPage> list(const OrderQuery &query) = 0;
+    virtual Result<OrderListTotals> totals(const OrderQuery &query) = 0;
+    virtual Result<OrderDetail> detail(const QString &orderId) = 0;
+    /// paid -> shipped; carrier and tracking number are required (1..100 characters).
+    virtual Status markShipped(const QString &orderId, const QString &carrier, const QString &trackingNumber) = 0;
+    /// paid -> fulfilled (picked up at the counter).
+    virtual Status markFulfilled(const QString &orderId) = 0;
+    /// pending/awaiting payment -> canceled, stock released, payment link deactivated.
+    virtual Status cancel(const QString &orderId, const QString &reason) = 0;
+    /// ops/admin. Card payments: rdk-sync asks Stripe's Refunds API; `charge.refunded`
+    /// confirms the final state. Cash payments: recorded at once. Returns the request id.
+    virtual Result<qint64> requestRefund(const RefundRequest &request) = 0;
+};
+
+} // namespace rdk
