@@ -58,17 +58,38 @@ Result<std::unique_ptr<data::PgSession>> openWorkerSession(data::DeskConnection 
 WorkerSessionPool::WorkerSessionPool(data::DeskConnection &connection, int ready, QObject *parent)
     : QObject(parent), m_connection(connection), m_target(ready)
 {
+    // A lost connection usually takes the pooled backends with it; a restored one may need a
+    // fresh code, so what was opened before is of no use either way.
+    connect(&m_connection, &DeskSession::connectionLost, this, &WorkerSessionPool::discardAll);
+    connect(&m_connection, &DeskSession::connectionRestored, this, [this] {
+        discardAll();
+        refill();
+    });
     refill();
+}
+
+void WorkerSessionPool::discardAll()
+{
+    std::deque<Ready> stale;
+    {
+        QMutexLocker lock(&m_mutex);
+        stale.swap(m_ready);
+    }
 }
 
 Result<std::unique_ptr<data::PgSession>> WorkerSessionPool::take()
 {
     std::unique_ptr<data::PgSession> session;
     {
+        // A session opened while the code was pending can't write; once the person has
+        // entered the code, a fresh one (vouched for by the now verified main session) can.
+        const bool codePendingNow = m_connection.secondFactorPending();
         QMutexLocker lock(&m_mutex);
-        if (!m_ready.empty()) {
-            session = std::move(m_ready.front());
+        while (!m_ready.empty() && !session) {
+            Ready ready = std::move(m_ready.front());
             m_ready.pop_front();
+            if (!ready.openedWhileCodePending || codePendingNow)
+                session = std::move(ready.session);
         }
     }
     QMetaObject::invokeMethod(this, &WorkerSessionPool::refill, Qt::QueuedConnection);
@@ -85,11 +106,12 @@ void WorkerSessionPool::refill()
             if (int(m_ready.size()) >= m_target)
                 return;
         }
+        const bool codePending = m_connection.secondFactorPending();
         auto session = m_connection.openWorkerSession();
         if (!session)
             return;   // offline: takers open their own once the connection is back
         QMutexLocker lock(&m_mutex);
-        m_ready.push_back(std::move(session).value());
+        m_ready.push_back(Ready{std::move(session).value(), codePending});
     }
 }
 

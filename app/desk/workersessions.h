@@ -25,6 +25,8 @@ Result<std::unique_ptr<data::PgSession>> openWorkerSession(data::DeskConnection 
 /// Worker sessions opened ahead of need on the UI thread, so a worker normally gets one at once
 /// and never waits for the UI thread (which may itself be waiting for that worker, e.g. a
 /// screen being closed while its first load runs). Each one taken is replaced soon after.
+/// Sessions opened before a connection loss, or while a fresh second-factor code was still
+/// pending (they can only read), are thrown away rather than handed out.
 class WorkerSessionPool final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WorkerSessionPool)
@@ -36,12 +38,18 @@ public:
     Result<std::unique_ptr<data::PgSession>> take();
 
 private:
+    struct Ready final {
+        std::unique_ptr<data::PgSession> session;
+        bool openedWhileCodePending = false;
+    };
+
     void refill();
+    void discardAll();
 
     data::DeskConnection &m_connection;
     int m_target;
     QMutex m_mutex;
-    std::deque<std::unique_ptr<data::PgSession>> m_ready;
+    std::deque<Ready> m_ready;
 };
 
 } // namespace rdk

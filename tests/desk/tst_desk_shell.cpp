@@ -1,6 +1,7 @@
 // The signed-in window: navigation by role, the inactivity lock, and the connection banner,
 // driven through the real widgets against a real PostgreSQL.
 #include "app/desk/screens.h"
+#include "app/desk/workersessions.h"
 #include "app/runtime/config.h"
 #include "data/deskconnection.h"
 #include "tests/desk/desktestsupport.h"
@@ -403,6 +404,7 @@ void TestDeskShell::connectionDrop_admin_waitsForFreshCodeBeforeWrites()
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QVERIFY(canWrite(*desk));
+    WorkerSessionPool pool(*desk, 2);
 
     terminateBackend(desk->mainSession().connection().backendpid());
     QTRY_COMPARE_WITH_TIMEOUT(window.connectionSupervisor().state(), ConnectionSupervisor::State::NeedsCode, 5000);
@@ -412,6 +414,17 @@ void TestDeskShell::connectionDrop_admin_waitsForFreshCodeBeforeWrites()
     QVERIFY(desk->secondFactorPending());
     // A new database session: the database itself refuses this admin's writes for now.
     QVERIFY(!canWrite(*desk));
+    {
+        // Work started now gets a read-only session, and the pool refills with more of them.
+        auto early = pool.take();
+        QVERIFY(early.ok());
+        auto writes = early.value()->transact([](pqxx::work &tx) -> Result<bool> {
+            return tx.exec1("SELECT rdk.can_write()")[0].as<bool>();
+        });
+        QVERIFY(writes.ok());
+        QVERIFY(!writes.value());
+        QTest::qWait(300);
+    }
 
     auto *code = banner->findChild<QLineEdit *>(u"bannerCode"_s);
     QVERIFY(code->isVisible());
@@ -426,6 +439,18 @@ void TestDeskShell::connectionDrop_admin_waitsForFreshCodeBeforeWrites()
     QCOMPARE(window.connectionSupervisor().state(), ConnectionSupervisor::State::Connected);
     QVERIFY(!desk->secondFactorPending());
     QVERIFY(canWrite(*desk));
+
+    // The pool refilled while the code was pending (read-only sessions); what it hands out
+    // now must be able to write, like the main session.
+    for (int i = 0; i < 3; ++i) {
+        auto worker = pool.take();
+        QVERIFY(worker.ok());
+        auto writes = worker.value()->transact([](pqxx::work &tx) -> Result<bool> {
+            return tx.exec1("SELECT rdk.can_write()")[0].as<bool>();
+        });
+        QVERIFY(writes.ok());
+        QVERIFY2(writes.value(), "a pooled worker session of a verified admin may write");
+    }
 }
 
 void TestDeskShell::serverSilent_windowStaysResponsive_unlockWorksOffline_thenReconnects()
