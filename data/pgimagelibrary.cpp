@@ -176,7 +176,8 @@ Status PgImageLibrary::reorder(const QString &product, const QStringList &imageI
     });
 }
 
-Status PgImageLibrary::setPrimary(const QString &product, const QString &imageId)
+Status PgImageLibrary::changePhoto(const QString &product, const QString &imageId,
+                                   const std::function<Status(pqxx::work &, const QString &)> &change)
 {
     if (!looksLikeUuid(imageId))
         return Error::notFound(u"That photo no longer exists."_s);
@@ -184,25 +185,27 @@ Status PgImageLibrary::setPrimary(const QString &product, const QString &imageId
         auto ref = findProduct(tx, product, m_tenantId, true);
         if (!ref)
             return ref.error();
-        if (tx.exec_params("SELECT 1 FROM product_images WHERE product_id = $1::uuid AND id = $2::uuid", str(ref->id), str(imageId)).empty())
+        return change(tx, ref->id);
+    });
+}
+
+Status PgImageLibrary::setPrimary(const QString &product, const QString &imageId)
+{
+    return changePhoto(product, imageId, [&](pqxx::work &tx, const QString &productId) -> Status {
+        if (tx.exec_params("SELECT 1 FROM product_images WHERE product_id = $1::uuid AND id = $2::uuid", str(productId), str(imageId)).empty())
             return Error::notFound(u"That photo no longer exists."_s);
         tx.exec_params("UPDATE product_images SET is_primary = (id = $2::uuid) "
                        "WHERE product_id = $1::uuid AND is_primary IS DISTINCT FROM (id = $2::uuid)",
-                       str(ref->id), str(imageId));
+                       str(productId), str(imageId));
         return {};
     });
 }
 
 Status PgImageLibrary::remove(const QString &product, const QString &imageId)
 {
-    if (!looksLikeUuid(imageId))
-        return Error::notFound(u"That photo no longer exists."_s);
-    return m_session.transact([&](pqxx::work &tx) -> Status {
-        auto ref = findProduct(tx, product, m_tenantId, true);
-        if (!ref)
-            return ref.error();
+    return changePhoto(product, imageId, [&](pqxx::work &tx, const QString &productId) -> Status {
         const auto removed = tx.exec_params("DELETE FROM product_images WHERE product_id = $1::uuid AND id = $2::uuid RETURNING is_primary",
-                                            str(ref->id), str(imageId));
+                                            str(productId), str(imageId));
         if (removed.empty())
             return Error::notFound(u"That photo no longer exists."_s);
         // Close the gap in the order, and keep a primary photo while any is left.
@@ -210,7 +213,7 @@ Status PgImageLibrary::remove(const QString &product, const QString &imageId)
             "UPDATE product_images i SET position = o.rn - 1, is_primary = CASE WHEN $2 THEN o.rn = 1 ELSE i.is_primary END "
             "FROM (SELECT id, row_number() OVER (ORDER BY position, created_at, id) AS rn FROM product_images "
             "      WHERE product_id = $1::uuid) o WHERE i.id = o.id",
-            str(ref->id), removed[0][0].as<bool>());
+            str(productId), removed[0][0].as<bool>());
         return {};
     });
 }
