@@ -202,60 +202,50 @@ MetricsRegistry::Series *MetricsRegistry::seriesFor(Metric &metric, const QByteA
     return &found->second;
 }
 
+template <typename Change>
+bool MetricsRegistry::updateSeries(const QByteArray &name, Kind kind, const QByteArrayList &labelValues, Change change)
+{
+    const QMutexLocker lock(&m_mutex);
+    Metric *metric = find(name, kind);
+    Series *series = metric ? seriesFor(*metric, labelValues) : nullptr;
+    if (!series)
+        return false;
+    change(*metric, *series);
+    return true;
+}
+
 bool MetricsRegistry::increment(const QByteArray &name, const QByteArrayList &labelValues, double by)
 {
     if (!(by >= 0.0) || std::isinf(by))
         return false;
-    const QMutexLocker lock(&m_mutex);
-    Metric *metric = find(name, Kind::Counter);
-    Series *series = metric ? seriesFor(*metric, labelValues) : nullptr;
-    if (!series)
-        return false;
-    series->value += by;
-    return true;
+    return updateSeries(name, Kind::Counter, labelValues, [by](Metric &, Series &series) { series.value += by; });
 }
 
 bool MetricsRegistry::setGauge(const QByteArray &name, const QByteArrayList &labelValues, double value)
 {
     if (std::isnan(value))
         return false;
-    const QMutexLocker lock(&m_mutex);
-    Metric *metric = find(name, Kind::Gauge);
-    Series *series = metric ? seriesFor(*metric, labelValues) : nullptr;
-    if (!series)
-        return false;
-    series->value = value;
-    return true;
+    return updateSeries(name, Kind::Gauge, labelValues, [value](Metric &, Series &series) { series.value = value; });
 }
 
 bool MetricsRegistry::addToGauge(const QByteArray &name, const QByteArrayList &labelValues, double delta)
 {
     if (std::isnan(delta))
         return false;
-    const QMutexLocker lock(&m_mutex);
-    Metric *metric = find(name, Kind::Gauge);
-    Series *series = metric ? seriesFor(*metric, labelValues) : nullptr;
-    if (!series)
-        return false;
-    series->value += delta;
-    return true;
+    return updateSeries(name, Kind::Gauge, labelValues, [delta](Metric &, Series &series) { series.value += delta; });
 }
 
 bool MetricsRegistry::observe(const QByteArray &name, const QByteArrayList &labelValues, double value)
 {
     if (std::isnan(value))
         return false;
-    const QMutexLocker lock(&m_mutex);
-    Metric *metric = find(name, Kind::Histogram);
-    Series *series = metric ? seriesFor(*metric, labelValues) : nullptr;
-    if (!series)
-        return false;
-    const auto bucket = std::lower_bound(metric->buckets.cbegin(), metric->buckets.cend(), value);
-    if (bucket != metric->buckets.cend())
-        ++series->bucketCounts[bucket - metric->buckets.cbegin()];
-    series->sum += value;
-    ++series->count;
-    return true;
+    return updateSeries(name, Kind::Histogram, labelValues, [value](Metric &metric, Series &series) {
+        const auto bucket = std::lower_bound(metric.buckets.cbegin(), metric.buckets.cend(), value);
+        if (bucket != metric.buckets.cend())
+            ++series.bucketCounts[bucket - metric.buckets.cbegin()];
+        series.sum += value;
+        ++series.count;
+    });
 }
 
 QByteArray MetricsRegistry::render() const

@@ -87,6 +87,10 @@ private:
              const QList<double> &buckets);
     Series *seriesFor(Metric &metric, const QByteArrayList &labelValues);
     Metric *find(const QByteArray &name, Kind kind);
+    /// Finds the series under the lock and applies `change(metric, series)`; false when the
+    /// metric or the label values are unknown.
+    template <typename Change>
+    bool updateSeries(const QByteArray &name, Kind kind, const QByteArrayList &labelValues, Change change);
 
     mutable QMutex m_mutex;
     qsizetype m_maxSeriesPerMetric;
