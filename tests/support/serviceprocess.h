@@ -1,0 +1,55 @@
+#pragma once
+
+// Real binaries on loopback for end-to-end tests (rdk-sync, rdk-stripe-sandbox): started by the
+// test, bounded in time, stopped by the test. Plus a blocking HTTP call for test code.
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QNetworkAccessManager>
+#include <QPair>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QUrl>
+
+namespace rdk::test {
+
+struct HttpReply final {
+    int status = 0;             ///< 0: no answer (refused, timed out)
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers;  ///< names in lower case
+    QJsonObject json() const;
+};
+
+/// Sends one request and waits for the answer (10 s at most); redirects are not followed.
+HttpReply httpRequest(QNetworkAccessManager &nam, const QByteArray &verb, const QUrl &url, const QByteArray &body = {},
+                      const QList<QPair<QByteArray, QByteArray>> &headers = {});
+
+/// A binary that prints "listening on host:port" as its first line; stopped (SIGTERM, then
+/// SIGKILL after 10 s) when this object goes.
+class ServiceProcess final {
+public:
+    ServiceProcess() = default;
+    ServiceProcess(const ServiceProcess &) = delete;
+    ServiceProcess &operator=(const ServiceProcess &) = delete;
+    ~ServiceProcess() { stop(); }
+
+    /// Starts `program` and waits up to 15 s for its "listening on" line.
+    bool start(const QString &program, const QProcessEnvironment &env);
+    void stop();
+    /// SIGKILL, as a crash would end it.
+    void kill();
+    QUrl url(const QString &path) const;
+    quint16 port() const { return m_port; }
+    QByteArray errors() { return m_process.readAllStandardError(); }
+    int exitCode() const { return m_process.exitCode(); }
+    QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+} // namespace rdk::test
