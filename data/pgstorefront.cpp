@@ -159,16 +159,16 @@ Result<std::optional<MediaFile>> PgStorefront::media(const QString &fileName)
     });
 }
 
-Result<std::optional<OrderSummary>> PgStorefront::orderSummary(const QString &orderId)
+Result<std::optional<CheckoutSummary>> PgStorefront::orderSummary(const QString &orderId)
 {
     static const QRegularExpression uuid(u"^[0-9a-fA-F-]{36}$"_s);
     if (!uuid.match(orderId).hasMatch())
-        return std::optional<OrderSummary>();
-    return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<OrderSummary>> {
+        return std::optional<CheckoutSummary>();
+    return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<CheckoutSummary>> {
         const auto rows = tx.exec_params("SELECT order_number, status, total_minor, currency FROM orders WHERE id = $1::uuid", str(orderId));
         if (rows.empty())
-            return std::optional<OrderSummary>();
-        OrderSummary s;
+            return std::optional<CheckoutSummary>();
+        CheckoutSummary s;
         s.orderId = orderId;
         s.orderNumber = rows[0][0].as<qint64>();
         s.status = orderStatusFromString(text(rows[0][1])).value_or(OrderStatus::Pending);
@@ -179,7 +179,7 @@ Result<std::optional<OrderSummary>> PgStorefront::orderSummary(const QString &or
                                             str(orderId)))
             s.lines.append(OrderLine{text(r[0]), text(r[1]), text(r[2]), text(r[3]), r[4].as<int>(),
                                      Money::of(r[5].as<qint64>(), currency).value(), Money::zero(currency)});
-        return std::optional<OrderSummary>(s);
+        return std::optional<CheckoutSummary>(s);
     });
 }
 

@@ -22,7 +22,7 @@ public:
     /// Only the public renditions (thumb, medium, large); the original upload may carry
     /// camera metadata such as a location and is never served.
     Result<std::optional<MediaFile>> media(const QString &fileName);
-    Result<std::optional<OrderSummary>> orderSummary(const QString &orderId);
+    Result<std::optional<CheckoutSummary>> orderSummary(const QString &orderId);
     /// Stores a batch of views in one statement (one round trip, one commit).
     Status recordPageViews(const QList<PageView> &views);
     /// Current SKUs and sizes in stock for a cart: sku -> product.

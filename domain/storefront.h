@@ -72,7 +72,7 @@ struct CatalogPage final {
 };
 
 /// What the checkout success page shows about an order.
-struct OrderSummary final {
+struct CheckoutSummary final {
     QString orderId;
     qint64 orderNumber = 0;
     OrderStatus status = OrderStatus::Pending;

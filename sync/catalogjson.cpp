@@ -55,7 +55,7 @@ QJsonObject catalogJson(const CatalogPage &page)
             {u"brands"_s, QJsonArray::fromStringList(page.brands)}};
 }
 
-QJsonObject orderSummaryJson(const OrderSummary &s)
+QJsonObject orderSummaryJson(const CheckoutSummary &s)
 {
     return {{u"order_id"_s, s.orderId},
             {u"order_number"_s, formatOrderNumber(s.orderNumber)},

@@ -10,6 +10,6 @@ namespace rdk::sync {
 /// rename (docs/API.md).
 QJsonObject productJson(const StorefrontProduct &product, bool withDescription);
 QJsonObject catalogJson(const CatalogPage &page);
-QJsonObject orderSummaryJson(const OrderSummary &summary);
+QJsonObject orderSummaryJson(const CheckoutSummary &summary);
 
 } // namespace rdk::sync

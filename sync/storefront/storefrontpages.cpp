@@ -437,7 +437,7 @@ bool isWaiting(OrderStatus status)
     return status == OrderStatus::Pending || status == OrderStatus::AwaitingPayment;
 }
 
-QString orderTable(const OrderSummary &order)
+QString orderTable(const CheckoutSummary &order)
 {
     QString out = u"<table class=\"order-lines\">\n<caption class=\"visually-hidden\">Items in this order</caption>\n"
                   "<thead><tr><th scope=\"col\">Item</th><th scope=\"col\" class=\"num\">Qty</th>"
@@ -630,7 +630,7 @@ QByteArray renderCartPage(const PageContext &context, const QList<CartLineView> 
     return html::document(context, options, out);
 }
 
-QByteArray renderCheckoutResultPage(const PageContext &context, const std::optional<OrderSummary> &order,
+QByteArray renderCheckoutResultPage(const PageContext &context, const std::optional<CheckoutSummary> &order,
                                     bool canceled)
 {
     html::DocumentOptions options;

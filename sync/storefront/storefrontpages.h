@@ -47,7 +47,7 @@ QByteArray renderCartPage(const PageContext &context, const QList<CartLineView> 
 
 /// `/checkout/success?order=...` (canceled = false; nullopt when the order is unknown) and
 /// `/checkout/cancel` (canceled = true; the order is ignored).
-QByteArray renderCheckoutResultPage(const PageContext &context, const std::optional<OrderSummary> &order,
+QByteArray renderCheckoutResultPage(const PageContext &context, const std::optional<CheckoutSummary> &order,
                                     bool canceled);
 
 /// Any 4xx/5xx page. `message` is shown to the shopper as plain text; keep internals out.

@@ -224,7 +224,7 @@ int main(int argc, char **argv)
         {kit.sku, kit.name, QString(), 1, kit.price, QString(), 14},
     };
 
-    OrderSummary order;
+    CheckoutSummary order;
     order.orderId = u"5c7e0c1e-4d6a-4f43-9a77-2f1c9a0b1d11"_s;
     order.orderNumber = 1042;
     order.status = OrderStatus::Paid;
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
         l.unitPrice = line.unitPrice;
         order.lines.append(l);
     }
-    OrderSummary pending = order;
+    CheckoutSummary pending = order;
     pending.status = OrderStatus::AwaitingPayment;
 
     sync::PageContext cartContext = context;

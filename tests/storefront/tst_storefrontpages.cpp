@@ -292,9 +292,9 @@ QList<CartLineView> cartLines()
     };
 }
 
-OrderSummary paidOrder(OrderStatus status = OrderStatus::Paid)
+CheckoutSummary paidOrder(OrderStatus status = OrderStatus::Paid)
 {
-    OrderSummary order;
+    CheckoutSummary order;
     order.orderId = u"6b3c0a4e-0000-4000-8000-000000000001"_s;
     order.orderNumber = 1042;
     order.status = status;
@@ -385,7 +385,7 @@ void TstStorefrontPages::allPages_render_wellFormedAndCspCompliant_data()
     QTest::newRow("checkout-paid") << sync::renderCheckoutResultPage(context(), paidOrder(), false);
     QTest::newRow("checkout-pending")
         << sync::renderCheckoutResultPage(context(), paidOrder(OrderStatus::AwaitingPayment), false);
-    QTest::newRow("checkout-no-lines") << sync::renderCheckoutResultPage(context(), OrderSummary(), false);
+    QTest::newRow("checkout-no-lines") << sync::renderCheckoutResultPage(context(), CheckoutSummary(), false);
     QTest::newRow("checkout-unknown") << sync::renderCheckoutResultPage(context(), std::nullopt, false);
     QTest::newRow("checkout-canceled") << sync::renderCheckoutResultPage(context(), std::nullopt, true);
     QTest::newRow("error-404") << sync::renderErrorPage(context(), 404, QString());
@@ -473,7 +473,7 @@ void TstStorefrontPages::cartPage_hostileValues_escaped()
 
 void TstStorefrontPages::checkoutResultPage_hostileValues_escaped()
 {
-    OrderSummary order = paidOrder();
+    CheckoutSummary order = paidOrder();
     order.lines.first().name = u"<script>boom</script>"_s;
     order.lines.first().size = u"'\"><b>"_s;
     const QByteArray html = sync::renderCheckoutResultPage(context(), order, false);
