@@ -11,6 +11,8 @@
 #include "ui/qrcodewidget.h"
 
 #include <QApplication>
+#include <QClipboard>
+#include <QDir>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QElapsedTimer>
@@ -304,6 +306,10 @@ private Q_SLOTS:
         QCOMPARE(child<QLabel>(u"amount"_s)->text(), u"$19.99"_s);
         QCOMPARE(child<QLabel>(u"order-number"_s)->text(), u"Order RDK-1001"_s);
         QTRY_VERIFY(child<QLabel>(u"countdown"_s)->text().startsWith(u"Link valid for 15:00"_s));
+        child<QPushButton>(u"copy"_s)->click();
+        QCOMPARE(QGuiApplication::clipboard()->text(), kLinkUrl);
+        QVERIFY(!child<QPushButton>(u"save-pdf"_s)->isVisible());
+        QVERIFY(!m_screen->saveReceiptPdf(QDir::temp().filePath(u"never.pdf"_s)));  // not paid yet
 
         QVERIFY(m_shelf->payByCard(id, u"pi_3TestPaid"_s));
         QElapsedTimer clock;
@@ -456,6 +462,33 @@ private Q_SLOTS:
         QCOMPARE(m_screen->order()->paymentMethod == PaymentMethod::Cash, true);
         QCOMPARE(m_screen->receipt()->payment, u"Cash — tendered $50.00, change $30.01"_s);
         QCOMPARE(m_shelf->onHand(u"SOCK-3PK"_s, QString()), 4);
+    }
+
+    void cashDialog_closesWhenCardPaysFirst()
+    {
+        const QString id = chargeSocks();
+        QVERIFY(!id.isEmpty());
+        QTest::keyClick(scan(), Qt::Key_F9);
+        QVERIFY(m_screen->findChild<CashTenderDialog *>());
+        QVERIFY(m_shelf->payByCard(id, u"pi_first"_s));
+        Q_EMIT m_feed->orderChanged(id, u"paid"_s);
+        QTRY_COMPARE(m_screen->order()->paymentReference, u"pi_first"_s);
+        QTRY_VERIFY(!m_screen->findChild<CashTenderDialog *>());
+        QCOMPARE(m_shelf->cashCalls.load(), 0);
+        QCOMPARE(m_screen->statusText(), u"PAID"_s);
+    }
+
+    void escInCart_asksThenClears()
+    {
+        scanText(u"SOCK-3PK"_s);
+        QTRY_COMPARE(m_screen->cart().size(), 1);
+        QTest::keyClick(scan(), Qt::Key_Escape);
+        QVERIFY(child<QFrame>(u"confirm"_s)->isVisible());
+        QCOMPARE(child<QLabel>(u"confirm-text"_s)->text(), u"Clear the cart?"_s);
+        QCOMPARE(m_screen->cart().size(), 1);
+        QTest::keyClick(scan(), Qt::Key_Return);
+        QVERIFY(m_screen->cart().isEmpty());
+        QCOMPARE(m_shelf->orderCount(), 0);
     }
 
     void hostileScans_refusedCartUnchanged_data()

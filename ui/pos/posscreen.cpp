@@ -316,7 +316,7 @@ QWidget *PosScreen::buildSalePanel()
     m_qr = new QrCodeWidget(m_salePanel);
     m_qr->setObjectName(u"qr"_s);
     m_qr->setMinimumSize(260, 260);
-    layout->addWidget(m_qr, 1, Qt::AlignHCenter);
+    layout->addWidget(m_qr, 3, Qt::AlignHCenter);
 
     auto *urlRow = new QHBoxLayout;
     m_url = plainLabel(u"url"_s, m_salePanel);
@@ -376,6 +376,8 @@ QWidget *PosScreen::buildSalePanel()
     actions->addWidget(m_print, 2, 1);
     actions->addWidget(m_newSale, 3, 0, 1, 2);
     layout->addLayout(actions);
+    // Takes the room the QR code leaves when it is not shown, so the rest stays together.
+    layout->addStretch(1);
     connect(m_retryButton, &QPushButton::clicked, this, &PosScreen::retryPaymentLink);
     connect(m_cash, &QPushButton::clicked, this, &PosScreen::openCashDialog);
     connect(m_cancel, &QPushButton::clicked, this, &PosScreen::requestCancel);
@@ -942,8 +944,12 @@ void PosScreen::applyOrder(const PosOrderState &state)
     case OrderStatus::Canceled: m_phase = Phase::Canceled; break;
     default: m_phase = Phase::Paid; break;
     }
-    if (m_phase != Phase::Waiting)
+    if (m_phase != Phase::Waiting) {
         m_cancelSent = false;
+        // Paid by card or canceled while the cash dialog was open: nothing left to take.
+        if (auto *cash = findChild<CashTenderDialog *>())
+            cash->reject();
+    }
     refreshCart();
     refreshSalePanel();
     if (!wasPaid && m_phase == Phase::Paid)
@@ -1226,6 +1232,10 @@ Status PosScreen::saveReceiptPdf(const QString &path) const
 {
     if (m_phase != Phase::Paid)
         return Error::conflict(tr("The receipt is ready once the sale is paid."));
+    // Right after the live "paid" the payment details are still being read: a receipt must
+    // never say "Not paid" under PAID.
+    if (!m_order || m_order->paymentMethod == PaymentMethod::None)
+        return Error::unavailable(tr("The payment details are still loading; try again in a moment."));
     const auto r = receipt();
     if (!r)
         return Error::internal(tr("This sale has no receipt."));
@@ -1234,7 +1244,7 @@ Status PosScreen::saveReceiptPdf(const QString &path) const
 
 void PosScreen::saveReceiptInteractively()
 {
-    if (m_phase != Phase::Paid || !m_order)
+    if (m_phase != Phase::Paid || !m_order || m_order->paymentMethod == PaymentMethod::None)
         return;
     const QString suggested = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
                                   .filePath(u"receipt-%1.pdf"_s.arg(formatOrderNumber(m_order->orderNumber)));
@@ -1250,7 +1260,7 @@ void PosScreen::saveReceiptInteractively()
 
 void PosScreen::printReceipt()
 {
-    if (m_phase != Phase::Paid)
+    if (m_phase != Phase::Paid || !m_order || m_order->paymentMethod == PaymentMethod::None)
         return;
     if (const auto r = receipt())
         ReceiptPrinter(*r).printWithDialog(this);
@@ -1403,8 +1413,9 @@ void PosScreen::refreshSalePanel()
     m_cash->setVisible(waiting && mayTakeCash(m_role) && !m_cancelSent);
     m_cancel->setVisible(waiting && !m_cancelSent);
     const bool paid = m_phase == Phase::Paid;
-    m_pdf->setVisible(paid && m_order);
-    m_print->setVisible(paid && m_order);
+    const bool receiptReady = paid && m_order && m_order->paymentMethod != PaymentMethod::None;
+    m_pdf->setVisible(receiptReady);
+    m_print->setVisible(receiptReady);
     m_newSale->setVisible(paid || m_phase == Phase::Canceled);
     if (!waiting)
         m_confirm->hide();
