@@ -298,7 +298,7 @@ QWidget *PosScreen::buildSalePanel()
     m_idleHint->setText(tr("Scan items, then Charge (F12).\nThe buyer pays on their phone with the QR code shown here."));
     m_idleHint->setAlignment(Qt::AlignCenter);
     theme::setRelativeFontSize(m_idleHint, 1.3);
-    layout->addWidget(m_idleHint, 1);
+    layout->addWidget(m_idleHint, 4);
 
     m_status = plainLabel(u"status"_s, m_salePanel);
     m_status->setAlignment(Qt::AlignCenter);
