@@ -562,6 +562,25 @@ private Q_SLOTS:
         QCOMPARE(child<QrCodeWidget>(u"qr"_s)->text(), kLinkUrl);
     }
 
+    void withoutFeed_pollsWhileWaiting()
+    {
+        m_screen.reset();
+        PosShop shop{u"Real Deal Kickz"_s, QString(), u"USD"_s, u"UTC"_s, 15};
+        m_screen = std::make_unique<PosScreen>(test::MemoryPosStore::factory(m_shelf), nullptr, StaffRole::Staff, shop);
+        m_screen->setClock([this] { return m_clock; });
+        m_screen->show();
+        QApplication::setActiveWindow(m_screen.get());
+        m_screen->submitScan(u"SOCK-3PK"_s);
+        QTRY_COMPARE(m_screen->cart().size(), 1);
+        m_screen->charge();
+        QTRY_COMPARE(m_screen->phase() == PosScreen::Phase::Waiting, true);
+        const QString id = m_screen->order()->orderId;
+        m_shelf->linkReady(id, kLinkUrl);
+        QTRY_COMPARE_WITH_TIMEOUT(m_screen->statusText(), u"Waiting for payment"_s, 5000);
+        QVERIFY(m_shelf->payByCard(id, u"pi_polled"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(m_screen->statusText(), u"PAID"_s, 5000);
+    }
+
     void staleAnswers_ignored()
     {
         // Sale A is paid and the counter moves on; late news about A must not touch sale B.

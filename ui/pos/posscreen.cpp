@@ -235,7 +235,9 @@ QWidget *PosScreen::buildCartSide()
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(PosCartModel::ItemColumn, QHeaderView::Stretch);
     theme::setRelativeFontSize(m_table, 1.3);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { refreshCart(); });
+    // Only the buttons follow the selection: reloading the model from inside the selection
+    // model's own signal would pull the rows out from under the view mid-click.
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &PosScreen::updateCartActions);
     layout->addWidget(m_table, 1);
 
     auto *lineButtons = new QHBoxLayout;
@@ -1363,17 +1365,7 @@ void PosScreen::refreshCart()
         if (row >= 0 && row < m_model->rowCount())
             m_table->selectRow(row);
     }
-    const bool editing = m_phase == Phase::Cart;
-    const bool hasRow = editing && selectedRow() >= 0;
-    m_scan->setEnabled(true);
-    m_plus->setEnabled(hasRow);
-    m_minus->setEnabled(hasRow);
-    m_remove->setEnabled(hasRow);
-    m_lineDiscount->setEnabled(hasRow);
-    m_cartDiscount->setEnabled(editing && !m_cart.isEmpty());
-    m_charge->setEnabled(editing && !m_cart.isEmpty());
-    m_chargeCash->setEnabled(editing && !m_cart.isEmpty());
-    m_table->setEnabled(true);
+    updateCartActions();
 
     // While a sale is open the figures shown are the order's, as the store computed them.
     OrderTotals totals;
@@ -1388,6 +1380,19 @@ void PosScreen::refreshCart()
     m_subtotal->setText(formatMoney(totals.subtotal));
     m_discount->setText(totals.discount.isZero() ? u"—"_s : u"-"_s + formatMoney(totals.discount));
     m_total->setText(formatMoney(totals.total));
+}
+
+void PosScreen::updateCartActions()
+{
+    const bool editing = m_phase == Phase::Cart;
+    const bool hasRow = editing && selectedRow() >= 0;
+    m_plus->setEnabled(hasRow);
+    m_minus->setEnabled(hasRow);
+    m_remove->setEnabled(hasRow);
+    m_lineDiscount->setEnabled(hasRow);
+    m_cartDiscount->setEnabled(editing && !m_cart.isEmpty());
+    m_charge->setEnabled(editing && !m_cart.isEmpty());
+    m_chargeCash->setEnabled(editing && !m_cart.isEmpty());
 }
 
 void PosScreen::refreshSalePanel()

@@ -152,6 +152,7 @@ private:
     void showMessage(const QString &text, Tone tone);
     void clearMessage();
     void refreshCart();
+    void updateCartActions();
     void refreshSalePanel();
     void setStatus(const QString &text, Tone tone, bool paid = false);
     void focusScan();
