@@ -43,10 +43,11 @@ QString statusSentence(const AuditEntry &e)
     QString sentence = u"%1 → %2"_s.arg(statusName(e.before.value(u"status"_s)), statusName(e.after.value(u"status"_s)));
     const QString carrier = e.after.value(u"carrier"_s).toString();
     const QString tracking = e.after.value(u"tracking_number"_s).toString();
-    if (!carrier.isEmpty() || !tracking.isEmpty())
-        sentence += u" (%1)"_s.arg(QStringList{carrier, tracking}.join(u' ').trimmed());
     if (e.after.contains(u"refunded_minor"_s))
         sentence += u", %1 refunded in all"_s.arg(amountText(e.after, u"refunded_minor"_s));
+    // A shipment's reason only repeats carrier and tracking ("shipped with UPS 1Z999").
+    if (!carrier.isEmpty() || !tracking.isEmpty())
+        return sentence + u" (%1)"_s.arg(QStringList{carrier, tracking}.join(u' ').trimmed());
     return withReason(sentence, e.reason);
 }
 
