@@ -68,6 +68,16 @@ QString reviewSentence(const AuditEntry &e)
     return withReason(u"Review cleared"_s, e.reason);
 }
 
+QString cashSentence(const AuditEntry &e)
+{
+    const QString tendered = amountText(e.after, u"tendered_minor"_s);
+    const QString change = amountText(e.after, u"change_minor"_s);
+    if (tendered.isEmpty())
+        return u"Cash payment recorded"_s;
+    return change.isEmpty() ? u"Cash payment recorded (%1 tendered)"_s.arg(tendered)
+                            : u"Cash payment recorded (%1 tendered, %2 change)"_s.arg(tendered, change);
+}
+
 QString updateSentence(const AuditEntry &e)
 {
     if (e.after.contains(u"refunded_minor"_s)) {
@@ -99,10 +109,10 @@ OrderTimelineEntry orderTimelineEntry(const AuditEntry &e)
     else if (e.action == u"review")
         entry.summary = reviewSentence(e);
     else if (e.action == u"cash_payment")
-        entry.summary = withReason(amountText(e.after, u"cash_tendered_minor"_s).isEmpty()
-                                       ? u"Cash payment recorded"_s
-                                       : u"Cash payment recorded (%1 tendered)"_s.arg(amountText(e.after, u"cash_tendered_minor"_s)),
-                                   e.reason);
+        entry.summary = cashSentence(e);
+    else if (e.action == u"discount")
+        entry.summary = withReason(u"Discount of %1 given"_s.arg(amountText(e.after, u"discount_minor"_s)),
+                                   e.after.value(u"discount_reason"_s).toString(e.reason));
     else if (e.action == u"insert")
         entry.summary = u"Order placed"_s;
     else

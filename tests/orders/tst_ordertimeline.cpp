@@ -80,12 +80,16 @@ private Q_SLOTS:
         QTest::addRow("review") << entry(7, u"review"_s, {{u"needs_review"_s, false}},
                                          {{u"needs_review"_s, true}, {u"review_reason"_s, u"paid after cancel"_s}})
                                 << u"Flagged for review: paid after cancel"_s;
-        QTest::addRow("cash") << entry(8, u"cash_payment"_s, {}, {{u"cash_tendered_minor"_s, 10000}, {u"currency"_s, u"USD"_s}})
-                              << u"Cash payment recorded ($100.00 tendered)"_s;
+        QTest::addRow("cash") << entry(8, u"cash_payment"_s, {},
+                                       {{u"tendered_minor"_s, 10000}, {u"change_minor"_s, 500}, {u"currency"_s, u"USD"_s}})
+                              << u"Cash payment recorded ($100.00 tendered, $5.00 change)"_s;
+        QTest::addRow("discount") << entry(11, u"discount"_s, {},
+                                           {{u"discount_minor"_s, 1500}, {u"currency"_s, u"USD"_s}, {u"discount_reason"_s, u"loyal customer"_s}})
+                                  << u"Discount of $15.00 given: loyal customer"_s;
         QTest::addRow("unknown status value")
             << entry(9, u"status"_s, {{u"status"_s, u"paid"_s}}, {{u"status"_s, u"<script>"_s}}) << u"Paid → <script>"_s;
-        QTest::addRow("unknown action") << entry(10, u"discount"_s, {{u"discount_minor"_s, 0}}, {{u"discount_minor"_s, 500}})
-                                        << u"discount: discount_minor"_s;
+        QTest::addRow("unknown action") << entry(10, u"relabel"_s, {{u"label"_s, u"a"_s}}, {{u"label"_s, u"b"_s}})
+                                        << u"relabel: label"_s;
     }
 
     void sentences()
