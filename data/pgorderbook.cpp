@@ -17,17 +17,19 @@ namespace {
 
 // Every filter is a parameter; an unset one is NULL. Shop days are turned into instants with
 // the tenant's own time zone, so "today" means the shop's today wherever the desk runs.
+// rdk.current_tenant() is wrapped in a sub-select so it runs once per query (an InitPlan),
+// not once per row: called bare it cost 3.5 s for the first page of 100,000 orders.
 // $1 status, $2 channel, $3 from day, $4 to day (inclusive), $5 order number,
 // $6 email LIKE pattern, $7 needs review only.
 constexpr const char *OrderFilter =
     " FROM public.orders o "
-    "WHERE o.tenant_id = rdk.current_tenant() "
+    "WHERE o.tenant_id = (SELECT rdk.current_tenant()) "
     "  AND ($1::text IS NULL OR o.status = $1::text) "
     "  AND ($2::text IS NULL OR o.channel = $2::text) "
     "  AND ($3::date IS NULL OR o.created_at >= ($3::date::timestamp AT TIME ZONE "
-    "       (SELECT t.timezone FROM public.tenants t WHERE t.id = rdk.current_tenant()))) "
+    "       (SELECT t.timezone FROM public.tenants t WHERE t.id = (SELECT rdk.current_tenant())))) "
     "  AND ($4::date IS NULL OR o.created_at < (($4::date + 1)::timestamp AT TIME ZONE "
-    "       (SELECT t.timezone FROM public.tenants t WHERE t.id = rdk.current_tenant()))) "
+    "       (SELECT t.timezone FROM public.tenants t WHERE t.id = (SELECT rdk.current_tenant())))) "
     "  AND ($5::bigint IS NULL OR o.order_number = $5::bigint) "
     "  AND ($7::boolean IS FALSE OR o.needs_review) ";
 // Roles that may read customer_email can search it; for the others the pattern must be NULL
@@ -63,7 +65,7 @@ bool tableReadable(pqxx::work &tx, const char *table)
 
 QString shopZone(pqxx::work &tx)
 {
-    const auto rows = tx.exec("SELECT timezone FROM public.tenants WHERE id = rdk.current_tenant()");
+    const auto rows = tx.exec("SELECT timezone FROM public.tenants WHERE id = (SELECT rdk.current_tenant())");
     return rows.empty() ? QString() : text(rows[0][0]);
 }
 
@@ -267,7 +269,7 @@ void readTimeline(pqxx::work &tx, OrderDetail &d)
             "SELECT id, (extract(epoch FROM at) * 1000000)::bigint, actor, action, before::text, after::text, "
             "       coalesce(reason, '') "
             "  FROM public.audit_log "
-            " WHERE tenant_id = rdk.current_tenant() AND entity = 'order' AND entity_id = $1 "
+            " WHERE tenant_id = (SELECT rdk.current_tenant()) AND entity = 'order' AND entity_id = $1 "
             " ORDER BY at, id",
             str(d.summary.orderId));
         QList<AuditEntry> entries;
@@ -379,7 +381,7 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
               "  coalesce(o.review_reason, ''), o.stripe_checkout_session_id, o.stripe_payment_link_id, "
               "  o.stripe_payment_intent_id, o.stripe_charge_id, o.carrier, o.tracking_number, "
               "  (extract(epoch FROM o.paid_at) * 1000)::bigint "
-              " FROM public.orders o WHERE o.id = $1::uuid AND o.tenant_id = rdk.current_tenant()";
+              " FROM public.orders o WHERE o.id = $1::uuid AND o.tenant_id = (SELECT rdk.current_tenant())";
         const auto rows = tx.exec_params(sql, str(*orderId));
         if (rows.empty())
             return Error::notFound(u"No such order in this shop."_s);
