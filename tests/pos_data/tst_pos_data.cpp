@@ -2,6 +2,7 @@
 // PostgreSQL, as real staff, ops, admin and rdk_sync logins: stock held and released, the
 // payment-link queue, discounts, cash, refunds, the rdk-sync claim/finish protocol, customer
 // e-mail privacy, tenant isolation and hostile input.
+#include "data/pgrepositories.h"
 #include "tests/pos_data/posfixture.h"
 #include "tests/support/sessionwait.h"
 
@@ -706,6 +707,19 @@ private Q_SLOTS:
         QCOMPARE(m_fx.as(*m_staffConn, "SELECT has_column_privilege('public.orders', 'customer_email', 'SELECT')"), u"f"_s);
         QCOMPARE(m_fx.as(*m_opsConn, "SELECT has_column_privilege('public.orders', 'customer_email', 'SELECT')"), u"t"_s);
         QVERIFY(!m_fx.as(*m_opsConn, "SELECT count(customer_email) FROM orders").startsWith(u"ERROR"_s));
+
+        // The order repository still reads the order for staff, without the e-mail.
+        const QString online = m_fx.scalar("INSERT INTO orders (tenant_id, channel, currency, customer_email) VALUES ('" +
+                                           str(m_fx.a.tenantId) + "', 'online', 'USD', 'buyer@example.com') RETURNING id::text");
+        data::PgOrderRepository asStaff(*m_staffSession);
+        auto seenByStaff = asStaff.findById(online);
+        QVERIFY2(seenByStaff, qPrintable(seenByStaff ? QString() : seenByStaff.error().message));
+        QVERIFY(seenByStaff->has_value());
+        QCOMPARE((*seenByStaff)->customerEmail, QString());
+        data::PgOrderRepository asOps(*m_opsSession);
+        auto seenByOps = asOps.findById(online);
+        QVERIFY(seenByOps && seenByOps->has_value());
+        QCOMPARE((*seenByOps)->customerEmail, u"buyer@example.com"_s);
     }
 
     void anotherShopSeesNoneOfIt()
