@@ -93,8 +93,9 @@ CREATE TRIGGER orders_3_payment_method BEFORE INSERT OR UPDATE ON public.orders
     FOR EACH ROW EXECUTE FUNCTION rdk.orders_payment_method();
 
 -- ---------------------------------------------------------------------------------------
--- 3. Discounts: only ops/admin (or the owner: imports, demo seed) may give one; it needs a
---    reason (orders.discount_reason, for line discounts the order's); each is audited.
+-- 3. Discounts: only ops/admin may give one, and it needs a reason (orders.discount_reason,
+--    for line discounts the order's); each is audited. The owner (imports, the demo seed,
+--    which has no reasons to give) is exempt from both rules but still audited.
 -- ---------------------------------------------------------------------------------------
 CREATE FUNCTION rdk.assert_discount_allowed() RETURNS void
 LANGUAGE plpgsql STABLE
@@ -125,7 +126,8 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM rdk.assert_discount_allowed();
-    IF NEW.discount_minor > 0 AND nullif(btrim(coalesce(NEW.discount_reason, '')), '') IS NULL THEN
+    IF NEW.discount_minor > 0 AND nullif(btrim(coalesce(NEW.discount_reason, '')), '') IS NULL
+       AND NOT rdk.caller_is_owner() THEN
         RAISE EXCEPTION 'A discount needs a reason.' USING ERRCODE = '22023';
     END IF;
     PERFORM set_config('rdk.reason', coalesce(NEW.discount_reason, ''), true);
@@ -157,7 +159,8 @@ BEGIN
     END IF;
     PERFORM rdk.assert_discount_allowed();
     SELECT o.discount_reason, o.currency INTO v_order_reason, v_currency FROM public.orders o WHERE o.id = NEW.order_id;
-    IF NEW.discount_minor > 0 AND nullif(btrim(coalesce(v_order_reason, '')), '') IS NULL THEN
+    IF NEW.discount_minor > 0 AND nullif(btrim(coalesce(v_order_reason, '')), '') IS NULL
+       AND NOT rdk.caller_is_owner() THEN
         RAISE EXCEPTION 'A discount needs a reason.' USING ERRCODE = '22023';
     END IF;
     PERFORM set_config('rdk.reason', coalesce(v_order_reason, ''), true);
