@@ -1,5 +1,7 @@
 #include "data/pgorderbook.h"
 
+#include "data/pgfunctionerror.h"
+
 #include "domain/orderlist.h"
 #include "domain/ordertimeline.h"
 
@@ -139,28 +141,14 @@ Result<QString> checkedOrderId(const QString &orderId)
     return id.toString(QUuid::WithoutBraces);
 }
 
-// The order functions raise sentences written for staff; keep them. Grant and policy
-// refusals are PostgreSQL's own wording and get ours.
+// The order functions raise sentences written for staff; functionRefusal keeps them. The
+// status trigger's own wording only shows when the order moved between checkMove and the
+// function (another desk was faster): say that instead.
 std::optional<Error> orderFunctionError(const pqxx::sql_error &e)
 {
-    QString message = QString::fromUtf8(e.what()).section(u'\n', 0, 0);
-    message.remove(u"ERROR:"_s);
-    message = message.trimmed();
-    const std::string state = sqlState(e);
-    if (state == "42501") {
-        if (message.startsWith(u"permission denied"_s) || message.contains(u"row-level security"_s))
-            return Error::forbidden(u"Your role can't do that to an order."_s);
-        return Error::forbidden(message);
-    }
-    if (state == "22023" || state == "22000" || state == "23514")
-        return Error::invalid(message);
-    if (state == "P0002")
-        return Error::notFound(message);
-    if (state == "P0001" || state == "55000")
-        return Error::conflict(message.startsWith(u"illegal order status transition"_s)
-                                   ? u"The order changed meanwhile; reload it and try again."_s
-                                   : message);
-    return std::nullopt;
+    if (QString::fromUtf8(e.what()).contains(u"illegal order status transition"_s))
+        return Error::conflict(u"The order changed meanwhile; reload it and try again."_s);
+    return functionRefusal(e);
 }
 
 template <typename Work>
