@@ -221,7 +221,7 @@ void readRefunds(pqxx::work &tx, OrderDetail &d)
     const auto rows = tx.exec_params(
         "SELECT r.id, coalesce(r.amount_minor, (r.result->>'amount')::bigint, 0), r.state, "
         "       coalesce(r.result->>'refund_id', ''), coalesce(r.error, ''), coalesce(r.requested_by::text, ''), "
-        "       (extract(epoch FROM r.created_at) * 1000)::bigint "
+        "       (extract(epoch FROM r.created_at) * 1000)::bigint, coalesce(r.reason, '') "
         "  FROM public.stripe_requests r WHERE r.order_id = $1::uuid AND r.kind = 'refund' ORDER BY r.id",
         str(d.summary.orderId));
     for (const auto &r : rows) {
@@ -233,6 +233,7 @@ void readRefunds(pqxx::work &tx, OrderDetail &d)
         info.error = text(r[4]);
         info.requestedBy = text(r[5]);
         info.requestedAt = fromMillis(r[6]);
+        info.reason = text(r[7]);
         d.refunds.append(info);
     }
 }
@@ -242,42 +243,41 @@ QJsonObject jsonObject(const pqxx::field &f)
     return f.is_null() ? QJsonObject() : QJsonDocument::fromJson(QByteArray::fromStdString(f.as<std::string>())).object();
 }
 
-// The audit trail is readable by the roles the database lets read it (admins); for the
-// others the timeline shows what the order row itself tells.
-void readTimeline(pqxx::work &tx, OrderDetail &d)
+// The audit trail is readable by admins only (0002); the other roles get the history the
+// order row and its refund requests tell (orderTimelineFromFacts).
+void readTimeline(pqxx::work &tx, OrderDetail &d, const QDateTime &fulfilledAt, const QDateTime &canceledAt)
 {
-    QList<OrderTimelineEntry> timeline;
+    if (!tableReadable(tx, "public.audit_log")) {
+        d.timeline = orderTimelineFromFacts(d, fulfilledAt, canceledAt);
+        return;
+    }
     OrderTimelineEntry placed;
     placed.at = d.summary.createdAt;
     placed.action = u"created"_s;
     placed.summary = u"Order placed (%1)"_s.arg(displayName(d.summary.channel));
-    timeline.append(placed);
-    if (tableReadable(tx, "public.audit_log")) {
-        const auto rows = tx.exec_params(
-            "SELECT id, (extract(epoch FROM at) * 1000000)::bigint, actor, action, before::text, after::text, "
-            "       coalesce(reason, '') "
-            "  FROM public.audit_log "
-            " WHERE tenant_id = (SELECT rdk.current_tenant()) AND entity = 'order' AND entity_id = $1 "
-            " ORDER BY at, id",
-            str(d.summary.orderId));
-        QList<AuditEntry> entries;
-        for (const auto &r : rows) {
-            AuditEntry e;
-            e.id = r[0].as<long long>();
-            e.atMicros = r[1].as<long long>();
-            e.at = QDateTime::fromMSecsSinceEpoch(e.atMicros / 1000, Qt::UTC);
-            e.actor = text(r[2]);
-            e.action = text(r[3]);
-            e.entity = u"order"_s;
-            e.entityId = d.summary.orderId;
-            e.before = jsonObject(r[4]);
-            e.after = jsonObject(r[5]);
-            e.reason = text(r[6]);
-            entries.append(e);
-        }
-        timeline += buildOrderTimeline(entries);
+    const auto rows = tx.exec_params(
+        "SELECT id, (extract(epoch FROM at) * 1000000)::bigint, actor, action, before::text, after::text, "
+        "       coalesce(reason, '') "
+        "  FROM public.audit_log "
+        " WHERE tenant_id = (SELECT rdk.current_tenant()) AND entity = 'order' AND entity_id = $1 "
+        " ORDER BY at, id",
+        str(d.summary.orderId));
+    QList<AuditEntry> entries;
+    for (const auto &r : rows) {
+        AuditEntry e;
+        e.id = r[0].as<long long>();
+        e.atMicros = r[1].as<long long>();
+        e.at = QDateTime::fromMSecsSinceEpoch(e.atMicros / 1000, Qt::UTC);
+        e.actor = text(r[2]);
+        e.action = text(r[3]);
+        e.entity = u"order"_s;
+        e.entityId = d.summary.orderId;
+        e.before = jsonObject(r[4]);
+        e.after = jsonObject(r[5]);
+        e.reason = text(r[6]);
+        entries.append(e);
     }
-    d.timeline = timeline;
+    d.timeline = QList<OrderTimelineEntry>{placed} + buildOrderTimeline(entries);
 }
 
 std::string restockJson(const QList<RestockLine> &restock)
@@ -368,7 +368,8 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
             + ", o.shipping_minor, o.fee_minor, o.tax_minor, coalesce(o.discount_reason, ''), "
               "  coalesce(o.review_reason, ''), o.stripe_checkout_session_id, o.stripe_payment_link_id, "
               "  o.stripe_payment_intent_id, o.stripe_charge_id, o.carrier, o.tracking_number, "
-              "  (extract(epoch FROM o.paid_at) * 1000)::bigint "
+              "  (extract(epoch FROM o.paid_at) * 1000)::bigint, (extract(epoch FROM o.fulfilled_at) * 1000)::bigint, "
+              "  (extract(epoch FROM o.canceled_at) * 1000)::bigint "
               " FROM public.orders o WHERE o.id = $1::uuid AND o.tenant_id = (SELECT rdk.current_tenant())";
         const auto rows = tx.exec_params(sql, str(*orderId));
         if (rows.empty())
@@ -395,7 +396,7 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
         d.paidAt = fromMillis(r[25]);
         readLines(tx, d);
         readRefunds(tx, d);
-        readTimeline(tx, d);
+        readTimeline(tx, d, fromMillis(r[26]), fromMillis(r[27]));
         return d;
     });
 }

@@ -85,6 +85,7 @@ struct RefundRequestInfo final {
     QString error;
     QString requestedBy;
     QDateTime requestedAt;
+    QString reason;             ///< as staff gave it (audited)
 };
 
 struct OrderDetail final {

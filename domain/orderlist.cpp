@@ -134,9 +134,19 @@ Money refundableAmount(const OrderSummary &order)
     return Money::of(qMax<qint64>(0, left), order.total.currency()).value();
 }
 
+Money refundableAmount(const OrderDetail &order)
+{
+    qint64 left = refundableAmount(order.summary).minor();
+    for (const RefundRequestInfo &r : order.refunds) {
+        if (r.state == RefundRequestState::Queued || r.state == RefundRequestState::Working)
+            left -= r.amount.minor();
+    }
+    return Money::of(qMax<qint64>(0, left), order.summary.total.currency()).value();
+}
+
 Result<RefundRequest> validateRefund(const OrderDetail &order, const RefundForm &form)
 {
-    const Money left = refundableAmount(order.summary);
+    const Money left = refundableAmount(order);
     if (left.isZero())
         return Error::conflict(u"Nothing is left to refund on this order."_s);
     RefundRequest request;

@@ -76,6 +76,9 @@ struct RefundForm final {
 
 /// Money still refundable: total - refunded.
 Money refundableAmount(const OrderSummary &order);
+/// The same, less refunds asked for and not yet answered by Stripe (queued or working), as
+/// the database counts it: a second refund can't overtake the first.
+Money refundableAmount(const OrderDetail &order);
 
 /// Turns the form into a request for `order`: the amount parsed in the order's currency,
 /// above zero and at most what is left; restock quantities within what each line can still

@@ -132,4 +132,40 @@ QList<OrderTimelineEntry> buildOrderTimeline(QList<AuditEntry> entries)
     return timeline;
 }
 
+QList<OrderTimelineEntry> orderTimelineFromFacts(const OrderDetail &order, const QDateTime &fulfilledAt,
+                                                 const QDateTime &canceledAt)
+{
+    QList<OrderTimelineEntry> timeline;
+    auto add = [&](const QDateTime &at, const QString &actor, const QString &action, const QString &summary) {
+        if (at.isValid())
+            timeline.append(OrderTimelineEntry{at, actor, action, summary});
+    };
+    add(order.summary.createdAt, {}, u"created"_s, u"Order placed (%1)"_s.arg(displayName(order.summary.channel)));
+    add(order.paidAt, {}, u"paid"_s,
+        order.summary.paymentMethod == PaymentMethod::Cash ? u"Paid in cash"_s : u"Paid by card"_s);
+    if (!order.carrier.isEmpty() || !order.trackingNumber.isEmpty())
+        add(fulfilledAt, {}, u"shipped"_s, u"Shipped (%1)"_s.arg(QStringList{order.carrier, order.trackingNumber}.join(u' ').trimmed()));
+    else
+        add(fulfilledAt, {}, u"fulfilled"_s, u"Picked up"_s);
+    add(canceledAt, {}, u"canceled"_s, u"Canceled"_s);
+    for (const RefundRequestInfo &r : order.refunds) {
+        QString sentence = u"Refund of %1 requested"_s.arg(formatMoney(r.amount));
+        if (!r.requestedBy.isEmpty())
+            sentence += u" by "_s + r.requestedBy;
+        sentence = withReason(sentence, r.reason);
+        switch (r.state) {
+        case RefundRequestState::Queued: sentence += u" (waiting for Stripe)"_s; break;
+        case RefundRequestState::Working: sentence += u" (Stripe is working on it)"_s; break;
+        case RefundRequestState::Done: sentence += u" (done)"_s; break;
+        case RefundRequestState::Failed:
+            sentence += r.error.isEmpty() ? u" (failed)"_s : u" (failed: %1)"_s.arg(r.error);
+            break;
+        }
+        add(r.requestedAt, r.requestedBy, u"refund_requested"_s, sentence);
+    }
+    std::stable_sort(timeline.begin(), timeline.end(),
+                     [](const OrderTimelineEntry &a, const OrderTimelineEntry &b) { return a.at < b.at; });
+    return timeline;
+}
+
 } // namespace rdk

@@ -17,4 +17,11 @@ OrderTimelineEntry orderTimelineEntry(const AuditEntry &entry);
 /// The entries oldest first (by time, then audit id), each as a sentence.
 QList<OrderTimelineEntry> buildOrderTimeline(QList<AuditEntry> entries);
 
+/// The history any staff role can read when the audit log is closed to it (only admins read
+/// audit_log): placed, paid, shipped or picked up, canceled, and each refund request with
+/// who asked, why and where it stands. Oldest first. `fulfilledAt` and `canceledAt` are the
+/// order's own timestamps (shipping sets fulfilledAt too).
+QList<OrderTimelineEntry> orderTimelineFromFacts(const OrderDetail &order, const QDateTime &fulfilledAt,
+                                                 const QDateTime &canceledAt);
+
 } // namespace rdk

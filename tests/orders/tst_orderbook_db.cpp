@@ -421,6 +421,14 @@ private Q_SLOTS:
         QVERIFY2(summaries.contains(u"Paid → Shipped (UPS 1Z999)"_s), qPrintable(summaries.join(u" | "_s)));
         QCOMPARE(detail->timeline.first().summary, u"Order placed (Online)"_s);
 
+        // Staff can't read the audit log: their timeline comes from the order itself.
+        auto staffView = PgOrderBook(*m_staffSession).detail(order.orderId);
+        QVERIFY(staffView.ok());
+        QStringList staffSummaries;
+        for (const OrderTimelineEntry &e : staffView->timeline)
+            staffSummaries.append(e.summary);
+        QCOMPARE(staffSummaries, (QStringList{u"Order placed (Online)"_s, u"Paid by card"_s, u"Shipped (UPS 1Z999)"_s}));
+
         // Shipped twice: refused with the state machine's sentence.
         auto again = PgOrderBook(*m_staffSession).markShipped(order.orderId, u"UPS"_s, u"1Z999"_s);
         QVERIFY(!again.ok());
@@ -497,6 +505,16 @@ private Q_SLOTS:
             summaries.append(e.summary);
         const QString expected = u"Refund of $50.00 requested by %1: damaged box"_s.arg(m_ops.login);
         QVERIFY2(summaries.contains(expected), qPrintable(summaries.join(u" | "_s)));
+        auto opsView = PgOrderBook(*m_opsSession).detail(order.orderId);
+        QVERIFY(opsView.ok());
+        QCOMPARE(opsView->refunds.first().reason, u"damaged box"_s);
+        QCOMPARE(opsView->timeline.last().summary, expected + u" (waiting for Stripe)"_s);
+
+        // What is asked for and not answered yet counts: $50 of the rest is on its way.
+        request.amount = usd(order.totals.total.minor() - 5000 + 1);
+        auto overtaking = PgOrderBook(*m_opsSession).requestRefund(request);
+        QVERIFY(!overtaking.ok());
+        QCOMPARE(int(overtaking.error().code), int(ErrorCode::Invalid));
     }
 
     void refund_cash_withRestock_appliesAtOnce()

@@ -115,6 +115,41 @@ private Q_SLOTS:
         QCOMPARE(t.at(2).actor, u"bob"_s);
     }
 
+    void factsTimeline_forRolesWithoutTheAuditLog()
+    {
+        OrderDetail d = paidOrder();
+        const QDateTime t0(QDate(2026, 11, 30), QTime(9, 0), Qt::UTC);
+        d.summary.createdAt = t0;
+        d.summary.channel = OrderChannel::Pos;
+        d.summary.paymentMethod = PaymentMethod::Cash;
+        d.paidAt = t0.addSecs(60);
+        RefundRequestInfo failed;
+        failed.amount = usd(2000);
+        failed.state = RefundRequestState::Failed;
+        failed.error = u"Stripe said no"_s;
+        failed.requestedBy = u"bob"_s;
+        failed.reason = u"wrong size"_s;
+        failed.requestedAt = t0.addSecs(600);
+        RefundRequestInfo queued = failed;
+        queued.state = RefundRequestState::Queued;
+        queued.requestedAt = t0.addSecs(300);
+        queued.reason.clear();
+        d.refunds = {failed, queued};
+        const auto t = orderTimelineFromFacts(d, t0.addSecs(120), {});
+        QStringList summaries;
+        for (const auto &e : t)
+            summaries.append(e.summary);
+        QCOMPARE(summaries, (QStringList{u"Order placed (In store)"_s, u"Paid in cash"_s, u"Picked up"_s,
+                                         u"Refund of $20.00 requested by bob (waiting for Stripe)"_s,
+                                         u"Refund of $20.00 requested by bob: wrong size (failed: Stripe said no)"_s}));
+        d.carrier = u"DHL"_s;
+        d.trackingNumber = u"JD01"_s;
+        d.refunds.clear();
+        const auto shipped = orderTimelineFromFacts(d, t0.addSecs(120), t0.addSecs(900));
+        QCOMPARE(shipped.at(2).summary, u"Shipped (DHL JD01)"_s);
+        QCOMPARE(shipped.at(3).summary, u"Canceled"_s);
+    }
+
     void search_data()
     {
         QTest::addColumn<QString>("text");
@@ -256,6 +291,26 @@ private Q_SLOTS:
             QVERIFY(!r.ok());
             QCOMPARE(r.error().field, field);
         }
+    }
+
+    void refund_pendingRequestsReduceWhatIsLeft()
+    {
+        OrderDetail d = paidOrder();  // $100 total, $20 refunded
+        RefundRequestInfo queued;
+        queued.amount = usd(5000);
+        queued.state = RefundRequestState::Queued;
+        RefundRequestInfo failed;
+        failed.amount = usd(1000);
+        failed.state = RefundRequestState::Failed;
+        d.refunds = {queued, failed};
+        QCOMPARE(refundableAmount(d), usd(3000));
+        RefundForm form;
+        form.full = false;
+        form.amountText = u"30.01"_s;
+        form.reason = u"x"_s;
+        QCOMPARE(validateRefund(d, form).error().field, u"amount"_s);
+        form.amountText = u"30"_s;
+        QVERIFY(validateRefund(d, form).ok());
     }
 
     void shipment_validation()

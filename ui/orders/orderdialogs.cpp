@@ -132,7 +132,7 @@ RefundOrderDialog::RefundOrderDialog(const OrderDetail &order, QWidget *parent)
       m_reason(lineEdit(this, u"reason"_s, tr("Reason"), MaxOrderReasonLength)), m_error(errorLabel(this))
 {
     setObjectName(u"refundOrderDialog"_s);
-    const Money left = refundableAmount(order.summary);
+    const Money left = refundableAmount(order);
     setWindowTitle(tr("Refund %1").arg(formatOrderNumber(order.summary.orderNumber)));
     m_full->setObjectName(u"full"_s);
     m_full->setText(tr("&Everything left: %1").arg(formatMoney(left)));
