@@ -600,6 +600,11 @@ private Q_SLOTS:
         QVERIFY(lines.at(0).endsWith(u"Order placed"_s));
         QVERIFY2(lines.at(1).contains(u"alice · Refund of $50.00 requested by alice: damaged box"_s), qPrintable(lines.at(1)));
         QVERIFY(lines.at(1).startsWith(u"2026-11-21 11:00"_s));  // 16:00 UTC in New York
+        if (const QString dir = qEnvironmentVariable("RDK_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            s->resize(1280, 720);
+            QTest::qWait(50);
+            QVERIFY(s->grab().save(dir + u"/desk-orders.png"_s));
+        }
     }
 
     void receipt_isRequested()

@@ -9,6 +9,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QFontMetrics>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -153,19 +154,25 @@ OrdersScreen::OrdersScreen(OrderBookFactory factory, StaffRole role, OrderChange
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnHidden(OrderTableModel::EmailColumn, !canSeeCustomerEmail(role));
-    const int em = m_table->fontMetrics().horizontalAdvance(u'M');
-    for (auto [col, width] : {std::pair{int(OrderTableModel::NumberColumn), 7}, {int(OrderTableModel::DateColumn), 10},
-                              {int(OrderTableModel::ChannelColumn), 6}, {int(OrderTableModel::StatusColumn), 10},
-                              {int(OrderTableModel::PaymentColumn), 5}, {int(OrderTableModel::UnitsColumn), 4},
-                              {int(OrderTableModel::TotalColumn), 7}, {int(OrderTableModel::RefundedColumn), 7}})
-        m_table->setColumnWidth(col, width * em);
+    // Widths from sample text, so the columns fit whatever font size the desktop uses.
+    const QFontMetrics fm = m_table->fontMetrics();
+    const int pad = fm.horizontalAdvance(u"MM"_s);
+    for (auto [col, sample] : {std::pair{int(OrderTableModel::NumberColumn), u"RDK-100000"_s},
+                               {int(OrderTableModel::DateColumn), u"2026-11-24 10:00"_s},
+                               {int(OrderTableModel::ChannelColumn), u"In store"_s},
+                               {int(OrderTableModel::StatusColumn), u"Partially refunded"_s},
+                               {int(OrderTableModel::PaymentColumn), u"Payment"_s},
+                               {int(OrderTableModel::UnitsColumn), u"Units"_s},
+                               {int(OrderTableModel::TotalColumn), u"$10,000.00"_s},
+                               {int(OrderTableModel::RefundedColumn), u"$10,000.00"_s}})
+        m_table->setColumnWidth(col, fm.horizontalAdvance(sample) + pad);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_detailPane);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    splitter->setSizes({600, 400});
+    splitter->setSizes({760, 520});
 
     auto *title = new QLabel(tr("Orders"), this);
     theme::setRelativeFontSize(title, 1.4, true);
@@ -259,6 +266,7 @@ void OrdersScreen::buildDetail()
     m_lines->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_lines->setTabKeyNavigation(false);
     m_lines->verticalHeader()->hide();
+    m_lines->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_lines->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_timeline->setObjectName(u"timeline"_s);
     m_timeline->setAccessibleName(tr("Timeline"));
@@ -274,9 +282,9 @@ void OrdersScreen::buildDetail()
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_detailTitle);
     layout->addWidget(m_detailBody);
-    layout->addWidget(m_lines, 2);
+    layout->addWidget(m_lines, 1);
     layout->addWidget(new QLabel(tr("Timeline"), m_detailPane));
-    layout->addWidget(m_timeline, 1);
+    layout->addWidget(m_timeline, 2);
     layout->addLayout(actions);
 }
 
