@@ -296,7 +296,7 @@ Result<OrderPage> PgOrderBook::list(const OrderQuery &raw)
     if (!filter)
         return filter.error();
     const OrderQuery &q = filter->query;
-    return m_session.transact([&](pqxx::work &tx) -> Result<OrderPage> {
+    return m_session->transact([&](pqxx::work &tx) -> Result<OrderPage> {
         const bool withEmail = emailReadable(tx);
         if (!withEmail && !filter->search.emailPart.isEmpty())
             return emailSearchRefused();
@@ -329,7 +329,7 @@ Result<OrderListTotals> PgOrderBook::totals(const OrderQuery &raw)
     if (!filter)
         return filter.error();
     const OrderQuery &q = filter->query;
-    return m_session.transact([&](pqxx::work &tx) -> Result<OrderListTotals> {
+    return m_session->transact([&](pqxx::work &tx) -> Result<OrderListTotals> {
         const bool withEmail = emailReadable(tx);
         if (!withEmail && !filter->search.emailPart.isEmpty())
             return emailSearchRefused();
@@ -361,7 +361,7 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
     auto orderId = checkedOrderId(rawId);
     if (!orderId)
         return orderId.error();
-    return m_session.transact([&](pqxx::work &tx) -> Result<OrderDetail> {
+    return m_session->transact([&](pqxx::work &tx) -> Result<OrderDetail> {
         const bool withEmail = emailReadable(tx);
         const std::string sql =
             std::string(SummaryColumns) + (withEmail ? "o.customer_email" : "NULL::text")
@@ -409,7 +409,7 @@ Status PgOrderBook::markShipped(const QString &rawId, const QString &carrier, co
     auto shipment = validateShipment(carrier, trackingNumber);
     if (!shipment)
         return shipment.error();
-    return runOrderWork(m_session, [&](pqxx::work &tx) -> Status {
+    return runOrderWork(*m_session, [&](pqxx::work &tx) -> Status {
         if (Status s = checkMove(tx, *orderId, OrderStatus::Shipped); !s)
             return s;
         tx.exec_params("SELECT rdk.mark_order_shipped($1::uuid, $2, $3)", str(*orderId), str(shipment->carrier),
@@ -423,7 +423,7 @@ Status PgOrderBook::markFulfilled(const QString &rawId)
     auto orderId = checkedOrderId(rawId);
     if (!orderId)
         return orderId.error();
-    return runOrderWork(m_session, [&](pqxx::work &tx) -> Status {
+    return runOrderWork(*m_session, [&](pqxx::work &tx) -> Status {
         if (Status s = checkMove(tx, *orderId, OrderStatus::Fulfilled); !s)
             return s;
         tx.exec_params("SELECT rdk.mark_order_fulfilled($1::uuid)", str(*orderId));
@@ -439,7 +439,7 @@ Status PgOrderBook::cancel(const QString &rawId, const QString &rawReason)
     auto reason = validateOrderReason(rawReason);
     if (!reason)
         return reason.error();
-    return runOrderWork(m_session, [&](pqxx::work &tx) -> Status {
+    return runOrderWork(*m_session, [&](pqxx::work &tx) -> Status {
         if (Status s = checkMove(tx, *orderId, OrderStatus::Canceled); !s)
             return s;
         tx.exec_params("SELECT rdk.cancel_order($1::uuid, $2)", str(*orderId), str(*reason));
@@ -462,7 +462,7 @@ Result<qint64> PgOrderBook::requestRefund(const RefundRequest &request)
             return Error::invalid(u"Units back to stock must be between 1 and %1 per line."_s.arg(MaxLineQuantity),
                                   u"restock"_s);
     }
-    return runOrderWork(m_session, [&](pqxx::work &tx) -> Result<qint64> {
+    return runOrderWork(*m_session, [&](pqxx::work &tx) -> Result<qint64> {
         if (Status s = checkMove(tx, *orderId, OrderStatus::PartiallyRefunded); !s)
             return s.error();
         const auto r = tx.exec_params1(

@@ -3,6 +3,8 @@
 #include "data/pgsession.h"
 #include "domain/orderbook.h"
 
+#include <memory>
+
 namespace rdk::data {
 
 /// The Orders screen's storage on PostgreSQL, as the signed-in staff member's own role.
@@ -12,7 +14,9 @@ namespace rdk::data {
 /// which check the role and the state machine and write the audit trail.
 class PgOrderBook final : public OrderBook {
 public:
-    explicit PgOrderBook(PgSession &session) : m_session(session) {}
+    explicit PgOrderBook(PgSession &session) : m_session(&session) {}
+    /// Owns its session: what a worker thread's factory hands out (one connection per thread).
+    explicit PgOrderBook(std::unique_ptr<PgSession> session) : m_owned(std::move(session)), m_session(m_owned.get()) {}
 
     Result<OrderPage> list(const OrderQuery &query) override;
     Result<OrderListTotals> totals(const OrderQuery &query) override;
@@ -23,7 +27,8 @@ public:
     Result<qint64> requestRefund(const RefundRequest &request) override;
 
 private:
-    PgSession &m_session;
+    std::unique_ptr<PgSession> m_owned;
+    PgSession *m_session;
 };
 
 } // namespace rdk::data

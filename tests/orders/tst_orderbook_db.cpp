@@ -556,6 +556,14 @@ private Q_SLOTS:
         QCOMPARE(ownerText("SELECT refunded_minor FROM orders WHERE id = $1::uuid", order.orderId), u"5000"_s);
     }
 
+    void ownedSession_isWhatWorkerFactoriesHandOut()
+    {
+        PgOrderBook book(open(m_staff));
+        auto page = book.list(january());
+        QVERIFY(page.ok());
+        QCOMPARE(page->items.size(), 5);
+    }
+
     void actions_badIds_areRefused()
     {
         PgOrderBook book(*m_opsSession);

@@ -36,6 +36,8 @@ public:
         began();
         post(lane, [self, job = std::move(job), done = std::move(done)](OrderBook *book, const QString &error) {
             auto result = std::make_shared<R>(book ? job(*book) : R(Error::unavailable(error)));
+            if (!self)
+                return;  // the screen is closing; nobody waits for the answer
             QMetaObject::invokeMethod(self.data(), [self, result, done] {
                 if (!self)
                     return;

@@ -302,8 +302,15 @@ void OrdersScreen::connectSignals(OrderChangeFeed *feed)
     connect(m_useTo, &QCheckBox::toggled, m_to, &QDateEdit::setEnabled);
     for (QCheckBox *box : {m_useFrom, m_useTo, m_review})
         connect(box, &QCheckBox::toggled, this, &OrdersScreen::applyFilters);
-    for (QDateEdit *edit : {m_from, m_to})
-        connect(edit, &QDateEdit::dateChanged, this, &OrdersScreen::applyFilters);
+    // A date only filters while its box is ticked; changing an unticked one asks nothing.
+    connect(m_from, &QDateEdit::dateChanged, this, [this] {
+        if (m_useFrom->isChecked())
+            applyFilters();
+    });
+    connect(m_to, &QDateEdit::dateChanged, this, [this] {
+        if (m_useTo->isChecked())
+            applyFilters();
+    });
     for (QComboBox *combo : {m_status, m_channel})
         connect(combo, &QComboBox::currentIndexChanged, this, &OrdersScreen::applyFilters);
     // Typing waits for a pause; Enter searches at once.
