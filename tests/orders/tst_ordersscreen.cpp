@@ -669,6 +669,27 @@ private Q_SLOTS:
         QCOMPARE(csv.contains(u"ann@example.com"_s), withEmail);
     }
 
+    void export_cancelled_leavesNoFile()
+    {
+        m_shop->orders.clear();
+        for (int i = 1; i <= 1200; ++i)  // three export pages
+            m_shop->orders.append(makeOrder(5000 + i, OrderStatus::Paid, OrderChannel::Pos, 100, {},
+                                            QDateTime(QDate(2026, 2, 1), QTime(12, 0), Qt::UTC).addSecs(i)));
+        auto s = screen(StaffRole::Ops, nullptr, 100, false);
+        const QString path = m_dir.filePath(u"cancelled.csv"_s);
+        QSignalSpy finished(s.get(), &OrdersScreen::exportFinished);
+        {
+            // The worker waits in its first page while Cancel is pressed; it stops before the next.
+            QMutexLocker lock(&m_shop->mutex);
+            s->startExport(path);
+            s->cancelExport();
+        }
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY2(s->message().contains(u"cancelled"_s), qPrintable(s->message()));
+        QVERIFY(!QFile::exists(path));
+    }
+
     void export_toAnUnwritablePlace_failsCleanly()
     {
         auto s = screen(StaffRole::Ops);
