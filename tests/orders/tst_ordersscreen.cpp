@@ -615,6 +615,14 @@ private Q_SLOTS:
         QTest::mouseClick(s->findChild<QPushButton *>(u"receipt"_s), Qt::LeftButton);
         QCOMPARE(receipt.size(), 1);
         QCOMPARE(receipt.first().first().toString(), idOf(1003));
+        s->activateWindow();
+        s->table()->setFocus();
+        QTest::keyClick(s.get(), Qt::Key_P, Qt::ControlModifier);
+        QCOMPARE(receipt.size(), 2);
+        // Nothing to print for an unpaid order: the shortcut does nothing either.
+        QVERIFY(selectAndWait(*s, idOf(1001)));
+        QTest::keyClick(s.get(), Qt::Key_P, Qt::ControlModifier);
+        QCOMPARE(receipt.size(), 2);
     }
 
     void liveChange_reloadsTheRowAndDetail()

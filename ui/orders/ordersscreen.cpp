@@ -332,6 +332,12 @@ void OrdersScreen::connectSignals(OrderChangeFeed *feed)
     connect(exportKey, &QShortcut::activated, this, &OrdersScreen::exportWithDialog);
     auto *refreshKey = new QShortcut(QKeySequence::Refresh, this);
     connect(refreshKey, &QShortcut::activated, this, &OrdersScreen::refresh);
+    auto *printKey = new QShortcut(QKeySequence::Print, this);
+    connect(printKey, &QShortcut::activated, m_receipt, [this] {
+        if (m_receipt->isEnabled())
+            m_receipt->click();
+    });
+    m_receipt->setToolTip(tr("Print the receipt again (Ctrl+P)"));
     auto *findKey = new QShortcut(QKeySequence::Find, this);
     connect(findKey, &QShortcut::activated, this, [this] {
         m_search->setFocus();
