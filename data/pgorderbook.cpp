@@ -243,11 +243,15 @@ QJsonObject jsonObject(const pqxx::field &f)
     return f.is_null() ? QJsonObject() : QJsonDocument::fromJson(QByteArray::fromStdString(f.as<std::string>())).object();
 }
 
-// The audit trail is readable by admins only (0002); the other roles get the history the
-// order row and its refund requests tell (orderTimelineFromFacts).
+// Every staff role reads an order's audit rows through rdk.order_timeline (audit_log itself
+// is admin-only). Logins without it (the service) get the history the order row and its
+// refund requests tell (orderTimelineFromFacts).
 void readTimeline(pqxx::work &tx, OrderDetail &d, const QDateTime &fulfilledAt, const QDateTime &canceledAt)
 {
-    if (!tableReadable(tx, "public.audit_log")) {
+    const bool canRead =
+        tx.exec1("SELECT has_function_privilege('rdk.order_timeline(uuid)', 'EXECUTE') "
+                 "       AND (SELECT rdk.current_staff_role()) IS NOT NULL")[0].as<bool>();
+    if (!canRead) {
         d.timeline = orderTimelineFromFacts(d, fulfilledAt, canceledAt);
         return;
     }
@@ -256,25 +260,24 @@ void readTimeline(pqxx::work &tx, OrderDetail &d, const QDateTime &fulfilledAt, 
     placed.action = u"created"_s;
     placed.summary = u"Order placed (%1)"_s.arg(displayName(d.summary.channel));
     const auto rows = tx.exec_params(
-        "SELECT id, (extract(epoch FROM at) * 1000000)::bigint, actor, action, before::text, after::text, "
-        "       coalesce(reason, '') "
-        "  FROM public.audit_log "
-        " WHERE tenant_id = (SELECT rdk.current_tenant()) AND entity = 'order' AND entity_id = $1 "
-        " ORDER BY at, id",
+        "SELECT (extract(epoch FROM t.at) * 1000000)::bigint, t.actor, t.action, t.before::text, t.after::text, "
+        "       coalesce(t.reason, '') "
+        "  FROM rdk.order_timeline($1::uuid) t",
         str(d.summary.orderId));
     QList<AuditEntry> entries;
+    qint64 sequence = 0;
     for (const auto &r : rows) {
         AuditEntry e;
-        e.id = r[0].as<long long>();
-        e.atMicros = r[1].as<long long>();
+        e.id = ++sequence;  // the function's order (time, then audit id) breaks ties
+        e.atMicros = r[0].as<long long>();
         e.at = QDateTime::fromMSecsSinceEpoch(e.atMicros / 1000, Qt::UTC);
-        e.actor = text(r[2]);
-        e.action = text(r[3]);
+        e.actor = text(r[1]);
+        e.action = text(r[2]);
         e.entity = u"order"_s;
         e.entityId = d.summary.orderId;
-        e.before = jsonObject(r[4]);
-        e.after = jsonObject(r[5]);
-        e.reason = text(r[6]);
+        e.before = jsonObject(r[3]);
+        e.after = jsonObject(r[4]);
+        e.reason = text(r[5]);
         entries.append(e);
     }
     d.timeline = QList<OrderTimelineEntry>{placed} + buildOrderTimeline(entries);

@@ -421,13 +421,23 @@ private Q_SLOTS:
         QVERIFY2(summaries.contains(u"Paid → Shipped (UPS 1Z999)"_s), qPrintable(summaries.join(u" | "_s)));
         QCOMPARE(detail->timeline.first().summary, u"Order placed (Online)"_s);
 
-        // Staff can't read the audit log: their timeline comes from the order itself.
+        // Staff can't read audit_log, but they read their order's rows through rdk.order_timeline.
         auto staffView = PgOrderBook(*m_staffSession).detail(order.orderId);
         QVERIFY(staffView.ok());
         QStringList staffSummaries;
         for (const OrderTimelineEntry &e : staffView->timeline)
             staffSummaries.append(e.summary);
-        QCOMPARE(staffSummaries, (QStringList{u"Order placed (Online)"_s, u"Paid by card"_s, u"Shipped (UPS 1Z999)"_s}));
+        QCOMPARE(staffSummaries.size(), summaries.size());
+        QCOMPARE(staffSummaries.last(), u"Paid → Shipped (UPS 1Z999)"_s);
+        QCOMPARE(staffView->timeline.last().actor, m_staff.login);
+
+        // The service login has neither: the history the order itself tells.
+        auto serviceView = PgOrderBook(*m_sync).detail(order.orderId);
+        QVERIFY(serviceView.ok());
+        QStringList serviceSummaries;
+        for (const OrderTimelineEntry &e : serviceView->timeline)
+            serviceSummaries.append(e.summary);
+        QCOMPARE(serviceSummaries, (QStringList{u"Order placed (Online)"_s, u"Paid by card"_s, u"Shipped (UPS 1Z999)"_s}));
 
         // Shipped twice: refused with the state machine's sentence.
         auto again = PgOrderBook(*m_staffSession).markShipped(order.orderId, u"UPS"_s, u"1Z999"_s);
@@ -508,7 +518,8 @@ private Q_SLOTS:
         auto opsView = PgOrderBook(*m_opsSession).detail(order.orderId);
         QVERIFY(opsView.ok());
         QCOMPARE(opsView->refunds.first().reason, u"damaged box"_s);
-        QCOMPARE(opsView->timeline.last().summary, expected + u" (waiting for Stripe)"_s);
+        QCOMPARE(opsView->timeline.last().summary, expected);
+        QCOMPARE(opsView->timeline.last().actor, m_ops.login);
 
         // What is asked for and not answered yet counts: $50 of the rest is on its way.
         request.amount = usd(order.totals.total.minor() - 5000 + 1);
