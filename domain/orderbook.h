@@ -42,11 +42,14 @@ struct OrderSummary final {
     Money refunded;
     QString customerEmail;      ///< empty when the signed-in role may not see it
     bool needsReview = false;
+    Money subtotal;             ///< before discounts (the accounting export needs it)
+    Money discount;             ///< line plus order discounts
 };
 
 struct OrderPage final {
     QList<OrderSummary> items;
     bool hasMore = false;
+    QString shopTimeZone;       ///< IANA id of tenants.timezone: dates are shown in shop time
 };
 
 /// Sums over every order the query matches (not just the loaded page), per currency.
@@ -82,6 +85,7 @@ struct RefundRequestInfo final {
     QString error;
     QString requestedBy;
     QDateTime requestedAt;
+    QString reason;             ///< as staff gave it (audited)
 };
 
 struct OrderDetail final {
