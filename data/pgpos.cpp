@@ -314,7 +314,7 @@ Result<SellableProduct> PgPos::findBySku(const QString &sku)
         return Error::invalid(u"Scan or type a SKU."_s, u"sku"_s);
     if (!isSkuShaped(wanted))
         return Error::notFound(u"No product with SKU %1."_s.arg(elide(wanted)));
-    return m_session.transact([&](pqxx::work &tx) -> Result<SellableProduct> {
+    return m_session->transact([&](pqxx::work &tx) -> Result<SellableProduct> {
         const auto rows = tx.exec_params(std::string(kProductColumns) + "WHERE p.sku = $1 AND NOT p.archived", str(wanted));
         if (rows.empty())
             return Error::notFound(u"No product with SKU %1."_s.arg(wanted));
@@ -332,7 +332,7 @@ Result<QList<SellableProduct>> PgPos::search(const QString &text, int limit)
     limit = std::clamp(limit, 1, 100);
     QString escaped = needle.toLower();
     escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
-    return m_session.transact([&](pqxx::work &tx) -> Result<QList<SellableProduct>> {
+    return m_session->transact([&](pqxx::work &tx) -> Result<QList<SellableProduct>> {
         // rdk.catalog_search reaches the trigram index under row-level security (0008); it
         // may return archived ids, so it is asked for more than the page.
         const auto rows = tx.exec_params(
@@ -354,7 +354,7 @@ Result<PosOrderState> PgPos::placeSale(const PosSaleRequest &sale)
     if (!checked)
         return checked.error();
     const QList<CheckedLine> &requested = *checked;
-    return m_session.transact(
+    return m_session->transact(
         [&](pqxx::work &tx) -> Result<PosOrderState> {
             return keepSentences(tx, [&](pqxx::work &tx) -> Result<PosOrderState> {
                 auto held = holdStock(tx, requested);
@@ -411,7 +411,7 @@ Result<PosOrderState> PgPos::orderState(const QString &orderId)
     const auto id = orderIdParam(orderId);
     if (!id)
         return noSuchOrder();
-    return m_session.transact([&](pqxx::work &tx) { return readState(tx, *id); });
+    return m_session->transact([&](pqxx::work &tx) { return readState(tx, *id); });
 }
 
 Status PgPos::retryPaymentLink(const QString &orderId)
@@ -419,7 +419,7 @@ Status PgPos::retryPaymentLink(const QString &orderId)
     const auto id = orderIdParam(orderId);
     if (!id)
         return noSuchOrder();
-    return m_session.transact([&](pqxx::work &tx) -> Status {
+    return m_session->transact([&](pqxx::work &tx) -> Status {
         return keepSentences(tx, [&](pqxx::work &tx) -> Status {
             tx.exec_params("SELECT rdk.pos_request_payment_link($1::uuid)", *id);
             return {};
@@ -434,7 +434,7 @@ Status PgPos::cancelSale(const QString &orderId, const QString &reason)
         return noSuchOrder();
     if (reason.trimmed().size() > kMaxReason)
         return Error::invalid(u"The reason must be at most %1 characters."_s.arg(kMaxReason), u"reason"_s);
-    return m_session.transact([&](pqxx::work &tx) -> Status {
+    return m_session->transact([&](pqxx::work &tx) -> Status {
         return keepSentences(tx, [&](pqxx::work &tx) -> Status {
             tx.exec_params("SELECT rdk.cancel_order($1::uuid, $2)", *id, str(reason.trimmed()));
             return {};
@@ -449,7 +449,7 @@ Result<PosOrderState> PgPos::recordCashPayment(const QString &orderId, const Mon
         return noSuchOrder();
     if (tendered.isNegative())
         return Error::invalid(u"The cash tendered can't be negative."_s, u"tendered"_s);
-    return m_session.transact(
+    return m_session->transact(
         [&](pqxx::work &tx) -> Result<PosOrderState> {
             return keepSentences(tx, [&](pqxx::work &tx) -> Result<PosOrderState> {
                 const auto order = tx.exec_params("SELECT currency FROM orders WHERE id = $1::uuid", *id);

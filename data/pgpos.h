@@ -3,6 +3,8 @@
 #include "data/pgsession.h"
 #include "domain/pos.h"
 
+#include <memory>
+
 namespace rdk::data {
 
 /// The counter's storage on PostgreSQL. Runs as the signed-in staff member: row-level
@@ -11,7 +13,9 @@ namespace rdk::data {
 /// rdk-sync from the stripe_requests row that placeSale queues.
 class PgPos final : public PosStore {
 public:
-    explicit PgPos(PgSession &session) : m_session(session) {}
+    explicit PgPos(PgSession &session) : m_session(&session) {}
+    /// Owns its session: a worker thread's store (see app/desk workerFactory).
+    explicit PgPos(std::unique_ptr<PgSession> session) : m_owned(std::move(session)), m_session(m_owned.get()) {}
 
     Result<SellableProduct> findBySku(const QString &sku) override;
     Result<QList<SellableProduct>> search(const QString &text, int limit) override;
@@ -27,7 +31,8 @@ public:
     static constexpr int MaxLines = 100;
 
 private:
-    PgSession &m_session;
+    std::unique_ptr<PgSession> m_owned;
+    PgSession *m_session;
 };
 
 } // namespace rdk::data

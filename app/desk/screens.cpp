@@ -7,9 +7,13 @@
 #include "data/pgcatalogreader.h"
 #include "data/pgdashboard.h"
 #include "data/pgimagelibrary.h"
+#include "data/pgorderbook.h"
+#include "data/pgorderfeed.h"
+#include "data/pgpos.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
 #include "domain/deskaccess.h"
+#include "domain/receipt.h"
 #include "ui/admin/auditlogscreen.h"
 #include "ui/admin/staffscreen.h"
 #include "ui/catalog/catalogscreen.h"
@@ -17,11 +21,17 @@
 #include "ui/catalog/productimagespanel.h"
 #include "ui/dashboard/dashboardscreen.h"
 #include "ui/mainwindow.h"
+#include "ui/orders/ordersscreen.h"
+#include "ui/pos/posscreen.h"
+#include "ui/pos/receiptprinter.h"
 #include "ui/shell/homescreen.h"
 
 #include <QAction>
+#include <QFutureWatcher>
+#include <QMessageBox>
 #include <QKeySequence>
 #include <QToolBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <functional>
 #include <memory>
@@ -98,6 +108,62 @@ DashboardScreen *makeDashboardScreen(DeskServices &services, WorkerSessionPool *
     return screen;
 }
 
+/// One LISTEN connection for the order screens of this window (the counter and the Orders
+/// list both react to it); it lives as long as the window.
+OrderChangeFeed *orderFeedFor(MainWindow &window, DeskServices &services)
+{
+    data::DeskConnection &connection = services.connection;
+    auto *feed = new data::PgOrderFeed([&connection] { return connection.openWorkerSession(); },
+                                       connection.user().tenantId, &window);
+    feed->start();
+    return feed;
+}
+
+PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, OrderChangeFeed *feed)
+{
+    const SignedInUser &user = services.connection.user();
+    PosShop shop{user.tenantName, services.config.receiptAddress, user.currency, user.timezone,
+                 services.config.posLinkMinutes};
+    return new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+}
+
+/// Reprint from the Orders screen: the order is read off the UI thread, then the print
+/// dialog opens on it.
+void reprintReceipt(QWidget *parent, const std::function<Result<std::unique_ptr<PosStore>>()> &stores,
+                    const ReceiptShop &shop, const QString &orderId)
+{
+    auto *watcher = new QFutureWatcher<Result<Receipt>>(parent);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, parent, [watcher, parent] {
+        watcher->deleteLater();
+        const Result<Receipt> receipt = watcher->result();
+        if (!receipt) {
+            QMessageBox::warning(parent, QObject::tr("Receipt"), receipt.error().message);
+            return;
+        }
+        ReceiptPrinter(*receipt).printWithDialog(parent);
+    });
+    watcher->setFuture(QtConcurrent::run([stores, shop, orderId]() -> Result<Receipt> {
+        auto store = stores();
+        if (!store)
+            return store.error();
+        auto order = (*store)->orderState(orderId);
+        if (!order)
+            return order.error();
+        return buildReceipt(*order, shop);
+    }));
+}
+
+OrdersScreen *makeOrdersScreen(DeskServices &services, WorkerSessionPool *workers, OrderChangeFeed *feed)
+{
+    const SignedInUser &user = services.connection.user();
+    auto *screen = new OrdersScreen(workerFactory<OrderBook, data::PgOrderBook>(workers), user.role, feed);
+    const ReceiptShop shop{user.tenantName, services.config.receiptAddress, user.timezone};
+    const auto stores = workerFactory<PosStore, data::PgPos>(workers);
+    QObject::connect(screen, &OrdersScreen::receiptRequested, screen,
+                     [screen, stores, shop](const QString &orderId) { reprintReceipt(screen, stores, shop, orderId); });
+    return screen;
+}
+
 QWidget *makeStaffScreen(DeskServices &services)
 {
     auto staff = std::make_unique<data::PgStaffAdministration>(services.connection.mainSession());
@@ -136,6 +202,13 @@ void registerScreens(MainWindow &window, DeskServices &services)
         catalog = makeCatalogScreen(services, workers);
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Catalog), catalog);
     }
+    OrderChangeFeed *orders = nullptr;
+    if (wanted(ScreenKey::PointOfSale) || wanted(ScreenKey::Orders))
+        orders = orderFeedFor(window, services);
+    if (wanted(ScreenKey::PointOfSale))
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::PointOfSale), makePosScreen(services, workers, orders));
+    if (wanted(ScreenKey::Orders))
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Orders), makeOrdersScreen(services, workers, orders));
     if (wanted(ScreenKey::Dashboard)) {
         DashboardScreen *dashboard = makeDashboardScreen(services, workers);
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Dashboard), dashboard);

@@ -241,6 +241,10 @@ Result<DeskConfig> DeskConfig::load(const ConfigSource &source)
     c.tenant = r.slug(u"RDK_TENANT"_s, false);
     c.lockMinutes = r.integer(u"RDK_LOCK_MINUTES"_s, 30, 1, 24 * 60);
     c.syncUrl = r.httpUrl(u"RDK_SYNC_URL"_s, u"http://127.0.0.1:8080"_s);
+    c.posLinkMinutes = r.integer(u"RDK_POS_LINK_MINUTES"_s, 15, 1, 24 * 60);
+    c.receiptAddress = r.string(u"RDK_RECEIPT_ADDRESS"_s, {}, false).trimmed();
+    if (c.receiptAddress.size() > 120)
+        r.addError(u"RDK_RECEIPT_ADDRESS"_s, u"longer than 120 characters (one receipt line)"_s);
     c.log = r.logSettings(LogFormat::Text);
     if (auto s = r.finish(); !s)
         return s.error();

@@ -83,6 +83,8 @@ struct DeskConfig final {
     QString tenant;
     int lockMinutes = 30;
     QUrl syncUrl;          ///< where rdk-sync runs (payment links, webhooks)
+    int posLinkMinutes = 15;   ///< an unpaid counter sale is canceled after this (RDK_POS_LINK_MINUTES)
+    QString receiptAddress;    ///< one line under the shop name on receipts (RDK_RECEIPT_ADDRESS)
     LogSettings log;
     static Result<DeskConfig> load(const ConfigSource &source);
 };

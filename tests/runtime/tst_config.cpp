@@ -134,6 +134,27 @@ private Q_SLOTS:
         QVERIFY(bad.error().message.contains(u"RDK_LOCK_MINUTES"_s));
     }
 
+    void deskConfig_pointOfSaleSettings()
+    {
+        auto defaults = DeskConfig::load(ConfigSource({}));
+        QVERIFY(defaults.ok());
+        QCOMPARE(defaults->posLinkMinutes, 15);
+        QVERIFY(defaults->receiptAddress.isEmpty());
+        auto set = DeskConfig::load(ConfigSource({{u"RDK_POS_LINK_MINUTES"_s, u"5"_s},
+                                                  {u"RDK_RECEIPT_ADDRESS"_s, u"  12 Canal St, New York  "_s}}));
+        QVERIFY(set.ok());
+        QCOMPARE(set->posLinkMinutes, 5);
+        QCOMPARE(set->receiptAddress, u"12 Canal St, New York"_s);
+        // Every problem at once: a zero, a word and an address that would not fit on a receipt.
+        for (const QString &minutes : {u"0"_s, u"1441"_s, u"soon"_s, u"-3"_s}) {
+            auto bad = DeskConfig::load(ConfigSource({{u"RDK_POS_LINK_MINUTES"_s, minutes},
+                                                      {u"RDK_RECEIPT_ADDRESS"_s, QString(500, u'x')}}));
+            QVERIFY(!bad.ok());
+            QVERIFY2(bad.error().message.contains(u"RDK_POS_LINK_MINUTES"_s), qPrintable(minutes));
+            QVERIFY(bad.error().message.contains(u"RDK_RECEIPT_ADDRESS"_s));
+        }
+    }
+
     void redactUrl_hidesThePassword()
     {
         QCOMPARE(redactUrl(u"postgresql://u:hunter2@h:5432/d"_s), u"postgresql://u:***@h:5432/d"_s);
