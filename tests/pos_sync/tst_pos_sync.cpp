@@ -324,7 +324,7 @@ private Q_SLOTS:
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         m_ops = m_db->createStaff(m_tenant, u"ops"_s);
         for (const QString &sku : {u"POS-PAY"_s, u"POS-CANCEL"_s, u"POS-TIMEOUT"_s, u"POS-FAULT"_s, u"POS-LATE"_s, u"POS-REFUND"_s,
-                                   u"POS-ALIVE"_s})
+                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s})
             addProduct(m_tenant, sku, 18'000, 3);
         addProduct(m_otherTenant, u"POS-OTHER"_s, 9'000, 3);
 
@@ -485,6 +485,47 @@ private Q_SLOTS:
         QCOMPARE(links.first().toObject().value(u"id"_s).toString(), made.result.value(u"payment_link_id"_s).toString());
         QCOMPARE(owner("SELECT count(*) FROM orders")[0][0].as<int>(), ordersBefore + 1);
         QCOMPARE(stock(u"POS-FAULT"_s), qMakePair(3, 2));
+    }
+
+    void deactivation_whileStripeIsDown_isRetriedWithBackoff()
+    {
+        const auto [orderId, linkId] = saleWithLink(u"POS-RETRY"_s);
+        QVERIFY(!linkId.isEmpty());
+        // The first attempt spends the client's three tries; the worker waits and tries again.
+        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/faults"_s), "path=/v1/payment_links/&status=503&count=4").status,
+                 200);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(asStaff(m_staff, "SELECT rdk.cancel_order($1::uuid, NULL)", {orderId.toStdString()}).ok());
+        const StripeRequest off = settled(deactivationRequest(orderId), 30'000);
+        QCOMPARE(off.state, u"done"_s);
+        qInfo("cancel -> link deactivated with Stripe down for 4 calls: %lld ms", timer.elapsed());
+        QCOMPARE(sandboxLink(linkId).value(u"active"_s).toBool(true), false);
+        QCOMPARE(request(m_nam, "GET", m_sandbox.url(u"/_sandbox/faults"_s)).json().value(u"data"_s).toArray().size(), 0);
+        QVERIFY(request(m_nam, "GET", m_sync.url(u"/metrics"_s))
+                    .body.contains("rdk_stripe_requests_total{kind=\"deactivate_link\",outcome=\"retry\"} 1"));
+    }
+
+    void refund_refusedByStripe_failsWithItsMessage_andRestocksNothing()
+    {
+        const auto [orderId, linkId] = saleWithLink(u"POS-DECLINE"_s);
+        QVERIFY(!linkId.isEmpty());
+        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(linkId))).status, 200);
+        QVERIFY(waitForStatus(orderId, u"paid"_s));
+        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/faults"_s), "path=/v1/refunds&status=402").status, 200);
+        const qint64 itemId = ownerNumber("SELECT id FROM order_items WHERE order_id = $1::uuid", orderId);
+        auto asked = asStaff(m_ops, "SELECT rdk.request_refund($1::uuid, NULL, $2::jsonb, $3)",
+                             {orderId.toStdString(), u"[{\"item_id\": %1, \"quantity\": 1}]"_s.arg(itemId).toStdString(),
+                              std::string("returned")});
+        QVERIFY2(asked.ok(), asked.ok() ? "" : qPrintable(asked.error().message));
+        const StripeRequest refused = settled((*asked)[0][0].as<qint64>());
+        QCOMPARE(refused.state, u"failed"_s);
+        QVERIFY2(refused.error.contains(u"declined"_s), qPrintable(refused.error));
+        QTest::qWait(300);
+        QCOMPARE(orderStatus(orderId), u"paid"_s);
+        QCOMPARE(ownerNumber("SELECT refunded_minor FROM orders WHERE id = $1::uuid", orderId), 0);
+        QCOMPARE(stock(u"POS-DECLINE"_s), qMakePair(2, 0));
+        QCOMPARE(ownerNumber("SELECT restocked_quantity FROM order_items WHERE id = $1", QString::number(itemId)), 0);
     }
 
     void moneyForCanceledSale_isFlaggedForReview_notResurrected()
