@@ -25,6 +25,7 @@ namespace {
 
 constexpr char kChannel[] = "rdk_stripe_requests";
 constexpr char kMetric[] = "rdk_stripe_requests_total";
+constexpr qsizetype kMaxPaymentLinkLines = 20;   // Stripe's limit of line items on a payment link
 
 bool awaitingPayment(const data::StripeRequestOrder &order)
 {
@@ -90,7 +91,7 @@ Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &
         units += line.quantity;
     }
     QList<PaymentLinkItem> items;
-    if (!discounted && undiscounted == order.totalMinor) {
+    if (!discounted && undiscounted == order.totalMinor && order.lines.size() <= kMaxPaymentLinkLines) {
         for (const data::StripeOrderLine &line : order.lines)
             items.append({lineName(line), line.unitPriceMinor, line.quantity});
         return items;

@@ -32,7 +32,7 @@ struct PaymentLinkItem final {
 
 /// The Prices a payment link for `order` needs. Without discounts, one per line ("Air Max 90 —
 /// size 10", unit amount, quantity), so the buyer sees what they buy; with any discount (or a
-/// total that the lines don't add up to) ONE price for the whole order ("Order RDK-1001,
+/// total that the lines don't add up to, or more lines than Stripe's 20 per link) ONE price for the whole order ("Order RDK-1001,
 /// 3 items"), because Stripe has no per-line discount on a link and the amount paid must equal
 /// orders.total_minor for the webhook to accept it. Invalid for an empty or zero order.
 Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &order);

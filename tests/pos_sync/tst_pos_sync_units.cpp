@@ -99,6 +99,21 @@ private Q_SLOTS:
         QCOMPARE(items->size(), 1);
     }
 
+    void moreLinesThanStripeAllows_onePriceForTheWholeOrder()
+    {
+        QList<data::StripeOrderLine> lines;
+        for (int i = 0; i < 21; ++i)
+            lines.append(line(u"Lace set %1"_s.arg(i), {}, 1, 500));
+        const auto o = order(lines);
+        const auto items = sync::paymentLinkItems(o);
+        QVERIFY(items.ok());
+        QCOMPARE(items->size(), 1);
+        QCOMPARE(items->first().name, u"Order RDK-1001, 21 items"_s);
+        QCOMPARE(charged(*items), 10'500);
+        lines.removeLast();
+        QCOMPARE(sync::paymentLinkItems(order(lines))->size(), 20);
+    }
+
     void emptyOrFreeOrder_isRefused()
     {
         QVERIFY(!sync::paymentLinkItems(order({})).ok());
