@@ -191,8 +191,19 @@ void StripeRequestWorker::claimBatch()
         return;
     auto rows = m_sessions.run([&](data::PgSession &s) { return data::PgStripeRequestQueue(s).claim(free); });
     if (!rows) {
-        qCWarning(lcStripeWork).noquote() << "can't claim Stripe requests yet:" << rows.error().message;
+        // Once per distinct problem, not every poll: a database that is down or behind on
+        // migrations would otherwise fill the log every few seconds.
+        QMutexLocker lock(&m_mutex);
+        if (rows.error().message != m_lastClaimError)
+            qCWarning(lcStripeWork).noquote() << "can't claim Stripe requests yet:" << rows.error().message;
+        m_lastClaimError = rows.error().message;
         return;
+    }
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_lastClaimError.isEmpty())
+            qCInfo(lcStripeWork) << "claiming Stripe requests again";
+        m_lastClaimError.clear();
     }
     for (const data::StripeRequestRow &row : std::as_const(*rows)) {
         if (row.tenantId != m_options.tenantId) {

@@ -107,6 +107,7 @@ private:
     std::atomic_bool m_stopping{false};
     QMutex m_mutex;
     QSet<qint64> m_inFlight;            // guarded by m_mutex
+    QString m_lastClaimError;           // guarded by m_mutex
 };
 
 } // namespace rdk::sync
