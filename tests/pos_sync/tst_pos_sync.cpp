@@ -324,7 +324,7 @@ private Q_SLOTS:
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         m_ops = m_db->createStaff(m_tenant, u"ops"_s);
         for (const QString &sku : {u"POS-PAY"_s, u"POS-CANCEL"_s, u"POS-TIMEOUT"_s, u"POS-FAULT"_s, u"POS-LATE"_s, u"POS-REFUND"_s,
-                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s})
+                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s, u"POS-DISCOUNT"_s})
             addProduct(m_tenant, sku, 18'000, 3);
         addProduct(m_otherTenant, u"POS-OTHER"_s, 9'000, 3);
 
@@ -420,6 +420,34 @@ private Q_SLOTS:
                              "AND after->>'status' = 'paid'",
                              orderId),
                  1);
+    }
+
+    void discountedSale_isChargedItsTotal_asOneWholeOrderPrice()
+    {
+        const QString orderId = placeSale(u"POS-DISCOUNT"_s, 2);
+        QVERIFY(!orderId.isEmpty());
+        // A cart discount as ops would give it (the owner may too; the trigger audits it).
+        owner("UPDATE orders SET discount_reason = 'loyal customer', discount_minor = 2500, total_minor = total_minor - 2500 "
+              "WHERE id = $1::uuid",
+              orderId.toStdString());
+        const StripeRequest link = settled(requestLink(orderId));
+        QCOMPARE(link.state, u"done"_s);
+        const QString linkId = link.result.value(u"payment_link_id"_s).toString();
+        const Reply paid = request(m_nam, "POST", m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(linkId)));
+        QCOMPARE(paid.status, 200);
+        QCOMPARE(paid.json().value(u"amount_total"_s).toInteger(), 33'500);
+        const QJsonArray items = request(m_nam, "GET",
+                                         m_sandbox.url(u"/v1/checkout/sessions/%1/line_items"_s.arg(paid.json().value(u"id"_s).toString())),
+                                         {}, {{"Authorization", "Bearer sk_test_pos_sync"}})
+                                     .json().value(u"data"_s).toArray();
+        QCOMPARE(items.size(), 1);
+        const qint64 number = ownerNumber("SELECT order_number FROM orders WHERE id = $1::uuid", orderId);
+        QCOMPARE(items.first().toObject().value(u"description"_s).toString(), u"Order RDK-%1, 2 items"_s.arg(number));
+        QCOMPARE(items.first().toObject().value(u"quantity"_s).toInt(), 1);
+        // The webhook compares the amount with the order's total: it matches, so it is paid.
+        QVERIFY(waitForStatus(orderId, u"paid"_s));
+        QCOMPARE(ownerText("SELECT needs_review::text FROM orders WHERE id = $1::uuid", orderId), u"false"_s);
+        QCOMPARE(stock(u"POS-DISCOUNT"_s), qMakePair(1, 0));
     }
 
     void cancel_releasesStock_andDeactivatesTheLink()
