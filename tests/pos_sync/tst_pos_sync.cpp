@@ -324,7 +324,7 @@ private Q_SLOTS:
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         m_ops = m_db->createStaff(m_tenant, u"ops"_s);
         for (const QString &sku : {u"POS-PAY"_s, u"POS-CANCEL"_s, u"POS-TIMEOUT"_s, u"POS-FAULT"_s, u"POS-LATE"_s, u"POS-REFUND"_s,
-                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s, u"POS-DISCOUNT"_s})
+                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s, u"POS-DISCOUNT"_s, u"POS-RACE"_s})
             addProduct(m_tenant, sku, 18'000, 3);
         addProduct(m_otherTenant, u"POS-OTHER"_s, 9'000, 3);
 
@@ -554,6 +554,32 @@ private Q_SLOTS:
         QCOMPARE(ownerNumber("SELECT refunded_minor FROM orders WHERE id = $1::uuid", orderId), 0);
         QCOMPARE(stock(u"POS-DECLINE"_s), qMakePair(2, 0));
         QCOMPARE(ownerNumber("SELECT restocked_quantity FROM order_items WHERE id = $1", QString::number(itemId)), 0);
+    }
+
+    void canceledWhileTheLinkIsMade_linkIsTurnedOffAtOnce()
+    {
+        const QString orderId = placeSale(u"POS-RACE"_s, 1);
+        QVERIFY(!orderId.isEmpty());
+        // Two 500s make the client wait ~1.5 s before its third try succeeds: time to cancel.
+        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/faults"_s), "path=/v1/payment_links&status=500&count=2").status,
+                 200);
+        const qint64 requestId = requestLink(orderId);
+        QVERIFY(waitUntil([&] {
+            const QJsonArray faults = request(m_nam, "GET", m_sandbox.url(u"/_sandbox/faults"_s)).json().value(u"data"_s).toArray();
+            return faults.size() == 1 && faults.first().toObject().value(u"remaining"_s).toInt() == 1;
+        }));
+        QCOMPARE(stripeRequest(requestId).state, u"working"_s);
+        QVERIFY(asStaff(m_staff, "SELECT rdk.cancel_order($1::uuid, NULL)", {orderId.toStdString()}).ok());
+
+        const StripeRequest link = settled(requestId);
+        QCOMPARE(link.state, u"done"_s);
+        const QString linkId = link.result.value(u"payment_link_id"_s).toString();
+        QVERIFY(linkId.startsWith(u"plink_"_s));
+        QCOMPARE(settled(deactivationRequest(orderId)).state, u"done"_s);
+        QCOMPARE(sandboxLink(linkId).value(u"active"_s).toBool(true), false);
+        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(linkId))).status, 410);
+        QCOMPARE(orderStatus(orderId), u"canceled"_s);
+        QCOMPARE(stock(u"POS-RACE"_s), qMakePair(3, 0));
     }
 
     void moneyForCanceledSale_isFlaggedForReview_notResurrected()
