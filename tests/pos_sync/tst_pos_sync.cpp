@@ -133,6 +133,7 @@ class TestPosSync final : public QObject {
     QString m_otherTenant;
     test::Login m_staff;
     test::Login m_ops;
+    test::Login m_service;
     Service m_sandbox;
     Service m_sync;
     QNetworkAccessManager m_nam;
@@ -320,11 +321,12 @@ private Q_SLOTS:
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"counter-a"_s);
         m_otherTenant = m_db->createTenant(u"counter-b"_s);
-        const test::Login service = m_db->createServiceLogin();
+        m_service = m_db->createServiceLogin();
+        const test::Login &service = m_service;
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         m_ops = m_db->createStaff(m_tenant, u"ops"_s);
         for (const QString &sku : {u"POS-PAY"_s, u"POS-CANCEL"_s, u"POS-TIMEOUT"_s, u"POS-FAULT"_s, u"POS-LATE"_s, u"POS-REFUND"_s,
-                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s, u"POS-DISCOUNT"_s, u"POS-RACE"_s})
+                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s, u"POS-DISCOUNT"_s, u"POS-RACE"_s, u"POS-RECONNECT"_s})
             addProduct(m_tenant, sku, 18'000, 3);
         addProduct(m_otherTenant, u"POS-OTHER"_s, 9'000, 3);
 
@@ -687,6 +689,27 @@ private Q_SLOTS:
         QCOMPARE(untouched.state, u"queued"_s);
         QCOMPARE(untouched.attempts, 0);
         QCOMPARE(sandboxLinksFor(otherOrder).size(), 0);
+    }
+
+    void droppedConnections_requestIsStillWorked_andTheListenerComesBack()
+    {
+        // Every connection of the service dies (a database restart, a proxy timeout): the
+        // notification for the next request may be missed, the poll still finds it.
+        // The owner is no superuser: signalling the service's backends needs membership of its role.
+        owner("GRANT " + pqxx::connection(m_db->ownerUrl()).quote_name(m_service.login.toStdString()) + " TO CURRENT_USER");
+        const auto killed = owner("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = $1",
+                                  m_service.login.toStdString());
+        QVERIFY(killed[0][0].as<int>() >= 1);
+        const QString orderId = placeSale(u"POS-RECONNECT"_s, 1);
+        QVERIFY(!orderId.isEmpty());
+        QElapsedTimer timer;
+        timer.start();
+        const StripeRequest link = settled(requestLink(orderId));
+        QCOMPARE(link.state, u"done"_s);
+        qInfo("request after the service lost its connections -> link ready: %lld ms", timer.elapsed());
+        QVERIFY(waitUntil([&] {
+            return request(m_nam, "GET", m_sync.url(u"/readyz"_s)).json().value(u"stripe_requests"_s).toString() == u"listening"_s;
+        }));
     }
 
     void metrics_countRequestsByKindAndOutcome()
