@@ -16,6 +16,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 
 using namespace Qt::Literals::StringLiterals;
@@ -328,6 +329,7 @@ private Q_SLOTS:
         for (const QString &sku : {u"POS-PAY"_s, u"POS-CANCEL"_s, u"POS-TIMEOUT"_s, u"POS-FAULT"_s, u"POS-LATE"_s, u"POS-REFUND"_s,
                                    u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s, u"POS-DISCOUNT"_s, u"POS-RACE"_s, u"POS-RECONNECT"_s})
             addProduct(m_tenant, sku, 18'000, 3);
+        addProduct(m_tenant, u"POS-BURST"_s, 12'000, 10);
         addProduct(m_otherTenant, u"POS-OTHER"_s, 9'000, 3);
 
         QProcessEnvironment sandboxEnv;
@@ -450,6 +452,33 @@ private Q_SLOTS:
         QVERIFY(waitForStatus(orderId, u"paid"_s));
         QCOMPARE(ownerText("SELECT needs_review::text FROM orders WHERE id = $1::uuid", orderId), u"false"_s);
         QCOMPARE(stock(u"POS-DISCOUNT"_s), qMakePair(1, 0));
+    }
+
+    void latency_tenSales_linkReadyAndPaidWellUnderTwoSeconds()
+    {
+        QList<qint64> ready;
+        QList<qint64> paid;
+        for (int i = 0; i < 10; ++i) {
+            const QString orderId = placeSale(u"POS-BURST"_s, 1);
+            QVERIFY(!orderId.isEmpty());
+            QElapsedTimer timer;
+            timer.start();
+            const StripeRequest link = settled(requestLink(orderId));
+            ready.append(timer.elapsed());
+            QCOMPARE(link.state, u"done"_s);
+            timer.restart();
+            const QString linkId = link.result.value(u"payment_link_id"_s).toString();
+            QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(linkId))).status, 200);
+            QVERIFY(waitForStatus(orderId, u"paid"_s));
+            paid.append(timer.elapsed());
+        }
+        std::sort(ready.begin(), ready.end());
+        std::sort(paid.begin(), paid.end());
+        qInfo("10 sales: request -> link ready median %lld ms, max %lld ms; pay -> order paid median %lld ms, max %lld ms",
+              ready.at(5), ready.last(), paid.at(5), paid.last());
+        QVERIFY(ready.last() < 2000);
+        QVERIFY(paid.last() < 2000);
+        QCOMPARE(stock(u"POS-BURST"_s), qMakePair(0, 0));
     }
 
     void cancel_releasesStock_andDeactivatesTheLink()
