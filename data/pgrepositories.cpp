@@ -309,9 +309,13 @@ Result<Order> PgOrderRepository::create(const Order &order)
 Result<std::optional<Order>> PgOrderRepository::findById(const QString &id)
 {
     return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<Order>> {
+        // The plain staff role may not read the customer's e-mail (0010): it stays empty then.
+        const bool emailVisible =
+            tx.exec1("SELECT has_column_privilege('public.orders', 'customer_email', 'SELECT')")[0].as<bool>();
         const auto rows = tx.exec_params(
-            "SELECT id::text, tenant_id::text, order_number, channel, status, currency, subtotal_minor, shipping_minor, "
-            "fee_minor, discount_minor, tax_minor, total_minor, refunded_minor, coalesce(customer_email, ''), "
+            std::string("SELECT id::text, tenant_id::text, order_number, channel, status, currency, subtotal_minor, shipping_minor, "
+                        "fee_minor, discount_minor, tax_minor, total_minor, refunded_minor, ") +
+            (emailVisible ? "coalesce(customer_email, ''), " : "'', ") +
             "coalesce(stripe_checkout_session_id, ''), coalesce(stripe_payment_link_id, ''), "
             "coalesce(stripe_payment_intent_id, ''), needs_review, coalesce(review_reason, ''), "
             "(extract(epoch from created_at) * 1000)::bigint, (extract(epoch from paid_at) * 1000)::bigint "

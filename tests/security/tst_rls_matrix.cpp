@@ -23,7 +23,8 @@ const std::array<QString, ActorCount> ActorNames = {
 
 const QStringList Tables = {u"tenants"_s,     u"profiles"_s,     u"products"_s,          u"inventory"_s,
                             u"product_images"_s, u"product_image_variants"_s, u"orders"_s, u"order_items"_s,
-                            u"stock_reservations"_s, u"stripe_events"_s, u"audit_log"_s, u"page_views"_s};
+                            u"stock_reservations"_s, u"stripe_events"_s, u"audit_log"_s, u"page_views"_s,
+                            u"stripe_requests"_s};
 const QStringList Operations = {u"select"_s, u"insert"_s, u"update"_s, u"delete"_s};
 
 // What is allowed, as "actor|table|operation" over tenant A's rows. Everything else is
@@ -75,6 +76,9 @@ QSet<QString> allowedCells()
 
     allow({OpsA, AdminA, AdminAUnverified}, u"page_views"_s, {u"select"_s});
     allow({ServiceA}, u"page_views"_s, {u"insert"_s});
+
+    // Written only through the rdk.* functions of 0010, never directly.
+    allow(everyoneOfA, u"stripe_requests"_s, {u"select"_s});
     return allowed;
 }
 
@@ -125,6 +129,7 @@ class TestRlsMatrix final : public QObject {
                        "VALUES ($1, $2::uuid, 'checkout.session.completed', $3::uuid, 'processed')",
                        "evt_mtx_" + tag, t, order);
         tx.exec_params("INSERT INTO page_views (tenant_id, visitor_hash, path) VALUES ($1::uuid, '\\x0102030405060708', '/')", t);
+        tx.exec_params("INSERT INTO stripe_requests (tenant_id, order_id, kind) VALUES ($1::uuid, $2::uuid, 'payment_link')", t, order);
         tx.commit();
         return {product, deletable, inventory, image, order};
     }
@@ -156,6 +161,7 @@ class TestRlsMatrix final : public QObject {
                 {u"stripe_events"_s, "outcome = 'changed'"},
                 {u"audit_log"_s, "reason = 'changed'"},
                 {u"page_views"_s, "path = '/changed'"},
+                {u"stripe_requests"_s, "state = 'done'"},
             };
             return "UPDATE " + t + " SET " + sets.value(table) + (table == u"tenants"_s ? " WHERE id = " : " WHERE tenant_id = ") + a;
         }
@@ -184,6 +190,8 @@ class TestRlsMatrix final : public QObject {
                    "VALUES (" + a + ", '" + m_orderA + "', " + m_inventoryA + ", 1, now() + interval '10 minutes')";
         if (table == u"stripe_events"_s)
             return "INSERT INTO stripe_events (id, tenant_id, type, outcome) VALUES ('evt_mtx_new', " + a + ", 'charge.refunded', 'processed')";
+        if (table == u"stripe_requests"_s)
+            return "INSERT INTO stripe_requests (tenant_id, order_id, kind) VALUES (" + a + ", '" + m_orderA + "', 'refund')";
         if (table == u"audit_log"_s)
             return "INSERT INTO audit_log (tenant_id, action, entity, entity_id) VALUES (" + a + ", 'update', 'product', 'forged')";
         return "INSERT INTO page_views (tenant_id, visitor_hash, path) VALUES (" + a + ", '\\x0807060504030201', '/x')";
@@ -318,6 +326,20 @@ private Q_SLOTS:
         QVERIFY2(paid.refused(), qPrintable(paid.describe()));
         const Outcome serviceOnline = runAs(ServiceA, "INSERT INTO orders (channel, currency) VALUES ('online', 'USD')");
         QVERIFY2(serviceOnline.ok && serviceOnline.rows == 1, qPrintable(serviceOnline.describe()));
+    }
+
+    void orders_customerEmailIsHiddenFromPlainStaff()
+    {
+        for (const char *column : {"customer_email", "shipping_address"}) {
+            const Outcome staff = runAs(StaffA, std::string("SELECT count(") + column + ") FROM orders", true);
+            QVERIFY2(staff.refused(), qPrintable(staff.describe()));
+            for (Actor actor : {ServiceA, OpsA, AdminA}) {
+                const Outcome out = runAs(actor, std::string("SELECT count(*) FROM orders WHERE ") + column + " IS NOT NULL OR true", true);
+                QVERIFY2(out.ok && out.rows > 0, qPrintable(ActorNames[actor] + u": "_s + out.describe()));
+            }
+        }
+        const Outcome rest = runAs(StaffA, "SELECT count(*) FROM orders WHERE status = 'pending' AND total_minor > 0", true);
+        QVERIFY2(rest.ok && rest.rows > 0, qPrintable(rest.describe()));
     }
 
     void profiles_staffSeeTheirOwnRow_adminsTheirTenant()

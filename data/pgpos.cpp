@@ -1,0 +1,468 @@
+#include "data/pgpos.h"
+
+#include "data/pgfunctionerror.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+#include <QRegularExpression>
+#include <QUuid>
+
+#include <algorithm>
+#include <optional>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk::data {
+namespace {
+
+constexpr int kMaxSearchText = 100;
+constexpr int kMaxReason = 200;
+
+// What a message may quote of something a person (or a scanner) typed.
+QString elide(const QString &s, int max = 40)
+{
+    return s.size() <= max ? s : s.left(max) + u"…"_s;
+}
+
+QString normalizeSku(const QString &sku)
+{
+    return sku.trimmed().toUpper();
+}
+
+bool isSkuShaped(const QString &sku)
+{
+    static const QRegularExpression pattern(u"^[A-Z0-9][A-Z0-9-]{2,39}$"_s);
+    return pattern.match(sku).hasMatch();
+}
+
+bool isSizeShaped(const QString &size)
+{
+    static const QRegularExpression pattern(u"^[0-9]{1,2}(\\.5)?$"_s);
+    return pattern.match(size).hasMatch();
+}
+
+std::optional<std::string> orNull(const QString &s)
+{
+    return s.isEmpty() ? std::nullopt : std::optional<std::string>(s.toStdString());
+}
+
+Money money(qint64 minor, const QString &currency)
+{
+    auto m = Money::of(minor, currency);
+    return m ? *m : Money::zero(currency);
+}
+
+QDateTime fromMillis(const pqxx::field &f)
+{
+    return f.is_null() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(f.as<qint64>(), Qt::UTC);
+}
+
+QString itemLabel(const QString &name, const QString &size)
+{
+    return size.isEmpty() ? name : u"%1 (size %2)"_s.arg(name, size);
+}
+
+// A valid order id, or nullopt (malformed ids are "no such order", never a SQL error).
+std::optional<std::string> orderIdParam(const QString &orderId)
+{
+    const QUuid id = QUuid::fromString(orderId.trimmed());
+    if (id.isNull() || orderId.size() > 64)
+        return std::nullopt;
+    return id.toString(QUuid::WithoutBraces).toStdString();
+}
+
+Error noSuchOrder()
+{
+    return Error::notFound(u"The order no longer exists."_s);
+}
+
+// ---- products ----------------------------------------------------------------------------
+
+constexpr const char *kProductColumns =
+    "SELECT p.id::text, p.sku, p.name, p.brand, p.colorway, p.price_minor, p.currency, p.inventory_strategy, "
+    "       array_to_json(p.size_run)::text, "
+    "       coalesce((SELECT json_agg(json_build_array(coalesce(i.size, ''), greatest(i.quantity - i.reserved, 0))) "
+    "                   FROM inventory i WHERE i.product_id = p.id), '[]')::text "
+    "  FROM products p ";
+
+double sizeOrder(const QString &size)
+{
+    bool ok = false;
+    const double v = size.toDouble(&ok);
+    return ok ? v : 1e9;
+}
+
+SellableProduct productFromRow(const pqxx::row &r)
+{
+    SellableProduct p;
+    p.productId = text(r[0]);
+    p.sku = text(r[1]);
+    p.name = text(r[2]);
+    p.brand = text(r[3]);
+    p.colorway = text(r[4]);
+    p.price = money(r[5].as<qint64>(), text(r[6]).trimmed());
+    p.inventoryStrategy = inventoryStrategyFromString(text(r[7])).value_or(InventoryStrategy::Flat);
+    QHash<QString, int> available;
+    QStringList stocked;
+    const QJsonArray stock = QJsonDocument::fromJson(text(r[9]).toUtf8()).array();
+    for (const auto &entry : stock) {
+        const QJsonArray pair = entry.toArray();
+        const QString size = pair.at(0).toString();
+        available.insert(size, std::max(0, pair.at(1).toInt()));
+        stocked.append(size);
+    }
+    if (p.inventoryStrategy == InventoryStrategy::Flat) {
+        p.sizes.append(SellableSize{QString(), available.value(QString())});
+        return p;
+    }
+    QStringList run;
+    for (const auto &size : QJsonDocument::fromJson(text(r[8]).toUtf8()).array())
+        run.append(size.toString());
+    // Sizes stocked outside the declared run still sell; they follow the run in size order.
+    std::sort(stocked.begin(), stocked.end(), [](const QString &a, const QString &b) { return sizeOrder(a) < sizeOrder(b); });
+    for (const QString &size : stocked)
+        if (!size.isEmpty() && !run.contains(size))
+            run.append(size);
+    for (const QString &size : run)
+        p.sizes.append(SellableSize{size, available.value(size)});
+    return p;
+}
+
+// ---- sales -------------------------------------------------------------------------------
+
+struct CheckedLine final {
+    QString sku;
+    QString size;
+    int quantity = 1;
+    Money discount;
+};
+
+// Everything about a sale that can be judged without the database.
+Result<QList<CheckedLine>> checkSale(const PosSaleRequest &sale, QString *reason)
+{
+    if (sale.lines.isEmpty())
+        return Error::invalid(u"The cart is empty."_s);
+    if (sale.lines.size() > PgPos::MaxLines)
+        return Error::invalid(u"A sale can have at most %1 lines."_s.arg(PgPos::MaxLines));
+    if (sale.linkMinutes < 1 || sale.linkMinutes > PgPos::MaxLinkMinutes)
+        return Error::invalid(u"The payment link must stay open between 1 minute and 24 hours."_s);
+    *reason = sale.discountReason.trimmed();
+    if (reason->size() > kMaxReason)
+        return Error::invalid(u"The discount reason must be at most %1 characters."_s.arg(kMaxReason), u"discountReason"_s);
+    bool discounted = !sale.orderDiscount.isZero();
+    QList<CheckedLine> lines;
+    for (const PosLineRequest &request : sale.lines) {
+        CheckedLine line{normalizeSku(request.sku), request.size.trimmed(), request.quantity, request.discount};
+        if (!isSkuShaped(line.sku))
+            return Error::notFound(u"No product with SKU %1."_s.arg(elide(line.sku)));
+        if (!line.size.isEmpty() && !isSizeShaped(line.size))
+            return Error::invalid(u"%1 is not a shoe size."_s.arg(elide(line.size, 10)), u"size"_s);
+        if (line.quantity < 1 || line.quantity > MaxLineQuantity)
+            return Error::invalid(u"A line's quantity must be between 1 and %1."_s.arg(MaxLineQuantity), u"quantity"_s);
+        if (line.discount.isNegative())
+            return Error::invalid(u"A discount can't be negative."_s, u"discount"_s);
+        discounted = discounted || !line.discount.isZero();
+        lines.append(line);
+    }
+    if (sale.orderDiscount.isNegative())
+        return Error::invalid(u"A discount can't be negative."_s, u"discount"_s);
+    if (discounted && reason->isEmpty())
+        return Error::invalid(u"A discount needs a reason."_s, u"discountReason"_s);
+    return lines;
+}
+
+struct HeldStock final {
+    QString productId;
+    QString name;
+    qint64 priceMinor = 0;
+    QString currency;
+    qint64 inventoryId = 0;
+};
+
+// Locks the inventory row of every distinct (sku, size) in one global order (the one
+// PgCheckout::placeOrder uses, so counter and storefront never deadlock) and checks that the
+// sale's total quantity of each is available. All or nothing.
+Result<QMap<QPair<QString, QString>, HeldStock>> holdStock(pqxx::work &tx, const QList<CheckedLine> &lines)
+{
+    QMap<QPair<QString, QString>, int> wanted;  // QMap: sorted by (sku, size)
+    for (const CheckedLine &line : lines)
+        wanted[{line.sku, line.size}] += line.quantity;
+    QMap<QPair<QString, QString>, HeldStock> held;
+    for (auto it = wanted.cbegin(); it != wanted.cend(); ++it) {
+        const QString &sku = it.key().first;
+        const QString &size = it.key().second;
+        const auto rows = tx.exec_params(
+            "SELECT p.id::text, p.name, p.price_minor, p.currency, i.id, i.quantity - i.reserved "
+            "  FROM products p JOIN inventory i ON i.product_id = p.id AND i.size IS NOT DISTINCT FROM $2 "
+            " WHERE p.sku = $1 AND NOT p.archived FOR UPDATE OF i",
+            str(sku), orNull(size));
+        if (rows.empty()) {
+            const auto product = tx.exec_params("SELECT name, inventory_strategy FROM products WHERE sku = $1 AND NOT archived",
+                                                str(sku));
+            if (product.empty())
+                return Error::notFound(u"No product with SKU %1."_s.arg(sku));
+            const QString name = text(product[0][0]);
+            if (text(product[0][1]) == u"per_size"_s && size.isEmpty())
+                return Error::invalid(u"Choose a size of %1."_s.arg(name), u"size"_s);
+            if (text(product[0][1]) == u"flat"_s && !size.isEmpty())
+                return Error::invalid(u"%1 has no sizes; sell it without one."_s.arg(name), u"size"_s);
+            return Error::outOfStock(u"%1 is sold out."_s.arg(itemLabel(name, size)));
+        }
+        const auto &r = rows[0];
+        const QString name = text(r[1]);
+        const int available = r[5].as<int>();
+        if (available < it.value())
+            return Error::outOfStock(available <= 0 ? u"%1 is sold out."_s.arg(itemLabel(name, size))
+                                                    : u"Only %1 left of %2."_s.arg(available).arg(itemLabel(name, size)));
+        held.insert(it.key(), HeldStock{text(r[0]), name, r[2].as<qint64>(), text(r[3]).trimmed(), r[4].as<qint64>()});
+    }
+    return held;
+}
+
+PaymentLinkState linkStateOf(const QString &state)
+{
+    if (state == u"done"_s)
+        return PaymentLinkState::Ready;
+    if (state == u"failed"_s)
+        return PaymentLinkState::Failed;
+    return PaymentLinkState::Requested;
+}
+
+// The order as the counter shows it, read in `tx` (customer data is never read here).
+Result<PosOrderState> readState(pqxx::work &tx, const std::string &orderId)
+{
+    const auto rows = tx.exec_params(
+        "SELECT o.id::text, o.order_number, o.status, o.currency, o.subtotal_minor, o.shipping_minor, o.fee_minor, "
+        "       o.discount_minor, o.tax_minor, o.total_minor, coalesce(o.discount_reason, ''), "
+        "       (extract(epoch from o.created_at) * 1000)::bigint, (extract(epoch from o.reserved_until) * 1000)::bigint, "
+        "       coalesce(o.payment_method, ''), coalesce(o.stripe_payment_intent_id, ''), o.cash_tendered_minor, "
+        "       (extract(epoch from o.paid_at) * 1000)::bigint, o.needs_review, coalesce(o.review_reason, ''), "
+        "       coalesce(o.stripe_payment_link_id, '') "
+        "  FROM orders o WHERE o.id = $1::uuid",
+        orderId);
+    if (rows.empty())
+        return noSuchOrder();
+    const auto &r = rows[0];
+    const QString currency = text(r[3]).trimmed();
+    PosOrderState s;
+    s.orderId = text(r[0]);
+    s.orderNumber = r[1].as<qint64>();
+    s.status = orderStatusFromString(text(r[2])).value_or(OrderStatus::Pending);
+    s.totals = OrderTotals{money(r[4].as<qint64>(), currency), money(r[5].as<qint64>(), currency),
+                           money(r[6].as<qint64>(), currency), money(r[7].as<qint64>(), currency),
+                           money(r[8].as<qint64>(), currency), money(r[9].as<qint64>(), currency)};
+    s.discountReason = text(r[10]);
+    s.createdAt = fromMillis(r[11]);
+    s.reservedUntil = fromMillis(r[12]);
+    const QString method = text(r[13]);
+    s.paymentMethod = method == u"card"_s ? PaymentMethod::Card : method == u"cash"_s ? PaymentMethod::Cash : PaymentMethod::None;
+    s.paymentReference = s.paymentMethod == PaymentMethod::Cash ? u"cash"_s : text(r[14]);
+    s.cashTendered = money(r[15].is_null() ? 0 : r[15].as<qint64>(), currency);
+    s.paidAt = fromMillis(r[16]);
+    s.needsReview = r[17].as<bool>();
+    s.reviewReason = text(r[18]);
+
+    const auto items = tx.exec_params(
+        "SELECT product_id::text, sku, name, coalesce(size, ''), quantity, unit_price_minor, discount_minor "
+        "  FROM order_items WHERE order_id = $1::uuid ORDER BY id",
+        orderId);
+    for (const auto &i : items)
+        s.lines.append(OrderLine{text(i[0]), text(i[1]), text(i[2]), text(i[3]), i[4].as<int>(),
+                                 money(i[5].as<qint64>(), currency), money(i[6].as<qint64>(), currency)});
+
+    // The newest payment-link request says where the link stands; a deactivation request,
+    // or an order that is no longer waiting for its money, means the link is spent.
+    const auto requests = tx.exec_params(
+        "SELECT kind, state, coalesce(result ->> 'url', ''), coalesce(result ->> 'payment_link_id', ''), coalesce(error, '') "
+        "  FROM stripe_requests WHERE order_id = $1::uuid AND kind IN ('payment_link', 'deactivate_link') ORDER BY id DESC",
+        orderId);
+    bool deactivation = false;
+    bool seenLink = false;
+    for (const auto &q : requests) {
+        if (text(q[0]) == u"deactivate_link"_s) {
+            deactivation = true;
+            continue;
+        }
+        if (seenLink)
+            continue;
+        seenLink = true;
+        s.link.state = linkStateOf(text(q[1]));
+        s.link.url = text(q[2]);
+        s.link.paymentLinkId = text(q[3]);
+        s.link.error = s.link.state == PaymentLinkState::Failed ? text(q[4]) : QString();
+    }
+    if (!seenLink && !text(r[19]).isEmpty()) {
+        s.link.state = PaymentLinkState::Ready;  // attached by other means (before 0010)
+        s.link.paymentLinkId = text(r[19]);
+    }
+    const bool waiting = s.status == OrderStatus::Pending || s.status == OrderStatus::AwaitingPayment;
+    if (s.link.state == PaymentLinkState::Ready && (deactivation || !waiting))
+        s.link.state = PaymentLinkState::Deactivated;
+    return s;
+}
+
+} // namespace
+
+// ---- PgPos --------------------------------------------------------------------------------
+
+Result<SellableProduct> PgPos::findBySku(const QString &sku)
+{
+    const QString wanted = normalizeSku(sku);
+    if (wanted.isEmpty())
+        return Error::invalid(u"Scan or type a SKU."_s, u"sku"_s);
+    if (!isSkuShaped(wanted))
+        return Error::notFound(u"No product with SKU %1."_s.arg(elide(wanted)));
+    return m_session.transact([&](pqxx::work &tx) -> Result<SellableProduct> {
+        const auto rows = tx.exec_params(std::string(kProductColumns) + "WHERE p.sku = $1 AND NOT p.archived", str(wanted));
+        if (rows.empty())
+            return Error::notFound(u"No product with SKU %1."_s.arg(wanted));
+        return productFromRow(rows[0]);
+    });
+}
+
+Result<QList<SellableProduct>> PgPos::search(const QString &text, int limit)
+{
+    const QString needle = text.trimmed();
+    if (needle.size() > kMaxSearchText)
+        return Error::invalid(u"Search for at most %1 characters."_s.arg(kMaxSearchText), u"search"_s);
+    if (needle.isEmpty())
+        return QList<SellableProduct>();
+    limit = std::clamp(limit, 1, 100);
+    QString escaped = needle.toLower();
+    escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+    return m_session.transact([&](pqxx::work &tx) -> Result<QList<SellableProduct>> {
+        // rdk.catalog_search reaches the trigram index under row-level security (0008); it
+        // may return archived ids, so it is asked for more than the page.
+        const auto rows = tx.exec_params(
+            std::string(kProductColumns) +
+                "WHERE p.id IN (SELECT rdk.catalog_search($1, $2)) AND NOT p.archived "
+                "ORDER BY (p.sku = $3) DESC, p.name, p.sku LIMIT $4",
+            str(u"%"_s + escaped + u"%"_s), limit * 4 + 20, str(needle.toUpper()), limit);
+        QList<SellableProduct> out;
+        for (const auto &r : rows)
+            out.append(productFromRow(r));
+        return out;
+    });
+}
+
+Result<PosOrderState> PgPos::placeSale(const PosSaleRequest &sale)
+{
+    QString reason;
+    auto checked = checkSale(sale, &reason);
+    if (!checked)
+        return checked.error();
+    const QList<CheckedLine> &requested = *checked;
+    return m_session.transact(
+        [&](pqxx::work &tx) -> Result<PosOrderState> {
+            return keepSentences(tx, [&](pqxx::work &tx) -> Result<PosOrderState> {
+                auto held = holdStock(tx, requested);
+                if (!held)
+                    return held.error();
+                QList<OrderLine> lines;
+                for (const CheckedLine &line : requested) {
+                    const HeldStock &stock = held->value({line.sku, line.size});
+                    lines.append(OrderLine{stock.productId, line.sku, stock.name, line.size, line.quantity,
+                                           money(stock.priceMinor, stock.currency), line.discount});
+                }
+                const QString currency = lines.first().unitPrice.currency();
+                const Money zero = Money::zero(currency);
+                auto totals = computeTotals(lines, zero, zero, sale.orderDiscount, zero);
+                if (!totals)
+                    return totals.error();
+
+                const auto order = tx.exec_params1(
+                    "INSERT INTO orders (tenant_id, channel, status, currency, subtotal_minor, discount_minor, total_minor, "
+                    "                    discount_reason, reserved_until) "
+                    "VALUES (rdk.current_tenant(), 'pos', 'pending', $1, $2, $3, $4, $5, now() + make_interval(mins => $6)) "
+                    "RETURNING id::text, (extract(epoch from reserved_until) * 1000)::bigint",
+                    str(currency), totals->subtotal.minor(), totals->discount.minor(), totals->total.minor(), orNull(reason),
+                    sale.linkMinutes);
+                const std::string orderId = order[0].as<std::string>();
+                const qint64 until = order[1].as<qint64>();
+                for (qsizetype i = 0; i < lines.size(); ++i) {
+                    const OrderLine &line = lines[i];
+                    auto lineTotal = line.lineTotal();
+                    if (!lineTotal)
+                        return lineTotal.error();
+                    const qint64 inventoryId = held->value({line.sku, line.size}).inventoryId;
+                    tx.exec_params(
+                        "INSERT INTO order_items (tenant_id, order_id, product_id, sku, name, size, quantity, "
+                        "                         unit_price_minor, discount_minor, line_total_minor) "
+                        "VALUES (rdk.current_tenant(), $1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9)",
+                        orderId, str(line.productId), str(line.sku), str(line.name), orNull(line.size), line.quantity,
+                        line.unitPrice.minor(), line.discount.minor(), lineTotal->minor());
+                    tx.exec_params("UPDATE inventory SET reserved = reserved + $2 WHERE id = $1", inventoryId, line.quantity);
+                    tx.exec_params(
+                        "INSERT INTO stock_reservations (tenant_id, order_id, inventory_id, quantity, expires_at) "
+                        "VALUES (rdk.current_tenant(), $1::uuid, $2, $3, to_timestamp($4::bigint / 1000.0))",
+                        orderId, inventoryId, line.quantity, until);
+                }
+                tx.exec_params("SELECT rdk.pos_request_payment_link($1::uuid)", orderId);
+                return readState(tx, orderId);
+            });
+        },
+        reason.isEmpty() ? u"counter sale"_s : reason);
+}
+
+Result<PosOrderState> PgPos::orderState(const QString &orderId)
+{
+    const auto id = orderIdParam(orderId);
+    if (!id)
+        return noSuchOrder();
+    return m_session.transact([&](pqxx::work &tx) { return readState(tx, *id); });
+}
+
+Status PgPos::retryPaymentLink(const QString &orderId)
+{
+    const auto id = orderIdParam(orderId);
+    if (!id)
+        return noSuchOrder();
+    return m_session.transact([&](pqxx::work &tx) -> Status {
+        return keepSentences(tx, [&](pqxx::work &tx) -> Status {
+            tx.exec_params("SELECT rdk.pos_request_payment_link($1::uuid)", *id);
+            return {};
+        });
+    });
+}
+
+Status PgPos::cancelSale(const QString &orderId, const QString &reason)
+{
+    const auto id = orderIdParam(orderId);
+    if (!id)
+        return noSuchOrder();
+    if (reason.trimmed().size() > kMaxReason)
+        return Error::invalid(u"The reason must be at most %1 characters."_s.arg(kMaxReason), u"reason"_s);
+    return m_session.transact([&](pqxx::work &tx) -> Status {
+        return keepSentences(tx, [&](pqxx::work &tx) -> Status {
+            tx.exec_params("SELECT rdk.cancel_order($1::uuid, $2)", *id, str(reason.trimmed()));
+            return {};
+        });
+    });
+}
+
+Result<PosOrderState> PgPos::recordCashPayment(const QString &orderId, const Money &tendered)
+{
+    const auto id = orderIdParam(orderId);
+    if (!id)
+        return noSuchOrder();
+    if (tendered.isNegative())
+        return Error::invalid(u"The cash tendered can't be negative."_s, u"tendered"_s);
+    return m_session.transact(
+        [&](pqxx::work &tx) -> Result<PosOrderState> {
+            return keepSentences(tx, [&](pqxx::work &tx) -> Result<PosOrderState> {
+                const auto order = tx.exec_params("SELECT currency FROM orders WHERE id = $1::uuid", *id);
+                if (order.empty())
+                    return noSuchOrder();
+                const QString currency = text(order[0][0]).trimmed();
+                if (!tendered.isZero() && tendered.currency() != currency)
+                    return Error::invalid(u"Cash for this sale is counted in %1."_s.arg(currency), u"tendered"_s);
+                tx.exec_params("SELECT rdk.record_cash_payment($1::uuid, $2)", *id, tendered.minor());
+                return readState(tx, *id);
+            });
+        },
+        u"cash payment"_s);
+}
+
+} // namespace rdk::data
