@@ -1,7 +1,8 @@
-// Counter sales end to end on the service side (ADR 0007): staff create POS orders and ask for
-// payment links through SQL as their own logins, the real rdk-sync works the requests against
+// Counter sales end to end on the service side (ADR 0007): staff place sales through PgPos as
+// their own database logins (which queues the payment-link request), cancel and refund through
+// the rdk.* functions, the real rdk-sync works the requests against
 // the real rdk-stripe-sandbox, and the sandbox pays, refunds and sends signed webhooks back.
-#include "data/pgcheckout.h"
+#include "data/pgpos.h"
 #include "data/pgrepositories.h"
 #include "tests/support/testdatabase.h"
 
@@ -196,15 +197,20 @@ class TestPosSync final : public QObject {
         QVERIFY2(done.ok(), done.ok() ? "" : qPrintable(done.error().message));
     }
 
-    /// A pending POS order placed by the staff login, holding its stock. Empty on failure.
-    QString placeSale(const QString &sku, int quantity)
+    /// A counter sale placed through PgPos as a staff login: a pending POS order holding its
+    /// stock, its payment link already asked for. Empty on failure.
+    QString placeSale(const QString &sku, int quantity, qint64 orderDiscount = 0)
     {
-        auto session = data::PgSession::open(m_db->urlFor(m_staff.login, m_staff.password));
+        const test::Login &login = orderDiscount > 0 ? m_ops : m_staff;   // discounts: ops/admin only
+        auto session = data::PgSession::open(m_db->urlFor(login.login, login.password));
         if (!session)
             return {};
-        CheckoutRequest cart;
-        cart.items = {CartItem{sku, u"10"_s, quantity}};
-        auto placed = data::PgCheckout(**session).placeOrder(cart, OrderChannel::Pos, Money::zero(u"USD"_s), 15);
+        PosSaleRequest sale;
+        sale.lines = {PosLineRequest{sku, u"10"_s, quantity, Money::zero(u"USD"_s)}};
+        sale.orderDiscount = Money::of(orderDiscount, u"USD"_s).value();
+        if (orderDiscount > 0)
+            sale.discountReason = u"loyal customer"_s;
+        auto placed = data::PgPos(**session).placeSale(sale);
         if (!placed) {
             qWarning().noquote() << "placeSale:" << placed.error().message;
             return {};
@@ -212,6 +218,33 @@ class TestPosSync final : public QObject {
         return placed->orderId;
     }
 
+    Status cancelSale(const QString &orderId)
+    {
+        auto session = data::PgSession::open(m_db->urlFor(m_staff.login, m_staff.password));
+        if (!session)
+            return session.error();
+        return data::PgPos(**session).cancelSale(orderId, u"buyer walked away"_s);
+    }
+
+    /// The sale as the counter screen reads it (PgPos, staff login).
+    PosOrderState counterView(const QString &orderId)
+    {
+        auto session = data::PgSession::open(m_db->urlFor(m_staff.login, m_staff.password));
+        if (!session)
+            return {};
+        auto state = data::PgPos(**session).orderState(orderId);
+        return state ? *state : PosOrderState();
+    }
+
+    Status retryLink(const QString &orderId)
+    {
+        auto session = data::PgSession::open(m_db->urlFor(m_staff.login, m_staff.password));
+        if (!session)
+            return session.error();
+        return data::PgPos(**session).retryPaymentLink(orderId);
+    }
+
+    /// The order's live payment-link request (asking returns it rather than making another).
     qint64 requestLink(const QString &orderId)
     {
         auto r = asStaff(m_staff, "SELECT rdk.pos_request_payment_link($1::uuid)", {orderId.toStdString()});
@@ -372,22 +405,27 @@ private Q_SLOTS:
 
     void paymentLink_readyFast_paidOnce_thenDeactivated()
     {
-        const QString orderId = placeSale(u"POS-PAY"_s, 1);
-        QVERIFY(!orderId.isEmpty());
-        QCOMPARE(stock(u"POS-PAY"_s), qMakePair(3, 1));
         QElapsedTimer timer;
         timer.start();
+        const QString orderId = placeSale(u"POS-PAY"_s, 1);
+        QVERIFY(!orderId.isEmpty());
         const qint64 requestId = requestLink(orderId);
         QVERIFY(requestId > 0);
         const StripeRequest link = settled(requestId);
         const qint64 readyMs = timer.elapsed();
         QCOMPARE(link.state, u"done"_s);
         QVERIFY2(readyMs < 3000, qPrintable(QString::number(readyMs)));
-        qInfo("request -> link ready: %lld ms", readyMs);
+        qInfo("sale placed -> link ready: %lld ms", readyMs);
+        QCOMPARE(stock(u"POS-PAY"_s), qMakePair(3, 1));
         const QString linkId = link.result.value(u"payment_link_id"_s).toString();
         QVERIFY(linkId.startsWith(u"plink_"_s));
         QCOMPARE(link.result.value(u"url"_s).toString(), m_sandbox.url(u"/pay/"_s + linkId).toString());
         QCOMPARE(ownerText("SELECT stripe_payment_link_id FROM orders WHERE id = $1::uuid", orderId), linkId);
+        // What the counter screen shows: the QR code's URL.
+        const PosOrderState shown = counterView(orderId);
+        QCOMPARE(toString(shown.link.state), toString(PaymentLinkState::Ready));
+        QCOMPARE(shown.link.url, link.result.value(u"url"_s).toString());
+        QCOMPARE(shown.link.paymentLinkId, linkId);
 
         // What Stripe got: one line at the shelf price, single use, our order id.
         const QJsonObject atStripe = sandboxLink(linkId);
@@ -408,6 +446,7 @@ private Q_SLOTS:
         qInfo("pay -> link deactivated: %lld ms", timer.elapsed());
         QCOMPARE(off.state, u"done"_s);
         QCOMPARE(sandboxLink(linkId).value(u"active"_s).toBool(true), false);
+        QCOMPARE(toString(counterView(orderId).link.state), toString(PaymentLinkState::Deactivated));
 
         // Stripe delivers the same event again: no second sale.
         const QString sessionId = paid.json().value(u"id"_s).toString();
@@ -428,12 +467,10 @@ private Q_SLOTS:
 
     void discountedSale_isChargedItsTotal_asOneWholeOrderPrice()
     {
-        const QString orderId = placeSale(u"POS-DISCOUNT"_s, 2);
+        // A cart discount, given by an ops login as the counter would.
+        const QString orderId = placeSale(u"POS-DISCOUNT"_s, 2, 2500);
         QVERIFY(!orderId.isEmpty());
-        // A cart discount as ops would give it (the owner may too; the trigger audits it).
-        owner("UPDATE orders SET discount_reason = 'loyal customer', discount_minor = 2500, total_minor = total_minor - 2500 "
-              "WHERE id = $1::uuid",
-              orderId.toStdString());
+        QCOMPARE(ownerNumber("SELECT total_minor FROM orders WHERE id = $1::uuid", orderId), 33'500);
         const StripeRequest link = settled(requestLink(orderId));
         QCOMPARE(link.state, u"done"_s);
         const QString linkId = link.result.value(u"payment_link_id"_s).toString();
@@ -459,10 +496,10 @@ private Q_SLOTS:
         QList<qint64> ready;
         QList<qint64> paid;
         for (int i = 0; i < 10; ++i) {
-            const QString orderId = placeSale(u"POS-BURST"_s, 1);
-            QVERIFY(!orderId.isEmpty());
             QElapsedTimer timer;
             timer.start();
+            const QString orderId = placeSale(u"POS-BURST"_s, 1);
+            QVERIFY(!orderId.isEmpty());
             const StripeRequest link = settled(requestLink(orderId));
             ready.append(timer.elapsed());
             QCOMPARE(link.state, u"done"_s);
@@ -474,7 +511,7 @@ private Q_SLOTS:
         }
         std::sort(ready.begin(), ready.end());
         std::sort(paid.begin(), paid.end());
-        qInfo("10 sales: request -> link ready median %lld ms, max %lld ms; pay -> order paid median %lld ms, max %lld ms",
+        qInfo("10 sales: sale placed -> link ready median %lld ms, max %lld ms; pay -> order paid median %lld ms, max %lld ms",
               ready.at(5), ready.last(), paid.at(5), paid.last());
         QVERIFY(ready.last() < 2000);
         QVERIFY(paid.last() < 2000);
@@ -488,8 +525,7 @@ private Q_SLOTS:
         QCOMPARE(stock(u"POS-CANCEL"_s), qMakePair(3, 1));
         QElapsedTimer timer;
         timer.start();
-        const auto canceled = asStaff(m_staff, "SELECT rdk.cancel_order($1::uuid, $2)",
-                                      {orderId.toStdString(), std::string("buyer walked away")});
+        const Status canceled = cancelSale(orderId);
         QVERIFY2(canceled.ok(), canceled.ok() ? "" : qPrintable(canceled.error().message));
         QCOMPARE(orderStatus(orderId), u"canceled"_s);
         QCOMPARE(stock(u"POS-CANCEL"_s), qMakePair(3, 0));
@@ -519,20 +555,24 @@ private Q_SLOTS:
     void stripeDown_failsClearly_keepsStock_retryMakesOneLink()
     {
         const int ordersBefore = owner("SELECT count(*) FROM orders")[0][0].as<int>();
-        const QString orderId = placeSale(u"POS-FAULT"_s, 2);
-        QVERIFY(!orderId.isEmpty());
         // Enough 500s to spend the client's three tries.
         QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/faults"_s), "path=/v1/payment_links&status=500&count=3").status,
                  200);
+        const QString orderId = placeSale(u"POS-FAULT"_s, 2);
+        QVERIFY(!orderId.isEmpty());
         const qint64 first = requestLink(orderId);
         const StripeRequest failed = settled(first);
         QCOMPARE(failed.state, u"failed"_s);
         QVERIFY2(failed.error.startsWith(u"Stripe could not be reached (it answered HTTP 500)."_s), qPrintable(failed.error));
         QVERIFY2(failed.error.contains(u"keeps its stock; try again"_s), qPrintable(failed.error));
+        const PosOrderState shown = counterView(orderId);
+        QCOMPARE(toString(shown.link.state), toString(PaymentLinkState::Failed));
+        QCOMPARE(shown.link.error, failed.error);
         QCOMPARE(orderStatus(orderId), u"pending"_s);
         QCOMPARE(stock(u"POS-FAULT"_s), qMakePair(3, 2));
         QCOMPARE(sandboxLinksFor(orderId).size(), 0);
 
+        QVERIFY(retryLink(orderId).ok());
         const qint64 retry = requestLink(orderId);
         QVERIFY(retry != first);
         const StripeRequest made = settled(retry);
@@ -555,7 +595,7 @@ private Q_SLOTS:
                  200);
         QElapsedTimer timer;
         timer.start();
-        QVERIFY(asStaff(m_staff, "SELECT rdk.cancel_order($1::uuid, NULL)", {orderId.toStdString()}).ok());
+        QVERIFY(cancelSale(orderId).ok());
         const StripeRequest off = settled(deactivationRequest(orderId), 30'000);
         QCOMPARE(off.state, u"done"_s);
         qInfo("cancel -> link deactivated with Stripe down for 4 calls: %lld ms", timer.elapsed());
@@ -589,18 +629,18 @@ private Q_SLOTS:
 
     void canceledWhileTheLinkIsMade_linkIsTurnedOffAtOnce()
     {
-        const QString orderId = placeSale(u"POS-RACE"_s, 1);
-        QVERIFY(!orderId.isEmpty());
         // Two 500s make the client wait ~1.5 s before its third try succeeds: time to cancel.
         QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/faults"_s), "path=/v1/payment_links&status=500&count=2").status,
                  200);
+        const QString orderId = placeSale(u"POS-RACE"_s, 1);
+        QVERIFY(!orderId.isEmpty());
         const qint64 requestId = requestLink(orderId);
         QVERIFY(waitUntil([&] {
             const QJsonArray faults = request(m_nam, "GET", m_sandbox.url(u"/_sandbox/faults"_s)).json().value(u"data"_s).toArray();
             return faults.size() == 1 && faults.first().toObject().value(u"remaining"_s).toInt() == 1;
         }));
         QCOMPARE(stripeRequest(requestId).state, u"working"_s);
-        QVERIFY(asStaff(m_staff, "SELECT rdk.cancel_order($1::uuid, NULL)", {orderId.toStdString()}).ok());
+        QVERIFY(cancelSale(orderId).ok());
 
         const StripeRequest link = settled(requestId);
         QCOMPARE(link.state, u"done"_s);
