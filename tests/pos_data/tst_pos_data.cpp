@@ -11,7 +11,10 @@
 #include <QJsonObject>
 #include <QSet>
 
+#include <array>
+
 #include <limits>
+#include <thread>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
@@ -272,6 +275,25 @@ private Q_SLOTS:
         QCOMPARE(requests(), requestsBefore);
         QCOMPARE(m_fx.stock(m_fx.a.flatProductId), u"3/0"_s);
         QCOMPARE(m_fx.stock(m_fx.a.runProductId, u"10"_s), u"1/0"_s);
+    }
+
+    void placeSale_twoCountersRacingForTheLastPair_oneWins()
+    {
+        for (int round = 0; round < 5; ++round) {
+            std::array<Result<PosOrderState>, 2> results{Error::internal({}), Error::internal({})};
+            std::thread first([&] { results[0] = m_staff->placeSale(saleOf({{u"POS-RUN"_s, u"10"_s, 1, {}}})); });
+            std::thread second([&] { results[1] = m_ops->placeSale(saleOf({{u"POS-RUN"_s, u"10"_s, 1, {}}})); });
+            first.join();
+            second.join();
+            QCOMPARE(int(results[0].ok()) + int(results[1].ok()), 1);
+            const auto &loser = results[0].ok() ? results[1] : results[0];
+            const auto &winner = results[0].ok() ? results[0] : results[1];
+            QCOMPARE(codeName(loser.error().code), codeName(ErrorCode::OutOfStock));
+            QCOMPARE(loser.error().message, u"Air Runner (size 10) is sold out."_s);
+            QCOMPARE(m_fx.stock(m_fx.a.runProductId, u"10"_s), u"1/1"_s);
+            QVERIFY(m_ops->cancelSale(winner->orderId, {}));
+            QCOMPARE(m_fx.stock(m_fx.a.runProductId, u"10"_s), u"1/0"_s);
+        }
     }
 
     void placeSale_discountByStaffIsRefusedAndNothingStored()
@@ -693,6 +715,16 @@ private Q_SLOTS:
         QVERIFY(m_fx.as(*m_staffConn, "SELECT rdk.mark_order_fulfilled('" + str(order) + "')")
                     .startsWith(u"ERROR P0001: RDK-"_s));
         QVERIFY(m_fx.as(*m_staffConn, "SELECT rdk.mark_order_shipped('" + str(order) + "', 'UPS', '1Z')").startsWith(u"ERROR P0001"_s));
+
+        // Every staff role reads the order's timeline (audit_log itself is admin-only); other shops don't.
+        QCOMPARE(m_fx.as(*m_staffConn, "SELECT string_agg(action || ':' || coalesce(after ->> 'status', ''), ',') "
+                                       "FROM rdk.order_timeline('" + str(order) + "')"),
+                 u"status:paid,status:shipped"_s);
+        QVERIFY(m_fx.as(*m_staffConn, "SELECT count(*) FROM audit_log").startsWith(u"ERROR 42501"_s));
+        auto connB = m_fx.connect(m_fx.staffB);
+        QCOMPARE(m_fx.as(*connB, "SELECT count(*) FROM rdk.order_timeline('" + str(order) + "')"), u"0"_s);
+        QCOMPARE(m_fx.as(*m_sync, "SELECT count(*) FROM rdk.order_timeline('" + str(order) + "')", m_fx.a.tenantId)
+                     .left(11), u"ERROR 42501"_s);
     }
 
     // ---- privacy and tenants ---------------------------------------------------------------------
