@@ -360,7 +360,7 @@ private Q_SLOTS:
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         m_ops = m_db->createStaff(m_tenant, u"ops"_s);
         for (const QString &sku : {u"POS-PAY"_s, u"POS-CANCEL"_s, u"POS-TIMEOUT"_s, u"POS-FAULT"_s, u"POS-LATE"_s, u"POS-REFUND"_s,
-                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s, u"POS-DISCOUNT"_s, u"POS-RACE"_s, u"POS-RECONNECT"_s})
+                                   u"POS-ALIVE"_s, u"POS-RETRY"_s, u"POS-DECLINE"_s, u"POS-DISCOUNT"_s, u"POS-RACE"_s, u"POS-RECONNECT"_s, u"POS-DOWN"_s})
             addProduct(m_tenant, sku, 18'000, 3);
         addProduct(m_tenant, u"POS-BURST"_s, 12'000, 10);
         addProduct(m_otherTenant, u"POS-OTHER"_s, 9'000, 3);
@@ -651,6 +651,32 @@ private Q_SLOTS:
         QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(linkId))).status, 410);
         QCOMPARE(orderStatus(orderId), u"canceled"_s);
         QCOMPARE(stock(u"POS-RACE"_s), qMakePair(3, 0));
+    }
+
+    void refund_whileStripeStaysDown_failsAfterBoundedRetries_andRestocksNothing()
+    {
+        const auto [orderId, linkId] = saleWithLink(u"POS-DOWN"_s);
+        QVERIFY(!linkId.isEmpty());
+        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(linkId))).status, 200);
+        QVERIFY(waitForStatus(orderId, u"paid"_s));
+        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/faults"_s), "path=/v1/refunds&status=500&count=100").status, 200);
+        const qint64 itemId = ownerNumber("SELECT id FROM order_items WHERE order_id = $1::uuid", orderId);
+        QElapsedTimer timer;
+        timer.start();
+        auto asked = asStaff(m_ops, "SELECT rdk.request_refund($1::uuid, NULL, $2::jsonb, $3)",
+                             {orderId.toStdString(), u"[{\"item_id\": %1, \"quantity\": 1}]"_s.arg(itemId).toStdString(),
+                              std::string("returned")});
+        QVERIFY(asked.ok());
+        const StripeRequest failed = settled((*asked)[0][0].as<qint64>(), 60'000);
+        qInfo("refund with Stripe down: failed after %lld ms", timer.elapsed());
+        QCOMPARE(failed.state, u"failed"_s);
+        QCOMPARE(failed.error, u"Stripe could not be reached (it answered HTTP 500). No money was refunded; try again."_s);
+        // Four worker attempts of three client tries each.
+        const QJsonArray faults = request(m_nam, "GET", m_sandbox.url(u"/_sandbox/faults"_s)).json().value(u"data"_s).toArray();
+        QCOMPARE(faults.first().toObject().value(u"remaining"_s).toInt(), 100 - 12);
+        QCOMPARE(orderStatus(orderId), u"paid"_s);
+        QCOMPARE(stock(u"POS-DOWN"_s), qMakePair(2, 0));
+        QCOMPARE(ownerNumber("SELECT restocked_quantity FROM order_items WHERE id = $1", QString::number(itemId)), 0);
     }
 
     void moneyForCanceledSale_isFlaggedForReview_notResurrected()
