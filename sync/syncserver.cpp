@@ -15,6 +15,7 @@
 #include "sync/http/securityheaders.h"
 #include "sync/requestid.h"
 #include "sync/storefront/storefrontpages.h"
+#include "sync/striperequestworker.h"
 #include "sync/webhookprocessor.h"
 
 #include <QDateTime>
@@ -39,7 +40,11 @@ using HttpStatus = QHttpServerResponder::StatusCode;
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 constexpr int kCheckoutReservationMinutes = 35;   // Stripe needs >= 30 min; the session ends a minute before the hold
-constexpr int kReservationSweepMs = 60'000;
+// Holds past their time are released (and their orders canceled) by a sweep this often. POS
+// links are held for minutes, not the 35 of an online checkout, so a counter sale left unpaid
+// must be canceled, and its link turned off, within about a minute of reserved_until: a
+// 10 s cadence gives at most ~10 s plus one Stripe call. The query is one indexed UPDATE.
+constexpr int kReservationSweepMs = 10'000;
 // Page views reach the database within about this long; a batch is one INSERT.
 constexpr int kPageViewFlushMs = 500;
 constexpr qsizetype kPageViewBatch = 2'000;
@@ -127,6 +132,13 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
     });
     m_listener->start();
 
+    StripeRequestWorkerOptions work;
+    work.connectionString = m_options.databaseUrl;
+    work.tenantId = m_tenantId;
+    work.stripe = m_options.stripe;
+    m_stripeRequests = std::make_unique<StripeRequestWorker>(work, *m_sessions, m_metrics);
+    m_stripeRequests->start();
+
     addRoutes();
     m_port = m_http.listen(address, port);
     if (m_port == 0)
@@ -139,6 +151,8 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
 
 void SyncServer::stop()
 {
+    if (m_stripeRequests)
+        m_stripeRequests->stop();
     m_reservationSweep.stop();
     m_pageViewFlush.stop();
     const auto servers = m_http.servers();
@@ -494,7 +508,9 @@ QHttpServerResponse SyncServer::ready(const RequestInfo &)
     const bool current = status->current();
     return json(QJsonObject{{u"database"_s, u"ok"_s},
                             {u"migrations"_s, current ? u"current"_s : u"behind"_s},
-                            {u"change_feed"_s, m_listener && m_listener->isListening() ? u"listening"_s : u"reconnecting"_s}},
+                            {u"change_feed"_s, m_listener && m_listener->isListening() ? u"listening"_s : u"reconnecting"_s},
+                            {u"stripe_requests"_s,
+                             m_stripeRequests && m_stripeRequests->isListening() ? u"listening"_s : u"reconnecting"_s}},
                 current ? HttpStatus::Ok : HttpStatus::ServiceUnavailable);
 }
 

@@ -24,6 +24,7 @@
 namespace rdk::sync {
 
 class ChangeListener;
+class StripeRequestWorker;
 
 struct SyncServerOptions final {
     std::string databaseUrl;            ///< the service login (member of rdk_sync)
@@ -120,6 +121,7 @@ private:
     std::unique_ptr<SessionProvider> m_sessions;
     std::unique_ptr<StripeClient> m_stripe;
     std::unique_ptr<ChangeListener> m_listener;
+    std::unique_ptr<StripeRequestWorker> m_stripeRequests;
     CatalogCache m_cache;
     MetricsRegistry m_metrics;
     RateLimiter m_rateLimiter;

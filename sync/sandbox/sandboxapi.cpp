@@ -156,6 +156,13 @@ HttpResponse SandboxApi::handleApi(const HttpRequest &request, const QStringList
     case KeyCheck::Ok:
         break;
     }
+    // An armed fault answers before anything is parsed, stored or replayed.
+    if (auto fault = m_faults.take(request.path)) {
+        HttpResponse r = error(*fault);
+        if (fault->status == 429)
+            r.setHeader("Retry-After", "1");
+        return r;
+    }
 
     const bool post = request.method == "POST";
     if (!post && request.method != "GET")
@@ -322,6 +329,7 @@ HttpResponse SandboxApi::handleControl(const HttpRequest &request, const QString
         return error({403, u"invalid_request_error"_s, {}, {}, u"Sandbox controls are available from loopback only."_s, false});
     const bool post = request.method == "POST";
     const bool get = request.method == "GET";
+    const bool del = request.method == "DELETE";
     const auto body = FormParser::parse(request.body);
     const auto query = FormParser::parse(request.query);
     if (!body || !query) {
@@ -374,6 +382,25 @@ HttpResponse SandboxApi::handleControl(const HttpRequest &request, const QString
             return unrecognized(request);
         }
         return result ? json(*result) : error(result.error());
+    }
+    if (n == 2 && what == u"faults"_s) {
+        if (post) {
+            if (auto refused = m_faults.add(controlValue(*body, *query, u"path"_s), controlValue(*body, *query, u"status"_s),
+                                            controlValue(*body, *query, u"count"_s)))
+                return error(*refused);
+        } else if (del) {
+            m_faults.clear();
+        } else if (!get) {
+            return unrecognized(request);
+        }
+        return json({{u"object"_s, u"list"_s}, {u"data"_s, m_faults.toJson()}, {u"has_more"_s, false}});
+    }
+    if (get && n == 2 && what == u"payment_links"_s) {
+        // Every link the sandbox made, optionally only those with metadata[order_id]: tests
+        // count them to prove a retried request made no second link.
+        return json({{u"object"_s, u"list"_s},
+                     {u"data"_s, m_store.paymentLinksJson(controlValue(*body, *query, u"order_id"_s))},
+                     {u"has_more"_s, false}});
     }
     if (post && n == 4 && what == u"payment_links"_s && segments.at(3) == u"pay"_s) {
         const auto result = m_store.payPaymentLink(segments.at(2), controlValue(*body, *query, u"email"_s));

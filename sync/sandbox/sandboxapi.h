@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sync/sandbox/faultinjector.h"
 #include "sync/sandbox/httpmessage.h"
 #include "sync/sandbox/idempotencystore.h"
 #include "sync/sandbox/sandboxstore.h"
@@ -19,6 +20,9 @@ class WebhookDispatcher;
 ///   /v1/...          the Stripe API slice (Bearer sk_test_... required)
 ///   /pay/{id}        hosted pay page for a Checkout Session or Payment Link
 ///   /_sandbox/...    test controls, no key, loopback peers only
+///
+/// Test controls include fault injection: `POST /_sandbox/faults` (path, status, count) makes
+/// the next `count` API requests under `path` fail with `status`; `DELETE` clears them.
 class SandboxApi final {
 public:
     static constexpr qsizetype kMaxBodyBytes = 1024 * 1024;
@@ -44,6 +48,7 @@ private:
     SandboxStore &m_store;
     WebhookDispatcher &m_webhooks;
     IdempotencyStore &m_idempotency;
+    FaultInjector m_faults;
 };
 
 } // namespace rdk::sandbox

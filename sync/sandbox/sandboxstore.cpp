@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace rdk::sandbox {
@@ -582,6 +584,21 @@ const PaymentLink *SandboxStore::paymentLink(const QString &id) const
 {
     const auto it = m_links.constFind(id);
     return it == m_links.constEnd() ? nullptr : &*it;
+}
+
+QJsonArray SandboxStore::paymentLinksJson(const QString &orderId) const
+{
+    QList<const PaymentLink *> links;
+    for (const PaymentLink &link : m_links) {
+        if (orderId.isEmpty() || link.metadata.value(u"order_id"_s) == orderId)
+            links.append(&link);
+    }
+    // By id, so the listing is stable between calls.
+    std::sort(links.begin(), links.end(), [](const PaymentLink *a, const PaymentLink *b) { return a->id < b->id; });
+    QJsonArray out;
+    for (const PaymentLink *link : links)
+        out.append(link->toJson(m_publicBase));
+    return out;
 }
 
 std::optional<QString> SandboxStore::unavailableReason(const PaymentLink &link)

@@ -5,6 +5,7 @@
 #include "sync/sandbox/stripeobjects.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -66,6 +67,8 @@ public:
     /// event sent) on the way, so the pay page never offers one Stripe would refuse.
     const CheckoutSession *checkoutSession(const QString &id);
     const PaymentLink *paymentLink(const QString &id) const;
+    /// Every payment link (by id), or only those whose metadata[order_id] is `orderId`.
+    QJsonArray paymentLinksJson(const QString &orderId = {}) const;
     /// Why the link can't be paid any more, or nullopt when it can.
     static std::optional<QString> unavailableReason(const PaymentLink &link);
 

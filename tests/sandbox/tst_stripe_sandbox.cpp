@@ -950,6 +950,119 @@ private Q_SLOTS:
         QCOMPARE(api("POST", u"/v1/refunds"_s, "amount=1").error().value(u"param"_s).toString(), u"charge"_s);
         QCOMPARE(api("POST", u"/v1/refunds"_s, "payment_intent=pi_nope").status, 404);
     }
+
+    // --- Fault injection (test control) -----------------------------------------------------
+
+    void faults_failNextRequestsUnderPrefix_changeNothing_thenRetrySucceeds()
+    {
+        QCOMPARE(send("DELETE", u"/_sandbox/faults"_s).status, 200);
+        const QString price = createPrice(4'200).value(u"id"_s).toString();
+        QVERIFY(price.startsWith(u"price_"_s));
+        const QByteArray orderId = "fault-" + QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+        const Reply armed = send("POST", u"/_sandbox/faults"_s,
+                                 form({{"path", "/v1/payment_links"}, {"status", "503"}, {"count", "2"}}));
+        QCOMPARE(armed.status, 200);
+        QCOMPARE(armed.json().value(u"data"_s).toArray().size(), 1);
+
+        const QByteArray body = form({{"line_items[0][price]", price.toUtf8()}, {"line_items[0][quantity]", "1"},
+                                      {"metadata[order_id]", orderId}});
+        const QByteArray key = "link-" + orderId;
+        for (int i = 0; i < 2; ++i) {
+            const Reply failed = api("POST", u"/v1/payment_links"_s, body, key);
+            QCOMPARE(failed.status, 503);
+            QCOMPARE(failed.error().value(u"type"_s).toString(), u"api_error"_s);
+            QVERIFY(!failed.error().value(u"message"_s).toString().isEmpty());
+            QVERIFY(failed.header("Idempotent-Replayed").isEmpty());
+        }
+        // Other paths are not affected while the fault is armed.
+        QCOMPARE(api("POST", u"/v1/prices"_s, form({{"currency", "usd"}, {"unit_amount", "1"}, {"product_data[name]", "x"}})).status,
+                 200);
+        const Reply none = send("GET", u"/_sandbox/payment_links?order_id=%1"_s.arg(QString::fromLatin1(orderId)));
+        QCOMPARE(none.json().value(u"data"_s).toArray().size(), 0);
+
+        // The same idempotency key now really runs: the faulted attempts were not saved.
+        const Reply made = api("POST", u"/v1/payment_links"_s, body, key);
+        QCOMPARE(made.status, 200);
+        QVERIFY(made.header("Idempotent-Replayed").isEmpty());
+        const Reply replay = api("POST", u"/v1/payment_links"_s, body, key);
+        QCOMPARE(replay.json().value(u"id"_s), made.json().value(u"id"_s));
+        const QJsonArray links = send("GET", u"/_sandbox/payment_links?order_id=%1"_s.arg(QString::fromLatin1(orderId)))
+                                     .json().value(u"data"_s).toArray();
+        QCOMPARE(links.size(), 1);
+        QCOMPARE(links.first().toObject().value(u"id"_s), made.json().value(u"id"_s));
+        QCOMPARE(send("GET", u"/_sandbox/faults"_s).json().value(u"data"_s).toArray().size(), 0);
+    }
+
+    void faults_answerStripeShapedErrors_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("code");
+        QTest::addRow("500") << 500 << u"api_error"_s << QString();
+        QTest::addRow("503") << 503 << u"api_error"_s << QString();
+        QTest::addRow("429") << 429 << u"rate_limit_error"_s << u"rate_limit"_s;
+        QTest::addRow("402") << 402 << u"card_error"_s << u"card_declined"_s;
+        QTest::addRow("400") << 400 << u"invalid_request_error"_s << QString();
+    }
+
+    void faults_answerStripeShapedErrors()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, type);
+        QFETCH(QString, code);
+        QCOMPARE(send("DELETE", u"/_sandbox/faults"_s).status, 200);
+        QCOMPARE(send("POST", u"/_sandbox/faults"_s, form({{"path", "/v1/refunds"}, {"status", QByteArray::number(status)}})).status,
+                 200);
+        const Reply r = api("POST", u"/v1/refunds"_s, "payment_intent=pi_nope");
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.error().value(u"type"_s).toString(), type);
+        QCOMPARE(r.error().value(u"code"_s).toString(), code);
+        QCOMPARE(r.header("Retry-After").isEmpty(), status != 429);
+        // Count defaults to one: the next request reaches the store again.
+        QCOMPARE(api("POST", u"/v1/refunds"_s, "payment_intent=pi_nope").status, 404);
+    }
+
+    void faults_delete_clearsEveryArmedFault()
+    {
+        QCOMPARE(send("POST", u"/_sandbox/faults"_s, form({{"path", "/v1/prices"}, {"status", "500"}, {"count", "5"}})).status, 200);
+        QCOMPARE(send("POST", u"/_sandbox/faults"_s, form({{"path", "/v1"}, {"status", "502"}, {"count", "5"}})).status, 200);
+        QCOMPARE(send("GET", u"/_sandbox/faults"_s).json().value(u"data"_s).toArray().size(), 2);
+        const Reply cleared = send("DELETE", u"/_sandbox/faults"_s);
+        QCOMPARE(cleared.status, 200);
+        QCOMPARE(cleared.json().value(u"data"_s).toArray().size(), 0);
+        QVERIFY(createPrice(100).value(u"id"_s).toString().startsWith(u"price_"_s));
+    }
+
+    void faults_badInput_isRefusedAndArmsNothing_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("param");
+        QTest::addRow("no path") << form({{"status", "500"}}) << u"path"_s;
+        QTest::addRow("not an API path") << form({{"path", "/pay"}, {"status", "500"}}) << u"path"_s;
+        QTest::addRow("oversized path") << form({{"path", "/v1/" + QByteArray(300, 'a')}, {"status", "500"}}) << u"path"_s;
+        QTest::addRow("no status") << form({{"path", "/v1/prices"}}) << u"status"_s;
+        QTest::addRow("status text") << form({{"path", "/v1/prices"}, {"status", "boom"}}) << u"status"_s;
+        QTest::addRow("status 200") << form({{"path", "/v1/prices"}, {"status", "200"}}) << u"status"_s;
+        QTest::addRow("status 600") << form({{"path", "/v1/prices"}, {"status", "600"}}) << u"status"_s;
+        QTest::addRow("count 0") << form({{"path", "/v1/prices"}, {"status", "500"}, {"count", "0"}}) << u"count"_s;
+        QTest::addRow("count huge") << form({{"path", "/v1/prices"}, {"status", "500"}, {"count", "99999999999"}}) << u"count"_s;
+        QTest::addRow("count text") << form({{"path", "/v1/prices"}, {"status", "500"}, {"count", "two"}}) << u"count"_s;
+        QTest::addRow("malformed form") << QByteArray("path=%ZZ&status=500") << QString();
+    }
+
+    void faults_badInput_isRefusedAndArmsNothing()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, param);
+        QCOMPARE(send("DELETE", u"/_sandbox/faults"_s).status, 200);
+        const Reply r = send("POST", u"/_sandbox/faults"_s, body);
+        QCOMPARE(r.status, 400);
+        QVERIFY(!r.error().value(u"message"_s).toString().isEmpty());
+        if (!param.isEmpty())
+            QCOMPARE(r.error().value(u"param"_s).toString(), param);
+        QCOMPARE(send("GET", u"/_sandbox/faults"_s).json().value(u"data"_s).toArray().size(), 0);
+        QCOMPARE(send("PUT", u"/_sandbox/faults"_s).status, 404);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStripeSandbox)

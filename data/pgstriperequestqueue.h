@@ -1,0 +1,67 @@
+#pragma once
+
+#include "data/pgsession.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace rdk::data {
+
+/// A Stripe call the desk asked rdk-sync to make (table stripe_requests, ADR 0007).
+struct StripeRequestRow final {
+    qint64 id = 0;
+    QString tenantId;
+    QString orderId;
+    QString kind;                       ///< payment_link, deactivate_link, refund
+    std::optional<qint64> amountMinor;  ///< refunds: none = everything not yet refunded
+    int attempts = 0;                   ///< claims so far, this one included
+};
+
+/// One line of an order as a payment link needs it (minor units of the order's currency).
+struct StripeOrderLine final {
+    QString name;
+    QString size;           ///< empty for flat stock
+    int quantity = 1;
+    qint64 unitPriceMinor = 0;
+    qint64 discountMinor = 0;
+    qint64 lineTotalMinor = 0;
+};
+
+/// What the worker needs to know about the order of a request, read under row-level security,
+/// so an order of another shop is simply not found.
+struct StripeRequestOrder final {
+    QString orderId;
+    qint64 orderNumber = 0;
+    QString channel;
+    QString status;             ///< stored form: pending, awaiting_payment, paid, canceled, ...
+    QString currency;
+    qint64 totalMinor = 0;
+    qint64 discountMinor = 0;   ///< order-level discount
+    QString paymentLinkId;
+    QString paymentIntentId;
+    QList<StripeOrderLine> lines;
+};
+
+/// The service side of the stripe_requests queue; each call is one transaction in the
+/// session's tenant (the service sets it per transaction).
+class PgStripeRequestQueue final {
+public:
+    explicit PgStripeRequestQueue(PgSession &session) : m_session(session) {}
+
+    /// Takes up to `limit` queued requests (and ones stuck in `working` by a crashed worker)
+    /// and marks them working: rdk.claim_stripe_requests.
+    Result<QList<StripeRequestRow>> claim(int limit);
+    /// The order behind a request, or nullopt when this shop has no such order.
+    Result<std::optional<StripeRequestOrder>> order(const QString &orderId);
+    /// done (`ok`) or failed, with Stripe's answer or a sentence for staff:
+    /// rdk.finish_stripe_request.
+    Status finish(qint64 requestId, bool ok, const QJsonObject &result, const QString &error);
+
+private:
+    PgSession &m_session;
+};
+
+} // namespace rdk::data

@@ -1,0 +1,380 @@
+#include "sync/striperequestworker.h"
+
+#include "domain/logcontext.h"
+#include "domain/order.h"
+#include "sync/changelistener.h"
+#include "sync/http/metrics.h"
+#include "sync/sessionprovider.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QMetaObject>
+#include <QMutexLocker>
+#include <QRegularExpression>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+using namespace Qt::Literals::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcStripeWork, "rdk.sync.stripework")
+
+namespace rdk::sync {
+namespace {
+
+constexpr char kChannel[] = "rdk_stripe_requests";
+constexpr char kMetric[] = "rdk_stripe_requests_total";
+constexpr qsizetype kMaxPaymentLinkLines = 20;   // Stripe's limit of line items on a payment link
+
+bool awaitingPayment(const data::StripeRequestOrder &order)
+{
+    return order.status == u"pending"_s || order.status == u"awaiting_payment"_s;
+}
+
+/// A few words on why Stripe could not be reached, for the staff sentence.
+QString unreachableReason(const Error &error)
+{
+    static const QRegularExpression http(u"HTTP (\\d{3})"_s);
+    if (const auto m = http.match(error.message); m.hasMatch())
+        return u"it answered HTTP %1"_s.arg(m.captured(1));
+    if (error.message.contains(u"did not answer"_s))
+        return u"no answer in time"_s;
+    if (error.message.contains(u"limiting"_s))
+        return u"too many requests"_s;
+    if (error.message.contains(u"shutting down"_s))
+        return u"the service was stopping"_s;
+    return u"network error"_s;
+}
+
+QString linkFailure(const Error &error)
+{
+    if (error.code == ErrorCode::Unavailable)
+        return u"Stripe could not be reached (%1). The order keeps its stock; try again."_s.arg(unreachableReason(error));
+    return error.message;
+}
+
+QString deactivateFailure(const Error &error)
+{
+    if (error.code == ErrorCode::Unavailable)
+        return u"Stripe could not be reached (%1), so the payment link may still work; turn it off in Stripe's "
+               "dashboard if the buyer must not pay."_s.arg(unreachableReason(error));
+    return error.message;
+}
+
+QString refundFailure(const Error &error)
+{
+    if (error.code == ErrorCode::Unavailable)
+        return u"Stripe could not be reached (%1). No money was refunded; try again."_s.arg(unreachableReason(error));
+    return error.message;
+}
+
+QString lineName(const data::StripeOrderLine &line)
+{
+    return line.size.isEmpty() ? line.name : u"%1 — size %2"_s.arg(line.name, line.size);
+}
+
+} // namespace
+
+Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &order)
+{
+    if (order.lines.isEmpty())
+        return Error::invalid(u"The order has no items to charge for."_s);
+    if (order.totalMinor <= 0)
+        return Error::invalid(u"Nothing to charge: the order's total is zero."_s);
+    bool discounted = order.discountMinor > 0;
+    qint64 undiscounted = 0;
+    int units = 0;
+    for (const data::StripeOrderLine &line : order.lines) {
+        discounted = discounted || line.discountMinor > 0;
+        undiscounted += line.unitPriceMinor * line.quantity;
+        units += line.quantity;
+    }
+    QList<PaymentLinkItem> items;
+    if (!discounted && undiscounted == order.totalMinor && order.lines.size() <= kMaxPaymentLinkLines) {
+        for (const data::StripeOrderLine &line : order.lines)
+            items.append({lineName(line), line.unitPriceMinor, line.quantity});
+        return items;
+    }
+    const QString name = units == 1 ? u"Order %1, 1 item"_s.arg(formatOrderNumber(order.orderNumber))
+                                    : u"Order %1, %2 items"_s.arg(formatOrderNumber(order.orderNumber)).arg(units);
+    items.append({name, order.totalMinor, 1});
+    return items;
+}
+
+StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, SessionProvider &sessions,
+                                         MetricsRegistry &metrics, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_sessions(sessions), m_metrics(metrics)
+{
+    m_metrics.addCounter(kMetric, "Stripe work done for the desk (payment links, deactivations, refunds), by outcome",
+                         {"kind", "outcome"});
+    m_pool.setMaxThreadCount(std::max(1, m_options.concurrency) + 1);   // + the claiming task
+    m_stripeThread.setObjectName(u"rdk-stripe-requests"_s);
+    m_stripe = new StripeClient(m_options.stripe);
+    m_stripe->moveToThread(&m_stripeThread);
+    m_poll.setInterval(m_options.pollInterval);
+    connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::scheduleClaim);
+    m_listener = std::make_unique<ChangeListener>(m_options.connectionString, QStringList{QString::fromLatin1(kChannel)});
+    connect(m_listener.get(), &ChangeListener::notified, this, [this](const QString &, const QByteArray &payload) {
+        const QJsonObject note = QJsonDocument::fromJson(payload).object();
+        // Other shops' requests are theirs to work; only new work needs a claim.
+        if (note.value(u"tenant"_s).toString() == m_options.tenantId && note.value(u"state"_s).toString() == u"queued"_s)
+            scheduleClaim();
+    });
+    connect(m_listener.get(), &ChangeListener::reconnected, this, &StripeRequestWorker::scheduleClaim);
+}
+
+StripeRequestWorker::~StripeRequestWorker()
+{
+    stop();
+    if (m_stripe) {
+        // Deleted on its own thread, which still runs: its network objects belong there.
+        StripeClient *client = m_stripe;
+        m_stripe = nullptr;
+        if (m_stripeThread.isRunning())
+            QMetaObject::invokeMethod(client, [client] { delete client; }, Qt::BlockingQueuedConnection);
+        else
+            delete client;
+    }
+    m_stripeThread.quit();
+    m_stripeThread.wait();
+}
+
+void StripeRequestWorker::start()
+{
+    m_stopping = false;
+    m_stripeThread.start();
+    m_listener->start();
+    m_poll.start();
+    scheduleClaim();   // whatever was queued while the service was down
+}
+
+void StripeRequestWorker::stop()
+{
+    m_stopping = true;
+    m_poll.stop();
+    // Requests still in flight finish their current Stripe call (bounded by its timeout);
+    // one cut short stays `working` and is claimed again later, with the same idempotency keys.
+    m_pool.waitForDone(30'000);
+}
+
+bool StripeRequestWorker::isListening() const
+{
+    return m_listener && m_listener->isListening();
+}
+
+void StripeRequestWorker::scheduleClaim()
+{
+    if (m_stopping)
+        return;
+    if (m_claiming.exchange(true)) {
+        m_claimAgain = true;   // the running claim goes round once more
+        return;
+    }
+    (void)QtConcurrent::run(&m_pool, [this] {
+        do {
+            m_claimAgain = false;
+            claimBatch();
+        } while (m_claimAgain && !m_stopping);
+        m_claiming = false;
+    });
+}
+
+void StripeRequestWorker::claimBatch()
+{
+    int free = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        free = m_options.concurrency - int(m_inFlight.size());
+    }
+    if (free <= 0 || m_stopping)
+        return;
+    auto rows = m_sessions.run([&](data::PgSession &s) { return data::PgStripeRequestQueue(s).claim(free); });
+    if (!rows) {
+        // Once per distinct problem, not every poll: a database that is down or behind on
+        // migrations would otherwise fill the log every few seconds.
+        QMutexLocker lock(&m_mutex);
+        if (rows.error().message != m_lastClaimError)
+            qCWarning(lcStripeWork).noquote() << "can't claim Stripe requests yet:" << rows.error().message;
+        m_lastClaimError = rows.error().message;
+        return;
+    }
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_lastClaimError.isEmpty())
+            qCInfo(lcStripeWork) << "claiming Stripe requests again";
+        m_lastClaimError.clear();
+    }
+    for (const data::StripeRequestRow &row : std::as_const(*rows)) {
+        if (row.tenantId != m_options.tenantId) {
+            // The database scopes claims to our tenant; this is a second lock on the door.
+            qCCritical(lcStripeWork).noquote() << "refused Stripe request" << row.id << "of another shop";
+            count(row.kind, "foreign");
+            continue;
+        }
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_inFlight.contains(row.id))
+                continue;   // ours, still being worked (handed out again as "stuck")
+            m_inFlight.insert(row.id);
+        }
+        (void)QtConcurrent::run(&m_pool, [this, row] {
+            process(row);
+            QMutexLocker lock(&m_mutex);
+            m_inFlight.remove(row.id);
+        });
+    }
+    if (rows->size() == free)
+        m_claimAgain = true;   // there may be more waiting
+}
+
+void StripeRequestWorker::process(const data::StripeRequestRow &row)
+{
+    const ScopedLogField tenantField(u"tenant"_s, m_options.tenantId);
+    const ScopedLogField orderField(u"order_id"_s, row.orderId);
+    const ScopedLogField requestField(u"stripe_request_id"_s, QString::number(row.id));
+    QElapsedTimer timer;
+    timer.start();
+    Outcome outcome;
+    if (row.kind == u"payment_link"_s)
+        outcome = makePaymentLink(row);
+    else if (row.kind == u"deactivate_link"_s)
+        outcome = deactivateLink(row);
+    else if (row.kind == u"refund"_s)
+        outcome = refund(row);
+    else
+        outcome = {false, {}, u"rdk-sync does not know this kind of Stripe request (%1)."_s.arg(row.kind.left(40))};
+
+    const Status finished = m_sessions.run([&](data::PgSession &s) {
+        return data::PgStripeRequestQueue(s).finish(row.id, outcome.ok, outcome.result, outcome.error);
+    });
+    if (!finished) {
+        // Left `working`: handed out again after two minutes and redone with the same keys.
+        qCWarning(lcStripeWork).noquote() << "Stripe request" << row.id << "done but not recorded yet:" << finished.error().message;
+        count(row.kind, "unrecorded");
+        return;
+    }
+    count(row.kind, outcome.ok ? "done" : "failed");
+    if (outcome.ok)
+        qCInfo(lcStripeWork).noquote() << row.kind << "request" << row.id << "done in" << timer.elapsed() << "ms";
+    else
+        qCWarning(lcStripeWork).noquote() << row.kind << "request" << row.id << "failed in" << timer.elapsed()
+                                          << "ms:" << outcome.error;
+}
+
+Result<std::optional<data::StripeRequestOrder>> StripeRequestWorker::loadOrder(const QString &orderId)
+{
+    return m_sessions.run([&](data::PgSession &s) { return data::PgStripeRequestQueue(s).order(orderId); });
+}
+
+StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::StripeRequestRow &row)
+{
+    auto order = loadOrder(row.orderId);
+    if (!order)
+        return {false, {}, u"The order could not be read (%1); try again."_s.arg(order.error().message)};
+    if (!order->has_value())
+        return {false, {}, u"This shop has no such order."_s};
+    const data::StripeRequestOrder &o = **order;
+    if (o.channel != u"pos"_s)
+        return {false, {}, u"Only counter sales are paid through a payment link."_s};
+    if (o.status == u"canceled"_s)
+        return {false, {}, u"The sale was canceled before its link was made."_s};
+    if (!awaitingPayment(o))
+        return {false, {}, u"The order is already %1; it needs no payment link."_s.arg(QString(o.status).replace(u'_', u' '))};
+    auto items = paymentLinkItems(o);
+    if (!items)
+        return {false, {}, items.error().message};
+
+    // Keys come from the order id: a retry after any failure gets the same Prices and the
+    // same link back from Stripe instead of new ones.
+    PaymentLinkRequest request;
+    request.orderId = o.orderId;
+    request.completedSessionsLimit = 1;
+    for (qsizetype i = 0; i < items->size(); ++i) {
+        const PaymentLinkItem &item = items->at(i);
+        const QString key = u"pos-%1-price-%2"_s.arg(o.orderId).arg(i + 1);
+        auto price = m_stripe->waitFor(m_stripe->createPrice(o.currency, item.unitAmount, item.name, key));
+        if (!price)
+            return {false, {}, linkFailure(price.error())};
+        request.lines.append({*price, item.quantity});
+    }
+    auto link = m_stripe->waitFor(m_stripe->createPaymentLink(request, u"pos-%1-link"_s.arg(o.orderId)));
+    if (!link)
+        return {false, {}, linkFailure(link.error())};
+    // Recorded even when the sale was canceled meanwhile: the order then gets the link id, and
+    // the database queues the link's deactivation at once (0010, section 8), so a link made
+    // for a canceled sale is turned off within moments instead of being forgotten.
+    return {true, {{u"payment_link_id"_s, link->id}, {u"url"_s, link->url.toString()}}, {}};
+}
+
+StripeRequestWorker::Outcome StripeRequestWorker::deactivateLink(const data::StripeRequestRow &row)
+{
+    auto order = loadOrder(row.orderId);
+    if (!order)
+        return {false, {}, u"The order could not be read (%1); try again."_s.arg(order.error().message)};
+    if (!order->has_value())
+        return {false, {}, u"This shop has no such order."_s};
+    const QString linkId = (*order)->paymentLinkId;
+    if (linkId.isEmpty()) {
+        // No link was made (yet): a link still being made checks the order when it is done.
+        return {true, {{u"active"_s, false}, {u"payment_link_id"_s, QJsonValue::Null}}, {}};
+    }
+    if (const Status off = deactivate(row, linkId); !off)
+        return {false, {{u"payment_link_id"_s, linkId}}, deactivateFailure(off.error())};
+    return {true, {{u"payment_link_id"_s, linkId}, {u"active"_s, false}}, {}};
+}
+
+Status StripeRequestWorker::deactivate(const data::StripeRequestRow &row, const QString &paymentLinkId)
+{
+    const QString key = u"pos-%1-deactivate"_s.arg(row.orderId);
+    for (int attempt = std::max(1, row.attempts);; ++attempt) {
+        Status off = m_stripe->waitFor(m_stripe->setPaymentLinkActive(paymentLinkId, false, key));
+        if (off || off.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))
+            return off;
+        count(row.kind, "retry");
+    }
+}
+
+StripeRequestWorker::Outcome StripeRequestWorker::refund(const data::StripeRequestRow &row)
+{
+    auto order = loadOrder(row.orderId);
+    if (!order)
+        return {false, {}, u"The order could not be read (%1); try again."_s.arg(order.error().message)};
+    if (!order->has_value())
+        return {false, {}, u"This shop has no such order."_s};
+    const data::StripeRequestOrder &o = **order;
+    if (o.paymentIntentId.isEmpty())
+        return {false, {}, u"The order was not paid by card through Stripe, so Stripe has nothing to refund."_s};
+    if (row.amountMinor && *row.amountMinor <= 0)
+        return {false, {}, u"A refund must be more than zero."_s};
+    const QString key = u"refund-%1"_s.arg(row.id);
+    for (int attempt = std::max(1, row.attempts);; ++attempt) {
+        auto made = m_stripe->waitFor(m_stripe->createRefund(o.paymentIntentId, row.amountMinor, o.orderId, key));
+        if (made)
+            return {true, {{u"refund_id"_s, made->id}, {u"status"_s, made->status}, {u"amount"_s, double(made->amount)}}, {}};
+        if (made.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))
+            return {false, {}, refundFailure(made.error())};
+        count(row.kind, "retry");
+    }
+}
+
+bool StripeRequestWorker::backoff(int attempt)
+{
+    const auto wait = m_options.retryBackoff * (1 << std::min(attempt - 1, 5));
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < wait.count()) {
+        if (m_stopping)
+            return false;
+        QThread::msleep(50);
+    }
+    return !m_stopping;
+}
+
+void StripeRequestWorker::count(const QString &kind, const char *outcome)
+{
+    static const QStringList known{u"payment_link"_s, u"deactivate_link"_s, u"refund"_s};
+    m_metrics.increment(kMetric, {known.contains(kind) ? kind.toLatin1() : QByteArray("other"), QByteArray(outcome)});
+}
+
+} // namespace rdk::sync

@@ -1,0 +1,113 @@
+#pragma once
+
+#include "data/pgstriperequestqueue.h"
+#include "domain/result.h"
+#include "sync/stripe/stripeclient.h"
+
+#include <QJsonObject>
+#include <QMutex>
+#include <QObject>
+#include <QSet>
+#include <QThread>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace rdk::sync {
+
+class ChangeListener;
+class MetricsRegistry;
+class SessionProvider;
+
+/// One item of a POS payment link: what createPrice gets, and the quantity on the link.
+struct PaymentLinkItem final {
+    QString name;
+    qint64 unitAmount = 0;
+    int quantity = 1;
+};
+
+/// The Prices a payment link for `order` needs. Without discounts, one per line ("Air Max 90 —
+/// size 10", unit amount, quantity), so the buyer sees what they buy; with any discount (or a
+/// total that the lines don't add up to, or more lines than Stripe's 20 per link) ONE price for the whole order ("Order RDK-1001,
+/// 3 items"), because Stripe has no per-line discount on a link and the amount paid must equal
+/// orders.total_minor for the webhook to accept it. Invalid for an empty or zero order.
+Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &order);
+
+struct StripeRequestWorkerOptions final {
+    std::string connectionString;       ///< the service login; its own LISTEN connection
+    QString tenantId;                   ///< the shop this service serves: only its requests are touched
+    StripeClientOptions stripe;
+    std::chrono::milliseconds pollInterval{3000};   ///< safety net for missed notifications
+    int concurrency = 4;                ///< requests worked on at once
+    /// Deactivations and refunds that failed as "Stripe unreachable" are tried again until the
+    /// request has been attempted this often (counting earlier claims, see attempts).
+    int maxAttempts = 4;
+    std::chrono::milliseconds retryBackoff{2000};   ///< doubled per retry
+};
+
+/// Makes the Stripe calls the desk asks for through the stripe_requests table (ADR 0007):
+/// payment links for counter sales, their deactivation, and refunds. It LISTENs on
+/// `rdk_stripe_requests` and also polls, so a missed notification or a request left `working`
+/// by a crashed worker is picked up (the database hands those out again after two minutes).
+/// Every Stripe call carries an idempotency key derived from our ids, so working a request
+/// twice never makes a second link or refund.
+///
+/// The work runs on a thread pool of its own, never on the HTTP event loop; the Stripe client
+/// lives on a thread of its own so that stopping the service (which blocks the main thread)
+/// can't deadlock calls in flight.
+class StripeRequestWorker final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StripeRequestWorker)
+
+public:
+    StripeRequestWorker(StripeRequestWorkerOptions options, SessionProvider &sessions, MetricsRegistry &metrics,
+                        QObject *parent = nullptr);
+    ~StripeRequestWorker() override;
+
+    void start();
+    /// Stops taking requests and waits (bounded) for those in flight.
+    void stop();
+    bool isListening() const;
+
+    /// What working one request came to.
+    struct Outcome final {
+        bool ok = false;
+        QJsonObject result;
+        QString error;      ///< a sentence for staff when !ok
+    };
+
+private:
+    void scheduleClaim();
+    void claimBatch();
+    void process(const data::StripeRequestRow &row);
+    Outcome makePaymentLink(const data::StripeRequestRow &row);
+    Outcome deactivateLink(const data::StripeRequestRow &row);
+    Outcome refund(const data::StripeRequestRow &row);
+    /// Turns the link off, retrying while Stripe is unreachable (bounded).
+    Status deactivate(const data::StripeRequestRow &row, const QString &paymentLinkId);
+    Result<std::optional<data::StripeRequestOrder>> loadOrder(const QString &orderId);
+    /// Waits before retry `attempt` (1-based); false when the worker is stopping.
+    bool backoff(int attempt);
+    void count(const QString &kind, const char *outcome);
+
+    StripeRequestWorkerOptions m_options;
+    SessionProvider &m_sessions;
+    MetricsRegistry &m_metrics;
+    QThread m_stripeThread;
+    StripeClient *m_stripe = nullptr;   // lives on m_stripeThread; deleted there
+    QThreadPool m_pool;
+    std::unique_ptr<ChangeListener> m_listener;
+    QTimer m_poll;
+    std::atomic_bool m_claiming{false};
+    std::atomic_bool m_claimAgain{false};
+    std::atomic_bool m_stopping{false};
+    QMutex m_mutex;
+    QSet<qint64> m_inFlight;            // guarded by m_mutex
+    QString m_lastClaimError;           // guarded by m_mutex
+};
+
+} // namespace rdk::sync
