@@ -103,6 +103,17 @@ class TestAudit final : public QObject {
         tx.commit();
     }
 
+    /// Like commitAs, but reports whether the database accepted it (the transaction is rolled back otherwise).
+    bool tryCommitAs(pqxx::connection &conn, const std::string &sql)
+    {
+        try {
+            commitAs(conn, sql);
+            return true;
+        } catch (const pqxx::sql_error &) {
+            return false;
+        }
+    }
+
     std::string newProduct(const std::string &sku)
     {
         pqxx::work tx(*m_ops);
@@ -229,18 +240,25 @@ private Q_SLOTS:
     void orderStatusAndRefund_areAuditedWithoutPersonalData()
     {
         const std::string order = newOrder();
-        commitAs(*m_staffConn, "UPDATE orders SET status = 'paid', customer_email = 'other@example.com' WHERE id = '" + order + "'");
-        commitAs(*m_admin, "UPDATE orders SET status = 'partially_refunded', refunded_minor = 2000 WHERE id = '" + order + "'",
-                 u"damaged box"_s);
+        // Money states come from the payment paths (here the service, as a webhook would);
+        // staff and admins editing the row directly are refused (migration 0011).
+        QVERIFY(!tryCommitAs(*m_staffConn, "UPDATE orders SET status = 'paid' WHERE id = '" + order + "'"));
+        QVERIFY(!tryCommitAs(*m_admin, "UPDATE orders SET total_minor = 1 WHERE id = '" + order + "'"));
+        commitAs(*m_service, "UPDATE orders SET status = 'paid', customer_email = 'other@example.com' WHERE id = '" + order + "'",
+                 {}, m_tenant);
+        QVERIFY(!tryCommitAs(*m_admin, "UPDATE orders SET status = 'partially_refunded', refunded_minor = 2000 WHERE id = '"
+                                       + order + "'"));
+        commitAs(*m_service, "UPDATE orders SET status = 'partially_refunded', refunded_minor = 2000 WHERE id = '" + order + "'",
+                 u"damaged box"_s, m_tenant);
         commitAs(*m_staffConn, "UPDATE orders SET shipping_address = '{\"line1\": \"10 Downing Street\"}' WHERE id = '" + order + "'");
 
         const QList<AuditRow> rows = auditOf("order", order);
         QCOMPARE(rows.size(), 2);
         QCOMPARE(rows[0].action, u"status"_s);
-        QCOMPARE(rows[0].actor, m_staffLogin.login);
+        QCOMPARE(rows[0].actor, m_serviceLogin.login);
         QCOMPARE(rows[0].before.value(u"status"_s).toString(), u"pending"_s);
         QCOMPARE(rows[0].after.value(u"status"_s).toString(), u"paid"_s);
-        QCOMPARE(rows[1].actor, m_adminLogin.login);
+        QCOMPARE(rows[1].actor, m_serviceLogin.login);
         QCOMPARE(rows[1].reason, u"damaged box"_s);
         QCOMPARE(rows[1].after.value(u"refunded_minor"_s).toInt(), 2000);
 
