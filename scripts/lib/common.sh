@@ -76,7 +76,9 @@ rdk_pg_running() {
 rdk_free_port() {
   local port
   for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 20000 ))
+    # Below Linux's ephemeral range (32768-60999): a port there may be the local end of some
+    # outgoing connection, which the probe below can't see, and the bind would fail.
+    port=$(( 20000 + RANDOM % 12000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"; return 0
     fi
