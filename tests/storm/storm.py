@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """Fault-injection storm against rdk-sync, PostgreSQL and the Stripe sandbox (run via run-storm).
 
+Orders come from two channels: online shoppers through POST /api/checkout, and a counter
+(point of sale) that places sales through the real data layer as a staff login (the
+storm-counter tool), waits for rdk-sync to make the sale's Stripe Payment Link, and then has
+the buyer pay it at the sandbox, cancels the sale, or walks away until its hold runs out.
+
 Python standard library only: it drives processes (SIGKILL, pg_ctl restart), HTTP on many
 threads and HMAC signing, which a shell script can't do well and a Qt test would make much
 longer to read.
@@ -352,6 +357,57 @@ class Shop:
         COUNT.add("checkouts given up")
         return None
 
+    def place_at_counter(self):
+        picks = self.rng.sample([(s, z) for s, _ in PRODUCTS for z in SIZES], self.rng.choice([1, 1, 2]))
+        items = ["%s:%s:%d" % (s, z, self.rng.choice([1, 1, 2])) for s, z in picks]
+        code, answer = counter("sale", *items)
+        if code == 3:
+            COUNT.add("counter sales refused: out of stock")
+            return None
+        if code != 0:
+            COUNT.add("COUNTER SALES FAILED")
+            log("counter sale failed: %s" % answer)
+            return None
+        return answer["order_id"], answer["total"]
+
+    def counter_sale(self):
+        placed = self.place_at_counter()
+        if not placed:
+            return
+        order_id, total = placed
+        roll = self.rng.random()
+        fate = "pay" if roll < 0.6 else ("cancel" if roll < 0.75 else "abandon")
+        # The buyer scans the QR code once the link exists; after a kill of rdk-sync its claim
+        # may wait for the stuck-request pick-up, hence the long wait.
+        code, link = counter("link", order_id, "200")
+        if code != 0:
+            COUNT.add("COUNTER LINKS NEVER READY")
+            log("no link for %s: %s" % (order_id, link))
+            fate = "abandon"
+            link = {}
+        with self.lock:
+            self.orders[order_id] = dict(session=None, link=link.get("payment_link_id"), fate=fate, total=total,
+                                         channel="pos")
+        if fate == "pay":
+            self.pay_link(link["payment_link_id"])
+        elif fate == "cancel":
+            code, answer = counter("cancel", order_id)
+            if code != 0:
+                COUNT.add("COUNTER CANCELS FAILED")
+                log("cancel of %s failed: %s" % (order_id, answer))
+        COUNT.add("counter sales placed")
+
+    def pay_link(self, link_id):
+        for attempt in range(20):
+            try:
+                status, answer = http_call(SANDBOX_PORT, "POST", "/_sandbox/payment_links/%s/pay" % link_id)
+            except OSError:
+                status, answer = 0, b""
+            if status == 200:
+                return
+            time.sleep(0.1 * (attempt + 1))
+        raise RuntimeError("sandbox refused to pay link %s: %s" % (link_id, answer[:200]))
+
     def settle(self, session, action):
         for attempt in range(20):
             try:
@@ -369,18 +425,23 @@ class Shop:
                 if self.started >= self.target:
                     return
                 self.started += 1
+            if self.rng.random() < POS_SHARE:
+                self.counter_sale()
+                with self.lock:
+                    self.finished += 1
+                continue
             placed = self.place()
             if placed:
                 order_id, session, total, items = placed
                 roll = self.rng.random()
                 fate = "pay" if roll < 0.6 else ("expire" if roll < 0.75 else "abandon")
                 with self.lock:
-                    self.orders[order_id] = dict(session=session, fate=fate, total=total, items=items)
+                    self.orders[order_id] = dict(session=session, fate=fate, total=total, items=items, channel="online")
                 if fate == "pay":
                     self.settle(session, "complete")
                 elif fate == "expire":
                     self.settle(session, "expire")
-                COUNT.add("orders placed")
+                COUNT.add("online orders placed")
             with self.lock:
                 self.finished += 1
 
@@ -393,12 +454,25 @@ class Shop:
             return [(oid, o) for oid, o in self.orders.items() if o["fate"] != "pay"]
 
 
+COUNTER_URL = None     # the staff login the counter signs in with (set up in main)
+POS_SHARE = 0.25
+
+
+def counter(*args):
+    """Runs one storm-counter command; (exit code, parsed JSON answer or the error text)."""
+    done = subprocess.run([os.path.join(BIN, "tests/storm/storm-counter"), args[0], COUNTER_URL] + list(args[1:]),
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode == 0:
+        return 0, json.loads(done.stdout.strip().splitlines()[-1])
+    return done.returncode, done.stderr.strip()[-300:]
+
+
 def forged_event(rng, injector, shop, n):
     """A checkout.session.completed that would mark an unpaid order paid, if it were believed."""
     targets = shop.unpaid_targets()
     if targets:
         order_id, o = rng.choice(targets)
-        session, total = o["session"], o["total"]
+        session, total = o["session"] or "cs_test_forged%d" % n, o["total"]
     else:
         order_id, session, total = "00000000-0000-4000-8000-%012d" % n, "cs_test_forged%d" % n, 9000
     injector.forged_targets.add(order_id)
@@ -432,7 +506,11 @@ def setup_database():
     password = hashlib.sha256(os.urandom(16)).hexdigest()[:24]
     subprocess.run([admin, "service", "create", "sync_storm"], env=env, input=password + "\n", text=True,
                    check=True, capture_output=True)
-    return "postgresql://sync_storm:%s@%s/rdk" % (password, ENV["STORM_DB_HOSTPORT"])
+    counter_password = hashlib.sha256(os.urandom(16)).hexdigest()[:24]
+    subprocess.run([admin, "staff", "create", "storm_counter", "--tenant", TENANT, "--role", "staff", "--name", "Counter"],
+                   env=env, input=counter_password + "\n", text=True, check=True, capture_output=True)
+    return ("postgresql://sync_storm:%s@%s/rdk" % (password, ENV["STORM_DB_HOSTPORT"]),
+            "postgresql://storm_counter:%s@%s/rdk" % (counter_password, ENV["STORM_DB_HOSTPORT"]))
 
 
 def seed_stock(orders):
@@ -479,13 +557,16 @@ def main():
     ap.add_argument("--kills", type=int, default=1)
     ap.add_argument("--pg-restarts", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--pos-share", type=float, default=0.25, help="fraction of orders placed at the counter")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     started = time.time()
-    log("seed %d, %d orders, %d kill(s) of rdk-sync, %d PostgreSQL restart(s)" % (args.seed, args.orders, args.kills,
-                                                                                  args.pg_restarts))
+    log("seed %d, %d orders (%.0f%% at the counter), %d kill(s) of rdk-sync, %d PostgreSQL restart(s)"
+        % (args.seed, args.orders, 100 * args.pos_share, args.kills, args.pg_restarts))
 
-    sync_url = setup_database()
+    global COUNTER_URL, POS_SHARE
+    POS_SHARE = args.pos_share
+    sync_url, COUNTER_URL = setup_database()
     initial_units = seed_stock(args.orders)
     baseline_audit = int(psql(ENV["STORM_SUPER_URL"], "SELECT count(*) FROM audit_log"))
     baseline_audit_id = int(psql(ENV["STORM_SUPER_URL"], "SELECT coalesce(max(id), 0) FROM audit_log"))
@@ -554,12 +635,15 @@ def main():
     released = int(psql(ENV["STORM_OWNER_URL"], "SELECT rdk.release_expired_reservations()"))
     COUNT.add("reservations released at expiry", released)
     # Stripe then expires the abandoned sessions too; those late events must change nothing.
-    abandoned = [o["session"] for o in shop.orders.values() if o["fate"] == "abandon"]
+    abandoned = [o["session"] for o in shop.orders.values() if o["fate"] == "abandon" and o["session"]]
     with EVENTS.lock:
         before = len(EVENTS.bodies)
     for session in abandoned:
         shop.settle(session, "expire")
     drain(injector, before + len(abandoned))
+    # Counter sales paid, canceled or run out queue the deactivation of their links; rdk-sync
+    # works them off (a request a killed rdk-sync held is picked up again).
+    wait_for_stripe_requests(180)
     injector.stop = True
     elapsed = time.time() - started
 
@@ -572,6 +656,15 @@ def main():
     log("wall time %.1f s" % elapsed)
     print("STORM %s: %d orders requested, wall time %.1f s" % ("PASSED" if ok else "FAILED", args.orders, elapsed))
     sys.exit(0 if ok else 1)
+
+
+def wait_for_stripe_requests(seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if psql(ENV["STORM_SUPER_URL"], "SELECT count(*) FROM stripe_requests WHERE state IN ('queued', 'working')") == "0":
+            return
+        time.sleep(0.5)
+    log("Stripe requests still open after %d s" % seconds)
 
 
 def drain(injector, expected_events):
@@ -683,6 +776,26 @@ def reconcile(shop, injector, initial_units, baseline_audit, baseline_audit_id):
     check("one audit entry per stock change (hold, sale, release)", stock_audit == stock_changes,
           "%d audit rows, %d changes" % (stock_audit, stock_changes))
 
+    # The counter: one link per sale at most, and no link of a finished sale still payable.
+    links = json.loads(http_call(SANDBOX_PORT, "GET", "/_sandbox/payment_links", timeout=60)[1])["data"]
+    per_order = {}
+    for link in links:
+        order = (link.get("metadata") or {}).get("order_id", "")
+        per_order[order] = per_order.get(order, 0) + 1
+    check("each counter sale has at most one payment link", all(n == 1 for n in per_order.values()),
+          "%d links for %d sales" % (len(links), len(per_order)))
+    finished = set(x for x in q("SELECT coalesce(string_agg(id::text, ','), '') FROM orders WHERE channel = 'pos' "
+                                "AND status <> 'pending'").split(",") if x)
+    still_active = [l["id"] for l in links if l.get("active") and (l.get("metadata") or {}).get("order_id") in finished]
+    check("every link of a paid, canceled or run-out sale is deactivated", not still_active,
+          "%d of %d links still active" % (len(still_active), len(links)))
+    open_requests = q("SELECT count(*) FROM stripe_requests WHERE state IN ('queued', 'working')")
+    failed_requests = q("SELECT count(*) FROM stripe_requests WHERE state = 'failed' AND kind <> 'payment_link'")
+    check("every Stripe request of the counter was worked off", open_requests == "0" and failed_requests == "0",
+          "%s open, %s deactivations/refunds failed" % (open_requests, failed_requests))
+    check("the counter never failed to place, link or cancel a sale",
+          COUNT.get("COUNTER SALES FAILED") + COUNT.get("COUNTER LINKS NEVER READY") + COUNT.get("COUNTER CANCELS FAILED") == 0)
+
     fates = {}
     for o in shop.orders.values():
         fates[o["fate"]] = fates.get(o["fate"], 0) + 1
@@ -693,8 +806,12 @@ def reconcile(shop, injector, initial_units, baseline_audit, baseline_audit_id):
     orphans = len(set(q("SELECT coalesce(string_agg(id::text, ','), '') FROM orders").split(",")) - set(shop.orders) - {""})
 
     print("\n== storm counts ==")
-    rows = [("orders placed (201)", len(shop.orders)), ("  paid at the sandbox", fates.get("pay", 0)),
-            ("  expired at the sandbox", fates.get("expire", 0)), ("  abandoned (hold runs out)", fates.get("abandon", 0)),
+    pos = [o for o in shop.orders.values() if o["channel"] == "pos"]
+    rows = [("orders placed, online and at the counter", len(shop.orders)), ("  of them at the counter", len(pos)),
+            ("  paid at the sandbox", fates.get("pay", 0)),
+            ("  expired at the sandbox (online)", fates.get("expire", 0)),
+            ("  canceled at the counter", fates.get("cancel", 0)),
+            ("  abandoned (hold runs out)", fates.get("abandon", 0)), ("payment links made", len(links)),
             ("orders placed by a killed request (orphans)", orphans), ("initial units", initial_units),
             ("paid units", sold_units), ("units now", stock_now), ("genuine events", len(genuine)),
             ("forged/stale events", len(forged_ids))]
