@@ -4,6 +4,7 @@
 // the real rdk-stripe-sandbox, and the sandbox pays, refunds and sends signed webhooks back.
 #include "data/pgpos.h"
 #include "data/pgrepositories.h"
+#include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 
 #include <QElapsedTimer>
@@ -30,79 +31,14 @@ constexpr int kWaitMs = 15'000;
 // The sweep runs every 10 s; a POS sale past its time is canceled within one period.
 constexpr int kSweepWaitMs = 25'000;
 
-struct Reply final {
-    int status = 0;
-    QByteArray body;
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
+using Reply = test::HttpReply;
+using Service = test::ServiceProcess;
 
 Reply request(QNetworkAccessManager &nam, const QByteArray &verb, const QUrl &url, const QByteArray &body = {},
               const QList<QPair<QByteArray, QByteArray>> &headers = {})
 {
-    QNetworkRequest req(url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    req.setTransferTimeout(10000);
-    if (!body.isEmpty())
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/x-www-form-urlencoded"));
-    for (const auto &[name, value] : headers)
-        req.setRawHeader(name, value);
-    QNetworkReply *reply = nam.sendCustomRequest(req, verb, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    Reply r;
-    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    r.body = reply->readAll();
-    reply->deleteLater();
-    return r;
+    return test::httpRequest(nam, verb, url, body, headers);
 }
-
-/// Starts a binary that prints "listening on host:port" first, and stops it at the end.
-class Service final {
-public:
-    bool start(const QString &program, const QProcessEnvironment &env)
-    {
-        m_process.setProcessEnvironment(env);
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start(program, {});
-        if (!m_process.waitForStarted(5000))
-            return false;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 15000) {
-            if (m_process.canReadLine()) {
-                const QByteArray line = m_process.readLine().trimmed();
-                if (line.startsWith("listening on ")) {
-                    m_port = line.mid(line.lastIndexOf(':') + 1).toUShort();
-                    return m_port != 0;
-                }
-            }
-            if (m_process.state() != QProcess::Running)
-                return false;
-            m_process.waitForReadyRead(200);
-        }
-        return false;
-    }
-    ~Service() { stop(); }
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(40000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    QUrl url(const QString &path) const { return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(path)); }
-    QByteArray errors() { return m_process.readAllStandardError(); }
-    int exitCode() const { return m_process.exitCode(); }
-    QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
-
-private:
-    QProcess m_process;
-    quint16 m_port = 0;
-};
 
 struct StripeRequest final {
     qint64 id = 0;
