@@ -3,12 +3,9 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
-#include <QSocketNotifier>
 
 using namespace Qt::Literals::StringLiterals;
 
-Q_LOGGING_CATEGORY(lcDashFeed, "rdk.dashboard.feed")
 
 namespace rdk::data {
 namespace {
@@ -159,111 +156,41 @@ DashboardSourceFactory PgDashboardSource::factory(std::string connectionString, 
 
 namespace {
 
-class FeedReceiver final : public pqxx::notification_receiver {
-public:
-    FeedReceiver(pqxx::connection_base &connection, const std::string &channel, PgDashboardFeed *owner)
-        : pqxx::notification_receiver(connection, channel), m_owner(owner)
-    {
-    }
-    void operator()(const std::string &payload, int) override
-    {
-        m_owner->handle(QString::fromStdString(channel()), QByteArray::fromStdString(payload));
-    }
-
-private:
-    PgDashboardFeed *m_owner;
-};
-
-constexpr int kRetryMs = 2000;
 constexpr qsizetype kMaxPayload = 8000;  // PostgreSQL's own limit is 8000 bytes
 
 } // namespace
 
-struct PgDashboardFeed::State {
-    std::unique_ptr<PgSession> session;               // opened through the connector
-    std::unique_ptr<pqxx::connection> ownConnection;  // opened from the connection string
-    pqxx::connection *connection = nullptr;
-    std::vector<std::unique_ptr<FeedReceiver>> receivers;
-    std::unique_ptr<QSocketNotifier> notifier;
-};
+PgDashboardFeed::PgDashboardFeed(Connector connector, std::string connectionString, QString tenantId, QObject *parent)
+    : DashboardChangeFeed(parent), m_tenantId(std::move(tenantId)),
+      m_listener(new PgListener(std::move(connector), std::move(connectionString), {"rdk_dashboard", "rdk_catalog"},
+                                u"dashboard changes"_s, this))
+{
+    connect(m_listener, &PgListener::notification, this, &PgDashboardFeed::handle);
+    connect(m_listener, &PgListener::connectionChanged, this, &PgDashboardFeed::connectionChanged);
+}
 
 PgDashboardFeed::PgDashboardFeed(std::string connectionString, QString tenantId, QObject *parent)
-    : PgDashboardFeed(Connector{}, std::move(tenantId), parent)
+    : PgDashboardFeed(Connector{}, std::move(connectionString), std::move(tenantId), parent)
 {
-    m_connectionString = std::move(connectionString);
 }
 
 PgDashboardFeed::PgDashboardFeed(Connector connector, QString tenantId, QObject *parent)
-    : DashboardChangeFeed(parent), m_connector(std::move(connector)), m_tenantId(std::move(tenantId))
+    : PgDashboardFeed(std::move(connector), {}, std::move(tenantId), parent)
 {
-    m_retry.setSingleShot(true);
-    connect(&m_retry, &QTimer::timeout, this, [this] {
-        if (!connectAndListen())
-            m_retry.start(kRetryMs);
-    });
 }
 
 PgDashboardFeed::~PgDashboardFeed() = default;
 
-bool PgDashboardFeed::start()
+void PgDashboardFeed::connectionChanged(bool connected)
 {
-    if (connectAndListen())
-        return true;
-    m_retry.start(kRetryMs);
-    return false;
-}
-
-bool PgDashboardFeed::isListening() const
-{
-    return m_state && m_state->connection && m_state->connection->is_open();
-}
-
-bool PgDashboardFeed::connectAndListen()
-{
-    try {
-        auto state = std::make_unique<State>();
-        if (m_connector) {
-            auto session = m_connector();
-            if (!session)
-                throw std::runtime_error(session.error().message.toStdString());
-            state->session = std::move(session).value();
-            state->connection = &state->session->connection();
-        } else {
-            state->ownConnection = std::make_unique<pqxx::connection>(m_connectionString);
-            state->connection = state->ownConnection.get();
-        }
-        for (const char *channel : {"rdk_dashboard", "rdk_catalog"})
-            state->receivers.push_back(std::make_unique<FeedReceiver>(*state->connection, channel, this));
-        state->notifier = std::make_unique<QSocketNotifier>(state->connection->sock(), QSocketNotifier::Read);
-        connect(state->notifier.get(), &QSocketNotifier::activated, this, &PgDashboardFeed::drain);
-        m_state = std::move(state);
-    } catch (const std::exception &e) {
-        qCWarning(lcDashFeed).noquote() << "can't listen for dashboard changes yet:" << QString::fromUtf8(e.what()).section(u'\n', 0, 0);
-        m_state.reset();
-        return false;
-    }
+    if (!connected)
+        return;
     if (m_everConnected) {
         // Changes may have happened while we weren't listening: everything is stale.
         Q_EMIT salesChanged(m_tenantId, QDate(1970, 1, 1), QDate(9999, 12, 31));
         Q_EMIT stockChanged(m_tenantId);
     }
     m_everConnected = true;
-    return true;
-}
-
-void PgDashboardFeed::drain()
-{
-    if (!m_state)
-        return;
-    try {
-        m_state->connection->get_notifs();
-    } catch (const std::exception &e) {
-        qCWarning(lcDashFeed).noquote() << "dashboard change feed lost:" << QString::fromUtf8(e.what()).section(u'\n', 0, 0);
-        if (m_state->notifier)
-            m_state->notifier->setEnabled(false);
-        m_state.reset();
-        m_retry.start(kRetryMs);
-    }
 }
 
 void PgDashboardFeed::handle(const QString &channel, const QByteArray &payload)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "data/pglistener.h"
 #include "data/pgsession.h"
 #include "domain/dashboard.h"
 
@@ -35,9 +36,9 @@ private:
 };
 
 /// LISTENs on rdk_dashboard (the aggregate triggers say which shop days changed) and
-/// rdk_catalog (stock) on its own connection inside the Qt event loop, and turns the payloads
-/// of one shop into DashboardChangeFeed signals. A lost connection is retried; when it comes
-/// back, everything is reported changed (notifications may have been missed meanwhile).
+/// rdk_catalog (stock) through a PgListener, and turns the payloads of one shop into
+/// DashboardChangeFeed signals. A lost connection is retried; when it comes back, everything
+/// is reported changed (notifications may have been missed meanwhile).
 class PgDashboardFeed final : public DashboardChangeFeed {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PgDashboardFeed)
@@ -45,26 +46,22 @@ class PgDashboardFeed final : public DashboardChangeFeed {
 public:
     PgDashboardFeed(std::string connectionString, QString tenantId, QObject *parent = nullptr);
     /// Listens on sessions the connector opens (the desk's worker sessions: no password here).
-    using Connector = std::function<Result<std::unique_ptr<PgSession>>()>;
+    using Connector = PgListener::Connector;
     PgDashboardFeed(Connector connector, QString tenantId, QObject *parent = nullptr);
     ~PgDashboardFeed() override;
 
-    bool start();
-    bool isListening() const;
+    bool start() { return m_listener->start(); }
+    bool isListening() const { return m_listener->isListening(); }
 
     /// Parses one payload (exposed for tests of hostile payloads).
     void handle(const QString &channel, const QByteArray &payload);
 
 private:
-    struct State;
-    bool connectAndListen();
-    void drain();
+    PgDashboardFeed(Connector connector, std::string connectionString, QString tenantId, QObject *parent);
+    void connectionChanged(bool connected);
 
-    std::string m_connectionString;
-    Connector m_connector;
     QString m_tenantId;
-    std::unique_ptr<State> m_state;
-    QTimer m_retry;
+    PgListener *m_listener;   // a child of this feed
     bool m_everConnected = false;
 };
 
