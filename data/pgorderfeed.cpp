@@ -66,6 +66,8 @@ PgOrderFeed::PgOrderFeed(Connector connector, QString tenantId, QObject *parent)
         if (!connectAndListen())
             scheduleRetry();
     });
+    m_ping.setInterval(PingMs);
+    connect(&m_ping, &QTimer::timeout, this, &PgOrderFeed::checkConnection);
 }
 
 PgOrderFeed::~PgOrderFeed() = default;
@@ -119,6 +121,7 @@ bool PgOrderFeed::connectAndListen()
         return false;
     }
     m_retryMs = FirstRetryMs;
+    m_ping.start();
     m_reportedUp = true;
     Q_EMIT connectionChanged(true);
     return true;
@@ -137,12 +140,27 @@ void PgOrderFeed::drain()
     }
 }
 
+void PgOrderFeed::checkConnection()
+{
+    if (!m_state)
+        return;
+    try {
+        pqxx::nontransaction tx(*m_state->connection);
+        tx.exec("SELECT 1");
+        tx.commit();
+        m_state->connection->get_notifs();  // anything that arrived during the ping
+    } catch (const std::exception &e) {
+        lost(QString::fromUtf8(e.what()).section(u'\n', 0, 0));
+    }
+}
+
 void PgOrderFeed::lost(const QString &why)
 {
     qCWarning(lcOrderFeed).noquote() << "order change feed lost:" << why;
     if (m_state && m_state->notifier)
         m_state->notifier->setEnabled(false);
     m_state.reset();
+    m_ping.stop();
     if (m_reportedUp) {
         m_reportedUp = false;
         Q_EMIT connectionChanged(false);

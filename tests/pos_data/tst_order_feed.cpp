@@ -122,6 +122,18 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!orders.isEmpty(), 1000);
         QCOMPARE(orders.last()[0].toString(), placed->orderId);
         QVERIFY(m_pos->cancelSale(placed->orderId, {}));
+
+        // A ping finds a dead connection before its socket says so.
+        connection.clear();
+        QCOMPARE(m_fx.as(*killer, "SELECT pg_terminate_backend(" + std::to_string(feed.backendPid()) + ")"), u"t"_s);
+        QTest::qSleep(100);  // no event loop: the socket notifier can't run
+        feed.checkConnection();
+        QCOMPARE(connection.size(), 1);
+        QCOMPARE(connection[0][0].toBool(), false);
+        QTRY_VERIFY_WITH_TIMEOUT(connection.size() >= 2, 5000);
+        QCOMPARE(connection[1][0].toBool(), true);
+        feed.checkConnection();  // alive: nothing to report
+        QCOMPARE(connection.size(), 2);
     }
 
     void unreachableDatabase_isRetried()
