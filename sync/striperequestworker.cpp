@@ -172,11 +172,17 @@ void StripeRequestWorker::scheduleClaim()
         return;
     }
     (void)QtConcurrent::run(&m_pool, [this] {
-        do {
-            m_claimAgain = false;
-            claimBatch();
-        } while (m_claimAgain && !m_stopping);
-        m_claiming = false;
+        for (;;) {
+            do {
+                m_claimAgain = false;
+                claimBatch();
+            } while (m_claimAgain && !m_stopping);
+            m_claiming = false;
+            // A request for another round that came just after the last check must not be
+            // lost: go round again unless someone else took over the claiming meanwhile.
+            if (!m_claimAgain || m_stopping || m_claiming.exchange(true))
+                break;
+        }
     });
 }
 
@@ -220,8 +226,13 @@ void StripeRequestWorker::claimBatch()
         }
         (void)QtConcurrent::run(&m_pool, [this, row] {
             process(row);
-            QMutexLocker lock(&m_mutex);
-            m_inFlight.remove(row.id);
+            {
+                QMutexLocker lock(&m_mutex);
+                m_inFlight.remove(row.id);
+            }
+            // A slot is free: take the next request now. A burst (every abandoned sale of the
+            // day canceled by one sweep) would otherwise wait for the poll, four at a time.
+            scheduleClaim();
         });
     }
     if (rows->size() == free)
