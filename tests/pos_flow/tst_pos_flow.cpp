@@ -143,30 +143,13 @@ private Q_SLOTS:
         addProduct(u"E2E-CANCEL"_s, 12'500, 2);
         addProduct(u"E2E-DROP"_s, 9'900, 2);
 
-        QProcessEnvironment sandboxEnv;
-        sandboxEnv.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
-        sandboxEnv.insert(u"SANDBOX_LISTEN"_s, u"127.0.0.1:0"_s);
-        sandboxEnv.insert(u"STRIPE_WEBHOOK_SECRET"_s, QString::fromLatin1(kWebhookSecret));
-        sandboxEnv.insert(u"SANDBOX_RETRY_BASE_MS"_s, u"100"_s);
-        sandboxEnv.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
-        sandboxEnv.insert(u"RDK_LOG_LEVEL"_s, u"warn"_s);
-        QVERIFY2(m_sandbox.start(QString::fromUtf8(RDK_SANDBOX_BINARY), sandboxEnv), m_sandbox.errors().constData());
-
-        QProcessEnvironment env;
-        env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
-        env.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
-        env.insert(u"DATABASE_URL"_s, QString::fromStdString(m_db->urlFor(service.login, service.password)));
-        env.insert(u"RDK_TENANT"_s, u"counter"_s);
-        env.insert(u"RDK_SYNC_LISTEN"_s, u"127.0.0.1:0"_s);
-        env.insert(u"RDK_PUBLIC_URL"_s, u"http://127.0.0.1:9"_s);
-        env.insert(u"STRIPE_SECRET_KEY"_s, QString::fromLatin1(kStripeKey));
-        env.insert(u"STRIPE_WEBHOOK_SECRET"_s, QString::fromLatin1(kWebhookSecret));
-        env.insert(u"STRIPE_API_BASE"_s, m_sandbox.url({}).toString());
-        env.insert(u"RDK_LOG_LEVEL"_s, u"warn"_s);
-        QVERIFY2(m_sync.start(QString::fromUtf8(RDK_SYNC_BINARY), env), m_sync.errors().constData());
-        const auto hooked = test::httpRequest(m_nam, "POST", m_sandbox.url(u"/_sandbox/webhook_endpoint"_s),
-                                              "url=" + QUrl::toPercentEncoding(m_sync.url(u"/api/stripe/webhook"_s).toString()));
-        QCOMPARE(hooked.status, 200);
+        QString error;
+        QVERIFY2(test::startSyncStack(m_sandbox, m_sync, m_nam,
+                                      {QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
+                                       QString::fromStdString(m_db->urlFor(service.login, service.password)), u"counter"_s,
+                                       QString::fromLatin1(kWebhookSecret), QString::fromLatin1(kStripeKey)},
+                                      &error),
+                 qPrintable(error));
 
         m_feed = std::make_unique<data::PgOrderFeed>(staffUrl(), m_tenant);
         QVERIFY(m_feed->start());

@@ -301,31 +301,13 @@ private Q_SLOTS:
         addProduct(m_tenant, u"POS-BURST"_s, 12'000, 10);
         addProduct(m_otherTenant, u"POS-OTHER"_s, 9'000, 3);
 
-        QProcessEnvironment sandboxEnv;
-        sandboxEnv.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
-        sandboxEnv.insert(u"SANDBOX_LISTEN"_s, u"127.0.0.1:0"_s);
-        sandboxEnv.insert(u"STRIPE_WEBHOOK_SECRET"_s, QString::fromLatin1(kWebhookSecret));
-        sandboxEnv.insert(u"SANDBOX_RETRY_BASE_MS"_s, u"100"_s);
-        sandboxEnv.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
-        sandboxEnv.insert(u"RDK_LOG_LEVEL"_s, u"warn"_s);
-        QVERIFY2(m_sandbox.start(QString::fromUtf8(RDK_SANDBOX_BINARY), sandboxEnv), m_sandbox.errors().constData());
-
-        QProcessEnvironment env;
-        env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
-        env.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
-        env.insert(u"DATABASE_URL"_s, QString::fromStdString(m_db->urlFor(service.login, service.password)));
-        env.insert(u"RDK_TENANT"_s, u"counter-a"_s);
-        env.insert(u"RDK_SYNC_LISTEN"_s, u"127.0.0.1:0"_s);
-        env.insert(u"RDK_PUBLIC_URL"_s, u"http://127.0.0.1:9"_s);
-        env.insert(u"STRIPE_SECRET_KEY"_s, u"sk_test_pos_sync"_s);
-        env.insert(u"STRIPE_WEBHOOK_SECRET"_s, QString::fromLatin1(kWebhookSecret));
-        env.insert(u"STRIPE_API_BASE"_s, m_sandbox.url({}).toString());
-        env.insert(u"RDK_LOG_LEVEL"_s, u"warn"_s);
-        QVERIFY2(m_sync.start(QString::fromUtf8(RDK_SYNC_BINARY), env), m_sync.errors().constData());
-
-        const Reply hooked = request(m_nam, "POST", m_sandbox.url(u"/_sandbox/webhook_endpoint"_s),
-                                     "url=" + QUrl::toPercentEncoding(m_sync.url(u"/api/stripe/webhook"_s).toString()));
-        QCOMPARE(hooked.status, 200);
+        QString error;
+        QVERIFY2(test::startSyncStack(m_sandbox, m_sync, m_nam,
+                                      {QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
+                                       QString::fromStdString(m_db->urlFor(service.login, service.password)), u"counter-a"_s,
+                                       QString::fromLatin1(kWebhookSecret), u"sk_test_pos_sync"_s},
+                                      &error),
+                 qPrintable(error));
     }
 
     void cleanupTestCase()

@@ -85,4 +85,43 @@ QUrl ServiceProcess::url(const QString &path) const
     return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(path));
 }
 
+bool startSyncStack(ServiceProcess &sandbox, ServiceProcess &sync, QNetworkAccessManager &nam,
+                    const SyncStackOptions &options, QString *error)
+{
+    QProcessEnvironment common;
+    common.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
+    common.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
+    common.insert(u"RDK_LOG_LEVEL"_s, u"warn"_s);
+    common.insert(u"STRIPE_WEBHOOK_SECRET"_s, options.webhookSecret);
+
+    QProcessEnvironment sandboxEnv = common;
+    sandboxEnv.insert(u"SANDBOX_LISTEN"_s, u"127.0.0.1:0"_s);
+    sandboxEnv.insert(u"SANDBOX_RETRY_BASE_MS"_s, u"100"_s);
+    if (!sandbox.start(options.sandboxBinary, sandboxEnv)) {
+        *error = u"the Stripe sandbox did not start: "_s + QString::fromUtf8(sandbox.errors());
+        return false;
+    }
+
+    QProcessEnvironment syncEnv = common;
+    syncEnv.insert(u"DATABASE_URL"_s, options.databaseUrl);
+    syncEnv.insert(u"RDK_TENANT"_s, options.tenantSlug);
+    syncEnv.insert(u"RDK_SYNC_LISTEN"_s, u"127.0.0.1:0"_s);
+    syncEnv.insert(u"RDK_PUBLIC_URL"_s, u"http://127.0.0.1:9"_s);
+    syncEnv.insert(u"STRIPE_SECRET_KEY"_s, options.stripeKey);
+    syncEnv.insert(u"STRIPE_API_BASE"_s, sandbox.url({}).toString());
+    if (!sync.start(options.syncBinary, syncEnv)) {
+        *error = u"rdk-sync did not start: "_s + QString::fromUtf8(sync.errors());
+        return false;
+    }
+
+    const HttpReply hooked = httpRequest(nam, "POST", sandbox.url(u"/_sandbox/webhook_endpoint"_s),
+                                         "url=" + QUrl::toPercentEncoding(sync.url(u"/api/stripe/webhook"_s).toString()),
+                                         {{"Content-Type", "application/x-www-form-urlencoded"}});
+    if (hooked.status != 200) {
+        *error = u"the sandbox refused the webhook endpoint (HTTP %1)"_s.arg(hooked.status);
+        return false;
+    }
+    return true;
+}
+
 } // namespace rdk::test

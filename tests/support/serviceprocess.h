@@ -52,4 +52,20 @@ private:
     quint16 m_port = 0;
 };
 
+/// What startSyncStack needs: the two binaries, the service login's database URL and its shop.
+struct SyncStackOptions final {
+    QString sandboxBinary;
+    QString syncBinary;
+    QString databaseUrl;    ///< the service login (a member of rdk_sync)
+    QString tenantSlug;     ///< RDK_TENANT
+    QString webhookSecret;  ///< shared by the sandbox (signing) and rdk-sync (verifying)
+    QString stripeKey;      ///< what rdk-sync sends the sandbox as STRIPE_SECRET_KEY
+};
+
+/// Starts the Stripe sandbox, then an rdk-sync of one shop that calls it, and points the
+/// sandbox's webhooks at rdk-sync: the whole payment path on loopback. False with the reason
+/// in `error` when either does not come up.
+bool startSyncStack(ServiceProcess &sandbox, ServiceProcess &sync, QNetworkAccessManager &nam,
+                    const SyncStackOptions &options, QString *error);
+
 } // namespace rdk::test
