@@ -23,6 +23,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -165,62 +166,62 @@ void SyncServer::stop()
 
 void SyncServer::addRoutes()
 {
-    m_http.route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/healthz"_s, [](const RequestInfo &) { return QHttpServerResponse("text/plain", "ok\n"); });
+    m_http.route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/healthz"_s, [](const RequestInfo &) { return QHttpServerResponse("text/plain", "ok\n"); });
     });
-    m_http.route(u"/readyz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/readyz"_s, [this](const RequestInfo &i) { return ready(i); });
+    m_http.route(u"/readyz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/readyz"_s, [this](const RequestInfo &i) { return ready(i); });
     });
-    m_http.route(u"/metrics"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/metrics"_s, [this](const RequestInfo &) {
+    m_http.route(u"/metrics"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/metrics"_s, [this](const RequestInfo &) {
             return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8", m_metrics.render());
         });
     });
-    m_http.route(u"/api/catalog"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/api/catalog"_s, [this](const RequestInfo &i) { return catalogApi(i); });
+    m_http.route(u"/api/catalog"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/api/catalog"_s, [this](const RequestInfo &i) { return catalogApi(i); });
     });
-    m_http.route(u"/api/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r) {
-        return handle(r, u"/api/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productApi(i, sku); });
+    m_http.route(u"/api/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/api/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productApi(i, sku); });
     });
-    m_http.route(u"/api/orders/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &id, const QHttpServerRequest &r) {
-        return handle(r, u"/api/orders/<arg>"_s, [this, id](const RequestInfo &i) { return orderStatusApi(i, id); });
+    m_http.route(u"/api/orders/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &id, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/api/orders/<arg>"_s, [this, id](const RequestInfo &i) { return orderStatusApi(i, id); });
     });
-    m_http.route(u"/media/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &name, const QHttpServerRequest &r) {
-        return handle(r, u"/media/<arg>"_s, [this, name](const RequestInfo &i) { return media(i, name); });
+    m_http.route(u"/media/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &name, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/media/<arg>"_s, [this, name](const RequestInfo &i) { return media(i, name); });
     });
-    m_http.route(u"/"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/"_s, [this](const RequestInfo &i) { return catalogPage(i); });
+    m_http.route(u"/"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/"_s, [this](const RequestInfo &i) { return catalogPage(i); });
     });
-    m_http.route(u"/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r) {
-        return handle(r, u"/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productPage(i, sku); });
+    m_http.route(u"/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productPage(i, sku); });
     });
-    m_http.route(u"/cart"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/cart"_s, [this](const RequestInfo &i) { return cartPage(i); });
+    m_http.route(u"/cart"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/cart"_s, [this](const RequestInfo &i) { return cartPage(i); });
     });
     const QList<QPair<QString, CartChange>> cartRoutes = {
         {u"/cart/add"_s, CartChange::Add}, {u"/cart/update"_s, CartChange::Update}, {u"/cart/remove"_s, CartChange::Remove}};
     for (const auto &[path, change] : cartRoutes) {
         // Init-captures: clang before 16 can't capture structured bindings directly.
-        m_http.route(path, QHttpServerRequest::Method::Post, [this, path = path, change = change](const QHttpServerRequest &r) {
-            return handle(r, path, [this, change](const RequestInfo &i) { return changeCart(i, change); });
+        m_http.route(path, QHttpServerRequest::Method::Post, [this, path = path, change = change](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+            handle(r, std::move(responder), path, [this, change](const RequestInfo &i) { return changeCart(i, change); });
         });
     }
-    m_http.route(u"/checkout/success"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/checkout/success"_s, [this](const RequestInfo &i) { return checkoutResult(i, false); });
+    m_http.route(u"/checkout/success"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/checkout/success"_s, [this](const RequestInfo &i) { return checkoutResult(i, false); });
     });
-    m_http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/checkout/cancel"_s, [this](const RequestInfo &i) { return checkoutResult(i, true); });
+    m_http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/checkout/cancel"_s, [this](const RequestInfo &i) { return checkoutResult(i, true); });
     });
-    m_http.route(u"/assets/storefront.css"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/assets/storefront.css"_s, [this](const RequestInfo &i) {
+    m_http.route(u"/assets/storefront.css"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/assets/storefront.css"_s, [this](const RequestInfo &i) {
             return cached(i, u"asset:css"_s, {}, "text/css; charset=utf-8", [] { return Result<QByteArray>(storefrontStylesheet()); });
         });
     });
-    m_http.route(u"/api/checkout"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/api/checkout"_s, [this](const RequestInfo &i) { return checkout(i); });
+    m_http.route(u"/api/checkout"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/api/checkout"_s, [this](const RequestInfo &i) { return checkout(i); });
     });
-    m_http.route(u"/api/stripe/webhook"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r) {
-        return handle(r, u"/api/stripe/webhook"_s, [this](const RequestInfo &i) { return webhook(i); });
+    m_http.route(u"/api/stripe/webhook"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/api/stripe/webhook"_s, [this](const RequestInfo &i) { return webhook(i); });
     });
     // The missing-route handler bypasses handle(), so it writes its headers itself.
     m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
@@ -234,7 +235,7 @@ void SyncServer::addRoutes()
     });
 }
 
-QFuture<QHttpServerResponse> SyncServer::handle(const QHttpServerRequest &request, const QString &route, Work work)
+void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work)
 {
     const qint64 startedNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                  std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -261,17 +262,31 @@ QFuture<QHttpServerResponse> SyncServer::handle(const QHttpServerRequest &reques
     applyRateLimitHeaders(decision, extra);
     if (!decision.allowed) {
         auto refused = jsonError(HttpStatus::TooManyRequests, u"Too many requests; please slow down."_s);
-        return QtFuture::makeReadyFuture(finish(std::move(refused), info, route, privateRoute, extra, startedNs));
+        finish(std::move(refused), info, route, privateRoute, extra, startedNs).write(std::move(responder));
+        return;
     }
     const qint64 limit = bodyLimitFor(family, info.method);
     if (bodyTooLarge(request.value("Content-Length").toLongLong(), info.body.size(), limit)) {
         auto refused = jsonError(HttpStatus::PayloadTooLarge, u"The request body is too large."_s);
-        return QtFuture::makeReadyFuture(finish(std::move(refused), info, route, privateRoute, extra, startedNs));
+        finish(std::move(refused), info, route, privateRoute, extra, startedNs).write(std::move(responder));
+        return;
     }
-    return QtConcurrent::run(&m_pool, [this, info, route, privateRoute, extra, startedNs, work = std::move(work)] {
+    // The work runs on the pool; the answer is written back here, on the server's thread, and
+    // only while the client's socket still exists. QHttpServer 6.4's own QFuture responses
+    // crashed under load when clients hung up with answers in flight (QFutureInterfaceBase::
+    // reportStarted on a destroyed watcher, seen in tests/bench/run-sync-bench). The responder
+    // is owned by exactly one lambda at a time and always freed on this thread.
+    auto *pending = new QHttpServerResponder(std::move(responder));
+    QPointer<QObject> socket(pending->socket());
+    (void)QtConcurrent::run(&m_pool, [this, info, route, privateRoute, extra, startedNs, work = std::move(work), pending, socket] {
         ScopedLogField requestField(u"request_id"_s, QString::fromLatin1(info.requestId));
         ScopedLogField tenantField(u"tenant"_s, m_options.tenantSlug);
-        return finish(work(info), info, route, privateRoute, extra, startedNs);
+        auto answer = std::make_shared<QHttpServerResponse>(finish(work(info), info, route, privateRoute, extra, startedNs));
+        QMetaObject::invokeMethod(this, [pending, socket, answer] {
+            std::unique_ptr<QHttpServerResponder> owned(pending);
+            if (socket)
+                answer->write(std::move(*owned));
+        }, Qt::QueuedConnection);
     });
 }
 

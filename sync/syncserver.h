@@ -12,6 +12,7 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHttpServerResponder>
 #include <QObject>
 #include <QThreadPool>
 #include <QTimer>
@@ -76,7 +77,8 @@ public:
 
 private:
     void addRoutes();
-    QFuture<QHttpServerResponse> handle(const QHttpServerRequest &request, const QString &route, Work work);
+    /// Checks limits, runs `work` on the pool and answers through `responder` on the server's thread.
+    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work);
     QHttpServerResponse finish(QHttpServerResponse response, const RequestInfo &info, const QString &route, bool privateRoute,
                                const QList<QPair<QByteArray, QByteArray>> &extraHeaders, qint64 startedNs);
 
