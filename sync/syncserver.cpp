@@ -275,17 +275,18 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
     // only while the client's socket still exists. QHttpServer 6.4's own QFuture responses
     // crashed under load when clients hung up with answers in flight (QFutureInterfaceBase::
     // reportStarted on a destroyed watcher, seen in tests/bench/run-sync-bench). The responder
-    // is owned by exactly one lambda at a time and always freed on this thread.
-    auto *pending = new QHttpServerResponder(std::move(responder));
+    // is handed from lambda to lambda (never shared), so it is freed on this thread: after the
+    // write, or with the posted call if the server shuts down first.
+    auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
     QPointer<QObject> socket(pending->socket());
-    (void)QtConcurrent::run(&m_pool, [this, info, route, privateRoute, extra, startedNs, work = std::move(work), pending, socket] {
+    (void)QtConcurrent::run(&m_pool, [this, info, route, privateRoute, extra, startedNs, work = std::move(work),
+                                      pending = std::move(pending), socket]() mutable {
         ScopedLogField requestField(u"request_id"_s, QString::fromLatin1(info.requestId));
         ScopedLogField tenantField(u"tenant"_s, m_options.tenantSlug);
         auto answer = std::make_shared<QHttpServerResponse>(finish(work(info), info, route, privateRoute, extra, startedNs));
-        QMetaObject::invokeMethod(this, [pending, socket, answer] {
-            std::unique_ptr<QHttpServerResponder> owned(pending);
+        QMetaObject::invokeMethod(this, [pending = std::move(pending), socket, answer] {
             if (socket)
-                answer->write(std::move(*owned));
+                answer->write(std::move(*pending));
         }, Qt::QueuedConnection);
     });
 }

@@ -17,6 +17,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
@@ -108,6 +109,37 @@ private Q_SLOTS:
                                        QString::fromLatin1(kWebhookSecret), u"sk_test_sync_service"_s},
                                       &error),
                  qPrintable(error));
+    }
+
+    // Clients that hang up while their answer is still being made (a browser tab closed, a
+    // load balancer's timeout) must cost nothing. QHttpServer 6.4's own QFuture responses
+    // crashed the service in exactly this case under load; rdk-sync now writes answers itself
+    // and only to sockets that still exist.
+    void clientsHangingUpMidAnswer_serviceSurvives()
+    {
+        const QByteArray get = "GET /products/AM90-INF HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               "X-Forwarded-For: 10.9.0.1\r\n\r\n";
+        for (int round = 0; round < 30; ++round) {
+            std::vector<std::unique_ptr<QTcpSocket>> sockets;
+            for (int i = 0; i < 48; ++i) {
+                auto socket = std::make_unique<QTcpSocket>();
+                socket->connectToHost(QHostAddress::LocalHost, m_sync.port());
+                sockets.push_back(std::move(socket));
+            }
+            for (auto &socket : sockets) {
+                if (socket->waitForConnected(2000)) {
+                    socket->write(get);
+                    socket->write(get);   // a second, pipelined request still in flight at the hang-up
+                    socket->flush();
+                }
+            }
+            QTest::qWait(round % 3);   // hang up at different moments of the answer
+            for (auto &socket : sockets)
+                socket->abort();
+        }
+        QTest::qWait(200);
+        const Reply health = request(m_nam, "GET", m_sync.url(u"/healthz"_s));
+        QCOMPARE(health.status, 200);
     }
 
     void cleanupTestCase()
