@@ -770,21 +770,20 @@ int PosScreen::selectedRow() const
 
 void PosScreen::incrementSelected()
 {
-    if (m_phase != Phase::Cart)
-        return;
-    const int row = selectedRow();
-    if (Status s = m_cart.increment(row); !s)
-        showMessage(s.error().message, Tone::Warning);
-    refreshCart();
-    selectRow(row);
+    stepSelected(&PosCart::increment);
 }
 
 void PosScreen::decrementSelected()
 {
+    stepSelected(&PosCart::decrement);
+}
+
+void PosScreen::stepSelected(Status (PosCart::*step)(qsizetype))
+{
     if (m_phase != Phase::Cart)
         return;
     const int row = selectedRow();
-    if (Status s = m_cart.decrement(row); !s)
+    if (Status s = (m_cart.*step)(row); !s)
         showMessage(s.error().message, Tone::Warning);
     refreshCart();
     selectRow(row);

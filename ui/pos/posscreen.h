@@ -121,6 +121,9 @@ private:
     template <typename T>
     void runJob(std::function<Result<T>(PosStore &)> job, std::function<void(const Result<T> &)> done);
 
+    /// One more or one less of the selected line (the cart refuses what stock can't cover).
+    void stepSelected(Status (PosCart::*step)(qsizetype));
+
     void buildUi();
     QWidget *buildCartSide();
     QWidget *buildSalePanel();
