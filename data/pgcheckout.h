@@ -18,22 +18,23 @@ struct PendingOrder final {
     QDateTime reservedUntil;
 };
 
-/// Reservations and the order book's reaction to payments, each one transaction.
+/// The storefront's door to money (migration 0012): each call is one SECURITY DEFINER function
+/// of the database, which prices the lines, holds the stock and decides what a payment does.
 class PgCheckout final {
 public:
     explicit PgCheckout(PgSession &session) : m_session(session) {}
 
-    /// Holds the stock of a validated cart and creates a pending order. All lines or none:
-    /// when two shoppers race for the last pair, row locks decide and the loser gets
-    /// OutOfStock naming the item.
-    Result<PendingOrder> placeOrder(const CheckoutRequest &cart, OrderChannel channel, const Money &shipping,
-                                    int reservationMinutes);
+    /// Holds the stock of a validated cart and creates a pending online order at the catalog's
+    /// prices. All lines or none: when two shoppers race for the last pair, row locks decide
+    /// and the loser gets OutOfStock naming the item.
+    Result<PendingOrder> placeOrder(const CheckoutRequest &cart, int reservationMinutes);
 
-    /// Remembers the Stripe Checkout Session (or Payment Link) that will pay the order.
-    Status attachStripeIds(const QString &orderId, const QString &checkoutSessionId, const QString &paymentLinkId);
+    /// Remembers the Stripe Checkout Session that will pay the pending online order.
+    Status attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId);
 
-    /// Records the event and applies its effect in the same transaction. A repeated event id
-    /// is a Duplicate with no effect, even when copies arrive at the same moment.
+    /// Records the event and applies its effect in the same transaction, as the database
+    /// decides it (an amount or currency that is missing or wrong goes to review). A repeated
+    /// event id is a Duplicate with no effect, even when copies arrive at the same moment.
     Result<EventOutcome> applyPaymentEvent(const PaymentEvent &event);
 
     /// Gives back stock held by reservations whose time ran out; returns how many.

@@ -41,6 +41,8 @@ std::optional<Error> functionRefusal(const std::exception &e)
         return Error::invalid(sentence);
     if (state == "P0001")
         return Error::conflict(sentence);
+    if (state == "R0001")
+        return Error::outOfStock(sentence);
     return std::nullopt;
 }
 

@@ -1,11 +1,12 @@
 #pragma once
 
-// The rdk.* functions of the point of sale and the order back office (migration 0010) raise
+// The rdk.* functions of the money path (migrations 0010 and 0012) raise
 // errors with a sentence written for staff and an SQLSTATE that says what kind of refusal it
 // is. translatePgError keeps some of those sentences generic ("You don't have permission to
 // do that."); this keeps them:
 //   42501 -> Error::forbidden, P0002 -> Error::notFound, 22023 -> Error::invalid,
-//   P0001 -> Error::conflict; everything else goes through translatePgError.
+//   P0001 -> Error::conflict, R0001 -> Error::outOfStock (0012); everything else goes through
+//   translatePgError.
 
 #include "data/pgerror.h"
 #include "domain/result.h"

@@ -1,11 +1,12 @@
 #include "data/pgpos.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgorderrows.h"
 
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMap>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QUuid>
 
@@ -48,20 +49,9 @@ std::optional<std::string> orNull(const QString &s)
     return s.isEmpty() ? std::nullopt : std::optional<std::string>(s.toStdString());
 }
 
-Money money(qint64 minor, const QString &currency)
-{
-    auto m = Money::of(minor, currency);
-    return m ? *m : Money::zero(currency);
-}
-
 QDateTime fromMillis(const pqxx::field &f)
 {
     return f.is_null() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(f.as<qint64>(), Qt::UTC);
-}
-
-QString itemLabel(const QString &name, const QString &size)
-{
-    return size.isEmpty() ? name : u"%1 (size %2)"_s.arg(name, size);
 }
 
 // A valid order id, or nullopt (malformed ids are "no such order", never a SQL error).
@@ -102,7 +92,7 @@ SellableProduct productFromRow(const pqxx::row &r)
     p.name = text(r[2]);
     p.brand = text(r[3]);
     p.colorway = text(r[4]);
-    p.price = money(r[5].as<qint64>(), text(r[6]).trimmed());
+    p.price = moneyOrZero(r[5].as<qint64>(), text(r[6]).trimmed());
     p.inventoryStrategy = inventoryStrategyFromString(text(r[7])).value_or(InventoryStrategy::Flat);
     QHash<QString, int> available;
     QStringList stocked;
@@ -173,52 +163,19 @@ Result<QList<CheckedLine>> checkSale(const PosSaleRequest &sale, QString *reason
     return lines;
 }
 
-struct HeldStock final {
-    QString productId;
-    QString name;
-    qint64 priceMinor = 0;
-    QString currency;
-    qint64 inventoryId = 0;
-};
-
-// Locks the inventory row of every distinct (sku, size) in one global order (the one
-// PgCheckout::placeOrder uses, so counter and storefront never deadlock) and checks that the
-// sale's total quantity of each is available. All or nothing.
-Result<QMap<QPair<QString, QString>, HeldStock>> holdStock(pqxx::work &tx, const QList<CheckedLine> &lines)
+// The sale as the database's intent: which items, which discounts (never a price or a total).
+std::string saleLinesJson(const QList<CheckedLine> &lines)
 {
-    QMap<QPair<QString, QString>, int> wanted;  // QMap: sorted by (sku, size)
-    for (const CheckedLine &line : lines)
-        wanted[{line.sku, line.size}] += line.quantity;
-    QMap<QPair<QString, QString>, HeldStock> held;
-    for (auto it = wanted.cbegin(); it != wanted.cend(); ++it) {
-        const QString &sku = it.key().first;
-        const QString &size = it.key().second;
-        const auto rows = tx.exec_params(
-            "SELECT p.id::text, p.name, p.price_minor, p.currency, i.id, i.quantity - i.reserved "
-            "  FROM products p JOIN inventory i ON i.product_id = p.id AND i.size IS NOT DISTINCT FROM $2 "
-            " WHERE p.sku = $1 AND NOT p.archived FOR UPDATE OF i",
-            str(sku), orNull(size));
-        if (rows.empty()) {
-            const auto product = tx.exec_params("SELECT name, inventory_strategy FROM products WHERE sku = $1 AND NOT archived",
-                                                str(sku));
-            if (product.empty())
-                return Error::notFound(u"No product with SKU %1."_s.arg(sku));
-            const QString name = text(product[0][0]);
-            if (text(product[0][1]) == u"per_size"_s && size.isEmpty())
-                return Error::invalid(u"Choose a size of %1."_s.arg(name), u"size"_s);
-            if (text(product[0][1]) == u"flat"_s && !size.isEmpty())
-                return Error::invalid(u"%1 has no sizes; sell it without one."_s.arg(name), u"size"_s);
-            return Error::outOfStock(u"%1 is sold out."_s.arg(itemLabel(name, size)));
-        }
-        const auto &r = rows[0];
-        const QString name = text(r[1]);
-        const int available = r[5].as<int>();
-        if (available < it.value())
-            return Error::outOfStock(available <= 0 ? u"%1 is sold out."_s.arg(itemLabel(name, size))
-                                                    : u"Only %1 left of %2."_s.arg(available).arg(itemLabel(name, size)));
-        held.insert(it.key(), HeldStock{text(r[0]), name, r[2].as<qint64>(), text(r[3]).trimmed(), r[4].as<qint64>()});
+    QJsonArray array;
+    for (const CheckedLine &line : lines) {
+        QJsonObject object{{u"sku"_s, line.sku}, {u"quantity"_s, line.quantity}};
+        if (!line.size.isEmpty())
+            object.insert(u"size"_s, line.size);
+        if (!line.discount.isZero())
+            object.insert(u"discount_minor"_s, line.discount.minor());
+        array.append(object);
     }
-    return held;
+    return QJsonDocument(array).toJson(QJsonDocument::Compact).toStdString();
 }
 
 PaymentLinkState linkStateOf(const QString &state)
@@ -250,27 +207,19 @@ Result<PosOrderState> readState(pqxx::work &tx, const std::string &orderId)
     s.orderId = text(r[0]);
     s.orderNumber = r[1].as<qint64>();
     s.status = orderStatusFromString(text(r[2])).value_or(OrderStatus::Pending);
-    s.totals = OrderTotals{money(r[4].as<qint64>(), currency), money(r[5].as<qint64>(), currency),
-                           money(r[6].as<qint64>(), currency), money(r[7].as<qint64>(), currency),
-                           money(r[8].as<qint64>(), currency), money(r[9].as<qint64>(), currency)};
+    s.totals = totalsFrom(r, 4, currency);
     s.discountReason = text(r[10]);
     s.createdAt = fromMillis(r[11]);
     s.reservedUntil = fromMillis(r[12]);
     const QString method = text(r[13]);
     s.paymentMethod = method == u"card"_s ? PaymentMethod::Card : method == u"cash"_s ? PaymentMethod::Cash : PaymentMethod::None;
     s.paymentReference = s.paymentMethod == PaymentMethod::Cash ? u"cash"_s : text(r[14]);
-    s.cashTendered = money(r[15].is_null() ? 0 : r[15].as<qint64>(), currency);
+    s.cashTendered = moneyOrZero(r[15].is_null() ? 0 : r[15].as<qint64>(), currency);
     s.paidAt = fromMillis(r[16]);
     s.needsReview = r[17].as<bool>();
     s.reviewReason = text(r[18]);
 
-    const auto items = tx.exec_params(
-        "SELECT product_id::text, sku, name, coalesce(size, ''), quantity, unit_price_minor, discount_minor "
-        "  FROM order_items WHERE order_id = $1::uuid ORDER BY id",
-        orderId);
-    for (const auto &i : items)
-        s.lines.append(OrderLine{text(i[0]), text(i[1]), text(i[2]), text(i[3]), i[4].as<int>(),
-                                 money(i[5].as<qint64>(), currency), money(i[6].as<qint64>(), currency)});
+    s.lines = readOrderLines(tx, orderId, currency);
 
     // The newest payment-link request says where the link stands; a deactivation request,
     // or an order that is no longer waiting for its money, means the link is spent.
@@ -353,54 +302,15 @@ Result<PosOrderState> PgPos::placeSale(const PosSaleRequest &sale)
     auto checked = checkSale(sale, &reason);
     if (!checked)
         return checked.error();
-    const QList<CheckedLine> &requested = *checked;
     return m_session->transact(
         [&](pqxx::work &tx) -> Result<PosOrderState> {
             return keepSentences(tx, [&](pqxx::work &tx) -> Result<PosOrderState> {
-                auto held = holdStock(tx, requested);
-                if (!held)
-                    return held.error();
-                QList<OrderLine> lines;
-                for (const CheckedLine &line : requested) {
-                    const HeldStock &stock = held->value({line.sku, line.size});
-                    lines.append(OrderLine{stock.productId, line.sku, stock.name, line.size, line.quantity,
-                                           money(stock.priceMinor, stock.currency), line.discount});
-                }
-                const QString currency = lines.first().unitPrice.currency();
-                const Money zero = Money::zero(currency);
-                auto totals = computeTotals(lines, zero, zero, sale.orderDiscount, zero);
-                if (!totals)
-                    return totals.error();
-
-                const auto order = tx.exec_params1(
-                    "INSERT INTO orders (tenant_id, channel, status, currency, subtotal_minor, discount_minor, total_minor, "
-                    "                    discount_reason, reserved_until) "
-                    "VALUES (rdk.current_tenant(), 'pos', 'pending', $1, $2, $3, $4, $5, now() + make_interval(mins => $6)) "
-                    "RETURNING id::text, (extract(epoch from reserved_until) * 1000)::bigint",
-                    str(currency), totals->subtotal.minor(), totals->discount.minor(), totals->total.minor(), orNull(reason),
-                    sale.linkMinutes);
-                const std::string orderId = order[0].as<std::string>();
-                const qint64 until = order[1].as<qint64>();
-                for (qsizetype i = 0; i < lines.size(); ++i) {
-                    const OrderLine &line = lines[i];
-                    auto lineTotal = line.lineTotal();
-                    if (!lineTotal)
-                        return lineTotal.error();
-                    const qint64 inventoryId = held->value({line.sku, line.size}).inventoryId;
-                    tx.exec_params(
-                        "INSERT INTO order_items (tenant_id, order_id, product_id, sku, name, size, quantity, "
-                        "                         unit_price_minor, discount_minor, line_total_minor) "
-                        "VALUES (rdk.current_tenant(), $1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9)",
-                        orderId, str(line.productId), str(line.sku), str(line.name), orNull(line.size), line.quantity,
-                        line.unitPrice.minor(), line.discount.minor(), lineTotal->minor());
-                    tx.exec_params("UPDATE inventory SET reserved = reserved + $2 WHERE id = $1", inventoryId, line.quantity);
-                    tx.exec_params(
-                        "INSERT INTO stock_reservations (tenant_id, order_id, inventory_id, quantity, expires_at) "
-                        "VALUES (rdk.current_tenant(), $1::uuid, $2, $3, to_timestamp($4::bigint / 1000.0))",
-                        orderId, inventoryId, line.quantity, until);
-                }
-                tx.exec_params("SELECT rdk.pos_request_payment_link($1::uuid)", orderId);
-                return readState(tx, orderId);
+                // The database prices the lines, checks the discount rules, holds the stock and
+                // asks rdk-sync for the payment link (rdk.pos_place_sale, migration 0012).
+                const auto placed = tx.exec_params1("SELECT rdk.pos_place_sale($1::jsonb, $2, $3, $4)::text",
+                                                    saleLinesJson(*checked), sale.orderDiscount.minor(), orNull(reason),
+                                                    sale.linkMinutes);
+                return readState(tx, placed[0].as<std::string>());
             });
         },
         reason.isEmpty() ? u"counter sale"_s : reason);

@@ -1,6 +1,7 @@
 #include "data/pgrepositories.h"
 
 #include "data/pgcatalogreader.h"
+#include "data/pgfunctionerror.h"
 
 #include "domain/scram.h"
 #include "domain/sizes.h"
@@ -434,7 +435,7 @@ Result<QString> PgStaffDirectory::enrolTotpAsOwner(const QString &login)
     });
 }
 
-Status PgStaffDirectory::createServiceLogin(const QString &login, const QString &password)
+Status PgStaffDirectory::createServiceLogin(const QString &login, const QString &password, const QString &tenantId)
 {
     auto name = validateLoginName(login);
     if (!name)
@@ -442,8 +443,24 @@ Status PgStaffDirectory::createServiceLogin(const QString &login, const QString 
     if (auto ok = validatePassword(password, *name); !ok)
         return ok.error();
     return m_session.transact([&](pqxx::work &tx) -> Status {
-        tx.exec_params("SELECT rdk.create_service_login($1, $2)", str(*name), str(scramSha256Verifier(password)));
-        return {};
+        return keepSentences(tx, [&](pqxx::work &tx) -> Status {
+            if (tenantId.isEmpty())
+                tx.exec_params("SELECT rdk.create_service_login($1, $2)", str(*name), str(scramSha256Verifier(password)));
+            else
+                tx.exec_params("SELECT rdk.create_service_login($1, $2, $3::uuid)", str(*name),
+                               str(scramSha256Verifier(password)), str(tenantId));
+            return {};
+        });
+    });
+}
+
+Status PgStaffDirectory::bindServiceLogin(const QString &login, const QString &tenantId)
+{
+    return m_session.transact([&](pqxx::work &tx) -> Status {
+        return keepSentences(tx, [&](pqxx::work &tx) -> Status {
+            tx.exec_params("SELECT rdk.bind_service_login($1, $2::uuid)", str(login), str(tenantId));
+            return {};
+        });
     });
 }
 

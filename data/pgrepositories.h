@@ -54,7 +54,10 @@ public:
     /// Owner only: enrols the login in TOTP and returns the base32 secret, shown once.
     Result<QString> enrolTotpAsOwner(const QString &login);
     /// Owner only: a LOGIN role for rdk-sync (member of rdk_sync).
-    Status createServiceLogin(const QString &login, const QString &password);
+    /// A login for rdk-sync that works for the shop `tenantId` only (empty: the only shop).
+    Status createServiceLogin(const QString &login, const QString &password, const QString &tenantId = {});
+    /// Binds an existing service login to the shop `tenantId` (logins made before 0012).
+    Status bindServiceLogin(const QString &login, const QString &tenantId);
 
 private:
     PgSession &m_session;

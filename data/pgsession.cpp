@@ -24,8 +24,6 @@ std::unique_ptr<PgSession> PgSession::adopt(std::unique_ptr<pqxx::connection> co
 
 void PgSession::begin(pqxx::work &tx, const QString &reason)
 {
-    if (!m_tenantId.isEmpty())
-        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", m_tenantId.toStdString());
     if (!reason.isEmpty())
         tx.exec_params("SELECT set_config('rdk.reason', $1, true)", reason.left(200).toStdString());
 }

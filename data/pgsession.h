@@ -19,8 +19,9 @@ namespace rdk::data {
 /// retries serialization failures, and turns exceptions into domain Errors at this edge.
 class PgSession final {
 public:
-    /// `tenantId` is set per transaction (rdk.tenant) for the service role; staff sessions
-    /// get their tenant from their login, so they pass none.
+    /// `tenantId` is the shop the caller expects to work for, kept for its own queries and
+    /// logs. It is never sent to the database: every login's shop is fixed there (staff by
+    /// their profile, service logins by rdk.service_logins, migration 0012).
     static Result<std::unique_ptr<PgSession>> open(const std::string &connectionString, QString tenantId = {});
 
     /// Wraps a connection the caller opened itself (to inspect connect errors first).

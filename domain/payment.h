@@ -22,33 +22,13 @@ enum class PaymentSignal {
 struct PaymentReport final {
     PaymentSignal signal = PaymentSignal::Paid;
     Money amount;          ///< for Paid: what was paid; for Refunded: the total refunded so far
-    bool amountKnown = false;
+    bool amountKnown = false;  ///< false: the provider sent no amount or currency (never applied)
 };
 
-/// What to do with the order. Exactly one action; the data layer applies it in the same
-/// transaction that records the event.
-enum class PaymentAction {
-    MarkPaid,           ///< reservation becomes a sale
-    MarkAwaitingPayment,
-    Cancel,             ///< reservation released
-    Refund,             ///< status refunded, amount recorded
-    PartialRefund,      ///< status partially_refunded, amount recorded
-    FlagForReview,      ///< money and order disagree; a person must look
-    Ignore,             ///< nothing to change (late, duplicate in spirit, or backwards)
-};
-
-struct PaymentDecision final {
-    PaymentAction action = PaymentAction::Ignore;
-    QString reason;     ///< for the audit log and the review queue, written for staff
-};
-
-/// Decides the effect of a payment report on an order in `current` status with `total`.
-/// Events can arrive late, twice, or out of order: an order never moves backwards (an
-/// "expired" after "paid" changes nothing), money for a canceled order and amounts or
-/// currencies that don't match the order are flagged for review rather than applied.
-PaymentDecision decidePaymentEffect(OrderStatus current, const Money &total, const PaymentReport &report);
-
-QString toString(PaymentAction action);
+/// The signal as the database's payment API names it (rdk.apply_payment_event): paid,
+/// awaiting_payment, failed, expired, refunded. The database decides what it does to the
+/// order (migration 0012); this layer only reports what the provider said.
+QString toString(PaymentSignal signal);
 
 /// A provider's event, reduced to what the order book needs. Recorded by `eventId` so a
 /// repeated delivery has no second effect.
@@ -74,5 +54,6 @@ enum class EventOutcome {
 };
 
 QString toString(EventOutcome outcome);
+std::optional<EventOutcome> eventOutcomeFromString(const QString &text);
 
 } // namespace rdk

@@ -109,13 +109,20 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
     try {
         pqxx::connection conn(m_options.databaseUrl);
         pqxx::read_transaction tx(conn);
-        const auto row = tx.exec_params1("SELECT rdk.tenant_id_for_slug($1)::text", m_options.tenantSlug.toStdString());
-        if (row[0].is_null())
-            return Error::notFound(u"No shop with slug '%1' in this database (RDK_TENANT)."_s.arg(m_options.tenantSlug));
+        // The database fixes the login's shop (rdk.service_logins); RDK_TENANT must name that
+        // shop, so a login bound elsewhere is caught at start and not on the first order.
+        const auto rows = tx.exec("SELECT t.id::text, t.slug, t.name FROM tenants t WHERE t.id = rdk.current_tenant()");
+        if (rows.empty()) {
+            return Error::forbidden(u"The database login of rdk-sync is not bound to a shop. As the owner, run: "
+                                    "rdk-admin service bind <login> %1"_s.arg(m_options.tenantSlug));
+        }
+        const auto &row = rows[0];
+        if (QString::fromStdString(row[1].as<std::string>()) != m_options.tenantSlug) {
+            return Error::forbidden(u"RDK_TENANT is '%1' but the database login of rdk-sync works for the shop '%2'."_s
+                                        .arg(m_options.tenantSlug, QString::fromStdString(row[1].as<std::string>())));
+        }
         m_tenantId = QString::fromStdString(row[0].as<std::string>());
-        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", m_tenantId.toStdString());
-        const auto name = tx.exec("SELECT name FROM tenants");
-        m_shopName = name.empty() ? m_options.tenantSlug : QString::fromStdString(name[0][0].as<std::string>());
+        m_shopName = QString::fromStdString(row[2].as<std::string>());
     } catch (const std::exception &e) {
         return data::translatePgError(e);
     }
@@ -462,7 +469,7 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
     if (!session)
         return errorResponse(session.error(), info);
     data::PgCheckout orders(**session);
-    auto pending = orders.placeOrder(*cart, OrderChannel::Online, Money::zero(u"USD"_s), kCheckoutReservationMinutes);
+    auto pending = orders.placeOrder(*cart, kCheckoutReservationMinutes);
     if (!pending)
         return refuse(pending.error());
     ScopedLogField orderField(u"order_id"_s, pending->orderId);
@@ -491,7 +498,7 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
         const QString message = u"Payments are unavailable right now; nothing was charged. Please try again."_s;
         return fromForm ? refuse(Error::unavailable(message)) : jsonError(HttpStatus::BadGateway, message);
     }
-    if (auto attached = orders.attachStripeIds(pending->orderId, created->id, {}); !attached)
+    if (auto attached = orders.attachCheckoutSession(pending->orderId, created->id); !attached)
         return errorResponse(attached.error(), info);
     if (fromForm) {
         QHttpServerResponse redirect(HttpStatus::SeeOther);

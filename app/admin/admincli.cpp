@@ -61,7 +61,8 @@ QString adminUsage()
   tenant create SLUG --name NAME [--currency USD] [--timezone America/New_York]
   staff create LOGIN --tenant SLUG --role staff|ops|admin [--name "Display Name"]   (password on stdin)
   staff disable LOGIN
-  service create LOGIN                                                             (password on stdin)
+  service create LOGIN [--tenant SLUG]                                             (password on stdin)
+  service bind LOGIN --tenant SLUG
   seed-demo --tenant SLUG
 %1
   --version | --help
@@ -253,16 +254,41 @@ int AdminCli::staff(const QStringList &args)
 
 int AdminCli::service(const QStringList &args)
 {
-    if (args.size() != 2 || args.first() != u"create"_s)
-        return usage(u"service create LOGIN"_s);
+    const QString action = args.value(0);
+    const Options o = parseOptions(args.mid(1), {u"tenant"_s});
+    if ((action != u"create"_s && action != u"bind"_s) || !o.error.isEmpty() || o.positional.size() != 1)
+        return usage(u"service create LOGIN [--tenant SLUG] | service bind LOGIN --tenant SLUG"_s);
     auto session = data::PgSession::open(m_config.databaseUrl.toStdString());
     if (!session)
         return fail(session.error().message);
+    const QString login = o.positional.first();
+    // The database fixes a service login's shop; without --tenant (or RDK_TENANT) `create`
+    // binds it to the only shop there is, and refuses when there are several.
+    const QString slug = o.named.value(u"tenant"_s, m_config.tenant);
+    QString tenantId;
+    if (!slug.isEmpty()) {
+        data::PgTenantRepository tenants(**session);
+        auto tenant = tenants.findBySlug(slug);
+        if (!tenant)
+            return fail(tenant.error().message);
+        if (!tenant->has_value())
+            return fail(u"no shop with slug '%1'"_s.arg(slug));
+        tenantId = (*tenant)->id;
+    }
     data::PgStaffDirectory directory(**session);
-    const QString password = readPassword(u"Password for %1: "_s.arg(args[1]));
-    if (auto ok = directory.createServiceLogin(args[1], password); !ok)
+    if (action == u"bind"_s) {
+        if (tenantId.isEmpty())
+            return usage(u"service bind needs --tenant SLUG (or RDK_TENANT)"_s);
+        if (auto ok = directory.bindServiceLogin(login, tenantId); !ok)
+            return fail(ok.error().message);
+        m_out << "service login " << login << " now works for " << slug << Qt::endl;
+        return 0;
+    }
+    const QString password = readPassword(u"Password for %1: "_s.arg(login));
+    if (auto ok = directory.createServiceLogin(login, password, tenantId); !ok)
         return fail(ok.error().message);
-    m_out << "created service login " << args[1] << " (member of rdk_sync)" << Qt::endl;
+    m_out << "created service login " << login << " (member of rdk_sync)"
+          << (slug.isEmpty() ? QString() : u" for "_s + slug) << Qt::endl;
     return 0;
 }
 

@@ -54,12 +54,14 @@ public:
         qint64 unitPrice;
     };
 
-    /// A pending order with items, as the service creates it at checkout. Returns its id.
-    QString placeOrder(pqxx::connection &service, const QString &tenant, const QString &channel, const QString &createdAt,
-                       const QList<Line> &lines)
+    // Orders are test data with chosen timestamps and amounts, so they are written as the
+    // owner: no app login may write orders directly since migration 0012.
+
+    /// A pending order with items, as checkout leaves it. Returns its id.
+    QString placeOrder(const QString &tenant, const QString &channel, const QString &createdAt, const QList<Line> &lines)
     {
-        pqxx::work tx(service);
-        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", tenant.toStdString());
+        pqxx::connection owner(m_db.ownerUrl());
+        pqxx::work tx(owner);
         qint64 subtotal = 0;
         for (const Line &l : lines)
             subtotal += l.unitPrice * l.quantity;
@@ -79,33 +81,34 @@ public:
         return QString::fromStdString(id);
     }
 
-    /// What the webhook does on payment (data/pgcheckout.cpp).
-    void pay(pqxx::connection &service, const QString &tenant, const QString &orderId, const QString &paidAt)
+    /// What the webhook does on payment (rdk.apply_payment_event), at a chosen time.
+    void pay(const QString &tenant, const QString &orderId, const QString &paidAt)
     {
-        pqxx::work tx(service);
-        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", tenant.toStdString());
-        tx.exec_params("UPDATE orders SET status = 'paid', paid_at = $2::timestamptz WHERE id = $1::uuid", orderId.toStdString(),
-                       paidAt.toStdString());
+        pqxx::connection owner(m_db.ownerUrl());
+        pqxx::work tx(owner);
+        tx.exec_params("UPDATE orders SET status = 'paid', paid_at = $3::timestamptz WHERE id = $1::uuid AND tenant_id = $2::uuid",
+                       orderId.toStdString(), tenant.toStdString(), paidAt.toStdString());
         tx.commit();
     }
 
-    void setStatus(pqxx::connection &service, const QString &tenant, const QString &orderId, const QString &status, qint64 refunded = -1)
+    void setStatus(const QString &tenant, const QString &orderId, const QString &status, qint64 refunded = -1)
     {
-        pqxx::work tx(service);
-        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", tenant.toStdString());
+        pqxx::connection owner(m_db.ownerUrl());
+        pqxx::work tx(owner);
         if (refunded >= 0)
-            tx.exec_params("UPDATE orders SET status = $2, refunded_minor = $3 WHERE id = $1::uuid", orderId.toStdString(),
-                           status.toStdString(), refunded);
+            tx.exec_params("UPDATE orders SET status = $2, refunded_minor = $3 WHERE id = $1::uuid AND tenant_id = $4::uuid",
+                           orderId.toStdString(), status.toStdString(), refunded, tenant.toStdString());
         else
-            tx.exec_params("UPDATE orders SET status = $2 WHERE id = $1::uuid", orderId.toStdString(), status.toStdString());
+            tx.exec_params("UPDATE orders SET status = $2 WHERE id = $1::uuid AND tenant_id = $3::uuid", orderId.toStdString(),
+                           status.toStdString(), tenant.toStdString());
         tx.commit();
     }
 
     /// Several page views in ONE statement (the statement-level trigger sees them together).
-    void views(pqxx::connection &service, const QString &tenant, const QList<std::pair<QString, QString>> &atAndVisitor)
+    void views(const QString &tenant, const QList<std::pair<QString, QString>> &atAndVisitor)
     {
-        pqxx::work tx(service);
-        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", tenant.toStdString());
+        pqxx::connection owner(m_db.ownerUrl());
+        pqxx::work tx(owner);
         QStringList at;
         QStringList who;
         for (const auto &[when, visitor] : atAndVisitor) {

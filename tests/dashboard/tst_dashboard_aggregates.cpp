@@ -184,48 +184,47 @@ class TestDashboardAggregates final : public QObject {
     {
         const QString p1 = m_fx->addProduct(tenant, prefix + u"-P1"_s, u"Nike"_s, true);
         const QString p2 = m_fx->addProduct(tenant, prefix + u"-P2"_s, u"Adidas"_s, false);
-        auto s = service();
         using L = test::DashboardFixture::Line;
         auto order = [&](const QString &key, const QString &channel, const QString &at, const QList<L> &lines) {
-            m_orders.insert(prefix + key, m_fx->placeOrder(*s, tenant, channel, at, lines));
+            m_orders.insert(prefix + key, m_fx->placeOrder(tenant, channel, at, lines));
         };
         // 23:30 EST on Saturday 03-07: the shop's Saturday, although it is already Sunday in UTC.
         order(u"o1"_s, u"online"_s, u"2026-03-08 04:00Z"_s, {{p1, u"10"_s, 2, 10000}});
-        m_fx->pay(*s, tenant, m_orders[prefix + u"o1"_s], u"2026-03-08 04:30Z"_s);
+        m_fx->pay(tenant, m_orders[prefix + u"o1"_s], u"2026-03-08 04:30Z"_s);
         // 00:30 EST on Sunday 03-08.
         order(u"o2"_s, u"pos"_s, u"2026-03-08 05:29Z"_s, {{p2, {}, 1, 5000}});
-        m_fx->pay(*s, tenant, m_orders[prefix + u"o2"_s], u"2026-03-08 05:30Z"_s);
+        m_fx->pay(tenant, m_orders[prefix + u"o2"_s], u"2026-03-08 05:30Z"_s);
         // 00:30 EDT on Monday 03-09 (with the winter offset it would still be Sunday).
         order(u"o3"_s, u"online"_s, u"2026-03-09 04:20Z"_s, {{p1, u"9"_s, 1, 10000}, {p2, {}, 2, 5000}});
-        m_fx->pay(*s, tenant, m_orders[prefix + u"o3"_s], u"2026-03-09 04:30Z"_s);
+        m_fx->pay(tenant, m_orders[prefix + u"o3"_s], u"2026-03-09 04:30Z"_s);
         // Paid, then partly refunded twice, then fully: counts on its sale day with all refunded.
         order(u"o4"_s, u"online"_s, u"2026-03-09 15:00Z"_s, {{p1, u"11"_s, 1, 12000}});
-        m_fx->pay(*s, tenant, m_orders[prefix + u"o4"_s], u"2026-03-09 15:01Z"_s);
-        m_fx->setStatus(*s, tenant, m_orders[prefix + u"o4"_s], u"partially_refunded"_s, 2000);
-        m_fx->setStatus(*s, tenant, m_orders[prefix + u"o4"_s], u"partially_refunded"_s, 5000);
+        m_fx->pay(tenant, m_orders[prefix + u"o4"_s], u"2026-03-09 15:01Z"_s);
+        m_fx->setStatus(tenant, m_orders[prefix + u"o4"_s], u"partially_refunded"_s, 2000);
+        m_fx->setStatus(tenant, m_orders[prefix + u"o4"_s], u"partially_refunded"_s, 5000);
         // Paid and partly refunded (stays).
         order(u"o5"_s, u"pos"_s, u"2026-03-08 18:00Z"_s, {{p1, u"9"_s, 3, 9000}});
-        m_fx->pay(*s, tenant, m_orders[prefix + u"o5"_s], u"2026-03-08 18:00Z"_s);
-        m_fx->setStatus(*s, tenant, m_orders[prefix + u"o5"_s], u"partially_refunded"_s, 9000);
+        m_fx->pay(tenant, m_orders[prefix + u"o5"_s], u"2026-03-08 18:00Z"_s);
+        m_fx->setStatus(tenant, m_orders[prefix + u"o5"_s], u"partially_refunded"_s, 9000);
         // Paid, then fully refunded.
         order(u"o6"_s, u"online"_s, u"2026-03-08 20:00Z"_s, {{p2, {}, 1, 5000}});
-        m_fx->pay(*s, tenant, m_orders[prefix + u"o6"_s], u"2026-03-08 20:05Z"_s);
-        m_fx->setStatus(*s, tenant, m_orders[prefix + u"o6"_s], u"refunded"_s, 5995);
+        m_fx->pay(tenant, m_orders[prefix + u"o6"_s], u"2026-03-08 20:05Z"_s);
+        m_fx->setStatus(tenant, m_orders[prefix + u"o6"_s], u"refunded"_s, 5995);
         // Never paid: canceled, and still pending.
         order(u"o7"_s, u"online"_s, u"2026-03-08 21:00Z"_s, {{p1, u"10"_s, 1, 10000}});
-        m_fx->setStatus(*s, tenant, m_orders[prefix + u"o7"_s], u"canceled"_s);
+        m_fx->setStatus(tenant, m_orders[prefix + u"o7"_s], u"canceled"_s);
         order(u"o8"_s, u"pos"_s, u"2026-03-09 21:00Z"_s, {{p2, {}, 1, 5000}});
         // Shipped and fulfilled orders still count.
         order(u"o9"_s, u"online"_s, u"2026-03-07 16:00Z"_s, {{p1, u"10"_s, 1, 10000}});
-        m_fx->pay(*s, tenant, m_orders[prefix + u"o9"_s], u"2026-03-07 16:00Z"_s);
-        m_fx->setStatus(*s, tenant, m_orders[prefix + u"o9"_s], u"shipped"_s);
+        m_fx->pay(tenant, m_orders[prefix + u"o9"_s], u"2026-03-07 16:00Z"_s);
+        m_fx->setStatus(tenant, m_orders[prefix + u"o9"_s], u"shipped"_s);
         // An item refund (one of three units), which only the owner can record today.
         m_db->execOwner("UPDATE order_items SET refunded_quantity = 1 WHERE order_id = '" + m_orders[prefix + u"o5"_s].toStdString() + "'");
         // Visits: visitor 1 at 23:59 EST and 00:01 EST (two shop days), visitor 2 three times on
         // Monday, visitor 3 once; several in one statement.
-        m_fx->views(*s, tenant, {{u"2026-03-08 04:59Z"_s, u"1"_s}, {u"2026-03-08 05:01Z"_s, u"1"_s}});
-        m_fx->views(*s, tenant, {{u"2026-03-09 04:10Z"_s, u"2"_s}, {u"2026-03-09 12:00Z"_s, u"2"_s}, {u"2026-03-09 13:00Z"_s, u"3"_s}});
-        m_fx->views(*s, tenant, {{u"2026-03-09 20:00Z"_s, u"2"_s}});
+        m_fx->views(tenant, {{u"2026-03-08 04:59Z"_s, u"1"_s}, {u"2026-03-08 05:01Z"_s, u"1"_s}});
+        m_fx->views(tenant, {{u"2026-03-09 04:10Z"_s, u"2"_s}, {u"2026-03-09 12:00Z"_s, u"2"_s}, {u"2026-03-09 13:00Z"_s, u"3"_s}});
+        m_fx->views(tenant, {{u"2026-03-09 20:00Z"_s, u"2"_s}});
     }
 
     qint64 ownerScalar(const std::string &sql)
@@ -240,8 +239,8 @@ private Q_SLOTS:
     {
         RDK_CREATE_TEST_DATABASE(m_db);
         m_fx = std::make_unique<test::DashboardFixture>(*m_db);
-        m_service = m_db->createServiceLogin();
         m_shop = m_fx->createShop(u"ny-shop"_s);
+        m_service = m_db->createServiceLogin(m_shop);
         m_other = m_fx->createShop(u"la-shop"_s, u"America/Los_Angeles"_s);
         m_orders.clear();
         buildMix(m_shop, u"NY"_s);
@@ -285,13 +284,12 @@ private Q_SLOTS:
         QCOMPARE(ownerScalar("SELECT sum(refunded_minor) FROM sales_daily s JOIN tenants t ON t.id = s.tenant_id "
                              "WHERE t.slug = 'ny-shop' AND day = '2026-03-08' AND channel = 'pos'"), qint64(9000));
         // Fully refunding o4 (Monday) moves all of its money to refunds, keeps it a paid order.
-        auto s = service();
-        m_fx->setStatus(*s, m_shop, m_orders[u"NYo4"_s], u"refunded"_s, 12995);
+        m_fx->setStatus(m_shop, m_orders[u"NYo4"_s], u"refunded"_s, 12995);
         verifyMatchesRaw(m_shop);
         QCOMPARE(ownerScalar("SELECT sum(units) FROM brand_sales_daily b JOIN tenants t ON t.id = b.tenant_id "
                              "WHERE t.slug = 'ny-shop' AND day = '2026-03-09' AND brand = 'Nike'"), qint64(1));
         // Paying the pending counter order and canceling nothing else keeps everything equal.
-        m_fx->pay(*s, m_shop, m_orders[u"NYo8"_s], u"2026-03-10 01:59Z"_s);  // 21:59 EDT Monday
+        m_fx->pay(m_shop, m_orders[u"NYo8"_s], u"2026-03-10 01:59Z"_s);  // 21:59 EDT Monday
         verifyMatchesRaw(m_shop);
         QCOMPARE(ownerScalar("SELECT sum(orders) FROM sales_daily s JOIN tenants t ON t.id = s.tenant_id "
                              "WHERE t.slug = 'ny-shop' AND day = '2026-03-09' AND channel = 'pos'"), qint64(1));
@@ -299,11 +297,10 @@ private Q_SLOTS:
 
     void illegalTransition_leavesAggregatesUntouched()
     {
-        auto s = service();
         const Expected before = aggregates(m_shop);
         bool refused = false;
         try {
-            m_fx->setStatus(*s, m_shop, m_orders[u"NYo7"_s], u"paid"_s);  // canceled -> paid is illegal
+            m_fx->setStatus(m_shop, m_orders[u"NYo7"_s], u"paid"_s);  // canceled -> paid is illegal
         } catch (const std::exception &) {
             refused = true;
         }
@@ -373,7 +370,6 @@ private Q_SLOTS:
             bool refused = false;
             try {
                 pqxx::work tx(*s);
-                tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", m_shop.toStdString());
                 tx.exec(sql);
                 tx.commit();
             } catch (const std::exception &) {
@@ -493,12 +489,9 @@ private Q_SLOTS:
         constexpr int kPerThread = 12;
         const QString product = m_fx->addProduct(m_shop, u"NY-HOT"_s, u"Jordan"_s, false, 500);
         QList<QString> pending;
-        {
-            auto s = service();
-            for (int i = 0; i < kThreads * kPerThread; ++i)
-                pending.append(m_fx->placeOrder(*s, m_shop, i % 2 ? u"online"_s : u"pos"_s, u"2026-03-10 15:00Z"_s,
-                                                {{product, {}, 1, 7000}}));
-        }
+        for (int i = 0; i < kThreads * kPerThread; ++i)
+            pending.append(m_fx->placeOrder(m_shop, i % 2 ? u"online"_s : u"pos"_s, u"2026-03-10 15:00Z"_s,
+                                            {{product, {}, 1, 7000}}));
         std::atomic<int> failures = 0;
         QElapsedTimer timer;
         timer.start();
@@ -506,10 +499,10 @@ private Q_SLOTS:
         for (int t = 0; t < kThreads; ++t) {
             threads.emplace_back([&, t] {
                 try {
-                    pqxx::connection c(m_db->urlFor(m_service.login, m_service.password));
+                    // As the owner: the payment time is chosen (no app login writes orders).
+                    pqxx::connection c(m_db->ownerUrl());
                     for (int i = 0; i < kPerThread; ++i) {
                         pqxx::work tx(c);
-                        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", m_shop.toStdString());
                         tx.exec_params("UPDATE orders SET status = 'paid', paid_at = '2026-03-10 15:30Z' WHERE id = $1::uuid",
                                        pending[t * kPerThread + i].toStdString());
                         tx.commit();

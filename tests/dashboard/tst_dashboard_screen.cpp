@@ -21,7 +21,6 @@ class TestDashboardScreen final : public QObject {
 
     std::unique_ptr<test::TestDatabase> m_db;
     std::unique_ptr<test::DashboardFixture> m_fx;
-    test::Login m_service;
     test::Login m_staff;
     QString m_shop;
     QString m_other;
@@ -50,33 +49,31 @@ private Q_SLOTS:
     {
         RDK_CREATE_TEST_DATABASE(m_db);
         m_fx = std::make_unique<test::DashboardFixture>(*m_db);
-        m_service = m_db->createServiceLogin();
         m_shop = m_fx->createShop(u"ny-shop"_s);
         m_other = m_fx->createShop(u"other-shop"_s);
         m_staff = m_db->createStaff(m_shop, u"staff"_s);
         const QString p1 = m_fx->addProduct(m_shop, u"NY-AJ1"_s, u"Jordan"_s, true, 6);
         m_lowProduct = m_fx->addProduct(m_shop, u"NY-SAMBA"_s, u"Adidas"_s, false, 1);
-        pqxx::connection s(m_db->urlFor(m_service.login, m_service.password));
         using L = test::DashboardFixture::Line;
         auto paid = [&](const QString &tenant, const QString &channel, const QString &at, const QList<L> &lines) {
-            const QString id = m_fx->placeOrder(s, tenant, channel, at, lines);
-            m_fx->pay(s, tenant, id, at);
+            const QString id = m_fx->placeOrder(tenant, channel, at, lines);
+            m_fx->pay(tenant, id, at);
             return id;
         };
         paid(m_shop, u"online"_s, u"2026-03-10 14:00Z"_s, {{p1, u"10"_s, 2, 10000}});   // today: 209.95
         paid(m_shop, u"pos"_s, u"2026-03-10 15:00Z"_s, {{m_lowProduct, {}, 1, 5000}});  // today: 50.00
         paid(m_shop, u"online"_s, u"2026-03-09 15:00Z"_s, {{p1, u"9"_s, 1, 10000}});     // yesterday: 109.95
         const QString refunded = paid(m_shop, u"pos"_s, u"2026-03-01 17:00Z"_s, {{p1, u"11"_s, 1, 10000}});
-        m_fx->setStatus(s, m_shop, refunded, u"partially_refunded"_s, 4000);
-        m_pendingToday = m_fx->placeOrder(s, m_shop, u"online"_s, u"2026-03-10 15:30Z"_s, {{p1, u"10"_s, 1, 10000}});
+        m_fx->setStatus(m_shop, refunded, u"partially_refunded"_s, 4000);
+        m_pendingToday = m_fx->placeOrder(m_shop, u"online"_s, u"2026-03-10 15:30Z"_s, {{p1, u"10"_s, 1, 10000}});
         QList<std::pair<QString, QString>> views;
         for (int i = 0; i < 10; ++i)
             views.append({u"2026-03-10 1%1:00Z"_s.arg(i), QString::number(i % 4 + 1)});
-        m_fx->views(s, m_shop, views);
+        m_fx->views(m_shop, views);
         // Another shop sells and is visited on the same days; none of it may show up.
         const QString op = m_fx->addProduct(m_other, u"OT-1"_s, u"Nike"_s, false, 50);
         paid(m_other, u"online"_s, u"2026-03-10 14:00Z"_s, {{op, {}, 5, 99900}});
-        m_fx->views(s, m_other, {{u"2026-03-10 14:00Z"_s, u"77"_s}, {u"2026-03-10 14:01Z"_s, u"78"_s}});
+        m_fx->views(m_other, {{u"2026-03-10 14:00Z"_s, u"77"_s}, {u"2026-03-10 14:01Z"_s, u"78"_s}});
     }
 
     void cleanup()
@@ -194,8 +191,7 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         {
-            pqxx::connection s(m_db->urlFor(m_service.login, m_service.password));
-            m_fx->pay(s, m_shop, m_pendingToday, u"2026-03-10 15:45Z"_s);
+                m_fx->pay(m_shop, m_pendingToday, u"2026-03-10 15:45Z"_s);
         }
         QTRY_COMPARE_WITH_TIMEOUT(screen->kpiText(u"revenue-today"_s), u"$369.90"_s, 10000);
         qInfo("payment visible on the dashboard after %lld ms", static_cast<long long>(timer.elapsed()));
@@ -205,10 +201,9 @@ private Q_SLOTS:
 
         // Another shop's sale never reloads this dashboard.
         {
-            pqxx::connection s(m_db->urlFor(m_service.login, m_service.password));
-            const QString op = m_fx->addProduct(m_other, u"OT-2"_s, u"Nike"_s, false, 5);
-            const QString id = m_fx->placeOrder(s, m_other, u"pos"_s, u"2026-03-10 15:00Z"_s, {{op, {}, 1, 100}});
-            m_fx->pay(s, m_other, id, u"2026-03-10 15:50Z"_s);
+                const QString op = m_fx->addProduct(m_other, u"OT-2"_s, u"Nike"_s, false, 5);
+            const QString id = m_fx->placeOrder(m_other, u"pos"_s, u"2026-03-10 15:00Z"_s, {{op, {}, 1, 100}});
+            m_fx->pay(m_other, id, u"2026-03-10 15:50Z"_s);
         }
         QTest::qWait(1500);
         QCOMPARE(screen->loadCount(), loadsBefore + 1);

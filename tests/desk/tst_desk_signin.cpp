@@ -169,7 +169,7 @@ void TestDeskSignIn::signIn_inactiveProfile_isAccountDisabled()
 
 void TestDeskSignIn::signIn_serviceLogin_isNotStaffAccount()
 {
-    const Login service = m_db->createServiceLogin();
+    const Login service = m_db->createServiceLogin(m_tenant);
     data::DeskConnection desk;
     const SignInResult result = desk.signIn(requestFor(*m_db, service));
     QVERIFY(!result.ok());

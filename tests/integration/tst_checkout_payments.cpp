@@ -52,8 +52,7 @@ class TestCheckoutPayments final : public QObject {
 
     PendingOrder placeOne(const QString &sku, int quantity = 1)
     {
-        auto placed = PgCheckout(*m_sync).placeOrder({{{sku, u"10"_s, quantity}}, u"shopper@example.com"_s}, OrderChannel::Online,
-                                                     Money::of(995, u"USD"_s).value(), 30);
+        auto placed = PgCheckout(*m_sync).placeOrder({{{sku, u"10"_s, quantity}}, u"shopper@example.com"_s}, 30);
         if (!placed)
             qFatal("placeOrder failed: %s", qPrintable(placed.error().message));
         return placed.value();
@@ -76,7 +75,7 @@ private Q_SLOTS:
     {
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"shop-a"_s);
-        m_service = m_db->createServiceLogin();
+        m_service = m_db->createServiceLogin(m_tenant);
         m_sync = serviceSession();
         QVERIFY(m_sync);
     }
@@ -92,7 +91,10 @@ private Q_SLOTS:
         addProduct(u"DUNK-1"_s, 3);
         const PendingOrder order = placeOne(u"DUNK-1"_s, 2);
         QVERIFY(order.orderNumber >= 1001);
-        QCOMPARE(order.totals.total.minor(), 2 * 11000 + 995);
+        // Priced by the database from the catalog; nothing else is charged online yet.
+        QCOMPARE(order.totals.total.minor(), 2 * 11000);
+        QCOMPARE(order.lines.size(), 1);
+        QCOMPARE(order.lines.first().unitPrice.minor(), 11000);
         QVERIFY(order.reservedUntil > QDateTime::currentDateTimeUtc().addSecs(29 * 60));
         QCOMPARE(scalar("SELECT reserved FROM inventory WHERE size = '10'"), 2);
         QCOMPARE(scalar("SELECT quantity FROM inventory WHERE size = '10'"), 3);
@@ -120,8 +122,7 @@ private Q_SLOTS:
         QFETCH(int, code);
         addProduct(u"DUNK-1"_s, 3);
         addProduct(u"HIDDEN-1"_s, 3, false);
-        auto placed = PgCheckout(*m_sync).placeOrder({{{u"DUNK-1"_s, u"9"_s, 1}, {sku, size, quantity}}, {}}, OrderChannel::Online,
-                                                     Money::zero(u"USD"_s), 30);
+        auto placed = PgCheckout(*m_sync).placeOrder({{{u"DUNK-1"_s, u"9"_s, 1}, {sku, size, quantity}}, {}}, 30);
         QVERIFY(!placed.ok());
         QCOMPARE(int(placed.error().code), code);
         // All or nothing: the first line's hold was rolled back too.
@@ -143,8 +144,7 @@ private Q_SLOTS:
                     ++other;
                     return;
                 }
-                auto placed = PgCheckout(*session).placeOrder({{{u"LAST-3"_s, u"10"_s, 1}}, {}}, OrderChannel::Online,
-                                                              Money::zero(u"USD"_s), 30);
+                auto placed = PgCheckout(*session).placeOrder({{{u"LAST-3"_s, u"10"_s, 1}}, {}}, 30);
                 if (placed.ok())
                     ++won;
                 else if (placed.error().code == ErrorCode::OutOfStock)
@@ -225,6 +225,100 @@ private Q_SLOTS:
         QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'pending' AND needs_review"), 1);
         QCOMPARE(scalar("SELECT reserved FROM inventory WHERE size = '10'"), 1);
         QCOMPARE(scalar("SELECT count(*) FROM audit_log WHERE action = 'review'"), 1);
+    }
+
+    void paymentEvent_withoutAmountOrCurrency_flagsForReview()
+    {
+        addProduct(u"DUNK-1"_s, 3);
+        const PendingOrder order = placeOne(u"DUNK-1"_s, 1);
+        PaymentEvent noAmount = paidEvent(order, u"evt_no_amount"_s);
+        noAmount.report->amountKnown = false;
+        QCOMPARE(toString(*PgCheckout(*m_sync).applyPaymentEvent(noAmount)), u"flagged_for_review"_s);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'pending' AND needs_review"), 1);
+        QCOMPARE(scalar("SELECT reserved FROM inventory WHERE size = '10'"), 1);
+        // Positive control: the same order, the amount reported, is paid.
+        QCOMPARE(toString(*PgCheckout(*m_sync).applyPaymentEvent(paidEvent(order, u"evt_with_amount"_s))), u"applied"_s);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'paid'"), 1);
+    }
+
+    void paymentEvent_stockBookkeepingOff_stillPaidAndFlagged()
+    {
+        addProduct(u"DUNK-1"_s, 3);
+        const PendingOrder order = placeOne(u"DUNK-1"_s, 2);
+        // Only the owner can still do this since 0012; before, any staff login could.
+        m_db->execOwner("UPDATE inventory SET reserved = 0, quantity = 1 WHERE size = '10'");
+        auto outcome = PgCheckout(*m_sync).applyPaymentEvent(paidEvent(order, u"evt_wedged"_s));
+        QVERIFY2(outcome.ok(), outcome.ok() ? "" : qPrintable(outcome.error().message));
+        QCOMPARE(toString(*outcome), u"applied"_s);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'paid' AND needs_review"), 1);
+        QCOMPARE(scalar("SELECT quantity FROM inventory WHERE size = '10'"), 0);
+        QCOMPARE(scalar("SELECT reserved FROM inventory WHERE size = '10'"), 0);
+    }
+
+    // What a payment does to an order is decided by the database (rdk.decide_payment_effect).
+    void decidePaymentEffect_followsTheTable_data()
+    {
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("signal");
+        QTest::addColumn<qint64>("amount");  // -1: none reported
+        QTest::addColumn<QString>("currency");
+        QTest::addColumn<QString>("expected");
+        const QString usd = u"usd"_s;
+        QTest::addRow("pending paid in full") << u"pending"_s << u"paid"_s << 10000LL << usd << u"mark_paid"_s;
+        QTest::addRow("awaiting then paid") << u"awaiting_payment"_s << u"paid"_s << 10000LL << usd << u"mark_paid"_s;
+        QTest::addRow("paid twice") << u"paid"_s << u"paid"_s << 10000LL << usd << u"ignore"_s;
+        QTest::addRow("paid after cancel") << u"canceled"_s << u"paid"_s << 10000LL << usd << u"flag_for_review"_s;
+        QTest::addRow("paid short") << u"pending"_s << u"paid"_s << 9999LL << usd << u"flag_for_review"_s;
+        QTest::addRow("paid other currency") << u"pending"_s << u"paid"_s << 10000LL << u"eur"_s << u"flag_for_review"_s;
+        QTest::addRow("paid without amount") << u"pending"_s << u"paid"_s << -1LL << usd << u"flag_for_review"_s;
+        QTest::addRow("paid without currency") << u"pending"_s << u"paid"_s << 10000LL << QString() << u"flag_for_review"_s;
+        QTest::addRow("pending awaiting") << u"pending"_s << u"awaiting_payment"_s << -1LL << usd << u"mark_awaiting_payment"_s;
+        QTest::addRow("paid then awaiting") << u"paid"_s << u"awaiting_payment"_s << -1LL << usd << u"ignore"_s;
+        QTest::addRow("pending expired") << u"pending"_s << u"expired"_s << -1LL << usd << u"cancel"_s;
+        QTest::addRow("awaiting failed") << u"awaiting_payment"_s << u"failed"_s << -1LL << usd << u"cancel"_s;
+        QTest::addRow("paid then expired") << u"paid"_s << u"expired"_s << -1LL << usd << u"ignore"_s;
+        QTest::addRow("shipped then failed") << u"shipped"_s << u"failed"_s << -1LL << usd << u"ignore"_s;
+        QTest::addRow("canceled expired again") << u"canceled"_s << u"expired"_s << -1LL << usd << u"ignore"_s;
+        QTest::addRow("paid partial refund") << u"paid"_s << u"refunded"_s << 2500LL << usd << u"partial_refund"_s;
+        QTest::addRow("partial then full") << u"partially_refunded"_s << u"refunded"_s << 10000LL << usd << u"refund"_s;
+        QTest::addRow("shipped full refund") << u"shipped"_s << u"refunded"_s << 10000LL << usd << u"refund"_s;
+        QTest::addRow("refund repeated") << u"refunded"_s << u"refunded"_s << 10000LL << usd << u"ignore"_s;
+        QTest::addRow("refund for unpaid") << u"pending"_s << u"refunded"_s << 10000LL << usd << u"flag_for_review"_s;
+        QTest::addRow("refund over total") << u"paid"_s << u"refunded"_s << 10001LL << usd << u"flag_for_review"_s;
+        QTest::addRow("refund without amount") << u"paid"_s << u"refunded"_s << -1LL << usd << u"flag_for_review"_s;
+    }
+
+    void decidePaymentEffect_followsTheTable()
+    {
+        QFETCH(QString, status);
+        QFETCH(QString, signal);
+        QFETCH(qint64, amount);
+        QFETCH(QString, currency);
+        QFETCH(QString, expected);
+        pqxx::connection c(m_db->ownerUrl());
+        pqxx::read_transaction tx(c);
+        const auto row = tx.exec_params1("SELECT action, reason FROM rdk.decide_payment_effect($1, 10000, 'USD', $2, $3, $4)",
+                                         status.toStdString(), signal.toStdString(),
+                                         amount < 0 ? std::nullopt : std::optional<qint64>(amount),
+                                         currency.isEmpty() ? std::nullopt : std::optional<std::string>(currency.toStdString()));
+        QCOMPARE(QString::fromStdString(row[0].as<std::string>()), expected);
+        QVERIFY(!row[1].as<std::string>().empty());
+    }
+
+    void decidePaymentEffect_neverMovesAnOrderBackwards()
+    {
+        pqxx::connection c(m_db->ownerUrl());
+        pqxx::read_transaction tx(c);
+        // Every (status, signal) whose action moves the order must be a legal transition.
+        const auto illegal = tx.exec(
+            "SELECT s, g, d.action FROM unnest(ARRAY['pending','awaiting_payment','paid','shipped','fulfilled','canceled',"
+            "                                        'refunded','partially_refunded']) s "
+            "CROSS JOIN unnest(ARRAY['paid','awaiting_payment','failed','expired','refunded']) g "
+            "CROSS JOIN LATERAL rdk.decide_payment_effect(s, 500, 'USD', g, 500, 'USD') d "
+            "WHERE NOT rdk.order_transition_allowed(s, CASE d.action WHEN 'mark_paid' THEN 'paid' "
+            "  WHEN 'mark_awaiting_payment' THEN 'awaiting_payment' WHEN 'cancel' THEN 'canceled' "
+            "  WHEN 'refund' THEN 'refunded' WHEN 'partial_refund' THEN 'partially_refunded' ELSE s END)");
+        QCOMPARE(int(illegal.size()), 0);
     }
 
     void paymentEvent_expiredOrFailed_releasesTheStock()

@@ -66,7 +66,7 @@ private Q_SLOTS:
     {
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"shop-a"_s);
-        const test::Login service = m_db->createServiceLogin();
+        const test::Login service = m_db->createServiceLogin(m_tenant);
         auto session = PgSession::open(m_db->urlFor(service.login, service.password), m_tenant);
         QVERIFY(session);
         m_sync = std::move(session).value();
@@ -100,7 +100,7 @@ private Q_SLOTS:
     {
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"shop-b"_s);
-        const test::Login service = m_db->createServiceLogin();
+        const test::Login service = m_db->createServiceLogin(m_tenant);
         auto session = PgSession::open(m_db->urlFor(service.login, service.password), m_tenant);
         QVERIFY(session);
         // A visitor hash shorter than the table allows fails the statement: no row of the batch

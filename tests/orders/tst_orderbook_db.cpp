@@ -85,13 +85,32 @@ class TestOrderBookDb final : public QObject {
         m_number.insert(letter, r[1].as<long long>());
     }
 
+    // A pending order as the storefront (Online) or the counter's staff login (Pos) places it.
     PendingOrder placeOnline(int quantity = 1, OrderChannel channel = OrderChannel::Online)
     {
-        auto placed = PgCheckout(*m_sync).placeOrder({{{u"DUNK-1"_s, u"10"_s, quantity}}, u"shopper@example.com"_s}, channel,
-                                                     channel == OrderChannel::Online ? usd(995) : usd(0), 30);
+        if (channel == OrderChannel::Pos)
+            return placeAtCounter(quantity);
+        auto placed = PgCheckout(*m_sync).placeOrder({{{u"DUNK-1"_s, u"10"_s, quantity}}, u"shopper@example.com"_s}, 30);
         if (!placed)
             qFatal("placeOrder failed: %s", qPrintable(placed.error().message));
         return placed.value();
+    }
+
+    PendingOrder placeAtCounter(int quantity)
+    {
+        pqxx::connection conn(m_db->urlFor(m_staff.login, m_staff.password));
+        pqxx::work tx(conn);
+        const std::string id = tx.exec_params1("SELECT rdk.pos_place_sale(jsonb_build_array(jsonb_build_object("
+                                               "'sku', 'DUNK-1', 'size', '10', 'quantity', $1::int)), 0, NULL, 15)::text",
+                                               quantity)[0]
+                                   .as<std::string>();
+        const auto row = tx.exec_params1("SELECT id::text, order_number, total_minor FROM orders WHERE id = $1::uuid", id);
+        tx.commit();
+        PendingOrder order;
+        order.orderId = QString::fromStdString(row[0].as<std::string>());
+        order.orderNumber = row[1].as<qint64>();
+        order.totals.total = usd(row[2].as<qint64>());
+        return order;
     }
 
     void pay(const PendingOrder &order)
@@ -134,7 +153,7 @@ private Q_SLOTS:
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"shop-orders"_s);
         ownerExec("UPDATE tenants SET timezone = 'America/New_York' WHERE slug = 'shop-orders'");
-        m_service = m_db->createServiceLogin();
+        m_service = m_db->createServiceLogin(m_tenant);
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         m_ops = m_db->createStaff(m_tenant, u"ops"_s);
         m_admin = m_db->createStaff(m_tenant, u"admin"_s);

@@ -42,7 +42,7 @@ public:
         ops = db->createStaff(a.tenantId, u"ops"_s);
         admin = db->createStaff(a.tenantId, u"admin"_s);
         staffB = db->createStaff(b.tenantId, u"staff"_s);
-        service = db->createServiceLogin();
+        service = db->createServiceLogin(a.tenantId);
         return true;
     }
 
@@ -129,14 +129,12 @@ public:
         return QString::fromStdString(r[0].as<std::string>());
     }
 
-    /// Runs SQL as a login in a committed transaction (service logins: as shop `tenant`);
-    /// returns the first value, or the error as "ERROR <sqlstate>: <message>".
-    QString as(pqxx::connection &conn, const std::string &sql, const QString &tenant = {})
+    /// Runs SQL as a login in a committed transaction; returns the first value, or the
+    /// error as "ERROR <sqlstate>: <message>". (The database fixes every login's shop.)
+    QString as(pqxx::connection &conn, const std::string &sql)
     {
         try {
             pqxx::work tx(conn);
-            if (!tenant.isEmpty())
-                tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", str(tenant));
             const pqxx::result r = tx.exec(sql);
             tx.commit();
             return r.empty() || r[0].empty() || r[0][0].is_null() ? QString() : QString::fromStdString(r[0][0].as<std::string>());

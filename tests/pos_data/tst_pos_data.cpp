@@ -49,7 +49,6 @@ class TestPosData final : public QObject {
     QStringList claimAll(pqxx::connection &conn, int limit = 100)
     {
         pqxx::work tx(conn);
-        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", str(m_fx.a.tenantId));
         const auto rows = tx.exec_params("SELECT id, kind FROM rdk.claim_stripe_requests($1) ORDER BY id", limit);
         tx.commit();
         QStringList out;
@@ -63,8 +62,7 @@ class TestPosData final : public QObject {
         return m_fx.as(*m_sync,
                        "SELECT rdk.finish_stripe_request(" + std::to_string(id) + ", " + (ok ? "true" : "false") + ", " +
                            (resultJson.isEmpty() ? std::string("NULL") : lit(resultJson) + "::jsonb") + ", " +
-                           (error.isEmpty() ? std::string("NULL") : lit(error)) + ")",
-                       m_fx.a.tenantId);
+                           (error.isEmpty() ? std::string("NULL") : lit(error)) + ")");
     }
 
     // Finishes whatever is queued for shop A, so a test's claims see only its own requests.
@@ -348,9 +346,9 @@ private Q_SLOTS:
         POS_EXPECT_ERROR(placed, ErrorCode::Invalid);
         QCOMPARE(placed.error().message, u"A discount needs a reason."_s);
         // The database says the same to a client that skips the check.
-        QVERIFY(m_fx.as(*m_opsConn, "INSERT INTO orders (channel, currency, subtotal_minor, discount_minor, total_minor) "
-                                    "VALUES ('pos', 'USD', 1000, 100, 900)")
-                    .startsWith(u"ERROR 22023: A discount needs a reason."_s));
+        const QString direct =
+            m_fx.as(*m_opsConn, R"(SELECT rdk.pos_place_sale('[{"sku": "POS-FLAT", "quantity": 1, "discount_minor": 100}]', 0, NULL, 15))");
+        QVERIFY2(direct.startsWith(u"ERROR 22023: A discount needs a reason."_s), qPrintable(direct));
         PosSaleRequest tooMuch = saleOf({{u"POS-FLAT"_s, {}, 1, usd(6000)}});
         tooMuch.discountReason = u"oops"_s;
         POS_EXPECT_ERROR(m_ops->placeSale(tooMuch), ErrorCode::Invalid);
@@ -563,7 +561,6 @@ private Q_SLOTS:
             ids.append(placeFlatSale(*m_ops));
         QCOMPARE(m_fx.count("SELECT count(*) FROM stripe_requests WHERE state = 'queued'"), 3);  // stock: 3 units
         pqxx::work first(*m_sync);
-        first.exec_params("SELECT set_config('rdk.tenant', $1, true)", str(m_fx.a.tenantId));
         const auto a = first.exec("SELECT id FROM rdk.claim_stripe_requests(2)");
         QCOMPARE(int(a.size()), 2);
         const QStringList b = claimAll(*m_sync2);  // while the first claim is still open
@@ -687,25 +684,19 @@ private Q_SLOTS:
         QVERIFY(m_fx.as(*m_staffConn, "UPDATE stripe_requests SET state = 'done'").startsWith(u"ERROR 42501"_s));
         QVERIFY(m_fx.as(*m_staffConn, "INSERT INTO stripe_requests (order_id, kind) VALUES (gen_random_uuid(), 'refund')")
                     .startsWith(u"ERROR 42501"_s));
-        QVERIFY(m_fx.as(*m_sync, "UPDATE stripe_requests SET state = 'done'", m_fx.a.tenantId).startsWith(u"ERROR 42501"_s));
+        QVERIFY(m_fx.as(*m_sync, "UPDATE stripe_requests SET state = 'done'").startsWith(u"ERROR 42501"_s));
         QVERIFY(finish(987654321, true, u"{}"_s).startsWith(u"ERROR P0002"_s));
     }
 
     void deactivation_isQueuedOnceWhenALinkedOrderIsPaidOrCanceled()
     {
-        // Paid through the webhook path (as data/pgcheckout.cpp writes it).
+        // Paid through the webhook path (rdk.apply_payment_event, as rdk-sync calls it).
         const QString paid = placeFlatSale(*m_staff);
         makeLink(paid);
         QCOMPARE(m_fx.count("SELECT count(*) FROM stripe_requests WHERE kind = 'deactivate_link' AND order_id = $1::uuid", paid), 0);
-        QCOMPARE(m_fx.as(*m_sync,
-                         "UPDATE inventory i SET quantity = i.quantity - r.quantity, reserved = i.reserved - r.quantity "
-                         "  FROM stock_reservations r WHERE r.order_id = '" + str(paid) + "' AND r.state = 'held' "
-                         "   AND i.id = r.inventory_id; "
-                         "UPDATE stock_reservations SET state = 'sold' WHERE order_id = '" + str(paid) + "' AND state = 'held'; "
-                         "UPDATE orders SET status = 'paid', paid_at = now(), stripe_payment_intent_id = 'pi_x' "
-                         " WHERE id = '" + str(paid) + "'",
-                         m_fx.a.tenantId),
-                 QString());
+        QCOMPARE(m_fx.as(*m_sync, "SELECT outcome FROM rdk.apply_payment_event('evt_pos_paid', 'checkout.session.completed', '" +
+                                      str(paid) + "', 'pi_x', 'paid', 5000, 'usd', NULL, NULL, NULL, NULL)"),
+                 u"applied"_s);
         QCOMPARE(m_fx.scalar("SELECT payment_method FROM orders WHERE id = $1::uuid", paid), u"card"_s);
         QCOMPARE(m_fx.count("SELECT count(*) FROM stripe_requests WHERE kind = 'deactivate_link' AND order_id = $1::uuid", paid), 1);
         QCOMPARE(m_fx.as(*m_staffConn, "SELECT rdk.mark_order_fulfilled('" + str(paid) + "')"), QString());
@@ -720,14 +711,14 @@ private Q_SLOTS:
         const QString canceled = placeFlatSale(*m_staff);
         makeLink(canceled);
         QVERIFY(m_staff->cancelSale(canceled, {}));
-        QCOMPARE(m_fx.as(*m_sync, "SELECT rdk.release_expired_reservations()", m_fx.a.tenantId), u"0"_s);
+        QCOMPARE(m_fx.as(*m_sync, "SELECT rdk.release_expired_reservations()"), u"0"_s);
         QCOMPARE(m_fx.count("SELECT count(*) FROM stripe_requests WHERE kind = 'deactivate_link' AND order_id = $1::uuid", canceled), 1);
 
         // Timed out: the sweep cancels it and the deactivation follows.
         const QString expired = placeFlatSale(*m_staff);
         makeLink(expired);
         m_fx.exec("UPDATE stock_reservations SET expires_at = now() - interval '1 second' WHERE order_id = '" + str(expired) + "'");
-        QCOMPARE(m_fx.as(*m_sync, "SELECT rdk.release_expired_reservations()", m_fx.a.tenantId), u"1"_s);
+        QCOMPARE(m_fx.as(*m_sync, "SELECT rdk.release_expired_reservations()"), u"1"_s);
         QCOMPARE(m_fx.scalar("SELECT status FROM orders WHERE id = $1::uuid", expired), u"canceled"_s);
         QCOMPARE(m_fx.count("SELECT count(*) FROM stripe_requests WHERE kind = 'deactivate_link' AND order_id = $1::uuid", expired), 1);
 
@@ -768,7 +759,7 @@ private Q_SLOTS:
         QVERIFY(m_fx.as(*m_staffConn, "SELECT count(*) FROM audit_log").startsWith(u"ERROR 42501"_s));
         auto connB = m_fx.connect(m_fx.staffB);
         QCOMPARE(m_fx.as(*connB, "SELECT count(*) FROM rdk.order_timeline('" + str(order) + "')"), u"0"_s);
-        QCOMPARE(m_fx.as(*m_sync, "SELECT count(*) FROM rdk.order_timeline('" + str(order) + "')", m_fx.a.tenantId)
+        QCOMPARE(m_fx.as(*m_sync, "SELECT count(*) FROM rdk.order_timeline('" + str(order) + "')")
                      .left(11), u"ERROR 42501"_s);
     }
 
@@ -810,9 +801,11 @@ private Q_SLOTS:
         QCOMPARE(foundB->productId, m_fx.b.flatProductId);
         auto connB = m_fx.connect(m_fx.staffB);
         QCOMPARE(m_fx.as(*connB, "SELECT count(*) FROM stripe_requests"), u"0"_s);
-        QCOMPARE(m_fx.as(*m_sync, "SELECT count(*) FROM rdk.claim_stripe_requests(100)", m_fx.b.tenantId), u"0"_s);
-        QCOMPARE(m_fx.as(*m_sync, "SELECT count(*) FROM stripe_requests", m_fx.b.tenantId), u"0"_s);
-        QCOMPARE(m_fx.as(*m_sync, "SELECT count(*) FROM rdk.claim_stripe_requests(100)"), u"0"_s);  // no tenant set
+        // Shop B's storefront login claims and sees nothing of it, whatever it sets.
+        auto syncB = m_fx.connect(m_fx.db->createServiceLogin(m_fx.b.tenantId));
+        const std::string toA = "SELECT set_config('rdk.tenant', '" + str(m_fx.a.tenantId) + "', true); ";
+        QCOMPARE(m_fx.as(*syncB, toA + "SELECT count(*) FROM rdk.claim_stripe_requests(100)"), u"0"_s);
+        QCOMPARE(m_fx.as(*syncB, toA + "SELECT count(*) FROM stripe_requests"), u"0"_s);
         QCOMPARE(m_fx.scalar("SELECT status FROM orders WHERE id = $1::uuid", id), u"pending"_s);
         QVERIFY(m_staff->cancelSale(id, {}));
     }

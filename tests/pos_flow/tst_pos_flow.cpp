@@ -137,7 +137,7 @@ private Q_SLOTS:
     {
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"counter"_s);
-        const test::Login service = m_db->createServiceLogin();
+        const test::Login service = m_db->createServiceLogin(m_tenant);
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         addProduct(u"E2E-PAY"_s, 18'000, 3);
         addProduct(u"E2E-CANCEL"_s, 12'500, 2);

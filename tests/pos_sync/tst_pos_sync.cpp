@@ -291,7 +291,7 @@ private Q_SLOTS:
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"counter-a"_s);
         m_otherTenant = m_db->createTenant(u"counter-b"_s);
-        m_service = m_db->createServiceLogin();
+        m_service = m_db->createServiceLogin(m_tenant);
         const test::Login &service = m_service;
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         m_ops = m_db->createStaff(m_tenant, u"ops"_s);

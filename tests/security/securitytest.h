@@ -43,16 +43,13 @@ struct Outcome {
     }
 };
 
-/// Runs `sql` in a transaction that is rolled back. For a service login, `serviceTenant`
-/// is set as rdk.tenant first, the way rdk-sync does it.
-inline Outcome tryExec(pqxx::connection &conn, const std::string &sql, bool scalar = false,
-                       const QString &serviceTenant = {})
+/// Runs `sql` in a transaction that is rolled back. Every login's shop is fixed by the
+/// database (service logins by rdk.service_logins), so nothing is set first.
+inline Outcome tryExec(pqxx::connection &conn, const std::string &sql, bool scalar = false)
 {
     Outcome out;
     pqxx::work tx(conn);
     try {
-        if (!serviceTenant.isEmpty())
-            tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", str(serviceTenant));
         const pqxx::result r = tx.exec(sql);
         out.ok = true;
         out.rows = scalar ? (r.empty() || r[0][0].is_null() ? 0 : r[0][0].as<long long>()) : r.affected_rows();

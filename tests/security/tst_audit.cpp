@@ -91,12 +91,10 @@ class TestAudit final : public QObject {
         return rows;
     }
 
-    // Runs `sql` as `conn` and commits, with an optional rdk.reason (and rdk.tenant for the service).
-    void commitAs(pqxx::connection &conn, const std::string &sql, const QString &reason = {}, const QString &tenant = {})
+    // Runs `sql` as `conn` and commits, with an optional rdk.reason.
+    void commitAs(pqxx::connection &conn, const std::string &sql, const QString &reason = {})
     {
         pqxx::work tx(conn);
-        if (!tenant.isEmpty())
-            tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", str(tenant));
         if (!reason.isEmpty())
             tx.exec_params("SELECT set_config('rdk.reason', $1, true)", str(reason));
         tx.exec(sql);
@@ -145,7 +143,7 @@ private Q_SLOTS:
         m_opsLogin = m_db->createStaff(m_tenant, u"ops"_s);
         m_adminLogin = m_db->createStaff(m_tenant, u"admin"_s);
         m_staffLogin = m_db->createStaff(m_tenant, u"staff"_s);
-        m_serviceLogin = m_db->createServiceLogin();
+        m_serviceLogin = m_db->createServiceLogin(m_tenant);
         m_ops = connectAs(*m_db, m_opsLogin);
         m_admin = connectAs(*m_db, m_adminLogin);
         m_staffConn = connectAs(*m_db, m_staffLogin);
@@ -203,8 +201,10 @@ private Q_SLOTS:
                                                       product)[0].as<std::string>();
         tx.commit();
         commitAs(*m_ops, "UPDATE inventory SET quantity = 5 WHERE id = " + inventory, u"received"_s);
-        commitAs(*m_service, "UPDATE inventory SET reserved = 1 WHERE id = " + inventory, u"sold"_s, m_tenant);
-        commitAs(*m_ops, "UPDATE inventory SET quantity = 4, reserved = 0 WHERE id = " + inventory, u"damaged"_s);
+        // The hold counter moves only inside the database's functions, audited all the same.
+        commitAs(*m_service, R"(SELECT rdk.checkout_place_order('[{"sku": "AUD-INV", "quantity": 1}]', NULL, 35))", u"checkout"_s);
+        QVERIFY(!tryCommitAs(*m_ops, "UPDATE inventory SET quantity = 4, reserved = 0 WHERE id = " + inventory));
+        commitAs(*m_ops, "UPDATE inventory SET quantity = 4 WHERE id = " + inventory, u"damaged"_s);
 
         const QList<AuditRow> rows = auditOf("inventory", inventory);
         QCOMPARE(rows.size(), 4);
@@ -213,7 +213,7 @@ private Q_SLOTS:
         QCOMPARE(rows[1].actor, m_opsLogin.login);
         QCOMPARE(rows[1].before.value(u"quantity"_s).toInt(), 3);
         QCOMPARE(rows[1].after.value(u"quantity"_s).toInt(), 5);
-        QCOMPARE(rows[2].reason, u"sold"_s);
+        QCOMPARE(rows[2].reason, u"checkout"_s);
         QCOMPARE(rows[2].actor, m_serviceLogin.login);
         QVERIFY(rows[2].actorProfileId.isEmpty());
         QCOMPARE(rows[2].after.value(u"reserved"_s).toInt(), 1);
@@ -240,17 +240,19 @@ private Q_SLOTS:
     void orderStatusAndRefund_areAuditedWithoutPersonalData()
     {
         const std::string order = newOrder();
-        // Money states come from the payment paths (here the service, as a webhook would);
-        // staff and admins editing the row directly are refused (migration 0011).
+        // Money states come from the payment paths (here the webhook's function); no login
+        // edits an order directly (0012), not even its customer's address.
         QVERIFY(!tryCommitAs(*m_staffConn, "UPDATE orders SET status = 'paid' WHERE id = '" + order + "'"));
         QVERIFY(!tryCommitAs(*m_admin, "UPDATE orders SET total_minor = 1 WHERE id = '" + order + "'"));
-        commitAs(*m_service, "UPDATE orders SET status = 'paid', customer_email = 'other@example.com' WHERE id = '" + order + "'",
-                 {}, m_tenant);
+        QVERIFY(!tryCommitAs(*m_service, "UPDATE orders SET status = 'paid' WHERE id = '" + order + "'"));
+        commitAs(*m_service, "SELECT rdk.apply_payment_event('evt_aud_paid', 'checkout.session.completed', '" + order +
+                                 "', 'pi_aud', 'paid', 9000, 'usd', NULL, NULL, 'other@example.com', NULL)");
         QVERIFY(!tryCommitAs(*m_admin, "UPDATE orders SET status = 'partially_refunded', refunded_minor = 2000 WHERE id = '"
                                        + order + "'"));
-        commitAs(*m_service, "UPDATE orders SET status = 'partially_refunded', refunded_minor = 2000 WHERE id = '" + order + "'",
-                 u"damaged box"_s, m_tenant);
-        commitAs(*m_staffConn, "UPDATE orders SET shipping_address = '{\"line1\": \"10 Downing Street\"}' WHERE id = '" + order + "'");
+        commitAs(*m_service, "SELECT rdk.apply_payment_event('evt_aud_refund', 'charge.refunded', NULL, 'pi_aud', 'refunded', "
+                             "2000, 'usd', NULL, NULL, NULL, NULL)");
+        QVERIFY(!tryCommitAs(*m_staffConn, "UPDATE orders SET shipping_address = '{\"line1\": \"10 Downing Street\"}' WHERE id = '" + order + "'"));
+        QVERIFY(!tryCommitAs(*m_admin, "UPDATE orders SET customer_email = 'thief@example.com' WHERE id = '" + order + "'"));
 
         const QList<AuditRow> rows = auditOf("order", order);
         QCOMPARE(rows.size(), 2);
@@ -259,7 +261,7 @@ private Q_SLOTS:
         QCOMPARE(rows[0].before.value(u"status"_s).toString(), u"pending"_s);
         QCOMPARE(rows[0].after.value(u"status"_s).toString(), u"paid"_s);
         QCOMPARE(rows[1].actor, m_serviceLogin.login);
-        QCOMPARE(rows[1].reason, u"damaged box"_s);
+        QVERIFY2(rows[1].reason.startsWith(u"stripe charge.refunded: Refunded 20.00 USD"_s), qPrintable(rows[1].reason));
         QCOMPARE(rows[1].after.value(u"refunded_minor"_s).toInt(), 2000);
 
         const std::string leaks = scalarCommitted(
@@ -333,9 +335,11 @@ private Q_SLOTS:
     void orderChanges_notifyRdkOrders()
     {
         Collector orders(*m_service, "rdk_orders");
-        pqxx::work tx(*m_staffConn);
+        pqxx::work tx(*m_owner);
         const std::string order =
-            tx.exec1("INSERT INTO orders (channel, currency, customer_email) VALUES ('pos', 'USD', 'walkin@example.com') RETURNING id::text")[0]
+            tx.exec_params1("INSERT INTO orders (tenant_id, channel, currency, total_minor, customer_email) "
+                            "VALUES ($1::uuid, 'pos', 'USD', 500, 'walkin@example.com') RETURNING id::text",
+                            str(m_tenant))[0]
                 .as<std::string>();
         tx.commit();
         const auto is = [&](const QString &status) {
@@ -345,7 +349,8 @@ private Q_SLOTS:
             };
         };
         QVERIFY(waitForPayload(*m_service, orders, is(u"pending"_s)));
-        commitAs(*m_service, "UPDATE orders SET status = 'paid' WHERE id = '" + order + "'", {}, m_tenant);
+        commitAs(*m_service, "SELECT rdk.apply_payment_event('evt_aud_ntf', 'checkout.session.completed', '" + order +
+                                 "', NULL, 'paid', 500, 'usd', NULL, NULL, NULL, NULL)");
         QVERIFY(waitForPayload(*m_service, orders, is(u"paid"_s)));
         for (const std::string &payload : orders.payloads)
             QVERIFY(payload.find("walkin") == std::string::npos);

@@ -39,7 +39,6 @@ QSet<QString> allowedCells()
     };
     const auto everyoneOfA = {ServiceA, StaffA, OpsA, AdminA, AdminAUnverified};
     const auto staffOfA = {StaffA, OpsA, AdminA, AdminAUnverified};
-    const auto writersOfA = {ServiceA, StaffA, OpsA, AdminA};
 
     allow(everyoneOfA, u"tenants"_s, {u"select"_s});
     allow({AdminA}, u"tenants"_s, {u"update"_s});
@@ -51,26 +50,18 @@ QSet<QString> allowedCells()
     allow({AdminA}, u"products"_s, {u"delete"_s});
 
     allow(everyoneOfA, u"inventory"_s, {u"select"_s});
-    allow({OpsA, AdminA}, u"inventory"_s, {u"insert"_s});
-    allow(writersOfA, u"inventory"_s, {u"update"_s});  // staff: the reserved column only
+    allow({OpsA, AdminA}, u"inventory"_s, {u"insert"_s, u"update"_s});  // counts; the hold counter: functions only
 
     for (const QString &t : {u"product_images"_s, u"product_image_variants"_s}) {
         allow(everyoneOfA, t, {u"select"_s});
         allow({OpsA, AdminA}, t, {u"insert"_s, u"update"_s, u"delete"_s});
     }
 
+    // Money moves only through the rdk.* functions (0012, ADR 0008): no login writes these.
     allow(everyoneOfA, u"orders"_s, {u"select"_s});
-    allow(writersOfA, u"orders"_s, {u"insert"_s, u"update"_s});
-
     allow(everyoneOfA, u"order_items"_s, {u"select"_s});
-    allow(writersOfA, u"order_items"_s, {u"insert"_s});
-
     allow(everyoneOfA, u"stock_reservations"_s, {u"select"_s});
-    allow(writersOfA, u"stock_reservations"_s, {u"insert"_s, u"update"_s});
-
     allow({ServiceA, AdminA, AdminAUnverified}, u"stripe_events"_s, {u"select"_s});
-    // The service records an event first and its outcome at the end of the same transaction (0004).
-    allow({ServiceA}, u"stripe_events"_s, {u"insert"_s, u"update"_s});
 
     allow({AdminA, AdminAUnverified}, u"audit_log"_s, {u"select"_s});
 
@@ -152,7 +143,7 @@ class TestRlsMatrix final : public QObject {
                 {u"tenants"_s, "name = name || '!'"},
                 {u"profiles"_s, "display_name = 'Renamed'"},
                 {u"products"_s, "price_minor = price_minor + 1"},
-                {u"inventory"_s, "reserved = reserved + 1"},
+                {u"inventory"_s, "quantity = quantity + 1"},
                 {u"product_images"_s, "alt_text = 'alt'"},
                 {u"product_image_variants"_s, "storage_key = 'moved'"},
                 {u"orders"_s, "needs_review = true"},
@@ -199,7 +190,7 @@ class TestRlsMatrix final : public QObject {
 
     Outcome runAs(Actor actor, const std::string &sql, bool scalar = false)
     {
-        return tryExec(*m_conn[actor], sql, scalar, actor == ServiceA ? m_tenantA : QString());
+        return tryExec(*m_conn[actor], sql, scalar);
     }
 
 private Q_SLOTS:
@@ -217,7 +208,7 @@ private Q_SLOTS:
         m_imageA = a[3];
         m_orderA = a[4];
 
-        const Login service = m_db->createServiceLogin();
+        const Login service = m_db->createServiceLogin(m_tenantA);
         m_staffA = m_db->createStaff(m_tenantA, u"staff"_s);
         const Login ops = m_db->createStaff(m_tenantA, u"ops"_s);
         const Login adminA = m_db->createStaff(m_tenantA, u"admin"_s);
@@ -280,15 +271,17 @@ private Q_SLOTS:
         }
     }
 
-    void service_withoutTenant_seesNothing()
+    void service_seesItsBoundShop_whateverTheSetting()
     {
-        for (const char *table : {"tenants", "products", "orders", "inventory"}) {
-            const Outcome out = tryExec(*m_conn[ServiceA], std::string("SELECT count(*) FROM ") + table, true);
-            QVERIFY2(out.ok, qPrintable(out.describe()));
-            QCOMPARE(out.rows, 0LL);
+        // The database binds the service login to shop A (0012); rdk.tenant selects nothing.
+        const std::string toB = "SELECT set_config('rdk.tenant', '" + str(m_tenantB) + "', true); ";
+        for (const char *table : {"products", "orders", "inventory"}) {
+            const std::string count = std::string("SELECT count(*) FROM ") + table + " WHERE tenant_id = '";
+            const Outcome own = tryExec(*m_conn[ServiceA], toB + count + str(m_tenantA) + "'", true);
+            QVERIFY2(own.ok && own.rows > 0, qPrintable(own.describe()));
+            const Outcome other = tryExec(*m_conn[ServiceA], toB + count + str(m_tenantB) + "'", true);
+            QVERIFY2(other.ok && other.rows == 0, qPrintable(other.describe()));
         }
-        const Outcome write = tryExec(*m_conn[ServiceA], "INSERT INTO orders (channel, currency) VALUES ('online', 'USD')");
-        QVERIFY2(!write.ok, qPrintable(write.describe()));
     }
 
     void service_seesOnlyPublishedLiveProducts()
@@ -308,24 +301,25 @@ private Q_SLOTS:
         QCOMPARE(staff.rows, 2LL);
     }
 
-    void staff_updatesOnlyTheReservedColumn()
+    void inventory_holdCounterBelongsToTheFunctions()
     {
-        const Outcome quantity = runAs(StaffA, "UPDATE inventory SET quantity = quantity + 1");
-        QVERIFY2(quantity.refused(), qPrintable(quantity.describe()));
-        const Outcome reserved = runAs(StaffA, "UPDATE inventory SET reserved = reserved + 1");
-        QVERIFY2(reserved.ok && reserved.rows > 0, qPrintable(reserved.describe()));
+        for (Actor actor : {ServiceA, StaffA, OpsA, AdminA}) {
+            const Outcome reserved = runAs(actor, "UPDATE inventory SET reserved = reserved + 1");
+            QVERIFY2(reserved.refused(), qPrintable(ActorNames[actor] + u": "_s + reserved.describe()));
+        }
+        QVERIFY(runAs(StaffA, "UPDATE inventory SET quantity = quantity + 1").refused());
         const Outcome ops = runAs(OpsA, "UPDATE inventory SET quantity = quantity + 1");
         QVERIFY2(ops.ok && ops.rows > 0, qPrintable(ops.describe()));
     }
 
-    void staff_insertOnlyPendingPosOrders()
+    void orders_placedThroughTheFunctionOnly()
     {
-        const Outcome online = runAs(StaffA, "INSERT INTO orders (channel, currency) VALUES ('online', 'USD')");
-        QVERIFY2(online.refused(), qPrintable(online.describe()));
-        const Outcome paid = runAs(StaffA, "INSERT INTO orders (channel, currency, status) VALUES ('pos', 'USD', 'paid')");
-        QVERIFY2(paid.refused(), qPrintable(paid.describe()));
-        const Outcome serviceOnline = runAs(ServiceA, "INSERT INTO orders (channel, currency) VALUES ('online', 'USD')");
-        QVERIFY2(serviceOnline.ok && serviceOnline.rows == 1, qPrintable(serviceOnline.describe()));
+        for (Actor actor : {ServiceA, StaffA, OpsA, AdminA}) {
+            const Outcome direct = runAs(actor, "INSERT INTO orders (channel, currency) VALUES ('pos', 'USD')");
+            QVERIFY2(direct.refused(), qPrintable(ActorNames[actor] + u": "_s + direct.describe()));
+        }
+        const Outcome sale = runAs(StaffA, R"(SELECT rdk.pos_place_sale('[{"sku": "MTX-001", "quantity": 1}]', 0, NULL, 15))");
+        QVERIFY2(sale.ok, qPrintable(sale.describe()));
     }
 
     void orders_customerEmailIsHiddenFromPlainStaff()

@@ -55,7 +55,7 @@ private Q_SLOTS:
         m_tenant = m_db->createTenant(u"shop-a"_s);
         m_owner = std::make_unique<pqxx::connection>(m_db->ownerUrl());
         m_staff = connectAs(*m_db, m_db->createStaff(m_tenant, u"staff"_s));
-        m_service = connectAs(*m_db, m_db->createServiceLogin());
+        m_service = connectAs(*m_db, m_db->createServiceLogin(m_tenant));
     }
 
     void cleanupTestCase()
@@ -85,9 +85,9 @@ private Q_SLOTS:
         QFETCH(QString, from);
         QFETCH(QString, to);
         QFETCH(bool, legal);
-        // As the service (the webhook path): staff may not write money states directly at all
-        // (migration 0011), which tst_pos_data checks.
-        const Outcome out = tryExec(*m_service, moveSql(orderIn(from), to), false, m_tenant);
+        // As the owner: no app login writes orders directly (0012; tst_attacks), and the state
+        // machine holds for every writer, the owner included.
+        const Outcome out = tryExec(*m_owner, moveSql(orderIn(from), to));
         if (legal) {
             QVERIFY2(out.ok && out.rows == 1, qPrintable(out.describe()));
         } else {
@@ -100,26 +100,25 @@ private Q_SLOTS:
     void illegalMove_isRefusedForTheServiceAndTheOwnerToo()
     {
         const std::string order = orderIn(u"paid"_s);
-        const Outcome service = tryExec(*m_service, moveSql(order, u"pending"_s), false, m_tenant);
-        QVERIFY2(!service.ok && service.sqlstate == "P0001", qPrintable(service.describe()));
-        QVERIFY2(service.message.contains(u"paid -> pending"_s), qPrintable(service.message));
-        const Outcome owner = tryExec(*m_owner, moveSql(order, u"canceled"_s));
+        const Outcome service = tryExec(*m_service, moveSql(order, u"pending"_s));
+        QVERIFY2(service.refused(), qPrintable(service.describe()));  // no direct writes at all (0012)
+        const Outcome owner = tryExec(*m_owner, moveSql(order, u"pending"_s));
         QVERIFY2(!owner.ok && owner.sqlstate == "P0001", qPrintable(owner.describe()));
+        QVERIFY2(owner.message.contains(u"paid -> pending"_s), qPrintable(owner.message));
     }
 
     void legalChain_isAuditedOnce_perRealChange()
     {
         const std::string order = orderIn(u"pending"_s);
         for (const QString &to : {u"awaiting_payment"_s, u"paid"_s, u"paid"_s, u"shipped"_s, u"partially_refunded"_s, u"refunded"_s}) {
-            pqxx::work tx(*m_service);
-            tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", str(m_tenant));
+            pqxx::work tx(*m_owner);
             tx.exec(moveSql(order, to));
             tx.commit();
         }
         const std::string rows =
             scalarCommitted(*m_owner, "SELECT count(*) FROM audit_log WHERE entity = 'order' AND action = 'status' AND entity_id = '" + order + "'");
         QCOMPARE(qstr(rows), u"5"_s);  // paid -> paid was a no-op
-        const Outcome back = tryExec(*m_service, moveSql(order, u"paid"_s), false, m_tenant);
+        const Outcome back = tryExec(*m_owner, moveSql(order, u"paid"_s));
         QVERIFY2(!back.ok && back.sqlstate == "P0001", qPrintable(back.describe()));
     }
 
@@ -148,8 +147,8 @@ private Q_SLOTS:
         // Another tenant's service sees and releases nothing of this tenant.
         const QString otherTenant = m_db->createTenant(u"shop-other"_s);
         {
-            pqxx::work tx(*m_service);
-            tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", str(otherTenant));
+            auto other = connectAs(*m_db, m_db->createServiceLogin(otherTenant));
+            pqxx::work tx(*other);
             QCOMPARE(tx.exec1("SELECT rdk.release_expired_reservations()")[0].as<int>(), 0);
             tx.commit();
         }

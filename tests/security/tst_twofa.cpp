@@ -244,10 +244,11 @@ private Q_SLOTS:
         QVERIFY(callBool(*conn, "SELECT rdk.totp_confirm($1)", totpNow(*secret)));
         auto later = connectAs(*m_db, staff);
         QVERIFY(!boolCommitted(*later, "SELECT rdk.can_write()"));
-        const Outcome order = tryExec(*later, "INSERT INTO orders (channel, currency) VALUES ('pos', 'USD')");
-        QVERIFY2(order.refused(), qPrintable(order.describe()));
+        // Staff write only through the database's functions (0012); each checks the write rule.
+        const Outcome sweep = tryExec(*later, "SELECT rdk.release_expired_reservations()");
+        QVERIFY2(sweep.refused() && sweep.message.contains(u"two-factor"_s), qPrintable(sweep.describe()));
         QVERIFY(verifySession(*later, totpNow(*secret, 1)));
-        const Outcome again = tryExec(*later, "INSERT INTO orders (channel, currency) VALUES ('pos', 'USD')");
+        const Outcome again = tryExec(*later, "SELECT rdk.release_expired_reservations()");
         QVERIFY2(again.ok, qPrintable(again.describe()));
     }
 

@@ -504,7 +504,7 @@ def setup_database():
     subprocess.run([admin, "tenant", "create", TENANT, "--name", "Storm Shop", "--currency", "USD"], env=env,
                    check=True, capture_output=True)
     password = hashlib.sha256(os.urandom(16)).hexdigest()[:24]
-    subprocess.run([admin, "service", "create", "sync_storm"], env=env, input=password + "\n", text=True,
+    subprocess.run([admin, "service", "create", "sync_storm", "--tenant", TENANT], env=env, input=password + "\n", text=True,
                    check=True, capture_output=True)
     counter_password = hashlib.sha256(os.urandom(16)).hexdigest()[:24]
     subprocess.run([admin, "staff", "create", "storm_counter", "--tenant", TENANT, "--role", "staff", "--name", "Counter"],

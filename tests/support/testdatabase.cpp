@@ -136,12 +136,13 @@ QByteArray TestDatabase::totpSecretOf(const QString &login) const
     return m_totpSecrets.value(login);
 }
 
-Login TestDatabase::createServiceLogin()
+Login TestDatabase::createServiceLogin(const QString &tenantId)
 {
     Login login{uniqueLogin(u"sync"_s), randomToken(20), {}};
     pqxx::connection conn(ownerUrl());
     pqxx::work tx(conn);
-    tx.exec_params("SELECT rdk.create_service_login($1, $2)", login.login.toStdString(), login.password.toStdString());
+    tx.exec_params("SELECT rdk.create_service_login($1, $2, $3::uuid)", login.login.toStdString(),
+                   login.password.toStdString(), tenantId.toStdString());
     tx.commit();
     return login;
 }

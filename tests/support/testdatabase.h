@@ -38,8 +38,8 @@ public:
     /// Admins are enrolled in TOTP at once (their secret is in totpSecretOf()).
     Login createStaff(const QString &tenantId, const QString &role);
     QByteArray totpSecretOf(const QString &login) const;
-    /// A LOGIN role in rdk_sync.
-    Login createServiceLogin();
+    /// A LOGIN role in rdk_sync that works for the shop `tenantId` (the database fixes it).
+    Login createServiceLogin(const QString &tenantId);
     void execOwner(const std::string &sql);
 
     /// A login name unique to this database, so tests can run side by side on one cluster.

@@ -97,7 +97,7 @@ private Q_SLOTS:
         RDK_CREATE_TEST_DATABASE(m_db);
         const QString tenant = m_db->createTenant(u"shop-a"_s);
         const QString other = m_db->createTenant(u"shop-b"_s);
-        m_service = m_db->createServiceLogin();
+        m_service = m_db->createServiceLogin(tenant);
         addProduct(tenant, u"AM90-INF"_s, 1, true);
         addProduct(tenant, u"AM90-TWO"_s, 5, false);
         addProduct(other, u"OTHER-SHOP"_s, 5, false);

@@ -1,15 +1,12 @@
-// Checkout validation and the payment decision table, without a database.
+// Checkout validation, without a database (what a payment does to an order is decided by the
+// database: tests/integration/tst_checkout_payments).
 #include "domain/checkout.h"
-#include "domain/payment.h"
 
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
 
-Q_DECLARE_METATYPE(rdk::OrderStatus)
-Q_DECLARE_METATYPE(rdk::PaymentSignal)
-Q_DECLARE_METATYPE(rdk::PaymentAction)
 
 class TestCheckout final : public QObject {
     Q_OBJECT
@@ -61,70 +58,6 @@ private Q_SLOTS:
         QVERIFY(!v.ok());
         QCOMPARE(v.error().code, ErrorCode::Invalid);
         QCOMPARE(v.error().field, field);
-    }
-
-    void decidePaymentEffect_followsTheTable_data()
-    {
-        QTest::addColumn<OrderStatus>("current");
-        QTest::addColumn<PaymentSignal>("signal");
-        QTest::addColumn<qint64>("amount");
-        QTest::addColumn<QString>("currency");
-        QTest::addColumn<PaymentAction>("expected");
-        const QString usd = u"USD"_s;
-        using S = OrderStatus;
-        using P = PaymentSignal;
-        using A = PaymentAction;
-        QTest::addRow("pending paid in full") << S::Pending << P::Paid << 10000LL << usd << A::MarkPaid;
-        QTest::addRow("awaiting then paid") << S::AwaitingPayment << P::Paid << 10000LL << usd << A::MarkPaid;
-        QTest::addRow("paid twice") << S::Paid << P::Paid << 10000LL << usd << A::Ignore;
-        QTest::addRow("paid after cancel") << S::Canceled << P::Paid << 10000LL << usd << A::FlagForReview;
-        QTest::addRow("paid short") << S::Pending << P::Paid << 9999LL << usd << A::FlagForReview;
-        QTest::addRow("paid other currency") << S::Pending << P::Paid << 10000LL << u"EUR"_s << A::FlagForReview;
-        QTest::addRow("pending awaiting") << S::Pending << P::AwaitingPayment << 0LL << usd << A::MarkAwaitingPayment;
-        QTest::addRow("paid then awaiting") << S::Paid << P::AwaitingPayment << 0LL << usd << A::Ignore;
-        QTest::addRow("pending expired") << S::Pending << P::Expired << 0LL << usd << A::Cancel;
-        QTest::addRow("awaiting failed") << S::AwaitingPayment << P::Failed << 0LL << usd << A::Cancel;
-        QTest::addRow("paid then expired") << S::Paid << P::Expired << 0LL << usd << A::Ignore;
-        QTest::addRow("shipped then failed") << S::Shipped << P::Failed << 0LL << usd << A::Ignore;
-        QTest::addRow("canceled expired again") << S::Canceled << P::Expired << 0LL << usd << A::Ignore;
-        QTest::addRow("paid partial refund") << S::Paid << P::Refunded << 2500LL << usd << A::PartialRefund;
-        QTest::addRow("partial then full") << S::PartiallyRefunded << P::Refunded << 10000LL << usd << A::Refund;
-        QTest::addRow("shipped full refund") << S::Shipped << P::Refunded << 10000LL << usd << A::Refund;
-        QTest::addRow("refund repeated") << S::Refunded << P::Refunded << 10000LL << usd << A::Ignore;
-        QTest::addRow("refund for unpaid") << S::Pending << P::Refunded << 10000LL << usd << A::FlagForReview;
-        QTest::addRow("refund over total") << S::Paid << P::Refunded << 10001LL << usd << A::FlagForReview;
-    }
-
-    void decidePaymentEffect_followsTheTable()
-    {
-        QFETCH(OrderStatus, current);
-        QFETCH(PaymentSignal, signal);
-        QFETCH(qint64, amount);
-        QFETCH(QString, currency);
-        QFETCH(PaymentAction, expected);
-        const Money total = Money::of(10000, u"USD"_s).value();
-        const PaymentReport report{signal, Money::of(amount, currency).value(), signal == PaymentSignal::Paid || signal == PaymentSignal::Refunded};
-        const PaymentDecision decision = decidePaymentEffect(current, total, report);
-        QCOMPARE(toString(decision.action), toString(expected));
-        QVERIFY(!decision.reason.isEmpty());
-    }
-
-    void decidePaymentEffect_neverMovesAnOrderBackwards()
-    {
-        const Money total = Money::of(500, u"USD"_s).value();
-        const QList<OrderStatus> all = {OrderStatus::Pending, OrderStatus::AwaitingPayment, OrderStatus::Paid, OrderStatus::Shipped,
-                                        OrderStatus::Fulfilled, OrderStatus::Canceled, OrderStatus::Refunded, OrderStatus::PartiallyRefunded};
-        for (OrderStatus s : all) {
-            for (PaymentSignal p : {PaymentSignal::Paid, PaymentSignal::AwaitingPayment, PaymentSignal::Failed, PaymentSignal::Expired}) {
-                const PaymentDecision d = decidePaymentEffect(s, total, {p, total, true});
-                const std::optional<OrderStatus> target =
-                    d.action == PaymentAction::MarkPaid ? std::optional(OrderStatus::Paid)
-                    : d.action == PaymentAction::MarkAwaitingPayment ? std::optional(OrderStatus::AwaitingPayment)
-                    : d.action == PaymentAction::Cancel ? std::optional(OrderStatus::Canceled) : std::nullopt;
-                if (target)
-                    QVERIFY2(canTransition(s, *target), qPrintable(toString(s) + u" -> "_s + toString(*target)));
-            }
-        }
     }
 };
 
