@@ -340,6 +340,7 @@ class TestPrivilegeMatrix final : public QObject {
 
     std::unique_ptr<TestDatabase> m_db;
     std::unique_ptr<pqxx::connection> m_owner;
+    QString m_tenant;
 
     QStringList generate()
     {
@@ -391,6 +392,67 @@ private Q_SLOTS:
                                    u"| `public.orders` |"_s, u"| `rdk.can_write()` |"_s, u"| `pgcrypto` (schema `public`"_s})
             QVERIFY2(std::any_of(first.begin(), first.end(), [&](const QString &l) { return l.startsWith(row); }),
                      qPrintable(u"no row starting with "_s + row));
+    }
+
+    // The matrix is of group roles; this is why that is enough. A login made by
+    // rdk.create_staff or rdk.create_service_login reaches (SET ROLE) its one group and nothing
+    // else, and holds exactly the group's rights: none of its own.
+    void login_holdsExactlyItsGroup_data()
+    {
+        QTest::addColumn<QString>("role");
+        QTest::addRow("staff") << u"staff"_s;
+        QTest::addRow("ops") << u"ops"_s;
+        QTest::addRow("admin") << u"admin"_s;
+        QTest::addRow("service") << u"sync"_s;
+    }
+
+    void login_holdsExactlyItsGroup()
+    {
+        QFETCH(QString, role);
+        if (m_tenant.isEmpty())
+            m_tenant = m_db->createTenant(u"matrix"_s);
+        const Login login = role == u"sync"_s ? m_db->createServiceLogin() : m_db->createStaff(m_tenant, role);
+        const std::string name = str(login.login);
+        const std::string group = "rdk_" + str(role);
+
+        pqxx::read_transaction tx(*m_owner);
+        const auto reach = tx.exec_params1(
+            "SELECT coalesce(string_agg(r.rolname, ', ' ORDER BY r.rolname COLLATE \"C\"), '') FROM pg_catalog.pg_roles r "
+            "WHERE r.rolname <> $1 AND pg_catalog.pg_has_role($1, r.oid, 'MEMBER')", name)[0].as<std::string>();
+        QCOMPARE(qstr(reach), qstr(group));
+
+        // Every right of the matrix, asked of the login and of its group: the differences.
+        const auto differences = tx.exec_params1(R"sql(
+            WITH who(login, grp) AS (VALUES ($1::text, $2::text)),
+            rights(what, as_login, as_group) AS (
+                SELECT 'database ' || p, pg_catalog.has_database_privilege(w.login, pg_catalog.current_database(), p),
+                       pg_catalog.has_database_privilege(w.grp, pg_catalog.current_database(), p)
+                  FROM who w CROSS JOIN unnest(ARRAY['CONNECT', 'TEMPORARY', 'CREATE']) p
+                UNION ALL
+                SELECT n.nspname || ' ' || p, pg_catalog.has_schema_privilege(w.login, n.oid, p), pg_catalog.has_schema_privilege(w.grp, n.oid, p)
+                  FROM who w CROSS JOIN pg_catalog.pg_namespace n CROSS JOIN unnest(ARRAY['USAGE', 'CREATE']) p
+                 WHERE n.nspname IN ('public', 'rdk')
+                UNION ALL
+                SELECT c.oid::regclass || '.' || a.attname || ' ' || p,
+                       pg_catalog.has_column_privilege(w.login, c.oid, a.attnum, p), pg_catalog.has_column_privilege(w.grp, c.oid, a.attnum, p)
+                  FROM who w CROSS JOIN pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                 CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'REFERENCES']) p
+                 WHERE n.nspname IN ('public', 'rdk') AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                UNION ALL
+                SELECT c.oid::regclass || ' ' || p, pg_catalog.has_table_privilege(w.login, c.oid, p), pg_catalog.has_table_privilege(w.grp, c.oid, p)
+                  FROM who w CROSS JOIN pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                 CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p
+                 WHERE n.nspname IN ('public', 'rdk') AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                UNION ALL
+                SELECT p.oid::regprocedure::text, pg_catalog.has_function_privilege(w.login, p.oid, 'EXECUTE'),
+                       pg_catalog.has_function_privilege(w.grp, p.oid, 'EXECUTE')
+                  FROM who w CROSS JOIN pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                 WHERE n.nspname IN ('public', 'rdk'))
+            SELECT count(*), coalesce(string_agg(what || CASE WHEN as_login THEN ' (login only)' ELSE ' (group only)' END, '; '
+                                                  ORDER BY what), '')
+              FROM rights WHERE as_login IS DISTINCT FROM as_group)sql", name, group);
+        QVERIFY2(differences[0].as<long long>() == 0, differences[1].c_str());
     }
 
     // The comparer against a grant changed on purpose, in a transaction that is rolled back:
