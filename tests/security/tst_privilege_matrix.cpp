@@ -476,7 +476,7 @@ private Q_SLOTS:
         QTest::addRow("grant to PUBLIC") << u"GRANT SELECT ON rdk.staff_totp TO PUBLIC"_s << u"`rdk.staff_totp`"_s
                                          << QList<int>{1, 2, 3, 4, 5} << u"S"_s << true;
         QTest::addRow("function grant") << u"GRANT EXECUTE ON FUNCTION rdk.owner_enroll_totp(text) TO rdk_staff"_s
-                                        << u"`rdk.owner_enroll_totp(p_login text)`"_s << QList<int>{col(u"rdk_staff"_s)}
+                                        << u"`rdk.owner_enroll_totp("_s << QList<int>{col(u"rdk_staff"_s)}
                                         << u"X"_s << true;
         QTest::addRow("temporary tables")
             << u"DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO rdk_sync', current_database()); END $$"_s
@@ -506,8 +506,9 @@ private Q_SLOTS:
         QVERIFY2(diff.missing.size() == 1 && diff.extra.size() == 1, qPrintable(diff.describe()));
         const QStringList oldCells = cellsOf(diff.missing.first());
         const QStringList newCells = cellsOf(diff.extra.first());
-        QCOMPARE(oldCells.value(0), object);
-        QCOMPARE(newCells.value(0), object);
+        // The row's object; a function by its name only, so a renamed parameter does not matter.
+        QVERIFY2(oldCells.value(0).startsWith(object), qPrintable(oldCells.value(0)));
+        QCOMPARE(newCells.value(0), oldCells.value(0));
         QCOMPARE(newCells.size(), oldCells.size());
         QList<int> changed;
         for (int i = 0; i < newCells.size(); ++i)
