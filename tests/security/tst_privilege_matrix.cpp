@@ -411,7 +411,7 @@ private Q_SLOTS:
         QFETCH(QString, role);
         if (m_tenant.isEmpty())
             m_tenant = m_db->createTenant(u"matrix"_s);
-        const Login login = role == u"sync"_s ? m_db->createServiceLogin() : m_db->createStaff(m_tenant, role);
+        const Login login = role == u"sync"_s ? m_db->createServiceLogin(m_tenant) : m_db->createStaff(m_tenant, role);
         const std::string name = str(login.login);
         const std::string group = "rdk_" + str(role);
 
