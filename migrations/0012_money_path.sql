@@ -59,8 +59,10 @@ BEGIN
     IF NOT rdk.caller_is_owner() THEN
         RAISE EXCEPTION 'only the database owner can bind service logins' USING ERRCODE = '42501';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_login)
-       OR NOT pg_catalog.pg_has_role(p_login, 'rdk_sync', 'MEMBER') THEN
+    -- A member of rdk_sync and nothing more (superusers count as members of every role).
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                    WHERE r.rolname = p_login AND NOT r.rolsuper AND NOT r.rolcreaterole
+                      AND pg_catalog.pg_has_role(r.oid, 'rdk_sync', 'MEMBER')) THEN
         RAISE EXCEPTION 'There is no service login %.', p_login USING ERRCODE = 'P0002';
     END IF;
     IF p_tenant IS NULL OR NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = p_tenant) THEN

@@ -93,6 +93,10 @@ private Q_SLOTS:
         QTest::addRow("bad slug") << QStringList{u"tenant"_s, u"create"_s, u"Bad Slug!"_s, u"--name"_s, u"X"_s} << 1 << u"slug"_s;
         QTest::addRow("bad role") << QStringList{u"staff"_s, u"create"_s, u"bob_smith"_s, u"--tenant"_s, u"x"_s, u"--role"_s, u"king"_s} << 64 << u"--role"_s;
         QTest::addRow("unknown shop") << QStringList{u"seed-demo"_s, u"--tenant"_s, u"nowhere"_s} << 1 << u"No shop"_s;
+        QTest::addRow("service sideways") << QStringList{u"service"_s, u"rename"_s, u"sync_x"_s} << 64 << u"service create LOGIN"_s;
+        QTest::addRow("service bind without shop") << QStringList{u"service"_s, u"bind"_s, u"sync_x"_s} << 64 << u"--tenant"_s;
+        QTest::addRow("service for no shop") << QStringList{u"service"_s, u"create"_s, u"sync_x"_s, u"--tenant"_s, u"nowhere"_s} << 1
+                                             << u"no shop with slug"_s;
     }
 
     void badInvocation_isAUsageErrorWithOneClearLine()
@@ -122,6 +126,34 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(u"can't be reached"_s), qPrintable(r.err));
         QVERIFY(!r.err.contains(u":pw@"_s));
+    }
+
+    // A service login works for the one shop the database binds it to (migration 0012).
+    void serviceLogin_isBoundToItsShop()
+    {
+        QCOMPARE(admin({u"tenant"_s, u"create"_s, u"north"_s, u"--name"_s, u"North"_s}).exitCode, 0);
+        const QString first = m_db->uniqueLogin(u"syncone"_s);
+        const Run one = admin({u"service"_s, u"create"_s, first}, "a long enough password\n");  // the only shop
+        QVERIFY2(one.exitCode == 0, qPrintable(one.err));
+        QCOMPARE(admin({u"tenant"_s, u"create"_s, u"south"_s, u"--name"_s, u"South"_s}).exitCode, 0);
+        const QString second = m_db->uniqueLogin(u"synctwo"_s);
+        const Run ambiguous = admin({u"service"_s, u"create"_s, second}, "a long enough password\n");
+        QCOMPARE(ambiguous.exitCode, 1);
+        QVERIFY2(ambiguous.err.contains(u"Name the shop"_s), qPrintable(ambiguous.err));
+        const Run two = admin({u"service"_s, u"create"_s, second, u"--tenant"_s, u"south"_s}, "a long enough password\n");
+        QVERIFY2(two.exitCode == 0, qPrintable(two.err));
+        const auto shopOf = [&](const QString &login) {
+            return count("SELECT count(*) FROM rdk.service_logins s JOIN tenants t ON t.id = s.tenant_id WHERE s.login = '"
+                         + login.toStdString() + "' AND t.slug = 'north'");
+        };
+        QCOMPARE(shopOf(first), 1);
+        QCOMPARE(shopOf(second), 0);
+        const Run moved = admin({u"service"_s, u"bind"_s, second, u"--tenant"_s, u"north"_s});
+        QVERIFY2(moved.exitCode == 0, qPrintable(moved.err));
+        QCOMPARE(shopOf(second), 1);
+        const Run notAService = admin({u"service"_s, u"bind"_s, u"postgres"_s, u"--tenant"_s, u"north"_s});
+        QCOMPARE(notAService.exitCode, 1);
+        QVERIFY2(notAService.err.contains(u"no service login"_s), qPrintable(notAService.err));
     }
 
     void tenantStaffAndSeed_endToEnd()
