@@ -81,6 +81,8 @@ bool isRetryable(const std::exception &e)
     return state == "40001" || state == "40P01";
 }
 
+// Messages never carry the server's own text (it names tables, columns, types and values, and
+// reaches shoppers through rdk-sync's answers): the warning below keeps it for the operator.
 Error translatePgError(const std::exception &e)
 {
     qCWarning(lcPg).noquote() << "database error:" << QString::fromUtf8(e.what()).trimmed();
@@ -90,7 +92,7 @@ Error translatePgError(const std::exception &e)
         if (what.contains(u"password authentication failed"_s) || what.contains(u"is not permitted to log in"_s))
             return Error::forbidden(u"Wrong login or password, or the account is disabled."_s);
         if (what.contains(u"does not exist"_s))
-            return Error::notFound(u"The database server doesn't know that database or login: %1"_s.arg(what.section(u'\n', 0, 0).trimmed()));
+            return Error::notFound(u"The database server doesn't know that database or login."_s);
     }
     if (dynamic_cast<const pqxx::broken_connection *>(&e) || dynamic_cast<const pqxx::in_doubt_error *>(&e))
         return Error::unavailable(u"The database can't be reached right now. Check the connection and try again."_s);
@@ -100,7 +102,7 @@ Error translatePgError(const std::exception &e)
         return Error::conflict(u"Someone else changed the same data at the same moment. Please try again."_s);
     const auto *sql = dynamic_cast<const pqxx::sql_error *>(&e);
     if (!sql)
-        return Error::internal(u"Unexpected database error: %1"_s.arg(QString::fromUtf8(e.what()).trimmed()));
+        return Error::internal(u"Unexpected database error."_s);
 
     const QString constraint = constraintOf(*sql);
     if (!constraint.isEmpty()) {
@@ -113,7 +115,7 @@ Error translatePgError(const std::exception &e)
     if (state == "23503")
         return Error::conflict(u"That record is still in use or refers to something that doesn't exist."_s);
     if (state == "23514" || state == "23502" || state.rfind("22", 0) == 0)
-        return Error::invalid(u"The database refused the value: %1"_s.arg(QString::fromUtf8(sql->what()).section(u'\n', 0, 0)));
+        return Error::invalid(u"The database refused a value as malformed, out of range or against one of its rules."_s);
     if (state == "42501")
         return Error::forbidden(u"You don't have permission to do that."_s);
     if (state == "P0001")  // RAISE EXCEPTION from our own functions and triggers: written for people

@@ -148,8 +148,12 @@ Result<std::optional<MediaFile>> PgStorefront::media(const QString &fileName)
         return std::optional<MediaFile>();
     return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<MediaFile>> {
         const auto rows = tx.exec_params(
-            "SELECT data, mime FROM product_image_variants WHERE file_name = $1 AND variant IN ('thumb', 'medium', 'large') "
-            "AND data IS NOT NULL",
+            // Photos of published products only: a draft or archived product's photos stay private
+            // like the product itself (its name is in the file name).
+            "SELECT v.data, v.mime FROM product_image_variants v JOIN product_images i ON i.id = v.image_id "
+            "JOIN products p ON p.id = i.product_id "
+            "WHERE v.file_name = $1 AND v.variant IN ('thumb', 'medium', 'large') AND v.data IS NOT NULL "
+            "AND p.published AND NOT p.archived",
             str(fileName));
         if (rows.empty())
             return std::optional<MediaFile>();
@@ -161,7 +165,8 @@ Result<std::optional<MediaFile>> PgStorefront::media(const QString &fileName)
 
 Result<std::optional<CheckoutSummary>> PgStorefront::orderSummary(const QString &orderId)
 {
-    static const QRegularExpression uuid(u"^[0-9a-fA-F-]{36}$"_s);
+    // The exact 8-4-4-4-12 shape: anything looser reaches PostgreSQL's uuid parser and fails there.
+    static const QRegularExpression uuid(u"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"_s);
     if (!uuid.match(orderId).hasMatch())
         return std::optional<CheckoutSummary>();
     return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<CheckoutSummary>> {

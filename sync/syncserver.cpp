@@ -77,6 +77,18 @@ QHttpServerResponse jsonError(HttpStatus status, const QString &message, const Q
     return json(QJsonObject{{u"error"_s, error}}, status);
 }
 
+// What the public may read of an error: our own sentences only. The data layer writes its
+// messages for people and leaves the server's text to the log (data/pgerror.cpp); this is the
+// second line, for a message that still reads like the database talking.
+QString publicMessage(const Error &error, const QString &fallback)
+{
+    static const QRegularExpression serverText(
+        uR"((ERROR|DETAIL|HINT|CONTEXT|LINE \d+):|pqxx|SQLSTATE|\bsyntax\b|invalid input|violates|relation "|column "|type \w+:)"_s);
+    if (error.message.trimmed().isEmpty() || serverText.match(error.message).hasMatch())
+        return fallback;
+    return error.message;
+}
+
 bool isPrivateRoute(const QString &route)
 {
     return route.startsWith(u"/api/checkout"_s) || route.startsWith(u"/api/stripe"_s) || route.startsWith(u"/api/orders"_s)
@@ -180,7 +192,12 @@ void SyncServer::addRoutes()
         handle(r, std::move(responder), u"/readyz"_s, [this](const RequestInfo &i) { return ready(i); });
     });
     m_http.route(u"/metrics"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), u"/metrics"_s, [this](const RequestInfo &) {
+        // For the host and its scraper only. Behind Caddy every peer is loopback, so the edge
+        // answers /metrics itself (404) and never forwards it; here the socket's peer decides.
+        const bool allowed = isOperatorPeer(r.remoteAddress(), m_options.metricsAllow);
+        handle(r, std::move(responder), u"/metrics"_s, [this, allowed](const RequestInfo &) {
+            if (!allowed)
+                return jsonError(HttpStatus::NotFound, u"Not found."_s);
             return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8", m_metrics.render());
         });
     });
@@ -338,12 +355,17 @@ QHttpServerResponse SyncServer::finish(QHttpServerResponse response, const Reque
 
 QHttpServerResponse SyncServer::errorResponse(const Error &error, const RequestInfo &)
 {
+    // Every error a handler turns into an answer passes here: the code picks the status, and the
+    // message is ours (see publicMessage). Internal failures never say what failed.
     switch (error.code) {
-    case ErrorCode::Invalid: return jsonError(HttpStatus::BadRequest, error.message, error.field);
-    case ErrorCode::NotFound: return jsonError(HttpStatus::NotFound, error.message);
+    case ErrorCode::Invalid:
+        return jsonError(HttpStatus::BadRequest, publicMessage(error, u"The request isn't valid."_s), error.field);
+    case ErrorCode::NotFound: return jsonError(HttpStatus::NotFound, publicMessage(error, u"Not found."_s));
     case ErrorCode::OutOfStock:
-    case ErrorCode::Conflict: return jsonError(HttpStatus::Conflict, error.message);
-    case ErrorCode::Forbidden: return jsonError(HttpStatus::Forbidden, error.message);
+        return jsonError(HttpStatus::Conflict, publicMessage(error, u"Not enough stock for this order."_s));
+    case ErrorCode::Conflict:
+        return jsonError(HttpStatus::Conflict, publicMessage(error, u"That can't be done right now. Please try again."_s));
+    case ErrorCode::Forbidden: return jsonError(HttpStatus::Forbidden, publicMessage(error, u"That isn't allowed."_s));
     case ErrorCode::Unavailable:
         m_sessions->discard();
         return jsonError(HttpStatus::ServiceUnavailable, u"The shop is briefly unavailable. Please try again in a moment."_s);
@@ -454,7 +476,10 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
         if (!fromForm)
             return errorResponse(error, info);
         QHttpServerResponse back(HttpStatus::SeeOther);
-        back.setHeader("Location", "/cart?notice=" + QUrl::toPercentEncoding(error.message));
+        const bool ours = error.code != ErrorCode::Internal && error.code != ErrorCode::Unavailable;
+        const QString notice = ours ? publicMessage(error, u"We couldn't place the order. Please try again."_s)
+                                    : u"We couldn't place the order right now. Please try again in a moment."_s;
+        back.setHeader("Location", "/cart?notice=" + QUrl::toPercentEncoding(notice));
         return back;
     };
     if (fromForm && !sameOrigin(info))

@@ -34,6 +34,7 @@ struct SyncServerOptions final {
     QByteArray webhookSecret;
     StripeClientOptions stripe;
     QList<QHostAddress> trustedProxies; ///< e.g. Caddy on 127.0.0.1: X-Forwarded-For is believed from these only
+    QList<QHostAddress> metricsAllow;   ///< peers besides loopback that may read /metrics
     int workerThreads = 8;
 };
 

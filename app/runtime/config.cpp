@@ -3,6 +3,7 @@
 #include "app/runtime/envfile.h"
 
 #include <QFile>
+#include <QHostAddress>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 
@@ -12,6 +13,16 @@ namespace rdk {
 namespace {
 
 constexpr qsizetype kMaxValueLength = 4096;
+
+// "localhost", 127.0.0.0/8 or ::1 (brackets allowed). Any other name could resolve anywhere.
+bool isLoopbackHost(QString host)
+{
+    host.remove(u'[').remove(u']');
+    if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0)
+        return true;
+    QHostAddress address;
+    return address.setAddress(host) && address.isLoopback();
+}
 
 } // namespace
 
@@ -169,6 +180,40 @@ int ConfigReader::integer(const QString &key, int fallback, int min, int max)
     return number;
 }
 
+bool ConfigReader::flag(const QString &key, bool fallback)
+{
+    const auto value = take(key, false, u"1"_s);
+    if (!value)
+        return fallback;
+    const QString v = value->toLower();
+    if (v == u"1"_s || v == u"true"_s || v == u"yes"_s || v == u"on"_s)
+        return true;
+    if (v == u"0"_s || v == u"false"_s || v == u"no"_s || v == u"off"_s)
+        return false;
+    addError(key, u"expected 1 or 0 (got '%1')"_s.arg(value->left(20)));
+    return fallback;
+}
+
+QStringList ConfigReader::addressList(const QString &key)
+{
+    const auto value = take(key, false, u"127.0.0.1"_s);
+    if (!value)
+        return {};
+    QStringList addresses;
+    for (const QString &part : value->split(u',', Qt::SkipEmptyParts)) {
+        const QString text = part.trimmed();
+        QHostAddress address;
+        // Plain addresses only: a name would be resolved once, and a range is easy to get wrong
+        // (trusting a whole network lets anyone in it pick their own rate-limit key).
+        if (text.contains(u'/') || !address.setAddress(text) || address.isNull()) {
+            addError(key, u"expected IP addresses separated by commas, such as 127.0.0.1 (got '%1')"_s.arg(text.left(60)));
+            return {};
+        }
+        addresses.append(address.toString());
+    }
+    return addresses;
+}
+
 LogSettings ConfigReader::logSettings(LogFormat defaultFormat, const QString &defaultLevel)
 {
     LogSettings settings;
@@ -219,6 +264,14 @@ Result<SyncConfig> SyncConfig::load(const ConfigSource &source)
                                                              : r.postgresUrl(u"DATABASE_URL"_s, true);
     c.tenant = r.slug(u"RDK_TENANT"_s, true);
     c.listen = r.hostPort(u"RDK_SYNC_LISTEN"_s, u"127.0.0.1:8080"_s);
+    c.allowPublicListen = r.flag(u"RDK_SYNC_ALLOW_PUBLIC_LISTEN"_s, false);
+    if (!c.listen.isEmpty() && !c.allowPublicListen && !isLoopbackHost(c.listen.section(u':', 0, -2)))
+        r.addError(u"RDK_SYNC_LISTEN"_s,
+                   u"%1 is not a loopback address; rdk-sync is served through the reverse proxy (Caddy) and listens on "
+                   "127.0.0.1 or ::1. Set RDK_SYNC_ALLOW_PUBLIC_LISTEN=1 only if something else keeps the public away."_s
+                       .arg(c.listen.left(80)));
+    c.trustedProxies = r.addressList(u"RDK_SYNC_TRUSTED_PROXIES"_s);
+    c.metricsAllow = r.addressList(u"RDK_SYNC_METRICS_ALLOW"_s);
     c.publicUrl = r.httpUrl(u"RDK_PUBLIC_URL"_s, {}, true);
     c.stripeSecretKey = r.prefixedSecret(u"STRIPE_SECRET_KEY"_s, {u"sk_test_"_s, u"sk_live_"_s, u"rk_test_"_s, u"rk_live_"_s}, true);
     c.stripeWebhookSecret = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET"_s, {u"whsec_"_s}, true);

@@ -45,6 +45,10 @@ public:
     QString prefixedSecret(const QString &key, const QStringList &prefixes, bool required);
     QString slug(const QString &key, bool required);
     int integer(const QString &key, int fallback, int min, int max);
+    /// 0/1, true/false, yes/no, on/off.
+    bool flag(const QString &key, bool fallback);
+    /// A comma-separated list of IP addresses (no host names, no ranges).
+    QStringList addressList(const QString &key);
     LogSettings logSettings(LogFormat defaultFormat, const QString &defaultLevel = u"info"_qs);
 
     void addError(const QString &key, const QString &reason) { m_errors.append(key + u": "_qs + reason); }
@@ -69,7 +73,10 @@ struct AdminConfig final {
 struct SyncConfig final {
     QString databaseUrl;   ///< the service's own login (member of rdk_sync)
     QString tenant;
-    QString listen;        ///< host:port
+    QString listen;        ///< host:port; loopback unless allowPublicListen
+    bool allowPublicListen = false;   ///< RDK_SYNC_ALLOW_PUBLIC_LISTEN=1: the operator means it
+    QStringList trustedProxies;       ///< IP addresses whose X-Forwarded-For is believed (none by default)
+    QStringList metricsAllow;         ///< peers besides loopback that may read /metrics
     QUrl publicUrl;
     QString stripeSecretKey;
     QString stripeWebhookSecret;

@@ -40,7 +40,12 @@ int main(int argc, char *argv[])
     options.webhookSecret = config->stripeWebhookSecret.toUtf8();
     options.stripe.baseUrl = config->stripeApiBase;
     options.stripe.secretKey = config->stripeSecretKey;
-    options.trustedProxies = {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)};
+    // Only the configured proxy may name the client: with none configured (the default), a
+    // client talking to rdk-sync directly can't pick its own rate-limit key.
+    for (const QString &proxy : config->trustedProxies)
+        options.trustedProxies.append(QHostAddress(proxy));
+    for (const QString &peer : config->metricsAllow)
+        options.metricsAllow.append(QHostAddress(peer));
     rdk::sync::SyncServer server(options);
 
     const QString host = config->listen.section(u':', 0, -2).remove(u'[').remove(u']');

@@ -118,4 +118,10 @@ QHostAddress clientAddress(const QHostAddress &peer, QByteArrayView forwardedFor
     return client;
 }
 
+bool isOperatorPeer(const QHostAddress &peer, const QList<QHostAddress> &allowList)
+{
+    const QHostAddress plain = normalized(peer);
+    return plain.isLoopback() || isTrusted(plain, allowList);
+}
+
 } // namespace rdk::sync

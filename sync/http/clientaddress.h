@@ -24,4 +24,9 @@ QHostAddress clientAddress(const QHostAddress &peer, QByteArrayView forwardedFor
 /// address; a null QHostAddress when it is anything else.
 QHostAddress parseForwardedHop(QByteArrayView hop);
 
+/// Whether the TCP peer `peer` may read operational endpoints such as `/metrics`: loopback
+/// (127.0.0.0/8, ::1, their IPv4-mapped forms) or one of `allowList`. Always the direct peer,
+/// never a forwarded address: a header is the client's word, the socket is not.
+bool isOperatorPeer(const QHostAddress &peer, const QList<QHostAddress> &allowList);
+
 } // namespace rdk::sync

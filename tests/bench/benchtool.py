@@ -7,7 +7,7 @@
   freshness   change stock as the owner (psql to RDK_BENCH_OWNER_URL) and time until the
               product API shows it
 
-Every request carries its own X-Forwarded-For: rdk-sync trusts that header from loopback
+Every request carries its own X-Forwarded-For: rdk-sync trusts that header from 127.0.0.1 (RDK_SYNC_TRUSTED_PROXIES)
 (where Caddy sits in production) and rate-limits per client, so a benchmark from one address
 would measure 429s. Each subcommand prints one JSON object on stdout.
 """

@@ -21,6 +21,8 @@ private Q_SLOTS:
     void clientAddress_hugeHeader_boundedWork();
     void parseForwardedHop_parses_data();
     void parseForwardedHop_parses();
+    void isOperatorPeer_loopbackOrAllowListOnly_data();
+    void isOperatorPeer_loopbackOrAllowListOnly();
 };
 
 void TstClientAddress::clientAddress_resolves_data()
@@ -126,6 +128,29 @@ void TstClientAddress::parseForwardedHop_parses()
     QFETCH(QString, expected);
     const QHostAddress address = rdk::sync::parseForwardedHop(hop);
     QCOMPARE(address.isNull() ? QString() : address.toString(), expected);
+}
+
+// /metrics: the socket's peer decides, and only loopback or the allow-list passes.
+void TstClientAddress::isOperatorPeer_loopbackOrAllowListOnly_data()
+{
+    QTest::addColumn<QString>("peer");
+    QTest::addColumn<bool>("allowed");
+    QTest::addRow("loopback v4") << u"127.0.0.1"_s << true;
+    QTest::addRow("loopback v4 other") << u"127.8.0.1"_s << true;
+    QTest::addRow("loopback v6") << u"::1"_s << true;
+    QTest::addRow("mapped loopback") << u"::ffff:127.0.0.1"_s << true;
+    QTest::addRow("allow-listed scraper") << u"10.0.0.5"_s << true;
+    QTest::addRow("mapped allow-listed") << u"::ffff:10.0.0.5"_s << true;
+    QTest::addRow("lan neighbour refused") << u"10.0.0.6"_s << false;
+    QTest::addRow("internet refused") << u"203.0.113.9"_s << false;
+    QTest::addRow("v6 internet refused") << u"2001:db8::1"_s << false;
+}
+
+void TstClientAddress::isOperatorPeer_loopbackOrAllowListOnly()
+{
+    QFETCH(QString, peer);
+    QFETCH(bool, allowed);
+    QCOMPARE(rdk::sync::isOperatorPeer(QHostAddress(peer), {QHostAddress(u"10.0.0.5"_s)}), allowed);
 }
 
 QTEST_GUILESS_MAIN(TstClientAddress)

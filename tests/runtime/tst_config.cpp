@@ -115,6 +115,74 @@ private Q_SLOTS:
         QVERIFY2(c.error().message.startsWith(key), qPrintable(c.error().message));
     }
 
+    void syncConfig_listenAddress_publicNeedsExplicitFlag_data()
+    {
+        QTest::addColumn<QString>("listen");
+        QTest::addColumn<QString>("allowPublic");
+        QTest::addColumn<bool>("loads");
+        QTest::addRow("loopback v4") << u"127.0.0.1:8081"_s << QString() << true;
+        QTest::addRow("other loopback v4") << u"127.0.0.2:8081"_s << QString() << true;
+        QTest::addRow("loopback v6") << u"[::1]:8081"_s << QString() << true;
+        QTest::addRow("localhost") << u"localhost:8081"_s << QString() << true;
+        QTest::addRow("all interfaces refused") << u"0.0.0.0:8080"_s << QString() << false;
+        QTest::addRow("all v6 interfaces refused") << u"[::]:8080"_s << QString() << false;
+        QTest::addRow("lan address refused") << u"192.168.1.20:8080"_s << QString() << false;
+        QTest::addRow("host name refused") << u"shop.example.com:8080"_s << QString() << false;
+        QTest::addRow("flag 0 still refuses") << u"0.0.0.0:8080"_s << u"0"_s << false;
+        QTest::addRow("explicit flag allows") << u"0.0.0.0:8080"_s << u"1"_s << true;
+        QTest::addRow("garbage flag refused") << u"127.0.0.1:8080"_s << u"maybe"_s << false;
+    }
+
+    void syncConfig_listenAddress_publicNeedsExplicitFlag()
+    {
+        QFETCH(QString, listen);
+        QFETCH(QString, allowPublic);
+        QFETCH(bool, loads);
+        QHash<QString, QString> values = validSync();
+        values.insert(u"RDK_SYNC_LISTEN"_s, listen);
+        if (!allowPublic.isEmpty())
+            values.insert(u"RDK_SYNC_ALLOW_PUBLIC_LISTEN"_s, allowPublic);
+        auto c = SyncConfig::load(ConfigSource(values));
+        QCOMPARE(c.ok(), loads);
+        if (!loads)
+            QVERIFY2(c.error().message.startsWith(u"RDK_SYNC_"_s), qPrintable(c.error().message));
+    }
+
+    void syncConfig_trustedProxies_noneByDefault()
+    {
+        auto c = SyncConfig::load(ConfigSource(validSync()));
+        QVERIFY(c.ok());
+        QVERIFY(c->trustedProxies.isEmpty());
+        QVERIFY(c->metricsAllow.isEmpty());
+        QVERIFY(!c->allowPublicListen);
+
+        QHash<QString, QString> values = validSync();
+        values.insert(u"RDK_SYNC_TRUSTED_PROXIES"_s, u"127.0.0.1, ::1"_s);
+        values.insert(u"RDK_SYNC_METRICS_ALLOW"_s, u"10.0.0.5"_s);
+        c = SyncConfig::load(ConfigSource(values));
+        QVERIFY(c.ok());
+        QCOMPARE(c->trustedProxies, (QStringList{u"127.0.0.1"_s, u"::1"_s}));
+        QCOMPARE(c->metricsAllow, QStringList{u"10.0.0.5"_s});
+    }
+
+    void syncConfig_trustedProxies_malformedRefused_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addRow("network range") << u"10.0.0.0/8"_s;
+        QTest::addRow("host name") << u"proxy.local"_s;
+        QTest::addRow("garbage hop") << u"127.0.0.1,unknown"_s;
+    }
+
+    void syncConfig_trustedProxies_malformedRefused()
+    {
+        QFETCH(QString, value);
+        QHash<QString, QString> values = validSync();
+        values.insert(u"RDK_SYNC_TRUSTED_PROXIES"_s, value);
+        auto c = SyncConfig::load(ConfigSource(values));
+        QVERIFY(!c.ok());
+        QVERIFY2(c.error().message.startsWith(u"RDK_SYNC_TRUSTED_PROXIES"_s), qPrintable(c.error().message));
+    }
+
     void envFileErrors_failTheLoad()
     {
         auto c = SyncConfig::load(ConfigSource(validSync(), {u".env line 3: expected KEY=VALUE"_s}));

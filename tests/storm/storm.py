@@ -104,7 +104,9 @@ class Sync:
         self.env = dict(ENV, RDK_ENV_FILE="/dev/null", DATABASE_URL=db_url, RDK_TENANT=TENANT,
                         RDK_SYNC_LISTEN="127.0.0.1:%d" % SYNC_PORT, RDK_PUBLIC_URL="http://127.0.0.1:%d" % SYNC_PORT,
                         STRIPE_SECRET_KEY="sk_test_storm", STRIPE_WEBHOOK_SECRET=SECRET,
-                        STRIPE_API_BASE="http://127.0.0.1:%d" % SANDBOX_PORT, RDK_LOG_LEVEL="warn")
+                        STRIPE_API_BASE="http://127.0.0.1:%d" % SANDBOX_PORT, RDK_LOG_LEVEL="warn",
+                        # The storm plays the proxy: each simulated shopper names itself in X-Forwarded-For.
+                        RDK_SYNC_TRUSTED_PROXIES="127.0.0.1")
         self.log = open(os.path.join(WORK, "rdk-sync.log"), "ab")
 
     def start(self):

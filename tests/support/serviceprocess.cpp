@@ -109,6 +109,9 @@ bool startSyncStack(ServiceProcess &sandbox, ServiceProcess &sync, QNetworkAcces
     syncEnv.insert(u"RDK_PUBLIC_URL"_s, u"http://127.0.0.1:9"_s);
     syncEnv.insert(u"STRIPE_SECRET_KEY"_s, options.stripeKey);
     syncEnv.insert(u"STRIPE_API_BASE"_s, sandbox.url({}).toString());
+    syncEnv.insert(u"RDK_SYNC_TRUSTED_PROXIES"_s, u"127.0.0.1"_s);
+    for (auto it = options.syncEnvironment.cbegin(); it != options.syncEnvironment.cend(); ++it)
+        syncEnv.insert(it.key(), it.value());
     if (!sync.start(options.syncBinary, syncEnv)) {
         *error = u"rdk-sync did not start: "_s + QString::fromUtf8(sync.errors());
         return false;

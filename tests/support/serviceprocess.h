@@ -43,6 +43,10 @@ public:
     void kill();
     QUrl url(const QString &path) const;
     quint16 port() const { return m_port; }
+    /// The process id while it runs (0 otherwise), e.g. to read /proc/<pid>/status.
+    qint64 pid() const { return m_process.processId(); }
+    /// What it wrote to stdout after the "listening on" line (a test reading its own logs).
+    QByteArray output() { return m_process.readAllStandardOutput(); }
     QByteArray errors() { return m_process.readAllStandardError(); }
     int exitCode() const { return m_process.exitCode(); }
     QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
@@ -60,6 +64,9 @@ struct SyncStackOptions final {
     QString tenantSlug;     ///< RDK_TENANT
     QString webhookSecret;  ///< shared by the sandbox (signing) and rdk-sync (verifying)
     QString stripeKey;      ///< what rdk-sync sends the sandbox as STRIPE_SECRET_KEY
+    /// Added to (or replacing) rdk-sync's environment. By default rdk-sync trusts X-Forwarded-For
+    /// from 127.0.0.1 (RDK_SYNC_TRUSTED_PROXIES): the test plays the proxy and names its shoppers.
+    QHash<QString, QString> syncEnvironment = {};
 };
 
 /// Starts the Stripe sandbox, then an rdk-sync of one shop that calls it, and points the
