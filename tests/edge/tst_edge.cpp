@@ -1,4 +1,4 @@
-// The HTTP edge as the public meets it: Caddy (deploy/Caddyfile, the file scripts/run and
+// The HTTP edge as the public meets it: Caddy (resources/caddy/Caddyfile, the file scripts/run and
 // production use) in front of the real rdk-sync, the Stripe sandbox and a real PostgreSQL, all
 // on loopback, started and stopped by this test. Every attack has its honest twin next to it.
 #include "data/media/imagepipeline.h"
@@ -223,7 +223,7 @@ quint16 freeLoopbackPort()
     return probe.serverPort();
 }
 
-/// Caddy with deploy/Caddyfile, on loopback, offline: no admin endpoint, its state in `dir`.
+/// Caddy with resources/caddy/Caddyfile, on loopback, offline: no admin endpoint, its state in `dir`.
 class Edge final {
 public:
     ~Edge() { stop(); }
@@ -252,7 +252,7 @@ public:
             env.insert(it.key(), it.value());
         m_process.setProcessEnvironment(env);
         m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(caddy, {u"run"_s, u"--config"_s, QStringLiteral(RDK_SOURCE_DIR "/deploy/Caddyfile"),
+        m_process.start(caddy, {u"run"_s, u"--config"_s, QStringLiteral(RDK_SOURCE_DIR "/resources/caddy/Caddyfile"),
                                 u"--adapter"_s, u"caddyfile"_s});
         if (!m_process.waitForStarted(5000)) {
             *error = u"caddy did not start"_s;
