@@ -391,7 +391,7 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         RDK_CREATE_TEST_DATABASE(m_db);
         const QString tenant = m_db->createTenant(u"edge-shop"_s);
-        const test::Login service = m_db->createServiceLogin();
+        const test::Login service = m_db->createServiceLogin(tenant);
         QVERIFY(!addProduct(tenant, u"EDGE-LIVE"_s, true).isEmpty());
         QVERIFY(!addProduct(tenant, u"EDGE-DRAFT"_s, false).isEmpty());
         QVERIFY(!addProduct(tenant, u"EDGE-OLD"_s, true).isEmpty());

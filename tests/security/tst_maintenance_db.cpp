@@ -60,7 +60,7 @@ private Q_SLOTS:
     void loginOfEveryKind_cannotConnectToMaintenanceDatabases()
     {
         QFETCH(QString, kind);
-        const test::Login login = kind == u"service"_s ? m_db->createServiceLogin() : m_db->createStaff(m_tenant, kind);
+        const test::Login login = kind == u"service"_s ? m_db->createServiceLogin(m_tenant) : m_db->createStaff(m_tenant, kind);
         const std::string own = m_db->urlFor(login.login, login.password);
         // Positive control: the login works in its own database.
         const QString ownResult = tryConnect(own);
