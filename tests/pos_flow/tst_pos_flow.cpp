@@ -151,7 +151,7 @@ private Q_SLOTS:
                                       &error),
                  qPrintable(error));
 
-        m_feed = std::make_unique<data::PgOrderFeed>(staffUrl(), m_tenant);
+        m_feed = std::make_unique<data::PgOrderFeed>(staffUrl());
         QVERIFY(m_feed->start());
     }
 

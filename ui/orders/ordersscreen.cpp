@@ -344,7 +344,7 @@ void OrdersScreen::connectSignals(OrderChangeFeed *feed)
         m_search->selectAll();
     });
     if (feed) {
-        connect(feed, &OrderChangeFeed::orderChanged, this, [this](const QString &id, const QString &) { onOrderChanged(id); });
+        connect(feed, &OrderChangeFeed::orderChanged, this, &OrdersScreen::onOrderChanged);
         connect(feed, &OrderChangeFeed::paymentWorkChanged, this, &OrdersScreen::onOrderChanged);
         connect(feed, &OrderChangeFeed::connectionChanged, this, [this](bool connected) {
             if (connected)
