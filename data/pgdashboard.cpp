@@ -162,7 +162,7 @@ constexpr qsizetype kMaxPayload = 8000;  // PostgreSQL's own limit is 8000 bytes
 
 PgDashboardFeed::PgDashboardFeed(Connector connector, std::string connectionString, QString tenantId, QObject *parent)
     : DashboardChangeFeed(parent), m_tenantId(std::move(tenantId)),
-      m_listener(new PgListener(std::move(connector), std::move(connectionString), {"rdk_dashboard", "rdk_catalog"},
+      m_listener(new PgListener(std::move(connector), std::move(connectionString), {"dashboard", "catalog"},
                                 u"dashboard changes"_s, this))
 {
     connect(m_listener, &PgListener::notification, this, &PgDashboardFeed::handle);
@@ -193,19 +193,19 @@ void PgDashboardFeed::connectionChanged(bool connected)
     m_everConnected = true;
 }
 
-void PgDashboardFeed::handle(const QString &channel, const QByteArray &payload)
+void PgDashboardFeed::handle(const QString &kind, const QByteArray &payload)
 {
-    if (payload.size() > kMaxPayload)
+    // The channel is the shop's own (migration 0013); the payload only says what to reload,
+    // which is re-read through row-level security.
+    if (payload.size() > kMaxPayload || m_tenantId.isEmpty())
         return;
     const QJsonObject o = QJsonDocument::fromJson(payload).object();
-    if (o.value(u"tenant"_s).toString() != m_tenantId || m_tenantId.isEmpty())
-        return;
-    if (channel == u"rdk_dashboard"_s && o.value(u"what"_s).toString() == u"sales"_s) {
+    if (kind == u"dashboard"_s && o.value(u"what"_s).toString() == u"sales"_s) {
         const QDate first = QDate::fromString(o.value(u"from"_s).toString(), Qt::ISODate);
         const QDate last = QDate::fromString(o.value(u"to"_s).toString(), Qt::ISODate);
         if (first.isValid() && last.isValid() && first <= last)
             Q_EMIT salesChanged(m_tenantId, first, last);
-    } else if (channel == u"rdk_catalog"_s && o.value(u"entity"_s).toString() == u"inventory"_s) {
+    } else if (kind == u"catalog"_s && o.value(u"entity"_s).toString() == u"inventory"_s) {
         Q_EMIT stockChanged(m_tenantId);
     }
 }

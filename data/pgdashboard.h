@@ -35,9 +35,9 @@ private:
     std::unique_ptr<PgSession> m_session;
 };
 
-/// LISTENs on rdk_dashboard (the aggregate triggers say which shop days changed) and
-/// rdk_catalog (stock) through a PgListener, and turns the payloads of one shop into
-/// DashboardChangeFeed signals. A lost connection is retried; when it comes back, everything
+/// LISTENs on the signed-in shop's private "dashboard" channel (the aggregate triggers say which
+/// days changed) and "catalog" channel (stock) through a PgListener (migration 0013), and turns
+/// the payloads into DashboardChangeFeed signals for `tenantId`, the shop signed in to. A lost connection is retried; when it comes back, everything
 /// is reported changed (notifications may have been missed meanwhile).
 class PgDashboardFeed final : public DashboardChangeFeed {
     Q_OBJECT
@@ -53,8 +53,9 @@ public:
     bool start() { return m_listener->start(); }
     bool isListening() const { return m_listener->isListening(); }
 
-    /// Parses one payload (exposed for tests of hostile payloads).
-    void handle(const QString &channel, const QByteArray &payload);
+    /// Parses one payload of `kind` ("dashboard" or "catalog"; exposed for tests of hostile
+    /// payloads).
+    void handle(const QString &kind, const QByteArray &payload);
 
 private:
     PgDashboardFeed(Connector connector, std::string connectionString, QString tenantId, QObject *parent);

@@ -14,18 +14,29 @@ namespace {
 
 class Receiver final : public pqxx::notification_receiver {
 public:
-    Receiver(pqxx::connection_base &connection, const std::string &channel, PgListener *owner)
-        : pqxx::notification_receiver(connection, channel), m_owner(owner)
+    Receiver(pqxx::connection_base &connection, const std::string &channel, const std::string &kind, PgListener *owner)
+        : pqxx::notification_receiver(connection, channel), m_kind(QString::fromStdString(kind)), m_owner(owner)
     {
     }
     void operator()(const std::string &payload, int) override
     {
-        Q_EMIT m_owner->notification(QString::fromStdString(channel()), QByteArray::fromStdString(payload));
+        Q_EMIT m_owner->notification(m_kind, QByteArray::fromStdString(payload));
     }
 
 private:
+    QString m_kind;
     PgListener *m_owner;
 };
+
+// rdk_<kind>_<32 hex digits>: nothing a LISTEN could misread, whatever quoting libpqxx uses.
+bool plainChannelName(const std::string &name, const std::string &kind)
+{
+    const std::string prefix = "rdk_" + kind + "_";
+    if (name.size() != prefix.size() + 32 || name.compare(0, prefix.size(), prefix) != 0)
+        return false;
+    return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
 
 QString firstLine(const std::exception &e)
 {
@@ -34,18 +45,30 @@ QString firstLine(const std::exception &e)
 
 } // namespace
 
+Result<std::string> privateChannel(PgSession &session, const std::string &kind)
+{
+    return session.transact([&](pqxx::work &tx) -> Result<std::string> {
+        const pqxx::row row = tx.exec_params1("SELECT rdk.notify_channel($1)", kind);
+        if (row[0].is_null())
+            return Error::forbidden(u"This sign-in belongs to no shop, so it gets no change notifications."_s);
+        std::string name = row[0].as<std::string>();
+        if (!plainChannelName(name, kind))
+            return Error::internal(u"The database named an unexpected notification channel."_s);
+        return name;
+    });
+}
+
 struct PgListener::State {
-    std::unique_ptr<PgSession> session;               // opened through the connector
-    std::unique_ptr<pqxx::connection> ownConnection;  // opened from the connection string
+    std::unique_ptr<PgSession> session;   // through the connector, or from the connection string
     pqxx::connection *connection = nullptr;
     std::vector<std::unique_ptr<Receiver>> receivers;
     std::unique_ptr<QSocketNotifier> notifier;
 };
 
-PgListener::PgListener(Connector connector, std::string connectionString, std::vector<std::string> channels, QString what,
+PgListener::PgListener(Connector connector, std::string connectionString, std::vector<std::string> kinds, QString what,
                        QObject *parent)
     : QObject(parent), m_connector(std::move(connector)), m_connectionString(std::move(connectionString)),
-      m_channels(std::move(channels)), m_what(std::move(what))
+      m_kinds(std::move(kinds)), m_what(std::move(what))
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, [this] {
@@ -86,18 +109,18 @@ bool PgListener::connectAndListen()
 {
     try {
         auto state = std::make_unique<State>();
-        if (m_connector) {
-            auto session = m_connector();
-            if (!session)
-                throw std::runtime_error(session.error().message.toStdString());
-            state->session = std::move(session).value();
-            state->connection = &state->session->connection();
-        } else {
-            state->ownConnection = std::make_unique<pqxx::connection>(m_connectionString);
-            state->connection = state->ownConnection.get();
+        auto session = m_connector ? m_connector() : PgSession::open(m_connectionString);
+        if (!session)
+            throw std::runtime_error(session.error().message.toStdString());
+        state->session = std::move(session).value();
+        state->connection = &state->session->connection();
+        // The shop's channel names are asked on every connect: the database is the one that knows.
+        for (const std::string &kind : m_kinds) {
+            auto channel = privateChannel(*state->session, kind);
+            if (!channel)
+                throw std::runtime_error(channel.error().message.toStdString());
+            state->receivers.push_back(std::make_unique<Receiver>(*state->connection, *channel, kind, this));
         }
-        for (const std::string &channel : m_channels)
-            state->receivers.push_back(std::make_unique<Receiver>(*state->connection, channel, this));
         state->notifier = std::make_unique<QSocketNotifier>(state->connection->sock(), QSocketNotifier::Read);
         connect(state->notifier.get(), &QSocketNotifier::activated, this, &PgListener::drain);
         m_state = std::move(state);

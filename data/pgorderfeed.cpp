@@ -22,44 +22,36 @@ QString orderIdOf(const QJsonObject &o)
 
 } // namespace
 
-PgOrderFeed::PgOrderFeed(Connector connector, std::string connectionString, QString tenantId, QObject *parent)
-    : OrderChangeFeed(parent), m_tenantId(std::move(tenantId)),
-      m_listener(new PgListener(std::move(connector), std::move(connectionString), {"rdk_orders", "rdk_stripe_requests"},
+PgOrderFeed::PgOrderFeed(Connector connector, std::string connectionString, QObject *parent)
+    : OrderChangeFeed(parent),
+      m_listener(new PgListener(std::move(connector), std::move(connectionString), {"orders", "stripe_requests"},
                                 u"order changes"_s, this))
 {
     connect(m_listener, &PgListener::notification, this, &PgOrderFeed::handle);
     connect(m_listener, &PgListener::connectionChanged, this, &OrderChangeFeed::connectionChanged);
 }
 
-PgOrderFeed::PgOrderFeed(Connector connector, QString tenantId, QObject *parent)
-    : PgOrderFeed(std::move(connector), {}, std::move(tenantId), parent)
-{
-}
+PgOrderFeed::PgOrderFeed(Connector connector, QObject *parent) : PgOrderFeed(std::move(connector), {}, parent) {}
 
-PgOrderFeed::PgOrderFeed(std::string connectionString, QString tenantId, QObject *parent)
-    : PgOrderFeed(Connector{}, std::move(connectionString), std::move(tenantId), parent)
+PgOrderFeed::PgOrderFeed(std::string connectionString, QObject *parent)
+    : PgOrderFeed(Connector{}, std::move(connectionString), parent)
 {
 }
 
 PgOrderFeed::~PgOrderFeed() = default;
 
-void PgOrderFeed::handle(const QString &channel, const QByteArray &payload)
+void PgOrderFeed::handle(const QString &kind, const QByteArray &payload)
 {
-    if (payload.size() > kMaxPayload || m_tenantId.isEmpty())
+    if (payload.size() > kMaxPayload)
         return;
-    const QJsonObject o = QJsonDocument::fromJson(payload).object();
-    if (o.value(u"tenant"_s).toString() != m_tenantId)
-        return;
-    const QString orderId = orderIdOf(o);
+    // Only the order id is read: a status or anything else in a payload is never believed.
+    const QString orderId = orderIdOf(QJsonDocument::fromJson(payload).object());
     if (orderId.isEmpty())
         return;
-    if (channel == u"rdk_orders"_s) {
-        const QString status = o.value(u"status"_s).toString();
-        if (orderStatusFromString(status))
-            Q_EMIT orderChanged(orderId, status);
-    } else if (channel == u"rdk_stripe_requests"_s) {
+    if (kind == u"orders"_s)
+        Q_EMIT orderChanged(orderId);
+    else if (kind == u"stripe_requests"_s)
         Q_EMIT paymentWorkChanged(orderId);
-    }
 }
 
 } // namespace rdk::data

@@ -8,11 +8,13 @@
 
 namespace rdk::data {
 
-/// LISTENs on rdk_orders (0003: new orders and status changes) and rdk_stripe_requests
-/// (0010: payment-link and refund work) through a PgListener, and turns the payloads of one
-/// shop into OrderChangeFeed signals. Payloads of other shops, malformed or oversized ones are
-/// ignored. A lost connection is reported (connectionChanged(false)) and retried with backoff;
-/// when it is back, connectionChanged(true) tells the screens to re-read what they show.
+/// LISTENs on the signed-in shop's private "orders" (new orders and status changes) and
+/// "stripe_requests" (payment-link and refund work) channels (migration 0013) through a
+/// PgListener, and turns them into OrderChangeFeed signals naming the order. Nothing else is
+/// taken from a payload: any login of the shop can send one, so the screens re-read the order.
+/// Malformed or oversized payloads are ignored. A lost connection is reported
+/// (connectionChanged(false)) and retried with backoff; when it is back, connectionChanged(true)
+/// tells the screens to re-read what they show.
 class PgOrderFeed final : public OrderChangeFeed {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PgOrderFeed)
@@ -20,8 +22,8 @@ class PgOrderFeed final : public OrderChangeFeed {
 public:
     /// Listens on sessions the connector opens (the desk's worker sessions: no password here).
     using Connector = PgListener::Connector;
-    PgOrderFeed(Connector connector, QString tenantId, QObject *parent = nullptr);
-    PgOrderFeed(std::string connectionString, QString tenantId, QObject *parent = nullptr);
+    explicit PgOrderFeed(Connector connector, QObject *parent = nullptr);
+    explicit PgOrderFeed(std::string connectionString, QObject *parent = nullptr);
     ~PgOrderFeed() override;
 
     /// Connects now; on failure keeps retrying in the background and returns false.
@@ -33,13 +35,13 @@ public:
     /// and retried as if its socket had closed.
     void checkConnection() { m_listener->checkConnection(); }
 
-    /// Parses one payload (exposed for tests of hostile payloads).
-    void handle(const QString &channel, const QByteArray &payload);
+    /// Parses one payload of `kind` ("orders" or "stripe_requests"; exposed for tests of
+    /// hostile payloads).
+    void handle(const QString &kind, const QByteArray &payload);
 
 private:
-    PgOrderFeed(Connector connector, std::string connectionString, QString tenantId, QObject *parent);
+    PgOrderFeed(Connector connector, std::string connectionString, QObject *parent);
 
-    QString m_tenantId;
     PgListener *m_listener;   // a child of this feed
 };
 

@@ -116,15 +116,17 @@ public:
     virtual Result<PosOrderState> recordCashPayment(const QString &orderId, const Money &tendered) = 0;
 };
 
-/// Order and payment-link changes of the signed-in shop, as the database announces them
-/// (LISTEN rdk_orders and rdk_stripe_requests). data/ implements it; tests may emit the signals.
+/// Order and payment-link changes of the signed-in shop, as the database announces them on the
+/// shop's private channels (migration 0013). Each signal is a wake-up naming an order, never its
+/// state: a login of the shop can forge one, so receivers re-read the order before they show
+/// anything. data/ implements it; tests may emit the signals.
 class OrderChangeFeed : public QObject {
     Q_OBJECT
 public:
     using QObject::QObject;
 Q_SIGNALS:
-    /// An order was created or its status changed (`status` is the stored form, e.g. "paid").
-    void orderChanged(const QString &orderId, const QString &status);
+    /// An order was created or its status changed: re-read it.
+    void orderChanged(const QString &orderId);
     /// The payment link or refund work of an order moved (requested, ready, failed, done).
     void paymentWorkChanged(const QString &orderId);
     /// The LISTEN connection was lost (false) or is back (true). After a loss, re-read

@@ -1,5 +1,8 @@
 #include "sync/changelistener.h"
 
+#include "data/pglistener.h"
+#include "data/pgsession.h"
+
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 
@@ -14,16 +17,17 @@ namespace {
 
 class Receiver final : public pqxx::notification_receiver {
 public:
-    Receiver(pqxx::connection_base &connection, const std::string &channel, ChangeListener *owner)
-        : pqxx::notification_receiver(connection, channel), m_owner(owner)
+    Receiver(pqxx::connection_base &connection, const std::string &channel, QString kind, ChangeListener *owner)
+        : pqxx::notification_receiver(connection, channel), m_kind(std::move(kind)), m_owner(owner)
     {
     }
     void operator()(const std::string &payload, int) override
     {
-        Q_EMIT m_owner->notified(QString::fromStdString(channel()), QByteArray::fromStdString(payload));
+        Q_EMIT m_owner->notified(m_kind, QByteArray::fromStdString(payload));
     }
 
 private:
+    QString m_kind;
     ChangeListener *m_owner;
 };
 
@@ -33,13 +37,14 @@ constexpr int kHealthCheckMs = 5000;
 } // namespace
 
 struct ChangeListener::State {
-    std::unique_ptr<pqxx::connection> connection;
+    std::unique_ptr<data::PgSession> session;
     std::vector<std::unique_ptr<Receiver>> receivers;
     std::unique_ptr<QSocketNotifier> notifier;
 };
 
-ChangeListener::ChangeListener(std::string connectionString, QStringList channels, QObject *parent)
-    : QObject(parent), m_connectionString(std::move(connectionString)), m_channels(std::move(channels))
+ChangeListener::ChangeListener(std::string connectionString, QString tenantId, QStringList kinds, QObject *parent)
+    : QObject(parent), m_connectionString(std::move(connectionString)), m_tenantId(std::move(tenantId)),
+      m_kinds(std::move(kinds))
 {
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
@@ -64,17 +69,26 @@ bool ChangeListener::start()
 
 bool ChangeListener::isListening() const
 {
-    return m_state && m_state->connection && m_state->connection->is_open();
+    return m_state && m_state->session && m_state->session->connection().is_open();
 }
 
 bool ChangeListener::connectAndListen()
 {
     try {
         auto state = std::make_unique<State>();
-        state->connection = std::make_unique<pqxx::connection>(m_connectionString);
-        for (const QString &channel : std::as_const(m_channels))
-            state->receivers.push_back(std::make_unique<Receiver>(*state->connection, channel.toStdString(), this));
-        state->notifier = std::make_unique<QSocketNotifier>(state->connection->sock(), QSocketNotifier::Read);
+        auto session = data::PgSession::open(m_connectionString, m_tenantId);
+        if (!session)
+            throw std::runtime_error(session.error().message.toStdString());
+        state->session = std::move(session).value();
+        pqxx::connection &connection = state->session->connection();
+        // The channel names are the shop's secret; the database names them on every connect.
+        for (const QString &kind : std::as_const(m_kinds)) {
+            auto channel = data::privateChannel(*state->session, kind.toStdString());
+            if (!channel)
+                throw std::runtime_error(channel.error().message.toStdString());
+            state->receivers.push_back(std::make_unique<Receiver>(connection, *channel, kind, this));
+        }
+        state->notifier = std::make_unique<QSocketNotifier>(connection.sock(), QSocketNotifier::Read);
         connect(state->notifier.get(), &QSocketNotifier::activated, this, &ChangeListener::drain);
         m_state = std::move(state);
     } catch (const std::exception &e) {
@@ -84,7 +98,7 @@ bool ChangeListener::connectAndListen()
     }
     m_backoffMs = 250;
     m_healthTimer.start();
-    qCInfo(lcListen).noquote() << "listening on" << m_channels.join(u", "_s);
+    qCInfo(lcListen).noquote() << "listening for" << m_kinds.join(u", "_s) << "changes";
     if (m_everConnected)
         Q_EMIT reconnected();
     m_everConnected = true;
@@ -96,9 +110,10 @@ void ChangeListener::drain()
     if (!m_state)
         return;
     try {
-        m_state->connection->get_notifs();
+        pqxx::connection &connection = m_state->session->connection();
+        connection.get_notifs();
         if (sender() == &m_healthTimer) {
-            pqxx::nontransaction ping(*m_state->connection);
+            pqxx::nontransaction ping(connection);
             ping.exec("SELECT 1");
         }
     } catch (const std::exception &e) {

@@ -12,16 +12,19 @@ class QSocketNotifier;
 
 namespace rdk::sync {
 
-/// LISTENs to the database's change channels on its own connection, inside the Qt event loop
-/// (a socket notifier on the connection, no polling). A dropped connection is retried with
-/// backoff; after it comes back, reconnected() tells the owner that notifications may have
-/// been missed, so everything cached must go.
+/// LISTENs to the shop's private change channels (migration 0013: rdk.notify_channel names
+/// them, for the service login with `tenantId` set) on its own connection, inside the Qt event
+/// loop (a socket notifier on the connection, no polling). Every notice is a wake-up only: a
+/// login of the shop can forge one, so the owner re-reads what it names. A dropped connection
+/// is retried with backoff; after it comes back, reconnected() tells the owner that
+/// notifications may have been missed, so everything cached must go.
 class ChangeListener final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChangeListener)
 
 public:
-    ChangeListener(std::string connectionString, QStringList channels, QObject *parent = nullptr);
+    /// `kinds`: "catalog", "orders", "stripe_requests" (what rdk.notify_channel takes).
+    ChangeListener(std::string connectionString, QString tenantId, QStringList kinds, QObject *parent = nullptr);
     ~ChangeListener() override;
 
     /// Connects now; returns false (and keeps retrying) when the database is down.
@@ -29,7 +32,8 @@ public:
     bool isListening() const;
 
 Q_SIGNALS:
-    void notified(const QString &channel, const QByteArray &payload);
+    /// `kind` is one of the constructor's kinds.
+    void notified(const QString &kind, const QByteArray &payload);
     void reconnected();
     void disconnected();
 
@@ -41,7 +45,8 @@ private:
     void scheduleReconnect();
 
     std::string m_connectionString;
-    QStringList m_channels;
+    QString m_tenantId;
+    QStringList m_kinds;
     std::unique_ptr<State> m_state;
     QTimer m_reconnectTimer;
     QTimer m_healthTimer;

@@ -83,11 +83,13 @@ QHttpServerResponse SyncServer::productPage(const RequestInfo &info, const QStri
     if (sku.isEmpty())
         return pageError(info, 404, u"We couldn't find that product."_s);
     const int cartCount = cartUnits(cartFromCookieHeader(info.cookie));
-    QHttpServerResponse response = cached(info, u"page:/products/%1#cart=%2"_s.arg(sku).arg(cartCount), {u"product:"_s + sku},
+    QStringList tags;   // the product's id, once it is read
+    QHttpServerResponse response = cached(info, u"page:/products/%1#cart=%2"_s.arg(sku).arg(cartCount), tags,
                                           "text/html; charset=utf-8", [&]() -> Result<QByteArray> {
         auto product = publishedProduct(sku);
         if (!product)
             return product.error();
+        tags.append(CatalogChanges::productTag(product->id));
         return renderProductPage(PageContext{m_shopName, info.path, cartCount}, *product);
     });
     if (response.statusCode() == HttpStatus::NotFound)

@@ -7,7 +7,6 @@
 #include "sync/sessionprovider.h"
 
 #include <QElapsedTimer>
-#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMetaObject>
 #include <QMutexLocker>
@@ -23,7 +22,6 @@ Q_LOGGING_CATEGORY(lcStripeWork, "rdk.sync.stripework")
 namespace rdk::sync {
 namespace {
 
-constexpr char kChannel[] = "rdk_stripe_requests";
 constexpr char kMetric[] = "rdk_stripe_requests_total";
 constexpr qsizetype kMaxPaymentLinkLines = 20;   // Stripe's limit of line items on a payment link
 
@@ -114,13 +112,11 @@ StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, Ses
     m_stripe->moveToThread(&m_stripeThread);
     m_poll.setInterval(m_options.pollInterval);
     connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::scheduleClaim);
-    m_listener = std::make_unique<ChangeListener>(m_options.connectionString, QStringList{QString::fromLatin1(kChannel)});
-    connect(m_listener.get(), &ChangeListener::notified, this, [this](const QString &, const QByteArray &payload) {
-        const QJsonObject note = QJsonDocument::fromJson(payload).object();
-        // Other shops' requests are theirs to work; only new work needs a claim.
-        if (note.value(u"tenant"_s).toString() == m_options.tenantId && note.value(u"state"_s).toString() == u"queued"_s)
-            scheduleClaim();
-    });
+    m_listener = std::make_unique<ChangeListener>(m_options.connectionString, m_options.tenantId, QStringList{u"stripe_requests"_s});
+    // The shop's own channel; the payload is not read at all: a notice only means "look". The
+    // claim re-reads the queue, and claims never overlap (a flood of notices, forged or not,
+    // costs at most one claim after the one running).
+    connect(m_listener.get(), &ChangeListener::notified, this, &StripeRequestWorker::scheduleClaim);
     connect(m_listener.get(), &ChangeListener::reconnected, this, &StripeRequestWorker::scheduleClaim);
 }
 

@@ -50,8 +50,8 @@ struct StripeRequestWorkerOptions final {
 };
 
 /// Makes the Stripe calls the desk asks for through the stripe_requests table (ADR 0007):
-/// payment links for counter sales, their deactivation, and refunds. It LISTENs on
-/// `rdk_stripe_requests` and also polls, so a missed notification or a request left `working`
+/// payment links for counter sales, their deactivation, and refunds. It LISTENs on the shop's
+/// private "stripe_requests" channel (migration 0013) and also polls, so a missed notification or a request left `working`
 /// by a crashed worker is picked up (the database hands those out again after two minutes).
 /// Every Stripe call carries an idempotency key derived from our ids, so working a request
 /// twice never makes a second link or refund.

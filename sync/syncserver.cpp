@@ -109,6 +109,11 @@ SyncServer::SyncServer(SyncServerOptions options, QObject *parent) : QObject(par
     connect(&m_reservationSweep, &QTimer::timeout, this, &SyncServer::releaseExpiredReservations);
     m_pageViewFlush.setInterval(kPageViewFlushMs);
     connect(&m_pageViewFlush, &QTimer::timeout, this, &SyncServer::flushPageViews);
+    connect(&m_catalogChanges, &CatalogChanges::flushed, this, [this](int products, int dropped, bool everything) {
+        m_metrics.countCacheInvalidation(everything ? "notify_flood" : "notify");
+        qCDebug(lcServer) << "catalog changes of" << products << "products dropped" << dropped << "cached answers"
+                          << (everything ? "(too many at once: all of them)" : "");
+    });
 }
 
 SyncServer::~SyncServer()
@@ -141,9 +146,11 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
     m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl, m_tenantId);
     m_stripe = std::make_unique<StripeClient>(m_options.stripe);
 
-    m_listener = std::make_unique<ChangeListener>(m_options.databaseUrl, QStringList{u"rdk_catalog"_s});
-    connect(m_listener.get(), &ChangeListener::notified, this,
-            [this](const QString &, const QByteArray &payload) { onCatalogChange(payload); });
+    m_listener = std::make_unique<ChangeListener>(m_options.databaseUrl, m_tenantId, QStringList{u"catalog"_s});
+    connect(m_listener.get(), &ChangeListener::notified, this, [this](const QString &, const QByteArray &payload) {
+        if (!m_catalogChanges.notice(payload))
+            qCDebug(lcServer) << "ignored a catalog notice that names no product";
+    });
     connect(m_listener.get(), &ChangeListener::reconnected, this, [this] {
         // Notifications sent while we were away are lost: start from a clean slate.
         const int dropped = m_cache.invalidateAll();
@@ -431,10 +438,12 @@ QHttpServerResponse SyncServer::productApi(const RequestInfo &info, const QStrin
     const auto sku = normalizeSku(rawSku);
     if (!sku)
         return jsonError(HttpStatus::NotFound, u"No such product."_s);
-    return cached(info, u"api:product:"_s + *sku, {u"product:"_s + *sku}, "application/json", [&]() -> Result<QByteArray> {
+    QStringList tags;   // the product's id, once it is read
+    return cached(info, u"api:product:"_s + *sku, tags, "application/json", [&]() -> Result<QByteArray> {
         auto product = publishedProduct(*sku);
         if (!product)
             return product.error();
+        tags.append(CatalogChanges::productTag(product->id));
         return QJsonDocument(productJson(*product, true)).toJson(QJsonDocument::Compact);
     });
 }
@@ -560,19 +569,6 @@ QHttpServerResponse SyncServer::ready(const RequestInfo &)
                             {u"stripe_requests"_s,
                              m_stripeRequests && m_stripeRequests->isListening() ? u"listening"_s : u"reconnecting"_s}},
                 current ? HttpStatus::Ok : HttpStatus::ServiceUnavailable);
-}
-
-void SyncServer::onCatalogChange(const QByteArray &payload)
-{
-    const QJsonObject change = QJsonDocument::fromJson(payload).object();
-    if (change.value(u"tenant"_s).toString() != m_tenantId)
-        return;
-    const QString sku = change.value(u"sku"_s).toString();
-    int dropped = m_cache.invalidateTag(u"catalog"_s);
-    if (!sku.isEmpty())
-        dropped += m_cache.invalidateTag(u"product:"_s + sku);
-    m_metrics.countCacheInvalidation("notify");
-    qCDebug(lcServer).noquote() << "catalog change" << change.value(u"entity"_s).toString() << sku << "dropped" << dropped;
 }
 
 void SyncServer::releaseExpiredReservations()

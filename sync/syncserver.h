@@ -3,6 +3,7 @@
 #include "domain/result.h"
 #include "domain/storefront.h"
 #include "sync/catalogcache.h"
+#include "sync/catalogchanges.h"
 #include "sync/http/metrics.h"
 #include "sync/http/ratelimiter.h"
 #include "sync/sessionprovider.h"
@@ -105,12 +106,12 @@ private:
     void countVisit(const RequestInfo &info, const QString &productId);
 
     /// Serves `key` from the cache or computes it with `render` (which returns the body, or
-    /// an error response), answering 304 for a matching If-None-Match.
+    /// an error response), answering 304 for a matching If-None-Match. `tags` is read after
+    /// `render` ran, so a render may add the tags it learns (a product page: the product's id).
     QHttpServerResponse cached(const RequestInfo &info, const QString &key, const QStringList &tags, const QByteArray &contentType,
                                const std::function<Result<QByteArray>()> &render);
     QHttpServerResponse errorResponse(const Error &error, const RequestInfo &info);
     Result<StorefrontProduct> publishedProduct(const QString &sku);
-    void onCatalogChange(const QByteArray &payload);
     void releaseExpiredReservations();
     /// Writes buffered page views on a worker thread (one flush at a time).
     void flushPageViews();
@@ -126,6 +127,7 @@ private:
     std::unique_ptr<ChangeListener> m_listener;
     std::unique_ptr<StripeRequestWorker> m_stripeRequests;
     CatalogCache m_cache;
+    CatalogChanges m_catalogChanges{m_cache};
     MetricsRegistry m_metrics;
     RateLimiter m_rateLimiter;
     VisitorCounter m_visitors;

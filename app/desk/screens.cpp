@@ -113,8 +113,7 @@ DashboardScreen *makeDashboardScreen(DeskServices &services, WorkerSessionPool *
 OrderChangeFeed *orderFeedFor(MainWindow &window, DeskServices &services)
 {
     data::DeskConnection &connection = services.connection;
-    auto *feed = new data::PgOrderFeed([&connection] { return connection.openWorkerSession(); },
-                                       connection.user().tenantId, &window);
+    auto *feed = new data::PgOrderFeed([&connection] { return connection.openWorkerSession(); }, &window);
     feed->start();
     return feed;
 }

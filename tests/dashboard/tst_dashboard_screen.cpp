@@ -232,26 +232,29 @@ private Q_SLOTS:
 
     void feed_ignoresHostilePayloads()
     {
+        // Payloads arrive on the shop's own channels (migration 0013) and name no shop: the
+        // feed only learns what to reload, and reloads through row-level security.
         PgDashboardFeed feed(std::string(), m_shop);
         QSignalSpy sales(&feed, &DashboardChangeFeed::salesChanged);
         QSignalSpy stock(&feed, &DashboardChangeFeed::stockChanged);
-        const QByteArray tenant = m_shop.toUtf8();
         const QList<QByteArray> bad = {
-            "", "not json", "[]", "{\"tenant\": 5}",
-            "{\"tenant\":\"" + m_other.toUtf8() + "\",\"what\":\"sales\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\"}",
-            "{\"tenant\":\"" + tenant + "\",\"what\":\"sales\",\"from\":\"2026-13-01\",\"to\":\"2026-03-02\"}",
-            "{\"tenant\":\"" + tenant + "\",\"what\":\"sales\",\"from\":\"2026-03-05\",\"to\":\"2026-03-01\"}",
-            "{\"tenant\":\"" + tenant + "\",\"what\":\"drop tables\"}",
-            "{\"tenant\":\"" + tenant + "\",\"what\":\"sales\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\",\"x\":\"" + QByteArray(9000, 'a') + "\"}",
+            "", "not json", "[]", "{\"what\": 5}",
+            "{\"what\":\"sales\",\"from\":\"2026-13-01\",\"to\":\"2026-03-02\"}",
+            "{\"what\":\"sales\",\"from\":\"2026-03-05\",\"to\":\"2026-03-01\"}",
+            "{\"what\":\"drop tables\"}",
+            "{\"what\":\"sales\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\",\"x\":\"" + QByteArray(9000, 'a') + "\"}",
         };
         for (const QByteArray &payload : bad)
-            feed.handle(u"rdk_dashboard"_s, payload);
-        feed.handle(u"rdk_catalog"_s, "{\"tenant\":\"" + m_other.toUtf8() + "\",\"entity\":\"inventory\"}");
+            feed.handle(u"dashboard"_s, payload);
+        feed.handle(u"catalog"_s, "{\"entity\":\"product\"}");
+        feed.handle(u"rdk_dashboard"_s, "{\"what\":\"sales\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\"}");
+        feed.handle(u"orders"_s, "{\"entity\":\"inventory\"}");
         QCOMPARE(sales.size(), 0);
         QCOMPARE(stock.size(), 0);
-        feed.handle(u"rdk_dashboard"_s, "{\"tenant\":\"" + tenant + "\",\"what\":\"sales\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\"}");
-        feed.handle(u"rdk_catalog"_s, "{\"tenant\":\"" + tenant + "\",\"entity\":\"inventory\"}");
+        feed.handle(u"dashboard"_s, "{\"what\":\"sales\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\"}");
+        feed.handle(u"catalog"_s, "{\"entity\":\"inventory\",\"id\":\"6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f\"}");
         QCOMPARE(sales.size(), 1);
+        QCOMPARE(sales.first().at(0).toString(), m_shop);
         QCOMPARE(sales.first().at(1).toDate(), QDate(2026, 3, 1));
         QCOMPARE(stock.size(), 1);
     }

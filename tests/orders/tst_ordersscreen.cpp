@@ -40,6 +40,7 @@ struct MemoryShop {
     QMutex mutex;
     QList<OrderDetail> orders;
     QList<OrderQuery> listQueries;
+    int detailReads = 0;
     bool emailVisible = true;
     QString zone = u"America/New_York"_s;
 };
@@ -94,6 +95,7 @@ public:
     Result<OrderDetail> detail(const QString &orderId) override
     {
         QMutexLocker lock(&m_shop->mutex);
+        ++m_shop->detailReads;
         OrderDetail *d = find(orderId);
         if (!d)
             return Error::notFound(u"No such order in this shop."_s);
@@ -635,13 +637,34 @@ private Q_SLOTS:
             m_shop->orders[0].summary.status = OrderStatus::Paid;  // the webhook paid it meanwhile
         }
         QSignalSpy shown(s.get(), &OrdersScreen::detailShown);
-        Q_EMIT feed.orderChanged(idOf(1001), u"paid"_s);
+        Q_EMIT feed.orderChanged(idOf(1001));
         QVERIFY(shown.wait(3000));
         waitIdle(*s);
         QCOMPARE(toString(s->shownDetail()->summary.status), u"paid"_s);
         QCOMPARE(s->model()->data(s->model()->index(s->model()->rowOfOrder(idOf(1001)), OrderTableModel::StatusColumn)).toString(),
                  u"Paid"_s);
         QVERIFY(s->findChild<QPushButton *>(u"receipt"_s)->isEnabled());
+    }
+
+    void floodOfChangeNotices_costsOneReadPerOrder()
+    {
+        // Any login of the shop can send change notices at will: a thousand of them about two
+        // orders on screen (and some about orders that aren't) must not become a thousand reads.
+        OrderChangeFeed feed;
+        auto s = screen(StaffRole::Staff, &feed);
+        const int before = [&] {
+            QMutexLocker lock(&m_shop->mutex);
+            return m_shop->detailReads;
+        }();
+        for (int i = 0; i < 500; ++i) {
+            Q_EMIT feed.orderChanged(idOf(1001));
+            Q_EMIT feed.orderChanged(idOf(1002));
+            Q_EMIT feed.orderChanged(u"6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"_s);
+        }
+        QTest::qWait(300);
+        waitIdle(*s);
+        QMutexLocker lock(&m_shop->mutex);
+        QCOMPARE(m_shop->detailReads - before, 2);
     }
 
     void export_writesEveryFilteredOrder_data()

@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -142,6 +143,7 @@ private Q_SLOTS:
         addProduct(u"E2E-PAY"_s, 18'000, 3);
         addProduct(u"E2E-CANCEL"_s, 12'500, 2);
         addProduct(u"E2E-DROP"_s, 9'900, 2);
+        addProduct(u"E2E-FORGE"_s, 7'500, 2);
 
         QString error;
         QVERIFY2(test::startSyncStack(m_sandbox, m_sync, m_nam,
@@ -151,7 +153,7 @@ private Q_SLOTS:
                                       &error),
                  qPrintable(error));
 
-        m_feed = std::make_unique<data::PgOrderFeed>(staffUrl(), m_tenant);
+        m_feed = std::make_unique<data::PgOrderFeed>(staffUrl());
         QVERIFY(m_feed->start());
     }
 
@@ -207,6 +209,39 @@ private Q_SLOTS:
         QVERIFY2(text.contains(formatOrderNumber(placed.orderNumber)), qPrintable(text));
         QVERIFY2(text.contains(u"$180.00"_s), qPrintable(text));
         QVERIFY2(text.contains(u"pi_"_s), qPrintable(text));   // the payment reference from Stripe
+    }
+
+    void forgedPaidNotice_counterKeepsWaiting_realPaymentShowsPaid()
+    {
+        scanAndCharge(u"E2E-FORGE"_s);
+        const PosOrderState placed = *m_screen->order();
+        QSignalSpy woken(m_feed.get(), &OrderChangeFeed::orderChanged);
+
+        // Attack: the counter's own login (it may ask for the shop's channel) announces the
+        // sale as paid, the way the old payloads did.
+        {
+            pqxx::connection c(staffUrl());
+            pqxx::work tx(c);
+            tx.exec_params("SELECT pg_notify(rdk.notify_channel('orders'), "
+                           "json_build_object('order_id', $1::text, 'status', 'paid')::text)",
+                           placed.orderId.toStdString());
+            tx.commit();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!woken.isEmpty(), 2000);   // the notice did arrive...
+        QTest::qWait(300);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_screen->isBusy(), 5000);
+        // ...and the counter re-read the order instead of believing it.
+        QCOMPARE(m_screen->phase() == PosScreen::Phase::Waiting, true);
+        QCOMPARE(m_screen->statusText(), u"Waiting for payment"_s);
+        QCOMPARE(ownerScalar("SELECT status FROM orders WHERE id = '" + placed.orderId.toStdString() + "'"), u"pending"_s);
+
+        // Positive control: the buyer really pays, and the same screen shows PAID.
+        QCOMPARE(test::httpRequest(m_nam, "POST",
+                                   m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(placed.link.paymentLinkId)))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(m_screen->phase() == PosScreen::Phase::Paid, 10000);
+        QCOMPARE(m_screen->statusText(), u"PAID"_s);
     }
 
     void cancelAtTheCounter_releasesStock_deactivatesLink()

@@ -123,7 +123,7 @@ int main(int argc, char **argv)
     ok &= save(&screen, dir, u"failed"_s);
     shelf->linkReady(id, u"https://buy.stripe.com/test_6oE9BP2tR0aZ"_s);
     shelf->payByCard(id, u"pi_3PqRsTuVwXyZ0123"_s);
-    Q_EMIT feed.orderChanged(id, u"paid"_s);
+    Q_EMIT feed.orderChanged(id);
     ok &= save(&screen, dir, u"paid"_s);
     if (ok && screen.saveReceiptPdf(QDir(dir).filePath(u"pos-receipt.pdf"_s)))
         QTextStream(stderr) << "wrote " << QDir(dir).filePath(u"pos-receipt.pdf"_s) << '\n';

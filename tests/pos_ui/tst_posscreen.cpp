@@ -314,7 +314,7 @@ private Q_SLOTS:
         QVERIFY(m_shelf->payByCard(id, u"pi_3TestPaid"_s));
         QElapsedTimer clock;
         clock.start();
-        Q_EMIT m_feed->orderChanged(id, u"paid"_s);
+        Q_EMIT m_feed->orderChanged(id);
         QTRY_COMPARE_WITH_TIMEOUT(m_screen->statusText(), u"PAID"_s, 2000);
         QVERIFY(clock.elapsed() < 2000);
         QVERIFY(!qr->isVisible());
@@ -471,11 +471,37 @@ private Q_SLOTS:
         QTest::keyClick(scan(), Qt::Key_F9);
         QVERIFY(m_screen->findChild<CashTenderDialog *>());
         QVERIFY(m_shelf->payByCard(id, u"pi_first"_s));
-        Q_EMIT m_feed->orderChanged(id, u"paid"_s);
+        Q_EMIT m_feed->orderChanged(id);
         QTRY_COMPARE(m_screen->order()->paymentReference, u"pi_first"_s);
         QTRY_VERIFY(!m_screen->findChild<CashTenderDialog *>());
         QCOMPARE(m_shelf->cashCalls.load(), 0);
         QCOMPARE(m_screen->statusText(), u"PAID"_s);
+    }
+
+    void forgedNotice_rereadsTheOrder_neverShowsPaidOnItsOwn()
+    {
+        // A login of the shop can send "this order changed" at will (migration 0013): the
+        // screen must take it as a reason to look, and show only what the store says.
+        const QString id = chargeSocks();
+        QVERIFY(!id.isEmpty());
+        makeReady(id);
+        QTRY_COMPARE(m_screen->statusText(), u"Waiting for payment"_s);
+        QTRY_VERIFY(idle());
+        const int reads = m_shelf->stateCalls.load();
+        Q_EMIT m_feed->orderChanged(id);
+        Q_EMIT m_feed->paymentWorkChanged(id);
+        QTRY_VERIFY(m_shelf->stateCalls.load() > reads);   // it looked
+        QTRY_VERIFY(idle());
+        QCOMPARE(m_screen->statusText(), u"Waiting for payment"_s);
+        QCOMPARE(m_screen->phase() == PosScreen::Phase::Waiting, true);
+        QCOMPARE(toString(m_screen->order()->status), u"pending"_s);
+        QVERIFY(!child<QPushButton>(u"save-pdf"_s)->isVisible());   // no receipt for an unpaid sale
+
+        // Positive control: once the store says paid, the same notice shows PAID.
+        QVERIFY(m_shelf->payByCard(id, u"pi_real"_s));
+        Q_EMIT m_feed->orderChanged(id);
+        QTRY_COMPARE(m_screen->statusText(), u"PAID"_s);
+        QCOMPARE(m_screen->order()->paymentReference, u"pi_real"_s);
     }
 
     void escInCart_asksThenClears()
@@ -589,9 +615,11 @@ private Q_SLOTS:
         makeReady(a);
         QTRY_COMPARE(m_screen->statusText(), u"Waiting for payment"_s);
         QVERIFY(m_shelf->payByCard(a, u"pi_A"_s));
-        m_shelf->delayMs = 400;  // the re-read after the notification arrives late
-        Q_EMIT m_feed->orderChanged(a, u"paid"_s);
-        QCOMPARE(m_screen->statusText(), u"PAID"_s);
+        Q_EMIT m_feed->orderChanged(a);
+        QTRY_COMPARE(m_screen->statusText(), u"PAID"_s);
+        m_shelf->delayMs = 400;  // another notice about A: its re-read arrives late
+        Q_EMIT m_feed->orderChanged(a);
+        QVERIFY(!idle());
         QTest::keyClick(scan(), Qt::Key_F2);
         QCOMPARE(m_screen->phase() == PosScreen::Phase::Cart, true);
         QTRY_VERIFY_WITH_TIMEOUT(idle(), 3000);  // the late answer came and went
@@ -600,9 +628,9 @@ private Q_SLOTS:
         QVERIFY(!m_screen->order());
         QCOMPARE(m_screen->statusText(), QString());
         const int reads = m_shelf->stateCalls.load();
-        Q_EMIT m_feed->orderChanged(a, u"paid"_s);
+        Q_EMIT m_feed->orderChanged(a);
         Q_EMIT m_feed->paymentWorkChanged(a);
-        Q_EMIT m_feed->orderChanged(u"someone-else"_s, u"paid"_s);
+        Q_EMIT m_feed->orderChanged(u"someone-else"_s);
         QTest::qWait(100);
         QCOMPARE(m_shelf->stateCalls.load(), reads);
         QVERIFY(!m_screen->order());

@@ -44,6 +44,7 @@ class TestSyncService final : public QObject {
 
     std::unique_ptr<test::TestDatabase> m_db;
     test::Login m_service;
+    QString m_tenant;
     Service m_sandbox;
     Service m_sync;
     QNetworkAccessManager m_nam;
@@ -91,11 +92,33 @@ class TestSyncService final : public QObject {
         return request(m_nam, "GET", m_sync.url(u"/api/products/"_s + sku)).json();
     }
 
+    // One counter of /metrics (0 when it has no sample yet).
+    double metric(const QByteArray &sample)
+    {
+        const Reply metrics = request(m_nam, "GET", m_sync.url(u"/metrics"_s));
+        for (const QByteArray &line : metrics.body.split('\n')) {
+            if (line.startsWith(sample + ' '))
+                return line.mid(sample.size() + 1).toDouble();
+        }
+        return 0;
+    }
+
+    // pg_notify as the shop's own service login, which knows the shop's channel.
+    void notifyAsService(const std::string &channelSql, const QByteArray &payload)
+    {
+        pqxx::connection c(m_db->urlFor(m_service.login, m_service.password));
+        pqxx::work tx(c);
+        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", m_tenant.toStdString());
+        tx.exec_params("SELECT pg_notify(" + channelSql + ", $1)", payload.toStdString());
+        tx.commit();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
         RDK_CREATE_TEST_DATABASE(m_db);
         const QString tenant = m_db->createTenant(u"shop-a"_s);
+        m_tenant = tenant;
         const QString other = m_db->createTenant(u"shop-b"_s);
         m_service = m_db->createServiceLogin(tenant);
         addProduct(tenant, u"AM90-INF"_s, 1, true);
@@ -179,6 +202,38 @@ private Q_SLOTS:
         QCOMPARE(again.status, 304);
         QVERIFY(again.body.isEmpty());
         QCOMPARE(request(m_nam, "GET", m_sync.url(u"/api/products/OTHER-SHOP"_s)).status, 404);
+    }
+
+    void forgedCatalogNotices_keepTheCache_realChangeShowsAtOnce()
+    {
+        // Warm the cache: the second read is answered from it.
+        QCOMPARE(product(u"AM90-TWO"_s).value(u"sku"_s).toString(), u"AM90-TWO"_s);
+        const double misses = metric("rdk_cache_misses_total");
+        QCOMPARE(product(u"AM90-TWO"_s).value(u"sku"_s).toString(), u"AM90-TWO"_s);
+        QCOMPARE(metric("rdk_cache_misses_total"), misses);
+        const double dropped = metric("rdk_cache_invalidations_total{reason=\"notify\"}");
+
+        // Attack: a login of the shop (it knows the channel) sends garbage, unknown kinds and
+        // the old payload naming the SKU; and the old global channel gets the old payload.
+        const QByteArray oldStyle = "{\"tenant\":\"" + m_tenant.toUtf8() + "\",\"entity\":\"product\",\"sku\":\"AM90-TWO\"}";
+        for (const QByteArray &garbage : {QByteArray("flush"), QByteArray("[]"), QByteArray("{\"entity\":\"order\"}"),
+                                          QByteArray("{\"entity\":\"product\",\"id\":\"AM90-TWO\"}"), oldStyle})
+            notifyAsService("rdk.notify_channel('catalog')", garbage);
+        notifyAsService("'rdk_catalog'", oldStyle);
+        QTest::qWait(300);
+        QCOMPARE(product(u"AM90-TWO"_s).value(u"sku"_s).toString(), u"AM90-TWO"_s);
+        QCOMPARE(metric("rdk_cache_misses_total"), misses);   // still answered from the cache
+        QCOMPARE(metric("rdk_cache_invalidations_total{reason=\"notify\"}"), dropped);
+
+        // Positive control: a real change (a new colorway name) reaches the storefront within a
+        // second.
+        m_db->execOwner("UPDATE products SET colorway = 'Infrared II' WHERE sku = 'AM90-TWO'");
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 1000 && product(u"AM90-TWO"_s).value(u"colorway"_s).toString() != u"Infrared II"_s)
+            QTest::qWait(20);
+        QCOMPARE(product(u"AM90-TWO"_s).value(u"colorway"_s).toString(), u"Infrared II"_s);
+        QVERIFY(metric("rdk_cache_invalidations_total{reason=\"notify\"}") > dropped);
     }
 
     void requestId_isEchoedOrMade()

@@ -30,12 +30,15 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <utility>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
 namespace {
 
 constexpr int SearchDebounceMs = 300;
+constexpr int ChangesDebounceMs = 100;   // change notices of one burst are re-read together
 constexpr int ExportPageSize = MaxOrderPageSize;
 
 QDateEdit *dateEdit(QWidget *parent, const QString &name, const QString &accessible)
@@ -116,7 +119,8 @@ OrdersScreen::OrdersScreen(OrderBookFactory factory, StaffRole role, OrderChange
       m_useTo(new QCheckBox(tr("&To"), this)), m_to(dateEdit(this, u"to"_s, tr("To shop day"))),
       m_search(new QLineEdit(this)), m_review(new QCheckBox(tr("Needs re&view"), this)),
       m_refresh(new QPushButton(tr("Refresh"), this)), m_export(new QPushButton(tr("&Export CSV…"), this)),
-      m_searchDebounce(new QTimer(this)), m_totalsDebounce(new QTimer(this)), m_banner(new QLabel(this)),
+      m_searchDebounce(new QTimer(this)), m_totalsDebounce(new QTimer(this)),
+      m_changesDebounce(new QTimer(this)), m_banner(new QLabel(this)),
       m_totals(new QLabel(this)), m_table(new QTableView(this)), m_detailPane(new QWidget(this)),
       m_detailTitle(new QLabel(m_detailPane)), m_detailBody(new QLabel(m_detailPane)),
       m_lines(new QTableWidget(0, 8, m_detailPane)), m_timeline(new QListWidget(m_detailPane)),
@@ -248,6 +252,8 @@ void OrdersScreen::buildFilters()
     m_searchDebounce->setInterval(SearchDebounceMs);
     m_totalsDebounce->setSingleShot(true);
     m_totalsDebounce->setInterval(500);
+    m_changesDebounce->setSingleShot(true);
+    m_changesDebounce->setInterval(ChangesDebounceMs);
 }
 
 void OrdersScreen::buildDetail()
@@ -318,6 +324,7 @@ void OrdersScreen::connectSignals(OrderChangeFeed *feed)
     connect(m_search, &QLineEdit::returnPressed, this, &OrdersScreen::applyFilters);
     connect(m_searchDebounce, &QTimer::timeout, this, &OrdersScreen::applyFilters);
     connect(m_totalsDebounce, &QTimer::timeout, this, &OrdersScreen::loadTotals);
+    connect(m_changesDebounce, &QTimer::timeout, this, &OrdersScreen::reloadChangedOrders);
     connect(m_refresh, &QPushButton::clicked, this, &OrdersScreen::refresh);
     connect(m_export, &QPushButton::clicked, this, &OrdersScreen::exportWithDialog);
     connect(m_ship, &QPushButton::clicked, this, &OrdersScreen::openShipDialog);
@@ -344,7 +351,7 @@ void OrdersScreen::connectSignals(OrderChangeFeed *feed)
         m_search->selectAll();
     });
     if (feed) {
-        connect(feed, &OrderChangeFeed::orderChanged, this, [this](const QString &id, const QString &) { onOrderChanged(id); });
+        connect(feed, &OrderChangeFeed::orderChanged, this, &OrdersScreen::onOrderChanged);
         connect(feed, &OrderChangeFeed::paymentWorkChanged, this, &OrdersScreen::onOrderChanged);
         connect(feed, &OrderChangeFeed::connectionChanged, this, [this](bool connected) {
             if (connected)
@@ -484,18 +491,30 @@ void OrdersScreen::loadDetail(const QString &orderId)
 
 void OrdersScreen::onOrderChanged(const QString &orderId)
 {
+    // A notice only says "look" (any login of the shop can send one), and a burst of them, real
+    // or forged, costs one re-read per order on screen, not one per notice.
     m_totalsDebounce->start();
     const bool onScreen = m_model->rowOfOrder(orderId) >= 0 || (m_detail && m_detail->summary.orderId == orderId);
     if (!onScreen)
         return;
-    m_runner->run<Result<OrderDetail>>([orderId](OrderBook &book) { return book.detail(orderId); },
-                                       [this, orderId](const Result<OrderDetail> &detail) {
-                                           if (!detail)
-                                               return;  // gone or unreadable: the next refresh says why
-                                           m_model->updateOrder(detail->summary);
-                                           if (m_detail && m_detail->summary.orderId == orderId && orderId == m_wantedDetail)
-                                               showDetail(detail.value());
-                                       });
+    m_changedOrders.insert(orderId);
+    if (!m_changesDebounce->isActive())
+        m_changesDebounce->start();
+}
+
+void OrdersScreen::reloadChangedOrders()
+{
+    const QSet<QString> changed = std::exchange(m_changedOrders, {});
+    for (const QString &orderId : changed) {
+        m_runner->run<Result<OrderDetail>>([orderId](OrderBook &book) { return book.detail(orderId); },
+                                           [this, orderId](const Result<OrderDetail> &detail) {
+                                               if (!detail)
+                                                   return;  // gone or unreadable: the next refresh says why
+                                               m_model->updateOrder(detail->summary);
+                                               if (m_detail && m_detail->summary.orderId == orderId && orderId == m_wantedDetail)
+                                                   showDetail(detail.value());
+                                           });
+    }
 }
 
 void OrdersScreen::showDetail(const std::optional<OrderDetail> &detail)

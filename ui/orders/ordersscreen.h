@@ -5,6 +5,7 @@
 #include "ui/orders/orderbookrunner.h"
 
 #include <QPointer>
+#include <QSet>
 #include <QWidget>
 
 #include <atomic>
@@ -90,6 +91,7 @@ private:
     void showDetail(const std::optional<OrderDetail> &detail);
     void updateActions();
     void onOrderChanged(const QString &orderId);
+    void reloadChangedOrders();
     void runAction(const QString &done, std::function<Status(OrderBook &)> action);
     void showMessage(const QString &text, bool error);
     void onSelectionChanged();
@@ -113,6 +115,8 @@ private:
     QPushButton *m_export;
     QTimer *m_searchDebounce;
     QTimer *m_totalsDebounce;
+    QTimer *m_changesDebounce;          // notices of one burst become one re-read per order
+    QSet<QString> m_changedOrders;      // on screen and announced since the last re-read
     QLabel *m_banner;
     QLabel *m_totals;
     QTableView *m_table;

@@ -119,10 +119,7 @@ PosScreen::PosScreen(PosStoreFactory stores, OrderChangeFeed *feed, StaffRole ro
     connect(&m_messageTimer, &QTimer::timeout, this, &PosScreen::clearMessage);
     if (m_feed) {
         connect(m_feed, &OrderChangeFeed::orderChanged, this, &PosScreen::onOrderChanged);
-        connect(m_feed, &OrderChangeFeed::paymentWorkChanged, this, [this](const QString &orderId) {
-            if (!m_orderId.isEmpty() && orderId == m_orderId)
-                refreshOrder();
-        });
+        connect(m_feed, &OrderChangeFeed::paymentWorkChanged, this, &PosScreen::onOrderChanged);
         connect(m_feed, &OrderChangeFeed::connectionChanged, this, &PosScreen::onConnectionChanged);
     } else {
         m_poll.start();  // no live feed: look now and then while a sale waits
@@ -1156,18 +1153,12 @@ void PosScreen::recordCash(const Money &tendered)
                           });
 }
 
-void PosScreen::onOrderChanged(const QString &orderId, const QString &status)
+void PosScreen::onOrderChanged(const QString &orderId)
 {
     if (m_orderId.isEmpty() || orderId != m_orderId)
         return;  // another till's order, or a sale this screen has moved on from
-    if (status == toString(OrderStatus::Paid) && m_order && m_phase == Phase::Waiting) {
-        // The database said so: show it now, the re-read fills in the payment details.
-        m_order->status = OrderStatus::Paid;
-        m_phase = Phase::Paid;
-        m_cancelSent = false;
-        refreshSalePanel();
-        Q_EMIT salePaid(orderId);
-    }
+    // A wake-up, not a verdict: PAID shows only once the re-read order says so (a login of the
+    // shop can send a forged notice; the database's row can't be forged).
     refreshOrder();
 }
 

@@ -44,11 +44,11 @@ struct PosShop final {
 /// The point of sale: a keyboard-first counter screen. A barcode scanner types a SKU and Enter
 /// into the scan field (which always keeps the focus); the cart, discounts (ops/admin), Charge
 /// (F12, Ctrl+Enter) -> a pending order holding the stock -> a QR code of its Stripe Payment
-/// Link -> PAID as soon as the feed announces it -> receipt (Ctrl+S PDF, Ctrl+P print).
-/// Cash (F9, ops/admin), cancel (Esc), new sale (F2). Every store call runs on a worker thread
-/// with its own store from `stores`; the screen re-reads the order whenever the feed says it
-/// moved, when the feed reconnects and after a failed call, and ignores answers about a sale it
-/// no longer shows.
+/// Link -> PAID as soon as the order, re-read when the feed wakes the screen, says so ->
+/// receipt (Ctrl+S PDF, Ctrl+P print). Cash (F9, ops/admin), cancel (Esc), new sale (F2). Every
+/// store call runs on a worker thread with its own store from `stores`; the screen re-reads the
+/// order whenever the feed says it moved (never taking a state from the feed), when the feed
+/// reconnects and after a failed call, and ignores answers about a sale it no longer shows.
 class PosScreen final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PosScreen)
@@ -149,7 +149,7 @@ private:
     void cancelNow(const QString &reason);
     void recordCash(const Money &tendered);
     void tick();
-    void onOrderChanged(const QString &orderId, const QString &status);
+    void onOrderChanged(const QString &orderId);
     void onConnectionChanged(bool connected);
 
     void showMessage(const QString &text, Tone tone);

@@ -1,0 +1,72 @@
+#include "sync/catalogchanges.h"
+
+#include "sync/catalogcache.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUuid>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk::sync {
+
+CatalogChanges::CatalogChanges(CatalogCache &cache, int coalesceMs, QObject *parent) : QObject(parent), m_cache(cache)
+{
+    m_timer.setSingleShot(true);
+    m_timer.setInterval(coalesceMs);
+    connect(&m_timer, &QTimer::timeout, this, &CatalogChanges::flush);
+}
+
+QString CatalogChanges::productTag(const QString &productId)
+{
+    return u"product-id:"_s + productId;
+}
+
+bool CatalogChanges::notice(const QByteArray &payload)
+{
+    if (payload.size() > MaxPayload)
+        return false;
+    const QJsonObject o = QJsonDocument::fromJson(payload).object();
+    const QString entity = o.value(u"entity"_s).toString();
+    if (entity != u"product"_s && entity != u"inventory"_s && entity != u"image"_s)
+        return false;
+    // The id as the database writes it (lowercase, hyphenated), so it matches the tag of the
+    // rendered page and nothing else.
+    const QString id = o.value(u"id"_s).toString();
+    if (id.size() != 36 || QUuid::fromString(id).isNull() || QUuid::fromString(id).toString(QUuid::WithoutBraces) != id)
+        return false;
+    if (!m_overflow) {
+        m_products.insert(id);
+        if (m_products.size() > MaxPending) {
+            m_overflow = true;
+            m_products.clear();
+        }
+    }
+    if (!m_timer.isActive())
+        m_timer.start();
+    return true;
+}
+
+int CatalogChanges::flush()
+{
+    m_timer.stop();
+    if (!m_overflow && m_products.isEmpty())
+        return 0;
+    int dropped = 0;
+    const int products = int(m_products.size());
+    const bool everything = m_overflow;
+    if (everything) {
+        dropped = m_cache.invalidateAll();
+    } else {
+        // Lists show prices, stock and what is published: any product change may touch them.
+        dropped = m_cache.invalidateTag(u"catalog"_s);
+        for (const QString &id : std::as_const(m_products))
+            dropped += m_cache.invalidateTag(productTag(id));
+    }
+    m_products.clear();
+    m_overflow = false;
+    Q_EMIT flushed(everything ? 0 : products, dropped, everything);
+    return dropped;
+}
+
+} // namespace rdk::sync

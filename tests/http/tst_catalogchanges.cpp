@@ -1,0 +1,153 @@
+// rdk-sync's catalog notices (sync/catalogchanges): a notice is a wake-up that any login of the
+// shop can forge (migration 0013), so a malformed or unknown one drops nothing, a well-formed
+// one drops only the catalog lists and the pages of the product it names, and a flood is
+// coalesced into bounded work. No database, no network.
+#include "sync/catalogcache.h"
+#include "sync/catalogchanges.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QUuid>
+
+using namespace Qt::Literals::StringLiterals;
+using rdk::sync::CachedResponse;
+using rdk::sync::CatalogCache;
+using rdk::sync::CatalogChanges;
+
+namespace {
+
+const QString kShoe = u"6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"_s;
+const QString kBoot = u"0d3b1a52-6a3e-4f0e-9a55-1f2b3c4d5e6f"_s;
+
+QByteArray notice(const QString &entity, const QString &id)
+{
+    return u"{\"entity\":\"%1\",\"id\":\"%2\"}"_s.arg(entity, id).toUtf8();
+}
+
+} // namespace
+
+class TestCatalogChanges final : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<CatalogCache> m_cache;
+
+    // Two catalog pages and two product pages (as the server tags them), five answers in all.
+    void fill()
+    {
+        const quint64 g = m_cache->generation();
+        m_cache->store(u"page:/"_s, CachedResponse{"list", "text/html", "\"1\""}, {u"catalog"_s}, g);
+        m_cache->store(u"api:catalog"_s, CachedResponse{"[]", "application/json", "\"2\""}, {u"catalog"_s}, g);
+        m_cache->store(u"page:/products/SHOE"_s, CachedResponse{"shoe", "text/html", "\"3\""},
+                       {CatalogChanges::productTag(kShoe)}, g);
+        m_cache->store(u"api:product:SHOE"_s, CachedResponse{"{}", "application/json", "\"4\""},
+                       {CatalogChanges::productTag(kShoe)}, g);
+        m_cache->store(u"page:/products/BOOT"_s, CachedResponse{"boot", "text/html", "\"5\""},
+                       {CatalogChanges::productTag(kBoot)}, g);
+        QCOMPARE(m_cache->size(), 5);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_cache = std::make_unique<CatalogCache>();
+        fill();
+    }
+
+    void forgedGarbage_dropsNothing_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addRow("empty") << QByteArray();
+        QTest::addRow("not json") << QByteArray("flush everything");
+        QTest::addRow("array") << QByteArray("[]");
+        QTest::addRow("old payload without entity") << u"{\"tenant\":\"%1\",\"sku\":\"SHOE\"}"_s.arg(kShoe).toUtf8();
+        QTest::addRow("unknown entity") << notice(u"order"_s, kShoe);
+        QTest::addRow("entity not a string") << u"{\"entity\":7,\"id\":\"%1\"}"_s.arg(kShoe).toUtf8();
+        QTest::addRow("no id") << QByteArray("{\"entity\":\"product\"}");
+        QTest::addRow("id not a uuid") << notice(u"product"_s, u"SHOE"_s);
+        QTest::addRow("id with sql") << notice(u"product"_s, u"x'; DROP TABLE products; --"_s);
+        QTest::addRow("id a number") << QByteArray("{\"entity\":\"product\",\"id\":12}");
+        QTest::addRow("id in braces") << notice(u"product"_s, u"{"_s + kShoe + u"}"_s);
+        QTest::addRow("id in capitals") << notice(u"product"_s, kShoe.toUpper());
+        QTest::addRow("oversized") << u"{\"entity\":\"product\",\"id\":\"%1\",\"x\":\"%2\"}"_s
+                                          .arg(kShoe, QString(9000, u'x')).toUtf8();
+    }
+    void forgedGarbage_dropsNothing()
+    {
+        QFETCH(QByteArray, payload);
+        CatalogChanges changes(*m_cache, 10);
+        QSignalSpy flushed(&changes, &CatalogChanges::flushed);
+        QVERIFY(!changes.notice(payload));
+        QCOMPARE(changes.pendingProducts(), 0);
+        QTest::qWait(50);
+        QCOMPARE(changes.flush(), 0);
+        QCOMPARE(flushed.size(), 0);
+        QCOMPARE(m_cache->size(), 5);
+        QVERIFY(m_cache->find(u"page:/"_s));
+        QVERIFY(m_cache->find(u"page:/products/SHOE"_s));
+    }
+
+    void wellFormedNotice_dropsOnlyWhatItNames_data()
+    {
+        QTest::addColumn<QString>("entity");
+        QTest::addRow("product") << u"product"_s;
+        QTest::addRow("inventory") << u"inventory"_s;
+        QTest::addRow("image") << u"image"_s;
+    }
+    void wellFormedNotice_dropsOnlyWhatItNames()
+    {
+        // The positive control of the test above: the honest notice of a change to SHOE.
+        QFETCH(QString, entity);
+        CatalogChanges changes(*m_cache, 10);
+        QSignalSpy flushed(&changes, &CatalogChanges::flushed);
+        QVERIFY(changes.notice(notice(entity, kShoe)));
+        QTRY_COMPARE(flushed.size(), 1);
+        QCOMPARE(flushed[0][0].toInt(), 1);
+        QCOMPARE(flushed[0][1].toInt(), 4);
+        QCOMPARE(flushed[0][2].toBool(), false);
+        QVERIFY(!m_cache->find(u"page:/"_s));
+        QVERIFY(!m_cache->find(u"api:catalog"_s));
+        QVERIFY(!m_cache->find(u"page:/products/SHOE"_s));
+        QVERIFY(!m_cache->find(u"api:product:SHOE"_s));
+        QVERIFY(m_cache->find(u"page:/products/BOOT"_s));   // another product's page stays
+    }
+
+    void noticesInABurst_areAppliedOnce()
+    {
+        CatalogChanges changes(*m_cache, 30);
+        QSignalSpy flushed(&changes, &CatalogChanges::flushed);
+        for (int i = 0; i < 50; ++i)
+            QVERIFY(changes.notice(notice(u"inventory"_s, kShoe)));
+        QVERIFY(changes.notice(notice(u"product"_s, kBoot)));
+        QCOMPARE(changes.pendingProducts(), 2);
+        QCOMPARE(flushed.size(), 0);   // nothing until the timer
+        QTRY_COMPARE(flushed.size(), 1);
+        QTest::qWait(60);
+        QCOMPARE(flushed.size(), 1);
+        QCOMPARE(flushed[0][0].toInt(), 2);
+        QCOMPARE(m_cache->size(), 0);
+    }
+
+    void floodOfDistinctIds_costsOneFullFlush()
+    {
+        // A login of the shop names a hundred thousand made-up products: the work stays bounded
+        // (no set grows past MaxPending), and the cache is emptied once, not per notice.
+        CatalogChanges changes(*m_cache, 30);
+        QSignalSpy flushed(&changes, &CatalogChanges::flushed);
+        for (int i = 0; i < 100'000; ++i)
+            QVERIFY(changes.notice(notice(u"product"_s, QUuid::createUuid().toString(QUuid::WithoutBraces))));
+        QVERIFY(changes.pendingProducts() <= CatalogChanges::MaxPending);
+        QTRY_COMPARE(flushed.size(), 1);
+        QCOMPARE(flushed[0][2].toBool(), true);
+        QCOMPARE(m_cache->size(), 0);
+        // And the next honest notice is handled normally again.
+        fill();
+        QVERIFY(changes.notice(notice(u"product"_s, kBoot)));
+        QTRY_COMPARE(flushed.size(), 2);
+        QCOMPARE(flushed[1][2].toBool(), false);
+        QVERIFY(m_cache->find(u"page:/products/SHOE"_s));
+        QVERIFY(!m_cache->find(u"page:/products/BOOT"_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCatalogChanges)
+#include "tst_catalogchanges.moc"
