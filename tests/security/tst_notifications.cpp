@@ -64,20 +64,19 @@ class TestNotifications final : public QObject {
     struct Eavesdropper {
         QString name;
         Login login;
-        QString serviceShop;
     };
     QList<Eavesdropper> eavesdroppersOfB() const
     {
-        return {{u"staff of B"_s, m_staffB, {}}, {u"service of B"_s, m_serviceB, m_shopB}};
+        return {{u"staff of B"_s, m_staffB}, {u"service of B"_s, m_serviceB}};
     }
 
-    std::unique_ptr<pqxx::connection> connectWithShop(const Login &login, const QString &serviceShop)
+    // B's login, which also names shop A in the session setting that once chose a service
+    // login's shop (0012 made the database decide it): the setting must change nothing.
+    std::unique_ptr<pqxx::connection> connectClaimingShopA(const Login &login)
     {
         auto conn = connectAs(*m_db, login);
-        if (!serviceShop.isEmpty()) {
-            pqxx::nontransaction tx(*conn);
-            tx.exec_params("SELECT set_config('rdk.tenant', $1, false)", str(serviceShop));
-        }
+        pqxx::nontransaction tx(*conn);
+        tx.exec_params("SELECT set_config('rdk.tenant', $1, false)", str(m_shopA));
         return conn;
     }
 
@@ -132,7 +131,7 @@ private Q_SLOTS:
         m_opsA = m_db->createStaff(m_shopA, u"ops"_s);
         m_adminA = m_db->createStaff(m_shopA, u"admin"_s);
         m_staffB = m_db->createStaff(m_shopB, u"staff"_s);
-        m_serviceB = m_db->createServiceLogin();
+        m_serviceB = m_db->createServiceLogin(m_shopB);
         m_owner = std::make_unique<pqxx::connection>(m_db->ownerUrl());
         m_db->execOwner("INSERT INTO products (tenant_id, sku, name, brand, condition, price_minor, currency, inventory_strategy, published) "
                         "VALUES ('" + str(m_shopA) + "', 'NTF-A', 'Runner', 'Nike', 'new', 1000, 'USD', 'flat', true)");
@@ -163,7 +162,7 @@ private Q_SLOTS:
     {
         QFETCH(int, who);
         const Eavesdropper e = eavesdroppersOfB().at(who);
-        auto conn = connectWithShop(e.login, e.serviceShop);
+        auto conn = connectClaimingShopA(e.login);
         // Attack: read every key the tenants table holds. Only B's own row comes back.
         pqxx::work tx(*conn);
         const pqxx::result rows = tx.exec("SELECT id::text, notify_key FROM tenants");
@@ -235,7 +234,7 @@ private Q_SLOTS:
     {
         QFETCH(int, who);
         const Eavesdropper e = eavesdroppersOfB().at(who);
-        auto spy = connectWithShop(e.login, e.serviceShop);
+        auto spy = connectClaimingShopA(e.login);
         // Every channel name B can know: the old global ones, and its own shop's.
         std::vector<std::unique_ptr<Collector>> ears;
         for (const std::string kind : {"catalog", "orders", "stripe_requests", "dashboard"}) {

@@ -108,7 +108,6 @@ class TestSyncService final : public QObject {
     {
         pqxx::connection c(m_db->urlFor(m_service.login, m_service.password));
         pqxx::work tx(c);
-        tx.exec_params("SELECT set_config('rdk.tenant', $1, true)", m_tenant.toStdString());
         tx.exec_params("SELECT pg_notify(" + channelSql + ", $1)", payload.toStdString());
         tx.commit();
     }
