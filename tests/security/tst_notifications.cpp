@@ -112,13 +112,7 @@ class TestNotifications final : public QObject {
         auto ops = connectAs(*m_db, m_opsA);
         commit(*ops, "UPDATE products SET price_minor = price_minor + 1 WHERE sku = 'NTF-A'");
         auto staff = connectAs(*m_db, m_staffA);
-        pqxx::work tx(*staff);
-        const std::string order =
-            tx.exec1("INSERT INTO orders (channel, currency, customer_email) VALUES ('pos', 'USD', 'walkin@example.com') "
-                     "RETURNING id::text")[0]
-                .as<std::string>();
-        tx.commit();
-        return order;
+        return scalarCommitted(*staff, R"(SELECT rdk.pos_place_sale('[{"sku": "NTF-A", "quantity": 1}]', 0, NULL, 15)::text)");
     }
 
 private Q_SLOTS:
@@ -135,6 +129,7 @@ private Q_SLOTS:
         m_owner = std::make_unique<pqxx::connection>(m_db->ownerUrl());
         m_db->execOwner("INSERT INTO products (tenant_id, sku, name, brand, condition, price_minor, currency, inventory_strategy, published) "
                         "VALUES ('" + str(m_shopA) + "', 'NTF-A', 'Runner', 'Nike', 'new', 1000, 'USD', 'flat', true)");
+        m_db->execOwner("INSERT INTO inventory (tenant_id, product_id, quantity) SELECT tenant_id, id, 100 FROM products WHERE sku = 'NTF-A'");
     }
 
     void cleanupTestCase()
@@ -191,8 +186,15 @@ private Q_SLOTS:
 
     void notifyChannel_loginWithoutShop_getsNone()
     {
-        // A service login that has not said which shop it serves has none: no channel.
-        auto conn = connectAs(*m_db, m_serviceB);
+        // A service login the owner has not bound to a shop has none (0012): no channel,
+        // whatever shop it names in the setting.
+        const QString login = m_db->uniqueLogin(u"unbound"_s);
+        m_db->execOwner("CREATE ROLE " + str(login) + " LOGIN PASSWORD 'unbound-pass-1'; GRANT rdk_sync TO " + str(login));
+        auto conn = std::make_unique<pqxx::connection>(m_db->urlFor(login, u"unbound-pass-1"_s));
+        {
+            pqxx::nontransaction tx(*conn);
+            tx.exec_params("SELECT set_config('rdk.tenant', $1, false)", str(m_shopA));
+        }
         QCOMPARE(channelAs(*conn, "orders"), std::string());
     }
 
