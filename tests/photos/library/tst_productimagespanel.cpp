@@ -1,7 +1,7 @@
 // The product photos panel driven like a person would, offscreen, against a real database.
 #include "data/pgimagelibrary.h"
 #include "data/pgrepositories.h"
-#include "tests/desk_media/testimages.h"
+#include "tests/photos/library/testimages.h"
 #include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 #include "ui/catalog/productimagespanel.h"

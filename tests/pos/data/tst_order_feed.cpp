@@ -3,7 +3,7 @@
 // notice from the shop's own login wakes the feed but the order it names stays what the
 // database says, and a killed connection is reported and comes back on its own.
 #include "data/pgorderfeed.h"
-#include "tests/pos_data/posfixture.h"
+#include "tests/pos/data/posfixture.h"
 #include "tests/support/sessionwait.h"
 
 #include <QElapsedTimer>

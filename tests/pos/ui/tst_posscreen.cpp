@@ -4,8 +4,8 @@
 // after the database or the live feed drops. The store is the in-memory PosStore of
 // memoryposstore.h (a real implementation of the contract with real stock arithmetic, written
 // for these tests); the test plays rdk-sync and emits the OrderChangeFeed signals itself.
-#include "tests/pos_ui/memoryposstore.h"
-#include "tests/pos_ui/postestsupport.h"
+#include "tests/pos/ui/memoryposstore.h"
+#include "tests/pos/ui/postestsupport.h"
 #include "ui/pos/posdialogs.h"
 #include "ui/pos/posscreen.h"
 #include "ui/qrcodewidget.h"

@@ -1,6 +1,6 @@
 // The catalog screen's list against a real PostgreSQL: pages fetched on demand, search as
 // you type and filters served off the UI thread, sorting, keyboard navigation, thumbnails.
-#include "tests/desk_catalog/catalogfixture.h"
+#include "tests/catalog/screen/catalogfixture.h"
 #include "ui/catalog/catalogscreen.h"
 #include "ui/catalog/producteditor.h"
 #include "ui/catalog/productlistmodel.h"

@@ -3,7 +3,7 @@
 // payment-link queue, discounts, cash, refunds, the rdk-sync claim/finish protocol, customer
 // e-mail privacy, tenant isolation and hostile input.
 #include "data/pgrepositories.h"
-#include "tests/pos_data/posfixture.h"
+#include "tests/pos/data/posfixture.h"
 #include "tests/support/sessionwait.h"
 
 #include <QJsonArray>
