@@ -256,7 +256,7 @@ private Q_SLOTS:
         select(*p, 0);
         QTest::mouseClick(p->findChild<QPushButton *>(u"removePhotoButton"_s), Qt::LeftButton);
         QVERIFY(asked.contains(u"Remove photo 1"_s));
-        QTest::qWait(200);
+        QTest::qWait(200);   // proves a negative: a declined confirmation starts no removal
         QCOMPARE(count("SELECT count(*) FROM product_images"), 1);
     }
 
