@@ -209,7 +209,7 @@ Result<AuditPage> PgAuditLog::page(const AuditFilter &raw, const std::optional<A
         // The audit_log policy's role check is costed as a 0.5% filter, so the planner expects
         // a few dozen rows, reads every match through a bitmap and sorts them (100 ms for one
         // person with 10,000 entries). Walking the (tenant, [actor|entity,] at, id) index in
-        // order stops after one page instead (1 ms). Measured in tests/desk_admin/bench_auditpaging.
+        // order stops after one page instead (1 ms). Measured in tests/staff/bench_auditpaging.
         tx.exec("SET LOCAL enable_bitmapscan = off");
         const auto rows = tx.exec_params(
             "SELECT id, (extract(epoch FROM at) * 1000000)::bigint, actor, action, entity, entity_id, "

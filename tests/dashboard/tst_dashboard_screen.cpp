@@ -205,7 +205,7 @@ private Q_SLOTS:
             const QString id = m_fx->placeOrder(m_other, u"pos"_s, u"2026-03-10 15:00Z"_s, {{op, {}, 1, 100}});
             m_fx->pay(m_other, id, u"2026-03-10 15:50Z"_s);
         }
-        QTest::qWait(1500);
+        QTest::qWait(750);   // proves a negative: three debounce periods (250 ms) with no reload
         QCOMPARE(screen->loadCount(), loadsBefore + 1);
         QCOMPARE(screen->kpiText(u"revenue-today"_s), u"$369.90"_s);
     }

@@ -189,7 +189,7 @@ void TestDeskDomain::supervisor_reportsNeedsCodeAndRevokedAccess()
     session.drop();
     QTRY_COMPARE(supervisor.state(), ConnectionSupervisor::State::AccessRevoked);
     const int attempts = session.reconnects;
-    QTest::qWait(30);
+    QTest::qWait(30);   // proves a negative: no further attempt
     QCOMPARE(session.reconnects, attempts);  // gives up: only signing in again helps
 }
 

@@ -515,8 +515,8 @@ void TestDeskSignIn::dialog_silentServer_staysResponsiveThenSaysUnreachable()
     QTimer ticker;
     connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
     ticker.start(20);
-    QTest::qWait(1000);
-    QVERIFY2(ticks >= 25, "the dialog keeps its event loop while the server is silent");
+    QTest::qWait(500);   // time to pass on purpose: the event loop must keep ticking meanwhile
+    QVERIFY2(ticks >= 12, "the dialog keeps its event loop while the server is silent");
     QVERIFY(dialog.isBusy());
     QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBusy(), 10000);
     QCOMPARE(dialog.lastErrorKind(), u"server_unreachable"_s);

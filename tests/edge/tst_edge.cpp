@@ -5,6 +5,7 @@
 #include "data/media/placeholdersneaker.h"
 #include "data/pgimagestore.h"
 #include "data/pgrepositories.h"
+#include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 
@@ -335,32 +336,14 @@ class TestEdge final : public QObject {
 
     QString addProduct(const QString &tenantId, const QString &sku, bool published)
     {
-        auto owner = data::PgSession::open(m_db->ownerUrl());
-        Product p;
-        p.tenantId = tenantId;
-        p.sku = sku;
-        p.name = u"Edge Runner "_s + sku;
-        p.brand = u"Nike"_s;
-        p.colorway = u"Black"_s;
-        p.price = Money::of(12000, u"USD"_s).value();
-        p.inventoryStrategy = InventoryStrategy::Flat;
-        p.stock = {{QString(), 3, 0}};
-        p.published = published;
-        QString id;
-        Status done = (*owner)->transact([&](pqxx::work &tx) -> Status {
-            auto created = data::PgProductRepository::insert(tx, p);
-            if (!created)
-                return created.error();
-            id = created->id;
-            auto processed = processProductImage(encodeJpeg(renderPlaceholderSneaker(3, 800, 600)), sku, u"p.jpg"_s);
-            if (!processed)
-                return processed.error();
-            if (auto attached = data::PgImageStore::attach(tx, created->id, *processed, true); !attached)
-                return attached.error();
-            return {};
-        });
-        if (!done.ok())
-            qWarning().noquote() << done.error().message;
+        QString error;
+        const QString id = test::seedProduct(*m_db, {.tenantId = tenantId, .sku = sku, .name = u"Edge Runner "_s + sku,
+                                                     .colorway = u"Black"_s, .priceMinor = 12000, .flatStock = 3,
+                                                     .published = published, .photoSeed = 3, .photoWidth = 800,
+                                                     .photoHeight = 600},
+                                             &error);
+        if (id.isEmpty())
+            qWarning().noquote() << error;
         return id;
     }
 

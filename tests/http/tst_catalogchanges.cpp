@@ -78,7 +78,7 @@ private Q_SLOTS:
         QSignalSpy flushed(&changes, &CatalogChanges::flushed);
         QVERIFY(!changes.notice(payload));
         QCOMPARE(changes.pendingProducts(), 0);
-        QTest::qWait(50);
+        QTest::qWait(50);   // proves a negative: five 10 ms flush periods with nothing flushed
         QCOMPARE(changes.flush(), 0);
         QCOMPARE(flushed.size(), 0);
         QCOMPARE(m_cache->size(), 5);
@@ -121,7 +121,7 @@ private Q_SLOTS:
         QCOMPARE(changes.pendingProducts(), 2);
         QCOMPARE(flushed.size(), 0);   // nothing until the timer
         QTRY_COMPARE(flushed.size(), 1);
-        QTest::qWait(60);
+        QTest::qWait(60);   // proves a negative: no second flush in six more periods
         QCOMPARE(flushed.size(), 1);
         QCOMPARE(flushed[0][0].toInt(), 2);
         QCOMPARE(m_cache->size(), 0);

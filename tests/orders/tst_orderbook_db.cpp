@@ -5,7 +5,7 @@
 #include "data/pgcheckout.h"
 #include "data/pgorderbook.h"
 #include "data/pgrepositories.h"
-#include "tests/desk_admin/deskadmintest.h"
+#include "tests/staff/deskadmintest.h"
 #include "tests/support/testdatabase.h"
 
 #include <QRegularExpression>

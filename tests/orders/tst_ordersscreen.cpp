@@ -604,7 +604,7 @@ private Q_SLOTS:
         QVERIFY(lines.at(1).startsWith(u"2026-11-21 11:00"_s));  // 16:00 UTC in New York
         if (const QString dir = qEnvironmentVariable("RDK_SCREENSHOT_DIR"); !dir.isEmpty()) {
             s->resize(1280, 720);
-            QTest::qWait(50);
+            QTest::qWait(50);   // screenshots only (RDK_SCREENSHOT_DIR): lets the layout settle before the grab
             QVERIFY(s->grab().save(dir + u"/desk-orders.png"_s));
         }
     }
@@ -661,7 +661,7 @@ private Q_SLOTS:
             Q_EMIT feed.orderChanged(idOf(1002));
             Q_EMIT feed.orderChanged(u"6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"_s);
         }
-        QTest::qWait(300);
+        QTest::qWait(300);   // time to pass: the burst's debounce (100 ms) fires; then its reads finish
         waitIdle(*s);
         QMutexLocker lock(&m_shop->mutex);
         QCOMPARE(m_shop->detailReads - before, 2);

@@ -372,7 +372,7 @@ void TstStripeClient::checkoutSession_refusesBadRequestsWithoutSending()
     QVERIFY(future.isFinished());  // refused on the spot
     QCOMPARE(future.result().error().code, ErrorCode::Invalid);
     QCOMPARE(future.result().error().field, field);
-    QTest::qWait(20);
+    QTest::qWait(20);   // proves a negative: nothing goes out later either
     QVERIFY(stripe.requests().isEmpty());
 }
 
@@ -609,7 +609,7 @@ void TstStripeClient::errors_mappedWithoutRetry()
     QCOMPARE(error.field, field);
     QVERIFY(!error.message.contains(Key));
     QVERIFY(!error.message.contains(u"sk_test_"_s));
-    QTest::qWait(50);  // a retry would have been scheduled by now
+    QTest::qWait(50);  // proves a negative: a retry (10 ms backoff here) would have gone out by now
     QCOMPARE(stripe.requests().size(), 1);
 }
 
@@ -621,7 +621,7 @@ void TstStripeClient::stripeShouldRetryFalse_stopsRetries()
     auto future = client.createPrice(u"usd"_s, 100, u"Lace"_s, u"price-x"_s);
     AWAIT(future);
     QCOMPARE(future.result().error().code, ErrorCode::Unavailable);
-    QTest::qWait(50);
+    QTest::qWait(50);   // proves a negative: no retry (10 ms backoff here) goes out
     QCOMPARE(stripe.requests().size(), 1);
 }
 
@@ -749,7 +749,7 @@ void TstStripeClient::liveKeyOverHttp_isRefused()
     QVERIFY(future.isFinished());
     QCOMPARE(future.result().error().code, ErrorCode::Internal);
     QVERIFY(!future.result().error().message.contains(u"sk_live_51"_s));
-    QTest::qWait(20);
+    QTest::qWait(20);   // proves a negative: nothing goes out later either
     QVERIFY(stripe.requests().isEmpty());
 
     StripeClientOptions noKey = options(stripe.url());

@@ -5,6 +5,7 @@
 #include "data/pgimagestore.h"
 #include "data/pgrepositories.h"
 #include "sync/stripe/webhooksignature.h"
+#include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 
@@ -58,33 +59,12 @@ class TestSyncService final : public QObject {
 
     void addProduct(const QString &tenantId, const QString &sku, int size10, bool withPhoto)
     {
-        auto owner = data::PgSession::open(m_db->ownerUrl());
-        Product p;
-        p.tenantId = tenantId;
-        p.sku = sku;
-        p.name = u"Air Max 90 "_s + sku;
-        p.brand = u"Nike"_s;
-        p.colorway = u"Infrared"_s;
-        p.price = Money::of(14000, u"USD"_s).value();
-        p.inventoryStrategy = InventoryStrategy::PerSize;
-        p.sizeSystem = SizeSystem::Mens;
-        p.sizeRun = {u"9"_s, u"10"_s};
-        p.stock = {{u"9"_s, 0, 0}, {u"10"_s, size10, 0}};
-        p.published = true;
-        Status done = (*owner)->transact([&](pqxx::work &tx) -> Status {
-            auto created = data::PgProductRepository::insert(tx, p);
-            if (!created)
-                return created.error();
-            if (withPhoto) {
-                auto processed = processProductImage(encodeJpeg(renderPlaceholderSneaker(7, 1200, 900)), sku, u"p.jpg"_s);
-                if (!processed)
-                    return processed.error();
-                if (auto attached = data::PgImageStore::attach(tx, created->id, *processed, true); !attached)
-                    return attached.error();
-            }
-            return {};
-        });
-        QVERIFY2(done.ok(), done.ok() ? "" : qPrintable(done.error().message));
+        QString error;
+        QVERIFY2(!test::seedProduct(*m_db, {.tenantId = tenantId, .sku = sku, .name = u"Air Max 90 "_s + sku,
+                                            .colorway = u"Infrared"_s, .priceMinor = 14000, .size10 = size10,
+                                            .photoSeed = withPhoto ? std::optional<quint32>(7) : std::nullopt},
+                                    &error).isEmpty(),
+                 qPrintable(error));
     }
 
     QJsonObject product(const QString &sku)
@@ -159,7 +139,7 @@ private Q_SLOTS:
             for (auto &socket : sockets)
                 socket->abort();
         }
-        QTest::qWait(200);
+        QTest::qWait(200);   // time to pass, not a condition: a crash on the aborted sockets would come now
         const Reply health = request(m_nam, "GET", m_sync.url(u"/healthz"_s));
         QCOMPARE(health.status, 200);
     }
@@ -219,7 +199,7 @@ private Q_SLOTS:
                                           QByteArray("{\"entity\":\"product\",\"id\":\"AM90-TWO\"}"), oldStyle})
             notifyAsService("rdk.notify_channel('catalog')", garbage);
         notifyAsService("'rdk_catalog'", oldStyle);
-        QTest::qWait(300);
+        QTest::qWait(300);   // proves a negative: six 50 ms coalescing windows in which nothing may be dropped
         QCOMPARE(product(u"AM90-TWO"_s).value(u"sku"_s).toString(), u"AM90-TWO"_s);
         QCOMPARE(metric("rdk_cache_misses_total"), misses);   // still answered from the cache
         QCOMPARE(metric("rdk_cache_invalidations_total{reason=\"notify\"}"), dropped);
@@ -227,11 +207,7 @@ private Q_SLOTS:
         // Positive control: a real change (a new colorway name) reaches the storefront within a
         // second.
         m_db->execOwner("UPDATE products SET colorway = 'Infrared II' WHERE sku = 'AM90-TWO'");
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 1000 && product(u"AM90-TWO"_s).value(u"colorway"_s).toString() != u"Infrared II"_s)
-            QTest::qWait(20);
-        QCOMPARE(product(u"AM90-TWO"_s).value(u"colorway"_s).toString(), u"Infrared II"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(product(u"AM90-TWO"_s).value(u"colorway"_s).toString(), u"Infrared II"_s, 1000);
         QVERIFY(metric("rdk_cache_invalidations_total{reason=\"notify\"}") > dropped);
     }
 
@@ -341,18 +317,12 @@ private Q_SLOTS:
 
         const Reply paid = request(m_nam, "POST", m_sandbox.url(u"/_sandbox/checkout/sessions/%1/complete"_s.arg(sessionId)));
         QCOMPARE(paid.status, 200);
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 10000 && scalar("SELECT count(*) FROM orders WHERE status = 'paid'") == 0)
-            QTest::qWait(50);
+        QVERIFY(QTest::qWaitFor([&] { return scalar("SELECT count(*) FROM orders WHERE status = 'paid'") != 0; }, 10000));
         QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'paid' AND customer_email = 'buyer@example.com'"), 1);
         QCOMPARE(scalar("SELECT count(*) FROM audit_log WHERE entity = 'order' AND after->>'status' = 'paid'"), 1);
-        const qint64 paidAtMs = timer.elapsed();
 
         // The catalog shows the sale within a second (NOTIFY -> cache invalidation).
-        while (timer.elapsed() < paidAtMs + 1000 && product(u"AM90-INF"_s).value(u"available"_s).toInt() != 0)
-            QTest::qWait(20);
-        QCOMPARE(product(u"AM90-INF"_s).value(u"available"_s).toInt(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(product(u"AM90-INF"_s).value(u"available"_s).toInt(), 0, 1000);
         QCOMPARE(scalar("SELECT quantity FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = 'AM90-INF' AND i.size = '10'"), 0);
 
         // Stripe's retry of the same event has no second effect.
@@ -363,8 +333,7 @@ private Q_SLOTS:
                 eventId = e.toObject().value(u"id"_s).toString();
         }
         QVERIFY2(!eventId.isEmpty(), events.body.left(300).constData());
-        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/events/%1/resend"_s.arg(eventId))).status, 200);
-        QTest::qWait(500);
+        QCOMPARE(test::resendEventAndWait(m_nam, m_sandbox, eventId), 200);   // rdk-sync has answered the second delivery
         QCOMPARE(scalar("SELECT count(*) FROM stripe_events"), 1);
         QCOMPARE(scalar("SELECT quantity FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = 'AM90-INF' AND i.size = '10'"), 0);
     }
@@ -407,8 +376,11 @@ private Q_SLOTS:
         // script's don't; no address is stored.
         QTRY_COMPARE_WITH_TIMEOUT(scalar("SELECT count(*) FROM page_views"), viewsBefore + 2, 5000);
         request(m_nam, "GET", m_sync.url(u"/"_s), {}, {{"User-Agent", "curl/8.0"}});
-        QTest::qWait(1500);   // three flush intervals: a wrongly counted view would be written by now
-        QCOMPARE(scalar("SELECT count(*) FROM page_views"), viewsBefore + 2);
+        // Then a browser's view as a marker: views are written in the order they came, so once the
+        // marker is written, a wrongly counted script view is too (in its batch or an earlier one).
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/products/am90-inf"_s), {}, {{"User-Agent", browser}}).status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar("SELECT count(*) FROM page_views") >= viewsBefore + 3, 5000);
+        QCOMPARE(scalar("SELECT count(*) FROM page_views"), viewsBefore + 3);
         QCOMPARE(scalar("SELECT count(DISTINCT visitor_hash) FROM page_views"), 1);
 
         const QList<QPair<QByteArray, QByteArray>> form{{"Content-Type", "application/x-www-form-urlencoded"}};
@@ -537,19 +509,13 @@ private Q_SLOTS:
         QCOMPARE(scalar("SELECT count(*) FROM orders WHERE id = '" + order.value(u"order_id"_s).toString().toStdString() + "' AND status = 'paid'"), 1);
         // The outage also cut the change feed: once it is back, a catalog change still reaches
         // the API within a second (and everything cached before the outage was dropped).
-        QElapsedTimer feed;
-        feed.start();
-        while (feed.elapsed() < 10000
-               && request(m_nam, "GET", m_sync.url(u"/readyz"_s)).json().value(u"change_feed"_s).toString() != u"listening"_s)
-            QTest::qWait(100);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return request(m_nam, "GET", m_sync.url(u"/readyz"_s)).json().value(u"change_feed"_s).toString() == u"listening"_s; },
+            10000));
         QCOMPARE(request(m_nam, "GET", m_sync.url(u"/readyz"_s)).status, 200);
         const int before = product(u"AM90-TWO"_s).value(u"available"_s).toInt();
         m_db->execOwner("UPDATE inventory SET quantity = quantity + 5 FROM products p WHERE p.id = inventory.product_id AND p.sku = 'AM90-TWO' AND inventory.size = '10'");
-        QElapsedTimer fresh;
-        fresh.start();
-        while (fresh.elapsed() < 1000 && product(u"AM90-TWO"_s).value(u"available"_s).toInt() != before + 5)
-            QTest::qWait(20);
-        QCOMPARE(product(u"AM90-TWO"_s).value(u"available"_s).toInt(), before + 5);
+        QTRY_COMPARE_WITH_TIMEOUT(product(u"AM90-TWO"_s).value(u"available"_s).toInt(), before + 5, 1000);
     }
 
     void unknownRoute_is404WithSecurityHeaders()

@@ -2,7 +2,7 @@
 // nothing, duplicates, order, primary, removal, and who may do it.
 #include "data/pgimagelibrary.h"
 #include "data/pgrepositories.h"
-#include "tests/desk_media/testimages.h"
+#include "tests/photos/library/testimages.h"
 #include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 

@@ -67,7 +67,7 @@ QByteArray encodeProgressiveJpeg(const QImage &image)
     return bytes;
 }
 
-// Fixtures Qt cannot write itself live in tests/media/data, compiled in as resources.
+// Fixtures Qt cannot write itself live in tests/photos/pipeline/data, compiled in as resources.
 QByteArray fixture(const QString &name)
 {
     QFile file(u":/testdata/"_s + name);

@@ -1,7 +1,7 @@
 // The product editor driven through its widgets against a real PostgreSQL: create with a size
 // run and stock, price edits, stock reasons in the audit log, the concurrent-edit conflict,
 // and bad input refused next to its field with nothing stored.
-#include "tests/desk_catalog/catalogfixture.h"
+#include "tests/catalog/screen/catalogfixture.h"
 #include "ui/catalog/producteditor.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
 // Times processProductImage() on a 24-megapixel camera-like JPEG (6000x4000, ~8 MB),
 // best of 3. Not a CTest test: timings belong in a Release build on a quiet machine.
 //   cmake --build <release-build> --target bench_imagepipeline
-//   QT_QPA_PLATFORM=offscreen <release-build>/tests/media/bench_imagepipeline
+//   QT_QPA_PLATFORM=offscreen <release-build>/tests/photos/pipeline/bench_imagepipeline
 // tests/bench/run-image-bench uses the two modes below to compare with vipsthumbnail on the
 // very same file:
 //   bench_imagepipeline --write FILE            writes the 24 MP test JPEG

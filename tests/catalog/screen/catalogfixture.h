@@ -4,6 +4,7 @@
 // sessions the catalog screen needs: one for the UI thread and a factory for worker threads.
 #include "data/pgcatalogreader.h"
 #include "data/pgrepositories.h"
+#include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 #include "ui/catalog/catalogqueryrunner.h"
 
@@ -51,15 +52,11 @@ struct CatalogFixture final {
         reader.reset();
         products.reset();
         staff.reset();
+        owner.reset();
         // Closed connections leave the server a moment later; dropping the database before
         // they are gone would need rights over their roles' backends.
-        for (int i = 0; owner && i < 100; ++i) {
-            if (scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid()") == QStringLiteral("0"))
-                break;
-            QTest::qWait(20);
-        }
-        owner.reset();
+        if (db)
+            waitForOtherSessionsToEnd(*db);
         db.reset();
     }
 

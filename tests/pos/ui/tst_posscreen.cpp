@@ -4,8 +4,8 @@
 // after the database or the live feed drops. The store is the in-memory PosStore of
 // memoryposstore.h (a real implementation of the contract with real stock arithmetic, written
 // for these tests); the test plays rdk-sync and emits the OrderChangeFeed signals itself.
-#include "tests/pos_ui/memoryposstore.h"
-#include "tests/pos_ui/postestsupport.h"
+#include "tests/pos/ui/memoryposstore.h"
+#include "tests/pos/ui/postestsupport.h"
 #include "ui/pos/posdialogs.h"
 #include "ui/pos/posscreen.h"
 #include "ui/qrcodewidget.h"
@@ -394,7 +394,7 @@ private Q_SLOTS:
         QTRY_COMPARE(m_screen->statusText(), u"Canceled — The payment link expired before it was paid."_s);
         QCOMPARE(m_shelf->cancelCalls.load(), 1);
         QCOMPARE(m_shelf->available(u"SOCK-3PK"_s, QString()), 5);
-        QTest::qWait(600);
+        QTest::qWait(600);   // proves a negative over two more ticks (250 ms each)
         QCOMPARE(m_shelf->cancelCalls.load(), 1);  // once
     }
 
@@ -565,7 +565,7 @@ private Q_SLOTS:
         QVERIFY(m_screen->messageText().startsWith(u"Live updates paused"_s));
         m_shelf->down = true;
         QVERIFY(m_shelf->payByCard(id, u"pi_whileAway"_s));
-        QTest::qWait(200);
+        QTest::qWait(200);   // proves a negative: nothing tells the screen while the feed is down
         QCOMPARE(m_screen->statusText(), u"Waiting for payment"_s);
         m_shelf->down = false;
         Q_EMIT m_feed->connectionChanged(true);
@@ -631,7 +631,7 @@ private Q_SLOTS:
         Q_EMIT m_feed->orderChanged(a);
         Q_EMIT m_feed->paymentWorkChanged(a);
         Q_EMIT m_feed->orderChanged(u"someone-else"_s);
-        QTest::qWait(100);
+        QTest::qWait(100);   // proves a negative: no re-read for a sale the screen does not show
         QCOMPARE(m_shelf->stateCalls.load(), reads);
         QVERIFY(!m_screen->order());
     }

@@ -2,7 +2,7 @@
 // the in-memory store of memoryposstore.h plays the shop, this program plays the buyer.
 //   rdk_pos_screenshot <directory> [--dark]
 // writes pos-cart.png, pos-sizes.png, pos-qr.png, pos-failed.png and pos-paid.png.
-#include "tests/pos_ui/memoryposstore.h"
+#include "tests/pos/ui/memoryposstore.h"
 #include "ui/pos/posscreen.h"
 
 #include <QApplication>

@@ -3,7 +3,7 @@
 // payment-link queue, discounts, cash, refunds, the rdk-sync claim/finish protocol, customer
 // e-mail privacy, tenant isolation and hostile input.
 #include "data/pgrepositories.h"
-#include "tests/pos_data/posfixture.h"
+#include "tests/pos/data/posfixture.h"
 #include "tests/support/sessionwait.h"
 
 #include <QJsonArray>
@@ -603,12 +603,8 @@ private Q_SLOTS:
             // While its claimer lives, nobody else takes the row.
             QVERIFY(claimAll(*m_sync).isEmpty());
         }  // the claiming rdk-sync is gone (its connection closed, as when the process dies)
-        QStringList again;
-        for (int i = 0; i < 50 && again.isEmpty(); ++i) {   // the backend exits a moment after the socket closes
-            again = claimAll(*m_sync);
-            if (again.isEmpty())
-                QTest::qWait(20);
-        }
+        QStringList again;   // the backend exits a moment after the socket closes
+        (void)QTest::qWaitFor([&] { return !(again = claimAll(*m_sync)).isEmpty(); }, 1000);
         QCOMPARE(again, QStringList{request + u":payment_link"_s});
         QCOMPARE(m_fx.scalar("SELECT attempts FROM stripe_requests WHERE id = " + str(request)), u"2"_s);
         QCOMPARE(finish(request.toLongLong(), false, {}, u"drained"_s), QString());

@@ -4,6 +4,7 @@
 // the real rdk-stripe-sandbox, and the sandbox pays, refunds and sends signed webhooks back.
 #include "data/pgpos.h"
 #include "data/pgrepositories.h"
+#include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 
@@ -51,14 +52,7 @@ struct StripeRequest final {
 
 bool waitUntil(const std::function<bool()> &done, int timeoutMs = kWaitMs)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < timeoutMs) {
-        if (done())
-            return true;
-        QTest::qWait(25);
-    }
-    return done();
+    return QTest::qWaitFor(done, timeoutMs);
 }
 
 } // namespace
@@ -112,25 +106,10 @@ class TestPosSync final : public QObject {
 
     void addProduct(const QString &tenantId, const QString &sku, qint64 priceMinor, int size10)
     {
-        auto session = data::PgSession::open(m_db->ownerUrl());
-        QVERIFY(session.ok());
-        Product p;
-        p.tenantId = tenantId;
-        p.sku = sku;
-        p.name = u"Jordan 1 "_s + sku;
-        p.brand = u"Nike"_s;
-        p.colorway = u"Chicago"_s;
-        p.price = Money::of(priceMinor, u"USD"_s).value();
-        p.inventoryStrategy = InventoryStrategy::PerSize;
-        p.sizeSystem = SizeSystem::Mens;
-        p.sizeRun = {u"9"_s, u"10"_s};
-        p.stock = {{u"9"_s, 0, 0}, {u"10"_s, size10, 0}};
-        p.published = true;
-        const Status done = (*session)->transact([&](pqxx::work &tx) -> Status {
-            auto created = data::PgProductRepository::insert(tx, p);
-            return created ? Status() : Status(created.error());
-        });
-        QVERIFY2(done.ok(), done.ok() ? "" : qPrintable(done.error().message));
+        QString error;
+        QVERIFY2(!test::seedProduct(*m_db, {.tenantId = tenantId, .sku = sku, .priceMinor = priceMinor, .size10 = size10},
+                                    &error).isEmpty(),
+                 qPrintable(error));
     }
 
     /// A counter sale placed through PgPos as a staff login: a pending POS order holding its
@@ -372,8 +351,7 @@ private Q_SLOTS:
             return e.value(u"object_id"_s).toString() == sessionId;
         });
         QVERIFY(!eventId.isEmpty());
-        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/events/%1/resend"_s.arg(eventId))).status, 200);
-        QTest::qWait(700);
+        QCOMPARE(test::resendEventAndWait(m_nam, m_sandbox, eventId), 200);   // rdk-sync has answered the second delivery
         QCOMPARE(ownerNumber("SELECT count(*) FROM stripe_events WHERE id = $1", eventId), 1);
         QCOMPARE(stock(u"POS-PAY"_s), qMakePair(2, 0));
         QCOMPARE(orderStatus(orderId), u"paid"_s);
@@ -538,6 +516,7 @@ private Q_SLOTS:
         const StripeRequest refused = settled((*asked)[0][0].as<qint64>());
         QCOMPARE(refused.state, u"failed"_s);
         QVERIFY2(refused.error.contains(u"declined"_s), qPrintable(refused.error));
+        // Proves a negative: no stray webhook or late worker step moves the order afterwards.
         QTest::qWait(300);
         QCOMPARE(orderStatus(orderId), u"paid"_s);
         QCOMPARE(ownerNumber("SELECT refunded_minor FROM orders WHERE id = $1::uuid", orderId), 0);
@@ -652,8 +631,7 @@ private Q_SLOTS:
         // The last charge.refunded again: nothing moves twice.
         const QString eventId = eventFor(u"charge.refunded"_s, [](const QJsonObject &) { return true; });
         QVERIFY(!eventId.isEmpty());
-        QCOMPARE(request(m_nam, "POST", m_sandbox.url(u"/_sandbox/events/%1/resend"_s.arg(eventId))).status, 200);
-        QTest::qWait(700);
+        QCOMPARE(test::resendEventAndWait(m_nam, m_sandbox, eventId), 200);   // rdk-sync has answered the second delivery
         QCOMPARE(stock(u"POS-REFUND"_s), qMakePair(3, 0));
         QCOMPARE(ownerNumber("SELECT refunded_minor FROM orders WHERE id = $1::uuid", orderId), 18'000);
         QCOMPARE(orderStatus(orderId), u"refunded"_s);
@@ -697,7 +675,8 @@ private Q_SLOTS:
         QCOMPARE(refused.error, u"Only counter sales are paid through a payment link."_s);
         QCOMPARE(sandboxLinksFor(onlineOrder).size(), 0);
 
-        QTest::qWait(4000);   // more than a poll period
+        // No need to wait out a poll period (3 s): a poll runs the same claim as a notice, and the
+        // claim that settled `wrongKind` re-read the whole queue after `foreign` was written.
         const StripeRequest untouched = stripeRequest(foreign);
         QCOMPARE(untouched.state, u"queued"_s);
         QCOMPARE(untouched.attempts, 0);

@@ -1,7 +1,7 @@
 // The product photos panel driven like a person would, offscreen, against a real database.
 #include "data/pgimagelibrary.h"
 #include "data/pgrepositories.h"
-#include "tests/desk_media/testimages.h"
+#include "tests/photos/library/testimages.h"
 #include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 #include "ui/catalog/productimagespanel.h"
@@ -256,7 +256,7 @@ private Q_SLOTS:
         select(*p, 0);
         QTest::mouseClick(p->findChild<QPushButton *>(u"removePhotoButton"_s), Qt::LeftButton);
         QVERIFY(asked.contains(u"Remove photo 1"_s));
-        QTest::qWait(200);
+        QTest::qWait(200);   // proves a negative: a declined confirmation starts no removal
         QCOMPARE(count("SELECT count(*) FROM product_images"), 1);
     }
 

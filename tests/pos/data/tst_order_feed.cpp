@@ -3,7 +3,7 @@
 // notice from the shop's own login wakes the feed but the order it names stays what the
 // database says, and a killed connection is reported and comes back on its own.
 #include "data/pgorderfeed.h"
-#include "tests/pos_data/posfixture.h"
+#include "tests/pos/data/posfixture.h"
 #include "tests/support/sessionwait.h"
 
 #include <QElapsedTimer>
@@ -80,7 +80,7 @@ private Q_SLOTS:
         const qsizetype before = orders.size();
         auto placedB = posB.placeSale(saleOf({{u"POS-FLAT"_s, {}, 1, {}}}));
         QVERIFY(placedB);
-        QTest::qWait(300);
+        QTest::qWait(300);   // proves a negative: B's notice never reaches A's feed
         QCOMPARE(orders.size(), before);
         QVERIFY(posB.cancelSale(placedB->orderId, {}));
         // A rolled-back change is never announced.
@@ -91,7 +91,7 @@ private Q_SLOTS:
                            "AND status = 'pending' LIMIT 1)", str(m_fx.a.tenantId));
             tx.abort();
         }
-        QTest::qWait(200);
+        QTest::qWait(200);   // proves a negative: a rolled-back change sends nothing
         QCOMPARE(orders.size(), before);
     }
 
@@ -143,7 +143,7 @@ private Q_SLOTS:
         QSignalSpy connection(&feed, &OrderChangeFeed::connectionChanged);
         QVERIFY(!feed.start());
         QVERIFY(!feed.isListening());
-        QTest::qWait(600);
+        QTest::qWait(400);   // proves a negative across the first retry (PgListener::FirstRetryMs, 250 ms)
         QCOMPARE(connection.size(), 0);  // never up, so never "lost"
     }
 
@@ -225,7 +225,7 @@ private Q_SLOTS:
         auto placed = m_pos->placeSale(saleOf({{u"POS-FLAT"_s, {}, 1, {}}}));
         QVERIFY(placed);
         QTRY_VERIFY_WITH_TIMEOUT(!orders.isEmpty() && !work.isEmpty(), 1000);
-        QTest::qWait(200);
+        QTest::qWait(200);   // lets the sale's trailing notices land before counting from zero
         orders.clear();
         work.clear();
 
@@ -236,7 +236,7 @@ private Q_SLOTS:
             const QString sent = m_fx.as(*forger, "SELECT pg_notify(" + channel + ", " + payload + ")");
             QVERIFY2(!sent.startsWith(u"ERROR"_s), qPrintable(sent));
         }
-        QTest::qWait(300);
+        QTest::qWait(300);   // proves a negative: no forged notice reaches the feed
         QCOMPARE(orders.size(), 0);
         QCOMPARE(work.size(), 0);
         // Positive control: A's own change still arrives on the same feed.

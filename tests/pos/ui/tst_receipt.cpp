@@ -1,7 +1,7 @@
 // The POS receipt: what it says (domain/receipt.h) and the PDF it becomes (ui/pos/receiptprinter.h),
 // read back with pdftotext.
 #include "domain/receipt.h"
-#include "tests/pos_ui/postestsupport.h"
+#include "tests/pos/ui/postestsupport.h"
 #include "ui/pos/receiptprinter.h"
 
 #include <QFile>

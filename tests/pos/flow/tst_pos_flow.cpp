@@ -6,6 +6,7 @@
 #include "data/pgpos.h"
 #include "data/pgrepositories.h"
 #include "data/pgsession.h"
+#include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 #include "ui/pos/posscreen.h"
@@ -72,25 +73,10 @@ class TestPosFlow final : public QObject {
 
     void addProduct(const QString &sku, qint64 priceMinor, int size10)
     {
-        auto session = data::PgSession::open(m_db->ownerUrl());
-        QVERIFY(session.ok());
-        Product p;
-        p.tenantId = m_tenant;
-        p.sku = sku;
-        p.name = u"Jordan 1 Retro High"_s;
-        p.brand = u"Nike"_s;
-        p.colorway = u"Chicago"_s;
-        p.price = Money::of(priceMinor, u"USD"_s).value();
-        p.inventoryStrategy = InventoryStrategy::PerSize;
-        p.sizeSystem = SizeSystem::Mens;
-        p.sizeRun = {u"9"_s, u"10"_s};
-        p.stock = {{u"9"_s, 0, 0}, {u"10"_s, size10, 0}};
-        p.published = true;
-        const Status done = (*session)->transact([&](pqxx::work &tx) -> Status {
-            auto created = data::PgProductRepository::insert(tx, p);
-            return created ? Status() : Status(created.error());
-        });
-        QVERIFY2(done.ok(), done.ok() ? "" : qPrintable(done.error().message));
+        QString error;
+        QVERIFY2(!test::seedProduct(*m_db, {.tenantId = m_tenant, .sku = sku, .name = u"Jordan 1 Retro High"_s,
+                                            .priceMinor = priceMinor, .size10 = size10}, &error).isEmpty(),
+                 qPrintable(error));
     }
 
     /// Scans `sku` (the scanner types it and Enter), then charges with F12; returns once the
@@ -192,10 +178,8 @@ private Q_SLOTS:
         const QString eventId = ownerScalar("SELECT id FROM stripe_events WHERE order_id = '" + placed.orderId.toStdString() +
                                             "' AND outcome = 'applied'");
         QVERIFY(!eventId.isEmpty());
-        QCOMPARE(test::httpRequest(m_nam, "POST", m_sandbox.url(u"/_sandbox/events/%1/resend"_s.arg(eventId))).status, 200);
-        QTRY_COMPARE_WITH_TIMEOUT(ownerScalar("SELECT count(*) FROM stripe_events WHERE order_id = '" + placed.orderId.toStdString() + "'"),
-                                  u"1"_s, 5000);
-        QTest::qWait(500);
+        QCOMPARE(test::resendEventAndWait(m_nam, m_sandbox, eventId), 200);   // rdk-sync has answered the second delivery
+        QCOMPARE(ownerScalar("SELECT count(*) FROM stripe_events WHERE order_id = '" + placed.orderId.toStdString() + "'"), u"1"_s);
         QCOMPARE(stockOf(u"E2E-PAY"_s), u"2/0"_s);
         // The used link no longer takes money.
         QTRY_COMPARE_WITH_TIMEOUT(linkAtStripe(placed.link.paymentLinkId).value(u"active"_s).toBool(true), false, 10000);
@@ -228,7 +212,8 @@ private Q_SLOTS:
             tx.commit();
         }
         QTRY_VERIFY_WITH_TIMEOUT(!woken.isEmpty(), 2000);   // the notice did arrive...
-        QTest::qWait(300);
+        // The screen's slot ran before the spy's (it connected first) and started the re-read at
+        // once, so waiting for the screen to be idle again waits for that re-read.
         QTRY_VERIFY_WITH_TIMEOUT(!m_screen->isBusy(), 5000);
         // ...and the counter re-read the order instead of believing it.
         QCOMPARE(m_screen->phase() == PosScreen::Phase::Waiting, true);
