@@ -1,15 +1,13 @@
 #pragma once
 
 #include "domain/catalog.h"
+#include "ui/common/uitaskrunner.h"
 
 #include <QImage>
 #include <QObject>
 
-#include <atomic>
 #include <functional>
 #include <memory>
-
-class QThread;
 
 namespace rdk {
 
@@ -17,10 +15,11 @@ namespace rdk {
 /// thread, on that thread; a null result means "no database" (the error is reported).
 using CatalogReaderFactory = std::function<Result<std::unique_ptr<CatalogReader>>()>;
 
-/// Runs catalog list queries and thumbnail loads off the UI thread: one worker thread for
-/// queries, one for thumbnails (so a screenful of pictures never delays a keystroke's search),
+/// Runs catalog list queries and thumbnail loads off the UI thread on the desk's UiTaskRunner:
+/// one worker thread for queries, one for thumbnails (so a screenful of pictures never delays a keystroke's search),
 /// each with its own reader. Results come back as signals on the runner's thread. A query
-/// that a newer one has overtaken before it started is skipped.
+/// that a newer one has overtaken is skipped if it has not started, and its answer dropped
+/// if it has.
 class CatalogQueryRunner final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CatalogQueryRunner)
@@ -41,10 +40,11 @@ Q_SIGNALS:
     void brandsReady(const QStringList &brands);
 
 private:
-    struct Worker;
-    std::unique_ptr<Worker> m_queries;
-    std::unique_ptr<Worker> m_thumbnails;
-    std::shared_ptr<std::atomic<quint64>> m_latest;
+    std::shared_ptr<LaneResource<CatalogReader>> m_queryReader;
+    std::shared_ptr<LaneResource<CatalogReader>> m_thumbnailReader;
+    UiTaskRunner *m_queries;
+    UiTaskRunner *m_thumbnails;
+    LatestRequest m_latest;
 };
 
 } // namespace rdk
