@@ -83,13 +83,9 @@ void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores)
 
 CatalogScreen *makeCatalogScreen(DeskServices &services, WorkerSessionPool *workers)
 {
-    data::DeskConnection &connection = services.connection;
-    auto products = std::make_unique<data::PgProductRepository>(connection.mainSession());
-    auto reader = std::make_unique<data::PgCatalogReader>(connection.mainSession());
-    auto *screen = new CatalogScreen(workerFactory<CatalogReader, data::PgCatalogReader>(workers), *products, *reader,
-                                     connection.user().currency);
-    ownedBy(screen, std::move(products));
-    ownedBy(screen, std::move(reader));
+    auto *screen = new CatalogScreen(workerFactory<CatalogReader, data::PgCatalogReader>(workers),
+                                     workerFactory<ProductRepository, data::PgProductRepository>(workers),
+                                     services.connection.user().currency);
     screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(workers)));
     addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(workers));
     return screen;

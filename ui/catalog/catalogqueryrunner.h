@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <type_traits>
 
 namespace rdk {
 
@@ -32,6 +33,21 @@ public:
     void requestPage(quint64 generation, const ProductQuery &query);
     void requestThumbnail(const QString &variantId);
     void requestBrands();
+
+    /// Runs `job(reader)` with the query lane's reader, after the queries asked before it;
+    /// `done` gets its result on this object's thread while `receiver` still exists.
+    template <typename Job, typename Done>
+    void runWithReader(QObject *receiver, Job job, Done done)
+    {
+        using R = std::invoke_result_t<Job &, CatalogReader &>;
+        auto readers = m_queryReader;
+        m_queries->run(receiver, [readers, job = std::move(job)]() mutable -> R {
+            auto reader = readers->get();
+            if (!reader)
+                return R(reader.error());
+            return job(**reader);
+        }, std::move(done));
+    }
 
 Q_SIGNALS:
     void pageReady(quint64 generation, int offset, const rdk::ProductListPage &page);
