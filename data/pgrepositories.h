@@ -17,7 +17,10 @@ private:
 
 class PgProductRepository final : public ProductRepository {
 public:
+    /// Borrows a session owned elsewhere.
     explicit PgProductRepository(PgSession &session) : m_session(session) {}
+    /// Owns its session: what a per-thread factory hands out.
+    explicit PgProductRepository(std::unique_ptr<PgSession> session) : m_owned(std::move(session)), m_session(*m_owned) {}
     Result<Product> create(const Product &product, const QString &reason) override;
     Result<Product> update(const Product &product, const QString &reason) override;
     Result<std::optional<Product>> findBySku(const QString &sku) override;
@@ -28,6 +31,7 @@ public:
     static Result<Product> insert(pqxx::work &tx, const Product &product);
 
 private:
+    std::unique_ptr<PgSession> m_owned;  // before m_session, which may refer to it
     PgSession &m_session;
 };
 

@@ -19,6 +19,7 @@
 #include "ui/catalog/catalogscreen.h"
 #include "ui/catalog/csvimportdialog.h"
 #include "ui/catalog/productimagespanel.h"
+#include "ui/common/uitaskrunner.h"
 #include "ui/dashboard/dashboardscreen.h"
 #include "ui/mainwindow.h"
 #include "ui/orders/ordersscreen.h"
@@ -27,11 +28,9 @@
 #include "ui/shell/homescreen.h"
 
 #include <QAction>
-#include <QFutureWatcher>
 #include <QMessageBox>
 #include <QKeySequence>
 #include <QToolBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <functional>
 #include <memory>
@@ -84,13 +83,9 @@ void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores)
 
 CatalogScreen *makeCatalogScreen(DeskServices &services, WorkerSessionPool *workers)
 {
-    data::DeskConnection &connection = services.connection;
-    auto products = std::make_unique<data::PgProductRepository>(connection.mainSession());
-    auto reader = std::make_unique<data::PgCatalogReader>(connection.mainSession());
-    auto *screen = new CatalogScreen(workerFactory<CatalogReader, data::PgCatalogReader>(workers), *products, *reader,
-                                     connection.user().currency);
-    ownedBy(screen, std::move(products));
-    ownedBy(screen, std::move(reader));
+    auto *screen = new CatalogScreen(workerFactory<CatalogReader, data::PgCatalogReader>(workers),
+                                     workerFactory<ProductRepository, data::PgProductRepository>(workers),
+                                     services.connection.user().currency);
     screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(workers)));
     addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(workers));
     return screen;
@@ -128,20 +123,10 @@ PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, Ord
 
 /// Reprint from the Orders screen: the order is read off the UI thread, then the print
 /// dialog opens on it.
-void reprintReceipt(QWidget *parent, const std::function<Result<std::unique_ptr<PosStore>>()> &stores,
+void reprintReceipt(UiTaskRunner &runner, QWidget *parent, const std::function<Result<std::unique_ptr<PosStore>>()> &stores,
                     const ReceiptShop &shop, const QString &orderId)
 {
-    auto *watcher = new QFutureWatcher<Result<Receipt>>(parent);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, parent, [watcher, parent] {
-        watcher->deleteLater();
-        const Result<Receipt> receipt = watcher->result();
-        if (!receipt) {
-            QMessageBox::warning(parent, QObject::tr("Receipt"), receipt.error().message);
-            return;
-        }
-        ReceiptPrinter(*receipt).printWithDialog(parent);
-    });
-    watcher->setFuture(QtConcurrent::run([stores, shop, orderId]() -> Result<Receipt> {
+    runner.run(parent, [stores, shop, orderId]() -> Result<Receipt> {
         auto store = stores();
         if (!store)
             return store.error();
@@ -149,7 +134,13 @@ void reprintReceipt(QWidget *parent, const std::function<Result<std::unique_ptr<
         if (!order)
             return order.error();
         return buildReceipt(*order, shop);
-    }));
+    }, [parent](const Result<Receipt> &receipt) {
+        if (!receipt) {
+            QMessageBox::warning(parent, QObject::tr("Receipt"), receipt.error().message);
+            return;
+        }
+        ReceiptPrinter(*receipt).printWithDialog(parent);
+    });
 }
 
 OrdersScreen *makeOrdersScreen(DeskServices &services, WorkerSessionPool *workers, OrderChangeFeed *feed)
@@ -158,8 +149,10 @@ OrdersScreen *makeOrdersScreen(DeskServices &services, WorkerSessionPool *worker
     auto *screen = new OrdersScreen(workerFactory<OrderBook, data::PgOrderBook>(workers), user.role, feed);
     const ReceiptShop shop{user.tenantName, services.config.receiptAddress, user.timezone};
     const auto stores = workerFactory<PosStore, data::PgPos>(workers);
-    QObject::connect(screen, &OrdersScreen::receiptRequested, screen,
-                     [screen, stores, shop](const QString &orderId) { reprintReceipt(screen, stores, shop, orderId); });
+    auto *printing = new UiTaskRunner(UiTaskRunner::Options{u"receipt-reprint"_s}, screen);
+    QObject::connect(screen, &OrdersScreen::receiptRequested, screen, [printing, screen, stores, shop](const QString &orderId) {
+        reprintReceipt(*printing, screen, stores, shop, orderId);
+    });
     return screen;
 }
 

@@ -71,8 +71,6 @@ int main(int argc, char *argv[])
         QTextStream(stderr) << "cannot connect: " << session.error().message << '\n';
         return 1;
     }
-    rdk::data::PgProductRepository products(*session.value());
-    rdk::data::PgCatalogReader reader(*session.value());
     rdk::CatalogReaderFactory factory = [url]() -> rdk::Result<std::unique_ptr<rdk::CatalogReader>> {
         auto opened = rdk::data::PgCatalogReader::open(url);
         if (!opened)
@@ -81,7 +79,13 @@ int main(int argc, char *argv[])
     };
 
     bool shown = false;
-    rdk::CatalogScreen screen(factory, products, reader, u"USD"_s);
+    rdk::ProductRepositoryFactory products = [url]() -> rdk::Result<std::unique_ptr<rdk::ProductRepository>> {
+        auto opened = rdk::data::PgSession::open(url);
+        if (!opened)
+            return opened.error();
+        return std::unique_ptr<rdk::ProductRepository>(new rdk::data::PgProductRepository(std::move(opened).value()));
+    };
+    rdk::CatalogScreen screen(factory, products, u"USD"_s);
     QObject::connect(&screen, &rdk::CatalogScreen::resultsShown, &screen, [&] { shown = true; });
     screen.resize(1280, 800);
     screen.show();
@@ -100,6 +104,8 @@ int main(int argc, char *argv[])
         screen.grab().save(shots + u"-list.png"_s);
         screen.view()->setCurrentIndex(screen.model()->index(0, rdk::ProductListModel::NameColumn));
         screen.openSelected();
+        while (!screen.editor()->isVisible())  // the product is read off the UI thread
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
         QCoreApplication::processEvents();
         screen.editor()->grab().save(shots + u"-editor.png"_s);
         screen.editor()->hide();

@@ -1,15 +1,14 @@
 #pragma once
 
 #include "domain/catalog.h"
+#include "ui/common/uitaskrunner.h"
 
 #include <QImage>
 #include <QObject>
 
-#include <atomic>
 #include <functional>
 #include <memory>
-
-class QThread;
+#include <type_traits>
 
 namespace rdk {
 
@@ -17,10 +16,11 @@ namespace rdk {
 /// thread, on that thread; a null result means "no database" (the error is reported).
 using CatalogReaderFactory = std::function<Result<std::unique_ptr<CatalogReader>>()>;
 
-/// Runs catalog list queries and thumbnail loads off the UI thread: one worker thread for
-/// queries, one for thumbnails (so a screenful of pictures never delays a keystroke's search),
+/// Runs catalog list queries and thumbnail loads off the UI thread on the desk's UiTaskRunner:
+/// one worker thread for queries, one for thumbnails (so a screenful of pictures never delays a keystroke's search),
 /// each with its own reader. Results come back as signals on the runner's thread. A query
-/// that a newer one has overtaken before it started is skipped.
+/// that a newer one has overtaken is skipped if it has not started, and its answer dropped
+/// if it has.
 class CatalogQueryRunner final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CatalogQueryRunner)
@@ -34,6 +34,21 @@ public:
     void requestThumbnail(const QString &variantId);
     void requestBrands();
 
+    /// Runs `job(reader)` with the query lane's reader, after the queries asked before it;
+    /// `done` gets its result on this object's thread while `receiver` still exists.
+    template <typename Job, typename Done>
+    void runWithReader(QObject *receiver, Job job, Done done)
+    {
+        using R = std::invoke_result_t<Job &, CatalogReader &>;
+        auto readers = m_queryReader;
+        m_queries->run(receiver, [readers, job = std::move(job)]() mutable -> R {
+            auto reader = readers->get();
+            if (!reader)
+                return R(reader.error());
+            return job(**reader);
+        }, std::move(done));
+    }
+
 Q_SIGNALS:
     void pageReady(quint64 generation, int offset, const rdk::ProductListPage &page);
     void pageFailed(quint64 generation, const QString &message);
@@ -41,10 +56,11 @@ Q_SIGNALS:
     void brandsReady(const QStringList &brands);
 
 private:
-    struct Worker;
-    std::unique_ptr<Worker> m_queries;
-    std::unique_ptr<Worker> m_thumbnails;
-    std::shared_ptr<std::atomic<quint64>> m_latest;
+    std::shared_ptr<LaneResource<CatalogReader>> m_queryReader;
+    std::shared_ptr<LaneResource<CatalogReader>> m_thumbnailReader;
+    UiTaskRunner *m_queries;
+    UiTaskRunner *m_thumbnails;
+    LatestRequest m_latest;
 };
 
 } // namespace rdk

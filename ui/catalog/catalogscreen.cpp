@@ -50,9 +50,9 @@ private:
 
 } // namespace
 
-CatalogScreen::CatalogScreen(CatalogReaderFactory readers, ProductRepository &products, CatalogReader &reader,
-                             QString currency, QWidget *parent)
-    : QWidget(parent), m_products(products), m_reader(reader), m_currency(std::move(currency))
+CatalogScreen::CatalogScreen(CatalogReaderFactory readers, ProductRepositoryFactory products, QString currency,
+                             QWidget *parent)
+    : QWidget(parent), m_readers(readers), m_products(std::move(products)), m_currency(std::move(currency))
 {
     setObjectName(u"catalogScreen"_s);
     setAccessibleName(tr("Catalog"));
@@ -259,7 +259,7 @@ void CatalogScreen::setPhotosFactory(ProductEditor::PhotosFactory factory)
 ProductEditor *CatalogScreen::editor()
 {
     if (!m_editor) {
-        m_editor = new ProductEditor(m_products, m_reader, m_currency, m_photos, this);
+        m_editor = new ProductEditor(m_products, m_readers, m_currency, m_photos, this);
         connect(m_editor, &ProductEditor::saved, this, [this] { m_model->reload(); });
     }
     return m_editor;
@@ -282,16 +282,19 @@ void CatalogScreen::openSelected()
 
 void CatalogScreen::openProduct(const QString &productId)
 {
-    Result<std::optional<Product>> product = m_reader.productById(productId);
-    if (!product || !product->has_value()) {
-        m_count->setText(product ? tr("That product no longer exists.")
-                                 : tr("The product could not be opened: %1").arg(product.error().message));
-        return;
-    }
-    ProductEditor *e = editor();
-    e->edit(**product);
-    e->show();
-    e->raise();
+    // On the list's reader, after the queries asked before it: no session of its own needed.
+    m_runner->runWithReader(this, [productId](CatalogReader &reader) { return reader.productById(productId); },
+                            [this](const Result<std::optional<Product>> &product) {
+        if (!product || !product->has_value()) {
+            m_count->setText(product ? tr("That product no longer exists.")
+                                     : tr("The product could not be opened: %1").arg(product.error().message));
+            return;
+        }
+        ProductEditor *e = editor();
+        e->edit(**product);
+        e->show();
+        e->raise();
+    });
 }
 
 } // namespace rdk

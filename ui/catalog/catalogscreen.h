@@ -24,9 +24,9 @@ class CatalogScreen final : public QWidget {
     Q_DISABLE_COPY_MOVE(CatalogScreen)
 
 public:
-    /// `readers` makes one reader per worker thread (each with its own database session);
-    /// `products` and `reader` serve the editor on the UI thread. `currency` is the shop's.
-    CatalogScreen(CatalogReaderFactory readers, ProductRepository &products, CatalogReader &reader, QString currency,
+    /// `readers` makes one reader per worker thread (each with its own database session),
+    /// `products` a repository for the editor's saves, likewise. `currency` is the shop's.
+    CatalogScreen(CatalogReaderFactory readers, ProductRepositoryFactory products, QString currency,
                   QWidget *parent = nullptr);
     ~CatalogScreen() override;
 
@@ -48,7 +48,8 @@ public Q_SLOTS:
     void newProduct();
     /// Opens the selected product in the editor.
     void openSelected();
-    /// Opens a product in the editor by id (e.g. from the dashboard's low-stock list).
+    /// Opens a product in the editor by id (e.g. from the dashboard's low-stock list), once it
+    /// has been read off the UI thread.
     void openProduct(const QString &productId);
     void refresh();
 
@@ -62,8 +63,8 @@ private:
     void showCount();
 
     CatalogQueryRunner *m_runner = nullptr;
-    ProductRepository &m_products;
-    CatalogReader &m_reader;
+    CatalogReaderFactory m_readers;
+    ProductRepositoryFactory m_products;
     QString m_currency;
     ProductEditor::PhotosFactory m_photos;
     ProductEditor *m_editor = nullptr;

@@ -3,6 +3,7 @@
 #include "domain/moneyformat.h"
 #include "domain/sizes.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -21,6 +22,8 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -46,9 +49,17 @@ Product blankProduct(const QString &currency)
 
 } // namespace
 
-ProductEditor::ProductEditor(ProductRepository &products, CatalogReader &reader, QString currency, PhotosFactory photos,
-                             QWidget *parent)
-    : QDialog(parent), m_products(products), m_reader(reader), m_currency(std::move(currency)), m_photos(std::move(photos))
+/// What a save brings back: the stored product, or the refusal plus, for a lost race, the
+/// version that won it (read in the same trip, so the conflict panel opens at once).
+struct ProductEditor::SaveOutcome {
+    Result<Product> stored;
+    std::optional<Result<std::optional<Product>>> theirs;
+};
+
+ProductEditor::ProductEditor(ProductRepositoryFactory products, CatalogReaderFactory readers, QString currency,
+                             PhotosFactory photos, QWidget *parent)
+    : QDialog(parent), m_products(std::move(products)), m_readers(std::move(readers)),
+      m_saves(UiTaskRunner::Options{u"product-save"_s}), m_currency(std::move(currency)), m_photos(std::move(photos))
 {
     setObjectName(u"productEditor"_s);
     setWindowTitle(tr("Product"));
@@ -297,6 +308,7 @@ void ProductEditor::edit(const Product &product)
 
 void ProductEditor::load(const Product &p)
 {
+    ++m_form;
     m_loaded = p;
     m_differences.clear();
     m_conflictPanel->hide();
@@ -365,8 +377,8 @@ void ProductEditor::updateEnabledState()
     m_flatStock->setEnabled(!perSize);
     m_grid->setColumnHidden(OnHandColumn, !perSize);
     m_grid->setColumnHidden(ReservedColumn, !perSize);
-    m_archive->setEnabled(!m_loaded.id.isEmpty());
-    m_duplicate->setEnabled(!m_loaded.id.isEmpty());
+    m_archive->setEnabled(!m_saving && !m_loaded.id.isEmpty());
+    m_duplicate->setEnabled(!m_saving && !m_loaded.id.isEmpty());
 }
 
 void ProductEditor::updatePhotosTab()
@@ -458,6 +470,8 @@ QString ProductEditor::errorFor(const QString &field) const
 
 bool ProductEditor::save()
 {
+    if (m_saving)
+        return false;
     QList<FieldError> errors;
     Product product = productFromForm(errors);
     product = normalizeProduct(product);
@@ -471,29 +485,79 @@ bool ProductEditor::save()
         return false;
     }
     showErrors({});
-    Result<Product> stored = product.id.isEmpty() ? m_products.create(product, auditReason.value())
-                                                  : m_products.update(product, auditReason.value());
+    setSaving(true);
+    m_saves.run(this, [products = m_products, readers = m_readers, product, why = auditReason.value()]() -> Result<SaveOutcome> {
+        auto repository = products();
+        if (!repository)
+            return repository.error();
+        SaveOutcome outcome{product.id.isEmpty() ? (*repository)->create(product, why) : (*repository)->update(product, why),
+                            std::nullopt};
+        if (!outcome.stored && outcome.stored.error().code == ErrorCode::Conflict && !product.id.isEmpty()) {
+            auto reader = readers();
+            outcome.theirs = reader ? (*reader)->productById(product.id) : Result<std::optional<Product>>(reader.error());
+        }
+        return outcome;
+    }, [this, form = m_form, product](const Result<SaveOutcome> &outcome) { finishSave(form, product, outcome); });
+    return true;
+}
+
+void ProductEditor::finishSave(quint64 form, const Product &mine, const Result<SaveOutcome> &outcome)
+{
+    setSaving(false);
+    const Result<Product> stored = outcome ? outcome->stored : Result<Product>(outcome.error());
+    const std::optional<ArchiveUndo> undo = std::exchange(m_archiveUndo, std::nullopt);
+    if (form != m_form) {
+        // The form moved on to another product while this one was saved: leave it alone.
+        if (stored)
+            Q_EMIT saved(stored.value());
+        Q_EMIT saveFinished(stored.ok());
+        return;
+    }
     if (!stored) {
-        if (stored.error().code == ErrorCode::Conflict && !product.id.isEmpty()) {
-            showConflict(product);
+        if (undo) {
+            m_loaded.archived = undo->archived;
+            m_published->setCheckState(undo->published);
+        }
+        if (stored.error().code == ErrorCode::Conflict && !mine.id.isEmpty() && outcome.ok() && outcome->theirs) {
+            showConflict(mine, *outcome->theirs);
         } else if (stored.error().code == ErrorCode::Conflict) {
             showErrors({{u"sku"_s, tr("Another product already has this SKU.")}});
         } else {
             showErrors({{stored.error().field.isEmpty() ? u"sku"_s : stored.error().field, stored.error().message}});
             setStatus(tr("Not saved: %1").arg(stored.error().message));
         }
-        return false;
+        Q_EMIT saveFinished(false);
+        return;
     }
     m_base = stored.value();
     load(m_base);
     setStatus(tr("Saved %1 at %2.").arg(m_base.sku, QTime::currentTime().toString(u"HH:mm"_s)));
     Q_EMIT saved(m_base);
-    return true;
+    Q_EMIT saveFinished(true);
 }
 
-void ProductEditor::showConflict(const Product &mine)
+void ProductEditor::setSaving(bool saving)
 {
-    Result<std::optional<Product>> theirs = m_reader.productById(mine.id);
+    m_saving = saving;
+    if (saving) {
+        // Disabling Save moves the focus away from it; it comes back when the answer does.
+        m_focusBeforeSave = QApplication::focusWidget();
+        setCursor(Qt::BusyCursor);
+        setStatus(tr("Saving…"));
+    } else {
+        unsetCursor();
+    }
+    m_save->setEnabled(!saving);
+    m_save->setText(saving ? tr("Saving…") : tr("&Save"));
+    m_archive->setEnabled(!saving && !m_loaded.id.isEmpty());
+    m_duplicate->setEnabled(!saving && !m_loaded.id.isEmpty());
+    m_conflictPanel->setEnabled(!saving);
+    if (!saving && m_focusBeforeSave && isAncestorOf(m_focusBeforeSave) && m_focusBeforeSave->isEnabled())
+        m_focusBeforeSave->setFocus();
+}
+
+void ProductEditor::showConflict(const Product &mine, const Result<std::optional<Product>> &theirs)
+{
     if (!theirs || !theirs->has_value()) {
         setStatus(theirs ? tr("Someone else removed this product; your edits are still in the form.")
                          : tr("Someone else saved this product, and loading their version failed: %1")
@@ -561,16 +625,18 @@ void ProductEditor::duplicate()
 
 bool ProductEditor::setArchived(bool archived)
 {
-    if (m_loaded.id.isEmpty())
+    if (m_loaded.id.isEmpty() || m_saving)
         return false;
-    const Qt::CheckState before = m_published->checkState();
+    const ArchiveUndo undo{m_loaded.archived, m_published->checkState()};
     m_loaded.archived = archived;
     if (archived)
         m_published->setChecked(false);  // an archived product leaves the storefront
-    if (save())
+    if (save()) {
+        m_archiveUndo = undo;
         return true;
-    m_loaded.archived = !archived;
-    m_published->setCheckState(before);
+    }
+    m_loaded.archived = undo.archived;
+    m_published->setCheckState(undo.published);
     return false;
 }
 

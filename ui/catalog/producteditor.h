@@ -1,11 +1,16 @@
 #pragma once
 
 #include "domain/catalog.h"
+#include "ui/catalog/catalogqueryrunner.h"
+#include "ui/common/uitaskrunner.h"
 
 #include <QDialog>
 #include <QHash>
+#include <QPointer>
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -20,10 +25,16 @@ class QTableWidget;
 
 namespace rdk {
 
+/// Makes a ProductRepository with a database session of its own, on the calling (worker)
+/// thread; an error means "no database" and is shown as the reason nothing was saved.
+using ProductRepositoryFactory = std::function<Result<std::unique_ptr<ProductRepository>>()>;
+
 /// Creates, edits, duplicates and archives one product. Every field is checked with the
 /// domain rules before anything is sent, errors show next to their field, a stock change
 /// needs a reason (it goes to the audit log), and a save that lost a race with someone
 /// else's shows what they changed and keeps the user's edits to re-apply or overwrite.
+/// Saving runs off the UI thread (a UiTaskRunner, a session of its own per save): the form
+/// stays responsive, Save reads "Saving…" and is disabled until the answer is back.
 class ProductEditor final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProductEditor)
@@ -32,19 +43,24 @@ public:
     /// Builds the widget of the "Photos" tab for a product (its id is empty until the first save).
     using PhotosFactory = std::function<QWidget *(const Product &product, QWidget *parent)>;
 
-    /// `products` saves on the caller's (UI) thread; `reader` reloads a product after a conflict.
-    /// `currency` is the shop's, for new products. Without `photos` there is no Photos tab.
-    ProductEditor(ProductRepository &products, CatalogReader &reader, QString currency, PhotosFactory photos = {},
-                  QWidget *parent = nullptr);
+    /// `products` saves and `readers` reload a product after a conflict, each on a worker
+    /// thread with a session of its own. `currency` is the shop's, for new products. Without
+    /// `photos` there is no Photos tab.
+    ProductEditor(ProductRepositoryFactory products, CatalogReaderFactory readers, QString currency,
+                  PhotosFactory photos = {}, QWidget *parent = nullptr);
 
     void startNew();
     void edit(const Product &product);
 
-    /// Validates and saves; false when refused (see the inline errors or the conflict panel).
+    /// Validates, then starts saving off the UI thread; false when the form was refused (see
+    /// the inline errors) or a save is still running. saveFinished() tells how it went.
     bool save();
+    /// A save was started and its answer is not back yet.
+    bool isSaving() const { return m_saving; }
     /// Turns the form into a new, unsaved product copied from this one (SKU and stock cleared).
     void duplicate();
     /// Archives (or brings back) the product: it leaves the storefront but is never deleted.
+    /// Saves like save(); the form goes back to how it was if the save fails.
     bool setArchived(bool archived);
 
     /// After a conflict: load what is stored and apply this user's edits on top (not saved yet).
@@ -63,6 +79,8 @@ public:
 
 Q_SIGNALS:
     void saved(const rdk::Product &product);
+    /// A save started by save() has answered: stored, or refused (see the form).
+    void saveFinished(bool stored);
 
 private:
     QWidget *buildDetailsTab();
@@ -73,13 +91,26 @@ private:
     void rebuildGrid(const QHash<QString, int> &quantities, const QStringList &run);
     Product productFromForm(QList<FieldError> &errors) const;
     void showErrors(const QList<FieldError> &errors);
-    void showConflict(const Product &mine);
+    struct SaveOutcome;
+    void finishSave(quint64 form, const Product &mine, const Result<SaveOutcome> &outcome);
+    void setSaving(bool saving);
+    void showConflict(const Product &mine, const Result<std::optional<Product>> &theirs);
     void updateEnabledState();
     void updatePhotosTab();
     void setStatus(const QString &text);
 
-    ProductRepository &m_products;
-    CatalogReader &m_reader;
+    ProductRepositoryFactory m_products;
+    CatalogReaderFactory m_readers;
+    UiTaskRunner m_saves;
+    bool m_saving = false;
+    quint64 m_form = 0;       ///< grows when the form is loaded with another product
+    QPointer<QWidget> m_focusBeforeSave;
+    /// What setArchived() changed, to undo if its save fails.
+    struct ArchiveUndo {
+        bool archived;
+        Qt::CheckState published;
+    };
+    std::optional<ArchiveUndo> m_archiveUndo;
     QString m_currency;
     PhotosFactory m_photos;
 

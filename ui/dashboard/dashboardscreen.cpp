@@ -34,7 +34,6 @@
 #include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -167,8 +166,6 @@ DashboardScreen::DashboardScreen(DashboardSourceFactory factory, QWidget *parent
 {
     setObjectName(u"dashboard"_s);
     buildUi();
-    connect(&m_watcher, &QFutureWatcher<Result<DashboardSnapshot>>::finished, this,
-            [this] { applyResult(m_watcher.result()); });
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(kDebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &DashboardScreen::startLoad);
@@ -180,10 +177,7 @@ DashboardScreen::DashboardScreen(DashboardSourceFactory factory, QWidget *parent
     refresh(AllParts);
 }
 
-DashboardScreen::~DashboardScreen()
-{
-    m_watcher.waitForFinished();
-}
+DashboardScreen::~DashboardScreen() = default;
 
 void DashboardScreen::setClock(std::function<QDateTime()> now)
 {
@@ -248,19 +242,20 @@ Status DashboardScreen::setCustomRange(const QDate &first, const QDate &last)
 void DashboardScreen::refresh(unsigned parts)
 {
     m_pendingParts |= parts;
-    if (!m_watcher.isRunning())
+    if (!m_loading)
         m_debounce.start();
 }
 
 bool DashboardScreen::isLoading() const
 {
-    return m_watcher.isRunning() || m_debounce.isActive() || m_pendingParts != 0;
+    return m_loading || m_debounce.isActive() || m_pendingParts != 0;
 }
 
 void DashboardScreen::startLoad()
 {
-    if (m_watcher.isRunning() || m_pendingParts == 0)
+    if (m_loading || m_pendingParts == 0)
         return;
+    m_loading = true;
     m_runningParts = m_pendingParts;
     m_pendingParts = 0;
     m_status->setText(tr("Updating…"));
@@ -269,7 +264,7 @@ void DashboardScreen::startLoad()
     const PeriodKind period = m_period;
     const DayRange custom = m_custom;
     const unsigned parts = m_runningParts;
-    m_watcher.setFuture(QtConcurrent::run([factory, now, period, custom, parts]() -> Result<DashboardSnapshot> {
+    m_loads.run(this, [factory, now, period, custom, parts]() -> Result<DashboardSnapshot> {
         auto source = factory();
         if (!source)
             return source.error();
@@ -290,7 +285,10 @@ void DashboardScreen::startLoad()
         }
         request.parts = parts;
         return loadDashboard(**source, request);
-    }));
+    }, [this](const Result<DashboardSnapshot> &result) {
+        m_loading = false;
+        applyResult(result);
+    });
 }
 
 void DashboardScreen::applyResult(const Result<DashboardSnapshot> &result)

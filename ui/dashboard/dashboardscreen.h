@@ -1,9 +1,9 @@
 #pragma once
 
 #include "domain/dashboard.h"
+#include "ui/common/uitaskrunner.h"
 
 #include <QDateTime>
-#include <QFutureWatcher>
 #include <QHash>
 #include <QTimer>
 #include <QWidget>
@@ -95,7 +95,8 @@ private:
     unsigned m_runningParts = 0;
     int m_loadCount = 0;
     unsigned m_lastParts = 0;
-    QFutureWatcher<Result<DashboardSnapshot>> m_watcher;
+    UiTaskRunner m_loads{UiTaskRunner::Options{QStringLiteral("dashboard")}};
+    bool m_loading = false;  ///< a load is out; its answer is not back yet
     QTimer m_debounce;
     QTimer m_visitsTimer;
 

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "domain/orderbook.h"
+#include "ui/common/uitaskrunner.h"
 
 #include <QObject>
-#include <QPointer>
 
 #include <functional>
 #include <memory>
@@ -14,10 +14,10 @@ namespace rdk {
 /// that thread; an error means "no database" and is reported through every job's result.
 using OrderBookFactory = std::function<Result<std::unique_ptr<OrderBook>>()>;
 
-/// Runs OrderBook calls off the UI thread. Two lanes, each a thread with its own book: one
-/// for browsing and actions (in the order they were asked), one for exports, so a long
-/// export never delays a click. Answers come back on the runner's thread; an answer for a
-/// runner that is gone is dropped.
+/// Runs OrderBook calls off the UI thread, on the desk's UiTaskRunner. Two lanes, each one
+/// worker thread with its own book (made on first use): one for browsing and actions (in the
+/// order they were asked), one for exports, so a long export never delays a click. Answers
+/// come back on the runner's thread; an answer for a runner that is gone is dropped.
 class OrderBookRunner final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OrderBookRunner)
@@ -32,38 +32,29 @@ public:
     template <typename R>
     void run(std::function<R(OrderBook &)> job, std::function<void(const R &)> done, Lane lane = Lane::Browse)
     {
-        QPointer<OrderBookRunner> self(this);
-        began();
-        post(lane, [self, job = std::move(job), done = std::move(done)](OrderBook *book, const QString &error) {
-            auto result = std::make_shared<R>(book ? job(*book) : R(Error::unavailable(error)));
-            if (!self)
-                return;  // the screen is closing; nobody waits for the answer
-            QMetaObject::invokeMethod(self.data(), [self, result, done] {
-                if (!self)
-                    return;
-                done(*result);
-                self->finished();
-            });
-        });
+        const bool exporting = lane == Lane::Export;
+        std::shared_ptr<LaneResource<OrderBook>> books = exporting ? m_exportBook : m_browseBook;
+        (exporting ? m_export : m_browse)->run(this, [books, job = std::move(job)]() -> R {
+            auto book = books->get();
+            if (!book)
+                return R(book.error());
+            return job(**book);
+        }, std::move(done));
     }
 
     /// Jobs asked for and not answered yet (tests wait for 0).
-    int pendingJobs() const { return m_pending; }
+    int pendingJobs() const;
 
 Q_SIGNALS:
     /// Every job asked for has been answered.
     void idle();
 
 private:
-    struct Worker;
-    using Task = std::function<void(OrderBook *book, const QString &error)>;
-    void post(Lane lane, Task task);
-    void began() { ++m_pending; }
-    void finished();
-
-    std::unique_ptr<Worker> m_browse;
-    std::unique_ptr<Worker> m_export;
-    int m_pending = 0;
+    // Jobs hold the books too: a book lives until the last job of its lane is done.
+    std::shared_ptr<LaneResource<OrderBook>> m_browseBook;
+    std::shared_ptr<LaneResource<OrderBook>> m_exportBook;
+    UiTaskRunner *m_browse;
+    UiTaskRunner *m_export;
 };
 
 } // namespace rdk

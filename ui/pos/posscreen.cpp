@@ -12,7 +12,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFrame>
-#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -25,9 +24,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
-#include <exception>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -98,11 +95,11 @@ struct PosScreen::Lookup final {
 
 PosScreen::PosScreen(PosStoreFactory stores, OrderChangeFeed *feed, StaffRole role, PosShop shop, QWidget *parent)
     : QWidget(parent), m_stores(std::move(stores)), m_feed(feed), m_role(role), m_shop(std::move(shop)),
-      m_now([] { return QDateTime::currentDateTimeUtc(); }), m_cart(m_shop.currency, role)
+      m_now([] { return QDateTime::currentDateTimeUtc(); }),
+      // A few workers are plenty for one counter; each call opens its own store.
+      m_jobs(UiTaskRunner::Options{u"pos"_s, 3}), m_cart(m_shop.currency, role)
 {
     setObjectName(u"pos"_s);
-    // A few workers are plenty for one counter; each call opens its own store.
-    m_pool.setMaxThreadCount(3);
     buildUi();
     bindKeys();
     m_tick.setInterval(kTickMs);
@@ -129,10 +126,7 @@ PosScreen::PosScreen(PosStoreFactory stores, OrderChangeFeed *feed, StaffRole ro
     refreshSalePanel();
 }
 
-PosScreen::~PosScreen()
-{
-    m_pool.waitForDone();
-}
+PosScreen::~PosScreen() = default;
 
 void PosScreen::setClock(std::function<QDateTime()> now)
 {
@@ -142,26 +136,13 @@ void PosScreen::setClock(std::function<QDateTime()> now)
 template <typename T>
 void PosScreen::runJob(std::function<Result<T>(PosStore &)> job, std::function<void(const Result<T> &)> done)
 {
-    auto *watcher = new QFutureWatcher<Result<T>>(this);
-    ++m_running;
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, done = std::move(done)] {
-        --m_running;
-        const Result<T> result = watcher->result();
-        watcher->deleteLater();
-        done(result);
-    });
-    const PosStoreFactory stores = m_stores;
-    watcher->setFuture(QtConcurrent::run(&m_pool, [stores, job = std::move(job)]() -> Result<T> {
-        try {
-            auto store = stores();
-            if (!store)
-                return store.error();
-            return job(**store);
-        } catch (const std::exception &e) {
-            // A store should answer with errors; if one throws, the counter still gets a sentence.
-            return Error::internal(QObject::tr("Unexpected error: %1").arg(QString::fromUtf8(e.what())));
-        }
-    }));
+    // Each call opens its own store (its own connection), so calls never share a session.
+    m_jobs.run(this, [stores = m_stores, job = std::move(job)]() -> Result<T> {
+        auto store = stores();
+        if (!store)
+            return store.error();
+        return job(**store);
+    }, std::move(done));
 }
 
 // ---------------------------------------------------------------------------------------------

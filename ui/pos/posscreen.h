@@ -4,10 +4,10 @@
 #include "domain/poscart.h"
 #include "domain/receipt.h"
 #include "domain/staff.h"
+#include "ui/common/uitaskrunner.h"
 
 #include <QDateTime>
 #include <QPointer>
-#include <QThreadPool>
 #include <QTimer>
 #include <QWidget>
 
@@ -101,7 +101,7 @@ public:
     /// The last non-blocking message ("No product with SKU X.").
     QString messageText() const;
     /// True while any store call runs.
-    bool isBusy() const { return m_running > 0; }
+    bool isBusy() const { return m_jobs.isBusy(); }
     QLineEdit *scanField() const { return m_scan; }
 
 Q_SIGNALS:
@@ -169,8 +169,7 @@ private:
     StaffRole m_role;
     PosShop m_shop;
     std::function<QDateTime()> m_now;
-    QThreadPool m_pool;
-    int m_running = 0;
+    UiTaskRunner m_jobs;
 
     PosCart m_cart;
     Phase m_phase = Phase::Cart;

@@ -7,6 +7,7 @@
 #include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 #include "ui/catalog/catalogqueryrunner.h"
+#include "ui/catalog/producteditor.h"
 
 #include <QTest>
 
@@ -69,6 +70,18 @@ struct CatalogFixture final {
             if (!opened)
                 return opened.error();
             return std::unique_ptr<CatalogReader>(std::move(opened).value());
+        };
+    }
+
+    /// What the editor gets: a product repository with its own staff connection per save.
+    ProductRepositoryFactory productFactory() const
+    {
+        const std::string url = staffUrl;
+        return [url]() -> Result<std::unique_ptr<ProductRepository>> {
+            auto opened = data::PgSession::open(url);
+            if (!opened)
+                return opened.error();
+            return std::unique_ptr<ProductRepository>(new data::PgProductRepository(std::move(opened).value()));
         };
     }
 

@@ -75,7 +75,7 @@ private Q_SLOTS:
         const QString error = m_f.setUp();
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_f.bulkInsert(kProducts);
-        m_screen = std::make_unique<CatalogScreen>(m_f.readerFactory(), *m_f.products, *m_f.reader, u"USD"_s);
+        m_screen = std::make_unique<CatalogScreen>(m_f.readerFactory(), m_f.productFactory(), u"USD"_s);
         m_screen->resize(1100, 700);
         m_screen->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_screen.get()));

@@ -73,7 +73,23 @@ class TestProductEditor final : public QObject {
         QFAIL(qPrintable(u"size %1 not in the grid"_s.arg(size)));
     }
 
-    void clickSave() { QTest::mouseClick(child<QPushButton>(u"saveButton"_s), Qt::LeftButton); }
+    /// Saves run off the UI thread: waits until the answer is in (at once if none was started).
+    void waitForSave() { QTRY_VERIFY_WITH_TIMEOUT(!m_editor->isSaving(), 15000); }
+
+    void clickSave()
+    {
+        QTest::mouseClick(child<QPushButton>(u"saveButton"_s), Qt::LeftButton);
+        waitForSave();
+    }
+
+    /// save() and its answer: true when the product was stored.
+    bool saveAndWait()
+    {
+        QSignalSpy finished(m_editor.get(), &ProductEditor::saveFinished);
+        if (!m_editor->save())
+            return false;
+        return finished.wait(15000) && finished.first().first().toBool();
+    }
 
     /// Fills in a valid per-size product: SKU, name, brand, colorway, price, sizes 9/9.5/10.
     void fillValidProduct(const QString &sku)
@@ -116,7 +132,7 @@ private Q_SLOTS:
     {
         const QString error = m_f.setUp();
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        m_editor = std::make_unique<ProductEditor>(*m_f.products, *m_f.reader, u"USD"_s);
+        m_editor = std::make_unique<ProductEditor>(m_f.productFactory(), m_f.readerFactory(), u"USD"_s);
         m_editor->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_editor.get()));
     }
@@ -165,6 +181,7 @@ private Q_SLOTS:
         QVERIFY(m_editor->isDirty());
         QApplication::setActiveWindow(m_editor.get());
         QTest::keyClick(child<QLineEdit>(u"priceEdit"_s), Qt::Key_S, Qt::ControlModifier);  // Ctrl+S saves
+        waitForSave();
         QCOMPARE(m_editor->errorFor(u"price"_s), QString());
         const Product after = stored(u"AJ1-CHI-02"_s);
         QCOMPARE(after.price.minor(), 16550);
@@ -183,12 +200,12 @@ private Q_SLOTS:
         clickSave();
         m_editor->edit(stored(u"AJ1-CHI-03"_s));
         setSize(u"9"_s, u"1"_s);  // one pair damaged
-        QVERIFY(!m_editor->save());
+        QVERIFY(!saveAndWait());
         QVERIFY(!m_editor->errorFor(u"stockReason"_s).isEmpty());
         QCOMPARE(stored(u"AJ1-CHI-03"_s).stock[0].quantity, 2);
 
         pickData(u"stockReasonCombo"_s, u"damaged"_s);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         QCOMPARE(stored(u"AJ1-CHI-03"_s).stock[0].quantity, 1);
         const QStringList inventory = auditRows("inventory");
         QCOMPARE(inventory.size(), 4);
@@ -204,7 +221,7 @@ private Q_SLOTS:
         child<QRadioButton>(u"flatRadio"_s)->setChecked(true);
         pickData(u"sizeSystemCombo"_s, QString());
         type(u"flatStockEdit"_s, u"4"_s);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         Product flat = stored(u"CAP-1"_s);
         QCOMPARE(toString(flat.inventoryStrategy), u"flat"_s);
         QCOMPARE(flat.stock.size(), 1);
@@ -212,7 +229,7 @@ private Q_SLOTS:
         m_editor->edit(flat);
         type(u"flatStockEdit"_s, u"3"_s);
         pickData(u"stockReasonCombo"_s, u"sold_in_store"_s);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         QCOMPARE(stored(u"CAP-1"_s).stock[0].quantity, 3);
         QVERIFY(auditRows("inventory").last().startsWith(u"update|sold_in_store|"_s));
     }
@@ -260,7 +277,7 @@ private Q_SLOTS:
         QCOMPARE(child<QLineEdit>(u"nameEdit"_s)->text(), u"Air Jordan 1 High '85"_s);
         QCOMPARE(child<QLineEdit>(u"colorwayEdit"_s)->text(), u"Chicago Lost & Found"_s);
         QCOMPARE(child<QLineEdit>(u"priceEdit"_s)->text(), u"175.00"_s);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         const Product merged = stored(u"AJ1-CHI-04"_s);
         QCOMPARE(merged.name, u"Air Jordan 1 High '85"_s);
         QCOMPARE(merged.colorway, u"Chicago Lost & Found"_s);
@@ -279,7 +296,7 @@ private Q_SLOTS:
         QVERIFY(m_f.products->update(theirs, u"received"_s).ok());
 
         type(u"nameEdit"_s, u"AJ1 Chicago"_s);
-        QVERIFY(!m_editor->save());
+        QVERIFY(!saveAndWait());
         QVERIFY(m_editor->hasConflict());
         const QList<FieldDifference> diff = m_editor->conflictDifferences();
         QCOMPARE(diff.size(), 1);
@@ -288,10 +305,11 @@ private Q_SLOTS:
         QCOMPARE(diff[0].yours, u"2"_s);
         // Overwriting mine would set size 9 back to 2: that is a stock change and needs a reason.
         QTest::mouseClick(child<QPushButton>(u"overwriteButton"_s), Qt::LeftButton);
+        waitForSave();
         QVERIFY(!m_editor->errorFor(u"stockReason"_s).isEmpty());
         QCOMPARE(stored(u"AJ1-CHI-05"_s).stock[0].quantity, 5);
         pickData(u"stockReasonCombo"_s, u"count_correction"_s);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         const Product after = stored(u"AJ1-CHI-05"_s);
         QCOMPARE(after.name, u"AJ1 Chicago"_s);
         QCOMPARE(after.stock[0].quantity, 2);
@@ -340,7 +358,7 @@ private Q_SLOTS:
     {
         fillValidProduct(u"GOOD-SKU-2"_s);
         setSize(u"10"_s, u"-1"_s);
-        QVERIFY(!m_editor->save());
+        QVERIFY(!saveAndWait());
         QVERIFY(m_editor->errorFor(u"stock"_s).contains(u"size 10"_s));
         QCOMPARE(m_f.scalar("SELECT count(*) FROM products"), u"0"_s);
     }
@@ -348,10 +366,10 @@ private Q_SLOTS:
     void duplicateSku_isRefusedNextToTheSku()
     {
         fillValidProduct(u"DUP-1"_s);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         m_editor->startNew();
         fillValidProduct(u"dup-1"_s);
-        QVERIFY(!m_editor->save());
+        QVERIFY(!saveAndWait());
         QVERIFY(!m_editor->errorFor(u"sku"_s).isEmpty());
         QCOMPARE(m_f.scalar("SELECT count(*) FROM products"), u"1"_s);
     }
@@ -359,27 +377,66 @@ private Q_SLOTS:
     void duplicateThenArchive_keepsBothAndNeverDeletes()
     {
         fillValidProduct(u"ORIG-1"_s);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         QApplication::setActiveWindow(m_editor.get());
         QTest::keyClick(m_editor.get(), Qt::Key_D, Qt::ControlModifier);
         QVERIFY(m_editor->storedProduct().id.isEmpty());
         QCOMPARE(child<QLineEdit>(u"skuEdit"_s)->text(), QString());
         QCOMPARE(child<QLineEdit>(u"nameEdit"_s)->text(), u"Air Jordan 1 Retro High OG"_s);
         type(u"skuEdit"_s, u"COPY-1"_s);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         const Product copy = stored(u"COPY-1"_s);
         QCOMPARE(copy.totalStock(), 0);
         QVERIFY(!copy.published);
 
         m_editor->edit(stored(u"ORIG-1"_s));
         child<QCheckBox>(u"publishedCheck"_s)->setChecked(true);
-        QVERIFY(m_editor->save());
+        QVERIFY(saveAndWait());
         QVERIFY(stored(u"ORIG-1"_s).published);
         QTest::mouseClick(child<QPushButton>(u"archiveButton"_s), Qt::LeftButton);
+        waitForSave();
         const Product archived = stored(u"ORIG-1"_s);
         QVERIFY(archived.archived);
         QVERIFY(!archived.published);
         QCOMPARE(m_f.scalar("SELECT count(*) FROM products"), u"2"_s);
+    }
+
+    void save_showsProgress_thenGivesTheFocusBack()
+    {
+        fillValidProduct(u"BUSY-1"_s);
+        QApplication::setActiveWindow(m_editor.get());
+        auto *name = child<QLineEdit>(u"nameEdit"_s);
+        name->setFocus();
+        auto *save = child<QPushButton>(u"saveButton"_s);
+        QSignalSpy finished(m_editor.get(), &ProductEditor::saveFinished);
+        QVERIFY(m_editor->save());
+        // The answer can't be in yet: it comes through the event loop.
+        QVERIFY(m_editor->isSaving());
+        QVERIFY(!save->isEnabled());
+        QCOMPARE(save->text(), u"Saving…"_s);
+        QCOMPARE(child<QLabel>(u"statusLabel"_s)->text(), u"Saving…"_s);
+        QVERIFY(!m_editor->save());  // one save at a time
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.size(), 1);
+        QVERIFY(finished.first().first().toBool());
+        QVERIFY(save->isEnabled());
+        QCOMPARE(save->text(), u"&Save"_s);
+        QTRY_VERIFY(name->hasFocus());
+        QCOMPARE(m_f.scalar("SELECT count(*) FROM products"), u"1"_s);
+    }
+
+    void save_withoutDatabase_saysWhyAndKeepsTheForm()
+    {
+        m_editor = std::make_unique<ProductEditor>([]() -> Result<std::unique_ptr<ProductRepository>> {
+            return Error::unavailable(u"The database is not reachable."_s);
+        }, m_f.readerFactory(), u"USD"_s);
+        m_editor->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_editor.get()));
+        fillValidProduct(u"OFF-1"_s);
+        QVERIFY(!saveAndWait());
+        QVERIFY(child<QLabel>(u"statusLabel"_s)->text().contains(u"The database is not reachable."_s));
+        QCOMPARE(child<QLineEdit>(u"skuEdit"_s)->text(), u"OFF-1"_s);
+        QVERIFY(child<QPushButton>(u"saveButton"_s)->isEnabled());
     }
 
     void escape_withUnsavedEdits_asksBeforeDiscarding()
@@ -428,7 +485,7 @@ private Q_SLOTS:
         auto *tabs = child<QTabWidget>(u"editorTabs"_s);
         QCOMPARE(tabs->count(), 2);
         int made = 0;
-        ProductEditor withPhotos(*m_f.products, *m_f.reader, u"USD"_s, [&](const Product &, QWidget *parent) {
+        ProductEditor withPhotos(m_f.productFactory(), m_f.readerFactory(), u"USD"_s, [&](const Product &, QWidget *parent) {
             ++made;
             auto *panel = new QLabel(u"photos"_s, parent);
             panel->setObjectName(u"photosPanel"_s);
