@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QMap>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -97,6 +98,18 @@ SELECT p.oid::regprocedure::text,
     return code;
 }
 
+// From 0014 on, functions, procedures and triggers are written in modules only (ADR 0011); a
+// numbered change may create a helper in pg_temp for its own use.
+constexpr int kFirstChangeWithModules = 14;
+
+bool definesCode(const QByteArray &sql)
+{
+    static const QRegularExpression code(
+        u"CREATE\\s+(OR\\s+REPLACE\\s+)?(FUNCTION|PROCEDURE|TRIGGER)\\s+(?!pg_temp\\.)"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    return code.match(QString::fromUtf8(sql)).hasMatch();
+}
+
 std::unique_ptr<test::TestDatabase> emptyDatabase()
 {
     QString error;
@@ -151,6 +164,33 @@ private Q_SLOTS:
         const auto result = loadModules(folder.path());
         QVERIFY(!result.ok());
         QVERIFY2(result.error().message.contains(expected), qPrintable(result.error().message));
+    }
+
+    void definesCode_spotsFunctionsCopiedIntoAChange_data()
+    {
+        QTest::addColumn<QByteArray>("sql");
+        QTest::addColumn<bool>("flagged");
+        QTest::addRow("function") << QByteArray("CREATE OR REPLACE FUNCTION rdk.f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;") << true;
+        QTest::addRow("new function") << QByteArray("create function rdk.f() returns int") << true;
+        QTest::addRow("trigger") << QByteArray("CREATE TRIGGER t AFTER INSERT ON public.x FOR EACH ROW EXECUTE FUNCTION rdk.f();") << true;
+        QTest::addRow("temporary helper") << QByteArray("CREATE FUNCTION pg_temp.backfill() RETURNS void") << false;
+        QTest::addRow("schema change") << QByteArray("ALTER TABLE public.orders ADD COLUMN note text;") << false;
+    }
+
+    void definesCode_spotsFunctionsCopiedIntoAChange()
+    {
+        QFETCH(QByteArray, sql);
+        QFETCH(bool, flagged);
+        QCOMPARE(definesCode(sql), flagged);
+    }
+
+    void numberedChanges_fromModulesOn_defineNoFunctionsOrTriggers()
+    {
+        for (const Migration &m : numbered()) {
+            if (m.version >= kFirstChangeWithModules)
+                QVERIFY2(!definesCode(m.sql), qPrintable(m.fileName + u" creates a function or trigger: write it in its "
+                                                                      "module under migrations/modules instead (ADR 0011)"_s));
+        }
     }
 
     void up_module_appliedOnceThenOnlyWhenItsFileChanges()
