@@ -113,10 +113,9 @@ class TestNotifications final : public QObject {
         commit(*ops, "UPDATE products SET price_minor = price_minor + 1 WHERE sku = 'NTF-A'");
         auto staff = connectAs(*m_db, m_staffA);
         pqxx::work tx(*staff);
+        // Since 0012 orders are placed through the money path's functions only.
         const std::string order =
-            tx.exec1("INSERT INTO orders (channel, currency, customer_email) VALUES ('pos', 'USD', 'walkin@example.com') "
-                     "RETURNING id::text")[0]
-                .as<std::string>();
+            tx.exec1(R"(SELECT rdk.pos_place_sale('[{"sku": "NTF-A", "quantity": 1}]', 0, NULL, 15)::text)")[0].as<std::string>();
         tx.commit();
         return order;
     }
@@ -135,6 +134,7 @@ private Q_SLOTS:
         m_owner = std::make_unique<pqxx::connection>(m_db->ownerUrl());
         m_db->execOwner("INSERT INTO products (tenant_id, sku, name, brand, condition, price_minor, currency, inventory_strategy, published) "
                         "VALUES ('" + str(m_shopA) + "', 'NTF-A', 'Runner', 'Nike', 'new', 1000, 'USD', 'flat', true)");
+        m_db->execOwner("INSERT INTO inventory (tenant_id, product_id, quantity) SELECT tenant_id, id, 100 FROM products WHERE sku = 'NTF-A'");
     }
 
     void cleanupTestCase()
@@ -191,8 +191,10 @@ private Q_SLOTS:
 
     void notifyChannel_loginWithoutShop_getsNone()
     {
-        // A service login that has not said which shop it serves has none: no channel.
-        auto conn = connectAs(*m_db, m_serviceB);
+        // A service login the database binds to no shop (0012) has none: no channel.
+        const Login unbound = m_db->createServiceLogin(m_shopB);
+        m_db->execOwner("DELETE FROM rdk.service_logins WHERE login = '" + unbound.login.toStdString() + "'");
+        auto conn = connectAs(*m_db, unbound);
         QCOMPARE(channelAs(*conn, "orders"), std::string());
     }
 
