@@ -106,8 +106,8 @@ void pinCatalogSearchPath(pqxx::transaction_base &tx)
     tx.exec("SELECT pg_catalog.set_config('search_path', 'pg_catalog', true)");
 }
 
-// The module's function names come from a regular expression over the file, so they are plain
-// lowercase identifiers: safe inside an array literal.
+// Function names come from a regular expression over the module file and module names from
+// LOADORDER's name pattern: plain lowercase identifiers (and ".sql"), safe in an array literal.
 std::string arrayLiteral(const QStringList &names)
 {
     return (u"{"_s + names.join(u',') + u"}"_s).toStdString();
@@ -385,7 +385,7 @@ Result<MigrationRun> MigrationRunner::up(const std::function<void(const QString 
                 pqxx::work tx(conn);
                 tx.exec(m.sql.toStdString());
                 const QHash<QString, QString> live = liveFunctionMd5(tx, m.functions);
-                tx.exec_params("INSERT INTO public.schema_modules AS s (name, checksum, duration_ms) VALUES ($1, $2, $3) "
+                tx.exec_params("INSERT INTO public.schema_modules (name, checksum, duration_ms) VALUES ($1, $2, $3) "
                                "ON CONFLICT (name) DO UPDATE SET checksum = excluded.checksum, applied_at = now(), "
                                "applied_by = session_user, duration_ms = excluded.duration_ms",
                                m.fileName.toStdString(), m.checksum.toStdString(), static_cast<int>(timer.elapsed()));
