@@ -559,7 +559,10 @@ QHttpServerResponse SyncServer::ready(const RequestInfo &)
     auto migrations = data::loadMigrations();
     if (!migrations)
         return jsonError(HttpStatus::ServiceUnavailable, migrations.error().message);
-    auto status = data::MigrationRunner(m_options.databaseUrl, *migrations).status();
+    auto modules = data::loadModules();
+    if (!modules)
+        return jsonError(HttpStatus::ServiceUnavailable, modules.error().message);
+    auto status = data::MigrationRunner(m_options.databaseUrl, *migrations, *modules).status();
     if (!status)
         return json(QJsonObject{{u"database"_s, u"unreachable"_s}}, HttpStatus::ServiceUnavailable);
     const bool current = status->current();

@@ -141,7 +141,10 @@ int AdminCli::migrate(const QStringList &args)
     auto migrations = data::loadMigrations();
     if (!migrations)
         return fail(migrations.error().message);
-    const data::MigrationRunner runner(m_config.databaseUrl.toStdString(), *migrations);
+    auto modules = data::loadModules();
+    if (!modules)
+        return fail(modules.error().message);
+    const data::MigrationRunner runner(m_config.databaseUrl.toStdString(), *migrations, *modules);
 
     if (action == u"status"_s) {
         auto status = runner.status();
@@ -151,9 +154,21 @@ int AdminCli::migrate(const QStringList &args)
             m_out << u"applied  %1  %2  %3"_s.arg(a.version, 4, 10, QLatin1Char('0')).arg(a.name, -32).arg(a.appliedAt.toString(Qt::ISODate)) << '\n';
         for (const auto &p : status->pending)
             m_out << u"pending  %1  %2"_s.arg(p.version, 4, 10, QLatin1Char('0')).arg(p.name) << '\n';
+        for (const auto &m : status->modules) {
+            using State = data::ModuleStatus::State;
+            const QString state = m.state == State::Current   ? u"current since %1"_s.arg(m.appliedAt.toString(Qt::ISODate))
+                                  : m.state == State::New     ? u"to apply (new)"_s
+                                  : m.state == State::Changed ? u"to apply (file changed)"_s
+                                                              : u"to apply (changed by hand in the database)"_s;
+            m_out << u"module   %1  %2"_s.arg(m.module.fileName, -20).arg(state) << '\n';
+        }
         for (const auto &problem : status->problems)
             m_out << "PROBLEM  " << problem << '\n';
-        m_out << (status->current() ? "schema is current" : status->problems.isEmpty() ? "migrations pending" : "schema has problems")
+        for (const auto &drift : status->drift)
+            m_out << "DRIFT    " << drift << '\n';
+        m_out << (status->current()              ? "schema is current"
+                  : !status->problems.isEmpty() ? "schema has problems"
+                                                 : "migrations pending")
               << Qt::endl;
         return status->problems.isEmpty() ? 0 : 1;
     }
@@ -161,16 +176,17 @@ int AdminCli::migrate(const QStringList &args)
         auto ok = runner.verify();
         if (!ok)
             return fail(ok.error().message);
-        m_out << "every applied migration matches its file" << Qt::endl;
+        m_out << "every applied migration and module matches its file" << Qt::endl;
         return 0;
     }
     QElapsedTimer timer;
     timer.start();
-    auto applied = runner.up([this](const data::Migration &m) { m_out << "applied " << m.fileName << Qt::endl; });
+    auto applied = runner.up([this](const QString &fileName) { m_out << "applied " << fileName << Qt::endl; });
     if (!applied)
         return fail(applied.error().message);
-    m_out << (applied->isEmpty() ? u"schema already current"_s
-                                 : u"%1 migration(s) applied in %2 ms"_s.arg(applied->size()).arg(timer.elapsed()))
+    m_out << (applied->changes.isEmpty() && applied->modules.isEmpty()
+                  ? u"schema already current"_s
+                  : u"%1 migration(s) and %2 module(s) applied in %3 ms"_s.arg(applied->changes.size()).arg(applied->modules.size()).arg(timer.elapsed()))
           << Qt::endl;
     return 0;
 }

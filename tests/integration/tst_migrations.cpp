@@ -26,6 +26,14 @@ private:
         return m.value();
     }
 
+    QList<MigrationModule> modules()
+    {
+        auto m = loadModules();
+        if (!m)
+            qFatal("%s", qPrintable(m.error().message));
+        return m.value();
+    }
+
     int appliedCount(const std::string &url)
     {
         pqxx::connection c(url);
@@ -74,19 +82,22 @@ private Q_SLOTS:
         QString error;
         db = test::TestDatabase::create(&error, false);
         QVERIFY2(db, qPrintable(error));
-        const MigrationRunner runner(db->ownerUrl(), compiledIn());
+        const MigrationRunner runner(db->ownerUrl(), compiledIn(), modules());
 
         auto before = runner.status();
         QVERIFY(before.ok());
         QCOMPARE(before->pending.size(), compiledIn().size());
+        QCOMPARE(before->modules.size(), modules().size());
 
         auto first = runner.up();
         QVERIFY2(first.ok(), first.ok() ? "" : qPrintable(first.error().message));
-        QCOMPARE(first->size(), compiledIn().size());
+        QCOMPARE(first->changes.size(), compiledIn().size());
+        QCOMPARE(first->modules.size(), modules().size());
 
         auto second = runner.up();
         QVERIFY(second.ok());
-        QCOMPARE(second->size(), 0);
+        QCOMPARE(second->changes.size(), 0);
+        QCOMPARE(second->modules.size(), 0);
         QVERIFY(runner.verify().ok());
         QVERIFY(runner.status()->current());
         QCOMPARE(appliedCount(db->ownerUrl()), compiledIn().size());
@@ -99,7 +110,7 @@ private Q_SLOTS:
         QList<Migration> edited = compiledIn();
         edited[1].sql.append("\n-- a quiet edit\n");
         edited[1].checksum = u"0000000000000000000000000000000000000000000000000000000000000000"_s;
-        const MigrationRunner runner(db->ownerUrl(), edited);
+        const MigrationRunner runner(db->ownerUrl(), edited, modules());
 
         const Status verified = runner.verify();
         QVERIFY(!verified.ok());
@@ -117,7 +128,7 @@ private Q_SLOTS:
         RDK_CREATE_TEST_DATABASE(db);
         QList<Migration> fewer = compiledIn();
         const Migration last = fewer.takeLast();
-        auto status = MigrationRunner(db->ownerUrl(), fewer).status();
+        auto status = MigrationRunner(db->ownerUrl(), fewer, modules()).status();
         QVERIFY(status.ok());
         QCOMPARE(status->problems.size(), 1);
         QVERIFY(status->problems.first().contains(last.name));
@@ -136,7 +147,7 @@ private Q_SLOTS:
         broken.checksum = u"ab"_s.repeated(32);
         withBroken.append(broken);
 
-        auto up = MigrationRunner(db->ownerUrl(), withBroken).up();
+        auto up = MigrationRunner(db->ownerUrl(), withBroken, modules()).up();
         QVERIFY(!up.ok());
         QVERIFY(up.error().message.contains(u"9000_broken.sql"_s));
         pqxx::connection c(db->ownerUrl());
@@ -152,17 +163,22 @@ private Q_SLOTS:
         db = test::TestDatabase::create(&error, false);
         QVERIFY2(db, qPrintable(error));
         const auto migrations = compiledIn();
+        const auto mods = modules();
         const std::string url = db->ownerUrl();
-        auto runOnce = [url, migrations] { return MigrationRunner(url, migrations).up(); };
-        QFuture<Result<QList<Migration>>> a = QtConcurrent::run(runOnce);
-        QFuture<Result<QList<Migration>>> b = QtConcurrent::run(runOnce);
+        auto runOnce = [url, migrations, mods] { return MigrationRunner(url, migrations, mods).up(); };
+        QFuture<Result<MigrationRun>> a = QtConcurrent::run(runOnce);
+        QFuture<Result<MigrationRun>> b = QtConcurrent::run(runOnce);
         const auto ra = a.result();
         const auto rb = b.result();
         QVERIFY2(ra.ok(), ra.ok() ? "" : qPrintable(ra.error().message));
         QVERIFY2(rb.ok(), rb.ok() ? "" : qPrintable(rb.error().message));
         // One runner did the work, the other found nothing left to do.
-        QCOMPARE(ra->size() + rb->size(), migrations.size());
+        QCOMPARE(ra->changes.size() + rb->changes.size(), migrations.size());
+        QCOMPARE(ra->modules.size() + rb->modules.size(), mods.size());
         QCOMPARE(appliedCount(url), migrations.size());
+        pqxx::connection c(url);
+        pqxx::read_transaction tx(c);
+        QCOMPARE(tx.exec1("SELECT count(*) FROM schema_modules")[0].as<qsizetype>(), mods.size());
     }
 };
 

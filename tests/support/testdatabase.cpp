@@ -60,7 +60,12 @@ std::unique_ptr<TestDatabase> TestDatabase::create(QString *error, bool migrate)
         *error = migrations.error().message;
         return nullptr;
     }
-    auto applied = data::MigrationRunner(db->ownerUrl(), migrations.value()).up();
+    auto modules = data::loadModules();
+    if (!modules) {
+        *error = modules.error().message;
+        return nullptr;
+    }
+    auto applied = data::MigrationRunner(db->ownerUrl(), migrations.value(), modules.value()).up();
     if (!applied) {
         *error = u"migrations failed: %1"_s.arg(applied.error().message);
         return nullptr;
