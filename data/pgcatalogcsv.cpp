@@ -1,5 +1,7 @@
 #include "data/pgcatalogcsv.h"
 
+#include "data/pgproductrow.h"
+
 #include "domain/sizes.h"
 
 #include <QHash>
@@ -36,34 +38,6 @@ Result<std::pair<QString, QString>> resolveShop(pqxx::work &tx, const QString &t
     if (rows.empty())
         return Error::forbidden(u"This login does not belong to a shop, so it cannot import or export its catalog."_s);
     return std::pair{text(rows[0][0]), text(rows[0][1]).trimmed()};
-}
-
-const char *const kColumns =
-    "p.id::text, p.sku, p.name, p.brand, p.colorway, p.description, p.condition, coalesce(p.used_grade, ''), "
-    "p.price_minor, p.currency, p.inventory_strategy, coalesce(p.size_system, ''), array_to_string(p.size_run, ';'), "
-    "p.published, p.archived, p.version";
-
-Product productFromRow(const pqxx::row &r, const QString &tenantId)
-{
-    Product p;
-    p.id = text(r[0]);
-    p.tenantId = tenantId;
-    p.sku = text(r[1]);
-    p.name = text(r[2]);
-    p.brand = text(r[3]);
-    p.colorway = text(r[4]);
-    p.description = text(r[5]);
-    p.condition = conditionFromString(text(r[6])).value_or(Condition::New);
-    p.usedGrade = usedGradeFromString(text(r[7])).value_or(UsedGrade::None);
-    p.price = Money::of(r[8].as<qint64>(), text(r[9]).trimmed()).value();
-    p.inventoryStrategy = inventoryStrategyFromString(text(r[10])).value_or(InventoryStrategy::Flat);
-    p.sizeSystem = sizeSystemFromString(text(r[11]));
-    const QString run = text(r[12]);
-    p.sizeRun = run.isEmpty() ? QStringList() : run.split(u';');
-    p.published = r[13].as<bool>();
-    p.archived = r[14].as<bool>();
-    p.version = r[15].as<int>();
-    return p;
 }
 
 // The rows of an import as PostgreSQL array literals, so each statement handles every row at
@@ -305,10 +279,10 @@ Result<QList<Product>> PgCatalogCsvStore::exportProducts()
         const QString tenantId = shop->first;
         QList<Product> products;
         QHash<QString, qsizetype> indexOf;
-        for (const auto &r : tx.exec_params(std::string("SELECT ") + kColumns
+        for (const auto &r : tx.exec_params(std::string("SELECT ") + kProductColumns
                                                 + " FROM products p WHERE p.tenant_id = $1::uuid ORDER BY p.sku",
                                             str(tenantId))) {
-            products.append(productFromRow(r, tenantId));
+            products.append(productFromRow(r));
             indexOf.insert(products.last().id, products.size() - 1);
         }
         for (const auto &r : tx.exec_params(

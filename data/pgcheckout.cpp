@@ -1,6 +1,7 @@
 #include "data/pgcheckout.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgvalues.h"
 #include "data/pgorderrows.h"
 
 #include <QJsonArray>
@@ -11,11 +12,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace rdk::data {
 namespace {
-
-std::optional<std::string> orNull(const QString &s)
-{
-    return s.isEmpty() ? std::nullopt : std::optional<std::string>(s.toStdString());
-}
 
 std::string compactJson(const QJsonArray &array)
 {

@@ -1,6 +1,7 @@
 #include "data/pgorderbook.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgvalues.h"
 
 #include "domain/orderlist.h"
 #include "domain/ordertimeline.h"
@@ -45,11 +46,6 @@ constexpr const char *SummaryColumns =
     "       (SELECT coalesce(sum(i.quantity), 0) FROM public.order_items i WHERE i.order_id = o.id)::int, "
     "       o.currency, o.subtotal_minor, o.discount_minor, o.total_minor, o.refunded_minor, o.needs_review, ";
 
-std::optional<std::string> orNull(const QString &s)
-{
-    return s.isEmpty() ? std::nullopt : std::optional<std::string>(str(s));
-}
-
 std::optional<std::string> dayOrNull(const std::optional<QDate> &day)
 {
     return day ? std::optional<std::string>(str(day->toString(Qt::ISODate))) : std::nullopt;
@@ -75,11 +71,6 @@ Money money(qint64 minor, const QString &currency)
 {
     auto m = Money::of(minor, currency);
     return m ? m.value() : Money();
-}
-
-QDateTime fromMillis(const pqxx::field &f)
-{
-    return f.is_null() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(f.as<long long>(), Qt::UTC);
 }
 
 PaymentMethod paymentMethodOf(const QString &stored)

@@ -1,7 +1,9 @@
 #include "data/pgpos.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgvalues.h"
 #include "data/pgorderrows.h"
+#include "data/pgproductrow.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -44,16 +46,6 @@ bool isSizeShaped(const QString &size)
     return pattern.match(size).hasMatch();
 }
 
-std::optional<std::string> orNull(const QString &s)
-{
-    return s.isEmpty() ? std::nullopt : std::optional<std::string>(s.toStdString());
-}
-
-QDateTime fromMillis(const pqxx::field &f)
-{
-    return f.is_null() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(f.as<qint64>(), Qt::UTC);
-}
-
 // A valid order id, or nullopt (malformed ids are "no such order", never a SQL error).
 std::optional<std::string> orderIdParam(const QString &orderId)
 {
@@ -70,12 +62,15 @@ Error noSuchOrder()
 
 // ---- products ----------------------------------------------------------------------------
 
-constexpr const char *kProductColumns =
-    "SELECT p.id::text, p.sku, p.name, p.brand, p.colorway, p.price_minor, p.currency, p.inventory_strategy, "
-    "       array_to_json(p.size_run)::text, "
-    "       coalesce((SELECT json_agg(json_build_array(coalesce(i.size, ''), greatest(i.quantity - i.reserved, 0))) "
-    "                   FROM inventory i WHERE i.product_id = p.id), '[]')::text "
-    "  FROM products p ";
+// Whole products plus what the counter sells of each: (size, available) pairs as JSON.
+const std::string &sellableQuery()
+{
+    static const std::string query = std::string("SELECT ") + kProductColumns +
+        ", coalesce((SELECT json_agg(json_build_array(coalesce(i.size, ''), greatest(i.quantity - i.reserved, 0))) "
+        "                   FROM inventory i WHERE i.product_id = p.id), '[]')::text "
+        "  FROM products p ";
+    return query;
+}
 
 double sizeOrder(const QString &size)
 {
@@ -84,19 +79,20 @@ double sizeOrder(const QString &size)
     return ok ? v : 1e9;
 }
 
-SellableProduct productFromRow(const pqxx::row &r)
+SellableProduct sellableFromRow(const pqxx::row &r)
 {
+    const Product product = productFromRow(r);
     SellableProduct p;
-    p.productId = text(r[0]);
-    p.sku = text(r[1]);
-    p.name = text(r[2]);
-    p.brand = text(r[3]);
-    p.colorway = text(r[4]);
-    p.price = moneyOrZero(r[5].as<qint64>(), text(r[6]).trimmed());
-    p.inventoryStrategy = inventoryStrategyFromString(text(r[7])).value_or(InventoryStrategy::Flat);
+    p.productId = product.id;
+    p.sku = product.sku;
+    p.name = product.name;
+    p.brand = product.brand;
+    p.colorway = product.colorway;
+    p.price = product.price;
+    p.inventoryStrategy = product.inventoryStrategy;
     QHash<QString, int> available;
     QStringList stocked;
-    const QJsonArray stock = QJsonDocument::fromJson(text(r[9]).toUtf8()).array();
+    const QJsonArray stock = QJsonDocument::fromJson(text(r[kProductColumnCount]).toUtf8()).array();
     for (const auto &entry : stock) {
         const QJsonArray pair = entry.toArray();
         const QString size = pair.at(0).toString();
@@ -107,9 +103,7 @@ SellableProduct productFromRow(const pqxx::row &r)
         p.sizes.append(SellableSize{QString(), available.value(QString())});
         return p;
     }
-    QStringList run;
-    for (const auto &size : QJsonDocument::fromJson(text(r[8]).toUtf8()).array())
-        run.append(size.toString());
+    QStringList run = product.sizeRun;
     // Sizes stocked outside the declared run still sell; they follow the run in size order.
     std::sort(stocked.begin(), stocked.end(), [](const QString &a, const QString &b) { return sizeOrder(a) < sizeOrder(b); });
     for (const QString &size : stocked)
@@ -264,10 +258,10 @@ Result<SellableProduct> PgPos::findBySku(const QString &sku)
     if (!isSkuShaped(wanted))
         return Error::notFound(u"No product with SKU %1."_s.arg(elide(wanted)));
     return m_session->transact([&](pqxx::work &tx) -> Result<SellableProduct> {
-        const auto rows = tx.exec_params(std::string(kProductColumns) + "WHERE p.sku = $1 AND NOT p.archived", str(wanted));
+        const auto rows = tx.exec_params(sellableQuery() + "WHERE p.sku = $1 AND NOT p.archived", str(wanted));
         if (rows.empty())
             return Error::notFound(u"No product with SKU %1."_s.arg(wanted));
-        return productFromRow(rows[0]);
+        return sellableFromRow(rows[0]);
     });
 }
 
@@ -285,13 +279,13 @@ Result<QList<SellableProduct>> PgPos::search(const QString &text, int limit)
         // rdk.catalog_search reaches the trigram index under row-level security (0008); it
         // may return archived ids, so it is asked for more than the page.
         const auto rows = tx.exec_params(
-            std::string(kProductColumns) +
+            sellableQuery() +
                 "WHERE p.id IN (SELECT rdk.catalog_search($1, $2)) AND NOT p.archived "
                 "ORDER BY (p.sku = $3) DESC, p.name, p.sku LIMIT $4",
             str(u"%"_s + escaped + u"%"_s), limit * 4 + 20, str(needle.toUpper()), limit);
         QList<SellableProduct> out;
         for (const auto &r : rows)
-            out.append(productFromRow(r));
+            out.append(sellableFromRow(r));
         return out;
     });
 }

@@ -2,6 +2,8 @@
 
 #include "data/pgcatalogreader.h"
 #include "data/pgfunctionerror.h"
+#include "data/pgvalues.h"
+#include "data/pgproductrow.h"
 
 #include "domain/scram.h"
 #include "domain/sizes.h"
@@ -15,16 +17,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk::data {
 namespace {
 
-QDateTime fromMillis(const pqxx::field &f)
-{
-    return f.is_null() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(f.as<qint64>(), Qt::UTC);
-}
-
-std::optional<std::string> optionalText(const QString &s)
-{
-    return s.isEmpty() ? std::nullopt : std::optional<std::string>(s.toStdString());
-}
-
 std::optional<qint64> millisOrNull(const QDateTime &t)
 {
     return t.isValid() ? std::optional<qint64>(t.toMSecsSinceEpoch()) : std::nullopt;
@@ -35,37 +27,6 @@ QString likePattern(const QString &search)
     QString escaped = search.toLower();
     escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
     return u"%"_s + escaped + u"%"_s;
-}
-
-const char *const kProductColumns =
-    "p.id::text, p.tenant_id::text, p.sku, p.name, p.brand, p.colorway, p.description, p.condition, "
-    "coalesce(p.used_grade, ''), p.price_minor, p.currency, p.inventory_strategy, coalesce(p.size_system, ''), "
-    "array_to_string(p.size_run, ','), p.published, p.archived, p.version, "
-    "(extract(epoch from p.created_at) * 1000)::bigint, (extract(epoch from p.updated_at) * 1000)::bigint";
-
-Product productFromRow(const pqxx::row &r)
-{
-    Product p;
-    p.id = text(r[0]);
-    p.tenantId = text(r[1]);
-    p.sku = text(r[2]);
-    p.name = text(r[3]);
-    p.brand = text(r[4]);
-    p.colorway = text(r[5]);
-    p.description = text(r[6]);
-    p.condition = conditionFromString(text(r[7])).value_or(Condition::New);
-    p.usedGrade = usedGradeFromString(text(r[8])).value_or(UsedGrade::None);
-    p.price = Money::of(r[9].as<qint64>(), text(r[10])).value();
-    p.inventoryStrategy = inventoryStrategyFromString(text(r[11])).value_or(InventoryStrategy::Flat);
-    p.sizeSystem = sizeSystemFromString(text(r[12]));
-    const QString run = text(r[13]);
-    p.sizeRun = run.isEmpty() ? QStringList() : run.split(u',');
-    p.published = r[14].as<bool>();
-    p.archived = r[15].as<bool>();
-    p.version = r[16].as<int>();
-    p.createdAt = fromMillis(r[17]);
-    p.updatedAt = fromMillis(r[18]);
-    return p;
 }
 
 void loadStock(pqxx::transaction_base &tx, QList<Product> &products)
@@ -107,7 +68,7 @@ void writeStock(pqxx::work &tx, const QString &productId, const QString &tenantI
             "INSERT INTO inventory (tenant_id, product_id, size, quantity) VALUES ($1::uuid, $2::uuid, $3, $4) "
             "ON CONFLICT ON CONSTRAINT inventory_product_size_unique DO UPDATE SET quantity = EXCLUDED.quantity "
             "WHERE inventory.quantity IS DISTINCT FROM EXCLUDED.quantity",
-            str(tenantId), str(productId), optionalText(s.size), s.quantity);
+            str(tenantId), str(productId), orNull(s.size), s.quantity);
     }
 }
 
@@ -152,9 +113,9 @@ Result<Product> PgProductRepository::insert(pqxx::work &tx, const Product &produ
         "currency, inventory_strategy, size_system, size_run, published, archived) "
         "VALUES (coalesce($1::uuid, rdk.current_tenant()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14, $15) "
         "RETURNING id::text, tenant_id::text",
-        optionalText(product.tenantId), str(product.sku), str(product.name.trimmed()), str(product.brand.trimmed()),
+        orNull(product.tenantId), str(product.sku), str(product.name.trimmed()), str(product.brand.trimmed()),
         str(product.colorway.trimmed()), str(product.description), str(toString(product.condition)),
-        optionalText(toString(product.usedGrade)), product.price.minor(), str(product.price.currency()),
+        orNull(toString(product.usedGrade)), product.price.minor(), str(product.price.currency()),
         str(toString(product.inventoryStrategy)),
         product.sizeSystem ? std::optional<std::string>(str(toString(*product.sizeSystem))) : std::nullopt,
         textArray(product.sizeRun), product.published, product.archived);
@@ -184,7 +145,7 @@ Result<Product> PgProductRepository::update(const Product &product, const QStrin
                 "WHERE id = $1::uuid AND version = $2 RETURNING tenant_id::text",
                 str(product.id), product.version, str(product.sku), str(product.name.trimmed()),
                 str(product.brand.trimmed()), str(product.colorway.trimmed()), str(product.description),
-                str(toString(product.condition)), optionalText(toString(product.usedGrade)), product.price.minor(),
+                str(toString(product.condition)), orNull(toString(product.usedGrade)), product.price.minor(),
                 str(product.price.currency()), str(toString(product.inventoryStrategy)),
                 product.sizeSystem ? std::optional<std::string>(str(toString(*product.sizeSystem))) : std::nullopt,
                 textArray(product.sizeRun), product.published, product.archived);
@@ -277,11 +238,11 @@ Result<Order> PgOrderRepository::insert(pqxx::work &tx, const Order &order)
         "VALUES (coalesce($1::uuid, rdk.current_tenant()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
         "        coalesce(to_timestamp($16::bigint / 1000.0), now()), to_timestamp($17::bigint / 1000.0)) "
         "RETURNING id::text, tenant_id::text, order_number, (extract(epoch from created_at) * 1000)::bigint",
-        optionalText(order.tenantId), str(toString(order.channel)), str(toString(order.status)),
+        orNull(order.tenantId), str(toString(order.channel)), str(toString(order.status)),
         str(t.total.currency()), t.subtotal.minor(), t.shipping.minor(), t.fee.minor(), t.discount.minor(),
-        t.tax.minor(), t.total.minor(), order.refunded.minor(), optionalText(order.customerEmail),
-        optionalText(order.stripeCheckoutSessionId), optionalText(order.stripePaymentLinkId),
-        optionalText(order.stripePaymentIntentId), millisOrNull(order.createdAt), millisOrNull(order.paidAt));
+        t.tax.minor(), t.total.minor(), order.refunded.minor(), orNull(order.customerEmail),
+        orNull(order.stripeCheckoutSessionId), orNull(order.stripePaymentLinkId),
+        orNull(order.stripePaymentIntentId), millisOrNull(order.createdAt), millisOrNull(order.paidAt));
     Order stored = order;
     stored.id = text(r[0]);
     stored.tenantId = text(r[1]);
@@ -296,7 +257,7 @@ Result<Order> PgOrderRepository::insert(pqxx::work &tx, const Order &order)
             "discount_minor, line_total_minor, created_at) "
             "VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9, $10, coalesce(to_timestamp($11::bigint / 1000.0), now()))",
             str(stored.tenantId), str(stored.id), str(line.productId), str(line.sku), str(line.name),
-            optionalText(line.size), line.quantity, line.unitPrice.minor(), line.discount.minor(),
+            orNull(line.size), line.quantity, line.unitPrice.minor(), line.discount.minor(),
             lineTotal->minor(), millisOrNull(order.createdAt));
     }
     return stored;

@@ -1,5 +1,7 @@
 #include "data/pgstorefront.h"
 
+#include "data/pgproductrow.h"
+
 #include "domain/sizes.h"
 
 #include <QHash>
@@ -10,24 +12,21 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk::data {
 namespace {
 
-const char *const kColumns =
-    "p.id::text, p.sku, p.name, p.brand, p.colorway, p.description, p.condition, coalesce(p.used_grade, ''), "
-    "p.price_minor, p.currency, (extract(epoch from p.updated_at) * 1000)::bigint";
-
-StorefrontProduct fromRow(const pqxx::row &r)
+// The storefront's view of a product: what a shopper sees, nothing of the back office.
+StorefrontProduct storefrontProduct(const Product &p)
 {
-    StorefrontProduct p;
-    p.id = text(r[0]);
-    p.sku = text(r[1]);
-    p.name = text(r[2]);
-    p.brand = text(r[3]);
-    p.colorway = text(r[4]);
-    p.description = text(r[5]);
-    p.condition = conditionFromString(text(r[6])).value_or(Condition::New);
-    p.usedGrade = usedGradeFromString(text(r[7])).value_or(UsedGrade::None);
-    p.price = Money::of(r[8].as<qint64>(), text(r[9]).trimmed()).value();
-    p.updatedAt = QDateTime::fromMSecsSinceEpoch(r[10].as<qint64>(), Qt::UTC);
-    return p;
+    StorefrontProduct out;
+    out.id = p.id;
+    out.sku = p.sku;
+    out.name = p.name;
+    out.brand = p.brand;
+    out.colorway = p.colorway;
+    out.description = p.description;
+    out.condition = p.condition;
+    out.usedGrade = p.usedGrade;
+    out.price = p.price;
+    out.updatedAt = p.updatedAt;
+    return out;
 }
 
 std::string uuidArray(const QList<StorefrontProduct> &products)
@@ -88,7 +87,7 @@ Result<CatalogPage> PgStorefront::catalog(const CatalogQuery &query)
         result.page = page;
         result.perPage = perPage;
         const auto rows = tx.exec_params(
-            std::string("SELECT ") + kColumns + ", count(*) OVER () FROM products p "
+            std::string("SELECT ") + kProductColumns + ", count(*) OVER () FROM products p "
             "WHERE p.published AND NOT p.archived AND ($1 = '' OR p.brand = $1) "
             "  AND ($2 = '' OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.size = $2 AND i.quantity > i.reserved)) "
             "  AND ($3 = '' OR p.condition = $3) "
@@ -97,8 +96,8 @@ Result<CatalogPage> PgStorefront::catalog(const CatalogQuery &query)
             str(query.brand), str(query.size), query.condition ? str(toString(*query.condition)) : std::string(),
             query.inStockOnly, perPage, (page - 1) * perPage);
         for (const auto &r : rows) {
-            result.products.append(fromRow(r));
-            result.total = r[11].as<int>();
+            result.products.append(storefrontProduct(productFromRow(r)));
+            result.total = r[kProductColumnCount].as<int>();
         }
         if (rows.empty() && page > 1) {
             result.total = tx.exec1("SELECT count(*) FROM products WHERE published AND NOT archived")[0].as<int>();
@@ -114,10 +113,10 @@ Result<std::optional<StorefrontProduct>> PgStorefront::product(const QString &sk
 {
     return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<StorefrontProduct>> {
         const auto rows = tx.exec_params(
-            std::string("SELECT ") + kColumns + " FROM products p WHERE p.sku = $1 AND p.published AND NOT p.archived", str(sku));
+            std::string("SELECT ") + kProductColumns + " FROM products p WHERE p.sku = $1 AND p.published AND NOT p.archived", str(sku));
         if (rows.empty())
             return std::optional<StorefrontProduct>();
-        QList<StorefrontProduct> one{fromRow(rows[0])};
+        QList<StorefrontProduct> one{storefrontProduct(productFromRow(rows[0]))};
         loadDetails(tx, one);
         return std::optional<StorefrontProduct>(one.first());
     });
@@ -132,10 +131,10 @@ Result<QList<StorefrontProduct>> PgStorefront::productsBySku(const QStringList &
         QStringList quoted;
         for (const QString &s : skus)
             quoted.append(u"\""_s + QString(s).remove(u'"').remove(u'\\') + u"\""_s);
-        for (const auto &r : tx.exec_params(std::string("SELECT ") + kColumns
+        for (const auto &r : tx.exec_params(std::string("SELECT ") + kProductColumns
                                                 + " FROM products p WHERE p.sku = ANY($1::text[]) AND p.published AND NOT p.archived",
                                             (u"{"_s + quoted.join(u',') + u"}"_s).toStdString()))
-            found.append(fromRow(r));
+            found.append(storefrontProduct(productFromRow(r)));
         loadDetails(tx, found);
         return found;
     });

@@ -15,22 +15,6 @@ QString json(const QJsonObject &object)
 
 } // namespace
 
-QString csvCell(const QString &value)
-{
-    QString cell = value;
-    if (!cell.isEmpty()) {
-        const QChar first = cell.front();
-        if (first == u'=' || first == u'+' || first == u'-' || first == u'@' || first == u'\t' || first == u'\r')
-            cell.prepend(u'\'');
-    }
-    const bool quote = cell.contains(u',') || cell.contains(u'"') || cell.contains(u'\n') || cell.contains(u'\r')
-                       || cell.startsWith(u' ') || cell.endsWith(u' ');
-    if (!quote)
-        return cell;
-    cell.replace(u"\""_s, u"\"\""_s);
-    return u'"' + cell + u'"';
-}
-
 QString auditCsvHeader()
 {
     return u"id,time_utc,person,action,entity,record_id,reason,changed_fields,before,after\r\n"_s;

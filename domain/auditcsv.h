@@ -1,15 +1,11 @@
 #pragma once
 
 #include "domain/auditlog.h"
+#include "domain/csv.h"
 
 #include <QString>
 
 namespace rdk {
-
-/// One CSV cell (RFC 4180 quoting) that a spreadsheet opens as text: a value starting with
-/// = + - @, a tab or a carriage return gets a leading apostrophe, so "=HYPERLINK(...)"
-/// typed into a product name can't run as a formula in the shop owner's spreadsheet.
-QString csvCell(const QString &value);
 
 /// The header line of the audit export, with "\r\n".
 QString auditCsvHeader();

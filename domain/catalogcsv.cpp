@@ -40,33 +40,6 @@ QString shown(QStringView cell)
     return u'"' + cell.left(MaxShown).toString() + QChar(0x2026) + u'"';
 }
 
-bool isFormulaTrigger(QChar c)
-{
-    return c == u'=' || c == u'+' || c == u'-' || c == u'@' || c == u'\t' || c == u'\r';
-}
-
-// Length of a run of apostrophes followed by a formula trigger, or -1.
-qsizetype apostrophesBeforeTrigger(const QString &cell)
-{
-    qsizetype i = 0;
-    while (i < cell.size() && cell[i] == u'\'')
-        ++i;
-    if (i < cell.size() && isFormulaTrigger(cell[i]))
-        return i;
-    return -1;
-}
-
-QString quoted(const QString &cell)
-{
-    const bool needsQuotes = cell.contains(u',') || cell.contains(u'"') || cell.contains(u'\n')
-        || cell.contains(u'\r') || (!cell.isEmpty() && (cell.front().isSpace() || cell.back().isSpace()));
-    if (!needsQuotes)
-        return cell;
-    QString q = cell;
-    q.replace(u"\""_s, u"\"\""_s);
-    return u'"' + q + u'"';
-}
-
 std::optional<bool> parseBool(QStringView text)
 {
     const QString t = text.trimmed().toString().toLower();
@@ -380,16 +353,6 @@ QString CatalogImportSummary::toString() const
         .arg(created).arg(updated).arg(unchanged).arg(stockRowsChanged);
 }
 
-QString neutraliseCsvFormula(const QString &cell)
-{
-    return apostrophesBeforeTrigger(cell) >= 0 ? u'\'' + cell : cell;
-}
-
-QString restoreCsvFormula(const QString &cell)
-{
-    return apostrophesBeforeTrigger(cell) > 0 ? cell.mid(1) : cell;
-}
-
 Result<QList<CsvRecord>> readCsvRecords(QStringView text, int maxRecords, int *errorLine)
 {
     const auto fail = [errorLine](int line, const QString &message) {
@@ -527,14 +490,7 @@ QByteArray writeCatalogCsv(const QList<Product> &products)
 {
     QString out;
     out.reserve(64 + products.size() * 160);
-    const auto writeRecord = [&out](const QStringList &cells) {
-        for (qsizetype i = 0; i < cells.size(); ++i) {
-            if (i)
-                out.append(u',');
-            out.append(quoted(neutraliseCsvFormula(cells[i])));
-        }
-        out.append(u"\r\n"_s);
-    };
+    const auto writeRecord = [&out](const QStringList &cells) { out.append(csvLine(cells)); };
     writeRecord(catalogCsvColumns());
     for (const Product &p : products) {
         QString stock;

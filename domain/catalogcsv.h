@@ -28,6 +28,7 @@
 // hostile cell never executes when the file is opened and the text still round-trips.
 
 #include "domain/product.h"
+#include "domain/csv.h"
 #include "domain/result.h"
 
 #include <QByteArray>
@@ -89,9 +90,6 @@ CatalogCsvImport parseCatalogCsv(const QByteArray &bytes, const QString &shopCur
 /// CRLF line ends), formula-like cells neutralised. parseCatalogCsv(writeCatalogCsv(p)) gives p back.
 QByteArray writeCatalogCsv(const QList<Product> &products);
 
-/// A spreadsheet-safe form of one cell, and its inverse.
-QString neutraliseCsvFormula(const QString &cell);
-QString restoreCsvFormula(const QString &cell);
 
 /// Low level RFC 4180 reader: records with the physical line each starts on. Errors (a quote
 /// inside an unquoted field, text after a closing quote, an unterminated quote) put the line

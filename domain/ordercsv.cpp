@@ -1,6 +1,6 @@
 #include "domain/ordercsv.h"
 
-#include "domain/auditcsv.h"
+#include "domain/csv.h"
 #include "domain/moneyformat.h"
 
 #include <QStringList>

@@ -1,5 +1,6 @@
 #include "ui/dashboard/dashboardscreen.h"
 
+#include "domain/csv.h"
 #include "domain/moneyformat.h"
 #include "ui/dashboard/chartcard.h"
 #include "ui/dashboard/dashboardstyle.h"
@@ -108,24 +109,6 @@ QString moneyAxisFormat(const QString &currency)
     QString prefix = sample.left(first);
     QString suffix = sample.mid(last + 1);
     return prefix.replace(u"%"_s, u"%%"_s) + u"%.0f"_s + suffix.replace(u"%"_s, u"%%"_s);
-}
-
-QString csvField(QString text)
-{
-    // Spreadsheet formula injection: a leading =, +, -, @ makes a cell a formula.
-    if (!text.isEmpty() && QStringLiteral("=+-@\t\r").contains(text.front()))
-        text.prepend(u'\'');
-    if (text.contains(u',') || text.contains(u'"') || text.contains(u'\n') || text.contains(u'\r'))
-        return u'"' + text.replace(u"\""_s, u"\"\""_s) + u'"';
-    return text;
-}
-
-QString csvLine(const QStringList &fields)
-{
-    QStringList out;
-    for (const QString &f : fields)
-        out.append(csvField(f));
-    return out.join(u',') + u"\r\n"_s;
 }
 
 QChart *newChart()
