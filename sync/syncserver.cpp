@@ -40,7 +40,6 @@ namespace {
 using HttpStatus = QHttpServerResponder::StatusCode;
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
-constexpr int kCheckoutReservationMinutes = 35;   // Stripe needs >= 30 min; the session ends a minute before the hold
 // Holds past their time are released (and their orders canceled) by a sweep this often. POS
 // links are held for minutes, not the 35 of an online checkout, so a counter sale left unpaid
 // must be canceled, and its link turned off, within about a minute of reserved_until: a
@@ -145,6 +144,17 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
     }
     m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl, m_tenantId);
     m_stripe = std::make_unique<StripeClient>(m_options.stripe);
+    m_payments = std::make_unique<StripePaymentGateway>(*m_stripe);
+    CheckoutOptions checkout;
+    checkout.publicBaseUrl = m_options.publicUrl.toString(QUrl::StripTrailingSlash);
+    m_checkout = std::make_unique<CheckoutService>(
+        [sessions = m_sessions.get()]() -> Result<std::unique_ptr<CheckoutOrderStore>> {
+            auto session = sessions->session();
+            if (!session)
+                return session.error();
+            return std::unique_ptr<CheckoutOrderStore>(new data::PgCheckout(**session));
+        },
+        *m_payments, checkout);
 
     m_listener = std::make_unique<ChangeListener>(m_options.databaseUrl, m_tenantId, QStringList{u"catalog"_s});
     connect(m_listener.get(), &ChangeListener::notified, this, [this](const QString &, const QByteArray &payload) {
@@ -499,50 +509,29 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
     auto cart = validateCheckout(*parsed);
     if (!cart)
         return refuse(cart.error());
-    auto session = m_sessions->session();
-    if (!session)
-        return errorResponse(session.error(), info);
-    data::PgCheckout orders(**session);
-    auto pending = orders.placeOrder(*cart, kCheckoutReservationMinutes);
-    if (!pending)
-        return refuse(pending.error());
-    ScopedLogField orderField(u"order_id"_s, pending->orderId);
-
-    CheckoutSessionRequest request;
-    request.currency = pending->totals.total.currency();
-    for (const OrderLine &line : pending->lines)
-        request.lines.append(CheckoutLine{line.size.isEmpty() ? line.name : u"%1 — size %2"_s.arg(line.name, line.size),
-                                          line.unitPrice.minor(), line.quantity});
-    const QString base = m_options.publicUrl.toString(QUrl::StripTrailingSlash);
-    request.successUrl = base + u"/checkout/success?order="_s + pending->orderId;
-    request.cancelUrl = base + u"/checkout/cancel?order="_s + pending->orderId;
-    request.orderId = pending->orderId;
-    request.expiresAt = pending->reservedUntil.toSecsSinceEpoch() - 60;
-    request.customerEmail = cart->email;
-    auto created = m_stripe->waitFor(m_stripe->createCheckoutSession(request, u"checkout-"_s + pending->orderId));
-    if (!created) {
-        qCWarning(lcServer).noquote() << "Stripe refused the checkout session:" << created.error().message;
-        PaymentEvent abandon;
-        abandon.eventId = u"evt_local_abandon_"_s + QString(pending->orderId).remove(u'-');
-        abandon.type = u"local.checkout.abandoned"_s;
-        abandon.orderId = pending->orderId;
-        abandon.report = PaymentReport{PaymentSignal::Failed, Money::zero(request.currency), false};
-        if (auto released = orders.applyPaymentEvent(abandon); !released)
-            qCWarning(lcServer).noquote() << "could not release the hold at once; the sweep will:" << released.error().message;
-        const QString message = u"Payments are unavailable right now; nothing was charged. Please try again."_s;
-        return fromForm ? refuse(Error::unavailable(message)) : jsonError(HttpStatus::BadGateway, message);
+    const CheckoutOutcome outcome = m_checkout->start(*cart);
+    if (!outcome.ok()) {
+        switch (outcome.failedAt) {
+        case CheckoutStep::OpenStore: return errorResponse(outcome.error, info);
+        case CheckoutStep::PlaceOrder: return refuse(outcome.error);
+        case CheckoutStep::PaymentSession: {
+            const QString message = u"Payments are unavailable right now; nothing was charged. Please try again."_s;
+            return fromForm ? refuse(Error::unavailable(message)) : jsonError(HttpStatus::BadGateway, message);
+        }
+        case CheckoutStep::AttachSession: return errorResponse(outcome.error, info);
+        }
     }
-    if (auto attached = orders.attachCheckoutSession(pending->orderId, created->id); !attached)
-        return errorResponse(attached.error(), info);
+    const PendingOrder &order = outcome.started->order;
+    const PaymentSession &created = outcome.started->session;
     if (fromForm) {
         QHttpServerResponse redirect(HttpStatus::SeeOther);
-        redirect.setHeader("Location", created->url.toEncoded());
+        redirect.setHeader("Location", created.url.toEncoded());
         return redirect;
     }
-    return json(QJsonObject{{u"order_id"_s, pending->orderId},
-                            {u"order_number"_s, formatOrderNumber(pending->orderNumber)},
-                            {u"url"_s, created->url.toString()},
-                            {u"expires_at"_s, double(created->expiresAt)}},
+    return json(QJsonObject{{u"order_id"_s, order.orderId},
+                            {u"order_number"_s, formatOrderNumber(order.orderNumber)},
+                            {u"url"_s, created.url.toString()},
+                            {u"expires_at"_s, double(created.expiresAt)}},
                 HttpStatus::Created);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/checkoutservice.h"
 #include "domain/result.h"
 #include "domain/storefront.h"
 #include "sync/catalogcache.h"
@@ -8,6 +9,7 @@
 #include "sync/http/ratelimiter.h"
 #include "sync/sessionprovider.h"
 #include "sync/stripe/stripeclient.h"
+#include "sync/stripe/stripepaymentgateway.h"
 #include "sync/pageviewbuffer.h"
 #include "sync/visitorcounter.h"
 
@@ -124,6 +126,8 @@ private:
     QThreadPool m_pool;
     std::unique_ptr<SessionProvider> m_sessions;
     std::unique_ptr<StripeClient> m_stripe;
+    std::unique_ptr<StripePaymentGateway> m_payments;
+    std::unique_ptr<CheckoutService> m_checkout;
     std::unique_ptr<ChangeListener> m_listener;
     std::unique_ptr<StripeRequestWorker> m_stripeRequests;
     CatalogCache m_cache;
