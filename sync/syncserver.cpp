@@ -2,6 +2,7 @@
 
 #include "data/migrationrunner.h"
 #include "data/pgcheckout.h"
+#include "data/pgserviceshop.h"
 #include "data/pgstorefront.h"
 #include "domain/checkout.h"
 #include "domain/logcontext.h"
@@ -81,9 +82,7 @@ QHttpServerResponse jsonError(HttpStatus status, const QString &message, const Q
 // second line, for a message that still reads like the database talking.
 QString publicMessage(const Error &error, const QString &fallback)
 {
-    static const QRegularExpression serverText(
-        uR"((ERROR|DETAIL|HINT|CONTEXT|LINE \d+):|pqxx|SQLSTATE|\bsyntax\b|invalid input|violates|relation "|column "|type \w+:)"_s);
-    if (error.message.trimmed().isEmpty() || serverText.match(error.message).hasMatch())
+    if (error.message.trimmed().isEmpty() || data::looksLikeServerText(error.message))
         return fallback;
     return error.message;
 }
@@ -122,26 +121,21 @@ SyncServer::~SyncServer()
 
 Status SyncServer::start(const QHostAddress &address, quint16 port)
 {
-    try {
-        pqxx::connection conn(m_options.databaseUrl);
-        pqxx::read_transaction tx(conn);
-        // The database fixes the login's shop (rdk.service_logins); RDK_TENANT must name that
-        // shop, so a login bound elsewhere is caught at start and not on the first order.
-        const auto rows = tx.exec("SELECT t.id::text, t.slug, t.name FROM tenants t WHERE t.id = rdk.current_tenant()");
-        if (rows.empty()) {
-            return Error::forbidden(u"The database login of rdk-sync is not bound to a shop. As the owner, run: "
-                                    "rdk-admin service bind <login> %1"_s.arg(m_options.tenantSlug));
-        }
-        const auto &row = rows[0];
-        if (QString::fromStdString(row[1].as<std::string>()) != m_options.tenantSlug) {
-            return Error::forbidden(u"RDK_TENANT is '%1' but the database login of rdk-sync works for the shop '%2'."_s
-                                        .arg(m_options.tenantSlug, QString::fromStdString(row[1].as<std::string>())));
-        }
-        m_tenantId = QString::fromStdString(row[0].as<std::string>());
-        m_shopName = QString::fromStdString(row[2].as<std::string>());
-    } catch (const std::exception &e) {
-        return data::translatePgError(e);
+    // The database fixes the login's shop (rdk.service_logins); RDK_TENANT must name that
+    // shop, so a login bound elsewhere is caught at start and not on the first order.
+    auto shop = data::serviceShop(m_options.databaseUrl);
+    if (!shop)
+        return shop.error();
+    if (!shop->has_value()) {
+        return Error::forbidden(u"The database login of rdk-sync is not bound to a shop. As the owner, run: "
+                                "rdk-admin service bind <login> %1"_s.arg(m_options.tenantSlug));
     }
+    if ((*shop)->slug != m_options.tenantSlug) {
+        return Error::forbidden(u"RDK_TENANT is '%1' but the database login of rdk-sync works for the shop '%2'."_s
+                                    .arg(m_options.tenantSlug, (*shop)->slug));
+    }
+    m_tenantId = (*shop)->id;
+    m_shopName = (*shop)->name;
     m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl, m_tenantId);
     m_stripe = std::make_unique<StripeClient>(m_options.stripe);
     m_payments = std::make_unique<StripePaymentGateway>(*m_stripe);
