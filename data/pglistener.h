@@ -52,6 +52,8 @@ public:
     /// Pings the server now (the timer does it every PingMs); a dead connection is reported
     /// and retried as if its socket had closed.
     void checkConnection();
+    /// How often checkConnection() runs by itself (PingMs unless set; rdk-sync pings every 5 s).
+    void setPingInterval(int ms) { m_ping.setInterval(ms); }
 
     static constexpr int FirstRetryMs = 250;
     static constexpr int MaxRetryMs = 5000;

@@ -1,8 +1,8 @@
 #include "sync/striperequestworker.h"
 
+#include "data/pglistener.h"
 #include "domain/logcontext.h"
 #include "domain/order.h"
-#include "sync/changelistener.h"
 #include "sync/http/metrics.h"
 #include "sync/sessionprovider.h"
 
@@ -112,12 +112,18 @@ StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, Ses
     m_stripe->moveToThread(&m_stripeThread);
     m_poll.setInterval(m_options.pollInterval);
     connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::scheduleClaim);
-    m_listener = std::make_unique<ChangeListener>(m_options.connectionString, m_options.tenantId, QStringList{u"stripe_requests"_s});
+    m_listener = std::make_unique<data::PgListener>(nullptr, m_options.connectionString,
+                                                    std::vector<std::string>{"stripe_requests"}, u"Stripe requests"_s);
+    m_listener->setPingInterval(5'000);
     // The shop's own channel; the payload is not read at all: a notice only means "look". The
     // claim re-reads the queue, and claims never overlap (a flood of notices, forged or not,
     // costs at most one claim after the one running).
-    connect(m_listener.get(), &ChangeListener::notified, this, &StripeRequestWorker::scheduleClaim);
-    connect(m_listener.get(), &ChangeListener::reconnected, this, &StripeRequestWorker::scheduleClaim);
+    connect(m_listener.get(), &data::PgListener::notification, this, &StripeRequestWorker::scheduleClaim);
+    // Back after a drop (or up for the first time): what was queued meanwhile is claimed now.
+    connect(m_listener.get(), &data::PgListener::connectionChanged, this, [this](bool up) {
+        if (up)
+            scheduleClaim();
+    });
 }
 
 StripeRequestWorker::~StripeRequestWorker()

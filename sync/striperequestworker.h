@@ -17,9 +17,12 @@
 #include <memory>
 #include <string>
 
+namespace rdk::data {
+class PgListener;
+}
+
 namespace rdk::sync {
 
-class ChangeListener;
 class MetricsRegistry;
 class SessionProvider;
 
@@ -100,7 +103,7 @@ private:
     QThread m_stripeThread;
     StripeClient *m_stripe = nullptr;   // lives on m_stripeThread; deleted there
     QThreadPool m_pool;
-    std::unique_ptr<ChangeListener> m_listener;
+    std::unique_ptr<data::PgListener> m_listener;
     QTimer m_poll;
     std::atomic_bool m_claiming{false};
     std::atomic_bool m_claimAgain{false};

@@ -2,13 +2,13 @@
 
 #include "data/migrationrunner.h"
 #include "data/pgcheckout.h"
+#include "data/pglistener.h"
 #include "data/pgserviceshop.h"
 #include "data/pgstorefront.h"
 #include "domain/checkout.h"
 #include "domain/logcontext.h"
 #include "domain/sku.h"
 #include "sync/catalogjson.h"
-#include "sync/changelistener.h"
 #include "sync/checkoutform.h"
 #include "sync/http/accesslog.h"
 #include "sync/http/bodylimit.h"
@@ -46,6 +46,8 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 // must be canceled, and its link turned off, within about a minute of reserved_until: a
 // 10 s cadence gives at most ~10 s plus one Stripe call. The query is one indexed UPDATE.
 constexpr int kReservationSweepMs = 10'000;
+// A change feed whose connection died silently (no socket event) is found by a ping this often.
+constexpr int kChangeFeedPingMs = 5'000;
 // Page views reach the database within about this long; a batch is one INSERT.
 constexpr int kPageViewFlushMs = 500;
 constexpr qsizetype kPageViewBatch = 2'000;
@@ -150,16 +152,22 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
         },
         *m_payments, checkout);
 
-    m_listener = std::make_unique<ChangeListener>(m_options.databaseUrl, m_tenantId, QStringList{u"catalog"_s});
-    connect(m_listener.get(), &ChangeListener::notified, this, [this](const QString &, const QByteArray &payload) {
+    m_listener = std::make_unique<data::PgListener>(nullptr, m_options.databaseUrl, std::vector<std::string>{"catalog"},
+                                                    u"catalog changes"_s);
+    m_listener->setPingInterval(kChangeFeedPingMs);
+    connect(m_listener.get(), &data::PgListener::notification, this, [this](const QString &, const QByteArray &payload) {
         if (!m_catalogChanges.notice(payload))
             qCDebug(lcServer) << "ignored a catalog notice that names no product";
     });
-    connect(m_listener.get(), &ChangeListener::reconnected, this, [this] {
-        // Notifications sent while we were away are lost: start from a clean slate.
-        const int dropped = m_cache.invalidateAll();
-        m_metrics.countCacheInvalidation("reconnect");
-        qCInfo(lcServer) << "change feed back; dropped" << dropped << "cached answers";
+    connect(m_listener.get(), &data::PgListener::connectionChanged, this, [this, wasUp = false](bool up) mutable {
+        if (!up)
+            return;
+        if (std::exchange(wasUp, true)) {
+            // Notifications sent while we were away are lost: start from a clean slate.
+            const int dropped = m_cache.invalidateAll();
+            m_metrics.countCacheInvalidation("reconnect");
+            qCInfo(lcServer) << "change feed back; dropped" << dropped << "cached answers";
+        }
     });
     m_listener->start();
 

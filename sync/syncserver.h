@@ -25,9 +25,12 @@
 #include <functional>
 #include <memory>
 
+namespace rdk::data {
+class PgListener;
+}
+
 namespace rdk::sync {
 
-class ChangeListener;
 class StripeRequestWorker;
 
 struct SyncServerOptions final {
@@ -128,7 +131,7 @@ private:
     std::unique_ptr<StripeClient> m_stripe;
     std::unique_ptr<StripePaymentGateway> m_payments;
     std::unique_ptr<CheckoutService> m_checkout;
-    std::unique_ptr<ChangeListener> m_listener;
+    std::unique_ptr<data::PgListener> m_listener;
     std::unique_ptr<StripeRequestWorker> m_stripeRequests;
     CatalogCache m_cache;
     CatalogChanges m_catalogChanges{m_cache};
