@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/pgsession.h"
+#include "domain/backoff.h"
 #include "domain/result.h"
 
 #include <QByteArray>
@@ -78,7 +79,7 @@ private:
     std::unique_ptr<State> m_state;
     QTimer m_retry;
     QTimer m_ping;
-    int m_retryMs = FirstRetryMs;
+    Backoff m_backoff{std::chrono::milliseconds(FirstRetryMs), std::chrono::milliseconds(MaxRetryMs)};
     bool m_reportedUp = false;
 };
 

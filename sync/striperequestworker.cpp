@@ -1,6 +1,7 @@
 #include "sync/striperequestworker.h"
 
 #include "data/pglistener.h"
+#include "domain/backoff.h"
 #include "domain/logcontext.h"
 #include "domain/order.h"
 #include "sync/http/metrics.h"
@@ -373,7 +374,8 @@ StripeRequestWorker::Outcome StripeRequestWorker::refund(const data::StripeReque
 
 bool StripeRequestWorker::backoff(int attempt)
 {
-    const auto wait = m_options.retryBackoff * (1 << std::min(attempt - 1, 5));
+    // 2 s, 4 s ... 64 s with the defaults: six doublings at most.
+    const auto wait = Backoff(m_options.retryBackoff, m_options.retryBackoff * 32).delay(attempt);
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < wait.count()) {
