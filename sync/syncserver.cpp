@@ -2,12 +2,12 @@
 
 #include "data/migrationrunner.h"
 #include "data/pgcheckout.h"
-#include "data/pglistener.h"
 #include "data/pgserviceshop.h"
 #include "data/pgstorefront.h"
 #include "domain/checkout.h"
 #include "domain/logcontext.h"
 #include "domain/sku.h"
+#include "sync/catalogchanges.h"
 #include "sync/catalogjson.h"
 #include "sync/checkoutform.h"
 #include "sync/http/accesslog.h"
@@ -16,7 +16,6 @@
 #include "sync/http/securityheaders.h"
 #include "sync/requestid.h"
 #include "sync/storefront/storefrontpages.h"
-#include "sync/striperequestworker.h"
 #include "sync/webhookprocessor.h"
 
 #include <QDateTime>
@@ -46,8 +45,6 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 // must be canceled, and its link turned off, within about a minute of reserved_until: a
 // 10 s cadence gives at most ~10 s plus one Stripe call. The query is one indexed UPDATE.
 constexpr int kReservationSweepMs = 10'000;
-// A change feed whose connection died silently (no socket event) is found by a ping this often.
-constexpr int kChangeFeedPingMs = 5'000;
 // Page views reach the database within about this long; a batch is one INSERT.
 constexpr int kPageViewFlushMs = 500;
 constexpr qsizetype kPageViewBatch = 2'000;
@@ -97,11 +94,13 @@ bool isPrivateRoute(const QString &route)
 
 } // namespace
 
-SyncServer::SyncServer(SyncServerOptions options, QObject *parent) : QObject(parent), m_options(std::move(options))
+SyncServer::SyncServer(SyncServerOptions options, SyncServices services, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_services(std::move(services)), m_sessions(m_services.sessions),
+      m_cache(m_services.cache), m_metrics(m_services.metrics)
 {
     m_pool.setMaxThreadCount(std::max(2, m_options.workerThreads));
     m_https = m_options.publicUrl.scheme() == u"https"_s;
-    const QUrl api = m_options.stripe.baseUrl;
+    const QUrl api = m_options.stripeApiBase;
     // Shoppers are redirected to Stripe's hosted page, or the sandbox's pay page in the demo.
     m_checkoutOrigin = api.host() == u"api.stripe.com"_s ? QByteArray("https://checkout.stripe.com")
                                                           : api.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString().toUtf8();
@@ -109,11 +108,6 @@ SyncServer::SyncServer(SyncServerOptions options, QObject *parent) : QObject(par
     connect(&m_reservationSweep, &QTimer::timeout, this, &SyncServer::releaseExpiredReservations);
     m_pageViewFlush.setInterval(kPageViewFlushMs);
     connect(&m_pageViewFlush, &QTimer::timeout, this, &SyncServer::flushPageViews);
-    connect(&m_catalogChanges, &CatalogChanges::flushed, this, [this](int products, int dropped, bool everything) {
-        m_metrics.countCacheInvalidation(everything ? "notify_flood" : "notify");
-        qCDebug(lcServer) << "catalog changes of" << products << "products dropped" << dropped << "cached answers"
-                          << (everything ? "(too many at once: all of them)" : "");
-    });
 }
 
 SyncServer::~SyncServer()
@@ -123,61 +117,6 @@ SyncServer::~SyncServer()
 
 Status SyncServer::start(const QHostAddress &address, quint16 port)
 {
-    // The database fixes the login's shop (rdk.service_logins); RDK_TENANT must name that
-    // shop, so a login bound elsewhere is caught at start and not on the first order.
-    auto shop = data::serviceShop(m_options.databaseUrl);
-    if (!shop)
-        return shop.error();
-    if (!shop->has_value()) {
-        return Error::forbidden(u"The database login of rdk-sync is not bound to a shop. As the owner, run: "
-                                "rdk-admin service bind <login> %1"_s.arg(m_options.tenantSlug));
-    }
-    if ((*shop)->slug != m_options.tenantSlug) {
-        return Error::forbidden(u"RDK_TENANT is '%1' but the database login of rdk-sync works for the shop '%2'."_s
-                                    .arg(m_options.tenantSlug, (*shop)->slug));
-    }
-    m_tenantId = (*shop)->id;
-    m_shopName = (*shop)->name;
-    m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl, m_tenantId);
-    m_stripe = std::make_unique<StripeClient>(m_options.stripe);
-    m_payments = std::make_unique<StripePaymentGateway>(*m_stripe);
-    CheckoutOptions checkout;
-    checkout.publicBaseUrl = m_options.publicUrl.toString(QUrl::StripTrailingSlash);
-    m_checkout = std::make_unique<CheckoutService>(
-        [sessions = m_sessions.get()]() -> Result<std::unique_ptr<CheckoutOrderStore>> {
-            auto session = sessions->session();
-            if (!session)
-                return session.error();
-            return std::unique_ptr<CheckoutOrderStore>(new data::PgCheckout(**session));
-        },
-        *m_payments, checkout);
-
-    m_listener = std::make_unique<data::PgListener>(nullptr, m_options.databaseUrl, std::vector<std::string>{"catalog"},
-                                                    u"catalog changes"_s);
-    m_listener->setPingInterval(kChangeFeedPingMs);
-    connect(m_listener.get(), &data::PgListener::notification, this, [this](const QString &, const QByteArray &payload) {
-        if (!m_catalogChanges.notice(payload))
-            qCDebug(lcServer) << "ignored a catalog notice that names no product";
-    });
-    connect(m_listener.get(), &data::PgListener::connectionChanged, this, [this, wasUp = false](bool up) mutable {
-        if (!up)
-            return;
-        if (std::exchange(wasUp, true)) {
-            // Notifications sent while we were away are lost: start from a clean slate.
-            const int dropped = m_cache.invalidateAll();
-            m_metrics.countCacheInvalidation("reconnect");
-            qCInfo(lcServer) << "change feed back; dropped" << dropped << "cached answers";
-        }
-    });
-    m_listener->start();
-
-    StripeRequestWorkerOptions work;
-    work.connectionString = m_options.databaseUrl;
-    work.tenantId = m_tenantId;
-    work.stripe = m_options.stripe;
-    m_stripeRequests = std::make_unique<StripeRequestWorker>(work, *m_sessions, m_metrics);
-    m_stripeRequests->start();
-
     addRoutes();
     m_port = m_http.listen(address, port);
     if (m_port == 0)
@@ -190,16 +129,13 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
 
 void SyncServer::stop()
 {
-    if (m_stripeRequests)
-        m_stripeRequests->stop();
     m_reservationSweep.stop();
     m_pageViewFlush.stop();
     const auto servers = m_http.servers();
     for (auto *server : servers)
         server->close();
     m_pool.waitForDone(10'000);
-    if (m_sessions)
-        writePageViews();   // what the last requests counted
+    writePageViews();   // what the last requests counted
 }
 
 void SyncServer::addRoutes()
@@ -386,7 +322,7 @@ QHttpServerResponse SyncServer::errorResponse(const Error &error, const RequestI
         return jsonError(HttpStatus::Conflict, publicMessage(error, u"That can't be done right now. Please try again."_s));
     case ErrorCode::Forbidden: return jsonError(HttpStatus::Forbidden, publicMessage(error, u"That isn't allowed."_s));
     case ErrorCode::Unavailable:
-        m_sessions->discard();
+        m_sessions.discard();
         return jsonError(HttpStatus::ServiceUnavailable, u"The shop is briefly unavailable. Please try again in a moment."_s);
     case ErrorCode::Internal: break;
     }
@@ -425,7 +361,7 @@ QHttpServerResponse SyncServer::catalogApi(const RequestInfo &info)
     const CatalogQuery query = parseCatalogQuery(info.query);
     const QString key = u"api:catalog?"_s + catalogQueryString(query, query.page);
     return cached(info, key, {u"catalog"_s}, "application/json", [&]() -> Result<QByteArray> {
-        auto session = m_sessions->session();
+        auto session = m_sessions.session();
         if (!session)
             return session.error();
         auto page = data::PgStorefront(**session).catalog(query);
@@ -437,7 +373,7 @@ QHttpServerResponse SyncServer::catalogApi(const RequestInfo &info)
 
 Result<StorefrontProduct> SyncServer::publishedProduct(const QString &sku)
 {
-    auto product = m_sessions->run([&](data::PgSession &session) { return data::PgStorefront(session).product(sku); });
+    auto product = m_sessions.run([&](data::PgSession &session) { return data::PgStorefront(session).product(sku); });
     if (!product)
         return product.error();
     if (!product->has_value())
@@ -462,7 +398,7 @@ QHttpServerResponse SyncServer::productApi(const RequestInfo &info, const QStrin
 
 QHttpServerResponse SyncServer::orderStatusApi(const RequestInfo &info, const QString &orderId)
 {
-    auto session = m_sessions->session();
+    auto session = m_sessions.session();
     if (!session)
         return errorResponse(session.error(), info);
     auto summary = data::PgStorefront(**session).orderSummary(orderId);
@@ -475,7 +411,7 @@ QHttpServerResponse SyncServer::orderStatusApi(const RequestInfo &info, const QS
 
 QHttpServerResponse SyncServer::media(const RequestInfo &info, const QString &fileName)
 {
-    auto session = m_sessions->session();
+    auto session = m_sessions.session();
     if (!session)
         return errorResponse(session.error(), info);
     auto file = data::PgStorefront(**session).media(fileName);
@@ -511,7 +447,7 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
     auto cart = validateCheckout(*parsed);
     if (!cart)
         return refuse(cart.error());
-    const CheckoutOutcome outcome = m_checkout->start(*cart);
+    const CheckoutOutcome outcome = m_services.checkout.start(*cart);
     if (!outcome.ok()) {
         switch (outcome.failedAt) {
         case CheckoutStep::OpenStore: return errorResponse(outcome.error, info);
@@ -539,7 +475,7 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
 
 QHttpServerResponse SyncServer::webhook(const RequestInfo &info)
 {
-    const WebhookResult result = processStripeWebhook(*m_sessions, info.body, info.stripeSignature, m_options.webhookSecret,
+    const WebhookResult result = processStripeWebhook(m_sessions, info.body, info.stripeSignature, m_options.webhookSecret,
                                                       QDateTime::currentSecsSinceEpoch());
     m_metrics.countWebhookEvent(result.outcome.toLatin1());
     return QHttpServerResponse("application/json", result.body, static_cast<HttpStatus>(result.httpStatus));
@@ -556,16 +492,16 @@ QHttpServerResponse SyncServer::ready(const RequestInfo &)
     const bool current = status->current();
     return json(QJsonObject{{u"database"_s, u"ok"_s},
                             {u"migrations"_s, current ? u"current"_s : u"behind"_s},
-                            {u"change_feed"_s, m_listener && m_listener->isListening() ? u"listening"_s : u"reconnecting"_s},
+                            {u"change_feed"_s, m_services.catalogFeedListening() ? u"listening"_s : u"reconnecting"_s},
                             {u"stripe_requests"_s,
-                             m_stripeRequests && m_stripeRequests->isListening() ? u"listening"_s : u"reconnecting"_s}},
+                             m_services.stripeRequestsListening() ? u"listening"_s : u"reconnecting"_s}},
                 current ? HttpStatus::Ok : HttpStatus::ServiceUnavailable);
 }
 
 void SyncServer::releaseExpiredReservations()
 {
     (void)QtConcurrent::run(&m_pool, [this] {
-        auto session = m_sessions->session();
+        auto session = m_sessions.session();
         if (!session)
             return;
         auto released = data::PgCheckout(**session).releaseExpiredReservations();
@@ -590,7 +526,7 @@ void SyncServer::writePageViews()
         QList<PageView> batch = m_pageViews.take(kPageViewBatch);
         if (batch.isEmpty())
             return;
-        const Status written = m_sessions->run([&](data::PgSession &s) { return data::PgStorefront(s).recordPageViews(batch); });
+        const Status written = m_sessions.run([&](data::PgSession &s) { return data::PgStorefront(s).recordPageViews(batch); });
         if (!written) {
             // Kept for the next tick (the database may be restarting); the bound still holds.
             const qsizetype dropped = m_pageViews.putBack(std::move(batch));
