@@ -28,7 +28,7 @@ constexpr qsizetype kMaxPaymentLinkLines = 20;   // Stripe's limit of line items
 
 bool awaitingPayment(const data::StripeRequestOrder &order)
 {
-    return order.status == u"pending"_s || order.status == u"awaiting_payment"_s;
+    return order.status == OrderStatus::Pending || order.status == OrderStatus::AwaitingPayment;
 }
 
 /// A few words on why Stripe could not be reached, for the staff sentence.
@@ -89,15 +89,22 @@ Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &
         undiscounted += line.unitPriceMinor * line.quantity;
         units += line.quantity;
     }
+    const auto money = [&](qint64 minor) { return Money::of(minor, order.currency); };
+    if (!money(order.totalMinor))
+        return money(order.totalMinor).error();
     QList<PaymentLinkItem> items;
     if (!discounted && undiscounted == order.totalMinor && order.lines.size() <= kMaxPaymentLinkLines) {
-        for (const data::StripeOrderLine &line : order.lines)
-            items.append({lineName(line), line.unitPriceMinor, line.quantity});
+        for (const data::StripeOrderLine &line : order.lines) {
+            auto unitPrice = money(line.unitPriceMinor);
+            if (!unitPrice)
+                return unitPrice.error();
+            items.append({lineName(line), *unitPrice, line.quantity});
+        }
         return items;
     }
     const QString name = units == 1 ? u"Order %1, 1 item"_s.arg(formatOrderNumber(order.orderNumber))
                                     : u"Order %1, %2 items"_s.arg(formatOrderNumber(order.orderNumber)).arg(units);
-    items.append({name, order.totalMinor, 1});
+    items.append({name, *money(order.totalMinor), 1});
     return items;
 }
 
@@ -289,12 +296,12 @@ StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::St
     if (!order->has_value())
         return {false, {}, u"This shop has no such order."_s};
     const data::StripeRequestOrder &o = **order;
-    if (o.channel != u"pos"_s)
+    if (o.channel != OrderChannel::Pos)
         return {false, {}, u"Only counter sales are paid through a payment link."_s};
-    if (o.status == u"canceled"_s)
+    if (o.status == OrderStatus::Canceled)
         return {false, {}, u"The sale was canceled before its link was made."_s};
     if (!awaitingPayment(o))
-        return {false, {}, u"The order is already %1; it needs no payment link."_s.arg(QString(o.status).replace(u'_', u' '))};
+        return {false, {}, u"The order is already %1; it needs no payment link."_s.arg(toString(o.status).replace(u'_', u' '))};
     auto items = paymentLinkItems(o);
     if (!items)
         return {false, {}, items.error().message};
@@ -307,7 +314,7 @@ StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::St
     for (qsizetype i = 0; i < items->size(); ++i) {
         const PaymentLinkItem &item = items->at(i);
         const QString key = u"pos-%1-price-%2"_s.arg(o.orderId).arg(i + 1);
-        auto price = m_stripe->waitFor(m_stripe->createPrice(o.currency, item.unitAmount, item.name, key));
+        auto price = m_stripe->waitFor(m_stripe->createPrice(item.unitPrice.currency(), item.unitPrice.minor(), item.name, key));
         if (!price)
             return {false, {}, linkFailure(price.error())};
         request.lines.append({*price, item.quantity});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/pgstriperequestqueue.h"
+#include "domain/money.h"
 #include "domain/result.h"
 #include "sync/stripe/stripeclient.h"
 
@@ -29,7 +30,7 @@ class SessionProvider;
 /// One item of a POS payment link: what createPrice gets, and the quantity on the link.
 struct PaymentLinkItem final {
     QString name;
-    qint64 unitAmount = 0;
+    Money unitPrice;
     int quantity = 1;
 };
 
