@@ -16,6 +16,7 @@ namespace rdk {
 /// - StripeClient (one HTTP call): 0.5 s doubling, jitter 0.2, at most 3 attempts.
 /// - StripeRequestWorker (a whole Stripe request): 2 s doubling to 64 s.
 /// - PosScreen (re-reading the order after a failed call): 1 s doubling to 30 s.
+/// - the Stripe sandbox's webhook deliveries (tests and demo only): base doubling to 60 s.
 class Backoff final {
 public:
     using Delay = std::chrono::milliseconds;
