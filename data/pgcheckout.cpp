@@ -70,6 +70,20 @@ Status PgCheckout::attachCheckoutSession(const QString &orderId, const QString &
     });
 }
 
+Status PgCheckout::abandon(const QString &orderId)
+{
+    PaymentEvent event;
+    event.eventId = u"evt_local_abandon_"_s + QString(orderId).remove(u'-');
+    event.type = u"local.checkout.abandoned"_s;
+    event.orderId = orderId;
+    // No amount is known (amountKnown = false), so the currency is never sent.
+    event.report = PaymentReport{PaymentSignal::Failed, Money::zero(u"USD"_s), false};
+    auto applied = applyPaymentEvent(event);
+    if (!applied)
+        return applied.error();
+    return {};
+}
+
 Result<EventOutcome> PgCheckout::applyPaymentEvent(const PaymentEvent &event)
 {
     const std::optional<PaymentReport> &report = event.report;

@@ -2,6 +2,7 @@
 
 #include "data/pgsession.h"
 #include "domain/checkout.h"
+#include "domain/checkoutservice.h"
 #include "domain/order.h"
 #include "domain/payment.h"
 
@@ -9,28 +10,25 @@
 
 namespace rdk::data {
 
-/// An order whose stock is held until `reservedUntil`.
-struct PendingOrder final {
-    QString orderId;
-    qint64 orderNumber = 0;
-    QList<OrderLine> lines;
-    OrderTotals totals;
-    QDateTime reservedUntil;
-};
+using rdk::PendingOrder;
 
 /// The storefront's door to money (migration 0012): each call is one SECURITY DEFINER function
 /// of the database, which prices the lines, holds the stock and decides what a payment does.
-class PgCheckout final {
+class PgCheckout final : public CheckoutOrderStore {
 public:
     explicit PgCheckout(PgSession &session) : m_session(session) {}
 
     /// Holds the stock of a validated cart and creates a pending online order at the catalog's
     /// prices. All lines or none: when two shoppers race for the last pair, row locks decide
     /// and the loser gets OutOfStock naming the item.
-    Result<PendingOrder> placeOrder(const CheckoutRequest &cart, int reservationMinutes);
+    Result<PendingOrder> placeOrder(const CheckoutRequest &cart, int reservationMinutes) override;
 
     /// Remembers the Stripe Checkout Session that will pay the pending online order.
-    Status attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId);
+    Status attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId) override;
+
+    /// The checkout never reached Stripe's page: a local "abandoned" payment event
+    /// (rdk.apply_payment_event with a failed signal) cancels the order and gives its stock back.
+    Status abandon(const QString &orderId) override;
 
     /// Records the event and applies its effect in the same transaction, as the database
     /// decides it (an amount or currency that is missing or wrong goes to review). A repeated

@@ -101,8 +101,7 @@ int PgListener::backendPid() const
 
 void PgListener::scheduleRetry()
 {
-    m_retry.start(m_retryMs);
-    m_retryMs = std::min(m_retryMs * 2, MaxRetryMs);
+    m_retry.start(m_backoff.next());
 }
 
 bool PgListener::connectAndListen()
@@ -129,7 +128,7 @@ bool PgListener::connectAndListen()
         m_state.reset();
         return false;
     }
-    m_retryMs = FirstRetryMs;
+    m_backoff.reset();
     m_ping.start();
     m_reportedUp = true;
     Q_EMIT connectionChanged(true);

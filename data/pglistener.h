@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/pgsession.h"
+#include "domain/backoff.h"
 #include "domain/result.h"
 
 #include <QByteArray>
@@ -52,6 +53,8 @@ public:
     /// Pings the server now (the timer does it every PingMs); a dead connection is reported
     /// and retried as if its socket had closed.
     void checkConnection();
+    /// How often checkConnection() runs by itself (PingMs unless set; rdk-sync pings every 5 s).
+    void setPingInterval(int ms) { m_ping.setInterval(ms); }
 
     static constexpr int FirstRetryMs = 250;
     static constexpr int MaxRetryMs = 5000;
@@ -76,7 +79,7 @@ private:
     std::unique_ptr<State> m_state;
     QTimer m_retry;
     QTimer m_ping;
-    int m_retryMs = FirstRetryMs;
+    Backoff m_backoff{std::chrono::milliseconds(FirstRetryMs), std::chrono::milliseconds(MaxRetryMs)};
     bool m_reportedUp = false;
 };
 

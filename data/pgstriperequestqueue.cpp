@@ -43,8 +43,12 @@ Result<std::optional<StripeRequestOrder>> PgStripeRequestQueue::order(const QStr
         StripeRequestOrder o;
         o.orderId = orderId;
         o.orderNumber = rows[0][0].as<qint64>();
-        o.channel = text(rows[0][1]);
-        o.status = text(rows[0][2]);
+        const auto channel = orderChannelFromString(text(rows[0][1]));
+        const auto status = orderStatusFromString(text(rows[0][2]));
+        if (!channel || !status)
+            return Error::internal(u"The order has a channel or status this version of rdk-sync does not know."_s);
+        o.channel = *channel;
+        o.status = *status;
         o.currency = text(rows[0][3]).trimmed();
         o.totalMinor = rows[0][4].as<qint64>();
         o.discountMinor = rows[0][5].as<qint64>();

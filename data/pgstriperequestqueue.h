@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/pgsession.h"
+#include "domain/order.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -35,8 +36,8 @@ struct StripeOrderLine final {
 struct StripeRequestOrder final {
     QString orderId;
     qint64 orderNumber = 0;
-    QString channel;
-    QString status;             ///< stored form: pending, awaiting_payment, paid, canceled, ...
+    OrderChannel channel = OrderChannel::Pos;
+    OrderStatus status = OrderStatus::Pending;
     QString currency;
     qint64 totalMinor = 0;
     qint64 discountMinor = 0;   ///< order-level discount

@@ -8,12 +8,7 @@ namespace rdk {
 
 std::chrono::milliseconds reconnectDelay(int attempt, std::chrono::milliseconds first, std::chrono::milliseconds cap)
 {
-    if (attempt <= 1)
-        return std::min(first, cap);
-    // Shift at most 20 times: beyond that every delay is the cap anyway.
-    const int doublings = std::min(attempt - 1, 20);
-    const auto delay = first * (qint64(1) << doublings);
-    return std::min(std::chrono::duration_cast<std::chrono::milliseconds>(delay), cap);
+    return Backoff(first, cap).delay(attempt);
 }
 
 ConnectionSupervisor::ConnectionSupervisor(DeskSession &session, QObject *parent)
@@ -27,8 +22,7 @@ ConnectionSupervisor::ConnectionSupervisor(DeskSession &session, QObject *parent
 
 void ConnectionSupervisor::setBackoff(std::chrono::milliseconds first, std::chrono::milliseconds cap)
 {
-    m_first = first;
-    m_cap = cap;
+    m_backoff = Backoff(first, cap);
 }
 
 void ConnectionSupervisor::retryNow()
@@ -51,7 +45,7 @@ void ConnectionSupervisor::onConnectionLost()
         return;
     m_attempts = 0;
     setState(State::Reconnecting, tr("The connection to the database was lost. Reconnecting… Nothing you typed is lost."));
-    m_timer.start(reconnectDelay(1, m_first, m_cap));
+    m_timer.start(m_backoff.delay(1));
 }
 
 void ConnectionSupervisor::attempt()
@@ -79,7 +73,7 @@ void ConnectionSupervisor::onReconnectFinished(ReconnectOutcome outcome)
         setState(State::AccessRevoked, tr("The database no longer accepts this sign-in. Save nothing more and sign in again."));
         return;
     case ReconnectOutcome::StillDown: {
-        const auto delay = reconnectDelay(m_attempts + 1, m_first, m_cap);
+        const auto delay = m_backoff.delay(m_attempts + 1);
         const qint64 seconds = std::max<qint64>(1, (delay.count() + 999) / 1000);
         setState(State::Reconnecting,
                  tr("The connection to the database was lost. Trying again in %n second(s)… Nothing you typed is lost.",

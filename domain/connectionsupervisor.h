@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/backoff.h"
 #include "domain/desksession.h"
 
 #include <QObject>
@@ -9,7 +10,7 @@
 
 namespace rdk {
 
-/// Delay before reconnect attempt `attempt` (1-based): `first`, doubling, capped at `cap`.
+/// Delay before reconnect attempt `attempt` (1-based): `first`, doubling, capped at `cap` (Backoff).
 std::chrono::milliseconds reconnectDelay(int attempt, std::chrono::milliseconds first = std::chrono::milliseconds(500),
                                          std::chrono::milliseconds cap = std::chrono::seconds(30));
 
@@ -51,8 +52,7 @@ private:
     State m_state = State::Connected;
     int m_attempts = 0;
     bool m_attemptRunning = false;
-    std::chrono::milliseconds m_first{500};
-    std::chrono::milliseconds m_cap{30000};
+    Backoff m_backoff{std::chrono::milliseconds(500), std::chrono::seconds(30)};
 };
 
 } // namespace rdk

@@ -7,7 +7,7 @@
 
 namespace rdk::sync {
 
-/// One database session per worker thread (libpqxx connections are not shared across
+/// One database session per worker thread (a database connection is not shared across
 /// threads), opened on first use and replaced after the connection broke.
 class SessionProvider final {
 public:

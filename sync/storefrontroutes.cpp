@@ -2,6 +2,7 @@
 #include "data/pgstorefront.h"
 #include "domain/sku.h"
 #include "sync/cartcookie.h"
+#include "sync/catalogchanges.h"
 #include "sync/storefront/storefrontpages.h"
 #include "sync/syncserver.h"
 
@@ -53,7 +54,7 @@ void SyncServer::countVisit(const RequestInfo &info, const QString &productId)
 
 QHttpServerResponse SyncServer::pageError(const RequestInfo &info, int status, const QString &message)
 {
-    PageContext context{m_shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
+    PageContext context{m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
     return html(renderErrorPage(context, status, message), static_cast<HttpStatus>(status));
 }
 
@@ -64,13 +65,13 @@ QHttpServerResponse SyncServer::catalogPage(const RequestInfo &info)
     countVisit(info, {});
     const QString key = u"page:/?%1#cart=%2"_s.arg(catalogQueryString(query, query.page)).arg(cartCount);
     QHttpServerResponse response = cached(info, key, {u"catalog"_s}, "text/html; charset=utf-8", [&]() -> Result<QByteArray> {
-        auto session = m_sessions->session();
+        auto session = m_sessions.session();
         if (!session)
             return session.error();
         auto page = data::PgStorefront(**session).catalog(query);
         if (!page)
             return page.error();
-        return renderCatalogPage(PageContext{m_shopName, info.path, cartCount}, *page, query);
+        return renderCatalogPage(PageContext{m_options.shopName, info.path, cartCount}, *page, query);
     });
     if (response.statusCode() == HttpStatus::ServiceUnavailable)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
@@ -90,7 +91,7 @@ QHttpServerResponse SyncServer::productPage(const RequestInfo &info, const QStri
         if (!product)
             return product.error();
         tags.append(CatalogChanges::productTag(product->id));
-        return renderProductPage(PageContext{m_shopName, info.path, cartCount}, *product);
+        return renderProductPage(PageContext{m_options.shopName, info.path, cartCount}, *product);
     });
     if (response.statusCode() == HttpStatus::NotFound)
         return pageError(info, 404, u"We couldn't find that product. It may have sold out and been taken down."_s);
@@ -107,7 +108,7 @@ QHttpServerResponse SyncServer::cartPage(const RequestInfo &info)
     QStringList skus;
     for (const CartItem &i : items)
         skus.append(i.sku);
-    auto session = m_sessions->session();
+    auto session = m_sessions.session();
     if (!session)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
     auto products = data::PgStorefront(**session).productsBySku(skus);
@@ -126,7 +127,7 @@ QHttpServerResponse SyncServer::cartPage(const RequestInfo &info)
                                   product->images.isEmpty() ? QString() : product->images.first().stem, available});
     }
     const QString notice = info.query.queryItemValue(u"notice"_s, QUrl::FullyDecoded).left(300);
-    return html(renderCartPage(PageContext{m_shopName, info.path, cartUnits(items)}, lines, notice));
+    return html(renderCartPage(PageContext{m_options.shopName, info.path, cartUnits(items)}, lines, notice));
 }
 
 QHttpServerResponse SyncServer::changeCart(const RequestInfo &info, CartChange change)
@@ -155,10 +156,10 @@ QHttpServerResponse SyncServer::changeCart(const RequestInfo &info, CartChange c
 
 QHttpServerResponse SyncServer::checkoutResult(const RequestInfo &info, bool canceled)
 {
-    const PageContext context{m_shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
+    const PageContext context{m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
     if (canceled)
         return html(renderCheckoutResultPage(context, std::nullopt, true));
-    auto session = m_sessions->session();
+    auto session = m_sessions.session();
     if (!session)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
     auto summary = data::PgStorefront(**session).orderSummary(info.query.queryItemValue(u"order"_s));
@@ -167,7 +168,7 @@ QHttpServerResponse SyncServer::checkoutResult(const RequestInfo &info, bool can
     // A paid order empties the cart, and the page's header already says so.
     const bool paid = summary->has_value() && (*summary)->status != OrderStatus::Pending
         && (*summary)->status != OrderStatus::AwaitingPayment && (*summary)->status != OrderStatus::Canceled;
-    QHttpServerResponse response = html(renderCheckoutResultPage(paid ? PageContext{m_shopName, info.path, 0} : context, *summary, false));
+    QHttpServerResponse response = html(renderCheckoutResultPage(paid ? PageContext{m_options.shopName, info.path, 0} : context, *summary, false));
     if (paid)
         response.setHeader("Set-Cookie", cartSetCookie({}, m_https));
     return response;

@@ -1,8 +1,9 @@
 #include "sync/striperequestworker.h"
 
+#include "data/pglistener.h"
+#include "domain/backoff.h"
 #include "domain/logcontext.h"
 #include "domain/order.h"
-#include "sync/changelistener.h"
 #include "sync/http/metrics.h"
 #include "sync/sessionprovider.h"
 
@@ -27,7 +28,7 @@ constexpr qsizetype kMaxPaymentLinkLines = 20;   // Stripe's limit of line items
 
 bool awaitingPayment(const data::StripeRequestOrder &order)
 {
-    return order.status == u"pending"_s || order.status == u"awaiting_payment"_s;
+    return order.status == OrderStatus::Pending || order.status == OrderStatus::AwaitingPayment;
 }
 
 /// A few words on why Stripe could not be reached, for the staff sentence.
@@ -88,15 +89,22 @@ Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &
         undiscounted += line.unitPriceMinor * line.quantity;
         units += line.quantity;
     }
+    const auto money = [&](qint64 minor) { return Money::of(minor, order.currency); };
+    if (!money(order.totalMinor))
+        return money(order.totalMinor).error();
     QList<PaymentLinkItem> items;
     if (!discounted && undiscounted == order.totalMinor && order.lines.size() <= kMaxPaymentLinkLines) {
-        for (const data::StripeOrderLine &line : order.lines)
-            items.append({lineName(line), line.unitPriceMinor, line.quantity});
+        for (const data::StripeOrderLine &line : order.lines) {
+            auto unitPrice = money(line.unitPriceMinor);
+            if (!unitPrice)
+                return unitPrice.error();
+            items.append({lineName(line), *unitPrice, line.quantity});
+        }
         return items;
     }
     const QString name = units == 1 ? u"Order %1, 1 item"_s.arg(formatOrderNumber(order.orderNumber))
                                     : u"Order %1, %2 items"_s.arg(formatOrderNumber(order.orderNumber)).arg(units);
-    items.append({name, order.totalMinor, 1});
+    items.append({name, *money(order.totalMinor), 1});
     return items;
 }
 
@@ -112,12 +120,18 @@ StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, Ses
     m_stripe->moveToThread(&m_stripeThread);
     m_poll.setInterval(m_options.pollInterval);
     connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::scheduleClaim);
-    m_listener = std::make_unique<ChangeListener>(m_options.connectionString, m_options.tenantId, QStringList{u"stripe_requests"_s});
+    m_listener = std::make_unique<data::PgListener>(nullptr, m_options.connectionString,
+                                                    std::vector<std::string>{"stripe_requests"}, u"Stripe requests"_s);
+    m_listener->setPingInterval(5'000);
     // The shop's own channel; the payload is not read at all: a notice only means "look". The
     // claim re-reads the queue, and claims never overlap (a flood of notices, forged or not,
     // costs at most one claim after the one running).
-    connect(m_listener.get(), &ChangeListener::notified, this, &StripeRequestWorker::scheduleClaim);
-    connect(m_listener.get(), &ChangeListener::reconnected, this, &StripeRequestWorker::scheduleClaim);
+    connect(m_listener.get(), &data::PgListener::notification, this, &StripeRequestWorker::scheduleClaim);
+    // Back after a drop (or up for the first time): what was queued meanwhile is claimed now.
+    connect(m_listener.get(), &data::PgListener::connectionChanged, this, [this](bool up) {
+        if (up)
+            scheduleClaim();
+    });
 }
 
 StripeRequestWorker::~StripeRequestWorker()
@@ -282,12 +296,12 @@ StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::St
     if (!order->has_value())
         return {false, {}, u"This shop has no such order."_s};
     const data::StripeRequestOrder &o = **order;
-    if (o.channel != u"pos"_s)
+    if (o.channel != OrderChannel::Pos)
         return {false, {}, u"Only counter sales are paid through a payment link."_s};
-    if (o.status == u"canceled"_s)
+    if (o.status == OrderStatus::Canceled)
         return {false, {}, u"The sale was canceled before its link was made."_s};
     if (!awaitingPayment(o))
-        return {false, {}, u"The order is already %1; it needs no payment link."_s.arg(QString(o.status).replace(u'_', u' '))};
+        return {false, {}, u"The order is already %1; it needs no payment link."_s.arg(toString(o.status).replace(u'_', u' '))};
     auto items = paymentLinkItems(o);
     if (!items)
         return {false, {}, items.error().message};
@@ -300,7 +314,7 @@ StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::St
     for (qsizetype i = 0; i < items->size(); ++i) {
         const PaymentLinkItem &item = items->at(i);
         const QString key = u"pos-%1-price-%2"_s.arg(o.orderId).arg(i + 1);
-        auto price = m_stripe->waitFor(m_stripe->createPrice(o.currency, item.unitAmount, item.name, key));
+        auto price = m_stripe->waitFor(m_stripe->createPrice(item.unitPrice.currency(), item.unitPrice.minor(), item.name, key));
         if (!price)
             return {false, {}, linkFailure(price.error())};
         request.lines.append({*price, item.quantity});
@@ -367,7 +381,8 @@ StripeRequestWorker::Outcome StripeRequestWorker::refund(const data::StripeReque
 
 bool StripeRequestWorker::backoff(int attempt)
 {
-    const auto wait = m_options.retryBackoff * (1 << std::min(attempt - 1, 5));
+    // 2 s, 4 s ... 64 s with the defaults: six doublings at most.
+    const auto wait = Backoff(m_options.retryBackoff, m_options.retryBackoff * 32).delay(attempt);
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < wait.count()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/pgstriperequestqueue.h"
+#include "domain/money.h"
 #include "domain/result.h"
 #include "sync/stripe/stripeclient.h"
 
@@ -17,16 +18,19 @@
 #include <memory>
 #include <string>
 
+namespace rdk::data {
+class PgListener;
+}
+
 namespace rdk::sync {
 
-class ChangeListener;
 class MetricsRegistry;
 class SessionProvider;
 
 /// One item of a POS payment link: what createPrice gets, and the quantity on the link.
 struct PaymentLinkItem final {
     QString name;
-    qint64 unitAmount = 0;
+    Money unitPrice;
     int quantity = 1;
 };
 
@@ -100,7 +104,7 @@ private:
     QThread m_stripeThread;
     StripeClient *m_stripe = nullptr;   // lives on m_stripeThread; deleted there
     QThreadPool m_pool;
-    std::unique_ptr<ChangeListener> m_listener;
+    std::unique_ptr<data::PgListener> m_listener;
     QTimer m_poll;
     std::atomic_bool m_claiming{false};
     std::atomic_bool m_claimAgain{false};

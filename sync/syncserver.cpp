@@ -2,12 +2,13 @@
 
 #include "data/migrationrunner.h"
 #include "data/pgcheckout.h"
+#include "data/pgserviceshop.h"
 #include "data/pgstorefront.h"
 #include "domain/checkout.h"
 #include "domain/logcontext.h"
 #include "domain/sku.h"
+#include "sync/catalogchanges.h"
 #include "sync/catalogjson.h"
-#include "sync/changelistener.h"
 #include "sync/checkoutform.h"
 #include "sync/http/accesslog.h"
 #include "sync/http/bodylimit.h"
@@ -15,7 +16,6 @@
 #include "sync/http/securityheaders.h"
 #include "sync/requestid.h"
 #include "sync/storefront/storefrontpages.h"
-#include "sync/striperequestworker.h"
 #include "sync/webhookprocessor.h"
 
 #include <QDateTime>
@@ -40,7 +40,6 @@ namespace {
 using HttpStatus = QHttpServerResponder::StatusCode;
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
-constexpr int kCheckoutReservationMinutes = 35;   // Stripe needs >= 30 min; the session ends a minute before the hold
 // Holds past their time are released (and their orders canceled) by a sweep this often. POS
 // links are held for minutes, not the 35 of an online checkout, so a counter sale left unpaid
 // must be canceled, and its link turned off, within about a minute of reserved_until: a
@@ -82,9 +81,7 @@ QHttpServerResponse jsonError(HttpStatus status, const QString &message, const Q
 // second line, for a message that still reads like the database talking.
 QString publicMessage(const Error &error, const QString &fallback)
 {
-    static const QRegularExpression serverText(
-        uR"((ERROR|DETAIL|HINT|CONTEXT|LINE \d+):|pqxx|SQLSTATE|\bsyntax\b|invalid input|violates|relation "|column "|type \w+:)"_s);
-    if (error.message.trimmed().isEmpty() || serverText.match(error.message).hasMatch())
+    if (error.message.trimmed().isEmpty() || data::looksLikeServerText(error.message))
         return fallback;
     return error.message;
 }
@@ -97,11 +94,13 @@ bool isPrivateRoute(const QString &route)
 
 } // namespace
 
-SyncServer::SyncServer(SyncServerOptions options, QObject *parent) : QObject(parent), m_options(std::move(options))
+SyncServer::SyncServer(SyncServerOptions options, SyncServices services, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_services(std::move(services)), m_sessions(m_services.sessions),
+      m_cache(m_services.cache), m_metrics(m_services.metrics)
 {
     m_pool.setMaxThreadCount(std::max(2, m_options.workerThreads));
     m_https = m_options.publicUrl.scheme() == u"https"_s;
-    const QUrl api = m_options.stripe.baseUrl;
+    const QUrl api = m_options.stripeApiBase;
     // Shoppers are redirected to Stripe's hosted page, or the sandbox's pay page in the demo.
     m_checkoutOrigin = api.host() == u"api.stripe.com"_s ? QByteArray("https://checkout.stripe.com")
                                                           : api.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString().toUtf8();
@@ -109,11 +108,6 @@ SyncServer::SyncServer(SyncServerOptions options, QObject *parent) : QObject(par
     connect(&m_reservationSweep, &QTimer::timeout, this, &SyncServer::releaseExpiredReservations);
     m_pageViewFlush.setInterval(kPageViewFlushMs);
     connect(&m_pageViewFlush, &QTimer::timeout, this, &SyncServer::flushPageViews);
-    connect(&m_catalogChanges, &CatalogChanges::flushed, this, [this](int products, int dropped, bool everything) {
-        m_metrics.countCacheInvalidation(everything ? "notify_flood" : "notify");
-        qCDebug(lcServer) << "catalog changes of" << products << "products dropped" << dropped << "cached answers"
-                          << (everything ? "(too many at once: all of them)" : "");
-    });
 }
 
 SyncServer::~SyncServer()
@@ -123,49 +117,6 @@ SyncServer::~SyncServer()
 
 Status SyncServer::start(const QHostAddress &address, quint16 port)
 {
-    try {
-        pqxx::connection conn(m_options.databaseUrl);
-        pqxx::read_transaction tx(conn);
-        // The database fixes the login's shop (rdk.service_logins); RDK_TENANT must name that
-        // shop, so a login bound elsewhere is caught at start and not on the first order.
-        const auto rows = tx.exec("SELECT t.id::text, t.slug, t.name FROM tenants t WHERE t.id = rdk.current_tenant()");
-        if (rows.empty()) {
-            return Error::forbidden(u"The database login of rdk-sync is not bound to a shop. As the owner, run: "
-                                    "rdk-admin service bind <login> %1"_s.arg(m_options.tenantSlug));
-        }
-        const auto &row = rows[0];
-        if (QString::fromStdString(row[1].as<std::string>()) != m_options.tenantSlug) {
-            return Error::forbidden(u"RDK_TENANT is '%1' but the database login of rdk-sync works for the shop '%2'."_s
-                                        .arg(m_options.tenantSlug, QString::fromStdString(row[1].as<std::string>())));
-        }
-        m_tenantId = QString::fromStdString(row[0].as<std::string>());
-        m_shopName = QString::fromStdString(row[2].as<std::string>());
-    } catch (const std::exception &e) {
-        return data::translatePgError(e);
-    }
-    m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl, m_tenantId);
-    m_stripe = std::make_unique<StripeClient>(m_options.stripe);
-
-    m_listener = std::make_unique<ChangeListener>(m_options.databaseUrl, m_tenantId, QStringList{u"catalog"_s});
-    connect(m_listener.get(), &ChangeListener::notified, this, [this](const QString &, const QByteArray &payload) {
-        if (!m_catalogChanges.notice(payload))
-            qCDebug(lcServer) << "ignored a catalog notice that names no product";
-    });
-    connect(m_listener.get(), &ChangeListener::reconnected, this, [this] {
-        // Notifications sent while we were away are lost: start from a clean slate.
-        const int dropped = m_cache.invalidateAll();
-        m_metrics.countCacheInvalidation("reconnect");
-        qCInfo(lcServer) << "change feed back; dropped" << dropped << "cached answers";
-    });
-    m_listener->start();
-
-    StripeRequestWorkerOptions work;
-    work.connectionString = m_options.databaseUrl;
-    work.tenantId = m_tenantId;
-    work.stripe = m_options.stripe;
-    m_stripeRequests = std::make_unique<StripeRequestWorker>(work, *m_sessions, m_metrics);
-    m_stripeRequests->start();
-
     addRoutes();
     m_port = m_http.listen(address, port);
     if (m_port == 0)
@@ -178,16 +129,13 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
 
 void SyncServer::stop()
 {
-    if (m_stripeRequests)
-        m_stripeRequests->stop();
     m_reservationSweep.stop();
     m_pageViewFlush.stop();
     const auto servers = m_http.servers();
     for (auto *server : servers)
         server->close();
     m_pool.waitForDone(10'000);
-    if (m_sessions)
-        writePageViews();   // what the last requests counted
+    writePageViews();   // what the last requests counted
 }
 
 void SyncServer::addRoutes()
@@ -374,7 +322,7 @@ QHttpServerResponse SyncServer::errorResponse(const Error &error, const RequestI
         return jsonError(HttpStatus::Conflict, publicMessage(error, u"That can't be done right now. Please try again."_s));
     case ErrorCode::Forbidden: return jsonError(HttpStatus::Forbidden, publicMessage(error, u"That isn't allowed."_s));
     case ErrorCode::Unavailable:
-        m_sessions->discard();
+        m_sessions.discard();
         return jsonError(HttpStatus::ServiceUnavailable, u"The shop is briefly unavailable. Please try again in a moment."_s);
     case ErrorCode::Internal: break;
     }
@@ -413,7 +361,7 @@ QHttpServerResponse SyncServer::catalogApi(const RequestInfo &info)
     const CatalogQuery query = parseCatalogQuery(info.query);
     const QString key = u"api:catalog?"_s + catalogQueryString(query, query.page);
     return cached(info, key, {u"catalog"_s}, "application/json", [&]() -> Result<QByteArray> {
-        auto session = m_sessions->session();
+        auto session = m_sessions.session();
         if (!session)
             return session.error();
         auto page = data::PgStorefront(**session).catalog(query);
@@ -425,7 +373,7 @@ QHttpServerResponse SyncServer::catalogApi(const RequestInfo &info)
 
 Result<StorefrontProduct> SyncServer::publishedProduct(const QString &sku)
 {
-    auto product = m_sessions->run([&](data::PgSession &session) { return data::PgStorefront(session).product(sku); });
+    auto product = m_sessions.run([&](data::PgSession &session) { return data::PgStorefront(session).product(sku); });
     if (!product)
         return product.error();
     if (!product->has_value())
@@ -450,7 +398,7 @@ QHttpServerResponse SyncServer::productApi(const RequestInfo &info, const QStrin
 
 QHttpServerResponse SyncServer::orderStatusApi(const RequestInfo &info, const QString &orderId)
 {
-    auto session = m_sessions->session();
+    auto session = m_sessions.session();
     if (!session)
         return errorResponse(session.error(), info);
     auto summary = data::PgStorefront(**session).orderSummary(orderId);
@@ -463,7 +411,7 @@ QHttpServerResponse SyncServer::orderStatusApi(const RequestInfo &info, const QS
 
 QHttpServerResponse SyncServer::media(const RequestInfo &info, const QString &fileName)
 {
-    auto session = m_sessions->session();
+    auto session = m_sessions.session();
     if (!session)
         return errorResponse(session.error(), info);
     auto file = data::PgStorefront(**session).media(fileName);
@@ -499,56 +447,35 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
     auto cart = validateCheckout(*parsed);
     if (!cart)
         return refuse(cart.error());
-    auto session = m_sessions->session();
-    if (!session)
-        return errorResponse(session.error(), info);
-    data::PgCheckout orders(**session);
-    auto pending = orders.placeOrder(*cart, kCheckoutReservationMinutes);
-    if (!pending)
-        return refuse(pending.error());
-    ScopedLogField orderField(u"order_id"_s, pending->orderId);
-
-    CheckoutSessionRequest request;
-    request.currency = pending->totals.total.currency();
-    for (const OrderLine &line : pending->lines)
-        request.lines.append(CheckoutLine{line.size.isEmpty() ? line.name : u"%1 — size %2"_s.arg(line.name, line.size),
-                                          line.unitPrice.minor(), line.quantity});
-    const QString base = m_options.publicUrl.toString(QUrl::StripTrailingSlash);
-    request.successUrl = base + u"/checkout/success?order="_s + pending->orderId;
-    request.cancelUrl = base + u"/checkout/cancel?order="_s + pending->orderId;
-    request.orderId = pending->orderId;
-    request.expiresAt = pending->reservedUntil.toSecsSinceEpoch() - 60;
-    request.customerEmail = cart->email;
-    auto created = m_stripe->waitFor(m_stripe->createCheckoutSession(request, u"checkout-"_s + pending->orderId));
-    if (!created) {
-        qCWarning(lcServer).noquote() << "Stripe refused the checkout session:" << created.error().message;
-        PaymentEvent abandon;
-        abandon.eventId = u"evt_local_abandon_"_s + QString(pending->orderId).remove(u'-');
-        abandon.type = u"local.checkout.abandoned"_s;
-        abandon.orderId = pending->orderId;
-        abandon.report = PaymentReport{PaymentSignal::Failed, Money::zero(request.currency), false};
-        if (auto released = orders.applyPaymentEvent(abandon); !released)
-            qCWarning(lcServer).noquote() << "could not release the hold at once; the sweep will:" << released.error().message;
-        const QString message = u"Payments are unavailable right now; nothing was charged. Please try again."_s;
-        return fromForm ? refuse(Error::unavailable(message)) : jsonError(HttpStatus::BadGateway, message);
+    const CheckoutOutcome outcome = m_services.checkout.start(*cart);
+    if (!outcome.ok()) {
+        switch (outcome.failedAt) {
+        case CheckoutStep::OpenStore: return errorResponse(outcome.error, info);
+        case CheckoutStep::PlaceOrder: return refuse(outcome.error);
+        case CheckoutStep::PaymentSession: {
+            const QString message = u"Payments are unavailable right now; nothing was charged. Please try again."_s;
+            return fromForm ? refuse(Error::unavailable(message)) : jsonError(HttpStatus::BadGateway, message);
+        }
+        case CheckoutStep::AttachSession: return errorResponse(outcome.error, info);
+        }
     }
-    if (auto attached = orders.attachCheckoutSession(pending->orderId, created->id); !attached)
-        return errorResponse(attached.error(), info);
+    const PendingOrder &order = outcome.started->order;
+    const PaymentSession &created = outcome.started->session;
     if (fromForm) {
         QHttpServerResponse redirect(HttpStatus::SeeOther);
-        redirect.setHeader("Location", created->url.toEncoded());
+        redirect.setHeader("Location", created.url.toEncoded());
         return redirect;
     }
-    return json(QJsonObject{{u"order_id"_s, pending->orderId},
-                            {u"order_number"_s, formatOrderNumber(pending->orderNumber)},
-                            {u"url"_s, created->url.toString()},
-                            {u"expires_at"_s, double(created->expiresAt)}},
+    return json(QJsonObject{{u"order_id"_s, order.orderId},
+                            {u"order_number"_s, formatOrderNumber(order.orderNumber)},
+                            {u"url"_s, created.url.toString()},
+                            {u"expires_at"_s, double(created.expiresAt)}},
                 HttpStatus::Created);
 }
 
 QHttpServerResponse SyncServer::webhook(const RequestInfo &info)
 {
-    const WebhookResult result = processStripeWebhook(*m_sessions, info.body, info.stripeSignature, m_options.webhookSecret,
+    const WebhookResult result = processStripeWebhook(m_sessions, info.body, info.stripeSignature, m_options.webhookSecret,
                                                       QDateTime::currentSecsSinceEpoch());
     m_metrics.countWebhookEvent(result.outcome.toLatin1());
     return QHttpServerResponse("application/json", result.body, static_cast<HttpStatus>(result.httpStatus));
@@ -568,16 +495,16 @@ QHttpServerResponse SyncServer::ready(const RequestInfo &)
     const bool current = status->current();
     return json(QJsonObject{{u"database"_s, u"ok"_s},
                             {u"migrations"_s, current ? u"current"_s : u"behind"_s},
-                            {u"change_feed"_s, m_listener && m_listener->isListening() ? u"listening"_s : u"reconnecting"_s},
+                            {u"change_feed"_s, m_services.catalogFeedListening() ? u"listening"_s : u"reconnecting"_s},
                             {u"stripe_requests"_s,
-                             m_stripeRequests && m_stripeRequests->isListening() ? u"listening"_s : u"reconnecting"_s}},
+                             m_services.stripeRequestsListening() ? u"listening"_s : u"reconnecting"_s}},
                 current ? HttpStatus::Ok : HttpStatus::ServiceUnavailable);
 }
 
 void SyncServer::releaseExpiredReservations()
 {
     (void)QtConcurrent::run(&m_pool, [this] {
-        auto session = m_sessions->session();
+        auto session = m_sessions.session();
         if (!session)
             return;
         auto released = data::PgCheckout(**session).releaseExpiredReservations();
@@ -602,7 +529,7 @@ void SyncServer::writePageViews()
         QList<PageView> batch = m_pageViews.take(kPageViewBatch);
         if (batch.isEmpty())
             return;
-        const Status written = m_sessions->run([&](data::PgSession &s) { return data::PgStorefront(s).recordPageViews(batch); });
+        const Status written = m_sessions.run([&](data::PgSession &s) { return data::PgStorefront(s).recordPageViews(batch); });
         if (!written) {
             // Kept for the next tick (the database may be restarting); the bound still holds.
             const qsizetype dropped = m_pageViews.putBack(std::move(batch));

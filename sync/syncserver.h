@@ -1,13 +1,12 @@
 #pragma once
 
+#include "domain/checkoutservice.h"
 #include "domain/result.h"
 #include "domain/storefront.h"
 #include "sync/catalogcache.h"
-#include "sync/catalogchanges.h"
 #include "sync/http/metrics.h"
 #include "sync/http/ratelimiter.h"
 #include "sync/sessionprovider.h"
-#include "sync/stripe/stripeclient.h"
 #include "sync/pageviewbuffer.h"
 #include "sync/visitorcounter.h"
 
@@ -25,18 +24,27 @@
 
 namespace rdk::sync {
 
-class ChangeListener;
-class StripeRequestWorker;
-
 struct SyncServerOptions final {
-    std::string databaseUrl;            ///< the service login (member of rdk_sync)
     QString tenantSlug;
-    QUrl publicUrl;                     ///< shoppers' address: Stripe success/cancel URLs, HSTS when https
+    QString shopName;                   ///< as the database names the shop (page titles)
+    std::string databaseUrl;            ///< for /readyz: are the migrations current?
+    QUrl publicUrl;                     ///< shoppers' address: same-origin checks, HSTS when https
+    QUrl stripeApiBase;                 ///< where shoppers are sent to pay (Content-Security-Policy)
     QByteArray webhookSecret;
-    StripeClientOptions stripe;
     QList<QHostAddress> trustedProxies; ///< e.g. Caddy on 127.0.0.1: X-Forwarded-For is believed from these only
     QList<QHostAddress> metricsAllow;   ///< peers besides loopback that may read /metrics
     int workerThreads = 8;
+};
+
+/// The services the router's handlers call. Built, owned and started by the composition root
+/// (app/sync/syncapp.cpp); the router borrows them and must not outlive them.
+struct SyncServices final {
+    SessionProvider &sessions;          ///< storefront reads, webhooks, page views, the sweep
+    CheckoutService &checkout;          ///< POST /api/checkout
+    CatalogCache &cache;                ///< answers until a catalog notice drops them
+    MetricsRegistry &metrics;
+    std::function<bool()> catalogFeedListening;     ///< for /readyz
+    std::function<bool()> stripeRequestsListening;  ///< for /readyz
 };
 
 /// Everything a request needs, copied out of QHttpServerRequest on the event-loop thread so
@@ -59,17 +67,18 @@ struct RequestInfo final {
 };
 
 /// rdk-sync's HTTP surface: storefront pages, catalog API, media, checkout, Stripe webhooks,
-/// health and metrics. Handlers are thin: they parse, check limits, and call the data layer
-/// on a worker thread, so a slow query never stalls other clients.
+/// health and metrics. A router: it maps routes to thin handlers that parse, check limits, and
+/// call the services given to it on a worker thread, so a slow query never stalls other
+/// clients. It builds none of them (see app/sync/syncapp.cpp).
 class SyncServer final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SyncServer)
 
 public:
-    explicit SyncServer(SyncServerOptions options, QObject *parent = nullptr);
+    SyncServer(SyncServerOptions options, SyncServices services, QObject *parent = nullptr);
     ~SyncServer() override;
 
-    /// Finds the shop, starts listening for catalog changes, then listens for HTTP.
+    /// Listens for HTTP and starts the sweep of expired holds and the page-view writer.
     Status start(const QHostAddress &address, quint16 port);
     quint16 port() const { return m_port; }
     /// Stops taking requests and waits for those in flight (graceful shutdown).
@@ -118,17 +127,13 @@ private:
     void writePageViews();
 
     SyncServerOptions m_options;
-    QString m_tenantId;
+    SyncServices m_services;
+    SessionProvider &m_sessions;
+    CatalogCache &m_cache;
+    MetricsRegistry &m_metrics;
     QHttpServer m_http;
     quint16 m_port = 0;
     QThreadPool m_pool;
-    std::unique_ptr<SessionProvider> m_sessions;
-    std::unique_ptr<StripeClient> m_stripe;
-    std::unique_ptr<ChangeListener> m_listener;
-    std::unique_ptr<StripeRequestWorker> m_stripeRequests;
-    CatalogCache m_cache;
-    CatalogChanges m_catalogChanges{m_cache};
-    MetricsRegistry m_metrics;
     RateLimiter m_rateLimiter;
     VisitorCounter m_visitors;
     PageViewBuffer m_pageViews;
@@ -136,7 +141,6 @@ private:
     std::atomic_bool m_flushingPageViews{false};
     QTimer m_reservationSweep;
     QByteArray m_checkoutOrigin;
-    QString m_shopName;
     bool m_https = false;
 };
 

@@ -1,9 +1,10 @@
 // rdk-sync: the storefront sync service (storefront, catalog API, media, checkout, Stripe
-// webhooks). main() only reads the configuration, wires the server and handles signals.
+// webhooks). main() only reads the configuration, hands it to the composition root (SyncApp,
+// which builds the services and the router) and handles signals.
 #include "app/runtime/logging.h"
 #include "app/runtime/termination.h"
 #include "app/runtime/version.h"
-#include "sync/syncserver.h"
+#include "app/sync/syncapp.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -33,20 +34,22 @@ int main(int argc, char *argv[])
     }
     rdk::installLogging(u"rdk-sync"_s, config->log);
 
-    rdk::sync::SyncServerOptions options;
+    rdk::sync::SyncAppOptions options;
     options.databaseUrl = config->databaseUrl.toStdString();
-    options.tenantSlug = config->tenant;
-    options.publicUrl = config->publicUrl;
-    options.webhookSecret = config->stripeWebhookSecret.toUtf8();
     options.stripe.baseUrl = config->stripeApiBase;
     options.stripe.secretKey = config->stripeSecretKey;
+    options.server.databaseUrl = options.databaseUrl;
+    options.server.tenantSlug = config->tenant;
+    options.server.publicUrl = config->publicUrl;
+    options.server.stripeApiBase = config->stripeApiBase;
+    options.server.webhookSecret = config->stripeWebhookSecret.toUtf8();
     // Only the configured proxy may name the client: with none configured (the default), a
     // client talking to rdk-sync directly can't pick its own rate-limit key.
     for (const QString &proxy : config->trustedProxies)
-        options.trustedProxies.append(QHostAddress(proxy));
+        options.server.trustedProxies.append(QHostAddress(proxy));
     for (const QString &peer : config->metricsAllow)
-        options.metricsAllow.append(QHostAddress(peer));
-    rdk::sync::SyncServer server(options);
+        options.server.metricsAllow.append(QHostAddress(peer));
+    rdk::sync::SyncApp server(options);
 
     const QString host = config->listen.section(u':', 0, -2).remove(u'[').remove(u']');
     const quint16 port = config->listen.section(u':', -1).toUShort();

@@ -1,5 +1,6 @@
 #include "sync/sandbox/webhookdispatcher.h"
 
+#include "domain/backoff.h"
 #include "sync/sandbox/idgenerator.h"
 #include "sync/sandbox/stripeobjects.h"
 #include "sync/sandbox/webhooksigner.h"
@@ -47,9 +48,9 @@ WebhookDispatcher::WebhookDispatcher(Settings settings, QObject *parent)
 
 int WebhookDispatcher::retryDelayMs(int attempt, int baseMs)
 {
-    const int exponent = std::clamp(attempt - 2, 0, 30);
-    const qint64 delay = qint64(std::max(baseMs, 1)) << exponent;
-    return int(std::min<qint64>(delay, kMaxDelayMs));
+    // The first retry (attempt 2) waits the base; each next one twice as long, up to a minute.
+    const Backoff backoff(std::chrono::milliseconds(std::max(baseMs, 1)), std::chrono::milliseconds(kMaxDelayMs));
+    return int(backoff.delay(attempt - 1).count());
 }
 
 QByteArray WebhookDispatcher::eventBody(const QString &id, const QString &type, qint64 created, const QJsonObject &object,

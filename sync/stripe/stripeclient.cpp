@@ -1,5 +1,6 @@
 #include "sync/stripe/stripeclient.h"
 
+#include "domain/backoff.h"
 #include "domain/money.h"
 
 #include <QJsonDocument>
@@ -11,7 +12,6 @@
 #include <QNetworkRequest>
 #include <QPointer>
 #include <QPromise>
-#include <QRandomGenerator>
 #include <QTimer>
 
 #include <algorithm>
@@ -562,12 +562,10 @@ void StripeClient::complete(const std::shared_ptr<Call> &call, Result<QJsonObjec
 
 std::chrono::milliseconds StripeClient::backoffAfter(int attempt) const
 {
+    // Jitter spreads out the retries of many requests that failed together. No cap of its own:
+    // maxAttempts keeps the waits short (0.5 s, 1 s with the defaults).
     const StripeRetryPolicy &policy = m_options.retry;
-    const double base = double(policy.initialBackoff.count()) * std::pow(2.0, std::max(0, attempt - 1));
-    // Jitter spreads out the retries of many requests that failed together.
-    const double jitter = std::clamp(policy.jitter, 0.0, 1.0);
-    const double factor = 1.0 - jitter + 2.0 * jitter * QRandomGenerator::global()->generateDouble();
-    return std::chrono::milliseconds(qint64(std::llround(base * factor)));
+    return Backoff(policy.initialBackoff, std::chrono::hours(24), 2.0, policy.jitter).delay(attempt);
 }
 
 } // namespace rdk::sync

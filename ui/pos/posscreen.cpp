@@ -1,5 +1,6 @@
 #include "ui/pos/posscreen.h"
 
+#include "domain/backoff.h"
 #include "domain/moneyformat.h"
 #include "ui/pos/poscartmodel.h"
 #include "ui/pos/posdialogs.h"
@@ -973,7 +974,8 @@ void PosScreen::onCallFailed(const QString &what, const Error &error)
         return;
     ++m_failures;
     // 1 s, 2 s, 4 s ... up to 30 s: the order's real state is read again until it answers.
-    m_retryTimer.start(qMin(30000, 500 << qMin(m_failures, 6)));
+    static constexpr Backoff refreshBackoff(std::chrono::seconds(1), std::chrono::seconds(30));
+    m_retryTimer.start(refreshBackoff.delay(m_failures));
 }
 
 void PosScreen::retryPaymentLink()

@@ -18,8 +18,8 @@ data::StripeRequestOrder order(QList<data::StripeOrderLine> lines, qint64 orderD
     data::StripeRequestOrder o;
     o.orderId = u"00000000-0000-0000-0000-000000000001"_s;
     o.orderNumber = 1001;
-    o.channel = u"pos"_s;
-    o.status = u"pending"_s;
+    o.channel = OrderChannel::Pos;
+    o.status = OrderStatus::Pending;
     o.currency = u"USD"_s;
     o.lines = std::move(lines);
     o.discountMinor = orderDiscount;
@@ -33,7 +33,7 @@ qint64 charged(const QList<sync::PaymentLinkItem> &items)
 {
     qint64 sum = 0;
     for (const auto &item : items)
-        sum += item.unitAmount * item.quantity;
+        sum += item.unitPrice.minor() * item.quantity;
     return sum;
 }
 
@@ -50,7 +50,7 @@ private Q_SLOTS:
         QVERIFY(items.ok());
         QCOMPARE(items->size(), 2);
         QCOMPARE(items->at(0).name, u"Air Max 90 — size 10"_s);
-        QCOMPARE(items->at(0).unitAmount, 14'000);
+        QCOMPARE(items->at(0).unitPrice.minor(), 14'000);
         QCOMPARE(items->at(0).quantity, 2);
         QCOMPARE(items->at(1).name, u"Socks"_s);
         QCOMPARE(charged(*items), o.totalMinor);
@@ -77,7 +77,7 @@ private Q_SLOTS:
         QCOMPARE(items->size(), 1);
         QCOMPARE(items->first().name, name);
         QCOMPARE(items->first().quantity, 1);
-        QCOMPARE(items->first().unitAmount, o.totalMinor);
+        QCOMPARE(items->first().unitPrice.minor(), o.totalMinor);
         QCOMPARE(charged(*items), o.totalMinor);
     }
 

@@ -1,0 +1,129 @@
+#include "app/sync/syncapp.h"
+
+#include "data/pgcheckout.h"
+#include "data/pglistener.h"
+#include "data/pgserviceshop.h"
+#include "domain/checkoutservice.h"
+#include "sync/catalogcache.h"
+#include "sync/catalogchanges.h"
+#include "sync/http/metrics.h"
+#include "sync/sessionprovider.h"
+#include "sync/stripe/stripepaymentgateway.h"
+#include "sync/striperequestworker.h"
+
+#include <QLoggingCategory>
+
+using namespace Qt::Literals::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcApp, "rdk.sync.server")
+
+namespace rdk::sync {
+namespace {
+
+// A change feed whose connection died silently (no socket event) is found by a ping this
+// often (PgListener's default is 15 s; rdk-sync has always checked every 5 s).
+constexpr int kChangeFeedPingMs = 5'000;
+
+/// Each call hands the calling worker thread's session to a store of its own (the desk's
+/// workerFactory, for the service's per-thread sessions).
+template <typename Interface, typename PgImplementation>
+std::function<Result<std::unique_ptr<Interface>>()> storeFactory(SessionProvider *sessions)
+{
+    return [sessions]() -> Result<std::unique_ptr<Interface>> {
+        auto session = sessions->session();
+        if (!session)
+            return session.error();
+        return std::unique_ptr<Interface>(new PgImplementation(**session));
+    };
+}
+
+} // namespace
+
+SyncApp::SyncApp(SyncAppOptions options, QObject *parent) : QObject(parent), m_options(std::move(options)) {}
+
+SyncApp::~SyncApp()
+{
+    stop();
+}
+
+quint16 SyncApp::port() const
+{
+    return m_server ? m_server->port() : 0;
+}
+
+Status SyncApp::start(const QHostAddress &address, quint16 port)
+{
+    const QString &slug = m_options.server.tenantSlug;
+    // The database fixes the login's shop (rdk.service_logins); RDK_TENANT must name that
+    // shop, so a login bound elsewhere is caught at start and not on the first order.
+    auto shop = data::serviceShop(m_options.databaseUrl);
+    if (!shop)
+        return shop.error();
+    if (!shop->has_value()) {
+        return Error::forbidden(u"The database login of rdk-sync is not bound to a shop. As the owner, run: "
+                                "rdk-admin service bind <login> %1"_s.arg(slug));
+    }
+    if ((*shop)->slug != slug) {
+        return Error::forbidden(u"RDK_TENANT is '%1' but the database login of rdk-sync works for the shop '%2'."_s
+                                    .arg(slug, (*shop)->slug));
+    }
+    const QString tenantId = (*shop)->id;
+    m_options.server.shopName = (*shop)->name;
+
+    m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl, tenantId);
+    m_stripe = std::make_unique<StripeClient>(m_options.stripe);
+    m_payments = std::make_unique<StripePaymentGateway>(*m_stripe);
+    CheckoutOptions checkout;
+    checkout.publicBaseUrl = m_options.server.publicUrl.toString(QUrl::StripTrailingSlash);
+    m_checkout = std::make_unique<CheckoutService>(storeFactory<CheckoutOrderStore, data::PgCheckout>(m_sessions.get()),
+                                                   *m_payments, checkout);
+    m_metrics = std::make_unique<MetricsRegistry>();
+
+    // Catalog notices drop cached answers; after a lost connection everything goes.
+    m_cache = std::make_unique<CatalogCache>();
+    m_catalogChanges = std::make_unique<CatalogChanges>(*m_cache);
+    connect(m_catalogChanges.get(), &CatalogChanges::flushed, this, [this](int products, int dropped, bool everything) {
+        m_metrics->countCacheInvalidation(everything ? "notify_flood" : "notify");
+        qCDebug(lcApp) << "catalog changes of" << products << "products dropped" << dropped << "cached answers"
+                       << (everything ? "(too many at once: all of them)" : "");
+    });
+    m_catalogFeed = std::make_unique<data::PgListener>(nullptr, m_options.databaseUrl, std::vector<std::string>{"catalog"},
+                                                       u"catalog changes"_s);
+    m_catalogFeed->setPingInterval(kChangeFeedPingMs);
+    connect(m_catalogFeed.get(), &data::PgListener::notification, this, [this](const QString &, const QByteArray &payload) {
+        if (!m_catalogChanges->notice(payload))
+            qCDebug(lcApp) << "ignored a catalog notice that names no product";
+    });
+    connect(m_catalogFeed.get(), &data::PgListener::connectionChanged, this, [this, wasUp = false](bool up) mutable {
+        if (!up || !std::exchange(wasUp, true))
+            return;   // the first connect: nothing was cached yet
+        // Notifications sent while we were away are lost: start from a clean slate.
+        const int dropped = m_cache->invalidateAll();
+        m_metrics->countCacheInvalidation("reconnect");
+        qCInfo(lcApp) << "change feed back; dropped" << dropped << "cached answers";
+    });
+    m_catalogFeed->start();
+
+    StripeRequestWorkerOptions work;
+    work.connectionString = m_options.databaseUrl;
+    work.tenantId = tenantId;
+    work.stripe = m_options.stripe;
+    m_stripeRequests = std::make_unique<StripeRequestWorker>(work, *m_sessions, *m_metrics);
+    m_stripeRequests->start();
+
+    SyncServices services{*m_sessions, *m_checkout, *m_cache, *m_metrics,
+                          [feed = m_catalogFeed.get()] { return feed->isListening(); },
+                          [worker = m_stripeRequests.get()] { return worker->isListening(); }};
+    m_server = std::make_unique<SyncServer>(m_options.server, std::move(services));
+    return m_server->start(address, port);
+}
+
+void SyncApp::stop()
+{
+    if (m_stripeRequests)
+        m_stripeRequests->stop();
+    if (m_server)
+        m_server->stop();
+}
+
+} // namespace rdk::sync

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "domain/result.h"
+#include "sync/stripe/stripeclient.h"
+#include "sync/syncserver.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+#include <string>
+
+namespace rdk {
+class CheckoutService;
+}
+
+namespace rdk::data {
+class PgListener;
+}
+
+namespace rdk::sync {
+
+class CatalogChanges;
+class StripePaymentGateway;
+class StripeRequestWorker;
+
+struct SyncAppOptions final {
+    std::string databaseUrl;            ///< the service login (member of rdk_sync)
+    StripeClientOptions stripe;
+    SyncServerOptions server;           ///< shopName is filled in from the database
+};
+
+/// rdk-sync's composition root, as app/desk/screens.cpp is the desk's: it asks the database
+/// which shop the service login works for, builds every service (sessions, checkout with its
+/// order store and payment gateway, catalog cache and its change feed, the Stripe request
+/// worker, metrics) and hands them to the router. It owns them all; nothing below it builds a
+/// service of its own.
+class SyncApp final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SyncApp)
+
+public:
+    explicit SyncApp(SyncAppOptions options, QObject *parent = nullptr);
+    ~SyncApp() override;
+
+    /// Finds the shop, starts the change feed and the Stripe request worker, then listens for HTTP.
+    Status start(const QHostAddress &address, quint16 port);
+    quint16 port() const;
+    /// Stops taking requests and waits for those in flight (graceful shutdown).
+    void stop();
+
+private:
+    SyncAppOptions m_options;
+    // Declared in build order; destroyed in reverse, so the router goes before its services.
+    std::unique_ptr<SessionProvider> m_sessions;
+    std::unique_ptr<StripeClient> m_stripe;
+    std::unique_ptr<StripePaymentGateway> m_payments;
+    std::unique_ptr<CheckoutService> m_checkout;
+    std::unique_ptr<CatalogCache> m_cache;
+    std::unique_ptr<CatalogChanges> m_catalogChanges;
+    std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<data::PgListener> m_catalogFeed;
+    std::unique_ptr<StripeRequestWorker> m_stripeRequests;
+    std::unique_ptr<SyncServer> m_server;
+};
+
+} // namespace rdk::sync
