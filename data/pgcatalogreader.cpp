@@ -105,9 +105,9 @@ std::string productOrderBy(const ProductQuery &query)
     return " ORDER BY p.name, p.id";
 }
 
-Result<std::unique_ptr<PgCatalogReader>> PgCatalogReader::open(const std::string &connectionString, QString tenantId)
+Result<std::unique_ptr<PgCatalogReader>> PgCatalogReader::open(const std::string &connectionString)
 {
-    auto session = PgSession::open(connectionString, std::move(tenantId));
+    auto session = PgSession::open(connectionString);
     if (!session)
         return session.error();
     return std::make_unique<PgCatalogReader>(std::move(session).value());

@@ -21,7 +21,7 @@ public:
     }
 
     /// Opens a new connection for a reader of its own (for a worker thread).
-    static Result<std::unique_ptr<PgCatalogReader>> open(const std::string &connectionString, QString tenantId = {});
+    static Result<std::unique_ptr<PgCatalogReader>> open(const std::string &connectionString);
 
     Result<ProductListPage> listRows(const ProductQuery &query) override;
     Result<QByteArray> thumbnail(const QString &variantId) override;

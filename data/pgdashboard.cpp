@@ -139,11 +139,10 @@ Result<QList<LowStockItem>> PgDashboardSource::lowStock(int threshold, int limit
     });
 }
 
-DashboardSourceFactory PgDashboardSource::factory(std::string connectionString, QString tenantId)
+DashboardSourceFactory PgDashboardSource::factory(std::string connectionString)
 {
-    return [connectionString = std::move(connectionString), tenantId = std::move(tenantId)]()
-               -> Result<std::unique_ptr<DashboardSource>> {
-        auto session = PgSession::open(connectionString, tenantId);
+    return [connectionString = std::move(connectionString)]() -> Result<std::unique_ptr<DashboardSource>> {
+        auto session = PgSession::open(connectionString);
         if (!session)
             return session.error();
         return std::unique_ptr<DashboardSource>(new PgDashboardSource(std::move(session).value()));

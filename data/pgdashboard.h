@@ -29,7 +29,7 @@ public:
     Result<QList<LowStockItem>> lowStock(int threshold, int limit) override;
 
     /// A factory that opens a new connection per call (one source per worker thread).
-    static DashboardSourceFactory factory(std::string connectionString, QString tenantId = {});
+    static DashboardSourceFactory factory(std::string connectionString);
 
 private:
     std::unique_ptr<PgSession> m_session;

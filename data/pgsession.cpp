@@ -2,24 +2,24 @@
 
 namespace rdk::data {
 
-Result<std::unique_ptr<PgSession>> PgSession::open(const std::string &connectionString, QString tenantId)
+Result<std::unique_ptr<PgSession>> PgSession::open(const std::string &connectionString)
 {
     try {
         auto connection = std::make_unique<pqxx::connection>(connectionString);
-        return std::unique_ptr<PgSession>(new PgSession(std::move(connection), std::move(tenantId)));
+        return std::unique_ptr<PgSession>(new PgSession(std::move(connection)));
     } catch (const std::exception &e) {
         return translatePgError(e);
     }
 }
 
-PgSession::PgSession(std::unique_ptr<pqxx::connection> connection, QString tenantId)
-    : m_connection(std::move(connection)), m_tenantId(std::move(tenantId))
+PgSession::PgSession(std::unique_ptr<pqxx::connection> connection)
+    : m_connection(std::move(connection))
 {
 }
 
-std::unique_ptr<PgSession> PgSession::adopt(std::unique_ptr<pqxx::connection> connection, QString tenantId)
+std::unique_ptr<PgSession> PgSession::adopt(std::unique_ptr<pqxx::connection> connection)
 {
-    return std::unique_ptr<PgSession>(new PgSession(std::move(connection), std::move(tenantId)));
+    return std::unique_ptr<PgSession>(new PgSession(std::move(connection)));
 }
 
 void PgSession::begin(pqxx::work &tx, const QString &reason)

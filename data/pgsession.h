@@ -19,20 +19,17 @@ namespace rdk::data {
 /// retries serialization failures, and turns exceptions into domain Errors at this edge.
 class PgSession final {
 public:
-    /// `tenantId` is the shop the caller expects to work for, kept for its own queries and
-    /// logs. It is never sent to the database: every login's shop is fixed there (staff by
-    /// their profile, service logins by rdk.service_logins, migration 0012).
-    static Result<std::unique_ptr<PgSession>> open(const std::string &connectionString, QString tenantId = {});
+    /// The login's shop is fixed by the database (staff by their profile, service logins by
+    /// rdk.service_logins, migration 0012): a session never says which shop it works for.
+    static Result<std::unique_ptr<PgSession>> open(const std::string &connectionString);
 
     /// Wraps a connection the caller opened itself (to inspect connect errors first).
-    static std::unique_ptr<PgSession> adopt(std::unique_ptr<pqxx::connection> connection, QString tenantId = {});
+    static std::unique_ptr<PgSession> adopt(std::unique_ptr<pqxx::connection> connection);
 
     pqxx::connection &connection() { return *m_connection; }
     /// Swaps in a new connection after the old one dropped, so repositories that hold this
     /// session keep working after a reconnect.
     void replaceConnection(std::unique_ptr<pqxx::connection> connection) { m_connection = std::move(connection); }
-    const QString &tenantId() const { return m_tenantId; }
-    void setTenantId(QString tenantId) { m_tenantId = std::move(tenantId); }
 
     template <typename Work>
     auto transact(Work &&work, const QString &reason = {}) -> std::invoke_result_t<Work, pqxx::work &>
@@ -56,11 +53,10 @@ public:
     }
 
 private:
-    PgSession(std::unique_ptr<pqxx::connection> connection, QString tenantId);
+    explicit PgSession(std::unique_ptr<pqxx::connection> connection);
     void begin(pqxx::work &tx, const QString &reason);
 
     std::unique_ptr<pqxx::connection> m_connection;
-    QString m_tenantId;
 };
 
 /// Text of a field, or empty for NULL.

@@ -17,8 +17,8 @@ std::unordered_map<quint64, std::unique_ptr<data::PgSession>> &threadSessions()
 
 } // namespace
 
-SessionProvider::SessionProvider(std::string connectionString, QString tenantId)
-    : m_connectionString(std::move(connectionString)), m_tenantId(std::move(tenantId)), m_id(g_nextProviderId++)
+SessionProvider::SessionProvider(std::string connectionString)
+    : m_connectionString(std::move(connectionString)), m_id(g_nextProviderId++)
 {
 }
 
@@ -28,7 +28,7 @@ Result<data::PgSession *> SessionProvider::session()
     auto it = sessions.find(m_id);
     if (it != sessions.end() && it->second->connection().is_open())
         return it->second.get();
-    auto opened = data::PgSession::open(m_connectionString, m_tenantId);
+    auto opened = data::PgSession::open(m_connectionString);
     if (!opened)
         return opened.error();
     data::PgSession *raw = opened->get();

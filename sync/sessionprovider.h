@@ -11,7 +11,7 @@ namespace rdk::sync {
 /// threads), opened on first use and replaced after the connection broke.
 class SessionProvider final {
 public:
-    SessionProvider(std::string connectionString, QString tenantId);
+    explicit SessionProvider(std::string connectionString);
 
     Result<data::PgSession *> session();
     /// Drops this thread's session so the next call reconnects (after Unavailable).
@@ -39,12 +39,10 @@ public:
                 return result;
         }
     }
-    const QString &tenantId() const { return m_tenantId; }
     const std::string &connectionString() const { return m_connectionString; }
 
 private:
     std::string m_connectionString;
-    QString m_tenantId;
     quint64 m_id;
 };
 

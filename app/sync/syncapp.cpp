@@ -70,7 +70,7 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
     const QString tenantId = (*shop)->id;
     m_options.server.shopName = (*shop)->name;
 
-    m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl, tenantId);
+    m_sessions = std::make_unique<SessionProvider>(m_options.databaseUrl);
     m_stripe = std::make_unique<StripeClient>(m_options.stripe);
     m_payments = std::make_unique<StripePaymentGateway>(*m_stripe);
     CheckoutOptions checkout;

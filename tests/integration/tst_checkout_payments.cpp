@@ -22,7 +22,7 @@ class TestCheckoutPayments final : public QObject {
 
     std::unique_ptr<PgSession> serviceSession()
     {
-        auto s = PgSession::open(m_db->urlFor(m_service.login, m_service.password), m_tenant);
+        auto s = PgSession::open(m_db->urlFor(m_service.login, m_service.password));
         return s ? std::move(s).value() : nullptr;
     }
 

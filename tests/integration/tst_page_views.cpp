@@ -67,7 +67,7 @@ private Q_SLOTS:
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"shop-a"_s);
         const test::Login service = m_db->createServiceLogin(m_tenant);
-        auto session = PgSession::open(m_db->urlFor(service.login, service.password), m_tenant);
+        auto session = PgSession::open(m_db->urlFor(service.login, service.password));
         QVERIFY(session);
         m_sync = std::move(session).value();
 
@@ -101,7 +101,7 @@ private Q_SLOTS:
         RDK_CREATE_TEST_DATABASE(m_db);
         m_tenant = m_db->createTenant(u"shop-b"_s);
         const test::Login service = m_db->createServiceLogin(m_tenant);
-        auto session = PgSession::open(m_db->urlFor(service.login, service.password), m_tenant);
+        auto session = PgSession::open(m_db->urlFor(service.login, service.password));
         QVERIFY(session);
         // A visitor hash shorter than the table allows fails the statement: no row of the batch
         // is stored, and the caller keeps the batch to retry.

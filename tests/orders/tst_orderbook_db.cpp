@@ -157,7 +157,7 @@ private Q_SLOTS:
         m_staff = m_db->createStaff(m_tenant, u"staff"_s);
         m_ops = m_db->createStaff(m_tenant, u"ops"_s);
         m_admin = m_db->createStaff(m_tenant, u"admin"_s);
-        auto sync = PgSession::open(m_db->urlFor(m_service.login, m_service.password), m_tenant);
+        auto sync = PgSession::open(m_db->urlFor(m_service.login, m_service.password));
         QVERIFY(sync);
         m_sync = std::move(sync).value();
         m_staffSession = open(m_staff);
