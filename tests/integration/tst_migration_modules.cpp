@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QSet>
 #include <QTest>
 
 #include <pqxx/pqxx>
@@ -33,6 +34,48 @@ QList<MigrationModule> compiledModules()
     if (!m)
         qFatal("%s", qPrintable(m.error().message));
     return m.value();
+}
+
+// The module files as they were when the functions moved out of the numbered migrations
+// (2026-12-06). From then on a function changes by editing its module, so the proofs that
+// modules reproduce what the numbered files built can only hold for modules still at these
+// checksums: the others' functions (and, once any module changed, the triggers) are left out
+// of the comparison instead of freezing every module forever.
+const QHash<QString, QString> kModulesAtConversion = {
+    {u"session.sql"_s, u"898e901ad18305edccd820a7e297b97d93cd92061e4fce3fa22763dbc98d568b"_s},
+    {u"totp.sql"_s, u"c0bbdcab5be2fa4ef6d6e2ceb61d5d7fd49a0881b8010b4461b9798bc56f7998"_s},
+    {u"staff.sql"_s, u"9ba9c86fbea4e1b1109d729ec1588c13bfdd56108b0570e54c583b9ee59e13a7"_s},
+    {u"audit.sql"_s, u"7ecd7ad452832d43fa4d6fe779ac0dd6f12f531cc3ed022a2d1448b7c35a4919"_s},
+    {u"notify.sql"_s, u"b528b55f73baa541578b3cf0fb70079fd3033360f2ec8d28c78d09ac75e923eb"_s},
+    {u"dashboard.sql"_s, u"410e67cc241124bd7e74c75213c2f31b16448972ff6c8dfab81cb1d6f30f429a"_s},
+    {u"catalog.sql"_s, u"5b0960b4a48bb23841cec88d3689c7dbd0a16f9d7f02bfba7343dc46481adad9"_s},
+    {u"orders.sql"_s, u"e907f4baf25fd4c86b15db6a979704a0ae28926ce31cf3bbbd568dfba6c16727"_s},
+    {u"stripe_requests.sql"_s, u"c7f4a20d2bf6cb7861a43c0783876dad1424b71e87f53895dc712ea5581fa260"_s},
+    {u"money_path.sql"_s, u"0c958b216f8ffbadc50f6c6e076b6694431d4697b2572e54c59b515aba74e566"_s},
+};
+
+/// `code` (from schemaCode) without what modules changed since the conversion may define.
+QMap<QString, QString> comparableWithTheConversion(QMap<QString, QString> code)
+{
+    QSet<QString> edited;
+    bool anyEdited = false;
+    for (const MigrationModule &m : compiledModules()) {
+        if (kModulesAtConversion.value(m.fileName) == m.checksum)
+            continue;
+        anyEdited = true;
+        for (const QString &f : m.functions)
+            edited.insert(f);
+    }
+    for (auto it = code.begin(); it != code.end();) {
+        const QString &key = it.key();
+        const bool trigger = key.startsWith(u"trigger "_s);
+        const QString function = key.startsWith(u"function "_s) ? key.mid(9).section(u'(', 0, 0) : QString();
+        if ((trigger && anyEdited) || edited.contains(function))
+            it = code.erase(it);
+        else
+            ++it;
+    }
+    return code;
 }
 
 /// A throwaway modules folder: write files and a LOADORDER, then load it.
@@ -348,7 +391,7 @@ private Q_SLOTS:
         QVERIFY(db);
         auto old = MigrationRunner(db->ownerUrl(), upTo13, {}).up();
         QVERIFY2(old.ok(), old.ok() ? "" : qPrintable(old.error().message));
-        const auto before = schemaCode(db->ownerUrl());
+        const auto before = comparableWithTheConversion(schemaCode(db->ownerUrl()));
 
         const MigrationRunner runner(db->ownerUrl(), numbered(), compiledModules());
         QVERIFY(runner.verify().ok());   // modules never applied are pending, not drift
@@ -358,7 +401,7 @@ private Q_SLOTS:
         QCOMPARE(up->modules.size(), compiledModules().size());
         QVERIFY(runner.status()->current());
         QVERIFY(runner.verify().ok());
-        QCOMPARE(schemaCode(db->ownerUrl()), before);
+        QCOMPARE(comparableWithTheConversion(schemaCode(db->ownerUrl())), before);
     }
 
     // The modules hold exactly the live state the numbered files build: same functions (whole
@@ -374,9 +417,9 @@ private Q_SLOTS:
         QVERIFY2(b.ok(), b.ok() ? "" : qPrintable(b.error().message));
         QCOMPARE(b->modules.size(), compiledModules().size());
 
-        const auto expected = schemaCode(numberedOnly->ownerUrl());
-        const auto actual = schemaCode(withModules->ownerUrl());
-        QVERIFY(expected.size() > 100);
+        const auto expected = comparableWithTheConversion(schemaCode(numberedOnly->ownerUrl()));
+        const auto actual = comparableWithTheConversion(schemaCode(withModules->ownerUrl()));
+        QVERIFY(schemaCode(numberedOnly->ownerUrl()).size() > 100);  // the query itself finds the code
         for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
             QVERIFY2(actual.contains(it.key()), qPrintable(it.key() + u" is missing with modules"_s));
             QCOMPARE(actual.value(it.key()), it.value());
