@@ -156,12 +156,11 @@ OrdersScreen *makeOrdersScreen(DeskServices &services, WorkerSessionPool *worker
     return screen;
 }
 
-QWidget *makeStaffScreen(DeskServices &services)
+/// Staff changes need a session the verified admin vouched for: a fresh one from the pool per
+/// action (the pool never hands out for writing one opened while a code was pending).
+QWidget *makeStaffScreen(WorkerSessionPool *workers)
 {
-    auto staff = std::make_unique<data::PgStaffAdministration>(services.connection.mainSession());
-    auto *screen = new StaffScreen(*staff);
-    ownedBy(screen, std::move(staff));
-    return screen;
+    return new StaffScreen(workerFactory<StaffAdministration, data::PgStaffAdministration>(workers));
 }
 
 QWidget *makeAuditLogScreen(DeskServices &services)
@@ -212,7 +211,7 @@ void registerScreens(MainWindow &window, DeskServices &services)
         }
     }
     if (wanted(ScreenKey::Staff))
-        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(services));
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(workers));
     if (wanted(ScreenKey::AuditLog))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog), makeAuditLogScreen(services));
 
