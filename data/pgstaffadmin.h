@@ -34,10 +34,13 @@ private:
 class PgAuditLog final : public AuditLog {
 public:
     explicit PgAuditLog(PgSession &session) : m_session(session) {}
+    /// Owns a worker session (the desk's audit screen: one per lane, on its worker thread).
+    explicit PgAuditLog(std::unique_ptr<PgSession> session) : m_owned(std::move(session)), m_session(*m_owned) {}
 
     Result<AuditPage> page(const AuditFilter &filter, const std::optional<AuditCursor> &after, int limit) override;
 
 private:
+    std::unique_ptr<PgSession> m_owned;  // before m_session, which may refer to it
     PgSession &m_session;
 };
 

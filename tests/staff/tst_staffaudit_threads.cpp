@@ -1,23 +1,31 @@
-// The staff screen never waits for the database on the UI thread: a slow service behind the
-// domain interface records the thread of every call and holds it on a latch while the test
-// checks that the window still handles events and shows that it is busy. Also: a stale answer
-// is dropped, errors read as sentences, and closing a dialog or the screen while a call is
-// under way loses nothing. No database, offscreen widgets.
+// The staff and audit screens never wait for the database on the UI thread: slow services
+// behind the domain interfaces record the thread of every call and hold it on a latch while
+// the test checks that the window still handles events and shows that it is busy. Also: a
+// stale answer is dropped, errors read as sentences, and closing a dialog or the screen while
+// a call is under way loses nothing. No database, offscreen widgets.
+#include "ui/admin/auditlogscreen.h"
+#include "ui/admin/audittablemodel.h"
 #include "ui/admin/staffdialogs.h"
 #include "ui/admin/staffscreen.h"
 #include "ui/admin/stafftablemodel.h"
 
 #include <QApplication>
+#include <QCompleter>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QLineEdit>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QProgressDialog>
 #include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
 #include <QWaitCondition>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -186,6 +194,69 @@ StaffAdministrationFactory staffOf(const std::shared_ptr<StaffBackend> &backend)
     };
 }
 
+AuditEntry entry(qint64 id, const QString &actor)
+{
+    AuditEntry e;
+    e.id = id;
+    e.atMicros = 1'700'000'000'000'000 - id;
+    e.at = QDateTime::fromMSecsSinceEpoch(e.atMicros / 1000, Qt::UTC);
+    e.actor = actor;
+    e.action = u"update"_s;
+    e.entity = u"product"_s;
+    e.entityId = QString::number(id);
+    return e;
+}
+
+/// An audit log of `entries` entries, newest first, answered a page at a time.
+struct AuditBackend final {
+    Latch latch;
+    CallLog log;
+    QMutex mutex;
+    QList<AuditEntry> entries;
+    std::optional<Error> error;
+    /// When set, only this page (0-based) waits at the latch; the others pass.
+    std::optional<int> holdOnlyPage;
+};
+
+class FakeAuditLog final : public AuditLog {
+public:
+    explicit FakeAuditLog(std::shared_ptr<AuditBackend> backend) : m_backend(std::move(backend)) {}
+
+    Result<AuditPage> page(const AuditFilter &filter, const std::optional<AuditCursor> &after, int limit) override
+    {
+        QList<AuditEntry> matching;
+        std::optional<int> holdOnly;
+        {
+            QMutexLocker lock(&m_backend->mutex);
+            for (const AuditEntry &e : std::as_const(m_backend->entries)) {
+                if ((filter.actor.isEmpty() || e.actor == filter.actor) && (!after || e.id > after->id))
+                    matching.append(e);
+            }
+            holdOnly = m_backend->holdOnlyPage;
+        }
+        const int pageIndex = after ? int(after->id / limit) : 0;
+        m_backend->log.add(u"page %1 of %2"_s.arg(pageIndex).arg(filter.actor.isEmpty() ? u"everyone"_s : filter.actor));
+        if (!holdOnly || *holdOnly == pageIndex)
+            m_backend->latch.pass();
+        QMutexLocker lock(&m_backend->mutex);
+        if (m_backend->error)
+            return *m_backend->error;
+        AuditPage page;
+        page.entries = matching.mid(0, limit);
+        if (matching.size() > limit)
+            page.next = AuditCursor{page.entries.last().atMicros, page.entries.last().id};
+        return page;
+    }
+
+private:
+    std::shared_ptr<AuditBackend> m_backend;
+};
+
+AuditLogFactory logOf(const std::shared_ptr<AuditBackend> &backend)
+{
+    return [backend]() -> Result<std::unique_ptr<AuditLog>> { return std::unique_ptr<AuditLog>(new FakeAuditLog(backend)); };
+}
+
 /// True while the UI thread keeps handling events: a zero-time timer fires.
 bool uiThreadResponds()
 {
@@ -220,10 +291,12 @@ QStringList logins(const StaffScreen &screen)
 
 } // namespace
 
-class TestStaffThreads final : public QObject {
+class TestStaffAuditThreads final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // ---- staff ----------------------------------------------------------------------------
+
     void staffList_loadsOffTheUiThread_busyUntilItArrives()
     {
         auto backend = std::make_shared<StaffBackend>();
@@ -406,7 +479,127 @@ private Q_SLOTS:
         QMutexLocker lock(&backend->mutex);
         QVERIFY(!backend->members.constFirst().active);  // done, not half done
     }
+
+    // ---- audit log ------------------------------------------------------------------------
+
+    void auditPage_loadsOffTheUiThread_busyUntilItArrives()
+    {
+        auto backend = std::make_shared<AuditBackend>();
+        backend->entries = {entry(1, u"ada"_s), entry(2, u"bea"_s)};
+        backend->latch.close();
+        AuditLogScreen screen(logOf(backend));
+        screen.show();
+        QTRY_COMPARE(backend->latch.arrived(), 1);
+        QVERIFY(backend->log.threads().constFirst() != QThread::currentThread());
+        QVERIFY(uiThreadResponds());
+        QVERIFY(screen.isLoading());
+        QCOMPARE(screen.status(), u"Searching the audit log…"_s);
+        QCOMPARE(screen.model()->rowCount(), 0);
+
+        backend->latch.open();
+        QTRY_COMPARE(screen.model()->rowCount(), 2);
+        QTRY_VERIFY(!screen.isLoading());
+        QVERIFY(screen.status().isEmpty());
+    }
+
+    void auditFilterChangedWhileLoading_olderPageDropped()
+    {
+        auto backend = std::make_shared<AuditBackend>();
+        backend->entries = {entry(1, u"ada"_s), entry(2, u"bea"_s), entry(3, u"ada"_s)};
+        backend->latch.close();
+        AuditLogScreen screen(logOf(backend));
+        int rowsAdded = 0;
+        connect(screen.model(), &QAbstractItemModel::rowsInserted, this,
+                [&](const QModelIndex &, int first, int last) { rowsAdded += last - first + 1; });
+        QTRY_COMPARE(backend->latch.arrived(), 1);  // everyone's first page is being read...
+        screen.findChild<QLineEdit *>(u"person"_s)->setText(u"bea"_s);
+        screen.applyFilter();  // ...when the admin asks for Bea's
+        backend->latch.open();
+        QTRY_VERIFY(!screen.isLoading());
+        QCOMPARE(screen.model()->rowCount(), 1);
+        QCOMPARE(screen.model()->entryAt(0)->actor, u"bea"_s);
+        QCOMPARE(rowsAdded, 1);  // the three rows of the replaced filter never reached the table
+    }
+
+    void auditPage_error_showsASentence()
+    {
+        auto backend = std::make_shared<AuditBackend>();
+        backend->error = Error::forbidden(u"Only an admin can read the audit log."_s);
+        AuditLogScreen screen(logOf(backend));
+        QTRY_VERIFY(!screen.isLoading());
+        QCOMPARE(screen.message(), u"Couldn't load the audit log: Only an admin can read the audit log."_s);
+        QVERIFY(!screen.model()->canFetchMore({}));
+    }
+
+    void auditScreenClosedWhileLoading_noAnswerReachesIt()
+    {
+        auto backend = std::make_shared<AuditBackend>();
+        backend->entries = {entry(1, u"ada"_s)};
+        backend->latch.close();
+        auto *screen = new AuditLogScreen(logOf(backend));
+        QTRY_COMPARE(backend->latch.arrived(), 1);
+        connect(screen, &QObject::destroyed, this, [backend] { backend->latch.open(); });
+        delete screen;  // nothing is left to receive the page: no crash, no hang
+        QCOMPARE(backend->log.calls(), QStringList{u"page 0 of everyone"_s});
+    }
+
+    void knownPeople_loadedOffTheUiThread()
+    {
+        auto backend = std::make_shared<AuditBackend>();
+        AuditLogScreen screen(logOf(backend));
+        std::atomic<QThread *> askedOn{nullptr};
+        screen.loadKnownPeople([&askedOn]() -> Result<QStringList> {
+            askedOn = QThread::currentThread();
+            return QStringList{u"ada"_s, u"bea"_s};
+        });
+        QTRY_VERIFY(!screen.isLoading());
+        QVERIFY(askedOn.load() && askedOn.load() != QThread::currentThread());
+        auto *completer = screen.findChild<QLineEdit *>(u"person"_s)->completer();
+        QVERIFY(completer);
+        QCOMPARE(completer->model()->rowCount(), 2);
+    }
+
+    void auditExport_progressShown_cancelLeavesNoFile()
+    {
+        auto backend = std::make_shared<AuditBackend>();
+        for (int id = 1; id <= 6; ++id)
+            backend->entries.append(entry(id, u"ada"_s));
+        AuditLogScreen screen(logOf(backend));
+        screen.show();
+        QTRY_VERIFY(!screen.isLoading());
+        screen.setExportPageSize(2);
+        // The export's second page waits in the "database" until Cancel was clicked.
+        {
+            QMutexLocker lock(&backend->mutex);
+            backend->holdOnlyPage = 1;
+        }
+        backend->latch.close();
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"audit.csv"_s);
+        QSignalSpy progressed(&screen, &AuditLogScreen::exportProgressed);
+        QSignalSpy finished(&screen, &AuditLogScreen::exportFinished);
+        QVERIFY(screen.exportTo(path));
+        QVERIFY(!screen.exportTo(path));  // one export at a time
+        QTRY_COMPARE(progressed.size(), 1);
+        QCOMPARE(progressed.first().at(0).toInt(), 2);
+        QVERIFY(backend->log.threads().last() != QThread::currentThread());
+        QVERIFY(uiThreadResponds());
+        auto *progress = screen.findChild<QProgressDialog *>(u"exportProgress"_s);
+        QVERIFY(progress);
+        QCOMPARE(progress->labelText(), u"Exported 2 entries…"_s);
+        QVERIFY(!screen.findChild<QPushButton *>(u"export"_s)->isEnabled());
+        auto *cancel = progress->findChild<QPushButton *>();
+        QVERIFY(cancel);
+        cancel->click();
+        backend->latch.open();
+        QVERIFY(finished.wait(5000));
+        QVERIFY(!finished.first().at(0).toBool());
+        QCOMPARE(screen.message(), u"Export failed: Export cancelled; no file was written."_s);
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(screen.findChild<QPushButton *>(u"export"_s)->isEnabled());
+        QVERIFY(!backend->log.calls().contains(u"page 2 of everyone"_s));  // stopped after the page under way
+    }
 };
 
-QTEST_MAIN(TestStaffThreads)
+QTEST_MAIN(TestStaffAuditThreads)
 #include "tst_staffaudit_threads.moc"
