@@ -29,8 +29,6 @@ public:
     QString lastError() const { return m_lastError; }
     /// A page was asked for and has not arrived.
     bool isLoading() const { return m_loading; }
-    /// Grows with each new filter; pages carry the number they were asked with.
-    quint64 generation() const { return m_generation; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

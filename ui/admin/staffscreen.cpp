@@ -112,7 +112,6 @@ StaffScreen::StaffScreen(StaffAdministrationFactory staff, QWidget *parent)
     setTabOrder(m_reload, m_table);
 
     connect(m_tasks, &UiTaskRunner::busyChanged, this, &StaffScreen::setBusy);
-    connect(m_tasks, &UiTaskRunner::idle, this, &StaffScreen::idle);
     reload();
 }
 

@@ -61,8 +61,6 @@ public Q_SLOTS:
 Q_SIGNALS:
     /// After any successful change (the audit screen may want to refresh).
     void staffChanged();
-    /// Every load and change asked for has answered and its outcome is shown.
-    void idle();
 
 private:
     struct ChangeOutcome;
