@@ -11,7 +11,6 @@
 #include <QLoggingCategory>
 #include <QMetaObject>
 #include <QMutexLocker>
-#include <QRegularExpression>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -29,43 +28,6 @@ constexpr qsizetype kMaxPaymentLinkLines = 20;   // Stripe's limit of line items
 bool awaitingPayment(const data::StripeRequestOrder &order)
 {
     return order.status == OrderStatus::Pending || order.status == OrderStatus::AwaitingPayment;
-}
-
-/// A few words on why Stripe could not be reached, for the staff sentence.
-QString unreachableReason(const Error &error)
-{
-    static const QRegularExpression http(u"HTTP (\\d{3})"_s);
-    if (const auto m = http.match(error.message); m.hasMatch())
-        return u"it answered HTTP %1"_s.arg(m.captured(1));
-    if (error.message.contains(u"did not answer"_s))
-        return u"no answer in time"_s;
-    if (error.message.contains(u"limiting"_s))
-        return u"too many requests"_s;
-    if (error.message.contains(u"shutting down"_s))
-        return u"the service was stopping"_s;
-    return u"network error"_s;
-}
-
-QString linkFailure(const Error &error)
-{
-    if (error.code == ErrorCode::Unavailable)
-        return u"Stripe could not be reached (%1). The order keeps its stock; try again."_s.arg(unreachableReason(error));
-    return error.message;
-}
-
-QString deactivateFailure(const Error &error)
-{
-    if (error.code == ErrorCode::Unavailable)
-        return u"Stripe could not be reached (%1), so the payment link may still work; turn it off in Stripe's "
-               "dashboard if the buyer must not pay."_s.arg(unreachableReason(error));
-    return error.message;
-}
-
-QString refundFailure(const Error &error)
-{
-    if (error.code == ErrorCode::Unavailable)
-        return u"Stripe could not be reached (%1). No money was refunded; try again."_s.arg(unreachableReason(error));
-    return error.message;
 }
 
 QString lineName(const data::StripeOrderLine &line)
@@ -106,6 +68,39 @@ Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &
                                     : u"Order %1, %2 items"_s.arg(formatOrderNumber(order.orderNumber)).arg(units);
     items.append({name, *money(order.totalMinor), 1});
     return items;
+}
+
+QString unreachableReason(const StripeCallError &error)
+{
+    switch (error.failure) {
+    case StripeFailure::ServerError:
+        return u"it answered HTTP %1"_s.arg(error.httpStatus);
+    case StripeFailure::RateLimited:
+        return u"too many requests"_s;
+    case StripeFailure::NoAnswer:
+        return u"no answer in time"_s;
+    case StripeFailure::ShuttingDown:
+        return u"the service was stopping"_s;
+    case StripeFailure::NetworkError:
+    case StripeFailure::NotSent:
+    case StripeFailure::Refused:
+    case StripeFailure::BadAnswer:
+        break;
+    }
+    return u"network error"_s;
+}
+
+QString failureSentence(const QString &kind, const StripeCallError &error)
+{
+    if (error.code != ErrorCode::Unavailable)
+        return error.message;
+    const QString reason = unreachableReason(error);
+    if (kind == u"deactivate_link"_s)
+        return u"Stripe could not be reached (%1), so the payment link may still work; turn it off in Stripe's "
+               "dashboard if the buyer must not pay."_s.arg(reason);
+    if (kind == u"refund"_s)
+        return u"Stripe could not be reached (%1). No money was refunded; try again."_s.arg(reason);
+    return u"Stripe could not be reached (%1). The order keeps its stock; try again."_s.arg(reason);
 }
 
 StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, SessionProvider &sessions,
@@ -316,12 +311,12 @@ StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::St
         const QString key = u"pos-%1-price-%2"_s.arg(o.orderId).arg(i + 1);
         auto price = m_stripe->waitFor(m_stripe->createPrice(item.unitPrice.currency(), item.unitPrice.minor(), item.name, key));
         if (!price)
-            return {false, {}, linkFailure(price.error())};
+            return {false, {}, failureSentence(row.kind, price.error())};
         request.lines.append({*price, item.quantity});
     }
     auto link = m_stripe->waitFor(m_stripe->createPaymentLink(request, u"pos-%1-link"_s.arg(o.orderId)));
     if (!link)
-        return {false, {}, linkFailure(link.error())};
+        return {false, {}, failureSentence(row.kind, link.error())};
     // Recorded even when the sale was canceled meanwhile: the order then gets the link id, and
     // the database queues the link's deactivation at once (0010, section 8), so a link made
     // for a canceled sale is turned off within moments instead of being forgotten.
@@ -340,16 +335,16 @@ StripeRequestWorker::Outcome StripeRequestWorker::deactivateLink(const data::Str
         // No link was made (yet): a link still being made checks the order when it is done.
         return {true, {{u"active"_s, false}, {u"payment_link_id"_s, QJsonValue::Null}}, {}};
     }
-    if (const Status off = deactivate(row, linkId); !off)
-        return {false, {{u"payment_link_id"_s, linkId}}, deactivateFailure(off.error())};
+    if (const StripeCallStatus off = deactivate(row, linkId); !off)
+        return {false, {{u"payment_link_id"_s, linkId}}, failureSentence(row.kind, off.error())};
     return {true, {{u"payment_link_id"_s, linkId}, {u"active"_s, false}}, {}};
 }
 
-Status StripeRequestWorker::deactivate(const data::StripeRequestRow &row, const QString &paymentLinkId)
+StripeCallStatus StripeRequestWorker::deactivate(const data::StripeRequestRow &row, const QString &paymentLinkId)
 {
     const QString key = u"pos-%1-deactivate"_s.arg(row.orderId);
     for (int attempt = std::max(1, row.attempts);; ++attempt) {
-        Status off = m_stripe->waitFor(m_stripe->setPaymentLinkActive(paymentLinkId, false, key));
+        StripeCallStatus off = m_stripe->waitFor(m_stripe->setPaymentLinkActive(paymentLinkId, false, key));
         if (off || off.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))
             return off;
         count(row.kind, "retry");
@@ -374,7 +369,7 @@ StripeRequestWorker::Outcome StripeRequestWorker::refund(const data::StripeReque
         if (made)
             return {true, {{u"refund_id"_s, made->id}, {u"status"_s, made->status}, {u"amount"_s, double(made->amount)}}, {}};
         if (made.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))
-            return {false, {}, refundFailure(made.error())};
+            return {false, {}, failureSentence(row.kind, made.error())};
         count(row.kind, "retry");
     }
 }

@@ -41,6 +41,16 @@ struct PaymentLinkItem final {
 /// orders.total_minor for the webhook to accept it. Invalid for an empty or zero order.
 Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &order);
 
+/// Why Stripe could not be reached, in a few words for the staff sentence ("it answered HTTP
+/// 503", "no answer in time"), read from the kind of failure and Stripe's status, never from the
+/// client's message.
+QString unreachableReason(const StripeCallError &error);
+
+/// The sentence staff read when a Stripe call failed while working a request of `kind`
+/// (payment_link, deactivate_link, refund): for an unreachable Stripe, why and what it means for
+/// the sale; otherwise the client's own sentence (Stripe's refusal, a bad argument).
+QString failureSentence(const QString &kind, const StripeCallError &error);
+
 struct StripeRequestWorkerOptions final {
     std::string connectionString;       ///< the service login; its own LISTEN connection
     QString tenantId;                   ///< the shop this service serves: only its requests are touched
@@ -92,7 +102,7 @@ private:
     Outcome deactivateLink(const data::StripeRequestRow &row);
     Outcome refund(const data::StripeRequestRow &row);
     /// Turns the link off, retrying while Stripe is unreachable (bounded).
-    Status deactivate(const data::StripeRequestRow &row, const QString &paymentLinkId);
+    StripeCallStatus deactivate(const data::StripeRequestRow &row, const QString &paymentLinkId);
     Result<std::optional<data::StripeRequestOrder>> loadOrder(const QString &orderId);
     /// Waits before retry `attempt` (1-based); false when the worker is stopping.
     bool backoff(int attempt);

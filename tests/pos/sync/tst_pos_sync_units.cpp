@@ -1,10 +1,16 @@
-// The service's rule for the Prices of a POS payment link, without Stripe or a database.
+// The service's rules for Stripe requests without Stripe or a database: the Prices of a POS
+// payment link and the sentence staff read when Stripe fails.
+#include "sync/stripe/stripeclient.h"
 #include "sync/striperequestworker.h"
 
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
+using sync::StripeCallError;
+using sync::StripeFailure;
+
+Q_DECLARE_METATYPE(rdk::sync::StripeFailure)
 
 namespace {
 
@@ -35,6 +41,11 @@ qint64 charged(const QList<sync::PaymentLinkItem> &items)
     for (const auto &item : items)
         sum += item.unitPrice.minor() * item.quantity;
     return sum;
+}
+
+StripeCallError stripeError(StripeFailure failure, int httpStatus = 0, Error error = Error::unavailable(u"busy"_s))
+{
+    return StripeCallError{std::move(error), failure, httpStatus};
 }
 
 } // namespace
@@ -121,6 +132,65 @@ private Q_SLOTS:
         const auto refused = sync::paymentLinkItems(free);
         QVERIFY(!refused.ok());
         QVERIFY(refused.error().message.contains(u"zero"_s));
+    }
+
+    void unreachableReason_data()
+    {
+        QTest::addColumn<StripeFailure>("failure");
+        QTest::addColumn<int>("httpStatus");
+        QTest::addColumn<QString>("reason");
+        QTest::addRow("server error 500") << StripeFailure::ServerError << 500 << u"it answered HTTP 500"_s;
+        QTest::addRow("server error 503") << StripeFailure::ServerError << 503 << u"it answered HTTP 503"_s;
+        QTest::addRow("rate limited") << StripeFailure::RateLimited << 429 << u"too many requests"_s;
+        QTest::addRow("no answer") << StripeFailure::NoAnswer << 0 << u"no answer in time"_s;
+        QTest::addRow("shutting down") << StripeFailure::ShuttingDown << 0 << u"the service was stopping"_s;
+        QTest::addRow("network error") << StripeFailure::NetworkError << 0 << u"network error"_s;
+    }
+
+    void unreachableReason()
+    {
+        QFETCH(StripeFailure, failure);
+        QFETCH(int, httpStatus);
+        QFETCH(QString, reason);
+        QCOMPARE(sync::unreachableReason(stripeError(failure, httpStatus)), reason);
+    }
+
+    void unreachableReason_readsTheKindNotTheMessage()
+    {
+        // The client's sentence names HTTP and limits; the kind of failure decides, not those words.
+        const auto error = stripeError(StripeFailure::NoAnswer, 0,
+                                       Error::unavailable(u"Stripe had a problem (HTTP 502) while limiting us"_s));
+        QCOMPARE(sync::unreachableReason(error), u"no answer in time"_s);
+    }
+
+    void failureSentence_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("sentence");
+        QTest::addRow("payment link") << u"payment_link"_s
+                                      << u"Stripe could not be reached (it answered HTTP 503). The order keeps its "
+                                         "stock; try again."_s;
+        QTest::addRow("deactivation") << u"deactivate_link"_s
+                                      << u"Stripe could not be reached (it answered HTTP 503), so the payment link may "
+                                         "still work; turn it off in Stripe's dashboard if the buyer must not pay."_s;
+        QTest::addRow("refund") << u"refund"_s
+                                << u"Stripe could not be reached (it answered HTTP 503). No money was refunded; try "
+                                   "again."_s;
+    }
+
+    void failureSentence()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, sentence);
+        QCOMPARE(sync::failureSentence(kind, stripeError(StripeFailure::ServerError, 503)), sentence);
+    }
+
+    void failureSentence_stripesRefusal_isTheClientsOwnSentence()
+    {
+        const auto declined = stripeError(StripeFailure::Refused, 402,
+                                          Error::invalid(u"The card was declined: Your card was declined."_s));
+        for (const QString &kind : {u"payment_link"_s, u"deactivate_link"_s, u"refund"_s})
+            QCOMPARE(sync::failureSentence(kind, declined), declined.message);
     }
 };
 
