@@ -41,33 +41,44 @@ Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &
 {
     if (order.lines.isEmpty())
         return Error::invalid(u"The order has no items to charge for."_s);
-    if (order.totalMinor <= 0)
+    if (order.total.minor() <= 0)
         return Error::invalid(u"Nothing to charge: the order's total is zero."_s);
-    bool discounted = order.discountMinor > 0;
-    qint64 undiscounted = 0;
+    bool discounted = order.discount.minor() > 0;
+    Money undiscounted = Money::zero(order.total.currency());
     int units = 0;
     for (const data::StripeOrderLine &line : order.lines) {
-        discounted = discounted || line.discountMinor > 0;
-        undiscounted += line.unitPriceMinor * line.quantity;
+        discounted = discounted || line.discount.minor() > 0;
+        auto lineAmount = line.unitPrice.times(line.quantity);
+        if (!lineAmount)
+            return lineAmount.error();
+        auto sum = undiscounted.plus(*lineAmount);
+        if (!sum)
+            return sum.error();
+        undiscounted = *sum;
         units += line.quantity;
     }
-    const auto money = [&](qint64 minor) { return Money::of(minor, order.currency); };
-    if (!money(order.totalMinor))
-        return money(order.totalMinor).error();
     QList<PaymentLinkItem> items;
-    if (!discounted && undiscounted == order.totalMinor && order.lines.size() <= kMaxPaymentLinkLines) {
-        for (const data::StripeOrderLine &line : order.lines) {
-            auto unitPrice = money(line.unitPriceMinor);
-            if (!unitPrice)
-                return unitPrice.error();
-            items.append({lineName(line), *unitPrice, line.quantity});
-        }
+    if (!discounted && undiscounted == order.total && order.lines.size() <= kMaxPaymentLinkLines) {
+        for (const data::StripeOrderLine &line : order.lines)
+            items.append({lineName(line), line.unitPrice, line.quantity});
         return items;
     }
     const QString name = units == 1 ? u"Order %1, 1 item"_s.arg(formatOrderNumber(order.orderNumber))
                                     : u"Order %1, %2 items"_s.arg(formatOrderNumber(order.orderNumber)).arg(units);
-    items.append({name, *money(order.totalMinor), 1});
+    items.append({name, order.total, 1});
     return items;
+}
+
+Result<std::optional<Money>> refundAmount(const data::StripeRequestRow &request, const data::StripeRequestOrder &order)
+{
+    if (!request.amount)
+        return std::optional<Money>();
+    if (request.amount->minor() <= 0)
+        return Error::invalid(u"A refund must be more than zero."_s);
+    if (request.amount->currency() != order.total.currency())
+        return Error::invalid(u"The refund is in %1 but the order was paid in %2."_s.arg(request.amount->currency(),
+                                                                                      order.total.currency()));
+    return std::optional<Money>(*request.amount);
 }
 
 QString unreachableReason(const StripeCallError &error)
@@ -361,11 +372,14 @@ StripeRequestWorker::Outcome StripeRequestWorker::refund(const data::StripeReque
     const data::StripeRequestOrder &o = **order;
     if (o.paymentIntentId.isEmpty())
         return {false, {}, u"The order was not paid by card through Stripe, so Stripe has nothing to refund."_s};
-    if (row.amountMinor && *row.amountMinor <= 0)
-        return {false, {}, u"A refund must be more than zero."_s};
+    const auto amount = refundAmount(row, o);
+    if (!amount)
+        return {false, {}, amount.error().message};
+    // Stripe refunds in the charge's currency, which is the order's: the amount goes in minor units.
+    const std::optional<qint64> minor = *amount ? std::optional<qint64>((*amount)->minor()) : std::nullopt;
     const QString key = u"refund-%1"_s.arg(row.id);
     for (int attempt = std::max(1, row.attempts);; ++attempt) {
-        auto made = m_stripe->waitFor(m_stripe->createRefund(o.paymentIntentId, row.amountMinor, o.orderId, key));
+        auto made = m_stripe->waitFor(m_stripe->createRefund(o.paymentIntentId, minor, o.orderId, key));
         if (made)
             return {true, {{u"refund_id"_s, made->id}, {u"status"_s, made->status}, {u"amount"_s, double(made->amount)}}, {}};
         if (made.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))

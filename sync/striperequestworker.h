@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace rdk::data {
@@ -36,10 +37,15 @@ struct PaymentLinkItem final {
 
 /// The Prices a payment link for `order` needs. Without discounts, one per line ("Air Max 90 —
 /// size 10", unit amount, quantity), so the buyer sees what they buy; with any discount (or a
-/// total that the lines don't add up to, or more lines than Stripe's 20 per link) ONE price for the whole order ("Order RDK-1001,
-/// 3 items"), because Stripe has no per-line discount on a link and the amount paid must equal
-/// orders.total_minor for the webhook to accept it. Invalid for an empty or zero order.
+/// total that the lines don't add up to, or more lines than Stripe's 20 per link) ONE price for
+/// the whole order ("Order RDK-1001, 3 items"), because Stripe has no per-line discount on a link
+/// and the amount paid must equal orders.total_minor for the webhook to accept it. Invalid for an
+/// empty or zero order, and for lines whose sum can't be taken (another currency, an overflow).
 Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &order);
+
+/// What to refund for `request` of `order`: nullopt for everything not yet refunded (Stripe's
+/// default), else the request's amount, which must be more than zero and in the order's currency.
+Result<std::optional<Money>> refundAmount(const data::StripeRequestRow &request, const data::StripeRequestOrder &order);
 
 /// Why Stripe could not be reached, in a few words for the staff sentence ("it answered HTTP
 /// 503", "no answer in time"), read from the kind of failure and Stripe's status, never from the
