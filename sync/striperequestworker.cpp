@@ -1,16 +1,16 @@
 #include "sync/striperequestworker.h"
 
-#include "data/pglistener.h"
 #include "domain/backoff.h"
 #include "domain/logcontext.h"
 #include "domain/order.h"
 #include "sync/http/metrics.h"
 #include "sync/sessionprovider.h"
+#include "sync/stripe/striperequestcalls.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
-#include <QMetaObject>
 #include <QMutexLocker>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -114,55 +114,27 @@ QString failureSentence(const QString &kind, const StripeCallError &error)
     return u"Stripe could not be reached (%1). The order keeps its stock; try again."_s.arg(reason);
 }
 
-StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, SessionProvider &sessions,
-                                         MetricsRegistry &metrics, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_sessions(sessions), m_metrics(metrics)
+StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, StripeRequestCalls &stripe,
+                                         SessionProvider &sessions, MetricsRegistry &metrics, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_stripe(stripe), m_sessions(sessions), m_metrics(metrics)
 {
     m_metrics.addCounter(kMetric, "Stripe work done for the desk (payment links, deactivations, refunds), by outcome",
                          {"kind", "outcome"});
     m_pool.setMaxThreadCount(std::max(1, m_options.concurrency) + 1);   // + the claiming task
-    m_stripeThread.setObjectName(u"rdk-stripe-requests"_s);
-    m_stripe = new StripeClient(m_options.stripe);
-    m_stripe->moveToThread(&m_stripeThread);
     m_poll.setInterval(m_options.pollInterval);
-    connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::scheduleClaim);
-    m_listener = std::make_unique<data::PgListener>(nullptr, m_options.connectionString,
-                                                    std::vector<std::string>{"stripe_requests"}, u"Stripe requests"_s);
-    m_listener->setPingInterval(5'000);
-    // The shop's own channel; the payload is not read at all: a notice only means "look". The
-    // claim re-reads the queue, and claims never overlap (a flood of notices, forged or not,
-    // costs at most one claim after the one running).
-    connect(m_listener.get(), &data::PgListener::notification, this, &StripeRequestWorker::scheduleClaim);
-    // Back after a drop (or up for the first time): what was queued meanwhile is claimed now.
-    connect(m_listener.get(), &data::PgListener::connectionChanged, this, [this](bool up) {
-        if (up)
-            scheduleClaim();
-    });
+    connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::wake);
 }
 
 StripeRequestWorker::~StripeRequestWorker()
 {
     stop();
-    if (m_stripe) {
-        // Deleted on its own thread, which still runs: its network objects belong there.
-        StripeClient *client = m_stripe;
-        m_stripe = nullptr;
-        if (m_stripeThread.isRunning())
-            QMetaObject::invokeMethod(client, [client] { delete client; }, Qt::BlockingQueuedConnection);
-        else
-            delete client;
-    }
-    m_stripeThread.quit();
-    m_stripeThread.wait();
 }
 
 void StripeRequestWorker::start()
 {
     m_stopping = false;
-    m_stripeThread.start();
-    m_listener->start();
     m_poll.start();
-    scheduleClaim();   // whatever was queued while the service was down
+    wake();   // whatever was queued while the service was down
 }
 
 void StripeRequestWorker::stop()
@@ -174,12 +146,7 @@ void StripeRequestWorker::stop()
     m_pool.waitForDone(30'000);
 }
 
-bool StripeRequestWorker::isListening() const
-{
-    return m_listener && m_listener->isListening();
-}
-
-void StripeRequestWorker::scheduleClaim()
+void StripeRequestWorker::wake()
 {
     if (m_stopping)
         return;
@@ -248,7 +215,7 @@ void StripeRequestWorker::claimBatch()
             }
             // A slot is free: take the next request now. A burst (every abandoned sale of the
             // day canceled by one sweep) would otherwise wait for the poll, four at a time.
-            scheduleClaim();
+            wake();
         });
     }
     if (rows->size() == free)
@@ -320,12 +287,12 @@ StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::St
     for (qsizetype i = 0; i < items->size(); ++i) {
         const PaymentLinkItem &item = items->at(i);
         const QString key = u"pos-%1-price-%2"_s.arg(o.orderId).arg(i + 1);
-        auto price = m_stripe->waitFor(m_stripe->createPrice(item.unitPrice.currency(), item.unitPrice.minor(), item.name, key));
+        auto price = m_stripe.createPrice(item.unitPrice, item.name, key);
         if (!price)
             return {false, {}, failureSentence(row.kind, price.error())};
         request.lines.append({*price, item.quantity});
     }
-    auto link = m_stripe->waitFor(m_stripe->createPaymentLink(request, u"pos-%1-link"_s.arg(o.orderId)));
+    auto link = m_stripe.createPaymentLink(request, u"pos-%1-link"_s.arg(o.orderId));
     if (!link)
         return {false, {}, failureSentence(row.kind, link.error())};
     // Recorded even when the sale was canceled meanwhile: the order then gets the link id, and
@@ -355,7 +322,7 @@ StripeCallStatus StripeRequestWorker::deactivate(const data::StripeRequestRow &r
 {
     const QString key = u"pos-%1-deactivate"_s.arg(row.orderId);
     for (int attempt = std::max(1, row.attempts);; ++attempt) {
-        StripeCallStatus off = m_stripe->waitFor(m_stripe->setPaymentLinkActive(paymentLinkId, false, key));
+        StripeCallStatus off = m_stripe.deactivatePaymentLink(paymentLinkId, key);
         if (off || off.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))
             return off;
         count(row.kind, "retry");
@@ -375,11 +342,9 @@ StripeRequestWorker::Outcome StripeRequestWorker::refund(const data::StripeReque
     const auto amount = refundAmount(row, o);
     if (!amount)
         return {false, {}, amount.error().message};
-    // Stripe refunds in the charge's currency, which is the order's: the amount goes in minor units.
-    const std::optional<qint64> minor = *amount ? std::optional<qint64>((*amount)->minor()) : std::nullopt;
     const QString key = u"refund-%1"_s.arg(row.id);
     for (int attempt = std::max(1, row.attempts);; ++attempt) {
-        auto made = m_stripe->waitFor(m_stripe->createRefund(o.paymentIntentId, minor, o.orderId, key));
+        auto made = m_stripe.createRefund(o.paymentIntentId, *amount, o.orderId, key);
         if (made)
             return {true, {{u"refund_id"_s, made->id}, {u"status"_s, made->status}, {u"amount"_s, double(made->amount)}}, {}};
         if (made.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))

@@ -9,24 +9,18 @@
 #include <QMutex>
 #include <QObject>
 #include <QSet>
-#include <QThread>
 #include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <optional>
-#include <string>
-
-namespace rdk::data {
-class PgListener;
-}
 
 namespace rdk::sync {
 
 class MetricsRegistry;
 class SessionProvider;
+class StripeRequestCalls;
 
 /// One item of a POS payment link: what createPrice gets, and the quantity on the link.
 struct PaymentLinkItem final {
@@ -58,9 +52,7 @@ QString unreachableReason(const StripeCallError &error);
 QString failureSentence(const QString &kind, const StripeCallError &error);
 
 struct StripeRequestWorkerOptions final {
-    std::string connectionString;       ///< the service login; its own LISTEN connection
     QString tenantId;                   ///< the shop this service serves: only its requests are touched
-    StripeClientOptions stripe;
     std::chrono::milliseconds pollInterval{3000};   ///< safety net for missed notifications
     int concurrency = 4;                ///< requests worked on at once
     /// Deactivations and refunds that failed as "Stripe unreachable" are tried again until the
@@ -70,28 +62,37 @@ struct StripeRequestWorkerOptions final {
 };
 
 /// Makes the Stripe calls the desk asks for through the stripe_requests table (ADR 0007):
-/// payment links for counter sales, their deactivation, and refunds. It LISTENs on the shop's
-/// private "stripe_requests" channel (migration 0013) and also polls, so a missed notification or a request left `working`
-/// by a crashed worker is picked up (the database hands those out again after two minutes).
-/// Every Stripe call carries an idempotency key derived from our ids, so working a request
-/// twice never makes a second link or refund.
+/// payment links for counter sales, their deactivation, and refunds. It looks at the queue when
+/// woken (the composition root wakes it on a notice on the shop's private "stripe_requests"
+/// channel, migration 0013, and when that LISTEN connection is back after a drop) and also
+/// polls, so a missed notification or a request left `working` by a crashed worker is picked up
+/// (the database hands those out again after two minutes). Every Stripe call carries an
+/// idempotency key derived from our ids, so working a request twice never makes a second link
+/// or refund.
 ///
-/// The work runs on a thread pool of its own, never on the HTTP event loop; the Stripe client
-/// lives on a thread of its own so that stopping the service (which blocks the main thread)
-/// can't deadlock calls in flight.
+/// The work runs on a thread pool of its own, never on the HTTP event loop, and blocks on the
+/// given Stripe calls. So that stopping the service (which blocks the calling thread in stop())
+/// can't deadlock calls in flight, the calls must not need the thread that calls stop():
+/// StripeClientRequestCalls runs its client on a thread of its own.
 class StripeRequestWorker final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(StripeRequestWorker)
 
 public:
-    StripeRequestWorker(StripeRequestWorkerOptions options, SessionProvider &sessions, MetricsRegistry &metrics,
-                        QObject *parent = nullptr);
+    /// `stripe`, `sessions` and `metrics` must outlive the worker.
+    StripeRequestWorker(StripeRequestWorkerOptions options, StripeRequestCalls &stripe, SessionProvider &sessions,
+                        MetricsRegistry &metrics, QObject *parent = nullptr);
     ~StripeRequestWorker() override;
 
+    /// Takes requests from now on, beginning with whatever was queued while the service was down.
     void start();
     /// Stops taking requests and waits (bounded) for those in flight.
     void stop();
-    bool isListening() const;
+
+    /// Looks at the queue now (a notice came, or the LISTEN connection is back). A flood of
+    /// wake-ups, forged or not, costs at most one claim after the one running: claims never
+    /// overlap. Ignored while stopped.
+    void wake();
 
     /// What working one request came to.
     struct Outcome final {
@@ -101,7 +102,6 @@ public:
     };
 
 private:
-    void scheduleClaim();
     void claimBatch();
     void process(const data::StripeRequestRow &row);
     Outcome makePaymentLink(const data::StripeRequestRow &row);
@@ -115,16 +115,14 @@ private:
     void count(const QString &kind, const char *outcome);
 
     StripeRequestWorkerOptions m_options;
+    StripeRequestCalls &m_stripe;
     SessionProvider &m_sessions;
     MetricsRegistry &m_metrics;
-    QThread m_stripeThread;
-    StripeClient *m_stripe = nullptr;   // lives on m_stripeThread; deleted there
     QThreadPool m_pool;
-    std::unique_ptr<data::PgListener> m_listener;
     QTimer m_poll;
     std::atomic_bool m_claiming{false};
     std::atomic_bool m_claimAgain{false};
-    std::atomic_bool m_stopping{false};
+    std::atomic_bool m_stopping{true};      // until start()
     QMutex m_mutex;
     QSet<qint64> m_inFlight;            // guarded by m_mutex
     QString m_lastClaimError;           // guarded by m_mutex
