@@ -1,5 +1,7 @@
 #include "data/pgstriperequestqueue.h"
 
+#include "data/pgsessionpqxx.h"
+
 #include <QHash>
 #include <QJsonDocument>
 #include <QRegularExpression>
