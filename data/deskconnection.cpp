@@ -1,5 +1,7 @@
 #include "data/deskconnection.h"
 
+#include "data/pgsessionpqxx.h"
+
 #include <QLoggingCategory>
 
 #include <pqxx/except>
@@ -362,7 +364,7 @@ DeskConnection::ConnectAttempt DeskConnection::connectTo(const std::string &conn
 {
     ConnectAttempt attempt;
     try {
-        attempt.connection = std::make_unique<pqxx::connection>(connectionString);
+        attempt.connection = std::make_unique<PgSession::Connection>(std::make_unique<pqxx::connection>(connectionString));
     } catch (const std::exception &e) {
         attempt.failure = classifyConnectError(e).kind;
     }
@@ -404,7 +406,7 @@ ReconnectOutcome DeskConnection::finishReconnect(ConnectAttempt attempt)
         qCWarning(lcDesk).noquote() << "reconnect of" << m_login << "refused:" << toString(attempt.failure);
         return ReconnectOutcome::AccessRevoked;
     }
-    m_main->replaceConnection(std::move(attempt.connection));
+    m_main->replaceConnection(std::move(*attempt.connection));
     SignInResult profile = loadProfile(*m_main, m_login);
     if (!profile) {
         if (profile.error().kind == SignInErrorKind::ServerUnreachable)

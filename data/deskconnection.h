@@ -72,7 +72,7 @@ public:
 private:
     /// A new connection or why there is none (the kinds of classifyConnectError()).
     struct ConnectAttempt {
-        std::unique_ptr<pqxx::connection> connection;
+        std::unique_ptr<PgSession::Connection> connection;   // none when it failed
         SignInErrorKind failure = SignInErrorKind::Internal;
     };
     static ConnectAttempt connectTo(const std::string &connectionString);

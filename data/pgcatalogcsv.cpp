@@ -1,6 +1,7 @@
 #include "data/pgcatalogcsv.h"
 
 #include "data/pgproductrow.h"
+#include "data/pgsessionpqxx.h"
 
 #include "domain/sizes.h"
 

@@ -1,6 +1,7 @@
 #include "data/pgcatalogreader.h"
 
 #include "data/pgrepositories.h"
+#include "data/pgsessionpqxx.h"
 
 #include <algorithm>
 

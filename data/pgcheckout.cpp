@@ -1,6 +1,7 @@
 #include "data/pgcheckout.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
 #include "data/pgorderrows.h"
 

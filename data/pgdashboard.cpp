@@ -1,5 +1,7 @@
 #include "data/pgdashboard.h"
 
+#include "data/pgsessionpqxx.h"
+
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,6 +1,8 @@
 // rdk-admin's aggregate maintenance: rebuild (compare with raw rows, fix) and seed-bulk.
 #include "data/pgdashboard.h"
 
+#include "data/pgsessionpqxx.h"
+
 #include <QElapsedTimer>
 
 using namespace Qt::Literals::StringLiterals;

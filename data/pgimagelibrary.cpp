@@ -1,6 +1,7 @@
 #include "data/pgimagelibrary.h"
 
 #include "data/pgimagestore.h"
+#include "data/pgsessionpqxx.h"
 
 #include <QCryptographicHash>
 #include <QFileInfo>
@@ -55,6 +56,22 @@ QString shownName(const QString &fileName)
 {
     const QString name = QFileInfo(fileName).fileName();
     return name.isEmpty() ? u"image"_s : name;
+}
+
+/// Checks the photo id, locks the product row of this shop, then runs `change(tx, product id)`
+/// in the same transaction.
+template <typename Change>
+Status changePhoto(PgSession &session, const QString &tenantId, const QString &product, const QString &imageId,
+                   Change &&change)
+{
+    if (!looksLikeUuid(imageId))
+        return Error::notFound(u"That photo no longer exists."_s);
+    return session.transact([&](pqxx::work &tx) -> Status {
+        auto ref = findProduct(tx, product, tenantId, true);
+        if (!ref)
+            return ref.error();
+        return change(tx, ref->id);
+    });
 }
 
 } // namespace
@@ -176,22 +193,9 @@ Status PgImageLibrary::reorder(const QString &product, const QStringList &imageI
     });
 }
 
-Status PgImageLibrary::changePhoto(const QString &product, const QString &imageId,
-                                   const std::function<Status(pqxx::work &, const QString &)> &change)
-{
-    if (!looksLikeUuid(imageId))
-        return Error::notFound(u"That photo no longer exists."_s);
-    return m_session.transact([&](pqxx::work &tx) -> Status {
-        auto ref = findProduct(tx, product, m_tenantId, true);
-        if (!ref)
-            return ref.error();
-        return change(tx, ref->id);
-    });
-}
-
 Status PgImageLibrary::setPrimary(const QString &product, const QString &imageId)
 {
-    return changePhoto(product, imageId, [&](pqxx::work &tx, const QString &productId) -> Status {
+    return changePhoto(m_session, m_tenantId, product, imageId, [&](pqxx::work &tx, const QString &productId) -> Status {
         if (tx.exec_params("SELECT 1 FROM product_images WHERE product_id = $1::uuid AND id = $2::uuid", str(productId), str(imageId)).empty())
             return Error::notFound(u"That photo no longer exists."_s);
         tx.exec_params("UPDATE product_images SET is_primary = (id = $2::uuid) "
@@ -203,7 +207,7 @@ Status PgImageLibrary::setPrimary(const QString &product, const QString &imageId
 
 Status PgImageLibrary::remove(const QString &product, const QString &imageId)
 {
-    return changePhoto(product, imageId, [&](pqxx::work &tx, const QString &productId) -> Status {
+    return changePhoto(m_session, m_tenantId, product, imageId, [&](pqxx::work &tx, const QString &productId) -> Status {
         const auto removed = tx.exec_params("DELETE FROM product_images WHERE product_id = $1::uuid AND id = $2::uuid RETURNING is_primary",
                                             str(productId), str(imageId));
         if (removed.empty())

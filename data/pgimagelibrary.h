@@ -4,7 +4,6 @@
 #include "data/pgsession.h"
 #include "domain/imagelibrary.h"
 
-#include <functional>
 #include <memory>
 
 namespace rdk::data {
@@ -26,11 +25,6 @@ public:
     Status remove(const QString &product, const QString &imageId) override;
 
 private:
-    /// Checks the photo id, locks the product row of this shop, then runs `change` with the
-    /// product's id in the same transaction.
-    Status changePhoto(const QString &product, const QString &imageId,
-                       const std::function<Status(pqxx::work &, const QString &)> &change);
-
     std::unique_ptr<PgSession> m_owned;
     PgSession &m_session;
     QString m_tenantId;

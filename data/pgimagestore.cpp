@@ -1,5 +1,7 @@
 #include "data/pgimagestore.h"
 
+#include "data/pgsessionpqxx.h"
+
 namespace rdk::data {
 
 Result<QString> PgImageStore::attach(pqxx::work &tx, const QString &productId, const ProcessedImage &image, bool makePrimary)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "data/media/imagepipeline.h"
-#include "data/pgsession.h"
+#include "data/pgsessionpqxx.h"
 
 namespace rdk::data {
 

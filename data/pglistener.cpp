@@ -1,5 +1,7 @@
 #include "data/pglistener.h"
 
+#include "data/pgsessionpqxx.h"
+
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 

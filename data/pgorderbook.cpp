@@ -1,6 +1,7 @@
 #include "data/pgorderbook.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
 
 #include "domain/orderlist.h"

@@ -1,6 +1,7 @@
 #include "data/pgorderrows.h"
 
-#include "data/pgsession.h"
+#include "data/pgsessionpqxx.h"
+#include "data/pgsessionpqxx.h"
 
 namespace rdk::data {
 

@@ -1,6 +1,7 @@
 #include "data/pgpos.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
 #include "data/pgorderrows.h"
 #include "data/pgproductrow.h"

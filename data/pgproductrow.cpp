@@ -1,7 +1,8 @@
 #include "data/pgproductrow.h"
 
 #include "data/pgorderrows.h"
-#include "data/pgsession.h"
+#include "data/pgsessionpqxx.h"
+#include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
 
 #include "domain/sizes.h"

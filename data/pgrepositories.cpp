@@ -2,6 +2,7 @@
 
 #include "data/pgcatalogreader.h"
 #include "data/pgfunctionerror.h"
+#include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
 #include "data/pgproductrow.h"
 

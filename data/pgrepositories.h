@@ -1,6 +1,6 @@
 #pragma once
 
-#include "data/pgsession.h"
+#include "data/pgsessionpqxx.h"
 #include "domain/repositories.h"
 
 namespace rdk::data {

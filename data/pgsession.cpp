@@ -1,28 +1,36 @@
-#include "data/pgsession.h"
+#include "data/pgsessionpqxx.h"
 
 namespace rdk::data {
 
 Result<std::unique_ptr<PgSession>> PgSession::open(const std::string &connectionString)
 {
     try {
-        auto connection = std::make_unique<pqxx::connection>(connectionString);
-        return std::unique_ptr<PgSession>(new PgSession(std::move(connection)));
+        return adopt(std::make_unique<pqxx::connection>(connectionString));
     } catch (const std::exception &e) {
         return translatePgError(e);
     }
 }
 
-PgSession::PgSession(std::unique_ptr<pqxx::connection> connection)
-    : m_connection(std::move(connection))
+std::unique_ptr<PgSession> PgSession::adopt(Connection connection)
 {
+    return std::unique_ptr<PgSession>(new PgSession(std::make_unique<Connection>(std::move(connection))));
 }
 
-std::unique_ptr<PgSession> PgSession::adopt(std::unique_ptr<pqxx::connection> connection)
+PgSession::PgSession(std::unique_ptr<Connection> connection) : m_connection(std::move(connection)) {}
+
+PgSession::~PgSession() = default;
+
+bool PgSession::isOpen() const
 {
-    return std::unique_ptr<PgSession>(new PgSession(std::move(connection)));
+    return m_connection->pq && m_connection->pq->is_open();
 }
 
-void PgSession::begin(pqxx::work &tx, const QString &reason)
+void PgSession::replaceConnection(Connection connection)
+{
+    m_connection = std::make_unique<Connection>(std::move(connection));
+}
+
+void setAuditReason(pqxx::work &tx, const QString &reason)
 {
     if (!reason.isEmpty())
         tx.exec_params("SELECT set_config('rdk.reason', $1, true)", reason.left(200).toStdString());

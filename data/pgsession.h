@@ -1,77 +1,57 @@
 #pragma once
 
-#include "data/pgerror.h"
 #include "domain/result.h"
 
 #include <QString>
-#include <QStringList>
-
-#include <pqxx/pqxx>
 
 #include <memory>
 #include <string>
-#include <type_traits>
 
 namespace rdk::data {
 
 /// One database connection plus the unit-of-work helper every repository uses: a transaction
 /// that commits only when the work succeeded, rolls back otherwise (pqxx::work's destructor),
 /// retries serialization failures, and turns exceptions into domain Errors at this edge.
+///
+/// This header names no libpqxx type, so the layers that hold sessions and hand them to
+/// repositories (rdk-sync) never parse libpqxx (scripts/check-layers enforces it). The libpqxx
+/// side — the connection, transact() and the field helpers — is in data/pgsessionpqxx.h, which
+/// only data/*.cpp (and tests) include.
 class PgSession final {
 public:
+    /// libpqxx's connection; complete in data/pgsessionpqxx.h, which converts a
+    /// std::unique_ptr<pqxx::connection> into it.
+    struct Connection;
+
     /// The login's shop is fixed by the database (staff by their profile, service logins by
     /// rdk.service_logins, migration 0012): a session never says which shop it works for.
     static Result<std::unique_ptr<PgSession>> open(const std::string &connectionString);
 
     /// Wraps a connection the caller opened itself (to inspect connect errors first).
-    static std::unique_ptr<PgSession> adopt(std::unique_ptr<pqxx::connection> connection);
+    static std::unique_ptr<PgSession> adopt(Connection connection);
 
-    pqxx::connection &connection() { return *m_connection; }
+    ~PgSession();
+
+    /// False once the connection is closed (it broke, or the server ended it).
+    bool isOpen() const;
+
+    /// The pqxx::connection, for data/: defined in data/pgsessionpqxx.h.
+    auto &connection();
     /// Swaps in a new connection after the old one dropped, so repositories that hold this
     /// session keep working after a reconnect.
-    void replaceConnection(std::unique_ptr<pqxx::connection> connection) { m_connection = std::move(connection); }
+    void replaceConnection(Connection connection);
 
+    /// Runs `work(pqxx::work &)` as one transaction and returns its Result: commits only when
+    /// it is ok, rolls back otherwise, runs it again after a serialization failure (3 tries),
+    /// and turns an exception into an Error (data/pgerror.h). `reason` goes to the audit log.
+    /// Defined in data/pgsessionpqxx.h.
     template <typename Work>
-    auto transact(Work &&work, const QString &reason = {}) -> std::invoke_result_t<Work, pqxx::work &>
-    {
-        using R = std::invoke_result_t<Work, pqxx::work &>;
-        constexpr int kAttempts = 3;
-        for (int attempt = 1;; ++attempt) {
-            try {
-                pqxx::work tx(*m_connection);
-                begin(tx, reason);
-                R result = work(tx);
-                if (result.ok())
-                    tx.commit();
-                return result;
-            } catch (const std::exception &e) {
-                if (isRetryable(e) && attempt < kAttempts)
-                    continue;
-                return R(translatePgError(e));
-            }
-        }
-    }
+    auto transact(Work &&work, const QString &reason = {});
 
 private:
-    explicit PgSession(std::unique_ptr<pqxx::connection> connection);
-    void begin(pqxx::work &tx, const QString &reason);
+    explicit PgSession(std::unique_ptr<Connection> connection);
 
-    std::unique_ptr<pqxx::connection> m_connection;
+    std::unique_ptr<Connection> m_connection;
 };
-
-/// Text of a field, or empty for NULL.
-inline QString text(const pqxx::field &f)
-{
-    return f.is_null() ? QString() : QString::fromStdString(f.as<std::string>());
-}
-
-inline std::string str(const QString &s)
-{
-    return s.toStdString();
-}
-
-/// A PostgreSQL array literal of text (`{"a","b"}`) for a `$n::text[]` parameter: libpqxx 6
-/// has no container parameters. Every element is quoted and escaped, so any text is safe.
-std::string textArray(const QStringList &items);
 
 } // namespace rdk::data

@@ -1,5 +1,6 @@
 #include "data/pgstaffadmin.h"
 
+#include "data/pgsessionpqxx.h"
 #include "domain/scram.h"
 
 #include <QJsonDocument>

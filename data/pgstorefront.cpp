@@ -1,6 +1,7 @@
 #include "data/pgstorefront.h"
 
 #include "data/pgproductrow.h"
+#include "data/pgsessionpqxx.h"
 
 #include "domain/sizes.h"
 

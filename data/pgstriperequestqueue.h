@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/pgsession.h"
+#include "domain/money.h"
 #include "domain/order.h"
 
 #include <QJsonObject>
@@ -17,18 +18,18 @@ struct StripeRequestRow final {
     QString tenantId;
     QString orderId;
     QString kind;                       ///< payment_link, deactivate_link, refund
-    std::optional<qint64> amountMinor;  ///< refunds: none = everything not yet refunded
+    std::optional<Money> amount;        ///< refunds, in the order's currency: none = everything not yet refunded
     int attempts = 0;                   ///< claims so far, this one included
 };
 
-/// One line of an order as a payment link needs it (minor units of the order's currency).
+/// One line of an order as a payment link needs it, in the order's currency.
 struct StripeOrderLine final {
     QString name;
     QString size;           ///< empty for flat stock
     int quantity = 1;
-    qint64 unitPriceMinor = 0;
-    qint64 discountMinor = 0;
-    qint64 lineTotalMinor = 0;
+    Money unitPrice;
+    Money discount;
+    Money lineTotal;
 };
 
 /// What the worker needs to know about the order of a request, read under row-level security,
@@ -38,9 +39,8 @@ struct StripeRequestOrder final {
     qint64 orderNumber = 0;
     OrderChannel channel = OrderChannel::Pos;
     OrderStatus status = OrderStatus::Pending;
-    QString currency;
-    qint64 totalMinor = 0;
-    qint64 discountMinor = 0;   ///< order-level discount
+    Money total;            ///< its currency is the order's
+    Money discount;         ///< order-level discount
     QString paymentLinkId;
     QString paymentIntentId;
     QList<StripeOrderLine> lines;

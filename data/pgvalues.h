@@ -1,10 +1,11 @@
 #pragma once
 
 // Small conversions between Qt values and libpqxx parameters and fields, shared by the
-// repositories so each is written once.
+// repositories so each is written once. For data/*.cpp only (it includes libpqxx).
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 #include <QTimeZone>
 
 #include <pqxx/pqxx>
@@ -13,6 +14,21 @@
 #include <string>
 
 namespace rdk::data {
+
+/// Text of a field, or empty for NULL.
+inline QString text(const pqxx::field &f)
+{
+    return f.is_null() ? QString() : QString::fromStdString(f.as<std::string>());
+}
+
+inline std::string str(const QString &s)
+{
+    return s.toStdString();
+}
+
+/// A PostgreSQL array literal of text (`{"a","b"}`) for a `$n::text[]` parameter: libpqxx 6
+/// has no container parameters. Every element is quoted and escaped, so any text is safe.
+std::string textArray(const QStringList &items);
 
 /// A text parameter that is NULL when `s` is empty.
 inline std::optional<std::string> orNull(const QString &s)

@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -20,7 +21,10 @@ enum class ErrorCode {
     Internal,
 };
 
-struct Error final {
+/// Not final: a layer may derive an error that carries more for the caller next to it
+/// (sync/stripe's StripeCallError says why a call to Stripe failed); it slices back to an
+/// Error where that detail stops mattering.
+struct Error {
     ErrorCode code = ErrorCode::Internal;
     QString message;
     QString field;  ///< the input field at fault, when there is one
@@ -34,12 +38,15 @@ struct Error final {
     static Error internal(QString message) { return {ErrorCode::Internal, std::move(message), {}}; }
 };
 
-/// A value or an Error. Used across layer boundaries instead of exceptions.
-template <typename T>
+/// A value or an Error. Used across layer boundaries instead of exceptions. `E` is Error, or an
+/// error derived from it when the caller needs more than a code and a sentence.
+template <typename T, typename E = Error>
 class [[nodiscard]] Result final {
+    static_assert(std::is_base_of_v<Error, E>, "a Result's error is an rdk::Error");
+
 public:
     Result(T value) : m_state(std::move(value)) {}          // NOLINT: implicit on purpose
-    Result(Error error) : m_state(std::move(error)) {}      // NOLINT: implicit on purpose
+    Result(E error) : m_state(std::move(error)) {}          // NOLINT: implicit on purpose
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }
@@ -50,25 +57,27 @@ public:
     const T *operator->() const { return &value(); }
     const T &operator*() const & { return value(); }
 
-    const Error &error() const { return std::get<Error>(m_state); }
+    const E &error() const { return std::get<E>(m_state); }
 
 private:
-    std::variant<T, Error> m_state;
+    std::variant<T, E> m_state;
 };
 
 /// Result of an operation with no value.
-template <>
-class [[nodiscard]] Result<void> final {
+template <typename E>
+class [[nodiscard]] Result<void, E> final {
+    static_assert(std::is_base_of_v<Error, E>, "a Result's error is an rdk::Error");
+
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)) {}      // NOLINT: implicit on purpose
+    Result(E error) : m_error(std::move(error)) {}          // NOLINT: implicit on purpose
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }
-    const Error &error() const { return *m_error; }
+    const E &error() const { return *m_error; }
 
 private:
-    std::optional<Error> m_error;
+    std::optional<E> m_error;
 };
 
 using Status = Result<void>;

@@ -1,17 +1,16 @@
 #include "sync/striperequestworker.h"
 
-#include "data/pglistener.h"
 #include "domain/backoff.h"
 #include "domain/logcontext.h"
 #include "domain/order.h"
 #include "sync/http/metrics.h"
 #include "sync/sessionprovider.h"
+#include "sync/stripe/striperequestcalls.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
-#include <QMetaObject>
 #include <QMutexLocker>
-#include <QRegularExpression>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -31,43 +30,6 @@ bool awaitingPayment(const data::StripeRequestOrder &order)
     return order.status == OrderStatus::Pending || order.status == OrderStatus::AwaitingPayment;
 }
 
-/// A few words on why Stripe could not be reached, for the staff sentence.
-QString unreachableReason(const Error &error)
-{
-    static const QRegularExpression http(u"HTTP (\\d{3})"_s);
-    if (const auto m = http.match(error.message); m.hasMatch())
-        return u"it answered HTTP %1"_s.arg(m.captured(1));
-    if (error.message.contains(u"did not answer"_s))
-        return u"no answer in time"_s;
-    if (error.message.contains(u"limiting"_s))
-        return u"too many requests"_s;
-    if (error.message.contains(u"shutting down"_s))
-        return u"the service was stopping"_s;
-    return u"network error"_s;
-}
-
-QString linkFailure(const Error &error)
-{
-    if (error.code == ErrorCode::Unavailable)
-        return u"Stripe could not be reached (%1). The order keeps its stock; try again."_s.arg(unreachableReason(error));
-    return error.message;
-}
-
-QString deactivateFailure(const Error &error)
-{
-    if (error.code == ErrorCode::Unavailable)
-        return u"Stripe could not be reached (%1), so the payment link may still work; turn it off in Stripe's "
-               "dashboard if the buyer must not pay."_s.arg(unreachableReason(error));
-    return error.message;
-}
-
-QString refundFailure(const Error &error)
-{
-    if (error.code == ErrorCode::Unavailable)
-        return u"Stripe could not be reached (%1). No money was refunded; try again."_s.arg(unreachableReason(error));
-    return error.message;
-}
-
 QString lineName(const data::StripeOrderLine &line)
 {
     return line.size.isEmpty() ? line.name : u"%1 — size %2"_s.arg(line.name, line.size);
@@ -79,84 +41,100 @@ Result<QList<PaymentLinkItem>> paymentLinkItems(const data::StripeRequestOrder &
 {
     if (order.lines.isEmpty())
         return Error::invalid(u"The order has no items to charge for."_s);
-    if (order.totalMinor <= 0)
+    if (order.total.minor() <= 0)
         return Error::invalid(u"Nothing to charge: the order's total is zero."_s);
-    bool discounted = order.discountMinor > 0;
-    qint64 undiscounted = 0;
+    bool discounted = order.discount.minor() > 0;
+    Money undiscounted = Money::zero(order.total.currency());
     int units = 0;
     for (const data::StripeOrderLine &line : order.lines) {
-        discounted = discounted || line.discountMinor > 0;
-        undiscounted += line.unitPriceMinor * line.quantity;
+        discounted = discounted || line.discount.minor() > 0;
+        auto lineAmount = line.unitPrice.times(line.quantity);
+        if (!lineAmount)
+            return lineAmount.error();
+        auto sum = undiscounted.plus(*lineAmount);
+        if (!sum)
+            return sum.error();
+        undiscounted = *sum;
         units += line.quantity;
     }
-    const auto money = [&](qint64 minor) { return Money::of(minor, order.currency); };
-    if (!money(order.totalMinor))
-        return money(order.totalMinor).error();
     QList<PaymentLinkItem> items;
-    if (!discounted && undiscounted == order.totalMinor && order.lines.size() <= kMaxPaymentLinkLines) {
-        for (const data::StripeOrderLine &line : order.lines) {
-            auto unitPrice = money(line.unitPriceMinor);
-            if (!unitPrice)
-                return unitPrice.error();
-            items.append({lineName(line), *unitPrice, line.quantity});
-        }
+    if (!discounted && undiscounted == order.total && order.lines.size() <= kMaxPaymentLinkLines) {
+        for (const data::StripeOrderLine &line : order.lines)
+            items.append({lineName(line), line.unitPrice, line.quantity});
         return items;
     }
     const QString name = units == 1 ? u"Order %1, 1 item"_s.arg(formatOrderNumber(order.orderNumber))
                                     : u"Order %1, %2 items"_s.arg(formatOrderNumber(order.orderNumber)).arg(units);
-    items.append({name, *money(order.totalMinor), 1});
+    items.append({name, order.total, 1});
     return items;
 }
 
-StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, SessionProvider &sessions,
-                                         MetricsRegistry &metrics, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_sessions(sessions), m_metrics(metrics)
+Result<std::optional<Money>> refundAmount(const data::StripeRequestRow &request, const data::StripeRequestOrder &order)
+{
+    if (!request.amount)
+        return std::optional<Money>();
+    if (request.amount->minor() <= 0)
+        return Error::invalid(u"A refund must be more than zero."_s);
+    if (request.amount->currency() != order.total.currency())
+        return Error::invalid(u"The refund is in %1 but the order was paid in %2."_s.arg(request.amount->currency(),
+                                                                                      order.total.currency()));
+    return std::optional<Money>(*request.amount);
+}
+
+QString unreachableReason(const StripeCallError &error)
+{
+    switch (error.failure) {
+    case StripeFailure::ServerError:
+        return u"it answered HTTP %1"_s.arg(error.httpStatus);
+    case StripeFailure::RateLimited:
+        return u"too many requests"_s;
+    case StripeFailure::NoAnswer:
+        return u"no answer in time"_s;
+    case StripeFailure::ShuttingDown:
+        return u"the service was stopping"_s;
+    case StripeFailure::NetworkError:
+    case StripeFailure::NotSent:
+    case StripeFailure::Refused:
+    case StripeFailure::BadAnswer:
+        break;
+    }
+    return u"network error"_s;
+}
+
+QString failureSentence(const QString &kind, const StripeCallError &error)
+{
+    if (error.code != ErrorCode::Unavailable)
+        return error.message;
+    const QString reason = unreachableReason(error);
+    if (kind == u"deactivate_link"_s)
+        return u"Stripe could not be reached (%1), so the payment link may still work; turn it off in Stripe's "
+               "dashboard if the buyer must not pay."_s.arg(reason);
+    if (kind == u"refund"_s)
+        return u"Stripe could not be reached (%1). No money was refunded; try again."_s.arg(reason);
+    return u"Stripe could not be reached (%1). The order keeps its stock; try again."_s.arg(reason);
+}
+
+StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, StripeRequestCalls &stripe,
+                                         SessionProvider &sessions, MetricsRegistry &metrics, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_stripe(stripe), m_sessions(sessions), m_metrics(metrics)
 {
     m_metrics.addCounter(kMetric, "Stripe work done for the desk (payment links, deactivations, refunds), by outcome",
                          {"kind", "outcome"});
     m_pool.setMaxThreadCount(std::max(1, m_options.concurrency) + 1);   // + the claiming task
-    m_stripeThread.setObjectName(u"rdk-stripe-requests"_s);
-    m_stripe = new StripeClient(m_options.stripe);
-    m_stripe->moveToThread(&m_stripeThread);
     m_poll.setInterval(m_options.pollInterval);
-    connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::scheduleClaim);
-    m_listener = std::make_unique<data::PgListener>(nullptr, m_options.connectionString,
-                                                    std::vector<std::string>{"stripe_requests"}, u"Stripe requests"_s);
-    m_listener->setPingInterval(5'000);
-    // The shop's own channel; the payload is not read at all: a notice only means "look". The
-    // claim re-reads the queue, and claims never overlap (a flood of notices, forged or not,
-    // costs at most one claim after the one running).
-    connect(m_listener.get(), &data::PgListener::notification, this, &StripeRequestWorker::scheduleClaim);
-    // Back after a drop (or up for the first time): what was queued meanwhile is claimed now.
-    connect(m_listener.get(), &data::PgListener::connectionChanged, this, [this](bool up) {
-        if (up)
-            scheduleClaim();
-    });
+    connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::wake);
 }
 
 StripeRequestWorker::~StripeRequestWorker()
 {
     stop();
-    if (m_stripe) {
-        // Deleted on its own thread, which still runs: its network objects belong there.
-        StripeClient *client = m_stripe;
-        m_stripe = nullptr;
-        if (m_stripeThread.isRunning())
-            QMetaObject::invokeMethod(client, [client] { delete client; }, Qt::BlockingQueuedConnection);
-        else
-            delete client;
-    }
-    m_stripeThread.quit();
-    m_stripeThread.wait();
 }
 
 void StripeRequestWorker::start()
 {
     m_stopping = false;
-    m_stripeThread.start();
-    m_listener->start();
     m_poll.start();
-    scheduleClaim();   // whatever was queued while the service was down
+    wake();   // whatever was queued while the service was down
 }
 
 void StripeRequestWorker::stop()
@@ -168,12 +146,7 @@ void StripeRequestWorker::stop()
     m_pool.waitForDone(30'000);
 }
 
-bool StripeRequestWorker::isListening() const
-{
-    return m_listener && m_listener->isListening();
-}
-
-void StripeRequestWorker::scheduleClaim()
+void StripeRequestWorker::wake()
 {
     if (m_stopping)
         return;
@@ -242,7 +215,7 @@ void StripeRequestWorker::claimBatch()
             }
             // A slot is free: take the next request now. A burst (every abandoned sale of the
             // day canceled by one sweep) would otherwise wait for the poll, four at a time.
-            scheduleClaim();
+            wake();
         });
     }
     if (rows->size() == free)
@@ -314,14 +287,14 @@ StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::St
     for (qsizetype i = 0; i < items->size(); ++i) {
         const PaymentLinkItem &item = items->at(i);
         const QString key = u"pos-%1-price-%2"_s.arg(o.orderId).arg(i + 1);
-        auto price = m_stripe->waitFor(m_stripe->createPrice(item.unitPrice.currency(), item.unitPrice.minor(), item.name, key));
+        auto price = m_stripe.createPrice(item.unitPrice, item.name, key);
         if (!price)
-            return {false, {}, linkFailure(price.error())};
+            return {false, {}, failureSentence(row.kind, price.error())};
         request.lines.append({*price, item.quantity});
     }
-    auto link = m_stripe->waitFor(m_stripe->createPaymentLink(request, u"pos-%1-link"_s.arg(o.orderId)));
+    auto link = m_stripe.createPaymentLink(request, u"pos-%1-link"_s.arg(o.orderId));
     if (!link)
-        return {false, {}, linkFailure(link.error())};
+        return {false, {}, failureSentence(row.kind, link.error())};
     // Recorded even when the sale was canceled meanwhile: the order then gets the link id, and
     // the database queues the link's deactivation at once (0010, section 8), so a link made
     // for a canceled sale is turned off within moments instead of being forgotten.
@@ -340,16 +313,16 @@ StripeRequestWorker::Outcome StripeRequestWorker::deactivateLink(const data::Str
         // No link was made (yet): a link still being made checks the order when it is done.
         return {true, {{u"active"_s, false}, {u"payment_link_id"_s, QJsonValue::Null}}, {}};
     }
-    if (const Status off = deactivate(row, linkId); !off)
-        return {false, {{u"payment_link_id"_s, linkId}}, deactivateFailure(off.error())};
+    if (const StripeCallStatus off = deactivate(row, linkId); !off)
+        return {false, {{u"payment_link_id"_s, linkId}}, failureSentence(row.kind, off.error())};
     return {true, {{u"payment_link_id"_s, linkId}, {u"active"_s, false}}, {}};
 }
 
-Status StripeRequestWorker::deactivate(const data::StripeRequestRow &row, const QString &paymentLinkId)
+StripeCallStatus StripeRequestWorker::deactivate(const data::StripeRequestRow &row, const QString &paymentLinkId)
 {
     const QString key = u"pos-%1-deactivate"_s.arg(row.orderId);
     for (int attempt = std::max(1, row.attempts);; ++attempt) {
-        Status off = m_stripe->waitFor(m_stripe->setPaymentLinkActive(paymentLinkId, false, key));
+        StripeCallStatus off = m_stripe.deactivatePaymentLink(paymentLinkId, key);
         if (off || off.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))
             return off;
         count(row.kind, "retry");
@@ -366,15 +339,16 @@ StripeRequestWorker::Outcome StripeRequestWorker::refund(const data::StripeReque
     const data::StripeRequestOrder &o = **order;
     if (o.paymentIntentId.isEmpty())
         return {false, {}, u"The order was not paid by card through Stripe, so Stripe has nothing to refund."_s};
-    if (row.amountMinor && *row.amountMinor <= 0)
-        return {false, {}, u"A refund must be more than zero."_s};
+    const auto amount = refundAmount(row, o);
+    if (!amount)
+        return {false, {}, amount.error().message};
     const QString key = u"refund-%1"_s.arg(row.id);
     for (int attempt = std::max(1, row.attempts);; ++attempt) {
-        auto made = m_stripe->waitFor(m_stripe->createRefund(o.paymentIntentId, row.amountMinor, o.orderId, key));
+        auto made = m_stripe.createRefund(o.paymentIntentId, *amount, o.orderId, key);
         if (made)
             return {true, {{u"refund_id"_s, made->id}, {u"status"_s, made->status}, {u"amount"_s, double(made->amount)}}, {}};
         if (made.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))
-            return {false, {}, refundFailure(made.error())};
+            return {false, {}, failureSentence(row.kind, made.error())};
         count(row.kind, "retry");
     }
 }

@@ -9,6 +9,7 @@
 #include "sync/http/metrics.h"
 #include "sync/sessionprovider.h"
 #include "sync/stripe/stripepaymentgateway.h"
+#include "sync/stripe/striperequestcalls.h"
 #include "sync/striperequestworker.h"
 
 #include <QLoggingCategory>
@@ -23,6 +24,10 @@ namespace {
 // A change feed whose connection died silently (no socket event) is found by a ping this
 // often (PgListener's default is 15 s; rdk-sync has always checked every 5 s).
 constexpr int kChangeFeedPingMs = 5'000;
+
+// The shop's private channels rdk-sync listens on (migration 0013), on one connection.
+const std::string kCatalogChanges = "catalog";
+const std::string kStripeRequests = "stripe_requests";
 
 /// Each call hands the calling worker thread's session to a store of its own (the desk's
 /// workerFactory, for the service's per-thread sessions).
@@ -87,35 +92,48 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
         qCDebug(lcApp) << "catalog changes of" << products << "products dropped" << dropped << "cached answers"
                        << (everything ? "(too many at once: all of them)" : "");
     });
-    m_catalogFeed = std::make_unique<data::PgListener>(nullptr, m_options.databaseUrl, std::vector<std::string>{"catalog"},
-                                                       u"catalog changes"_s);
-    m_catalogFeed->setPingInterval(kChangeFeedPingMs);
-    connect(m_catalogFeed.get(), &data::PgListener::notification, this, [this](const QString &, const QByteArray &payload) {
-        if (!m_catalogChanges->notice(payload))
+
+    StripeRequestWorkerOptions work;
+    work.tenantId = tenantId;
+    m_counterStripe = std::make_unique<StripeClientRequestCalls>(m_options.stripe);
+    m_stripeRequests = std::make_unique<StripeRequestWorker>(work, *m_counterStripe, *m_sessions, *m_metrics);
+    m_stripeRequests->start();
+    listenForChanges();
+
+    // Both feeds are one connection now; /readyz keeps reporting them apart.
+    const auto listening = [feed = m_changeFeed.get()] { return feed->isListening(); };
+    SyncServices services{*m_sessions, *m_checkout, *m_cache, *m_metrics, listening, listening};
+    m_server = std::make_unique<SyncServer>(m_options.server, std::move(services));
+    return m_server->start(address, port);
+}
+
+void SyncApp::listenForChanges()
+{
+    m_changeFeed = std::make_unique<data::PgListener>(nullptr, m_options.databaseUrl,
+                                                      std::vector<std::string>{kCatalogChanges, kStripeRequests},
+                                                      u"catalog changes and Stripe requests"_s);
+    m_changeFeed->setPingInterval(kChangeFeedPingMs);
+    // A notice is a wake-up, never a fact (ADR 0010): the cache drops what it names and the
+    // worker re-reads its queue; a Stripe request notice's payload is not read at all.
+    connect(m_changeFeed.get(), &data::PgListener::notification, this, [this](const QString &kind, const QByteArray &payload) {
+        if (kind == QString::fromStdString(kStripeRequests))
+            m_stripeRequests->wake();
+        else if (!m_catalogChanges->notice(payload))
             qCDebug(lcApp) << "ignored a catalog notice that names no product";
     });
-    connect(m_catalogFeed.get(), &data::PgListener::connectionChanged, this, [this, wasUp = false](bool up) mutable {
-        if (!up || !std::exchange(wasUp, true))
+    connect(m_changeFeed.get(), &data::PgListener::connectionChanged, this, [this, wasUp = false](bool up) mutable {
+        if (!up)
+            return;
+        // Back after a drop (or up for the first time): what was queued meanwhile is claimed now.
+        m_stripeRequests->wake();
+        if (!std::exchange(wasUp, true))
             return;   // the first connect: nothing was cached yet
         // Notifications sent while we were away are lost: start from a clean slate.
         const int dropped = m_cache->invalidateAll();
         m_metrics->countCacheInvalidation("reconnect");
         qCInfo(lcApp) << "change feed back; dropped" << dropped << "cached answers";
     });
-    m_catalogFeed->start();
-
-    StripeRequestWorkerOptions work;
-    work.connectionString = m_options.databaseUrl;
-    work.tenantId = tenantId;
-    work.stripe = m_options.stripe;
-    m_stripeRequests = std::make_unique<StripeRequestWorker>(work, *m_sessions, *m_metrics);
-    m_stripeRequests->start();
-
-    SyncServices services{*m_sessions, *m_checkout, *m_cache, *m_metrics,
-                          [feed = m_catalogFeed.get()] { return feed->isListening(); },
-                          [worker = m_stripeRequests.get()] { return worker->isListening(); }};
-    m_server = std::make_unique<SyncServer>(m_options.server, std::move(services));
-    return m_server->start(address, port);
+    m_changeFeed->start();
 }
 
 void SyncApp::stop()

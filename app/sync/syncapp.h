@@ -22,6 +22,7 @@ namespace rdk::sync {
 
 class CatalogChanges;
 class StripePaymentGateway;
+class StripeRequestCalls;
 class StripeRequestWorker;
 
 struct SyncAppOptions final {
@@ -32,9 +33,9 @@ struct SyncAppOptions final {
 
 /// rdk-sync's composition root, as app/desk/screens.cpp is the desk's: it asks the database
 /// which shop the service login works for, builds every service (sessions, checkout with its
-/// order store and payment gateway, catalog cache and its change feed, the Stripe request
-/// worker, metrics) and hands them to the router. It owns them all; nothing below it builds a
-/// service of its own.
+/// order store and payment gateway, catalog cache, the Stripe request worker with its Stripe
+/// calls, metrics, and the one change feed that wakes the cache and the worker) and hands them
+/// to the router. It owns them all; nothing below it builds a service of its own.
 class SyncApp final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SyncApp)
@@ -50,6 +51,10 @@ public:
     void stop();
 
 private:
+    /// One LISTEN connection for the service: catalog notices drop cached answers, Stripe
+    /// request notices wake the worker, and a reconnect does both.
+    void listenForChanges();
+
     SyncAppOptions m_options;
     // Declared in build order; destroyed in reverse, so the router goes before its services.
     std::unique_ptr<SessionProvider> m_sessions;
@@ -59,8 +64,9 @@ private:
     std::unique_ptr<CatalogCache> m_cache;
     std::unique_ptr<CatalogChanges> m_catalogChanges;
     std::unique_ptr<MetricsRegistry> m_metrics;
-    std::unique_ptr<data::PgListener> m_catalogFeed;
+    std::unique_ptr<StripeRequestCalls> m_counterStripe;
     std::unique_ptr<StripeRequestWorker> m_stripeRequests;
+    std::unique_ptr<data::PgListener> m_changeFeed;
     std::unique_ptr<SyncServer> m_server;
 };
 

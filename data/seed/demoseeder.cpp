@@ -5,6 +5,7 @@
 #include "data/media/placeholdersneaker.h"
 #include "data/pgimagestore.h"
 #include "data/pgrepositories.h"
+#include "data/pgsessionpqxx.h"
 
 #include <QImage>
 

@@ -49,14 +49,26 @@ bool isHttpUrl(const QString &url)
     return url.startsWith(u"https://"_s) || url.startsWith(u"http://"_s);
 }
 
-template <typename T>
-QFuture<Result<T>> readyFuture(Error error)
+StripeCallError failed(StripeFailure failure, Error error, int httpStatus = 0)
 {
-    QPromise<Result<T>> promise;
+    return StripeCallError{std::move(error), failure, httpStatus};
+}
+
+/// A call refused before anything was sent.
+template <typename T>
+QFuture<StripeCallResult<T>> notSent(Error error)
+{
+    QPromise<StripeCallResult<T>> promise;
     promise.start();
-    promise.addResult(Result<T>(std::move(error)));
+    promise.addResult(StripeCallResult<T>(failed(StripeFailure::NotSent, std::move(error))));
     promise.finish();
     return promise.future();
+}
+
+StripeCallError abandoned()
+{
+    return failed(StripeFailure::ShuttingDown,
+                  Error::unavailable(u"The Stripe request was abandoned because the service is shutting down."_s));
 }
 
 QString stripeMessage(const QJsonObject &error, int status)
@@ -69,35 +81,40 @@ QString stripeMessage(const QJsonObject &error, int status)
     return message;
 }
 
-/// Stripe's error body {"error":{"type","code","message","param"}} -> our Error, with a
-/// sentence an operator can act on. Never echoes the API key (Stripe's own
-/// authentication message may quote part of it, so it is not passed on).
-Error mapStripeError(int status, const QByteArray &body)
+/// Stripe's error body {"error":{"type","code","message","param"}} -> our error, with a
+/// sentence an operator can act on and the kind of failure. Never echoes the API key (Stripe's
+/// own authentication message may quote part of it, so it is not passed on).
+StripeCallError mapStripeError(int status, const QByteArray &body)
 {
     const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
     const QString type = error.value(u"type"_s).toString();
     const QString code = error.value(u"code"_s).toString();
     const QString param = error.value(u"param"_s).toString();
+    const auto refused = [status](Error e) { return failed(StripeFailure::Refused, std::move(e), status); };
     if (status == 401 || type == u"authentication_error")
-        return Error::forbidden(u"Stripe refused the API key. Check STRIPE_SECRET_KEY (and that test and live "
-                                "keys are not mixed up)."_s);
+        return refused(Error::forbidden(u"Stripe refused the API key. Check STRIPE_SECRET_KEY (and that test and live "
+                                        "keys are not mixed up)."_s));
     if (status == 403 || type == u"permission_error")
-        return Error::forbidden(u"Stripe refused the request: the API key may not do this (%1). Use a key with "
-                                "the needed permissions."_s.arg(stripeMessage(error, status)));
+        return refused(Error::forbidden(u"Stripe refused the request: the API key may not do this (%1). Use a key "
+                                        "with the needed permissions."_s.arg(stripeMessage(error, status))));
     if (type == u"idempotency_error")
-        return Error::conflict(u"Stripe refused the request: its idempotency key was already used for a "
-                               "different request (%1)."_s.arg(stripeMessage(error, status)));
+        return refused(Error::conflict(u"Stripe refused the request: its idempotency key was already used for a "
+                                       "different request (%1)."_s.arg(stripeMessage(error, status))));
     if (status == 429 || type == u"rate_limit_error")
-        return Error::unavailable(u"Stripe is limiting how fast we may call it and still refused after "
-                                  "several tries; try again in a minute."_s);
+        return failed(StripeFailure::RateLimited,
+                      Error::unavailable(u"Stripe is limiting how fast we may call it and still refused after "
+                                         "several tries; try again in a minute."_s),
+                      status);
     if (status >= 500 || type == u"api_error")
-        return Error::unavailable(u"Stripe had a problem (HTTP %1) and still failed after several tries; "
-                                  "try again in a few minutes."_s.arg(status));
+        return failed(StripeFailure::ServerError,
+                      Error::unavailable(u"Stripe had a problem (HTTP %1) and still failed after several tries; "
+                                         "try again in a few minutes."_s.arg(status)),
+                      status);
     if (status == 404 || code == u"resource_missing")
-        return Error::notFound(u"Stripe has no such object: %1"_s.arg(stripeMessage(error, status)));
+        return refused(Error::notFound(u"Stripe has no such object: %1"_s.arg(stripeMessage(error, status))));
     if (type == u"card_error")
-        return Error::invalid(u"The card was declined: %1"_s.arg(stripeMessage(error, status)), param);
-    return Error::invalid(u"Stripe refused the request: %1"_s.arg(stripeMessage(error, status)), param);
+        return refused(Error::invalid(u"The card was declined: %1"_s.arg(stripeMessage(error, status)), param));
+    return refused(Error::invalid(u"Stripe refused the request: %1"_s.arg(stripeMessage(error, status)), param));
 }
 
 /// A Retry-After in seconds (the form Stripe and proxies use); HTTP dates are ignored.
@@ -110,10 +127,19 @@ std::optional<std::chrono::milliseconds> retryAfter(const QNetworkReply &reply)
     return std::chrono::milliseconds(std::min<qint64>(seconds, 24 * 3600) * 1000);
 }
 
-Error missingField(const char *what)
+/// A Checkout Session as Stripe answered it; one that does not parse is a bad answer.
+StripeCallResult<StripeCheckoutSession> answeredSession(const QJsonObject &object)
 {
-    return Error::internal(u"Stripe's answer has no %1; is STRIPE_API_BASE really Stripe's API?"_s
-                               .arg(QString::fromLatin1(what)));
+    auto session = parseCheckoutSession(object);
+    if (!session)
+        return failed(StripeFailure::BadAnswer, session.error());
+    return std::move(session).value();
+}
+
+StripeCallError missingField(const char *what)
+{
+    return failed(StripeFailure::BadAnswer, Error::internal(u"Stripe's answer has no %1; is STRIPE_API_BASE really "
+                                                            "Stripe's API?"_s.arg(QString::fromLatin1(what))));
 }
 
 } // namespace
@@ -127,15 +153,14 @@ struct StripeClient::Call {
     bool timedOut = false;
     bool finished = false;
     QPointer<QNetworkReply> reply;
-    QPromise<Result<QJsonObject>> promise;
+    QPromise<StripeCallResult<QJsonObject>> promise;
 
     ~Call()
     {
         // The future promises exactly one result; a call dropped unanswered (the client was
         // destroyed, or its thread stopped before the call got there) still gets one.
         if (!finished) {
-            promise.addResult(Result<QJsonObject>(
-                Error::unavailable(u"The Stripe request was abandoned because the service is shutting down."_s)));
+            promise.addResult(StripeCallResult<QJsonObject>(abandoned()));
             promise.finish();
         }
     }
@@ -170,8 +195,7 @@ StripeClient::~StripeClient()
         }
         if (!call->finished) {
             call->finished = true;
-            call->promise.addResult(Result<QJsonObject>(
-                Error::unavailable(u"The Stripe request was abandoned because the service is shutting down."_s)));
+            call->promise.addResult(StripeCallResult<QJsonObject>(abandoned()));
             call->promise.finish();
         }
     }
@@ -262,14 +286,14 @@ Result<FormParams> StripeClient::paymentLinkParams(const PaymentLinkRequest &req
     return p;
 }
 
-QFuture<Result<CheckoutSessionCreated>> StripeClient::createCheckoutSession(const CheckoutSessionRequest &request,
+QFuture<StripeCallResult<CheckoutSessionCreated>> StripeClient::createCheckoutSession(const CheckoutSessionRequest &request,
                                                                             const QString &idempotencyKey)
 {
     Result<FormParams> params = checkoutSessionParams(request);
     if (!params)
-        return readyFuture<CheckoutSessionCreated>(params.error());
+        return notSent<CheckoutSessionCreated>(params.error());
     return send("POST", u"/v1/checkout/sessions"_s, std::move(params).value(), idempotencyKey)
-        .then([](Result<QJsonObject> r) -> Result<CheckoutSessionCreated> {
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<CheckoutSessionCreated> {
             if (!r)
                 return r.error();
             CheckoutSessionCreated created;
@@ -284,48 +308,48 @@ QFuture<Result<CheckoutSessionCreated>> StripeClient::createCheckoutSession(cons
         });
 }
 
-QFuture<Result<StripeCheckoutSession>> StripeClient::retrieveCheckoutSession(const QString &sessionId)
+QFuture<StripeCallResult<StripeCheckoutSession>> StripeClient::retrieveCheckoutSession(const QString &sessionId)
 {
     if (!isStripeId(sessionId))
-        return readyFuture<StripeCheckoutSession>(
+        return notSent<StripeCheckoutSession>(
             Error::invalid(u"That is not a Stripe Checkout Session id (cs_...)."_s, u"sessionId"_s));
     return send("GET", u"/v1/checkout/sessions/"_s + sessionId, {}, {})
-        .then([](Result<QJsonObject> r) -> Result<StripeCheckoutSession> {
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<StripeCheckoutSession> {
             if (!r)
                 return r.error();
-            return parseCheckoutSession(*r);
+            return answeredSession(*r);
         });
 }
 
-QFuture<Result<StripeCheckoutSession>> StripeClient::expireCheckoutSession(const QString &sessionId,
+QFuture<StripeCallResult<StripeCheckoutSession>> StripeClient::expireCheckoutSession(const QString &sessionId,
                                                                            const QString &idempotencyKey)
 {
     if (!isStripeId(sessionId))
-        return readyFuture<StripeCheckoutSession>(
+        return notSent<StripeCheckoutSession>(
             Error::invalid(u"That is not a Stripe Checkout Session id (cs_...)."_s, u"sessionId"_s));
     return send("POST", u"/v1/checkout/sessions/%1/expire"_s.arg(sessionId), {}, idempotencyKey)
-        .then([](Result<QJsonObject> r) -> Result<StripeCheckoutSession> {
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<StripeCheckoutSession> {
             if (!r)
                 return r.error();
-            return parseCheckoutSession(*r);
+            return answeredSession(*r);
         });
 }
 
-QFuture<Result<QString>> StripeClient::createPrice(const QString &currency, qint64 unitAmount,
+QFuture<StripeCallResult<QString>> StripeClient::createPrice(const QString &currency, qint64 unitAmount,
                                                    const QString &productName, const QString &idempotencyKey)
 {
     if (!Money::isValidCurrency(currency.toUpper()))
-        return readyFuture<QString>(Error::invalid(u"The price currency must be a three-letter ISO code."_s, u"currency"_s));
+        return notSent<QString>(Error::invalid(u"The price currency must be a three-letter ISO code."_s, u"currency"_s));
     if (unitAmount < 0)
-        return readyFuture<QString>(Error::invalid(u"A price can't be negative."_s, u"unitAmount"_s));
+        return notSent<QString>(Error::invalid(u"A price can't be negative."_s, u"unitAmount"_s));
     if (productName.trimmed().isEmpty())
-        return readyFuture<QString>(Error::invalid(u"A price needs a product name."_s, u"productName"_s));
+        return notSent<QString>(Error::invalid(u"A price needs a product name."_s, u"productName"_s));
     const FormParams params = {
         {u"currency"_s, currency.toLower()},
         {u"unit_amount"_s, QString::number(unitAmount)},
         {formKey(u"product_data", u"name"), productName},
     };
-    return send("POST", u"/v1/prices"_s, params, idempotencyKey).then([](Result<QJsonObject> r) -> Result<QString> {
+    return send("POST", u"/v1/prices"_s, params, idempotencyKey).then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<QString> {
         if (!r)
             return r.error();
         const QString id = r->value(u"id"_s).toString();
@@ -335,14 +359,14 @@ QFuture<Result<QString>> StripeClient::createPrice(const QString &currency, qint
     });
 }
 
-QFuture<Result<PaymentLinkCreated>> StripeClient::createPaymentLink(const PaymentLinkRequest &request,
+QFuture<StripeCallResult<PaymentLinkCreated>> StripeClient::createPaymentLink(const PaymentLinkRequest &request,
                                                                     const QString &idempotencyKey)
 {
     Result<FormParams> params = paymentLinkParams(request);
     if (!params)
-        return readyFuture<PaymentLinkCreated>(params.error());
+        return notSent<PaymentLinkCreated>(params.error());
     return send("POST", u"/v1/payment_links"_s, std::move(params).value(), idempotencyKey)
-        .then([](Result<QJsonObject> r) -> Result<PaymentLinkCreated> {
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<PaymentLinkCreated> {
             if (!r)
                 return r.error();
             PaymentLinkCreated created{r->value(u"id"_s).toString(), QUrl(r->value(u"url"_s).toString())};
@@ -354,37 +378,37 @@ QFuture<Result<PaymentLinkCreated>> StripeClient::createPaymentLink(const Paymen
         });
 }
 
-QFuture<Status> StripeClient::setPaymentLinkActive(const QString &paymentLinkId, bool active,
+QFuture<StripeCallStatus> StripeClient::setPaymentLinkActive(const QString &paymentLinkId, bool active,
                                                    const QString &idempotencyKey)
 {
     if (!isStripeId(paymentLinkId))
-        return readyFuture<void>(Error::invalid(u"That is not a Stripe payment link id (plink_...)."_s, u"paymentLinkId"_s));
+        return notSent<void>(Error::invalid(u"That is not a Stripe payment link id (plink_...)."_s, u"paymentLinkId"_s));
     const FormParams params = {{u"active"_s, active ? u"true"_s : u"false"_s}};
     return send("POST", u"/v1/payment_links/"_s + paymentLinkId, params, idempotencyKey)
-        .then([](Result<QJsonObject> r) -> Status {
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallStatus {
             if (!r)
                 return r.error();
             return {};
         });
 }
 
-QFuture<Result<RefundCreated>> StripeClient::createRefund(const QString &paymentIntentId, std::optional<qint64> amount,
+QFuture<StripeCallResult<RefundCreated>> StripeClient::createRefund(const QString &paymentIntentId, std::optional<qint64> amount,
                                                           const QString &orderId, const QString &idempotencyKey)
 {
     if (!isStripeId(paymentIntentId))
-        return readyFuture<RefundCreated>(
+        return notSent<RefundCreated>(
             Error::invalid(u"That is not a Stripe payment id (pi_...); the order may not have been paid "
                            "through Stripe."_s,
                            u"paymentIntent"_s));
     if (amount && *amount <= 0)
-        return readyFuture<RefundCreated>(Error::invalid(u"A refund must be more than zero."_s, u"amount"_s));
+        return notSent<RefundCreated>(Error::invalid(u"A refund must be more than zero."_s, u"amount"_s));
     FormParams params = {{u"payment_intent"_s, paymentIntentId}};
     if (amount)
         params.append({u"amount"_s, QString::number(*amount)});
     if (!orderId.isEmpty())
         params.append({formKey(u"metadata", u"order_id"), orderId});
     return send("POST", u"/v1/refunds"_s, params, idempotencyKey)
-        .then([](Result<QJsonObject> r) -> Result<RefundCreated> {
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<RefundCreated> {
             if (!r)
                 return r.error();
             RefundCreated created{r->value(u"id"_s).toString(), r->value(u"status"_s).toString(),
@@ -395,14 +419,14 @@ QFuture<Result<RefundCreated>> StripeClient::createRefund(const QString &payment
         });
 }
 
-QFuture<Result<QJsonObject>> StripeClient::send(QByteArray verb, QString path, FormParams params,
+QFuture<StripeCallResult<QJsonObject>> StripeClient::send(QByteArray verb, QString path, FormParams params,
                                                 QString idempotencyKey)
 {
     if (m_configError)
-        return readyFuture<QJsonObject>(*m_configError);
+        return notSent<QJsonObject>(*m_configError);
     const bool post = verb == "POST";
     if (post && !isIdempotencyKey(idempotencyKey))
-        return readyFuture<QJsonObject>(Error::invalid(
+        return notSent<QJsonObject>(Error::invalid(
             u"A Stripe request needs an idempotency key of 1-255 visible ASCII characters."_s, u"Idempotency-Key"_s));
 
     auto call = std::make_shared<Call>();
@@ -411,7 +435,7 @@ QFuture<Result<QJsonObject>> StripeClient::send(QByteArray verb, QString path, F
     call->body = post ? encodeForm(params) : QByteArray();
     call->idempotencyKey = post ? idempotencyKey.toLatin1() : QByteArray();
     call->promise.start();
-    QFuture<Result<QJsonObject>> future = call->promise.future();
+    QFuture<StripeCallResult<QJsonObject>> future = call->promise.future();
 
     // QNetworkAccessManager belongs to one thread: hop there when called from another.
     if (QThread::currentThread() == thread()) {
@@ -498,12 +522,14 @@ void StripeClient::onReplyFinished(const std::shared_ptr<Call> &call)
                                                  .arg(call->attempt)
                                                  .arg(why);
         complete(call, call->timedOut
-                     ? Error::unavailable(u"Stripe can't be reached: it did not answer within %1 seconds, %2 "
-                                          "times. Try again in a few minutes."_s
-                                              .arg(double(m_options.timeout.count()) / 1000.0)
-                                              .arg(call->attempt))
-                     : Error::unavailable(u"Stripe can't be reached. Check the internet connection and "
-                                          "STRIPE_API_BASE, then try again."_s));
+                     ? failed(StripeFailure::NoAnswer,
+                              Error::unavailable(u"Stripe can't be reached: it did not answer within %1 seconds, %2 "
+                                                 "times. Try again in a few minutes."_s
+                                                     .arg(double(m_options.timeout.count()) / 1000.0)
+                                                     .arg(call->attempt)))
+                     : failed(StripeFailure::NetworkError,
+                              Error::unavailable(u"Stripe can't be reached. Check the internet connection and "
+                                                 "STRIPE_API_BASE, then try again."_s)));
         return;
     }
 
@@ -512,8 +538,10 @@ void StripeClient::onReplyFinished(const std::shared_ptr<Call> &call)
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
         if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-            complete(call, Error::internal(u"Stripe's answer was not a JSON object; is STRIPE_API_BASE really "
-                                           "Stripe's API?"_s));
+            complete(call, failed(StripeFailure::BadAnswer,
+                                  Error::internal(u"Stripe's answer was not a JSON object; is STRIPE_API_BASE really "
+                                                  "Stripe's API?"_s),
+                                  status));
             return;
         }
         complete(call, document.object());
@@ -552,7 +580,7 @@ void StripeClient::retryLater(const std::shared_ptr<Call> &call, std::chrono::mi
     QTimer::singleShot(delay, this, [this, call] { startAttempt(call); });
 }
 
-void StripeClient::complete(const std::shared_ptr<Call> &call, Result<QJsonObject> result)
+void StripeClient::complete(const std::shared_ptr<Call> &call, StripeCallResult<QJsonObject> result)
 {
     call->finished = true;
     call->promise.addResult(std::move(result));

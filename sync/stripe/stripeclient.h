@@ -25,6 +25,32 @@ namespace rdk::sync {
 /// Stripe's dashboard can't change the shape of what we get back.
 inline constexpr char StripeApiVersion[] = "2024-06-20";
 
+/// Why a call to Stripe failed, as a kind rather than a sentence: a caller that words its own
+/// sentence (the request worker tells staff "Stripe could not be reached (no answer in time)")
+/// branches on this, never on the message.
+enum class StripeFailure {
+    NotSent,        ///< refused before sending: a bad argument or the client's configuration
+    Refused,        ///< Stripe answered 4xx (not 429): the request, the key or the object is wrong
+    RateLimited,    ///< Stripe answered 429 on every try
+    ServerError,    ///< Stripe answered 5xx, or reported its own api_error, on every try
+    NoAnswer,       ///< no answer within the timeout, on every try
+    NetworkError,   ///< no connection (refused, DNS, TLS) or one that broke off, on every try
+    ShuttingDown,   ///< abandoned unanswered because the client was destroyed
+    BadAnswer,      ///< a 2xx that is not what Stripe sends (is STRIPE_API_BASE Stripe?)
+};
+
+/// The Stripe client's error: the code and sentence every caller uses, plus why the call failed
+/// and the HTTP status Stripe answered with (0 when no answer came). It slices to a plain Error
+/// where a caller hands it across a layer (the checkout's PaymentGateway).
+struct StripeCallError final : Error {
+    StripeFailure failure = StripeFailure::NotSent;
+    int httpStatus = 0;
+};
+
+template <typename T>
+using StripeCallResult = Result<T, StripeCallError>;
+using StripeCallStatus = StripeCallResult<void>;
+
 /// When and how often a failed call is tried again. Only failures that may succeed on a
 /// second try are retried: no answer (network error, timeout), 429 and 5xx. Other 4xx
 /// answers mean the request itself is wrong and are returned at once. Every retry reuses
@@ -101,10 +127,11 @@ struct RefundCreated {
 /// waitFor() from a worker thread. Calls may be made from any thread; the network work
 /// runs on the client's thread, whose event loop must be running.
 ///
-/// Errors: Stripe's card/invalid_request errors -> Invalid with Stripe's message (field =
-/// Stripe's `param`); a missing object -> NotFound; a refused key -> Forbidden; a reused
-/// idempotency key with different parameters -> Conflict; rate limiting, 5xx, network
-/// failures and timeouts once retries are spent -> Unavailable.
+/// Errors (a StripeCallError, whose `failure` says why): Stripe's card/invalid_request errors ->
+/// Invalid with Stripe's message (field = Stripe's `param`); a missing object -> NotFound; a
+/// refused key -> Forbidden; a reused idempotency key with different parameters -> Conflict
+/// (all Refused); rate limiting, 5xx, network failures and timeouts once retries are spent,
+/// and calls abandoned by a destroyed client -> Unavailable.
 class StripeClient final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(StripeClient)
@@ -118,24 +145,24 @@ public:
     ~StripeClient() override;
 
     /// POST /v1/checkout/sessions (mode=payment).
-    QFuture<Result<CheckoutSessionCreated>> createCheckoutSession(const CheckoutSessionRequest &request,
+    QFuture<StripeCallResult<CheckoutSessionCreated>> createCheckoutSession(const CheckoutSessionRequest &request,
                                                                   const QString &idempotencyKey);
     /// GET /v1/checkout/sessions/{id}: reconciles an order whose webhook never came.
-    QFuture<Result<StripeCheckoutSession>> retrieveCheckoutSession(const QString &sessionId);
+    QFuture<StripeCallResult<StripeCheckoutSession>> retrieveCheckoutSession(const QString &sessionId);
     /// POST /v1/checkout/sessions/{id}/expire: the shopper can no longer pay; stock can go back.
-    QFuture<Result<StripeCheckoutSession>> expireCheckoutSession(const QString &sessionId,
+    QFuture<StripeCallResult<StripeCheckoutSession>> expireCheckoutSession(const QString &sessionId,
                                                                  const QString &idempotencyKey);
     /// POST /v1/prices with an inline product; the price id ("price_...") for a Payment Link.
-    QFuture<Result<QString>> createPrice(const QString &currency, qint64 unitAmount, const QString &productName,
+    QFuture<StripeCallResult<QString>> createPrice(const QString &currency, qint64 unitAmount, const QString &productName,
                                          const QString &idempotencyKey);
     /// POST /v1/payment_links.
-    QFuture<Result<PaymentLinkCreated>> createPaymentLink(const PaymentLinkRequest &request,
+    QFuture<StripeCallResult<PaymentLinkCreated>> createPaymentLink(const PaymentLinkRequest &request,
                                                           const QString &idempotencyKey);
     /// POST /v1/payment_links/{id} active=true|false: deactivate a POS link once the order
     /// is paid or canceled, so the QR code stops working.
-    QFuture<Status> setPaymentLinkActive(const QString &paymentLinkId, bool active, const QString &idempotencyKey);
+    QFuture<StripeCallStatus> setPaymentLinkActive(const QString &paymentLinkId, bool active, const QString &idempotencyKey);
     /// POST /v1/refunds; no amount = the whole remaining charge.
-    QFuture<Result<RefundCreated>> createRefund(const QString &paymentIntentId, std::optional<qint64> amount,
+    QFuture<StripeCallResult<RefundCreated>> createRefund(const QString &paymentIntentId, std::optional<qint64> amount,
                                                 const QString &orderId, const QString &idempotencyKey);
 
     /// The exact form parameters createCheckoutSession / createPaymentLink send, in order.
@@ -146,11 +173,12 @@ public:
     /// Blocks until `future` is fulfilled. For worker threads only: on the client's own
     /// thread it would wait for an event loop it is blocking, so it refuses (Internal).
     template <typename T>
-    Result<T> waitFor(QFuture<Result<T>> future) const
+    StripeCallResult<T> waitFor(QFuture<StripeCallResult<T>> future) const
     {
         if (QThread::currentThread() == thread())
-            return Error::internal(QStringLiteral("StripeClient::waitFor was called on the client's own thread, "
-                                                  "which would deadlock."));
+            return StripeCallError{Error::internal(QStringLiteral("StripeClient::waitFor was called on the client's "
+                                                                  "own thread, which would deadlock.")),
+                                   StripeFailure::NotSent, 0};
         future.waitForFinished();
         return future.result();
     }
@@ -158,11 +186,11 @@ public:
 private:
     struct Call;
 
-    QFuture<Result<QJsonObject>> send(QByteArray verb, QString path, FormParams params, QString idempotencyKey);
+    QFuture<StripeCallResult<QJsonObject>> send(QByteArray verb, QString path, FormParams params, QString idempotencyKey);
     void startAttempt(const std::shared_ptr<Call> &call);
     void onReplyFinished(const std::shared_ptr<Call> &call);
     void retryLater(const std::shared_ptr<Call> &call, std::chrono::milliseconds delay, const QString &why);
-    void complete(const std::shared_ptr<Call> &call, Result<QJsonObject> result);
+    void complete(const std::shared_ptr<Call> &call, StripeCallResult<QJsonObject> result);
     std::chrono::milliseconds backoffAfter(int attempt) const;
 
     StripeClientOptions m_options;

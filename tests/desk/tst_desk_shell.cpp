@@ -4,6 +4,7 @@
 #include "app/desk/workersessions.h"
 #include "app/runtime/config.h"
 #include "data/deskconnection.h"
+#include "data/pgsessionpqxx.h"
 #include "tests/desk/desktestsupport.h"
 #include "tests/desk/pgproxy.h"
 #include "ui/admin/auditlogscreen.h"

@@ -1,5 +1,6 @@
 // Storefront views: the bounded buffer rdk-sync keeps, and the batch INSERT made as the
 // service's own login against a real PostgreSQL, with hostile paths.
+#include "data/pgsessionpqxx.h"
 #include "data/pgstorefront.h"
 #include "sync/pageviewbuffer.h"
 #include "tests/support/testdatabase.h"

@@ -5,6 +5,7 @@
 // Run: ctest --test-dir build -R bench_orderlist --output-on-failure
 
 #include "data/pgorderbook.h"
+#include "data/pgsessionpqxx.h"
 #include "tests/support/testdatabase.h"
 
 #include <QElapsedTimer>

@@ -2,7 +2,7 @@
 // Fixture pieces shared by the staff/audit tests: a fresh database, a shop, and the desk
 // app's own kind of session for an admin who has entered a TOTP code (as after sign-in).
 
-#include "data/pgsession.h"
+#include "data/pgsessionpqxx.h"
 #include "tests/security/securitytest.h"
 #include "tests/support/testdatabase.h"
 

@@ -19,6 +19,7 @@ using rdk::ErrorCode;
 using namespace rdk::sync;
 
 Q_DECLARE_METATYPE(rdk::ErrorCode)
+Q_DECLARE_METATYPE(rdk::sync::StripeFailure)
 
 namespace {
 
@@ -541,15 +542,17 @@ void TstStripeClient::retries_exhausted_data()
 {
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("says");
-    QTest::newRow("500") << 500 << u"Stripe had a problem (HTTP 500)"_s;
-    QTest::newRow("503") << 503 << u"Stripe had a problem (HTTP 503)"_s;
-    QTest::newRow("429") << 429 << u"limiting how fast"_s;
+    QTest::addColumn<StripeFailure>("failure");
+    QTest::newRow("500") << 500 << u"Stripe had a problem (HTTP 500)"_s << StripeFailure::ServerError;
+    QTest::newRow("503") << 503 << u"Stripe had a problem (HTTP 503)"_s << StripeFailure::ServerError;
+    QTest::newRow("429") << 429 << u"limiting how fast"_s << StripeFailure::RateLimited;
 }
 
 void TstStripeClient::retries_exhausted()
 {
     QFETCH(int, status);
     QFETCH(QString, says);
+    QFETCH(StripeFailure, failure);
     FakeStripe stripe;
     stripe.setFallback(respond(status, stripeError(status == 429 ? "rate_limit_error" : "api_error", "", "busy")));
     StripeClient client(options(stripe.url()));
@@ -557,6 +560,8 @@ void TstStripeClient::retries_exhausted()
     AWAIT(future);
     QCOMPARE(future.result().error().code, ErrorCode::Unavailable);
     QVERIFY2(future.result().error().message.contains(says), qPrintable(future.result().error().message));
+    QCOMPARE(future.result().error().failure, failure);
+    QCOMPARE(future.result().error().httpStatus, status);
     QCOMPARE(stripe.requests().size(), 3);
 }
 
@@ -603,10 +608,12 @@ void TstStripeClient::errors_mappedWithoutRetry()
     StripeClient client(options(stripe.url()));
     auto future = client.createCheckoutSession(hostileCheckout(), u"checkout-err"_s);
     AWAIT(future);
-    const rdk::Error error = future.result().error();
+    const StripeCallError error = future.result().error();
     QCOMPARE(error.code, code);
     QVERIFY2(error.message.contains(says), qPrintable(error.message));
     QCOMPARE(error.field, field);
+    QCOMPARE(error.failure, StripeFailure::Refused);
+    QCOMPARE(error.httpStatus, status);
     QVERIFY(!error.message.contains(Key));
     QVERIFY(!error.message.contains(u"sk_test_"_s));
     QTest::qWait(50);  // proves a negative: a retry (10 ms backoff here) would have gone out by now
@@ -621,6 +628,8 @@ void TstStripeClient::stripeShouldRetryFalse_stopsRetries()
     auto future = client.createPrice(u"usd"_s, 100, u"Lace"_s, u"price-x"_s);
     AWAIT(future);
     QCOMPARE(future.result().error().code, ErrorCode::Unavailable);
+    QCOMPARE(future.result().error().failure, StripeFailure::ServerError);
+    QCOMPARE(future.result().error().httpStatus, 500);
     QTest::qWait(50);   // proves a negative: no retry (10 ms backoff here) goes out
     QCOMPARE(stripe.requests().size(), 1);
 }
@@ -667,8 +676,10 @@ void TstStripeClient::timeout_becomesUnavailableWithinBounds()
     auto future = client.createCheckoutSession(hostileCheckout(), u"checkout-slow"_s);
     AWAIT(future);
     const qint64 elapsed = clock.elapsed();
-    const rdk::Error error = future.result().error();
+    const StripeCallError error = future.result().error();
     QCOMPARE(error.code, ErrorCode::Unavailable);
+    QCOMPARE(error.failure, StripeFailure::NoAnswer);
+    QCOMPARE(error.httpStatus, 0);
     QVERIFY2(error.message.contains(u"Stripe can't be reached"_s), qPrintable(error.message));
     // 3 attempts x 250 ms + two short backoffs; well under the 15 s a real timeout would take.
     QVERIFY2(elapsed >= 700 && elapsed < 4000, qPrintable(QString::number(elapsed)));
@@ -694,6 +705,7 @@ void TstStripeClient::connectionRefused_becomesUnavailable()
     auto future = client.createPrice(u"usd"_s, 100, u"Lace"_s, u"price-x"_s);
     AWAIT(future);
     QCOMPARE(future.result().error().code, ErrorCode::Unavailable);
+    QCOMPARE(future.result().error().failure, StripeFailure::NetworkError);
     QVERIFY(future.result().error().message.contains(u"Stripe can't be reached"_s));
     // Retried: 100 ms + 200 ms of backoff went by.
     QVERIFY2(clock.elapsed() >= 290, qPrintable(QString::number(clock.elapsed())));
@@ -721,6 +733,7 @@ void TstStripeClient::success_withNonJsonBody_isInternal()
     auto future = client.createPrice(u"usd"_s, 100, u"Lace"_s, u"price-x"_s);
     AWAIT(future);
     QCOMPARE(future.result().error().code, ErrorCode::Internal);
+    QCOMPARE(future.result().error().failure, StripeFailure::BadAnswer);
     QVERIFY(future.result().error().message.contains(u"STRIPE_API_BASE"_s));
     QCOMPARE(stripe.requests().size(), 1);
 }
@@ -748,6 +761,7 @@ void TstStripeClient::liveKeyOverHttp_isRefused()
     auto future = client.createPrice(u"usd"_s, 100, u"Lace"_s, u"price-x"_s);
     QVERIFY(future.isFinished());
     QCOMPARE(future.result().error().code, ErrorCode::Internal);
+    QCOMPARE(future.result().error().failure, StripeFailure::NotSent);
     QVERIFY(!future.result().error().message.contains(u"sk_live_51"_s));
     QTest::qWait(20);   // proves a negative: nothing goes out later either
     QVERIFY(stripe.requests().isEmpty());
@@ -765,7 +779,7 @@ void TstStripeClient::workerThread_canCallAndWait()
     FakeStripe stripe;
     stripe.setFallback(respond(200, R"({"id":"price_from_worker"})"));
     StripeClient client(options(stripe.url()));
-    std::optional<rdk::Result<QString>> outcome;
+    std::optional<StripeCallResult<QString>> outcome;
     std::unique_ptr<QThread> worker(QThread::create([&] {
         outcome = client.waitFor(client.createPrice(u"usd"_s, 100, u"Lace"_s, u"price-worker"_s));
     }));
@@ -788,7 +802,7 @@ void TstStripeClient::destroyedClient_fulfilsPendingFutures()
 {
     FakeStripe stripe;
     stripe.setFallback(Canned{200, {}, {}, Canned::Hang});
-    QFuture<rdk::Result<CheckoutSessionCreated>> future;
+    QFuture<StripeCallResult<CheckoutSessionCreated>> future;
     {
         StripeClient client(options(stripe.url()));
         future = client.createCheckoutSession(hostileCheckout(), u"checkout-bye"_s);
@@ -796,6 +810,7 @@ void TstStripeClient::destroyedClient_fulfilsPendingFutures()
     }
     QVERIFY(future.isFinished());
     QCOMPARE(future.result().error().code, ErrorCode::Unavailable);
+    QCOMPARE(future.result().error().failure, StripeFailure::ShuttingDown);
 }
 
 QTEST_GUILESS_MAIN(TstStripeClient)

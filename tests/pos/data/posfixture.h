@@ -3,7 +3,7 @@
 // database. Rows are seeded as the owner; everything under test runs as the logins.
 
 #include "data/pgpos.h"
-#include "data/pgsession.h"
+#include "data/pgsessionpqxx.h"
 #include "tests/security/securitytest.h"
 #include "tests/support/testdatabase.h"
 
