@@ -37,12 +37,12 @@ void loadStock(pqxx::transaction_base &tx, QList<Product> &products)
     for (const auto &p : std::as_const(products))
         ids.append(p.id);
     const auto rows = tx.exec_params(
-        "SELECT product_id::text, coalesce(size, ''), quantity, reserved FROM inventory "
+        "SELECT product_id::text, coalesce(size, ''), quantity, reserved, coalesce(gtin, '') FROM inventory "
         "WHERE product_id = ANY($1::uuid[])",
         textArray(ids));
     QHash<QString, QList<SizeStock>> byProduct;
     for (const auto &r : rows)
-        byProduct[text(r[0])].append(SizeStock{text(r[1]), r[2].as<int>(), r[3].as<int>()});
+        byProduct[text(r[0])].append(SizeStock{text(r[1]), r[2].as<int>(), r[3].as<int>(), text(r[4])});
     for (auto &p : products) {
         QList<SizeStock> stock = byProduct.value(p.id);
         std::sort(stock.begin(), stock.end(), [](const SizeStock &a, const SizeStock &b) { return compareSizes(a.size, b.size) < 0; });
@@ -65,10 +65,11 @@ void writeStock(pqxx::work &tx, const QString &productId, const QString &tenantI
 {
     for (const SizeStock &s : stock) {
         tx.exec_params(
-            "INSERT INTO inventory (tenant_id, product_id, size, quantity) VALUES ($1::uuid, $2::uuid, $3, $4) "
-            "ON CONFLICT ON CONSTRAINT inventory_product_size_unique DO UPDATE SET quantity = EXCLUDED.quantity "
-            "WHERE inventory.quantity IS DISTINCT FROM EXCLUDED.quantity",
-            str(tenantId), str(productId), orNull(s.size), s.quantity);
+            "INSERT INTO inventory (tenant_id, product_id, size, quantity, gtin) VALUES ($1::uuid, $2::uuid, $3, $4, $5) "
+            "ON CONFLICT ON CONSTRAINT inventory_product_size_unique "
+            "DO UPDATE SET quantity = EXCLUDED.quantity, gtin = EXCLUDED.gtin "
+            "WHERE inventory.quantity IS DISTINCT FROM EXCLUDED.quantity OR inventory.gtin IS DISTINCT FROM EXCLUDED.gtin",
+            str(tenantId), str(productId), orNull(s.size), s.quantity, orNull(s.gtin));
     }
 }
 

@@ -88,7 +88,7 @@ private:
     QWidget *buildConflictPanel();
     QLabel *errorLabel(const QString &field);
     void load(const Product &product);
-    void rebuildGrid(const QHash<QString, int> &quantities, const QStringList &run);
+    void rebuildGrid(const QHash<QString, SizeStock> &bySize, const QStringList &run);
     Product productFromForm(QList<FieldError> &errors) const;
     void showErrors(const QList<FieldError> &errors);
     struct SaveOutcome;
@@ -137,6 +137,7 @@ private:
     QComboBox *m_sizeSystem = nullptr;
     QPushButton *m_fullRun = nullptr;
     QLineEdit *m_flatStock = nullptr;
+    QLineEdit *m_flatBarcode = nullptr;
     QTableWidget *m_grid = nullptr;
     QComboBox *m_stockReason = nullptr;
     QFrame *m_conflictPanel = nullptr;
