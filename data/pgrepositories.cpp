@@ -194,6 +194,31 @@ Result<std::optional<Product>> PgProductRepository::findById(const QString &id)
     });
 }
 
+Result<QList<Product>> PgProductRepository::findByIds(const QStringList &ids)
+{
+    QStringList valid;
+    for (const QString &id : ids) {
+        if (!QUuid::fromString(id).isNull())
+            valid.append(id);
+    }
+    return m_session.transact([&](pqxx::work &tx) -> Result<QList<Product>> {
+        QHash<QString, Product> byId;
+        QList<Product> found;
+        for (const auto &r : tx.exec_params(std::string("SELECT ") + kProductColumns + " FROM products p WHERE p.id = ANY($1::uuid[])",
+                                            textArray(valid)))
+            found.append(productFromRow(r));
+        loadStock(tx, found);
+        for (const Product &p : std::as_const(found))
+            byId.insert(p.id, p);
+        QList<Product> ordered;
+        for (const QString &id : std::as_const(valid)) {
+            if (byId.contains(id))
+                ordered.append(byId.value(id));
+        }
+        return ordered;
+    });
+}
+
 Result<ProductPage> PgProductRepository::list(const ProductQuery &query)
 {
     const int limit = std::clamp(query.limit, 1, 1000);

@@ -58,3 +58,25 @@ COMMENT ON FUNCTION rdk.inventory_check_gtin() IS 'Refuses a box barcode (GTIN) 
 REVOKE ALL ON FUNCTION rdk.inventory_check_gtin() FROM PUBLIC;
 CREATE OR REPLACE TRIGGER inventory_check_gtin BEFORE INSERT OR UPDATE OF gtin ON public.inventory
     FOR EACH ROW EXECUTE FUNCTION rdk.inventory_check_gtin();
+
+-- rdk.received_since(timestamp with time zone)
+CREATE OR REPLACE FUNCTION rdk.received_since(p_since timestamp with time zone)
+ RETURNS TABLE(product_id uuid, size text, units integer)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+    -- Units counted in with the reason "received" since p_since, per size of the caller's shop,
+    -- from the audit trail (which ops can't read whole: only these sums, for price labels).
+    SELECT i.product_id, i.size,
+           sum(greatest(coalesce((a.after ->> 'quantity')::integer, 0) - coalesce((a.before ->> 'quantity')::integer, 0), 0))::integer
+      FROM public.audit_log a
+      JOIN public.inventory i ON i.id::text = a.entity_id AND i.tenant_id = a.tenant_id
+     WHERE a.tenant_id = (SELECT rdk.current_tenant())
+       AND a.entity = 'inventory' AND a.reason = 'received' AND a.at >= p_since
+     GROUP BY i.product_id, i.size
+    HAVING sum(greatest(coalesce((a.after ->> 'quantity')::integer, 0) - coalesce((a.before ->> 'quantity')::integer, 0), 0)) > 0
+$function$;
+COMMENT ON FUNCTION rdk.received_since(timestamp with time zone) IS 'Units received per size of the caller''s shop since a moment (labels for what came in today)';
+REVOKE ALL ON FUNCTION rdk.received_since(timestamp with time zone) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdk.received_since(timestamp with time zone) TO rdk_admin, rdk_ops;

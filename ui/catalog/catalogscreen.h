@@ -43,6 +43,8 @@ public:
 
     /// The query the filters and search box describe right now.
     ProductQuery currentQuery() const;
+    /// The products selected in the list, in list order.
+    QStringList selectedProductIds() const;
 
 public Q_SLOTS:
     void newProduct();
