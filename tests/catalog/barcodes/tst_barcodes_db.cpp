@@ -3,6 +3,7 @@
 // that one shop's barcodes neither collide with nor show up in another's. Each refusal has a
 // positive control for the same login. Statements run in transactions that are rolled back
 // unless a test says otherwise.
+#include "data/pglabelsource.h"
 #include "data/pgrepositories.h"
 #include "data/pgsession.h"
 #include "tests/security/securitytest.h"
@@ -201,6 +202,10 @@ private Q_SLOTS:
         auto reread = products.findById(a1->id);
         QVERIFY(reread.ok() && *reread);
         QCOMPARE((*reread)->stock[0].gtin, QString::fromLatin1(kUpc));
+        // Relabelling is audited: who put which code on which size.
+        QCOMPARE(owner("SELECT (before ? 'gtin')::text || ' ' || (after ->> 'gtin') FROM audit_log "
+                       "WHERE entity = 'inventory' ORDER BY id DESC LIMIT 1"),
+                 std::string("true ") + kUpc);
 
         a2->stock[0].gtin = QString::fromLatin1(kSameAsEan);
         auto duplicate = products.update(*a2, u"edit"_s);
@@ -210,6 +215,42 @@ private Q_SLOTS:
                  qPrintable(duplicate.error().message));
         owner(setGtin(nullptr, "BOX-A1", "9"));
         owner(setGtin(nullptr, "BOX-A1", "10"));
+    }
+
+    // "What came in today" for labels: ops read their own shop's receipts (only sums, the
+    // audit trail stays admin-only); cashiers and the storefront can't ask.
+    void receivedSince_onlyOpsOfTheSameShop()
+    {
+        auto session = data::PgSession::open(m_db->urlFor(m_ops.login, m_ops.password));
+        QVERIFY(session.ok());
+        data::PgProductRepository products(**session);
+        auto a1 = products.findBySku(u"BOX-A1"_s);
+        QVERIFY(a1.ok() && *a1);
+        Product received = **a1;
+        received.stock[1].quantity += 4;   // size 10: 3 -> 7
+        QVERIFY(products.update(received, u"received"_s).ok());
+        Product counted = *products.findBySku(u"BOX-A1"_s).value();
+        counted.stock[0].quantity -= 1;   // size 9 miscounted: not a delivery
+        QVERIFY(products.update(counted, u"count_correction"_s).ok());
+
+        data::PgLabelSource labels(**session);
+        auto today = labels.receivedSince(QDateTime::currentDateTimeUtc().addSecs(-3600));
+        QVERIFY2(today.ok(), today.ok() ? "" : qPrintable(today.error().message));
+        QCOMPARE(today->size(), 1);
+        QCOMPARE(today->first().product.sku, u"BOX-A1"_s);
+        QCOMPARE(today->first().size, u"10"_s);
+        QCOMPARE(today->first().copies, 4);
+        QCOMPARE(labels.receivedSince(QDateTime::currentDateTimeUtc().addSecs(60)).value().size(), 0);
+
+        const std::string call = "SELECT count(*) FROM rdk.received_since(now() - interval '1 day')";
+        for (const QString &who : {u"staff"_s, u"service"_s}) {
+            const Outcome refused = tryExec(as(who), call, true);
+            QVERIFY2(refused.refused(), qPrintable(who + u": "_s + refused.describe()));
+        }
+        const Outcome otherShop = tryExec(as(u"ops B"_s), call, true);
+        QVERIFY2(otherShop.ok && otherShop.rows == 0, qPrintable(otherShop.describe()));
+        const Outcome sameShop = tryExec(as(u"ops"_s), call, true);
+        QVERIFY2(sameShop.ok && sameShop.rows == 1, qPrintable(sameShop.describe()));
     }
 };
 
