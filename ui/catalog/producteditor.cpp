@@ -506,7 +506,10 @@ bool ProductEditor::save()
             return repository.error();
         SaveOutcome outcome{product.id.isEmpty() ? (*repository)->create(product, why) : (*repository)->update(product, why),
                             std::nullopt};
-        if (!outcome.stored && outcome.stored.error().code == ErrorCode::Conflict && !product.id.isEmpty()) {
+        // A conflict without a field is someone else's save; with one (a box barcode another
+        // product carries) it is this form's to fix.
+        if (!outcome.stored && outcome.stored.error().code == ErrorCode::Conflict && outcome.stored.error().field.isEmpty()
+            && !product.id.isEmpty()) {
             auto reader = readers();
             outcome.theirs = reader ? (*reader)->productById(product.id) : Result<std::optional<Product>>(reader.error());
         }
@@ -534,7 +537,7 @@ void ProductEditor::finishSave(quint64 form, const Product &mine, const Result<S
         }
         if (stored.error().code == ErrorCode::Conflict && !mine.id.isEmpty() && outcome.ok() && outcome->theirs) {
             showConflict(mine, *outcome->theirs);
-        } else if (stored.error().code == ErrorCode::Conflict) {
+        } else if (stored.error().code == ErrorCode::Conflict && stored.error().field.isEmpty()) {
             showErrors({{u"sku"_s, tr("Another product already has this SKU.")}});
         } else {
             showErrors({{stored.error().field.isEmpty() ? u"sku"_s : stored.error().field, stored.error().message}});
