@@ -86,9 +86,9 @@ void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores)
 void addLabelsAction(CatalogScreen *screen, const LabelSourceFactory &sources, const SignedInUser &user)
 {
     auto *labels = screen->toolBar()->addAction(QObject::tr("Labels…"));
-    labels->setShortcut(QKeySequence(u"Ctrl+L"_s));
+    labels->setShortcut(QKeySequence(u"Ctrl+Shift+L"_s));   // Ctrl+L locks the desk
     labels->setToolTip(QObject::tr("Print price labels with barcodes for the selected products or today's "
-                                   "deliveries (Ctrl+L)"));
+                                   "deliveries (Ctrl+Shift+L)"));
     QObject::connect(labels, &QAction::triggered, screen, [screen, sources, role = user.role, zone = user.timezone] {
         LabelsDialog dialog(sources, {screen->selectedProductIds(), role, zone}, screen);
         dialog.exec();
