@@ -101,6 +101,7 @@ CatalogScreen *makeCatalogScreen(DeskServices &services, WorkerSessionPool *work
                                      workerFactory<ProductRepository, data::PgProductRepository>(workers),
                                      services.connection.user().currency);
     screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(workers)));
+    screen->setShopTimeZone(services.connection.user().timezone);
     addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(workers));
     addLabelsAction(screen, workerFactory<LabelSource, data::PgLabelSource>(workers), services.connection.user());
     return screen;

@@ -262,6 +262,8 @@ ProductEditor *CatalogScreen::editor()
 {
     if (!m_editor) {
         m_editor = new ProductEditor(m_products, m_readers, m_currency, m_photos, this);
+        if (!m_shopTimeZone.isEmpty())
+            m_editor->setShopTimeZone(m_shopTimeZone);
         connect(m_editor, &ProductEditor::saved, this, [this] { m_model->reload(); });
     }
     return m_editor;

@@ -354,6 +354,12 @@ void ProductEditor::load(const Product &p)
     updatePhotosTab();
 }
 
+void ProductEditor::setShopTimeZone(const QString &ianaId)
+{
+    const QTimeZone zone(ianaId.toUtf8());
+    m_shopZone = zone.isValid() ? zone : QTimeZone::utc();
+}
+
 void ProductEditor::rebuildGrid(const QHash<QString, SizeStock> &bySize, const QStringList &run)
 {
     const auto system = sizeSystemFromString(m_sizeSystem->currentData().toString());
@@ -548,7 +554,7 @@ void ProductEditor::finishSave(quint64 form, const Product &mine, const Result<S
     }
     m_base = stored.value();
     load(m_base);
-    setStatus(tr("Saved %1 at %2.").arg(m_base.sku, QTime::currentTime().toString(u"HH:mm"_s)));
+    setStatus(tr("Saved %1 at %2.").arg(m_base.sku, QDateTime::currentDateTimeUtc().toTimeZone(m_shopZone).toString(u"HH:mm"_s)));
     Q_EMIT saved(m_base);
     Q_EMIT saveFinished(true);
 }

@@ -7,6 +7,7 @@
 #include <QDialog>
 #include <QHash>
 #include <QPointer>
+#include <QTimeZone>
 
 #include <functional>
 #include <memory>
@@ -48,6 +49,9 @@ public:
     /// `photos` there is no Photos tab.
     ProductEditor(ProductRepositoryFactory products, CatalogReaderFactory readers, QString currency,
                   PhotosFactory photos = {}, QWidget *parent = nullptr);
+
+    /// Times the editor shows ("Saved … at 10:15") are in the shop's zone, not the PC's.
+    void setShopTimeZone(const QString &ianaId);
 
     void startNew();
     void edit(const Product &product);
@@ -138,6 +142,7 @@ private:
     QPushButton *m_fullRun = nullptr;
     QLineEdit *m_flatStock = nullptr;
     QLineEdit *m_flatBarcode = nullptr;
+    QTimeZone m_shopZone = QTimeZone::systemTimeZone();
     QTableWidget *m_grid = nullptr;
     QComboBox *m_stockReason = nullptr;
     QFrame *m_conflictPanel = nullptr;

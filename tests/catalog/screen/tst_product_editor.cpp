@@ -16,6 +16,7 @@
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTimeZone>
 #include <QTableWidget>
 #include <QTest>
 
@@ -245,6 +246,19 @@ private Q_SLOTS:
         QVERIFY(saveAndWait());
         QCOMPARE(stored(u"CAP-1"_s).stock[0].quantity, 3);
         QVERIFY(auditRows("inventory").last().startsWith(u"update|sold_in_store|"_s));
+    }
+
+    void savedAt_isTheShopsTime_notThePcs()
+    {
+        // Kiritimati is UTC+14: no test machine runs in it, so the PC's clock can't pass for it.
+        m_editor->setShopTimeZone(u"Pacific/Kiritimati"_s);
+        const QTimeZone shop("Pacific/Kiritimati");
+        const QString before = QDateTime::currentDateTimeUtc().toTimeZone(shop).toString(u"HH:mm"_s);
+        fillValidProduct(u"AJ1-TZ-01"_s);
+        QVERIFY(saveAndWait());
+        const QString after = QDateTime::currentDateTimeUtc().toTimeZone(shop).toString(u"HH:mm"_s);
+        const QString status = child<QLabel>(u"statusLabel"_s)->text();
+        QVERIFY2(status.contains(u"at %1."_s.arg(before)) || status.contains(u"at %1."_s.arg(after)), qPrintable(status));
     }
 
     void boxBarcodes_checkedBeforeSaving_storedPerSize_andNeverOnTwoProducts()
