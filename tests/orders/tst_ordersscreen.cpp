@@ -18,6 +18,8 @@
 #include <QMutex>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollBar>
+#include <QTableWidget>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -528,6 +530,20 @@ private Q_SLOTS:
         QTest::addRow("garbage") << true << u"fifty"_s << 0 << u"x"_s << u"as a number"_s;
         QTest::addRow("empty amount") << true << QString() << 0 << u"x"_s << u"as a number"_s;
         QTest::addRow("no reason") << false << QString() << 0 << QString() << u"reason"_s;
+    }
+
+    void refundDialog_opensWideEnoughForEveryColumn()
+    {
+        OrderDetail order = m_shop->orders.at(1);
+        order.lines[0].line.name = u"Air Jordan 1 Retro High OG \"Chicago Lost and Found\""_s;
+        RefundOrderDialog dialog(order);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *lines = dialog.findChild<QTableWidget *>(u"restock"_s);
+        const QAbstractItemView *view = lines;
+        for (int c = 0; c < lines->columnCount(); ++c)
+            QVERIFY2(lines->columnWidth(c) >= view->sizeHintForColumn(c), qPrintable(u"column %1 is cut"_s.arg(c)));
+        QVERIFY(!lines->horizontalScrollBar()->isVisible());
     }
 
     void refundDialog_validates()
