@@ -15,7 +15,7 @@ namespace rdk {
 /// - data::PgListener (LISTEN of the desk feeds and rdk-sync): 0.25 s doubling to 5 s.
 /// - StripeClient (one HTTP call): 0.5 s doubling, jitter 0.2, at most 3 attempts.
 /// - StripeRequestWorker (a whole Stripe request): 2 s doubling to 64 s.
-/// - PosScreen (re-reading the order after a failed call): 1 s doubling to 30 s.
+/// - OrderWatcher (the counter re-reading its sale after a failed call): 1 s doubling to 30 s.
 /// - the Stripe sandbox's webhook deliveries (tests and demo only): base doubling to 60 s.
 class Backoff final {
 public:

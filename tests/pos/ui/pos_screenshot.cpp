@@ -1,7 +1,8 @@
 // Pictures of the point of sale screen for docs/screenshots and design review (not a test):
 // the in-memory store of memoryposstore.h plays the shop, this program plays the buyer.
-//   rdk_pos_screenshot <directory> [--dark]
-// writes pos-cart.png, pos-sizes.png, pos-qr.png, pos-failed.png and pos-paid.png.
+//   rdk_pos_screenshot <directory> [--dark] [--size WIDTHxHEIGHT]
+// writes pos-cart.png, pos-sizes.png, pos-qr.png, pos-failed.png and pos-paid.png, 1280x800 unless
+// --size says otherwise (e.g. 1366x768, the laptop screen the counter is judged on).
 #include "tests/pos/ui/memoryposstore.h"
 #include "ui/pos/posscreen.h"
 
@@ -77,8 +78,17 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     const QStringList args = app.arguments();
     if (args.size() < 2) {
-        QTextStream(stderr) << "usage: rdk_pos_screenshot <directory> [--dark]\n";
+        QTextStream(stderr) << "usage: rdk_pos_screenshot <directory> [--dark] [--size WIDTHxHEIGHT]\n";
         return 2;
+    }
+    QSize size(1280, 800);
+    if (const qsizetype i = args.indexOf(u"--size"_s); i >= 0) {
+        const QStringList parts = args.value(i + 1).split(u'x');
+        size = parts.size() == 2 ? QSize(parts[0].toInt(), parts[1].toInt()) : QSize();
+        if (size.width() < 640 || size.height() < 480) {
+            QTextStream(stderr) << "rdk_pos_screenshot: --size needs WIDTHxHEIGHT, at least 640x480\n";
+            return 2;
+        }
     }
     const QString dir = args[1];
     QDir().mkpath(dir);
@@ -96,7 +106,7 @@ int main(int argc, char **argv)
     OrderChangeFeed feed;
     PosScreen screen(test::MemoryPosStore::factory(shelf), &feed, StaffRole::Ops,
                      {u"Real Deal Kickz"_s, u"12 Canal St, New York"_s, u"USD"_s, u"America/New_York"_s, 15});
-    screen.resize(1280, 800);
+    screen.resize(size);
     screen.show();
     bool ok = true;
 
