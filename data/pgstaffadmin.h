@@ -4,6 +4,8 @@
 #include "domain/auditlog.h"
 #include "domain/staffadmin.h"
 
+#include <memory>
+
 namespace rdk::data {
 
 /// Staff management through the SECURITY DEFINER functions of migrations 0002/0010, on the
@@ -11,6 +13,8 @@ namespace rdk::data {
 class PgStaffAdministration final : public StaffAdministration {
 public:
     explicit PgStaffAdministration(PgSession &session) : m_session(session) {}
+    /// Owns a worker session (the desk's staff screen: one per action, on its worker thread).
+    explicit PgStaffAdministration(std::unique_ptr<PgSession> session) : m_owned(std::move(session)), m_session(*m_owned) {}
 
     Result<QList<StaffMember>> listStaff() override;
     Result<StaffMember> createStaff(const NewStaffAccount &account) override;
@@ -22,6 +26,7 @@ public:
     Status confirmTotpEnrolment(const QString &login, const QString &code) override;
 
 private:
+    std::unique_ptr<PgSession> m_owned;  // before m_session, which may refer to it
     PgSession &m_session;
 };
 
@@ -29,10 +34,13 @@ private:
 class PgAuditLog final : public AuditLog {
 public:
     explicit PgAuditLog(PgSession &session) : m_session(session) {}
+    /// Owns a worker session (the desk's audit screen: one per lane, on its worker thread).
+    explicit PgAuditLog(std::unique_ptr<PgSession> session) : m_owned(std::move(session)), m_session(*m_owned) {}
 
     Result<AuditPage> page(const AuditFilter &filter, const std::optional<AuditCursor> &after, int limit) override;
 
 private:
+    std::unique_ptr<PgSession> m_owned;  // before m_session, which may refer to it
     PgSession &m_session;
 };
 

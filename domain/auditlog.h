@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace rdk {
@@ -74,5 +76,8 @@ public:
     /// Newest first; `after` continues from a previous page's `next`.
     virtual Result<AuditPage> page(const AuditFilter &filter, const std::optional<AuditCursor> &after, int limit) = 0;
 };
+
+/// Opens the audit log on a database session of its own, on the thread that will use it.
+using AuditLogFactory = std::function<Result<std::unique_ptr<AuditLog>>()>;
 
 } // namespace rdk

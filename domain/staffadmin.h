@@ -6,6 +6,9 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+#include <memory>
+
 namespace rdk {
 
 /// The issuer authenticator apps show above the code (RFC 6238 key-uri format).
@@ -65,5 +68,9 @@ public:
     /// database). A wrong code is ErrorCode::Invalid and counts toward the lock-out.
     virtual Status confirmTotpEnrolment(const QString &login, const QString &code) = 0;
 };
+
+/// Opens staff management on a database session of its own, on the thread that will use it
+/// (the staff screen calls it on its worker thread, once per action).
+using StaffAdministrationFactory = std::function<Result<std::unique_ptr<StaffAdministration>>()>;
 
 } // namespace rdk

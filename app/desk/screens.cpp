@@ -42,16 +42,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk {
 namespace {
 
-/// Services a screen borrows by reference live exactly as long as the screen: they are
-/// deleted when the screen's QObject part goes, after the screen's own destructor ran.
-template <typename T>
-T &ownedBy(QObject *screen, std::unique_ptr<T> service)
-{
-    T *raw = service.release();
-    QObject::connect(screen, &QObject::destroyed, [raw] { delete raw; });
-    return *raw;
-}
-
 /// Each call hands the calling worker thread a connection of its own from the pool.
 template <typename Interface, typename PgImplementation>
 std::function<Result<std::unique_ptr<Interface>>()> workerFactory(WorkerSessionPool *pool)
@@ -172,26 +162,28 @@ OrdersScreen *makeOrdersScreen(DeskServices &services, WorkerSessionPool *worker
     return screen;
 }
 
-QWidget *makeStaffScreen(DeskServices &services)
+/// Staff changes need a session the verified admin vouched for: a fresh one from the pool per
+/// action (the pool never hands out for writing one opened while a code was pending).
+QWidget *makeStaffScreen(WorkerSessionPool *workers)
 {
-    auto staff = std::make_unique<data::PgStaffAdministration>(services.connection.mainSession());
-    auto *screen = new StaffScreen(*staff);
-    ownedBy(screen, std::move(staff));
-    return screen;
+    return new StaffScreen(workerFactory<StaffAdministration, data::PgStaffAdministration>(workers));
 }
 
-QWidget *makeAuditLogScreen(DeskServices &services)
+QWidget *makeAuditLogScreen(WorkerSessionPool *workers)
 {
-    auto log = std::make_unique<data::PgAuditLog>(services.connection.mainSession());
-    auto *screen = new AuditLogScreen(*log);
-    ownedBy(screen, std::move(log));
-    data::PgStaffAdministration staff(services.connection.mainSession());
-    if (auto people = staff.listStaff()) {
+    auto *screen = new AuditLogScreen(workerFactory<AuditLog, data::PgAuditLog>(workers));
+    screen->loadKnownPeople([staff = workerFactory<StaffAdministration, data::PgStaffAdministration>(workers)]() -> Result<QStringList> {
+        auto service = staff();
+        if (!service)
+            return service.error();
+        auto people = (*service)->listStaff();
+        if (!people)
+            return people.error();
         QStringList logins;
         for (const StaffMember &member : *people)
             logins.append(member.login);
-        screen->setKnownPeople(logins);
-    }
+        return logins;
+    });
     return screen;
 }
 
@@ -228,9 +220,9 @@ void registerScreens(MainWindow &window, DeskServices &services)
         }
     }
     if (wanted(ScreenKey::Staff))
-        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(services));
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(workers));
     if (wanted(ScreenKey::AuditLog))
-        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog), makeAuditLogScreen(services));
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog), makeAuditLogScreen(workers));
 
     window.setHomeScreen(new HomeScreen(user, services.connection.server(), window.navigationTitles()));
 }

@@ -241,6 +241,109 @@ private Q_SLOTS:
         QCOMPARE(busy.at(1).at(0).toBool(), false);
     }
 
+    void runWithProgress_valuesArriveInOrderOnTheUiThreadBeforeTheAnswer()
+    {
+        UiTaskRunner runner;
+        QObject receiver;
+        QList<int> seen;
+        QList<QThread *> seenOn;
+        std::atomic<QThread *> worker{nullptr};
+        std::optional<int> answer;
+        int seenWhenAnswered = -1;
+        const TaskHandle handle = runner.runWithProgress<int>(&receiver, [&worker](const TaskProgress<int> &progress) -> Result<int> {
+            worker = QThread::currentThread();
+            for (int step = 1; step <= 5; ++step)
+                progress.report(step);
+            return 5;
+        }, [&](int step) {
+            seen.append(step);
+            seenOn.append(QThread::currentThread());
+        }, [&](const Result<int> &r) {
+            answer = r.value();
+            seenWhenAnswered = int(seen.size());
+        });
+        QTRY_VERIFY(answer.has_value());
+        QCOMPARE(seen, (QList<int>{1, 2, 3, 4, 5}));
+        QCOMPARE(seenWhenAnswered, 5);  // every value came before the answer
+        QVERIFY(worker.load() != QThread::currentThread());
+        for (QThread *thread : std::as_const(seenOn))
+            QCOMPARE(thread, QThread::currentThread());
+        QVERIFY(!handle.isCancelRequested());
+    }
+
+    void runWithProgress_cancel_jobStopsAtItsNextCheckAndStillAnswers()
+    {
+        UiTaskRunner runner;
+        QObject receiver;
+        Gate nextStep;
+        QList<int> seen;
+        std::optional<Result<int>> answer;
+        TaskHandle handle;
+        // Ten steps, each waiting for the test: Cancel is clicked while step 2 is shown.
+        handle = runner.runWithProgress<int>(&receiver, [&nextStep](const TaskProgress<int> &progress) -> Result<int> {
+            int done = 0;
+            while (done < 10 && !progress.isCancelRequested()) {
+                nextStep.wait();
+                progress.report(++done);
+            }
+            return done;
+        }, [&](int step) {
+            seen.append(step);
+            if (step == 2)
+                handle.requestCancel();
+        }, [&](const Result<int> &r) { answer = r; });
+        nextStep.open.release();
+        QTRY_COMPARE(seen.size(), 1);
+        nextStep.open.release();
+        QTRY_VERIFY(handle.isCancelRequested());
+        nextStep.open.release();  // the step under way when Cancel came is finished
+        QTRY_VERIFY(answer.has_value());
+        QVERIFY(answer->ok());
+        QCOMPARE(answer->value(), 3);
+        QCOMPARE(seen, (QList<int>{1, 2, 3}));
+        TaskHandle().requestCancel();  // a handle of no job is harmless
+    }
+
+    void runWithProgress_receiverGone_noProgressAndNoAnswer()
+    {
+        UiTaskRunner runner;
+        auto *receiver = new QObject;
+        Gate gate;
+        bool called = false;
+        runner.runWithProgress<int>(receiver, [&gate](const TaskProgress<int> &progress) -> Result<int> {
+            gate.wait();
+            progress.report(1);
+            return 1;
+        }, [&called](int) { called = true; }, [&called](const Result<int> &) { called = true; });
+        delete receiver;
+        gate.open.release();
+        QTRY_VERIFY(!runner.isBusy());
+        QVERIFY(!called);
+    }
+
+    void runnerDestroyed_asksJobsWithProgressToStop()
+    {
+        auto *runner = new UiTaskRunner;
+        QObject receiver;
+        std::atomic<bool> started{false};
+        auto stoppedAfter = std::make_shared<std::atomic<int>>(-1);
+        runner->runWithProgress<int>(&receiver, [&started, stoppedAfter](const TaskProgress<int> &progress) -> Result<int> {
+            started = true;
+            int steps = 0;
+            // Stands for a long batch: it only ends because it is asked to.
+            while (!progress.isCancelRequested()) {
+                ++steps;
+                QThread::msleep(1);
+            }
+            *stoppedAfter = steps;
+            return steps;
+        }, [](int) {}, [](const Result<int> &) {});
+        QTRY_VERIFY(started.load());
+        delete runner;
+        // The destructor returned after the job did: a job left running would not have stopped yet.
+        QVERIFY(stoppedAfter->load() >= 0);
+    }
+
     void laneResource_madeOnceOnTheWorker()
     {
         UiTaskRunner runner;

@@ -1,10 +1,12 @@
 // The admin's audit log screen, offscreen, on a real PostgreSQL whose triggers wrote the
-// entries: filters give the right rows, rows load page by page, the detail pane marks what
-// changed, and the CSV export holds exactly the filtered rows with formulas neutralised.
+// entries: filters give the right rows, rows load page by page (off the UI thread, on a
+// session of the screen's own), the detail pane marks what changed, and the CSV export holds
+// exactly the filtered rows with formulas neutralised.
 #include "deskadmintest.h"
 #include "dialogdriver.h"
 
 #include "data/pgstaffadmin.h"
+#include "tests/support/sessionwait.h"
 #include "ui/admin/auditlogscreen.h"
 #include "ui/admin/audittablemodel.h"
 
@@ -14,6 +16,7 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -28,12 +31,34 @@ namespace {
 
 const QString kFormulaReason = u"=HYPERLINK(\"http://evil.example\",\"click\")"_s;
 
-int fetchAll(AuditTableModel *model)
+/// Waits until the pages asked for have arrived; false on timeout.
+bool waitLoaded(const AuditLogScreen &screen)
+{
+    return QTest::qWaitFor([&screen] { return !screen.isLoading(); }, 10000);
+}
+
+/// Scrolls to the end, a page at a time; the number of rows then.
+int fetchAll(const AuditLogScreen &screen)
 {
     int guard = 0;
-    while (model->canFetchMore({}) && ++guard < 1000)
-        model->fetchMore({});
-    return model->rowCount();
+    waitLoaded(screen);
+    while (screen.model()->canFetchMore({}) && ++guard < 1000) {
+        screen.model()->fetchMore({});
+        if (!waitLoaded(screen))
+            return -1;
+    }
+    return screen.model()->rowCount();
+}
+
+/// Each call opens the log on a session of its own as `login`, as the desk's worker factory does.
+AuditLogFactory logsAs(const TestDatabase &db, const Login &login)
+{
+    return [url = db.urlFor(login.login, login.password)]() -> Result<std::unique_ptr<AuditLog>> {
+        auto session = data::PgSession::open(url);
+        if (!session)
+            return session.error();
+        return std::unique_ptr<AuditLog>(new data::PgAuditLog(std::move(session).value()));
+    };
 }
 
 } // namespace
@@ -47,7 +72,7 @@ class TestAuditLogScreen final : public QObject {
     QString m_staffLogin;
     std::unique_ptr<data::PgSession> m_session;
     std::unique_ptr<data::PgStaffAdministration> m_staff;
-    std::unique_ptr<data::PgAuditLog> m_log;
+    AuditLogFactory m_logs;
 
     int ownerCount(const std::string &where, const QString &arg = {})
     {
@@ -66,7 +91,7 @@ private Q_SLOTS:
         m_session = openSession(*m_db, m_admin, true);
         QVERIFY(m_session);
         m_staff = std::make_unique<data::PgStaffAdministration>(*m_session);
-        m_log = std::make_unique<data::PgAuditLog>(*m_session);
+        m_logs = logsAs(*m_db, m_admin);
 
         // Entries by the admin (through the service) ...
         m_staffLogin = m_db->uniqueLogin(u"clerk"_s);
@@ -87,24 +112,26 @@ private Q_SLOTS:
 
     void cleanup()
     {
-        m_log.reset();
+        m_logs = {};
         m_staff.reset();
         m_session.reset();
+        if (m_db)
+            waitForOtherSessionsToEnd(*m_db);
         m_db.reset();
     }
 
     void filters_returnTheRightRows()
     {
-        AuditLogScreen screen(*m_log);
+        AuditLogScreen screen(m_logs);
         auto *person = screen.findChild<QLineEdit *>(u"person"_s);
         auto *entity = screen.findChild<QComboBox *>(u"entity"_s);
         auto *action = screen.findChild<QComboBox *>(u"action"_s);
 
-        QCOMPARE(fetchAll(screen.model()), ownerCount("true"));
+        QCOMPARE(fetchAll(screen), ownerCount("true"));
 
         person->setText(m_admin.login);
         QTest::keyClick(person, Qt::Key_Return);
-        QCOMPARE(fetchAll(screen.model()), 3);
+        QCOMPARE(fetchAll(screen), 3);
         for (int row = 0; row < screen.model()->rowCount(); ++row)
             QCOMPARE(screen.model()->entryAt(row)->actor, m_admin.login);
 
@@ -112,33 +139,35 @@ private Q_SLOTS:
         entity->setEditText(u"product"_s);
         action->setEditText(u"update"_s);
         screen.findChild<QPushButton *>(u"apply"_s)->click();
-        QCOMPARE(fetchAll(screen.model()), 1);
+        QCOMPARE(fetchAll(screen), 1);
         QCOMPARE(screen.model()->entryAt(0)->after.value(u"price_minor"_s).toInt(), 1500);
         QCOMPARE(screen.model()->entryAt(0)->reason, kFormulaReason);
 
         action->setEditText(u"insert"_s);
         screen.applyFilter();
-        QCOMPARE(fetchAll(screen.model()), 5);
+        QCOMPARE(fetchAll(screen), 5);
 
         // Whole days, "to" included: today matches everything, tomorrow onwards nothing.
         screen.clearFilter();
         screen.findChild<QCheckBox *>(u"useFrom"_s)->setChecked(true);
         screen.findChild<QCheckBox *>(u"useTo"_s)->setChecked(true);
         screen.applyFilter();
-        QCOMPARE(fetchAll(screen.model()), ownerCount("true"));
+        QCOMPARE(fetchAll(screen), ownerCount("true"));
         screen.findChild<QDateEdit *>(u"from"_s)->setDate(QDate::currentDate().addDays(1));
         screen.findChild<QDateEdit *>(u"to"_s)->setDate(QDate::currentDate().addDays(2));
         screen.applyFilter();
+        QVERIFY(waitLoaded(screen));
         QCOMPARE(screen.model()->rowCount(), 0);
         QVERIFY2(screen.message().contains(u"No audit entries"_s), qPrintable(screen.message()));
     }
 
     void hostileFilters_giveClearAnswers()
     {
-        AuditLogScreen screen(*m_log);
+        AuditLogScreen screen(m_logs);
         auto *person = screen.findChild<QLineEdit *>(u"person"_s);
         person->setText(u"' OR 1=1; DELETE FROM audit_log; --"_s);
         screen.applyFilter();
+        QVERIFY(waitLoaded(screen));
         QCOMPARE(screen.model()->rowCount(), 0);
         QVERIFY2(screen.message().contains(u"No audit entries"_s), qPrintable(screen.message()));
         QVERIFY(ownerCount("true") > 0);
@@ -158,19 +187,22 @@ private Q_SLOTS:
         to->setDate(QDate(99999, 1, 1));
         QCOMPARE(from->date(), QDate(1970, 1, 1));
         screen.applyFilter();
-        QCOMPARE(fetchAll(screen.model()), ownerCount("true"));
+        QCOMPARE(fetchAll(screen), ownerCount("true"));
     }
 
     void rows_loadIncrementally()
     {
-        AuditLogScreen screen(*m_log, nullptr, 3);
+        AuditLogScreen screen(m_logs, nullptr, 3);
         const int total = ownerCount("true");
         QVERIFY(total > 6);
+        QVERIFY(waitLoaded(screen));
         QCOMPARE(screen.model()->rowCount(), 3);
         QVERIFY(screen.model()->canFetchMore({}));
         screen.model()->fetchMore({});
+        QVERIFY(!screen.model()->canFetchMore({}));  // one page at a time
+        QVERIFY(waitLoaded(screen));
         QCOMPARE(screen.model()->rowCount(), 6);
-        QCOMPARE(fetchAll(screen.model()), total);
+        QCOMPARE(fetchAll(screen), total);
         QVERIFY(!screen.model()->canFetchMore({}));
         // Newest first, no duplicates.
         QSet<qint64> ids;
@@ -184,12 +216,13 @@ private Q_SLOTS:
 
     void detailPane_showsBeforeAfterWithChangesMarked()
     {
-        AuditLogScreen screen(*m_log);
+        AuditLogScreen screen(m_logs);
         screen.resize(1000, 700);
         screen.show();
         screen.findChild<QLineEdit *>(u"person"_s)->setText(m_admin.login);
         screen.findChild<QComboBox *>(u"action"_s)->setEditText(u"update"_s);
         screen.applyFilter();
+        QVERIFY(waitLoaded(screen));
         QCOMPARE(screen.model()->rowCount(), 1);
         screen.table()->setCurrentIndex(screen.model()->index(0, 0));
         QTableWidget *detail = screen.detail();
@@ -216,22 +249,32 @@ private Q_SLOTS:
         screen.table()->setCurrentIndex(screen.model()->index(0, 0));
         QVERIFY(detail->item(1, 2)->background().color().lightness() < 100);
         screen.clearFilter();
+        QVERIFY(waitLoaded(screen));
         screen.table()->setCurrentIndex(screen.model()->index(0, 0));
         maybeScreenshot(&screen, u"audit-log"_s);
     }
 
     void exportCsv_holdsTheFilteredRowsWithFormulasNeutralised()
     {
-        AuditLogScreen screen(*m_log, nullptr, 2);  // export must not stop at the loaded rows
+        AuditLogScreen screen(m_logs, nullptr, 2);  // export must not stop at the loaded rows
         screen.setExportPageSize(2);
         screen.findChild<QComboBox *>(u"entity"_s)->setEditText(u"product"_s);
         screen.applyFilter();
+        QVERIFY(waitLoaded(screen));
         QCOMPARE(screen.model()->rowCount(), 2);
         QTemporaryDir dir;
         const QString path = dir.filePath(u"audit.csv"_s);
-        auto written = screen.exportCsv(path);
-        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().message));
-        QCOMPARE(*written, 6);
+        QSignalSpy finished(&screen, &AuditLogScreen::exportFinished);
+        QSignalSpy progressed(&screen, &AuditLogScreen::exportProgressed);
+        QVERIFY(screen.exportTo(path));
+        QVERIFY(screen.isExporting());
+        QVERIFY(!screen.findChild<QPushButton *>(u"export"_s)->isEnabled());  // one export at a time
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(screen.message()));
+        QVERIFY2(screen.message().contains(u"Exported 6 entries"_s), qPrintable(screen.message()));
+        QVERIFY(screen.findChild<QPushButton *>(u"export"_s)->isEnabled());
+        QVERIFY(!progressed.isEmpty());
+        QCOMPARE(progressed.first().at(0).toInt(), 2);  // after the first page of two
 
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -251,18 +294,33 @@ private Q_SLOTS:
         QVERIFY(csv.contains(u"\"\"price_minor\"\":1500"_s));
         QVERIFY(!csv.contains(u"password_reset"_s));  // other entities are not in the file
 
+        finished.clear();
+        QVERIFY(screen.exportTo(dir.filePath(u"no/such/folder/audit.csv"_s)));
+        QVERIFY(finished.wait(20000));
+        QVERIFY(!finished.first().at(0).toBool());
+        QVERIFY2(screen.message().startsWith(u"Export failed: Can't write"_s), qPrintable(screen.message()));
+    }
+
+    void exportAuditLogCsv_reportsEachPageAndCancelLeavesNoFile()
+    {
+        auto log = m_logs();
+        QVERIFY(log.ok());
+        AuditFilter products;
+        products.entity = u"product"_s;
+        QTemporaryDir dir;
         // Progress comes after each page (2 entries here) and can cancel: no file then.
         QList<int> steps;
         const QString cancelled = dir.filePath(u"cancelled.csv"_s);
-        auto stopped = screen.exportCsv(cancelled, [&](int count) {
+        auto stopped = exportAuditLogCsv(**log, products, cancelled, 2, [&](int count) {
             steps.append(count);
             return count < 4;
         });
         QVERIFY(!stopped.ok());
+        QVERIFY2(stopped.error().message.contains(u"cancelled"_s), qPrintable(stopped.error().message));
         QCOMPARE(steps, (QList<int>{2, 4}));
         QVERIFY(!QFile::exists(cancelled));
 
-        auto bad = screen.exportCsv(dir.filePath(u"no/such/folder/audit.csv"_s));
+        auto bad = exportAuditLogCsv(**log, products, dir.filePath(u"no/such/folder/audit.csv"_s), 2);
         QVERIFY(!bad.ok());
         QVERIFY(!bad.error().message.isEmpty());
     }
@@ -270,15 +328,16 @@ private Q_SLOTS:
     void staffLogin_seesTheRefusalNotTheLog()
     {
         const Login clerk = m_db->createStaff(m_tenant, u"staff"_s);
-        auto session = openSession(*m_db, clerk, false);
-        QVERIFY(session);
-        data::PgAuditLog log(*session);
-        AuditLogScreen screen(log);
+        AuditLogScreen screen(logsAs(*m_db, clerk));
+        QVERIFY(waitLoaded(screen));
         QCOMPARE(screen.model()->rowCount(), 0);
         QVERIFY(!screen.model()->canFetchMore({}));
         QVERIFY2(screen.message().contains(u"Couldn't load the audit log"_s), qPrintable(screen.message()));
         QTemporaryDir dir;
-        QVERIFY(!screen.exportCsv(dir.filePath(u"audit.csv"_s)).ok());
+        QSignalSpy finished(&screen, &AuditLogScreen::exportFinished);
+        QVERIFY(screen.exportTo(dir.filePath(u"audit.csv"_s)));
+        QVERIFY(finished.wait(20000));
+        QVERIFY(!finished.first().at(0).toBool());
         QVERIFY(!QFile::exists(dir.filePath(u"audit.csv"_s)));
     }
 };

@@ -19,7 +19,6 @@
 #include <QLocale>
 #include <QProgressDialog>
 #include <QPushButton>
-#include <QCoreApplication>
 #include <QSaveFile>
 #include <QSplitter>
 #include <QStringListModel>
@@ -69,15 +68,18 @@ QColor changeColour(const QPalette &palette)
 
 } // namespace
 
-AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
-    : QWidget(parent), m_log(log), m_model(new AuditTableModel(log, pageSize, this)), m_person(new QLineEdit(this)),
+AuditLogScreen::AuditLogScreen(AuditLogFactory logs, QWidget *parent, int pageSize)
+    : QWidget(parent), m_logs(std::move(logs)), m_browseLog(std::make_shared<LaneResource<AuditLog>>(m_logs)),
+      m_pages(new UiTaskRunner(UiTaskRunner::Options{u"audit-log"_s}, this)),
+      m_exports(new UiTaskRunner(UiTaskRunner::Options{u"audit-export"_s}, this)),
+      m_model(new AuditTableModel(pageSize, this)), m_person(new QLineEdit(this)),
       m_entity(filterCombo(this, u"entity"_s, tr("Entity filter"), knownAuditEntities())),
       m_action(filterCombo(this, u"action"_s, tr("Action filter"), knownAuditActions())),
       m_record(new QLineEdit(this)), m_useFrom(new QCheckBox(tr("&From"), this)),
       m_from(dateEdit(this, u"from"_s, tr("From date"))), m_useTo(new QCheckBox(tr("&To"), this)),
       m_to(dateEdit(this, u"to"_s, tr("To date"))), m_apply(new QPushButton(tr("&Search"), this)),
       m_clear(new QPushButton(tr("C&lear"), this)), m_export(new QPushButton(tr("&Export CSV…"), this)),
-      m_banner(new QLabel(this)), m_table(new QTableView(this)), m_detailTitle(new QLabel(this)),
+      m_banner(new QLabel(this)), m_status(new QLabel(this)), m_table(new QTableView(this)), m_detailTitle(new QLabel(this)),
       m_detail(new QTableWidget(0, 3, this))
 {
     setObjectName(u"auditLogScreen"_s);
@@ -110,6 +112,9 @@ AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner->hide();
+    m_status->setObjectName(u"status"_s);
+    m_status->setAccessibleName(tr("Status"));
+    m_status->hide();
 
     m_table->setObjectName(u"auditTable"_s);
     m_table->setAccessibleName(tr("Audit entries"));
@@ -187,6 +192,7 @@ AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
     layout->addWidget(title);
     layout->addLayout(filters);
     layout->addWidget(m_banner);
+    layout->addWidget(m_status);
     layout->addWidget(splitter, 1);
 
     connect(m_useFrom, &QCheckBox::toggled, m_from, &QDateEdit::setEnabled);
@@ -198,6 +204,16 @@ AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
     connect(m_record, &QLineEdit::returnPressed, this, &AuditLogScreen::applyFilter);
     connect(m_entity->lineEdit(), &QLineEdit::returnPressed, this, &AuditLogScreen::applyFilter);
     connect(m_action->lineEdit(), &QLineEdit::returnPressed, this, &AuditLogScreen::applyFilter);
+    connect(m_model, &AuditTableModel::pageRequested, this, &AuditLogScreen::loadPage);
+    connect(m_pages, &UiTaskRunner::busyChanged, this, [this](bool busy) {
+        if (busy) {
+            m_table->viewport()->setCursor(Qt::BusyCursor);
+        } else {
+            m_table->viewport()->unsetCursor();
+            setStatus(QString());
+        }
+    });
+    connect(m_exports, &UiTaskRunner::busyChanged, m_export, &QPushButton::setDisabled);
     connect(m_model, &AuditTableModel::loadFailed, this, [this](const QString &message) {
         showMessage(tr("Couldn't load the audit log: %1").arg(message), true);
     });
@@ -211,6 +227,42 @@ AuditLogScreen::AuditLogScreen(AuditLog &log, QWidget *parent, int pageSize)
 QString AuditLogScreen::message() const
 {
     return m_banner->isHidden() ? QString() : m_banner->text();
+}
+
+QString AuditLogScreen::status() const
+{
+    return m_status->isHidden() ? QString() : m_status->text();
+}
+
+void AuditLogScreen::loadKnownPeople(KnownPeople people)
+{
+    m_pages->run(this, std::move(people), [this](const Result<QStringList> &logins) {
+        // Only a help while typing: without it the person filter still takes any login.
+        if (logins)
+            setKnownPeople(*logins);
+    });
+}
+
+void AuditLogScreen::loadPage(quint64 generation, const AuditFilter &filter, const std::optional<AuditCursor> &after,
+                              int limit)
+{
+    const bool first = !after.has_value();
+    setStatus(first ? tr("Searching the audit log…") : tr("Loading more entries…"));
+    // Pages share their filter's number: a page for a filter that was replaced is not run.
+    m_pages->run(this, m_pageTickets.ticket(generation), [log = m_browseLog, filter, after, limit]() -> Result<AuditPage> {
+        auto opened = log->get();
+        if (!opened)
+            return opened.error();
+        return (*opened)->page(filter, after, limit);
+    }, [this, generation, first](const Result<AuditPage> &page) {
+        if (!page) {
+            m_model->applyFailure(generation, page.error().message);
+            return;
+        }
+        m_model->applyPage(generation, *page);
+        if (first && m_model->rowCount() == 0)
+            showMessage(tr("No audit entries match these filters."), false);
+    });
 }
 
 void AuditLogScreen::setKnownPeople(const QStringList &logins)
@@ -243,8 +295,7 @@ void AuditLogScreen::applyFilter()
         showMessage(valid.error().message, true);
         return;
     }
-    if (m_model->setFilter(f) && m_model->rowCount() == 0)
-        showMessage(tr("No audit entries match these filters."), false);
+    m_model->setFilter(f);
 }
 
 void AuditLogScreen::clearFilter()
@@ -268,6 +319,12 @@ void AuditLogScreen::showMessage(const QString &text, bool error)
     m_banner->setAccessibleDescription(error ? tr("Error") : tr("Information"));
     m_banner->setText(text);
     m_banner->setVisible(!text.isEmpty());
+}
+
+void AuditLogScreen::setStatus(const QString &text)
+{
+    m_status->setText(text);
+    m_status->setVisible(!text.isEmpty());
 }
 
 void AuditLogScreen::showEntry(const AuditEntry *entry)
@@ -306,21 +363,19 @@ void AuditLogScreen::showEntry(const AuditEntry *entry)
     m_detail->resizeRowsToContents();
 }
 
-Result<int> AuditLogScreen::exportCsv(const QString &path, const ExportProgress &progress)
+Result<int> exportAuditLogCsv(AuditLog &log, const AuditFilter &filter, const QString &path, int pageSize,
+                              const AuditExportProgress &progress)
 {
-    auto filter = validateAuditFilter(filterFromControls());
-    if (!filter)
-        return filter.error();
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return Error::invalid(tr("Can't write %1: %2").arg(path, file.errorString()));
+        return Error::invalid(QObject::tr("Can't write %1: %2").arg(path, file.errorString()));
     // UTF-8 with a byte-order mark, so spreadsheet apps don't guess another encoding.
     file.write("\xEF\xBB\xBF");
     file.write(auditCsvHeader().toUtf8());
     int written = 0;
     std::optional<AuditCursor> cursor;
     do {
-        auto page = m_log.page(*filter, cursor, m_exportPageSize);
+        auto page = log.page(filter, cursor, pageSize);
         if (!page) {
             file.cancelWriting();
             return page.error();
@@ -331,35 +386,73 @@ Result<int> AuditLogScreen::exportCsv(const QString &path, const ExportProgress 
         cursor = page->next;
         if (cursor && progress && !progress(written)) {
             file.cancelWriting();
-            return Error::invalid(tr("Export cancelled; no file was written."));
+            return Error::invalid(QObject::tr("Export cancelled; no file was written."));
         }
     } while (cursor);
     if (!file.commit())
-        return Error::invalid(tr("Can't write %1: %2").arg(path, file.errorString()));
+        return Error::invalid(QObject::tr("Can't write %1: %2").arg(path, file.errorString()));
     return written;
+}
+
+bool AuditLogScreen::exportTo(const QString &path)
+{
+    if (isExporting())
+        return false;
+    auto filter = validateAuditFilter(filterFromControls());
+    if (!filter) {
+        showMessage(tr("Export failed: %1").arg(filter.error().message), true);
+        return false;
+    }
+    auto *progress = new QProgressDialog(tr("Exporting the audit log…"), tr("Cancel"), 0, 0, this);
+    progress->setObjectName(u"exportProgress"_s);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    connect(progress, &QProgressDialog::canceled, this, &AuditLogScreen::cancelExport);
+    m_exportProgress = progress;
+    // One page per query, on a log of its own: browsing stays quick while a long log is written.
+    m_exportJob = m_exports->runWithProgress<int>(
+        this, [logs = m_logs, filter = *filter, path, pageSize = m_exportPageSize](const TaskProgress<int> &progress) -> Result<int> {
+            auto log = logs();
+            if (!log)
+                return log.error();
+            return exportAuditLogCsv(**log, filter, path, pageSize, [&progress](int written) {
+                progress.report(written);
+                return !progress.isCancelRequested();
+            });
+        },
+        [this](int written) {
+            if (m_exportProgress)
+                m_exportProgress->setLabelText(tr("Exported %n entries…", nullptr, written));
+            Q_EMIT exportProgressed(written);
+        },
+        [this, path](const Result<int> &written) { finishExport(path, written); });
+    return true;
+}
+
+void AuditLogScreen::cancelExport()
+{
+    m_exportJob.requestCancel();
+}
+
+void AuditLogScreen::finishExport(const QString &path, const Result<int> &written)
+{
+    if (m_exportProgress) {
+        m_exportProgress->reset();
+        m_exportProgress->deleteLater();
+    }
+    if (!written)
+        showMessage(tr("Export failed: %1").arg(written.error().message), true);
+    else
+        showMessage(tr("Exported %n entries to %1.", nullptr, *written).arg(path), false);
+    Q_EMIT exportFinished(written.ok());
 }
 
 void AuditLogScreen::exportWithDialog()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export audit log"), tr("audit-log.csv"),
                                                       tr("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
-    // One page per step with the event loop running in between, so the window keeps
-    // painting and Cancel works on a log of hundreds of thousands of entries.
-    QProgressDialog progress(tr("Exporting the audit log…"), tr("Cancel"), 0, 0, this);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(300);
-    auto written = exportCsv(path, [&](int count) {
-        progress.setLabelText(tr("Exported %n entries…", nullptr, count));
-        QCoreApplication::processEvents();
-        return !progress.wasCanceled();
-    });
-    progress.reset();
-    if (!written)
-        showMessage(tr("Export failed: %1").arg(written.error().message), true);
-    else
-        showMessage(tr("Exported %n entries to %1.", nullptr, *written).arg(path), false);
+    if (!path.isEmpty())
+        exportTo(path);
 }
 
 } // namespace rdk

@@ -6,44 +6,57 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
 
-AuditTableModel::AuditTableModel(AuditLog &log, int pageSize, QObject *parent)
-    : QAbstractTableModel(parent), m_log(log), m_pageSize(qBound(1, pageSize, MaxAuditPageSize))
+AuditTableModel::AuditTableModel(int pageSize, QObject *parent)
+    : QAbstractTableModel(parent), m_pageSize(qBound(1, pageSize, MaxAuditPageSize))
 {
 }
 
-Status AuditTableModel::setFilter(const AuditFilter &filter)
+void AuditTableModel::setFilter(const AuditFilter &filter)
 {
     beginResetModel();
+    ++m_generation;
     m_filter = filter;
     m_entries.clear();
     m_next.reset();
     m_atEnd = false;
+    m_loading = false;
     m_lastError.clear();
     endResetModel();
-    return loadPage();
+    requestPage();
 }
 
-Status AuditTableModel::loadPage()
+void AuditTableModel::requestPage()
 {
-    if (m_atEnd)
-        return {};
-    auto page = m_log.page(m_filter, m_next, m_pageSize);
-    if (!page) {
-        // Stop fetching: a view would otherwise ask again on every scroll.
-        m_atEnd = true;
-        m_lastError = page.error().message;
-        Q_EMIT loadFailed(m_lastError);
-        return page.error();
-    }
-    if (!page->entries.isEmpty()) {
+    if (m_atEnd || m_loading)
+        return;
+    m_loading = true;
+    Q_EMIT pageRequested(m_generation, m_filter, m_next, m_pageSize);
+}
+
+void AuditTableModel::applyPage(quint64 generation, const AuditPage &page)
+{
+    if (generation != m_generation)
+        return;
+    m_loading = false;
+    if (!page.entries.isEmpty()) {
         const int first = int(m_entries.size());
-        beginInsertRows({}, first, first + int(page->entries.size()) - 1);
-        m_entries.append(page->entries);
+        beginInsertRows({}, first, first + int(page.entries.size()) - 1);
+        m_entries.append(page.entries);
         endInsertRows();
     }
-    m_next = page->next;
+    m_next = page.next;
     m_atEnd = !m_next.has_value();
-    return {};
+}
+
+void AuditTableModel::applyFailure(quint64 generation, const QString &message)
+{
+    if (generation != m_generation)
+        return;
+    // Stop fetching: a view would otherwise ask again on every scroll.
+    m_loading = false;
+    m_atEnd = true;
+    m_lastError = message;
+    Q_EMIT loadFailed(message);
 }
 
 const AuditEntry *AuditTableModel::entryAt(int row) const
@@ -113,13 +126,13 @@ QVariant AuditTableModel::headerData(int section, Qt::Orientation orientation, i
 
 bool AuditTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_atEnd;
+    return !parent.isValid() && !m_atEnd && !m_loading;
 }
 
 void AuditTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (!parent.isValid())
-        (void)loadPage();  // a failure is reported through loadFailed
+    if (canFetchMore(parent))
+        requestPage();
 }
 
 } // namespace rdk

@@ -43,22 +43,6 @@ StaffRole roleOf(const QComboBox *combo)
     return staffRoleFromString(combo->currentData().toString()).value_or(StaffRole::Staff);
 }
 
-QDialogButtonBox *okCancel(QDialog *dialog, const QString &okText)
-{
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
-    buttons->button(QDialogButtonBox::Ok)->setText(okText);
-    buttons->button(QDialogButtonBox::Ok)->setDefault(true);
-    QObject::connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
-    QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-    return buttons;
-}
-
-void showError(QLabel *label, const QString &message)
-{
-    label->setText(message);
-    label->setVisible(!message.isEmpty());
-}
-
 Status checkRepeat(const QLineEdit *password, const QLineEdit *repeat)
 {
     if (password->text() != repeat->text())
@@ -86,11 +70,66 @@ QLabel *makeDialogErrorLabel(QWidget *parent)
 
 // ---------------------------------------------------------------------------------------
 
-StaffAccountDialog::StaffAccountDialog(Submit submit, QWidget *parent)
-    : QDialog(parent), m_submit(std::move(submit)), m_login(new QLineEdit(this)), m_displayName(new QLineEdit(this)),
+StaffSubmitDialog::StaffSubmitDialog(const QString &okText, QWidget *parent)
+    : QDialog(parent), m_okText(okText), m_error(makeDialogErrorLabel(this))
+{
+}
+
+void StaffSubmitDialog::addErrorAndButtons(QBoxLayout *layout)
+{
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
+    m_ok->setText(m_okText);
+    m_ok->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+}
+
+void StaffSubmitDialog::beginSubmit()
+{
+    m_submitting = true;
+    showError(QString());
+    m_ok->setEnabled(false);
+    m_ok->setText(tr("Saving…"));
+    setCursor(Qt::BusyCursor);
+}
+
+void StaffSubmitDialog::finishSubmit(const Status &status)
+{
+    m_submitting = false;
+    m_ok->setEnabled(true);
+    m_ok->setText(m_okText);
+    unsetCursor();
+    if (status) {
+        QDialog::accept();
+        return;
+    }
+    showError(status.error().message);
+    focusAfterError(status.error());
+}
+
+QString StaffSubmitDialog::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+
+void StaffSubmitDialog::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+void StaffSubmitDialog::focusAfterError(const Error &) {}
+
+// ---------------------------------------------------------------------------------------
+
+StaffAccountDialog::StaffAccountDialog(QWidget *parent)
+    : StaffSubmitDialog(tr("Create account"), parent), m_login(new QLineEdit(this)), m_displayName(new QLineEdit(this)),
       m_role(roleCombo(this, StaffRole::Staff)),
       m_password(passwordField(this, u"password"_s, tr("Password"))),
-      m_repeat(passwordField(this, u"repeat"_s, tr("Repeat password"))), m_error(makeDialogErrorLabel(this))
+      m_repeat(passwordField(this, u"repeat"_s, tr("Repeat password")))
 {
     setWindowTitle(tr("New staff account"));
     m_login->setObjectName(u"login"_s);
@@ -111,38 +150,45 @@ StaffAccountDialog::StaffAccountDialog(Submit submit, QWidget *parent)
     form->addRow(tr("Re&peat:"), m_repeat);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(m_error);
-    layout->addWidget(okCancel(this, tr("Create account")));
+    addErrorAndButtons(layout);
 }
 
 void StaffAccountDialog::accept()
 {
+    if (isSubmitting())
+        return;
     const NewStaffAccount account{m_login->text(), m_displayName->text(), roleOf(m_role), m_password->text()};
-    Status status = checkRepeat(m_password, m_repeat);
-    if (status) {
-        auto valid = validateNewStaffAccount(account);
-        status = valid ? m_submit(*valid) : Status(valid.error());
-    }
-    if (!status) {
-        showError(m_error, status.error().message);
-        const QString field = status.error().field;
-        QWidget *focus = field == u"login"_s ? m_login
-                         : field == u"displayName"_s ? m_displayName
-                         : field == u"password"_s ? m_password
-                         : field == u"repeat"_s ? m_repeat : nullptr;
-        if (focus)
-            focus->setFocus();
+    if (Status same = checkRepeat(m_password, m_repeat); !same) {
+        showError(same.error().message);
+        focusAfterError(same.error());
         return;
     }
-    QDialog::accept();
+    auto valid = validateNewStaffAccount(account);
+    if (!valid) {
+        showError(valid.error().message);
+        focusAfterError(valid.error());
+        return;
+    }
+    beginSubmit();
+    Q_EMIT submitted(*valid);
+}
+
+void StaffAccountDialog::focusAfterError(const Error &error)
+{
+    QWidget *focus = error.field == u"login"_s ? m_login
+                     : error.field == u"displayName"_s ? m_displayName
+                     : error.field == u"password"_s ? m_password
+                     : error.field == u"repeat"_s ? m_repeat : nullptr;
+    if (focus)
+        focus->setFocus();
 }
 
 // ---------------------------------------------------------------------------------------
 
-PasswordResetDialog::PasswordResetDialog(const QString &login, Submit submit, QWidget *parent)
-    : QDialog(parent), m_login(login), m_submit(std::move(submit)),
+PasswordResetDialog::PasswordResetDialog(const QString &login, QWidget *parent)
+    : StaffSubmitDialog(tr("Reset password"), parent), m_login(login),
       m_password(passwordField(this, u"password"_s, tr("New password"))),
-      m_repeat(passwordField(this, u"repeat"_s, tr("Repeat new password"))), m_error(makeDialogErrorLabel(this))
+      m_repeat(passwordField(this, u"repeat"_s, tr("Repeat new password")))
 {
     setWindowTitle(tr("Reset password of %1").arg(login));
     auto *intro = new QLabel(tr("The old password stops working at once. Give the new one to %1 in person.").arg(login), this);
@@ -153,29 +199,34 @@ PasswordResetDialog::PasswordResetDialog(const QString &login, Submit submit, QW
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addLayout(form);
-    layout->addWidget(m_error);
-    layout->addWidget(okCancel(this, tr("Reset password")));
+    addErrorAndButtons(layout);
 }
 
 void PasswordResetDialog::accept()
 {
+    if (isSubmitting())
+        return;
     Status status = checkRepeat(m_password, m_repeat);
     if (status)
         status = validatePassword(m_password->text(), m_login);
-    if (status)
-        status = m_submit(m_password->text());
     if (!status) {
-        showError(m_error, status.error().message);
-        m_password->setFocus();
+        showError(status.error().message);
+        focusAfterError(status.error());
         return;
     }
-    QDialog::accept();
+    beginSubmit();
+    Q_EMIT submitted(m_password->text());
+}
+
+void PasswordResetDialog::focusAfterError(const Error &)
+{
+    m_password->setFocus();
 }
 
 // ---------------------------------------------------------------------------------------
 
-RoleDialog::RoleDialog(const QString &login, StaffRole current, Submit submit, QWidget *parent)
-    : QDialog(parent), m_submit(std::move(submit)), m_role(roleCombo(this, current)), m_error(makeDialogErrorLabel(this))
+RoleDialog::RoleDialog(const QString &login, StaffRole current, QWidget *parent)
+    : StaffSubmitDialog(tr("Change role"), parent), m_role(roleCombo(this, current))
 {
     setWindowTitle(tr("Change role of %1").arg(login));
     auto *help = new QLabel(tr("Staff: catalog, point of sale, orders. Operations: also edit the catalog. "
@@ -187,25 +238,21 @@ RoleDialog::RoleDialog(const QString &login, StaffRole current, Submit submit, Q
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(help);
     layout->addLayout(form);
-    layout->addWidget(m_error);
-    layout->addWidget(okCancel(this, tr("Change role")));
+    addErrorAndButtons(layout);
 }
 
 void RoleDialog::accept()
 {
-    const Status status = m_submit(roleOf(m_role));
-    if (!status) {
-        showError(m_error, status.error().message);
+    if (isSubmitting())
         return;
-    }
-    QDialog::accept();
+    beginSubmit();
+    Q_EMIT submitted(roleOf(m_role));
 }
 
 // ---------------------------------------------------------------------------------------
 
-TotpEnrolmentDialog::TotpEnrolmentDialog(const TotpEnrolment &enrolment, Submit submit, QWidget *parent)
-    : QDialog(parent), m_submit(std::move(submit)), m_qr(new QrCodeWidget(this)), m_code(new QLineEdit(this)),
-      m_error(makeDialogErrorLabel(this))
+TotpEnrolmentDialog::TotpEnrolmentDialog(const TotpEnrolment &enrolment, QWidget *parent)
+    : StaffSubmitDialog(tr("Confirm"), parent), m_qr(new QrCodeWidget(this)), m_code(new QLineEdit(this))
 {
     setWindowTitle(tr("Two-factor sign-in for %1").arg(enrolment.login));
     auto *steps = new QLabel(tr("1. On %1's phone, open an authenticator app and scan this code.\n"
@@ -241,22 +288,28 @@ TotpEnrolmentDialog::TotpEnrolmentDialog(const TotpEnrolment &enrolment, Submit 
     layout->addWidget(steps);
     layout->addWidget(m_qr, 1, Qt::AlignHCenter);
     layout->addLayout(form);
-    layout->addWidget(m_error);
-    layout->addWidget(okCancel(this, tr("Confirm")));
+    addErrorAndButtons(layout);
     m_code->setFocus();
 }
 
 void TotpEnrolmentDialog::accept()
 {
+    if (isSubmitting())
+        return;
     auto code = normaliseTotpCode(m_code->text());
-    const Status status = code ? m_submit(*code) : Status(code.error());
-    if (!status) {
-        showError(m_error, status.error().message);
-        m_code->selectAll();
-        m_code->setFocus();
+    if (!code) {
+        showError(code.error().message);
+        focusAfterError(code.error());
         return;
     }
-    QDialog::accept();
+    beginSubmit();
+    Q_EMIT submitted(*code);
+}
+
+void TotpEnrolmentDialog::focusAfterError(const Error &)
+{
+    m_code->selectAll();
+    m_code->setFocus();
 }
 
 } // namespace rdk

@@ -4,12 +4,11 @@
 
 #include <QDialog>
 
-#include <functional>
-
+class QBoxLayout;
 class QComboBox;
-class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace rdk {
 
@@ -18,70 +17,111 @@ class QrCodeWidget;
 /// A line under the fields that says what went wrong, read out by screen readers.
 QLabel *makeDialogErrorLabel(QWidget *parent);
 
-/// New staff account: login, name, role, password twice. OK runs `submit`; an error from it
-/// (login taken, not allowed...) stays in the dialog so the admin can fix the entry.
-class StaffAccountDialog final : public QDialog {
+/// What the staff dialogs share. OK checks the entry here, then hands it to the screen (each
+/// dialog's submitted() signal), which sends it to the database off the UI thread and answers
+/// with finishSubmit(). Meanwhile OK reads "Saving…" and is disabled. An error from the
+/// database stays in the dialog so the admin can fix the entry; success closes it. Closing the
+/// dialog while it waits loses nothing: the change goes on, and the screen shows its outcome.
+class StaffSubmitDialog : public QDialog {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StaffSubmitDialog)
+
 public:
-    using Submit = std::function<Status(const NewStaffAccount &)>;
-    explicit StaffAccountDialog(Submit submit, QWidget *parent = nullptr);
-    void accept() override;
+    bool isSubmitting() const { return m_submitting; }
+    /// The answer to the entry sent with OK: success closes the dialog, an error is shown in it.
+    void finishSubmit(const Status &status);
+    /// The error line as shown, empty when hidden.
+    QString errorText() const;
+
+protected:
+    StaffSubmitDialog(const QString &okText, QWidget *parent);
+    /// Ends the derived constructor: the error line and OK/Cancel under the fields (made last,
+    /// so they come last in the tab order and the first field gets the focus).
+    void addErrorAndButtons(QBoxLayout *layout);
+    /// From accept(), once the entry passed the checks that need no database.
+    void beginSubmit();
+    void showError(const QString &message);
+    /// Where the cursor goes after an error, so the admin can fix the entry (default: stays).
+    virtual void focusAfterError(const Error &error);
 
 private:
-    Submit m_submit;
+    QString m_okText;
+    QLabel *m_error;
+    QPushButton *m_ok = nullptr;
+    bool m_submitting = false;
+};
+
+/// New staff account: login, name, role, password twice.
+class StaffAccountDialog final : public StaffSubmitDialog {
+    Q_OBJECT
+public:
+    explicit StaffAccountDialog(QWidget *parent = nullptr);
+    void accept() override;
+
+Q_SIGNALS:
+    /// A checked account (login normalised) to create.
+    void submitted(const rdk::NewStaffAccount &account);
+
+private:
+    void focusAfterError(const Error &error) override;
+
     QLineEdit *m_login;
     QLineEdit *m_displayName;
     QComboBox *m_role;
     QLineEdit *m_password;
     QLineEdit *m_repeat;
-    QLabel *m_error;
 };
 
 /// A new password, typed twice, for `login`.
-class PasswordResetDialog final : public QDialog {
+class PasswordResetDialog final : public StaffSubmitDialog {
     Q_OBJECT
 public:
-    using Submit = std::function<Status(const QString &password)>;
-    PasswordResetDialog(const QString &login, Submit submit, QWidget *parent = nullptr);
+    PasswordResetDialog(const QString &login, QWidget *parent = nullptr);
     void accept() override;
 
+Q_SIGNALS:
+    void submitted(const QString &password);
+
 private:
+    void focusAfterError(const Error &error) override;
+
     QString m_login;
-    Submit m_submit;
     QLineEdit *m_password;
     QLineEdit *m_repeat;
-    QLabel *m_error;
 };
 
 /// Picks the new role of `login`.
-class RoleDialog final : public QDialog {
+class RoleDialog final : public StaffSubmitDialog {
     Q_OBJECT
 public:
-    using Submit = std::function<Status(StaffRole role)>;
-    RoleDialog(const QString &login, StaffRole current, Submit submit, QWidget *parent = nullptr);
+    RoleDialog(const QString &login, StaffRole current, QWidget *parent = nullptr);
     void accept() override;
 
+Q_SIGNALS:
+    void submitted(rdk::StaffRole role);
+
 private:
-    Submit m_submit;
     QComboBox *m_role;
-    QLabel *m_error;
 };
 
 /// Shows the enrolment QR code and secret; the person scans it and types the first code,
-/// which `submit` checks (in the database). Wrong codes keep the dialog open.
-class TotpEnrolmentDialog final : public QDialog {
+/// which the database checks. Wrong codes keep the dialog open.
+class TotpEnrolmentDialog final : public StaffSubmitDialog {
     Q_OBJECT
 public:
-    using Submit = std::function<Status(const QString &code)>;
-    TotpEnrolmentDialog(const TotpEnrolment &enrolment, Submit submit, QWidget *parent = nullptr);
+    TotpEnrolmentDialog(const TotpEnrolment &enrolment, QWidget *parent = nullptr);
     void accept() override;
     QrCodeWidget *qrCode() const { return m_qr; }
 
+Q_SIGNALS:
+    /// The six digits, spaces removed.
+    void submitted(const QString &code);
+
 private:
-    Submit m_submit;
+    void focusAfterError(const Error &error) override;
+
     QrCodeWidget *m_qr;
     QLineEdit *m_code;
-    QLabel *m_error;
 };
 
 } // namespace rdk

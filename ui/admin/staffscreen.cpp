@@ -34,9 +34,9 @@ QPushButton *actionButton(QWidget *parent, const QString &name, const QString &t
 
 } // namespace
 
-StaffScreen::StaffScreen(StaffAdministration &service, QWidget *parent)
-    : QWidget(parent), m_service(service), m_model(new StaffTableModel(this)), m_table(new QTableView(this)),
-      m_banner(new QLabel(this))
+StaffScreen::StaffScreen(StaffAdministrationFactory staff, QWidget *parent)
+    : QWidget(parent), m_staff(std::move(staff)), m_tasks(new UiTaskRunner(UiTaskRunner::Options{u"staff"_s}, this)),
+      m_model(new StaffTableModel(this)), m_table(new QTableView(this)), m_banner(new QLabel(this)), m_status(new QLabel(this))
 {
     setObjectName(u"staffScreen"_s);
     setAccessibleName(tr("Staff accounts"));
@@ -60,6 +60,10 @@ StaffScreen::StaffScreen(StaffAdministration &service, QWidget *parent)
     m_banner->setAutoFillBackground(true);
     m_banner->setMargin(6);
     m_banner->hide();
+
+    m_status->setObjectName(u"status"_s);
+    m_status->setAccessibleName(tr("Status"));
+    m_status->hide();
 
     m_table->setObjectName(u"staffTable"_s);
     m_table->setAccessibleName(tr("Staff accounts"));
@@ -86,6 +90,7 @@ StaffScreen::StaffScreen(StaffAdministration &service, QWidget *parent)
     layout->addWidget(title);
     layout->addWidget(m_banner);
     layout->addLayout(buttons);
+    layout->addWidget(m_status);
     layout->addWidget(m_table, 1);
 
     connect(m_create, &QPushButton::clicked, this, &StaffScreen::createAccount);
@@ -106,12 +111,18 @@ StaffScreen::StaffScreen(StaffAdministration &service, QWidget *parent)
     setTabOrder(m_enable, m_reload);
     setTabOrder(m_reload, m_table);
 
+    connect(m_tasks, &UiTaskRunner::busyChanged, this, &StaffScreen::setBusy);
     reload();
 }
 
 QString StaffScreen::message() const
 {
     return m_banner->isHidden() ? QString() : m_banner->text();
+}
+
+QString StaffScreen::status() const
+{
+    return m_status->isHidden() ? QString() : m_status->text();
 }
 
 bool StaffScreen::selectLogin(const QString &login)
@@ -126,13 +137,58 @@ bool StaffScreen::selectLogin(const QString &login)
 
 void StaffScreen::reload()
 {
-    const QString keep = selected() ? selected()->login : QString();
-    auto staff = m_service.listStaff();
+    setStatus(tr("Loading the staff list…"));
+    m_tasks->run(this, m_lists.next(), [staff = m_staff]() -> Result<QList<StaffMember>> {
+        auto service = staff();
+        if (!service)
+            return service.error();
+        return (*service)->listStaff();
+    }, [this](const Result<QList<StaffMember>> &list) { showList(list, QString()); });
+}
+
+/// A change and the list as it stands right after it, read on the same session.
+struct StaffScreen::ChangeOutcome {
+    Result<QString> changed;
+    Result<QList<StaffMember>> staff;
+};
+
+void StaffScreen::runChange(Change change, ChangeText text, QPointer<StaffSubmitDialog> dialog)
+{
+    setStatus(text.working);
+    // The list read after the change is newer than any asked for before it.
+    const LatestRequest::Ticket list = m_lists.next();
+    // No ticket on the change itself: a change is never skipped, whatever was asked after it.
+    m_tasks->run(this, [staff = m_staff, change]() -> Result<ChangeOutcome> {
+        auto service = staff();
+        if (!service)
+            return service.error();
+        Result<QString> changed = change(**service);
+        return ChangeOutcome{std::move(changed), (*service)->listStaff()};
+    }, [this, text, dialog, list](const Result<ChangeOutcome> &outcome) {
+        const Result<QString> changed = outcome ? outcome->changed : Result<QString>(outcome.error());
+        // A dialog closed while it waited may not be deleted yet: the screen speaks instead.
+        const bool dialogOpen = dialog && dialog->isVisible();
+        if (dialogOpen)
+            dialog->finishSubmit(changed ? Status() : Status(changed.error()));
+        if (changed)
+            showMessage(text.done(*changed), false);
+        else if (!dialogOpen)
+            showMessage(text.failed(changed.error().message), true);
+        if (outcome && !list.isStale())
+            showList(outcome->staff, changed ? *changed : QString());
+        if (changed)
+            Q_EMIT staffChanged();
+    });
+}
+
+void StaffScreen::showList(const Result<QList<StaffMember>> &staff, const QString &select)
+{
+    const QString keep = !select.isEmpty() ? select : selected() ? selected()->login : QString();
     if (!staff) {
         showMessage(tr("Couldn't load the staff list: %1").arg(staff.error().message), true);
         m_model->setStaff({});
     } else {
-        m_model->setStaff(std::move(staff).value());
+        m_model->setStaff(staff.value());
     }
     if (!keep.isEmpty())
         selectLogin(keep);
@@ -157,112 +213,149 @@ void StaffScreen::showMessage(const QString &text, bool error)
     m_banner->setVisible(!text.isEmpty());
 }
 
-void StaffScreen::done(const QString &login, const QString &message)
+void StaffScreen::setStatus(const QString &text)
 {
-    reload();
-    selectLogin(login);
-    showMessage(message, false);
-    Q_EMIT staffChanged();
+    m_status->setText(text);
+    m_status->setVisible(!text.isEmpty());
+}
+
+void StaffScreen::setBusy(bool busy)
+{
+    if (busy) {
+        setCursor(Qt::BusyCursor);
+    } else {
+        unsetCursor();
+        setStatus(QString());
+    }
+    updateActions();
 }
 
 void StaffScreen::updateActions()
 {
-    const StaffMember *m = selected();
+    // One thing at a time: an action on a list that is about to change could hit the wrong row.
+    const bool idle = !m_tasks->isBusy();
+    const StaffMember *m = idle ? selected() : nullptr;
     for (QPushButton *b : {m_role, m_password, m_twofa})
         b->setEnabled(m != nullptr && m->active);
     m_disable->setEnabled(m != nullptr && m->active);
     m_enable->setEnabled(m != nullptr && !m->active);
+    m_create->setEnabled(idle);
+    m_reload->setEnabled(idle);
+}
+
+void StaffScreen::openDialog(StaffSubmitDialog *dialog)
+{
+    // Window-modal and not exec(): the screen keeps running (answers arrive) and the dialog
+    // goes with the screen if that is closed first.
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void StaffScreen::createAccount()
 {
-    QString created;
-    StaffAccountDialog dialog(
-        [&](const NewStaffAccount &account) -> Status {
-            auto result = m_service.createStaff(account);
-            if (!result)
-                return result.error();
-            created = result->login;
-            return {};
-        },
-        this);
-    if (dialog.exec() != QDialog::Accepted)
+    if (isBusy())
         return;
-    done(created, tr("Account %1 created. They can sign in now; set up two-factor sign-in next.").arg(created));
+    auto *dialog = new StaffAccountDialog(this);
+    connect(dialog, &StaffAccountDialog::submitted, this, [this, dialog](const NewStaffAccount &account) {
+        runChange([account](StaffAdministration &staff) -> Result<QString> {
+            auto created = staff.createStaff(account);
+            if (!created)
+                return created.error();
+            return created->login;
+        }, {tr("Creating the account %1…").arg(account.login),
+            [](const QString &login) {
+                return tr("Account %1 created. They can sign in now; set up two-factor sign-in next.").arg(login);
+            },
+            [login = account.login](const QString &why) { return tr("Couldn't create the account %1: %2").arg(login, why); }},
+                  dialog);
+    });
+    openDialog(dialog);
 }
 
 void StaffScreen::changeRole()
 {
     const StaffMember *m = selected();
-    if (!m || !m->active)
+    if (!m || !m->active || isBusy())
         return;
     const QString login = m->login;
     const QString name = m->displayName;
-    StaffRole chosen = m->role;
-    RoleDialog dialog(
-        login, m->role,
-        [&](StaffRole role) -> Status {
-            if (role == StaffRole::Admin && !m_confirm(tr("Make administrator"),
-                                                       tr("%1 will be able to manage staff accounts and read the audit log. "
-                                                          "Continue?")
-                                                           .arg(name)))
-                return Error::invalid(tr("Not changed."));
-            chosen = role;
-            return m_service.changeRole(login, role);
-        },
-        this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    done(login, tr("%1 is now %2.").arg(login, displayName(chosen)));
+    auto *dialog = new RoleDialog(login, m->role, this);
+    connect(dialog, &RoleDialog::submitted, this, [this, dialog, login, name](StaffRole role) {
+        if (role == StaffRole::Admin
+            && !m_confirm(tr("Make administrator"),
+                          tr("%1 will be able to manage staff accounts and read the audit log. Continue?").arg(name))) {
+            dialog->finishSubmit(Error::invalid(tr("Not changed.")));
+            return;
+        }
+        runChange([login, role](StaffAdministration &staff) -> Result<QString> {
+            if (Status changed = staff.changeRole(login, role); !changed)
+                return changed.error();
+            return login;
+        }, {tr("Changing the role of %1…").arg(login),
+            [role](const QString &who) { return tr("%1 is now %2.").arg(who, displayName(role)); },
+            [login](const QString &why) { return tr("Couldn't change the role of %1: %2").arg(login, why); }},
+                  dialog);
+    });
+    openDialog(dialog);
 }
 
 void StaffScreen::resetPassword()
 {
     const StaffMember *m = selected();
-    if (!m || !m->active)
+    if (!m || !m->active || isBusy())
         return;
     const QString login = m->login;
-    PasswordResetDialog dialog(
-        login, [&](const QString &password) { return m_service.resetPassword(login, password); }, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    done(login, tr("The password of %1 was reset.").arg(login));
+    auto *dialog = new PasswordResetDialog(login, this);
+    connect(dialog, &PasswordResetDialog::submitted, this, [this, dialog, login](const QString &password) {
+        runChange([login, password](StaffAdministration &staff) -> Result<QString> {
+            if (Status reset = staff.resetPassword(login, password); !reset)
+                return reset.error();
+            return login;
+        }, {tr("Resetting the password of %1…").arg(login),
+            [](const QString &who) { return tr("The password of %1 was reset.").arg(who); },
+            [login](const QString &why) { return tr("Couldn't reset the password of %1: %2").arg(login, why); }},
+                  dialog);
+    });
+    openDialog(dialog);
 }
 
 void StaffScreen::disableAccount()
 {
     const StaffMember *m = selected();
-    if (!m || !m->active)
+    if (!m || !m->active || isBusy())
         return;
     const QString login = m->login;
     if (!m_confirm(tr("Disable account"),
                    tr("%1 (%2) will no longer be able to sign in. Their history stays in the audit log. Disable?")
                        .arg(m->displayName, login)))
         return;
-    if (auto status = m_service.disable(login); !status) {
-        showMessage(tr("Couldn't disable %1: %2").arg(login, status.error().message), true);
-        return;
-    }
-    done(login, tr("%1 is disabled and can no longer sign in.").arg(login));
+    runChange([login](StaffAdministration &staff) -> Result<QString> {
+        if (Status disabled = staff.disable(login); !disabled)
+            return disabled.error();
+        return login;
+    }, {tr("Disabling %1…").arg(login),
+        [](const QString &who) { return tr("%1 is disabled and can no longer sign in.").arg(who); },
+        [login](const QString &why) { return tr("Couldn't disable %1: %2").arg(login, why); }});
 }
 
 void StaffScreen::enableAccount()
 {
     const StaffMember *m = selected();
-    if (!m || m->active)
+    if (!m || m->active || isBusy())
         return;
     const QString login = m->login;
-    if (auto status = m_service.enable(login); !status) {
-        showMessage(tr("Couldn't enable %1: %2").arg(login, status.error().message), true);
-        return;
-    }
-    done(login, tr("%1 can sign in again.").arg(login));
+    runChange([login](StaffAdministration &staff) -> Result<QString> {
+        if (Status enabled = staff.enable(login); !enabled)
+            return enabled.error();
+        return login;
+    }, {tr("Enabling %1…").arg(login), [](const QString &who) { return tr("%1 can sign in again.").arg(who); },
+        [login](const QString &why) { return tr("Couldn't enable %1: %2").arg(login, why); }});
 }
 
 void StaffScreen::setUpTwoFactor()
 {
     const StaffMember *m = selected();
-    if (!m || !m->active)
+    if (!m || !m->active || isBusy())
         return;
     const QString login = m->login;
     if (m->twofaEnabled
@@ -271,16 +364,30 @@ void StaffScreen::setUpTwoFactor()
                          "the new code is confirmed.")
                           .arg(login)))
         return;
-    auto enrolment = m_service.beginTotpEnrolment(login);
-    if (!enrolment) {
-        showMessage(tr("Couldn't start two-factor set-up for %1: %2").arg(login, enrolment.error().message), true);
-        return;
-    }
-    TotpEnrolmentDialog dialog(
-        *enrolment, [&](const QString &code) { return m_service.confirmTotpEnrolment(login, code); }, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    done(login, tr("Two-factor sign-in is on for %1.").arg(login));
+    setStatus(tr("Starting two-factor set-up for %1…").arg(login));
+    m_tasks->run(this, [staff = m_staff, login]() -> Result<TotpEnrolment> {
+        auto service = staff();
+        if (!service)
+            return service.error();
+        return (*service)->beginTotpEnrolment(login);
+    }, [this, login](const Result<TotpEnrolment> &enrolment) {
+        if (!enrolment) {
+            showMessage(tr("Couldn't start two-factor set-up for %1: %2").arg(login, enrolment.error().message), true);
+            return;
+        }
+        auto *dialog = new TotpEnrolmentDialog(*enrolment, this);
+        connect(dialog, &TotpEnrolmentDialog::submitted, this, [this, dialog, login](const QString &code) {
+            runChange([login, code](StaffAdministration &staff) -> Result<QString> {
+                if (Status confirmed = staff.confirmTotpEnrolment(login, code); !confirmed)
+                    return confirmed.error();
+                return login;
+            }, {tr("Checking the code for %1…").arg(login),
+                [](const QString &who) { return tr("Two-factor sign-in is on for %1.").arg(who); },
+                [login](const QString &why) { return tr("Couldn't turn on two-factor sign-in for %1: %2").arg(login, why); }},
+                      dialog);
+        });
+        openDialog(dialog);
+    });
 }
 
 } // namespace rdk

@@ -1,5 +1,7 @@
 #include "ui/catalog/csvimportdialog.h"
 
+#include "ui/common/uitaskrunner.h"
+
 #include <QAbstractTableModel>
 #include <QApplication>
 #include <QColor>
@@ -8,7 +10,6 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,14 +17,14 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QProgressDialog>
-#include <QPromise>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
+
+#include <optional>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -129,11 +130,6 @@ struct Loaded {
     CatalogCsvImport import;
 };
 
-struct Applied {
-    bool ok = false;
-    QString message;
-};
-
 // Size first, so a huge file is refused without being read.
 Loaded loadAndCheck(const QString &path, const CatalogCsvStoreFactory &stores)
 {
@@ -169,7 +165,7 @@ Loaded loadAndCheck(const QString &path, const CatalogCsvStoreFactory &stores)
 } // namespace
 
 CsvImportDialog::CsvImportDialog(CatalogCsvStoreFactory stores, QWidget *parent)
-    : QDialog(parent), m_stores(std::move(stores))
+    : QDialog(parent), m_stores(std::move(stores)), m_tasks(new UiTaskRunner(UiTaskRunner::Options{u"csv-import"_s}, this))
 {
     setWindowTitle(tr("Import catalog from CSV"));
     m_choose = new QPushButton(tr("Choose file…"), this);
@@ -231,8 +227,8 @@ CsvImportDialog::CsvImportDialog(CatalogCsvStoreFactory stores, QWidget *parent)
     resize(960, 600);
 }
 
-// Running jobs own copies of what they need and their own store; their watchers go with the
-// dialog, so a late result is simply dropped.
+// Running jobs own copies of what they need and their own store; the runner goes with the
+// dialog, so a late result is simply dropped (an apply under way still commits or rolls back whole).
 CsvImportDialog::~CsvImportDialog() = default;
 
 void CsvImportDialog::chooseFile()
@@ -255,17 +251,13 @@ void CsvImportDialog::loadFile(const QString &path)
     m_file->setText(QFileInfo(path).fileName());
     m_summary->setText(tr("Reading and checking %1…").arg(QFileInfo(path).fileName()));
     setBusy(true);
-    auto *watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        Loaded loaded = watcher->result();
-        m_import = std::move(loaded.import);
-        setBusy(false);
-        showPreview(loaded.error);
-        Q_EMIT previewReady();
-    });
-    const CatalogCsvStoreFactory stores = m_stores;
-    watcher->setFuture(QtConcurrent::run([path, stores] { return loadAndCheck(path, stores); }));
+    m_tasks->run(this, [path, stores = m_stores]() -> Result<Loaded> { return loadAndCheck(path, stores); },
+                 [this](const Result<Loaded> &loaded) {
+                     m_import = loaded ? loaded->import : CatalogCsvImport{};
+                     setBusy(false);
+                     showPreview(loaded ? loaded->error : loaded.error().message);
+                     Q_EMIT previewReady();
+                 });
 }
 
 void CsvImportDialog::showPreview(const QString &fileError)
@@ -307,27 +299,21 @@ void CsvImportDialog::apply()
     m_progress->setRange(0, int(m_import.rows.size()));
     m_progress->setValue(0);
     m_summary->setText(tr("Importing %n row(s)…", nullptr, int(m_import.rows.size())));
-    auto *watcher = new QFutureWatcher<Applied>(this);
-    connect(watcher, &QFutureWatcher<Applied>::progressValueChanged, m_progress, &QProgressBar::setValue);
-    connect(watcher, &QFutureWatcher<Applied>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const Applied applied = watcher->future().resultCount() > 0 ? watcher->future().resultAt(0) : Applied{};
-        setBusy(false);
-        showApplied(applied.ok, applied.message);
-        Q_EMIT applyFinished(applied.ok);
-    });
-    const CatalogCsvStoreFactory stores = m_stores;
-    const CatalogCsvImport import = m_import;
-    watcher->setFuture(QtConcurrent::run([stores, import](QPromise<Applied> &promise) {
-        promise.setProgressRange(0, int(import.rows.size()));
+    // The apply is one transaction in the database: progress is shown, but there is no Cancel
+    // that could leave half a file stored.
+    m_tasks->runWithProgress<int>(this, [stores = m_stores, import = m_import](const TaskProgress<int> &progress) -> Result<QString> {
         auto store = stores ? stores() : Result<std::unique_ptr<CatalogCsvStore>>(Error::unavailable(u"No catalog is connected."_s));
-        if (!store) {
-            promise.addResult(Applied{false, store.error().message});
-            return;
-        }
-        auto summary = (*store)->apply(import, false, [&promise](int done, int) { promise.setProgressValue(done); });
-        promise.addResult(summary ? Applied{true, summary->toString()} : Applied{false, summary.error().message});
-    }));
+        if (!store)
+            return store.error();
+        auto summary = (*store)->apply(import, false, [&progress](int done, int) { progress.report(done); });
+        if (!summary)
+            return summary.error();
+        return summary->toString();
+    }, [this](int rowsDone) { m_progress->setValue(rowsDone); }, [this](const Result<QString> &summary) {
+        setBusy(false);
+        showApplied(summary.ok(), summary ? *summary : summary.error().message);
+        Q_EMIT applyFinished(summary.ok());
+    });
 }
 
 void CsvImportDialog::showApplied(bool ok, const QString &message)
@@ -377,20 +363,24 @@ bool exportCatalogCsv(QWidget *parent, const CatalogCsvStoreFactory &stores)
     QProgressDialog busy(QObject::tr("Exporting the catalog…"), QString(), 0, 0, parent);
     busy.setWindowModality(Qt::WindowModal);
     busy.setMinimumDuration(300);
-    QFutureWatcher<Result<int>> watcher;
+    // The caller waits for the file (it reports the outcome), with the event loop running so
+    // the window keeps painting.
+    UiTaskRunner runner(UiTaskRunner::Options{u"catalog-export"_s});
     QEventLoop loop;
-    QObject::connect(&watcher, &QFutureWatcher<Result<int>>::finished, &loop, &QEventLoop::quit);
-    watcher.setFuture(QtConcurrent::run([path, stores] { return exportCatalogCsvTo(path, stores); }));
-    if (!watcher.isFinished())
+    std::optional<Result<int>> written;
+    runner.run(&loop, [path, stores] { return exportCatalogCsvTo(path, stores); }, [&](const Result<int> &outcome) {
+        written = outcome;
+        loop.quit();
+    });
+    if (!written)
         loop.exec();
     busy.reset();
-    const Result<int> written = watcher.result();
-    if (!written) {
-        QMessageBox::warning(parent, QObject::tr("Export failed"), written.error().message);
+    if (!*written) {
+        QMessageBox::warning(parent, QObject::tr("Export failed"), written->error().message);
         return false;
     }
     QMessageBox::information(parent, QObject::tr("Catalog exported"),
-                             QObject::tr("%n product(s) written to %1.", nullptr, *written).arg(path));
+                             QObject::tr("%n product(s) written to %1.", nullptr, written->value()).arg(path));
     return true;
 }
 

@@ -13,11 +13,12 @@ class QTableView;
 namespace rdk {
 
 class CsvPreviewModel;
+class UiTaskRunner;
 
 /// Catalog CSV import: choose a file -> preview of every row with its problems (line, column,
 /// reason) highlighted -> Apply, enabled only when the file has no problem -> progress ->
-/// summary. Reading, checking and applying run off the UI thread, each job with its own
-/// store (database session) from the factory; the apply is all or nothing.
+/// summary. Reading, checking and applying run off the UI thread on a UiTaskRunner, each job
+/// with its own store (database session) from the factory; the apply is all or nothing.
 class CsvImportDialog final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CsvImportDialog)
@@ -46,6 +47,7 @@ private:
     void setBusy(bool busy);
 
     CatalogCsvStoreFactory m_stores;
+    UiTaskRunner *m_tasks;  // one thread: reading and applying never overlap
     CatalogCsvImport m_import;
     QString m_path;
     bool m_busy = false;

@@ -13,32 +13,13 @@
 #include <QMimeData>
 #include <QPixmap>
 #include <QProgressBar>
-#include <QPromise>
 #include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
-
-/// Opens the library lazily on the worker thread; touched only from that one thread.
-struct ProductImagesPanel::LibraryHolder {
-    ImageLibraryFactory factory;
-    std::unique_ptr<ImageLibrary> library;
-
-    Result<ImageLibrary *> get()
-    {
-        if (!library) {
-            auto opened = factory ? factory() : Result<std::unique_ptr<ImageLibrary>>(Error::unavailable(u"No photo storage is configured."_s));
-            if (!opened)
-                return opened.error();
-            library = std::move(opened).value();
-        }
-        return library.get();
-    }
-};
 
 /// Result of a change plus the reloaded list, so the grid always shows what is stored.
 struct ProductImagesPanel::Outcome {
@@ -50,6 +31,16 @@ struct ProductImagesPanel::Outcome {
 namespace {
 
 constexpr int kThumbEdge = 112;
+
+/// Opened lazily on the panel's worker thread, and again after a failure.
+std::shared_ptr<LaneResource<ImageLibrary>> libraryLane(ImageLibraryFactory libraries)
+{
+    return std::make_shared<LaneResource<ImageLibrary>>([libraries]() -> Result<std::unique_ptr<ImageLibrary>> {
+        if (!libraries)
+            return Error::unavailable(u"No photo storage is configured."_s);
+        return libraries();
+    });
+}
 
 QString megabytes(qint64 bytes)
 {
@@ -90,28 +81,19 @@ ProductImagesPanel::FileOutcome uploadOne(ImageLibrary &library, const QString &
 } // namespace
 
 ProductImagesPanel::ProductImagesPanel(ImageLibraryFactory libraries, QString product, QWidget *parent)
-    : QWidget(parent), m_libraries(std::move(libraries)), m_product(std::move(product)),
-      m_holder(std::make_shared<LibraryHolder>(LibraryHolder{m_libraries, nullptr}))
+    : QWidget(parent), m_product(std::move(product)), m_library(libraryLane(std::move(libraries))),
+      m_tasks(UiTaskRunner::Options{u"product-photos"_s})
 {
-    m_pool.setMaxThreadCount(1);
     m_confirm = [this](const QString &question) {
         return QMessageBox::question(this, tr("Remove photo"), question) == QMessageBox::Yes;
     };
     buildUi();
-    connect(&m_upload, &QFutureWatcher<FileOutcome>::resultReadyAt, this, &ProductImagesPanel::onFileDone);
-    connect(&m_upload, &QFutureWatcher<FileOutcome>::progressValueChanged, m_progress, &QProgressBar::setValue);
-    connect(&m_upload, &QFutureWatcher<FileOutcome>::finished, this, &ProductImagesPanel::onUploadDone);
     reload();
 }
 
-ProductImagesPanel::~ProductImagesPanel()
-{
-    if (m_cancelRequested)
-        *m_cancelRequested = true;
-    m_upload.cancel();
-    m_pool.clear();
-    m_pool.waitForDone();
-}
+// The runner goes with the panel: a batch under way stops after its current photo (the runner
+// asks it to), and answers for the closed panel are dropped.
+ProductImagesPanel::~ProductImagesPanel() = default;
 
 std::function<QWidget *(const QString &, QWidget *)> ProductImagesPanel::factory(ImageLibraryFactory libraries)
 {
@@ -243,37 +225,37 @@ void ProductImagesPanel::uploadFiles(const QStringList &paths)
     m_progress->setValue(0);
     m_status->setText(tr("Adding %n photo(s)…", nullptr, int(paths.size())));
     setBusy(true);
-    const auto holder = m_holder;
-    const QString product = m_product;
-    m_cancelRequested = std::make_shared<std::atomic_bool>(false);
-    const auto canceled = m_cancelRequested;
-    m_upload.setFuture(QtConcurrent::run(&m_pool, [holder, product, paths, canceled](QPromise<FileOutcome> &promise) {
-        promise.setProgressRange(0, int(paths.size()));
-        auto library = holder->get();
-        for (qsizetype i = 0; i < paths.size(); ++i) {
-            if (*canceled || promise.isCanceled())
-                return;
-            if (!library)
-                promise.addResult(FileOutcome{QFileInfo(paths[i]).fileName(), false, false, library.error().message});
+    // One outcome per file as it is done (the progress), then the batch's end (the answer).
+    m_upload = m_tasks.runWithProgress<FileOutcome>(this, [library = m_library, product = m_product, paths](const TaskProgress<FileOutcome> &progress) -> Status {
+        auto opened = library->get();
+        for (const QString &path : paths) {
+            if (progress.isCancelRequested())
+                break;
+            if (!opened)
+                progress.report(FileOutcome{QFileInfo(path).fileName(), false, false, opened.error().message});
             else
-                promise.addResult(uploadOne(**library, product, paths[i]));
-            promise.setProgressValue(int(i + 1));
+                progress.report(uploadOne(**opened, product, path));
         }
-    }));
+        return {};
+    }, [this](const FileOutcome &outcome) { onFileDone(outcome); }, [this](const Status &ended) {
+        onUploadDone();
+        if (!ended)  // the batch broke off (an unexpected error); what was done is shown above
+            Q_EMIT operationFailed(ended.error().message);
+    });
 }
 
 void ProductImagesPanel::cancelUpload()
 {
-    if (!m_upload.isRunning())
+    if (!m_busy)
         return;
     m_status->setText(tr("Canceling… the photo being processed is finished first."));
-    *m_cancelRequested = true;
+    m_upload.requestCancel();
 }
 
-void ProductImagesPanel::onFileDone(int index)
+void ProductImagesPanel::onFileDone(const FileOutcome &outcome)
 {
-    const FileOutcome outcome = m_upload.resultAt(index);
     m_outcomes.append(outcome);
+    m_progress->setValue(int(m_outcomes.size()));
     if (!outcome.error.isEmpty()) {
         auto *item = new QListWidgetItem(style()->standardIcon(QStyle::SP_MessageBoxWarning), outcome.error, m_errors);
         item->setToolTip(outcome.error);
@@ -291,7 +273,7 @@ void ProductImagesPanel::onUploadDone()
         duplicates += o.alreadyPresent ? 1 : 0;
     }
     const int refused = int(errors().size());
-    const bool canceled = m_cancelRequested && *m_cancelRequested && m_outcomes.size() < m_progress->maximum();
+    const bool canceled = m_upload.isCancelRequested() && m_outcomes.size() < m_progress->maximum();
     QStringList parts{tr("%n photo(s) added", nullptr, stored)};
     if (duplicates > 0)
         parts.append(tr("%n already there", nullptr, duplicates));
@@ -312,12 +294,27 @@ void ProductImagesPanel::reload()
 
 void ProductImagesPanel::run(std::function<Status(ImageLibrary &)> change)
 {
-    const auto holder = m_holder;
-    const QString product = m_product;
-    auto *watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const Outcome outcome = watcher->result();
+    m_tasks.run(this, [library = m_library, product = m_product, change]() -> Result<Outcome> {
+        Outcome outcome;
+        auto opened = library->get();
+        if (!opened) {
+            outcome.error = opened.error().message;
+            return outcome;
+        }
+        if (change) {
+            if (Status done = change(**opened); !done)
+                outcome.error = done.error().message;
+        }
+        auto listed = (*opened)->list(product);
+        if (listed) {
+            outcome.listed = true;
+            outcome.images = std::move(listed).value();
+        } else if (outcome.error.isEmpty()) {
+            outcome.error = listed.error().message;
+        }
+        return outcome;
+    }, [this](const Result<Outcome> &answer) {
+        const Outcome outcome = answer ? answer.value() : Outcome{answer.error().message, false, {}};
         if (outcome.listed)
             showImages(outcome.images);
         if (!outcome.error.isEmpty()) {
@@ -327,26 +324,6 @@ void ProductImagesPanel::run(std::function<Status(ImageLibrary &)> change)
         if (outcome.listed)
             Q_EMIT imagesChanged();
     });
-    watcher->setFuture(QtConcurrent::run(&m_pool, [holder, product, change]() {
-        Outcome outcome;
-        auto library = holder->get();
-        if (!library) {
-            outcome.error = library.error().message;
-            return outcome;
-        }
-        if (change) {
-            if (Status done = change(**library); !done)
-                outcome.error = done.error().message;
-        }
-        auto listed = (*library)->list(product);
-        if (listed) {
-            outcome.listed = true;
-            outcome.images = std::move(listed).value();
-        } else if (outcome.error.isEmpty()) {
-            outcome.error = listed.error().message;
-        }
-        return outcome;
-    }));
 }
 
 void ProductImagesPanel::showImages(const QList<ProductImage> &images)

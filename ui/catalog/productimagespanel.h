@@ -2,12 +2,9 @@
 
 #include "domain/imagelibrary.h"
 #include "domain/product.h"
+#include "ui/common/uitaskrunner.h"
 
-#include <QFutureWatcher>
-#include <QThreadPool>
 #include <QWidget>
-
-#include <atomic>
 
 #include <functional>
 #include <memory>
@@ -21,8 +18,9 @@ namespace rdk {
 
 /// The photos of one product: add files (file dialog or drag and drop, several at once),
 /// see progress, cancel, read why a file was refused, reorder, choose the primary photo,
-/// remove. All database and image work runs on one worker thread with its own session from
-/// the factory, in order, so the window stays responsive.
+/// remove. All database and image work runs on a one-thread UiTaskRunner, in order, with one
+/// library (its own session from the factory) kept for the panel's life, so the window stays
+/// responsive.
 class ProductImagesPanel final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProductImagesPanel)
@@ -75,26 +73,24 @@ protected:
 
 private:
     struct Outcome;
-    struct LibraryHolder;
 
     void buildUi();
     void run(std::function<Status(ImageLibrary &)> change);
     void showImages(const QList<ProductImage> &images);
-    void onFileDone(int index);
+    void onFileDone(const FileOutcome &outcome);
     void onUploadDone();
     void setBusy(bool busy);
     void updateButtons();
     void persistOrderFromView();
     int selectedRow() const;
 
-    ImageLibraryFactory m_libraries;
     QString m_product;
-    std::shared_ptr<LibraryHolder> m_holder;
-    QThreadPool m_pool;  // one thread: jobs run in order, and the library is never shared
-    QFutureWatcher<FileOutcome> m_upload;
-    // Cancel is our own flag, not QFuture::cancel(): the photo being processed still gets
-    // stored, and its outcome must still reach the panel so the count shown is the truth.
-    std::shared_ptr<std::atomic_bool> m_cancelRequested;
+    // Jobs hold the library too: it lives until the last job that uses it is done.
+    std::shared_ptr<LaneResource<ImageLibrary>> m_library;
+    UiTaskRunner m_tasks;  // one thread: jobs run in order, and the library is never shared
+    // Cancel stops the batch between files: the photo being processed still gets stored, and
+    // its outcome still reaches the panel, so the count shown is the truth.
+    TaskHandle m_upload;
     std::function<bool(const QString &)> m_confirm;
     QList<ProductImage> m_images;
     QList<FileOutcome> m_outcomes;

@@ -33,6 +33,8 @@ UiTaskRunner::UiTaskRunner(Options options, QObject *parent)
 
 UiTaskRunner::~UiTaskRunner()
 {
+    // Work that can stop (imports, batches of photos) stops at its next check: its screen is gone.
+    m_closing->store(true);
     {
         // From here on, answers of jobs still running go nowhere; queued ones already posted
         // die with this object.

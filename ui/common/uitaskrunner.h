@@ -25,6 +25,52 @@ template <typename T>
 struct IsResult<Result<T>> : std::true_type {};
 } // namespace detail
 
+/// A running job's line to the screen that started it (UiTaskRunner::runWithProgress): the job
+/// sends values with report() (a count, one file's outcome) and they reach the caller's
+/// `progress` callback on the UI thread, in the order sent and before the job's answer. The
+/// job asks isCancelRequested() between steps and, when it is true, stops and answers with
+/// what it has done: cancelling never drops that answer. Copies share one line; any thread.
+template <typename P>
+class TaskProgress final {
+public:
+    /// Sends `value` to the UI thread. Report at a person's pace (per file, per page), not per
+    /// byte: each value is one event on the UI thread.
+    void report(P value) const { (*m_send)(std::move(value)); }
+    /// The person asked to stop (TaskHandle::requestCancel), or the runner is being destroyed
+    /// because its screen closed and nobody is left to see the progress.
+    bool isCancelRequested() const { return m_cancel->load() || m_runnerClosing->load(); }
+
+private:
+    friend class UiTaskRunner;
+    TaskProgress(std::shared_ptr<const std::function<void(P)>> send, std::shared_ptr<const std::atomic_bool> cancel,
+                 std::shared_ptr<const std::atomic_bool> runnerClosing)
+        : m_send(std::move(send)), m_cancel(std::move(cancel)), m_runnerClosing(std::move(runnerClosing))
+    {
+    }
+    std::shared_ptr<const std::function<void(P)>> m_send;
+    std::shared_ptr<const std::atomic_bool> m_cancel;
+    std::shared_ptr<const std::atomic_bool> m_runnerClosing;
+};
+
+/// The caller's hold on a job started with UiTaskRunner::runWithProgress: a Cancel button
+/// calls requestCancel(). A default handle belongs to no job and does nothing.
+class TaskHandle final {
+public:
+    TaskHandle() = default;
+    /// Asks the job to stop at its next check; its answer (what it did so far) still comes.
+    void requestCancel() const
+    {
+        if (m_cancel)
+            m_cancel->store(true);
+    }
+    bool isCancelRequested() const { return m_cancel && m_cancel->load(); }
+
+private:
+    friend class UiTaskRunner;
+    explicit TaskHandle(std::shared_ptr<std::atomic_bool> cancel) : m_cancel(std::move(cancel)) {}
+    std::shared_ptr<std::atomic_bool> m_cancel;
+};
+
 /// "Latest request wins" for one kind of request (a search box, a filter): each new request
 /// takes a ticket, and a ticket older than the newest one is stale. Copies share the counter;
 /// tickets are checked from any thread.
@@ -67,9 +113,12 @@ private:
 /// they open their own (a factory such as screens.cpp's workerFactory) or, on a runner of one
 /// thread, keep one in a LaneResource, which the jobs then never use at the same time.
 ///
+/// Work that streams progress or can be cancelled (an import, a batch of photos, an export)
+/// uses runWithProgress(): the job gets a TaskProgress, the caller a TaskHandle.
+///
 /// The destructor waits at most Options::shutdownWaitMs for unfinished jobs; a job still
 /// running then is left to finish on its own (its answer is dropped), so closing a screen never
-/// freezes the window behind a slow query.
+/// freezes the window behind a slow query. Jobs with a TaskProgress are asked to stop first.
 class UiTaskRunner final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UiTaskRunner)
@@ -99,6 +148,30 @@ public:
     void run(QObject *receiver, LatestRequest::Ticket ticket, Job &&job, Done &&done)
     {
         start(receiver, std::move(ticket), std::forward<Job>(job), std::forward<Done>(done));
+    }
+
+    /// Runs `job(progress)` on a worker thread, where `progress` is a TaskProgress<P>; each
+    /// value it reports reaches `onProgress(value)` on this runner's thread, then the result
+    /// reaches `done(result)`, both only while `receiver` exists. The returned handle asks the
+    /// job to stop; a job that stops still answers.
+    template <typename P, typename Job, typename Progress, typename Done>
+    TaskHandle runWithProgress(QObject *receiver, Job &&job, Progress &&onProgress, Done &&done)
+    {
+        auto cancel = std::make_shared<std::atomic_bool>(false);
+        auto deliver = std::make_shared<std::decay_t<Progress>>(std::forward<Progress>(onProgress));
+        QPointer<QObject> target(receiver);
+        const bool hasReceiver = receiver != nullptr;
+        auto send = std::make_shared<const std::function<void(P)>>([outbox = m_outbox, deliver, target, hasReceiver](P value) {
+            post(outbox, [deliver, target, hasReceiver, value = std::move(value)](UiTaskRunner &) {
+                if (!hasReceiver || target)
+                    (*deliver)(value);
+            });
+        });
+        TaskProgress<P> progress(std::move(send), cancel, m_closing);
+        start(receiver, LatestRequest::Ticket(),
+              [job = std::decay_t<Job>(std::forward<Job>(job)), progress]() mutable { return job(std::as_const(progress)); },
+              std::forward<Done>(done));
+        return TaskHandle(std::move(cancel));
     }
 
     /// Jobs asked for whose answer has not come back yet (delivered or dropped).
@@ -159,6 +232,8 @@ private:
     Options m_options;
     std::unique_ptr<QThreadPool> m_pool;
     std::shared_ptr<Outbox> m_outbox;
+    /// Set when the destructor starts: jobs with a TaskProgress see it as a cancel request.
+    std::shared_ptr<std::atomic_bool> m_closing = std::make_shared<std::atomic_bool>(false);
     int m_pending = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -140,9 +141,17 @@ private Q_SLOTS:
         QVERIFY(apply->isEnabled());
         QVERIFY(issueLines(dialog).isEmpty());
         QSignalSpy finished(&dialog, &CsvImportDialog::applyFinished);
+        auto *bar = dialog.findChild<QProgressBar *>(u"importProgress"_s);
+        QSignalSpy progressed(bar, &QProgressBar::valueChanged);
         QTest::mouseClick(apply, Qt::LeftButton);
+        QVERIFY(bar->isVisible());
+        QCOMPARE(bar->maximum(), 2);
         QVERIFY(finished.wait(20000));
         QVERIFY(finished.first().value(0).toBool());
+        // The apply reported its progress up to the last row before it answered.
+        QVERIFY(!progressed.isEmpty());
+        QCOMPARE(progressed.last().value(0).toInt(), 2);
+        QVERIFY(!bar->isVisible());
         QVERIFY2(dialog.findChild<QLabel *>(u"summaryLabel"_s)->text().contains(u"2 created"_s),
                  qPrintable(dialog.findChild<QLabel *>(u"summaryLabel"_s)->text()));
         QVERIFY(!apply->isEnabled()); // applied once, not twice
