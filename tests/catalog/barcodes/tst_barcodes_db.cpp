@@ -61,20 +61,6 @@ class TestBarcodesDb final : public QObject {
               "SELECT tenant_id, id, s, 3 FROM p, unnest(ARRAY['9', '10']) AS s");
     }
 
-    QStringList reachableRoles(pqxx::connection &conn)
-    {
-        pqxx::work tx(conn);
-        const auto rows = tx.exec(
-            "WITH RECURSIVE reach(oid) AS ("
-            "  SELECT m.roleid FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = session_user "
-            "  UNION SELECT m.roleid FROM pg_auth_members m JOIN reach ON m.member = reach.oid) "
-            "SELECT rolname FROM pg_roles WHERE oid IN (SELECT oid FROM reach) UNION SELECT session_user::text ORDER BY 1");
-        QStringList roles;
-        for (const auto &r : rows)
-            roles.append(qstr(r[0].as<std::string>()));
-        return roles;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -113,7 +99,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, who);
         for (const QString &role : reachableRoles(as(who))) {
-            const std::string setRole = "SET LOCAL ROLE \"" + str(role) + "\"; ";
+            const std::string setRole = setLocalRole(role);
             const Outcome o = tryExec(as(who), setRole + setGtin(kUpc, "BOX-A1", "9"));
             QVERIFY2(o.refused(), qPrintable(u"%1 as %2 set a barcode: %3"_s.arg(who, role, o.describe())));
             const Outcome insert = tryExec(as(who), setRole + "INSERT INTO inventory (tenant_id, product_id, size, quantity, gtin) "
