@@ -46,7 +46,8 @@ Result<std::pair<QString, QString>> resolveShop(pqxx::work &tx, const QString &t
 struct ImportArrays final {
     explicit ImportArrays(const CatalogCsvImport &import)
     {
-        QStringList l, sk, n, b, co, d, cond, g, pr, cur, st, sys, run, pub, arch, ssku, ssize, sqty, psizes, pqtys;
+        QStringList l, sk, n, b, co, d, cond, g, pr, cur, st, sys, run, pub, arch, ssku, ssize, sqty, sgtin, sline, psizes,
+            pqtys;
         for (const CatalogCsvRow &row : import.rows) {
             const Product &p = *row.product;
             l.append(QString::number(row.line));
@@ -69,6 +70,8 @@ struct ImportArrays final {
                 ssku.append(p.sku);
                 ssize.append(s.size);
                 sqty.append(QString::number(s.quantity));
+                sgtin.append(s.gtin);
+                sline.append(QString::number(row.line));
                 sizes.append(s.size.isEmpty() ? kFlatSize : s.size);
                 quantities.append(QString::number(s.quantity));
             }
@@ -93,12 +96,14 @@ struct ImportArrays final {
         stockSkus = textArray(ssku);
         stockSizes = textArray(ssize);
         stockQuantities = textArray(sqty);
+        stockGtins = textArray(sgtin);
+        stockLines = textArray(sline);
         productStockSizes = textArray(psizes);
         productStockQuantities = textArray(pqtys);
     }
 
     std::string lines, skus, names, brands, colorways, descriptions, conditions, grades, prices, currencies,
-        strategies, systems, runs, published, archived, stockSkus, stockSizes, stockQuantities;
+        strategies, systems, runs, published, archived, stockSkus, stockSizes, stockQuantities, stockGtins, stockLines;
     /// Per product row: the sizes of the file's stock (';'-joined, "*" for flat) and their counts,
     /// so a stored inventory row finds its wanted count without a join over every stock row.
     std::string productStockSizes, productStockQuantities;
@@ -111,9 +116,10 @@ const char *const kProductRelation =
     "AS c(line, sku, name, brand, colorway, description, condition, used_grade, price_minor, currency, strategy, "
     "size_system, size_run, published, archived)) ";
 
-// $2/$3/$4: the stock arrays, one element per size row of the file.
+// $2..$6: the stock arrays, one element per size row of the file ('' = no barcode).
 const char *const kStockRelation =
-    "s AS (SELECT * FROM unnest($2::text[], $3::text[], $4::int[]) AS s(sku, size, quantity)) ";
+    "s AS (SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::int[]) "
+    "AS s(sku, size, quantity, gtin, line)) ";
 
 // $2..$5: SKU, stock sizes, stock counts and line per product row. Stored inventory rows are reached
 // through products by SKU and their product_id index, never by scanning the file's rows.
@@ -122,6 +128,30 @@ const char *const kWantedRelation =
 // The count the file wants for stored row i of product w (0 when the file no longer lists it).
 const char *const kWantedQuantity =
     "coalesce((string_to_array(w.quantities, ';'))[array_position(string_to_array(w.sizes, ';'), coalesce(i.size, '*'))]::int, 0)";
+
+} // namespace
+
+namespace {
+
+/// A barcode of the file that a product the file doesn't list already carries: the file can't
+/// take it away from that product, so the import stops with the line to fix.
+Status barcodesFree(pqxx::work &tx, const std::string &tenant, const ImportArrays &arrays)
+{
+    const auto taken = tx.exec_params(
+        "WITH " + std::string(kStockRelation) +
+        "SELECT s.line, s.gtin, p.sku, coalesce(i.size, '') FROM s "
+        "JOIN inventory i ON i.tenant_id = $1::uuid AND i.gtin_key = lpad(s.gtin, 13, '0') "
+        "JOIN products p ON p.id = i.product_id "
+        "WHERE s.gtin <> '' AND NOT (p.sku = ANY ($7::text[])) ORDER BY s.line LIMIT 1",
+        tenant, arrays.stockSkus, arrays.stockSizes, arrays.stockQuantities, arrays.stockGtins, arrays.stockLines,
+        arrays.skus);
+    if (taken.empty())
+        return {};
+    const QString size = text(taken[0][3]);
+    return Error::conflict(u"line %1, barcodes: barcode %2 is already on %3%4, which this file does not list"_s
+                               .arg(taken[0][0].as<int>())
+                               .arg(text(taken[0][1]), text(taken[0][2]), size.isEmpty() ? QString() : u" size "_s + size));
+}
 
 } // namespace
 
@@ -191,6 +221,12 @@ Result<CatalogImportSummary> PgCatalogCsvStore::apply(const CatalogCsvImport &im
                                           .arg(held[0][2].as<int>()),
                                       u"stock"_s);
             }
+            if (import.hasBarcodes) {
+                if (Status free = barcodesFree(tx, tenant, arrays); !free)
+                    return free.error();
+                // A file may move a barcode from one size to another: checked at the end.
+                tx.exec0("SET CONSTRAINTS inventory_gtin_unique DEFERRED");
+            }
             step(1);
 
             QSet<QString> changed;
@@ -238,18 +274,22 @@ Result<CatalogImportSummary> PgCatalogCsvStore::apply(const CatalogCsvImport &im
                     summary.stockRowsChanged += r[1].as<int>();
                 }
             };
-            // Counts from the file: new rows, and rows whose quantity differs.
+            // Counts from the file: new rows, and rows whose quantity differs; barcodes ($7: the
+            // file has the column) set exactly, or left alone.
             countStock(tx.exec_params(
                 "WITH " + std::string(kStockRelation) + ", up AS ("
-                "  INSERT INTO inventory (tenant_id, product_id, size, quantity) "
-                "  SELECT $1::uuid, p.id, nullif(s.size, ''), s.quantity FROM s "
+                "  INSERT INTO inventory (tenant_id, product_id, size, quantity, gtin) "
+                "  SELECT $1::uuid, p.id, nullif(s.size, ''), s.quantity, CASE WHEN $7 THEN nullif(s.gtin, '') END FROM s "
                 "  JOIN products p ON p.tenant_id = $1::uuid AND p.sku = s.sku "
-                "  ON CONFLICT ON CONSTRAINT inventory_product_size_unique DO UPDATE SET quantity = EXCLUDED.quantity "
+                "  ON CONFLICT ON CONSTRAINT inventory_product_size_unique DO UPDATE SET quantity = EXCLUDED.quantity, "
+                "    gtin = CASE WHEN $7 THEN EXCLUDED.gtin ELSE inventory.gtin END "
                 "  WHERE inventory.quantity IS DISTINCT FROM EXCLUDED.quantity "
+                "     OR ($7 AND inventory.gtin IS DISTINCT FROM EXCLUDED.gtin) "
                 "  RETURNING product_id, (xmax = 0) AS inserted, quantity) "
                 "SELECT p.sku, count(*) FILTER (WHERE NOT up.inserted OR up.quantity > 0)::int "
                 "FROM up JOIN products p ON p.id = up.product_id GROUP BY p.sku",
-                tenant, arrays.stockSkus, arrays.stockSizes, arrays.stockQuantities));
+                tenant, arrays.stockSkus, arrays.stockSizes, arrays.stockQuantities, arrays.stockGtins, arrays.stockLines,
+                import.hasBarcodes));
             step(4);
             // Rows the file no longer covers (a size left out of the run, flat <-> per size) go to 0.
             countStock(tx.exec_params(
@@ -259,6 +299,16 @@ Result<CatalogImportSummary> PgCatalogCsvStore::apply(const CatalogCsvImport &im
                 "    AND NOT (coalesce(i.size, '*') = ANY (string_to_array(w.sizes, ';'))) "
                 "  RETURNING p.sku) SELECT sku, count(*)::int FROM z GROUP BY sku",
                 tenant, arrays.skus, arrays.productStockSizes, arrays.productStockQuantities, arrays.lines));
+            if (import.hasBarcodes) {
+                // ... and lose their barcode: with the column, the file lists every barcode.
+                tx.exec_params(
+                    "WITH " + std::string(kWantedRelation) +
+                    "UPDATE inventory i SET gtin = NULL FROM w JOIN products p ON p.tenant_id = $1::uuid AND p.sku = w.sku "
+                    "WHERE i.product_id = p.id AND i.gtin IS NOT NULL "
+                    "  AND NOT (coalesce(i.size, '*') = ANY (string_to_array(w.sizes, ';')))",
+                    tenant, arrays.skus, arrays.productStockSizes, arrays.productStockQuantities, arrays.lines);
+                tx.exec0("SET CONSTRAINTS inventory_gtin_unique IMMEDIATE");
+            }
 
             summary.created = int(created.size());
             summary.updated = int(changed.size());
@@ -287,11 +337,12 @@ Result<QList<Product>> PgCatalogCsvStore::exportProducts()
             indexOf.insert(products.last().id, products.size() - 1);
         }
         for (const auto &r : tx.exec_params(
-                 "SELECT product_id::text, coalesce(size, ''), quantity, reserved FROM inventory WHERE tenant_id = $1::uuid",
+                 "SELECT product_id::text, coalesce(size, ''), quantity, reserved, coalesce(gtin, '') FROM inventory "
+                 "WHERE tenant_id = $1::uuid",
                  str(tenantId))) {
             const qsizetype at = indexOf.value(text(r[0]), -1);
             if (at >= 0)
-                products[at].stock.append(SizeStock{text(r[1]), r[2].as<int>(), r[3].as<int>()});
+                products[at].stock.append(SizeStock{text(r[1]), r[2].as<int>(), r[3].as<int>(), text(r[4])});
         }
         for (Product &p : products) {
             std::sort(p.stock.begin(), p.stock.end(),

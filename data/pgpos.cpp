@@ -5,6 +5,7 @@
 #include "data/pgvalues.h"
 #include "data/pgorderrows.h"
 #include "data/pgproductrow.h"
+#include "domain/gtin.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -263,6 +264,27 @@ Result<SellableProduct> PgPos::findBySku(const QString &sku)
         if (rows.empty())
             return Error::notFound(u"No product with SKU %1."_s.arg(wanted));
         return sellableFromRow(rows[0]);
+    });
+}
+
+Result<ScannedBox> PgPos::findByBarcode(const QString &gtin)
+{
+    const Result<QString> code = normalizeGtin(gtin);
+    if (!code)
+        return Error::notFound(u"No size carries that barcode."_s);
+    return m_session->transact([&](pqxx::work &tx) -> Result<ScannedBox> {
+        // gtin_key: the same box read as UPC-A or EAN-13 (migration 0015); row-level security
+        // keeps the lookup to this shop's stock, where a key is unique.
+        const auto box = tx.exec_params(
+            "SELECT p.sku, coalesce(i.size, '') FROM inventory i JOIN products p ON p.id = i.product_id "
+            "WHERE i.gtin_key = $1 AND NOT p.archived LIMIT 1",
+            str(gtinKey(*code)));
+        if (box.empty())
+            return Error::notFound(u"No product of this shop carries the box barcode %1."_s.arg(*code));
+        const auto rows = tx.exec_params(sellableQuery() + "WHERE p.sku = $1", box[0][0].c_str());
+        if (rows.empty())
+            return Error::notFound(u"No product of this shop carries the box barcode %1."_s.arg(*code));
+        return ScannedBox{sellableFromRow(rows[0]), text(box[0][1])};
     });
 }
 

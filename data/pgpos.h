@@ -19,6 +19,7 @@ public:
 
     Result<SellableProduct> findBySku(const QString &sku) override;
     Result<QList<SellableProduct>> search(const QString &text, int limit) override;
+    Result<ScannedBox> findByBarcode(const QString &gtin) override;
     Result<PosOrderState> placeSale(const PosSaleRequest &sale) override;
     Result<PosOrderState> orderState(const QString &orderId) override;
     Status retryPaymentLink(const QString &orderId) override;

@@ -38,12 +38,12 @@ void loadStock(pqxx::transaction_base &tx, QList<Product> &products)
     for (const auto &p : std::as_const(products))
         ids.append(p.id);
     const auto rows = tx.exec_params(
-        "SELECT product_id::text, coalesce(size, ''), quantity, reserved FROM inventory "
+        "SELECT product_id::text, coalesce(size, ''), quantity, reserved, coalesce(gtin, '') FROM inventory "
         "WHERE product_id = ANY($1::uuid[])",
         textArray(ids));
     QHash<QString, QList<SizeStock>> byProduct;
     for (const auto &r : rows)
-        byProduct[text(r[0])].append(SizeStock{text(r[1]), r[2].as<int>(), r[3].as<int>()});
+        byProduct[text(r[0])].append(SizeStock{text(r[1]), r[2].as<int>(), r[3].as<int>(), text(r[4])});
     for (auto &p : products) {
         QList<SizeStock> stock = byProduct.value(p.id);
         std::sort(stock.begin(), stock.end(), [](const SizeStock &a, const SizeStock &b) { return compareSizes(a.size, b.size) < 0; });
@@ -66,10 +66,11 @@ void writeStock(pqxx::work &tx, const QString &productId, const QString &tenantI
 {
     for (const SizeStock &s : stock) {
         tx.exec_params(
-            "INSERT INTO inventory (tenant_id, product_id, size, quantity) VALUES ($1::uuid, $2::uuid, $3, $4) "
-            "ON CONFLICT ON CONSTRAINT inventory_product_size_unique DO UPDATE SET quantity = EXCLUDED.quantity "
-            "WHERE inventory.quantity IS DISTINCT FROM EXCLUDED.quantity",
-            str(tenantId), str(productId), orNull(s.size), s.quantity);
+            "INSERT INTO inventory (tenant_id, product_id, size, quantity, gtin) VALUES ($1::uuid, $2::uuid, $3, $4, $5) "
+            "ON CONFLICT ON CONSTRAINT inventory_product_size_unique "
+            "DO UPDATE SET quantity = EXCLUDED.quantity, gtin = EXCLUDED.gtin "
+            "WHERE inventory.quantity IS DISTINCT FROM EXCLUDED.quantity OR inventory.gtin IS DISTINCT FROM EXCLUDED.gtin",
+            str(tenantId), str(productId), orNull(s.size), s.quantity, orNull(s.gtin));
     }
 }
 
@@ -191,6 +192,31 @@ Result<std::optional<Product>> PgProductRepository::findById(const QString &id)
         QList<Product> found{productFromRow(rows[0])};
         loadStock(tx, found);
         return std::optional<Product>(found.first());
+    });
+}
+
+Result<QList<Product>> PgProductRepository::findByIds(const QStringList &ids)
+{
+    QStringList valid;
+    for (const QString &id : ids) {
+        if (!QUuid::fromString(id).isNull())
+            valid.append(id);
+    }
+    return m_session.transact([&](pqxx::work &tx) -> Result<QList<Product>> {
+        QHash<QString, Product> byId;
+        QList<Product> found;
+        for (const auto &r : tx.exec_params(std::string("SELECT ") + kProductColumns + " FROM products p WHERE p.id = ANY($1::uuid[])",
+                                            textArray(valid)))
+            found.append(productFromRow(r));
+        loadStock(tx, found);
+        for (const Product &p : std::as_const(found))
+            byId.insert(p.id, p);
+        QList<Product> ordered;
+        for (const QString &id : std::as_const(valid)) {
+            if (byId.contains(id))
+                ordered.append(byId.value(id));
+        }
+        return ordered;
     });
 }
 

@@ -26,6 +26,8 @@ public:
     Result<std::optional<Product>> findBySku(const QString &sku) override;
     Result<ProductPage> list(const ProductQuery &query) override;
     Result<std::optional<Product>> findById(const QString &id);
+    /// The products with these ids, in the order asked; ids not found (or not uuids) are left out.
+    Result<QList<Product>> findByIds(const QStringList &ids);
 
     /// The insert used by create(), for callers that batch many products in one transaction.
     static Result<Product> insert(pqxx::work &tx, const Product &product);

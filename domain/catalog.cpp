@@ -67,7 +67,24 @@ QMap<QString, int> quantities(const Product &p)
     return bySize;
 }
 
-QStringList allSizes(const QMap<QString, int> &a, const QMap<QString, int> &b, const QMap<QString, int> &c = {})
+/// Box barcode by size ("" for flat stock); sizes without one are left out.
+QMap<QString, QString> barcodes(const Product &p)
+{
+    QMap<QString, QString> bySize;
+    for (const SizeStock &row : p.stock) {
+        if (!row.gtin.isEmpty())
+            bySize.insert(row.size, row.gtin);
+    }
+    return bySize;
+}
+
+QString barcodeLabel(const QString &size)
+{
+    return size.isEmpty() ? u"Box barcode"_s : u"Box barcode, size %1"_s.arg(size);
+}
+
+template <typename T>
+QStringList allSizes(const QMap<QString, T> &a, const QMap<QString, T> &b, const QMap<QString, T> &c = {})
 {
     QStringList sizes = a.keys() + b.keys() + c.keys();
     sizes.removeDuplicates();
@@ -164,6 +181,7 @@ Product duplicateProduct(const Product &product)
     for (SizeStock &row : copy.stock) {
         row.quantity = 0;
         row.reserved = 0;
+        row.gtin.clear();   // a box barcode names one product's size, never its copy's
     }
     return copy;
 }
@@ -186,6 +204,13 @@ QList<FieldDifference> conflictingChanges(const Product &base, const Product &mi
                                 QString::number(qMine.value(size))});
         }
     }
+    const QMap<QString, QString> bBase = barcodes(base);
+    const QMap<QString, QString> bMine = barcodes(mine);
+    const QMap<QString, QString> bTheirs = barcodes(theirs);
+    for (const QString &size : allSizes(bBase, bMine, bTheirs)) {
+        if (bTheirs.value(size) != bBase.value(size))
+            differences.append({u"gtin"_s, barcodeLabel(size), bTheirs.value(size), bMine.value(size)});
+    }
     return differences;
 }
 
@@ -207,6 +232,13 @@ Product reapplyEdits(const Product &base, const Product &mine, const Product &th
         if (qMine.value(size) != qBase.value(size) || (qMine.contains(size) != qBase.contains(size)))
             result[size] = qMine.value(size);
     }
+    const QMap<QString, QString> bBase = barcodes(base);
+    const QMap<QString, QString> bMine = barcodes(mine);
+    QMap<QString, QString> mergedBarcodes = barcodes(theirs);
+    for (const QString &size : allSizes(bBase, bMine)) {
+        if (bMine.value(size) != bBase.value(size))
+            mergedBarcodes[size] = bMine.value(size);
+    }
     // Keep only rows the merged product can hold: flat has one unsized row, per size follows the run.
     QList<SizeStock> stock;
     for (auto it = result.cbegin(); it != result.cend(); ++it) {
@@ -219,7 +251,7 @@ Product reapplyEdits(const Product &base, const Product &mine, const Product &th
             if (row.size == it.key())
                 reserved = row.reserved;
         }
-        stock.append(SizeStock{it.key(), it.value(), reserved});
+        stock.append(SizeStock{it.key(), it.value(), reserved, mergedBarcodes.value(it.key())});
     }
     merged.stock = stock;
     merged.version = theirs.version;

@@ -1,5 +1,6 @@
 #include "domain/catalogcsv.h"
 
+#include "domain/gtin.h"
 #include "domain/moneyformat.h"
 #include "domain/sku.h"
 
@@ -30,6 +31,8 @@ const QString kInventory = u"inventory"_s;
 const QString kSizeSystem = u"size_system"_s;
 const QString kSizeRun = u"size_run"_s;
 const QString kStock = u"stock"_s;
+// Optional: a file without it (written before box barcodes existed) leaves barcodes as they are.
+const QString kBarcodes = u"barcodes"_s;
 
 // Longest cell shown back in an error message.
 QString shown(QStringView cell)
@@ -76,7 +79,7 @@ QString columnOfField(const QString &field)
         {u"sku"_s, kSku}, {u"name"_s, kName}, {u"brand"_s, kBrand}, {u"colorway"_s, kColorway},
         {u"description"_s, kDescription}, {u"price"_s, kPrice}, {u"usedGrade"_s, kUsedGrade},
         {u"sizeSystem"_s, kSizeSystem}, {u"sizeRun"_s, kSizeRun}, {u"stock"_s, kStock},
-        {u"currency"_s, kCurrency}};
+        {u"currency"_s, kCurrency}, {u"gtin"_s, kBarcodes}};
     return map.value(field);
 }
 
@@ -101,6 +104,8 @@ public:
             return row;
         }
         Product p = readProduct();
+        if (m_issues.isEmpty() && m_index.contains(kBarcodes))
+            readBarcodes(p);
         if (m_issues.isEmpty()) {
             for (const FieldError &e : validateProduct(p))
                 issue(columnOfField(e.field), e.message);
@@ -254,6 +259,37 @@ private:
                   [](const SizeStock &a, const SizeStock &b) { return compareSizes(a.size, b.size) < 0; });
     }
 
+    /// Flat: one barcode (or empty). Per size: size:barcode pairs ("9:036000291452;9.5:..."),
+    /// sizes of the run only, each once; sizes not listed have no barcode.
+    void readBarcodes(Product &p)
+    {
+        const QString barcodes = cell(kBarcodes).trimmed();
+        if (p.inventoryStrategy == InventoryStrategy::Flat) {
+            if (barcodes.contains(u':'))
+                issue(kBarcodes, u"a flat product has one barcode, not size:barcode pairs"_s);
+            else if (!p.stock.isEmpty())
+                p.stock.first().gtin = barcodes;
+            return;
+        }
+        QSet<QString> listed;
+        for (const QString &entry : barcodes.split(u';', Qt::SkipEmptyParts)) {
+            if (entry.trimmed().isEmpty())
+                continue;
+            const qsizetype colon = entry.indexOf(u':');
+            const QString size = entry.left(colon).trimmed();
+            const auto row = std::find_if(p.stock.begin(), p.stock.end(), [&](const SizeStock &s) { return s.size == size; });
+            if (colon < 0)
+                issue(kBarcodes, u"%1 is not size:barcode (example: 9.5:036000291452)"_s.arg(shown(entry.trimmed())));
+            else if (row == p.stock.end())
+                issue(kBarcodes, u"size %1 is not in the size run"_s.arg(shown(size)));
+            else if (listed.contains(size))
+                issue(kBarcodes, u"size %1 is listed twice"_s.arg(size));
+            else
+                row->gtin = entry.mid(colon + 1).trimmed();
+            listed.insert(size);
+        }
+    }
+
     const QHash<QString, qsizetype> &m_index;
     const CsvRecord &m_record;
     const QString &m_shopCurrency;
@@ -280,6 +316,23 @@ int lineOfBadUtf8(const QByteArray &bytes)
     return 0;
 }
 
+// A box barcode names one size in the whole shop: two rows of one file can't share it (the
+// database refuses a barcode that another product not in the file already carries).
+void checkBarcodesUnique(CatalogCsvRow &row, QHash<QString, int> &firstLineOfBarcode)
+{
+    for (const SizeStock &s : std::as_const(row.product->stock)) {
+        if (s.gtin.isEmpty())
+            continue;
+        const QString key = gtinKey(s.gtin);
+        if (const int first = firstLineOfBarcode.value(key); first > 0 && first != row.line) {
+            row.issues.append({row.line, kBarcodes, u"barcode %1 is also on line %2"_s.arg(s.gtin).arg(first)});
+            row.product.reset();
+            return;
+        }
+        firstLineOfBarcode.insert(key, row.line);
+    }
+}
+
 bool isBlankRecord(const CsvRecord &r)
 {
     return r.fields.size() == 1 && r.fields.first().trimmed().isEmpty();
@@ -301,7 +354,7 @@ QList<CsvIssue> checkHeader(const QStringList &header, QHash<QString, qsizetype>
     }
     QStringList missing;
     for (const QString &name : expected) {
-        if (!index.contains(name))
+        if (!index.contains(name) && name != kBarcodes)
             missing.append(name);
     }
     if (!missing.isEmpty())
@@ -319,7 +372,7 @@ QString sizeText(qint64 bytes)
 QStringList catalogCsvColumns()
 {
     return {kSku, kName, kBrand, kColorway, kDescription, kCondition, kUsedGrade, kPrice, kCurrency,
-            kPublished, kArchived, kInventory, kSizeSystem, kSizeRun, kStock};
+            kPublished, kArchived, kInventory, kSizeSystem, kSizeRun, kStock, kBarcodes};
 }
 
 QString CsvIssue::toString() const
@@ -461,7 +514,9 @@ CatalogCsvImport parseCatalogCsv(const QByteArray &bytes, const QString &shopCur
     if (!result.fileIssues.isEmpty())
         return result;
 
+    result.hasBarcodes = index.contains(kBarcodes);
     QHash<QString, int> firstLineOfSku;
+    QHash<QString, int> firstLineOfBarcode;
     for (qsizetype r = 1; r < all.size(); ++r) {
         if (isBlankRecord(all[r]))
             continue;
@@ -479,12 +534,30 @@ CatalogCsvImport parseCatalogCsv(const QByteArray &bytes, const QString &shopCur
                 firstLineOfSku.insert(sku, row.line);
             }
         }
+        if (row.product)
+            checkBarcodesUnique(row, firstLineOfBarcode);
         result.rows.append(std::move(row));
     }
     if (result.rows.isEmpty())
         result.fileIssues.append({0, {}, u"the file has a header but no products"_s});
     return result;
 }
+
+namespace {
+
+QString barcodesCell(const Product &p)
+{
+    if (p.inventoryStrategy == InventoryStrategy::Flat)
+        return p.stock.isEmpty() ? QString() : p.stock.first().gtin;
+    QStringList pairs;
+    for (const SizeStock &s : p.stock) {
+        if (!s.gtin.isEmpty())
+            pairs.append(s.size + u':' + s.gtin);
+    }
+    return pairs.join(u';');
+}
+
+} // namespace
 
 QByteArray writeCatalogCsv(const QList<Product> &products)
 {
@@ -517,7 +590,7 @@ QByteArray writeCatalogCsv(const QList<Product> &products)
                      toString(p.usedGrade), formatMinorPlain(p.price), p.price.currency(),
                      p.published ? u"true"_s : u"false"_s, p.archived ? u"true"_s : u"false"_s,
                      toString(p.inventoryStrategy), p.sizeSystem ? toString(*p.sizeSystem) : QString(),
-                     p.sizeRun.join(u';'), stock});
+                     p.sizeRun.join(u';'), stock, barcodesCell(p)});
     }
     return QByteArray("\xEF\xBB\xBF") + out.toUtf8();
 }

@@ -4,7 +4,7 @@
 //
 // Format (RFC 4180): UTF-8 (a leading byte-order mark is ignored), comma separated, fields
 // with commas, quotes or line breaks quoted with "..." and inner quotes doubled, CRLF or LF
-// line ends. The first record is a header naming every one of these columns, in any order:
+// line ends. The first record is a header naming these columns, in any order (all but "barcodes" required):
 //
 //   sku          e.g. DD1391-100 (normalised: trimmed, upper case)
 //   name, brand  required text; colorway, description optional text (description may span lines)
@@ -21,6 +21,10 @@
 //   stock        flat: one whole number ("5", empty = 0);
 //                per_size: size:quantity pairs separated by ';' ("8:2;8.5:1;9:0"). Every size must
 //                be in size_run; run sizes not listed have 0 units.
+//   barcodes     optional column; box barcodes (UPC-A or EAN-13, check digit verified):
+//                flat: one barcode or empty; per_size: size:barcode pairs ("9:036000291452").
+//                With the column, sizes not listed have no barcode; a file without it (older
+//                exports) leaves the stored barcodes as they are.
 //
 // Import sets every column of every row: stock quantities are absolute counts, not deltas.
 // Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are written
@@ -41,7 +45,8 @@
 
 namespace rdk {
 
-/// The header of an exported file, in the order export writes it.
+/// The header of an exported file, in the order export writes it (every column but
+/// "barcodes" is required on import).
 QStringList catalogCsvColumns();
 
 /// One problem found in a file. `line` is the physical line (1 = header) where the record
@@ -73,6 +78,7 @@ struct CatalogCsvImport final {
     QStringList header;           ///< as found in the file (trimmed, lower case)
     QList<CatalogCsvRow> rows;
     QList<CsvIssue> fileIssues;   ///< problems that stop the whole file (encoding, header, size)
+    bool hasBarcodes = false;     ///< the file has the barcodes column: apply sets them exactly
 
     /// Nothing wrong anywhere: the file may be applied.
     bool ok() const { return fileIssues.isEmpty() && errorCount() == 0; }

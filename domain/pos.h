@@ -38,6 +38,12 @@ struct SellableProduct final {
     QList<SellableSize> sizes;  ///< every size of the run (flat: one entry with an empty size)
 };
 
+/// A box barcode scanned at the counter: exactly one size of one product.
+struct ScannedBox final {
+    SellableProduct product;
+    QString size;   ///< empty for flat stock
+};
+
 /// One line of a sale as the counter sends it; the store re-reads prices and stock.
 struct PosLineRequest final {
     QString sku;
@@ -103,6 +109,9 @@ public:
     virtual Result<SellableProduct> findBySku(const QString &sku) = 0;
     /// Products whose SKU, name, brand or colorway match `text`, at most `limit`.
     virtual Result<QList<SellableProduct>> search(const QString &text, int limit) = 0;
+    /// The product and size whose box carries `gtin` (a normalized UPC-A or EAN-13; the same
+    /// box read either way is found). NotFound when no size of the shop carries it.
+    virtual Result<ScannedBox> findByBarcode(const QString &gtin) = 0;
     /// Creates a pending POS order holding the stock of every line (all or nothing:
     /// OutOfStock names the item) and asks for its payment link.
     virtual Result<PosOrderState> placeSale(const PosSaleRequest &sale) = 0;

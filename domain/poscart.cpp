@@ -1,5 +1,7 @@
 #include "domain/poscart.h"
 
+#include "domain/gtin.h"
+#include "domain/labels.h"
 #include "domain/moneyformat.h"
 #include "domain/sku.h"
 
@@ -61,6 +63,15 @@ ScanInput classifyScan(QStringView raw)
         return {ScanKind::Rejected, {}, u"That scan is too long (at most %1 characters)."_s.arg(MaxScanLength)};
     if (hasControlCharacter(text))
         return {ScanKind::Rejected, {}, u"That scan contains control characters; scan again or type the SKU."_s};
+    if (looksLikeGtin(text)) {
+        // A wrong check digit is no box code (a misread, or a numeric SKU): looked up as a SKU.
+        if (auto gtin = normalizeGtin(text))
+            return {ScanKind::Barcode, *gtin, {}, {}};
+    }
+    if (const auto label = parseLabelCode(text)) {
+        if (auto sku = normalizeSku(label->sku))
+            return {ScanKind::ShopCode, *sku, {}, label->size};
+    }
     const bool skuShaped = text.contains(u'-') || std::any_of(text.begin(), text.end(), [](QChar c) { return c.isDigit(); });
     if (skuShaped) {
         if (auto sku = normalizeSku(text))

@@ -26,6 +26,8 @@ inline constexpr qsizetype MaxDiscountReasonLength = 200;
 enum class ScanKind {
     Empty,     ///< nothing but spaces: ignore
     Sku,       ///< looks like a SKU: look it up exactly (text is the normalized SKU)
+    Barcode,   ///< a box's UPC-A / EAN-13 (text is the GTIN): exactly one size
+    ShopCode,  ///< the shop's own label code "SKU/size" (text is the SKU, size the size)
     Search,    ///< free text: search by SKU, name, brand, colorway (text is trimmed)
     Rejected,  ///< unusable (control characters, too long); message says why
 };
@@ -34,10 +36,12 @@ struct ScanInput final {
     ScanKind kind = ScanKind::Empty;
     QString text;
     QString message;
+    QString size{};   ///< ShopCode only
 };
 
 /// Sorts what the scan field received. Spaces around it are ignored. Text with control
-/// characters or longer than MaxScanLength is rejected. A SKU is what normalizeSku() accepts
+/// characters or longer than MaxScanLength is rejected. 12 or 13 digits with a right check
+/// digit are a box barcode; "SKU/size" is a shop label. A SKU is what normalizeSku() accepts
 /// and contains a digit or a '-' (every shop SKU does: "DNK-LO-PANDA", "AJ1"), so a single
 /// word such as "panda" is searched instead.
 ScanInput classifyScan(QStringView raw);

@@ -8,11 +8,54 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
 
+namespace {
+
+/// A box barcode or a shop label: one size of one product, or a plain "not found" (no search:
+/// the digits of a barcode find nothing useful by name).
+Result<ScanLookup> lookUpLabelled(PosStore &store, const ScanInput &scan, ScanLookup lookup)
+{
+    lookup.wasSku = true;
+    if (scan.kind == ScanKind::Barcode) {
+        auto box = store.findByBarcode(scan.text);
+        if (box) {
+            lookup.exact = box->product;
+            lookup.exactSize = box->size;
+            return lookup;
+        }
+        if (box.error().code != ErrorCode::NotFound)
+            return box.error();
+        // Twelve digits may also be a shop's numeric SKU.
+        auto product = store.findBySku(scan.text);
+        if (product) {
+            lookup.exact = *product;
+            return lookup;
+        }
+        if (product.error().code != ErrorCode::NotFound)
+            return product.error();
+        lookup.notFound = u"No product of this shop carries the box barcode %1; add it to the size in the Catalog."_s.arg(scan.text);
+        return lookup;
+    }
+    auto product = store.findBySku(scan.text);
+    if (!product) {
+        if (product.error().code != ErrorCode::NotFound)
+            return product.error();
+        lookup.notFound = product.error().message;
+        return lookup;
+    }
+    lookup.exact = *product;
+    lookup.exactSize = scan.size;
+    return lookup;
+}
+
+} // namespace
+
 Result<ScanLookup> lookUpScan(PosStore &store, const ScanInput &scan, int searchLimit)
 {
     ScanLookup lookup;
     lookup.query = scan.text;
     lookup.wasSku = scan.kind == ScanKind::Sku;
+    if (scan.kind == ScanKind::Barcode || scan.kind == ScanKind::ShopCode)
+        return lookUpLabelled(store, scan, std::move(lookup));
     if (lookup.wasSku) {
         auto product = store.findBySku(scan.text);
         if (product) {

@@ -21,6 +21,7 @@ struct ScanLookup final {
     QString query;
     bool wasSku = false;
     std::optional<SellableProduct> exact;
+    std::optional<QString> exactSize;   ///< a box barcode or shop label named the size too
     QList<SellableProduct> matches;
     QString notFound;   ///< the store's sentence for an unknown SKU (empty otherwise)
 };

@@ -1,7 +1,9 @@
 #include "domain/product.h"
 
+#include "domain/gtin.h"
 #include "domain/sku.h"
 
+#include <QHash>
 #include <QSet>
 
 #include <climits>
@@ -143,6 +145,27 @@ void checkPerSizeStock(QList<FieldError> &errors, const Product &p)
     }
 }
 
+/// Each barcode valid, and no two sizes of the product sharing one (uniqueness across the
+/// shop is the database's: inventory_gtin_unique).
+void checkBarcodes(QList<FieldError> &errors, const Product &p)
+{
+    QHash<QString, QString> sizeOfKey;
+    for (const SizeStock &row : p.stock) {
+        if (row.gtin.isEmpty())
+            continue;
+        const QString where = row.size.isEmpty() ? QString() : u"Size %1: "_s.arg(row.size.left(12));
+        const Result<QString> gtin = normalizeGtin(row.gtin);
+        if (!gtin) {
+            errors.append({u"gtin"_s, where + gtin.error().message});
+            continue;
+        }
+        const QString key = gtinKey(gtin.value());
+        if (const auto other = sizeOfKey.constFind(key); other != sizeOfKey.constEnd())
+            errors.append({u"gtin"_s, u"Sizes %1 and %2 have the same box barcode %3"_s.arg(*other, row.size, gtin.value())});
+        sizeOfKey.insert(key, row.size);
+    }
+}
+
 void checkStock(QList<FieldError> &errors, const Product &p)
 {
     if (p.inventoryStrategy == InventoryStrategy::Flat)
@@ -151,6 +174,7 @@ void checkStock(QList<FieldError> &errors, const Product &p)
         checkPerSizeStock(errors, p);
     for (const SizeStock &row : p.stock)
         checkQuantities(errors, row);
+    checkBarcodes(errors, p);
 }
 
 int clampToInt(qint64 value)
@@ -220,8 +244,10 @@ Product normalizeProduct(Product product)
         if (Result<QStringList> run = validateSizeRun(*product.sizeSystem, product.sizeRun))
             product.sizeRun = run.value();
     }
-    for (SizeStock &row : product.stock)
+    for (SizeStock &row : product.stock) {
         row.size = row.size.trimmed();
+        row.gtin = row.gtin.trimmed();
+    }
     return product;
 }
 

@@ -24,11 +24,13 @@ std::optional<InventoryStrategy> inventoryStrategyFromString(QStringView text);
 inline constexpr int MaxStockQuantity = 100000;
 
 /// Stock of one size. `size` is empty for flat stock. `reserved` units are held for
-/// pending orders and can't be sold again.
+/// pending orders and can't be sold again. `gtin` is the barcode on the box of this size
+/// (UPC-A or EAN-13, see domain/gtin.h), empty when the size has none.
 struct SizeStock {
     QString size;
     int quantity = 0;
     int reserved = 0;
+    QString gtin{};   // "{}": {size, quantity, reserved} stays a complete initializer under -Wextra
 
     /// quantity - reserved, never below zero.
     int available() const;
@@ -73,13 +75,14 @@ struct FieldError {
 };
 
 /// The product as it should be stored: SKU normalized (when it can be), name, brand and
-/// colorway trimmed, size run trimmed and put in template order when it is valid.
+/// colorway trimmed, size run trimmed and put in template order when it is valid, box
+/// barcodes trimmed.
 Product normalizeProduct(Product product);
 
 /// Every problem at once, so a form can mark all bad fields in one go. Judges the product
 /// as normalizeProduct() would store it (a lowercase SKU or a padded name is fine here);
 /// save normalizeProduct(p), not p. Fields: "sku", "name", "brand", "colorway",
-/// "description", "price", "usedGrade", "sizeSystem", "sizeRun", "stock".
+/// "description", "price", "usedGrade", "sizeSystem", "sizeRun", "stock", "gtin".
 /// Empty means valid. Mirrors the database CHECKs and adds rules the schema can't express.
 QList<FieldError> validateProduct(const Product &product);
 

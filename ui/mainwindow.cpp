@@ -21,6 +21,32 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk {
 namespace {
 
+/// The screen list. Typing a letter does not jump to a screen ("p" would open Point of Sale
+/// while someone meant to type in it); Ctrl+1…9 and the arrows choose screens.
+class NavigationList final : public QListWidget {
+public:
+    using QListWidget::QListWidget;
+    void keyboardSearch(const QString &) override {}
+};
+
+/// Gives the keyboard to `screen`: where it was last in that screen, else its first field.
+void focusScreen(QWidget *screen)
+{
+    if (!screen)
+        return;
+    if (QWidget *last = screen->focusWidget(); last && last->isVisible() && last->isEnabled()) {
+        last->setFocus(Qt::MouseFocusReason);
+        return;
+    }
+    for (QWidget *child : screen->findChildren<QWidget *>()) {
+        if ((child->focusPolicy() & Qt::TabFocus) && child->isVisibleTo(screen) && child->isEnabled()) {
+            child->setFocus(Qt::MouseFocusReason);
+            return;
+        }
+    }
+}
+
+
 constexpr int HomeItem = -1;
 constexpr int KeyRole = Qt::UserRole + 1;
 
@@ -108,7 +134,7 @@ void MainWindow::buildNavigation()
     who->setWordWrap(true);
     theme::setForeground(who, theme::mutedText(palette()));
 
-    m_nav = new QListWidget(panel);
+    m_nav = new NavigationList(panel);
     m_nav->setObjectName(u"navigation"_s);
     m_nav->setAccessibleName(tr("Screens"));
     m_nav->setFrameShape(QFrame::NoFrame);
@@ -125,6 +151,9 @@ void MainWindow::buildNavigation()
         const int key = item->data(KeyRole).toInt();
         m_stack->setCurrentWidget(key == HomeItem ? m_home : m_screens.value(key));
     });
+    // A click hands the keyboard to the screen, so its own shortcuts (Ctrl+F in the Catalog)
+    // and typing work at once; arrow keys in the list keep it there.
+    connect(m_nav, &QListWidget::itemClicked, this, [this] { focusScreen(m_stack->currentWidget()); });
 
     auto *lock = new QPushButton(tr("Lock desk   Ctrl+L"), panel);
     lock->setObjectName(u"lockButton"_s);

@@ -7,6 +7,7 @@
 #include "data/pgcatalogreader.h"
 #include "data/pgdashboard.h"
 #include "data/pgimagelibrary.h"
+#include "data/pglabelsource.h"
 #include "data/pgorderbook.h"
 #include "data/pgorderfeed.h"
 #include "data/pgpos.h"
@@ -18,6 +19,7 @@
 #include "ui/admin/staffscreen.h"
 #include "ui/catalog/catalogscreen.h"
 #include "ui/catalog/csvimportdialog.h"
+#include "ui/catalog/labelsdialog.h"
 #include "ui/catalog/productimagespanel.h"
 #include "ui/common/uitaskrunner.h"
 #include "ui/dashboard/dashboardscreen.h"
@@ -71,13 +73,27 @@ void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores)
     QObject::connect(exportAction, &QAction::triggered, screen, [screen, stores] { exportCatalogCsv(screen, stores); });
 }
 
+void addLabelsAction(CatalogScreen *screen, const LabelSourceFactory &sources, const SignedInUser &user)
+{
+    auto *labels = screen->toolBar()->addAction(QObject::tr("Labels…"));
+    labels->setShortcut(QKeySequence(u"Ctrl+Shift+L"_s));   // Ctrl+L locks the desk
+    labels->setToolTip(QObject::tr("Print price labels with barcodes for the selected products or today's "
+                                   "deliveries (Ctrl+Shift+L)"));
+    QObject::connect(labels, &QAction::triggered, screen, [screen, sources, role = user.role, zone = user.timezone] {
+        LabelsDialog dialog(sources, {screen->selectedProductIds(), role, zone}, screen);
+        dialog.exec();
+    });
+}
+
 CatalogScreen *makeCatalogScreen(DeskServices &services, WorkerSessionPool *workers)
 {
     auto *screen = new CatalogScreen(workerFactory<CatalogReader, data::PgCatalogReader>(workers),
                                      workerFactory<ProductRepository, data::PgProductRepository>(workers),
                                      services.connection.user().currency);
     screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(workers)));
+    screen->setShopTimeZone(services.connection.user().timezone);
     addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(workers));
+    addLabelsAction(screen, workerFactory<LabelSource, data::PgLabelSource>(workers), services.connection.user());
     return screen;
 }
 

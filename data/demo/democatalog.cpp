@@ -1,5 +1,6 @@
 #include "data/demo/democatalog.h"
 
+#include "domain/gtin.h"
 #include "domain/money.h"
 #include "domain/sizes.h"
 
@@ -17,6 +18,14 @@ namespace rdk {
 namespace {
 
 enum class Fit { Mens, Womens, GradeSchool, Accessory };
+
+/// A box barcode for the demo: an EAN-13 in GS1's in-store range (prefix 20), which no real
+/// product carries, so a demo scan never matches a real box. Model and size pick the digits.
+QString demoGtin(qsizetype model, qsizetype size)
+{
+    const QString body = u"20%1%2000"_s.arg(model, 5, 10, QChar(u'0')).arg(size, 2, 10, QChar(u'0'));
+    return body + QString::number(gtinCheckDigit(body));
+}
 
 struct Model {
     const char16_t *brand;
@@ -364,7 +373,7 @@ QList<Product> demoCatalog(const QString &currency, quint32 seed)
 
         if (m.fit == Fit::Accessory) {
             p.inventoryStrategy = InventoryStrategy::Flat;
-            p.stock = {SizeStock{QString(), isSoldOut ? 0 : 6 + int(rng.bounded(30u)), 0}};
+            p.stock = {SizeStock{QString(), isSoldOut ? 0 : 6 + int(rng.bounded(30u)), 0, demoGtin(i, 99)}};
             catalog.append(p);
             continue;
         }
@@ -398,7 +407,7 @@ QList<Product> demoCatalog(const QString &currency, quint32 seed)
                 quantity = s == onlyLeft ? 1 : 0;
             else if (!isSoldOut)
                 quantity = int(rng.bounded(quint32(run[s].depth * 2 / scarcity + 1)));
-            p.stock.append(SizeStock{size, quantity, 0});
+            p.stock.append(SizeStock{size, quantity, 0, demoGtin(i, s)});
         }
         if (!isSoldOut && onlyLeft < 0 && p.totalStock() == 0)
             p.stock[p.stock.size() / 2].quantity = 2; // "in stock" means something is

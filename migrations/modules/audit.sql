@@ -76,16 +76,21 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM rdk.audit_write(NEW.tenant_id, 'insert', 'inventory', NEW.id::text, NULL,
                                 jsonb_build_object('product_id', NEW.product_id, 'size', NEW.size,
-                                                   'quantity', NEW.quantity, 'reserved', NEW.reserved));
+                                                   'quantity', NEW.quantity, 'reserved', NEW.reserved)
+                                  || CASE WHEN NEW.gtin IS NOT NULL THEN jsonb_build_object('gtin', NEW.gtin) ELSE '{}' END);
         RETURN NULL;
     END IF;
-    IF OLD.quantity IS NOT DISTINCT FROM NEW.quantity AND OLD.reserved IS NOT DISTINCT FROM NEW.reserved THEN
+    IF OLD.quantity IS NOT DISTINCT FROM NEW.quantity AND OLD.reserved IS NOT DISTINCT FROM NEW.reserved
+       AND OLD.gtin IS NOT DISTINCT FROM NEW.gtin THEN
         RETURN NULL;
     END IF;
+    -- A relabelled box is audited with its old and new barcode (who moved which code where).
     PERFORM rdk.audit_write(NEW.tenant_id, 'update', 'inventory', NEW.id::text,
-                            jsonb_build_object('quantity', OLD.quantity, 'reserved', OLD.reserved),
+                            jsonb_build_object('quantity', OLD.quantity, 'reserved', OLD.reserved)
+                              || CASE WHEN OLD.gtin IS DISTINCT FROM NEW.gtin THEN jsonb_build_object('gtin', OLD.gtin) ELSE '{}' END,
                             jsonb_build_object('quantity', NEW.quantity, 'reserved', NEW.reserved,
-                                               'product_id', NEW.product_id, 'size', NEW.size));
+                                               'product_id', NEW.product_id, 'size', NEW.size)
+                              || CASE WHEN OLD.gtin IS DISTINCT FROM NEW.gtin THEN jsonb_build_object('gtin', NEW.gtin) ELSE '{}' END);
     RETURN NULL;
 END
 $function$;
@@ -199,7 +204,7 @@ REVOKE ALL ON FUNCTION rdk.audit_log_immutable() FROM PUBLIC;
 -- Triggers that call the functions above.
 CREATE OR REPLACE TRIGGER audit_log_no_change BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION rdk.audit_log_immutable();
 CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION rdk.audit_log_immutable();
-CREATE OR REPLACE TRIGGER inventory_audit AFTER INSERT OR UPDATE OF quantity, reserved ON public.inventory FOR EACH ROW EXECUTE FUNCTION rdk.audit_inventory();
+CREATE OR REPLACE TRIGGER inventory_audit AFTER INSERT OR UPDATE OF quantity, reserved, gtin ON public.inventory FOR EACH ROW EXECUTE FUNCTION rdk.audit_inventory();
 CREATE OR REPLACE TRIGGER orders_audit AFTER UPDATE OF status, refunded_minor, needs_review, review_reason, carrier, tracking_number ON public.orders FOR EACH ROW EXECUTE FUNCTION rdk.audit_orders();
 CREATE OR REPLACE TRIGGER products_audit AFTER INSERT OR DELETE OR UPDATE ON public.products FOR EACH ROW EXECUTE FUNCTION rdk.audit_products();
 CREATE OR REPLACE TRIGGER profiles_audit AFTER INSERT OR UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION rdk.audit_profiles();

@@ -19,6 +19,7 @@
 #include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTimer>
@@ -80,6 +81,7 @@ private Q_SLOTS:
     void navigation_staff_seesTheirFourScreensOnly();
     void registerScreens_buildsTheRealScreensForTheRole();
     void navigation_admin_seesSixScreensAndShortcutsSwitch();
+    void navigation_clickHandsTheKeyboardToTheScreen_lettersDontSwitch();
     void lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsavedText();
     void lock_isPostponedByInput();
     void lock_blocksOtherWindowsAndScreenShortcuts();
@@ -188,6 +190,32 @@ void TestDeskShell::navigation_admin_seesSixScreensAndShortcutsSwitch()
     QCOMPARE(window.currentScreen()->objectName(), u"audit_log"_s);
     QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
     QCOMPARE(window.currentScreen()->objectName(), u"catalog"_s);
+}
+
+void TestDeskShell::navigation_clickHandsTheKeyboardToTheScreen_lettersDontSwitch()
+{
+    auto desk = signIn(m_staff);
+    MainWindow window(*desk, 30min);
+    addEveryScreen(window);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto *nav = window.findChild<QListWidget *>(u"navigation"_s);
+    QVERIFY(nav);
+    // Clicking "Catalog" puts the keyboard in the catalog, where its shortcuts and fields work.
+    const QList<QListWidgetItem *> catalog = nav->findItems(u"Catalog"_s, Qt::MatchExactly);
+    QCOMPARE(catalog.size(), 1);
+    QTest::mouseClick(nav->viewport(), Qt::LeftButton, {}, nav->visualItemRect(catalog.first()).center());
+    QCOMPARE(window.currentScreen()->objectName(), u"catalog"_s);
+    QTRY_VERIFY(window.currentScreen()->isAncestorOf(QApplication::focusWidget()));
+    QTest::keyClicks(QApplication::focusWidget(), u"pan"_s);
+    QCOMPARE(window.currentScreen()->objectName(), u"catalog"_s);
+    QCOMPARE(window.currentScreen()->findChild<QLineEdit *>(u"draft"_s)->text(), u"pan"_s);
+    // With the list itself focused, a letter does not jump to the screen it starts.
+    nav->setFocus();
+    QTest::keyClick(nav, Qt::Key_P);
+    QCOMPARE(window.currentScreen()->objectName(), u"catalog"_s);
+    QTest::keyClick(nav, Qt::Key_Down);   // the arrows still move through the screens
+    QCOMPARE(window.currentScreen()->objectName(), u"point_of_sale"_s);
 }
 
 void TestDeskShell::lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsavedText()

@@ -18,6 +18,8 @@
 #include <QMutex>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollBar>
+#include <QTableWidget>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -530,6 +532,20 @@ private Q_SLOTS:
         QTest::addRow("no reason") << false << QString() << 0 << QString() << u"reason"_s;
     }
 
+    void refundDialog_opensWideEnoughForEveryColumn()
+    {
+        OrderDetail order = m_shop->orders.at(1);
+        order.lines[0].line.name = u"Air Jordan 1 Retro High OG \"Chicago Lost and Found\""_s;
+        RefundOrderDialog dialog(order);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *lines = dialog.findChild<QTableWidget *>(u"restock"_s);
+        const QAbstractItemView *view = lines;
+        for (int c = 0; c < lines->columnCount(); ++c)
+            QVERIFY2(lines->columnWidth(c) >= view->sizeHintForColumn(c), qPrintable(u"column %1 is cut"_s.arg(c)));
+        QVERIFY(!lines->horizontalScrollBar()->isVisible());
+    }
+
     void refundDialog_validates()
     {
         QFETCH(bool, partial);
@@ -661,10 +677,52 @@ private Q_SLOTS:
             Q_EMIT feed.orderChanged(idOf(1002));
             Q_EMIT feed.orderChanged(u"6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"_s);
         }
+        const int listsBefore = queryCount();
         QTest::qWait(300);   // time to pass: the burst's debounce (100 ms) fires; then its reads finish
         waitIdle(*s);
+        // The notices about an order not on screen make the list re-read once (it may be new),
+        // which also refreshes the two rows: one list read for the whole burst, no detail reads.
+        QCOMPARE(queryCount() - listsBefore, 1);
+        QMutexLocker lock(&m_shop->mutex);
+        QCOMPARE(m_shop->detailReads - before, 0);
+    }
+
+    void floodAboutRowsOnScreen_costsOneReadPerOrder()
+    {
+        OrderChangeFeed feed;
+        auto s = screen(StaffRole::Staff, &feed);
+        const int before = [&] {
+            QMutexLocker lock(&m_shop->mutex);
+            return m_shop->detailReads;
+        }();
+        const int listsBefore = queryCount();
+        for (int i = 0; i < 500; ++i) {
+            Q_EMIT feed.orderChanged(idOf(1001));
+            Q_EMIT feed.orderChanged(idOf(1002));
+        }
+        QTest::qWait(300);   // time to pass: the burst's debounce (100 ms) fires; then its reads finish
+        waitIdle(*s);
+        QCOMPARE(queryCount(), listsBefore);
         QMutexLocker lock(&m_shop->mutex);
         QCOMPARE(m_shop->detailReads - before, 2);
+    }
+
+    void newOrder_appearsInTheList()
+    {
+        OrderChangeFeed feed;
+        auto s = screen(StaffRole::Staff, &feed);
+        QVERIFY(selectAndWait(*s, idOf(1002)));
+        const int rows = s->model()->rowCount();
+        {
+            QMutexLocker lock(&m_shop->mutex);
+            m_shop->orders.append(makeOrder(1006, OrderStatus::Pending, OrderChannel::Pos, 9900, {},
+                                            QDateTime(QDate(2026, 11, 26), QTime(10, 0), Qt::UTC)));
+        }
+        Q_EMIT feed.orderChanged(idOf(1006));   // a sale at the counter just now
+        QTRY_COMPARE_WITH_TIMEOUT(s->model()->rowCount(), rows + 1, 3000);
+        QVERIFY(s->model()->rowOfOrder(idOf(1006)) >= 0);
+        waitIdle(*s);
+        QCOMPARE(s->shownDetail()->summary.orderId, idOf(1002));   // what was open stays open
     }
 
     void export_writesEveryFilteredOrder_data()

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 #include <QThread>
 
 #include <pqxx/pqxx>
@@ -24,6 +25,27 @@ inline std::string str(const QString &s)
 inline QString qstr(const std::string &s)
 {
     return QString::fromStdString(s);
+}
+
+/// The roles `conn`'s login can SET ROLE to (its groups, transitively), plus its own.
+inline QStringList reachableRoles(pqxx::connection &conn)
+{
+    pqxx::work tx(conn);
+    const auto rows = tx.exec(
+        "WITH RECURSIVE reach(oid) AS ("
+        "  SELECT m.roleid FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = session_user "
+        "  UNION SELECT m.roleid FROM pg_auth_members m JOIN reach ON m.member = reach.oid) "
+        "SELECT rolname FROM pg_roles WHERE oid IN (SELECT oid FROM reach) UNION SELECT session_user::text ORDER BY 1");
+    QStringList roles;
+    for (const auto &r : rows)
+        roles.append(qstr(r[0].as<std::string>()));
+    return roles;
+}
+
+/// "SET LOCAL ROLE ...;" for a role name, quoted.
+inline std::string setLocalRole(const QString &role)
+{
+    return "SET LOCAL ROLE \"" + str(QString(role).replace(u'"', QStringLiteral("\"\""))) + "\"; ";
 }
 
 /// What a statement did: it ran (rows = affected rows, or the first column of a one-row

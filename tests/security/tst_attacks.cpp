@@ -78,26 +78,6 @@ class TestAttacks final : public QObject {
               std::to_string(stock) + " FROM p");
     }
 
-    // The roles `conn`'s login can SET ROLE to (its groups, transitively), plus its own.
-    QStringList reachableRoles(pqxx::connection &conn)
-    {
-        pqxx::work tx(conn);
-        const auto rows = tx.exec(
-            "WITH RECURSIVE reach(oid) AS ("
-            "  SELECT m.roleid FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = session_user "
-            "  UNION SELECT m.roleid FROM pg_auth_members m JOIN reach ON m.member = reach.oid) "
-            "SELECT rolname FROM pg_roles WHERE oid IN (SELECT oid FROM reach) UNION SELECT session_user::text ORDER BY 1");
-        QStringList roles;
-        for (const auto &r : rows)
-            roles.append(qstr(r[0].as<std::string>()));
-        return roles;
-    }
-
-    static std::string setLocalRole(const QString &role)
-    {
-        return "SET LOCAL ROLE \"" + str(QString(role).replace(u'"', u"\"\""_s)) + "\"; ";
-    }
-
     // The honest path of each login kind, run as `role` (or the login itself).
     Outcome honestPath(const QString &who, const QString &role)
     {

@@ -233,6 +233,11 @@ void TstProduct::validateProduct_acceptsValidProducts_data()
         p.stock = {SizeStock{QString(), rdk::MaxStockQuantity, rdk::MaxStockQuantity}};
     });
     QTest::addRow("unsorted run") << changed(perSizeProduct(), [](Product &p) { p.sizeRun = {u"10"_s, u"9"_s}; });
+    QTest::addRow("box barcodes on sizes") << changed(perSizeProduct(), [](Product &p) {
+        p.stock[0].gtin = u"036000291452"_s;   // UPC-A
+        p.stock[1].gtin = u" 4006381333931\n"_s;   // EAN-13 as a scanner sends it
+    });
+    QTest::addRow("box barcode on flat stock") << changed(flatProduct(), [](Product &p) { p.stock[0].gtin = u"036000291452"_s; });
     QTest::addRow("flat with a size run") << changed(flatProduct(), [](Product &p) {
         p.sizeSystem = SizeSystem::Womens;
         p.sizeRun = {u"7"_s};
@@ -318,6 +323,16 @@ void TstProduct::validateProduct_reportsTheProblem_data()
         u"Reserved units for size 9 can't exceed"_s);
     row("negative reserved", changed(flat, [](Product &p) { p.stock[0].reserved = -1; }), u"stock"_s,
         u"can't exceed the quantity"_s);
+    row("barcode with a wrong check digit", changed(sized, [](Product &p) { p.stock[0].gtin = u"036000291453"_s; }),
+        u"gtin"_s, u"Size 9: Barcode 036000291453 has a wrong check digit (should end in 2)"_s);
+    row("barcode of 8 digits", changed(flat, [](Product &p) { p.stock[0].gtin = u"96385074"_s; }), u"gtin"_s,
+        u"12 digits (UPC-A) or 13 (EAN-13)"_s);
+    row("megabyte barcode", changed(flat, [](Product &p) { p.stock[0].gtin = QString(1 << 20, u'7'); }), u"gtin"_s,
+        u"12 digits (UPC-A) or 13 (EAN-13)"_s);
+    row("two sizes share a barcode", changed(sized, [](Product &p) {
+            p.stock[0].gtin = u"036000291452"_s;
+            p.stock[1].gtin = u"0036000291452"_s;   // the same box read as EAN-13
+        }), u"gtin"_s, u"Sizes 9 and 10 have the same box barcode"_s);
 }
 
 void TstProduct::validateProduct_reportsTheProblem()
@@ -358,12 +373,13 @@ void TstProduct::normalizeProduct_producesStorableValues()
     p.sku = u" dz5485-612 "_s;
     p.name = u"  Air Jordan 1  "_s;
     p.sizeRun = {u"10"_s, u" 9"_s};
-    p.stock = {SizeStock{u" 9 "_s, 1, 0}};
+    p.stock = {SizeStock{u" 9 "_s, 1, 0, u"036000291452\r\n"_s}};
     const Product n = rdk::normalizeProduct(p);
     QCOMPARE(n.sku, u"DZ5485-612"_s);
     QCOMPARE(n.name, u"Air Jordan 1"_s);
     QCOMPARE(n.sizeRun, (QStringList{u"9"_s, u"10"_s}));
     QCOMPARE(n.stock.first().size, u"9"_s);
+    QCOMPARE(n.stock.first().gtin, u"036000291452"_s);
     QVERIFY(rdk::validateProduct(n).isEmpty());
     const Product bad = rdk::normalizeProduct(changed(p, [](Product &q) { q.sku = u"no good!"_s; }));
     QCOMPARE(bad.sku, u"no good!"_s); // left alone so the error message still applies to it

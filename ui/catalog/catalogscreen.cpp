@@ -16,6 +16,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
@@ -93,7 +95,7 @@ CatalogScreen::CatalogScreen(CatalogReaderFactory readers, ProductRepositoryFact
     m_view->setAccessibleName(tr("Products"));
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);   // several products for labels
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
     m_view->setIconSize(QSize(60, 40));
@@ -260,6 +262,8 @@ ProductEditor *CatalogScreen::editor()
 {
     if (!m_editor) {
         m_editor = new ProductEditor(m_products, m_readers, m_currency, m_photos, this);
+        if (!m_shopTimeZone.isEmpty())
+            m_editor->setShopTimeZone(m_shopTimeZone);
         connect(m_editor, &ProductEditor::saved, this, [this] { m_model->reload(); });
     }
     return m_editor;
@@ -271,6 +275,20 @@ void CatalogScreen::newProduct()
     e->startNew();
     e->show();
     e->raise();
+}
+
+QStringList CatalogScreen::selectedProductIds() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    QStringList ids;
+    for (int row : std::as_const(rows)) {
+        if (const ProductListRow *product = m_model->rowAt(row))
+            ids.append(product->id);
+    }
+    return ids;
 }
 
 void CatalogScreen::openSelected()

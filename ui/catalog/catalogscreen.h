@@ -34,6 +34,8 @@ public:
     QToolBar *toolBar() const { return m_toolBar; }
     /// Gives the editor a "Photos" tab.
     void setPhotosFactory(ProductEditor::PhotosFactory factory);
+    /// The shop's time zone, for the times the editor shows.
+    void setShopTimeZone(const QString &ianaId) { m_shopTimeZone = ianaId; }
 
     ProductListModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
@@ -43,6 +45,8 @@ public:
 
     /// The query the filters and search box describe right now.
     ProductQuery currentQuery() const;
+    /// The products selected in the list, in list order.
+    QStringList selectedProductIds() const;
 
 public Q_SLOTS:
     void newProduct();
@@ -67,6 +71,7 @@ private:
     ProductRepositoryFactory m_products;
     QString m_currency;
     ProductEditor::PhotosFactory m_photos;
+    QString m_shopTimeZone;
     ProductEditor *m_editor = nullptr;
 
     ProductListModel *m_model = nullptr;

@@ -30,7 +30,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk {
 namespace {
 
-enum GridColumn { SizeColumn, OnHandColumn, ReservedColumn };
+enum GridColumn { SizeColumn, OnHandColumn, ReservedColumn, BarcodeColumn };
 
 /// A red that reads on light and dark windows alike.
 QColor errorColor(const QPalette &palette)
@@ -215,17 +215,24 @@ QWidget *ProductEditor::buildStockTab()
     m_flatStock->setAccessibleName(tr("Units on hand"));
     m_flatStock->setMaxLength(12);
     form->addRow(tr("Units on hand:"), m_flatStock);
+    m_flatBarcode = new QLineEdit(tab);
+    m_flatBarcode->setObjectName(u"flatBarcodeEdit"_s);
+    m_flatBarcode->setAccessibleName(tr("Box barcode (UPC or EAN)"));
+    m_flatBarcode->setPlaceholderText(tr("Scan or type the UPC/EAN from the box"));
+    m_flatBarcode->setMaxLength(20);
+    form->addRow(tr("Box &barcode:"), m_flatBarcode);
     layout->addLayout(form);
 
-    m_grid = new QTableWidget(0, 3, tab);
+    m_grid = new QTableWidget(0, 4, tab);
     m_grid->setObjectName(u"stockGrid"_s);
     m_grid->setAccessibleName(tr("Stock per size"));
-    m_grid->setHorizontalHeaderLabels({tr("Size (tick to sell it)"), tr("On hand"), tr("Held for orders")});
+    m_grid->setHorizontalHeaderLabels({tr("Size (tick to sell it)"), tr("On hand"), tr("Held for orders"), tr("Box barcode (UPC/EAN)")});
     m_grid->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_grid->verticalHeader()->hide();
     m_grid->setTabKeyNavigation(false);
     layout->addWidget(m_grid, 1);
     layout->addWidget(errorLabel(u"stock"_s));
+    layout->addWidget(errorLabel(u"gtin"_s));
 
     auto *reasonRow = new QFormLayout;
     m_stockReason = new QComboBox(tab);
@@ -240,15 +247,16 @@ QWidget *ProductEditor::buildStockTab()
 
     connect(m_perSize, &QRadioButton::toggled, this, [this] { updateEnabledState(); });
     connect(m_sizeSystem, &QComboBox::currentIndexChanged, this, [this] {
-        QHash<QString, int> quantities;
+        QHash<QString, SizeStock> bySize;
         QStringList run;
         for (int row = 0; row < m_grid->rowCount(); ++row) {
             const QString size = m_grid->item(row, SizeColumn)->text();
-            quantities.insert(size, m_grid->item(row, OnHandColumn)->text().toInt());
+            bySize.insert(size, SizeStock{size, m_grid->item(row, OnHandColumn)->text().toInt(), 0,
+                                          m_grid->item(row, BarcodeColumn)->text()});
             if (m_grid->item(row, SizeColumn)->checkState() == Qt::Checked)
                 run.append(size);
         }
-        rebuildGrid(quantities, run);
+        rebuildGrid(bySize, run);
     });
     connect(m_fullRun, &QPushButton::clicked, this, [this] {
         for (int row = 0; row < m_grid->rowCount(); ++row)
@@ -325,27 +333,34 @@ void ProductEditor::load(const Product &p)
     m_description->setPlainText(p.description);
     m_published->setChecked(p.published);
     (p.inventoryStrategy == InventoryStrategy::Flat ? m_flat : m_perSize)->setChecked(true);
-    QHash<QString, int> quantities;
-    int flat = 0;
+    QHash<QString, SizeStock> bySize;
+    SizeStock flat;
     for (const SizeStock &row : p.stock) {
         if (row.size.isEmpty())
-            flat = row.quantity;
+            flat = row;
         else
-            quantities.insert(row.size, row.quantity);
+            bySize.insert(row.size, row);
     }
-    m_flatStock->setText(QString::number(flat));
+    m_flatStock->setText(QString::number(flat.quantity));
+    m_flatBarcode->setText(flat.gtin);
     {
         const QSignalBlocker block(m_sizeSystem);
         m_sizeSystem->setCurrentIndex(qMax(0, m_sizeSystem->findData(p.sizeSystem ? toString(*p.sizeSystem) : QString())));
     }
-    rebuildGrid(quantities, p.sizeRun);
+    rebuildGrid(bySize, p.sizeRun);
     m_stockReason->setCurrentIndex(0);
     m_archive->setText(p.archived ? tr("Un&archive") : tr("&Archive"));
     updateEnabledState();
     updatePhotosTab();
 }
 
-void ProductEditor::rebuildGrid(const QHash<QString, int> &quantities, const QStringList &run)
+void ProductEditor::setShopTimeZone(const QString &ianaId)
+{
+    const QTimeZone zone(ianaId.toUtf8());
+    m_shopZone = zone.isValid() ? zone : QTimeZone::utc();
+}
+
+void ProductEditor::rebuildGrid(const QHash<QString, SizeStock> &bySize, const QStringList &run)
 {
     const auto system = sizeSystemFromString(m_sizeSystem->currentData().toString());
     const QStringList sizes = system ? sizeRunTemplate(*system) : QStringList();
@@ -357,7 +372,8 @@ void ProductEditor::rebuildGrid(const QHash<QString, int> &quantities, const QSt
         sizeItem->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
         sizeItem->setCheckState(run.contains(size) ? Qt::Checked : Qt::Unchecked);
         m_grid->setItem(row, SizeColumn, sizeItem);
-        m_grid->setItem(row, OnHandColumn, new QTableWidgetItem(QString::number(quantities.value(size))));
+        m_grid->setItem(row, OnHandColumn, new QTableWidgetItem(QString::number(bySize.value(size).quantity)));
+        m_grid->setItem(row, BarcodeColumn, new QTableWidgetItem(bySize.value(size).gtin));
         int reserved = 0;
         for (const SizeStock &s : std::as_const(m_loaded.stock)) {
             if (s.size == size)
@@ -375,8 +391,10 @@ void ProductEditor::updateEnabledState()
     m_grade->setEnabled(used);
     const bool perSize = m_perSize->isChecked();
     m_flatStock->setEnabled(!perSize);
+    m_flatBarcode->setEnabled(!perSize);
     m_grid->setColumnHidden(OnHandColumn, !perSize);
     m_grid->setColumnHidden(ReservedColumn, !perSize);
+    m_grid->setColumnHidden(BarcodeColumn, !perSize);
     m_archive->setEnabled(!m_saving && !m_loaded.id.isEmpty());
     m_duplicate->setEnabled(!m_saving && !m_loaded.id.isEmpty());
 }
@@ -433,13 +451,14 @@ Product ProductEditor::productFromForm(QList<FieldError> &errors) const
         Result<int> quantity = parseStockQuantity(m_grid->item(row, OnHandColumn)->text(), size);
         if (!quantity)
             errors.append({u"stock"_s, quantity.error().message});
-        p.stock.append(SizeStock{size, quantity ? quantity.value() : 0, reservedOf(size)});
+        p.stock.append(SizeStock{size, quantity ? quantity.value() : 0, reservedOf(size),
+                                 m_grid->item(row, BarcodeColumn)->text()});
     }
     if (p.inventoryStrategy == InventoryStrategy::Flat) {
         Result<int> quantity = parseStockQuantity(m_flatStock->text());
         if (!quantity)
             errors.append({u"stock"_s, quantity.error().message});
-        p.stock.append(SizeStock{QString(), quantity ? quantity.value() : 0, reservedOf(QString())});
+        p.stock.append(SizeStock{QString(), quantity ? quantity.value() : 0, reservedOf(QString()), m_flatBarcode->text()});
     }
     return p;
 }
@@ -457,7 +476,8 @@ void ProductEditor::showErrors(const QList<FieldError> &errors)
     if (errors.isEmpty())
         return;
     const QString first = errors.first().field;
-    const bool onStockTab = first == u"stock"_s || first == u"stockReason"_s || first == u"sizeRun"_s || first == u"sizeSystem"_s;
+    const bool onStockTab = first == u"stock"_s || first == u"stockReason"_s || first == u"sizeRun"_s
+        || first == u"sizeSystem"_s || first == u"gtin"_s;
     m_tabs->setCurrentIndex(onStockTab ? 1 : 0);
     setStatus(tr("Please fix the marked fields; nothing was saved."));
 }
@@ -492,7 +512,10 @@ bool ProductEditor::save()
             return repository.error();
         SaveOutcome outcome{product.id.isEmpty() ? (*repository)->create(product, why) : (*repository)->update(product, why),
                             std::nullopt};
-        if (!outcome.stored && outcome.stored.error().code == ErrorCode::Conflict && !product.id.isEmpty()) {
+        // A conflict without a field is someone else's save; with one (a box barcode another
+        // product carries) it is this form's to fix.
+        if (!outcome.stored && outcome.stored.error().code == ErrorCode::Conflict && outcome.stored.error().field.isEmpty()
+            && !product.id.isEmpty()) {
             auto reader = readers();
             outcome.theirs = reader ? (*reader)->productById(product.id) : Result<std::optional<Product>>(reader.error());
         }
@@ -520,7 +543,7 @@ void ProductEditor::finishSave(quint64 form, const Product &mine, const Result<S
         }
         if (stored.error().code == ErrorCode::Conflict && !mine.id.isEmpty() && outcome.ok() && outcome->theirs) {
             showConflict(mine, *outcome->theirs);
-        } else if (stored.error().code == ErrorCode::Conflict) {
+        } else if (stored.error().code == ErrorCode::Conflict && stored.error().field.isEmpty()) {
             showErrors({{u"sku"_s, tr("Another product already has this SKU.")}});
         } else {
             showErrors({{stored.error().field.isEmpty() ? u"sku"_s : stored.error().field, stored.error().message}});
@@ -531,7 +554,7 @@ void ProductEditor::finishSave(quint64 form, const Product &mine, const Result<S
     }
     m_base = stored.value();
     load(m_base);
-    setStatus(tr("Saved %1 at %2.").arg(m_base.sku, QTime::currentTime().toString(u"HH:mm"_s)));
+    setStatus(tr("Saved %1 at %2.").arg(m_base.sku, QDateTime::currentDateTimeUtc().toTimeZone(m_shopZone).toString(u"HH:mm"_s)));
     Q_EMIT saved(m_base);
     Q_EMIT saveFinished(true);
 }

@@ -7,6 +7,7 @@
 #include <QDialog>
 #include <QHash>
 #include <QPointer>
+#include <QTimeZone>
 
 #include <functional>
 #include <memory>
@@ -49,6 +50,9 @@ public:
     ProductEditor(ProductRepositoryFactory products, CatalogReaderFactory readers, QString currency,
                   PhotosFactory photos = {}, QWidget *parent = nullptr);
 
+    /// Times the editor shows ("Saved … at 10:15") are in the shop's zone, not the PC's.
+    void setShopTimeZone(const QString &ianaId);
+
     void startNew();
     void edit(const Product &product);
 
@@ -88,7 +92,7 @@ private:
     QWidget *buildConflictPanel();
     QLabel *errorLabel(const QString &field);
     void load(const Product &product);
-    void rebuildGrid(const QHash<QString, int> &quantities, const QStringList &run);
+    void rebuildGrid(const QHash<QString, SizeStock> &bySize, const QStringList &run);
     Product productFromForm(QList<FieldError> &errors) const;
     void showErrors(const QList<FieldError> &errors);
     struct SaveOutcome;
@@ -137,6 +141,8 @@ private:
     QComboBox *m_sizeSystem = nullptr;
     QPushButton *m_fullRun = nullptr;
     QLineEdit *m_flatStock = nullptr;
+    QLineEdit *m_flatBarcode = nullptr;
+    QTimeZone m_shopZone = QTimeZone::systemTimeZone();
     QTableWidget *m_grid = nullptr;
     QComboBox *m_stockReason = nullptr;
     QFrame *m_conflictPanel = nullptr;

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QRadioButton>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -147,6 +148,7 @@ RefundOrderDialog::RefundOrderDialog(const OrderDetail &order, QWidget *parent)
     m_lines->setHorizontalHeaderLabels({tr("Item"), tr("Size"), tr("Sold"), tr("Back to stock")});
     m_lines->verticalHeader()->hide();
     m_lines->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_lines->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_lines->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     for (int row = 0; row < order.lines.size(); ++row) {
         const OrderDetailLine &line = order.lines.at(row);
@@ -172,6 +174,13 @@ RefundOrderDialog::RefundOrderDialog(const OrderDetail &order, QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addWidget(buttons(this, tr("Request refund")));
+    // Opens wide enough for every column (item names, sizes, both counts) without scrolling.
+    const QAbstractItemView *view = m_lines;   // QTableView hides sizeHintForColumn; the base has it public
+    int wanted = 2 * m_lines->frameWidth() + m_lines->verticalScrollBar()->sizeHint().width();
+    for (int c = 0; c < m_lines->columnCount(); ++c)
+        wanted += qMax(view->sizeHintForColumn(c), m_lines->horizontalHeader()->sectionSizeHint(c));
+    const QMargins margins = layout->contentsMargins();
+    resize(qBound(480, wanted + margins.left() + margins.right(), 1100), sizeHint().height());
 }
 
 QSpinBox *RefundOrderDialog::restockBox(int row) const

@@ -25,6 +25,7 @@
 #include <QSaveFile>
 #include <QShortcut>
 #include <QSplitter>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
@@ -495,8 +496,16 @@ void OrdersScreen::onOrderChanged(const QString &orderId)
     // or forged, costs one re-read per order on screen, not one per notice.
     m_totalsDebounce->start();
     const bool onScreen = m_model->rowOfOrder(orderId) >= 0 || (m_detail && m_detail->summary.orderId == orderId);
-    if (!onScreen)
+    if (!onScreen) {
+        // Most likely a new order: the list is re-read once per burst, but only while it shows
+        // its top (the newest), so nobody scrolled deep into history loses their place.
+        if (m_table->verticalScrollBar()->value() == 0) {
+            m_listStale = true;
+            if (!m_changesDebounce->isActive())
+                m_changesDebounce->start();
+        }
         return;
+    }
     m_changedOrders.insert(orderId);
     if (!m_changesDebounce->isActive())
         m_changesDebounce->start();
@@ -504,6 +513,11 @@ void OrdersScreen::onOrderChanged(const QString &orderId)
 
 void OrdersScreen::reloadChangedOrders()
 {
+    if (std::exchange(m_listStale, false) && m_table->verticalScrollBar()->value() == 0) {
+        m_changedOrders.clear();
+        refresh();   // the whole first page, the detail shown included
+        return;
+    }
     const QSet<QString> changed = std::exchange(m_changedOrders, {});
     for (const QString &orderId : changed) {
         m_runner->run<Result<OrderDetail>>([orderId](OrderBook &book) { return book.detail(orderId); },

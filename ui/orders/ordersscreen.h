@@ -117,6 +117,7 @@ private:
     QTimer *m_totalsDebounce;
     QTimer *m_changesDebounce;          // notices of one burst become one re-read per order
     QSet<QString> m_changedOrders;      // on screen and announced since the last re-read
+    bool m_listStale = false;           // a notice named an order not on screen (a new one?)
     QLabel *m_banner;
     QLabel *m_totals;
     QTableView *m_table;

@@ -35,6 +35,10 @@ void ItemPicker::lookUp(const ScanInput &scan)
 
 void ItemPicker::onLookup(const ScanLookup &lookup)
 {
+    if (lookup.exact && lookup.exactSize) {
+        add(*lookup.exact, *lookup.exactSize);   // a box or a label names the size: no picking
+        return;
+    }
     if (lookup.exact) {
         offer(*lookup.exact);
         return;

@@ -51,7 +51,7 @@ rdk::Product sample(const QString &sku)
     p.inventoryStrategy = rdk::InventoryStrategy::PerSize;
     p.sizeSystem = rdk::SizeSystem::Mens;
     p.sizeRun = {u"9"_s, u"9.5"_s, u"10"_s};
-    p.stock = {{u"9"_s, 1, 0}, {u"9.5"_s, 0, 0}, {u"10"_s, 3, 0}};
+    p.stock = {{u"9"_s, 1, 0, u"036000291452"_s}, {u"9.5"_s, 0, 0}, {u"10"_s, 3, 0, u"4006381333931"_s}};
     p.published = true;
     return p;
 }
@@ -312,6 +312,62 @@ private Q_SLOTS:
         QCOMPARE(parseCatalogCsv(exported, u"USD"_s).rows[0].product->name, p.name);
     }
 
+    void barcodes_perSizeAndFlat()
+    {
+        const QByteArray header = kHeader.chopped(2) + ",barcodes\r\n";
+        const QByteArray rows = "DD1391-100,Dunk,Nike,,,new,,100,USD,true,false,per_size,mens,8;8.5;9,8:2;9:1,"
+                                "8:036000291452; 9 : 4006381333931 \r\n"
+                                "LACES-01,Laces,RDK,,,new,,5,USD,false,false,flat,,,12,0012345678905\r\n";
+        const CatalogCsvImport import = parseCatalogCsv(header + rows, u"USD"_s);
+        QVERIFY2(import.ok(), qPrintable(issuesText(import)));
+        QVERIFY(import.hasBarcodes);
+        const rdk::Product &dunk = *import.rows[0].product;
+        QCOMPARE(dunk.stock[0].gtin, u"036000291452"_s);
+        QVERIFY(dunk.stock[1].gtin.isEmpty());   // 8.5 not listed: no barcode
+        QCOMPARE(dunk.stock[2].gtin, u"4006381333931"_s);
+        QCOMPARE(import.rows[1].product->stock[0].gtin, u"0012345678905"_s);
+    }
+
+    void barcodes_columnMissing_leavesThemAlone()
+    {
+        // A file exported before box barcodes existed: no column, nothing to set.
+        const CatalogCsvImport import = parseCatalogCsv(file(kGoodPerSize), u"USD"_s);
+        QVERIFY2(import.ok(), qPrintable(issuesText(import)));
+        QVERIFY(!import.hasBarcodes);
+    }
+
+    void barcodes_badCellsAreReported_data()
+    {
+        QTest::addColumn<QByteArray>("rows");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("fragment");
+        const QByteArray dunk = "DD1391-100,Dunk,Nike,,,new,,100,USD,true,false,per_size,mens,8;9,8:1;9:1,";
+        const QByteArray laces = "LACES-01,Laces,RDK,,,new,,5,USD,false,false,flat,,,12,";
+        QTest::addRow("wrong check digit") << dunk + "8:036000291453\r\n" << 2 << u"should end in 2"_s;
+        QTest::addRow("size not in the run") << dunk + "12:036000291452\r\n" << 2 << u"not in the size run"_s;
+        QTest::addRow("size listed twice") << dunk + "8:036000291452;8:4006381333931\r\n" << 2 << u"listed twice"_s;
+        QTest::addRow("no size") << dunk + "036000291452\r\n" << 2 << u"size:barcode"_s;
+        QTest::addRow("two sizes, one box") << dunk + "8:036000291452;9:0036000291452\r\n" << 2 << u"same box barcode"_s;
+        QTest::addRow("pairs on a flat product") << laces + "x:036000291452\r\n" << 2 << u"one barcode"_s;
+        QTest::addRow("letters") << laces + "ABC\r\n" << 2 << u"digits only"_s;
+        QTest::addRow("formula") << laces + "=1+1\r\n" << 2 << u"digits only"_s;
+        QTest::addRow("oversized") << laces + QByteArray(5000, '9') + "\r\n" << 2 << u"this one has 5000"_s;
+        QTest::addRow("one barcode on two rows") << dunk + "8:036000291452\r\n" + laces + "0036000291452\r\n" << 3
+                                                 << u"also on line 2"_s;
+    }
+
+    void barcodes_badCellsAreReported()
+    {
+        QFETCH(QByteArray, rows);
+        QFETCH(int, line);
+        QFETCH(QString, fragment);
+        const QByteArray header = kHeader.chopped(2) + ",barcodes\r\n";
+        const CatalogCsvImport import = parseCatalogCsv(header + rows, u"USD"_s);
+        QVERIFY(!import.ok());
+        QVERIFY2(hasIssue(import, line, u"barcodes"_s, fragment), qPrintable(issuesText(import)));
+        QVERIFY(!import.rows[line - 2].product);   // a row with a problem is never applied
+    }
+
     void export_thenImport_givesTheSameProducts()
     {
         rdk::Product a = sample(u"AJ1-85-CHI"_s);
@@ -320,7 +376,7 @@ private Q_SLOTS:
         flat.name = u"-Laces, waxed"_s;
         flat.brand = u"RDK"_s;
         flat.price = rdk::Money::of(0, u"USD"_s).value();
-        flat.stock = {{QString(), 12, 0}};
+        flat.stock = {{QString(), 12, 0, u"0012345678905"_s}};
         flat.archived = true;
         const QByteArray csv = rdk::writeCatalogCsv({a, flat});
         QVERIFY(csv.startsWith("\xEF\xBB\xBF"));
@@ -346,6 +402,7 @@ private Q_SLOTS:
             for (qsizetype s = 0; s < in.stock.size(); ++s) {
                 QCOMPARE(out.stock[s].size, in.stock[s].size);
                 QCOMPARE(out.stock[s].quantity, in.stock[s].quantity);
+                QCOMPARE(out.stock[s].gtin, in.stock[s].gtin);
             }
         }
     }

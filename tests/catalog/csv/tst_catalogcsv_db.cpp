@@ -18,6 +18,14 @@ const QByteArray kDunk = "DD1391-100,Dunk Low Panda,Nike,White/Black,\"Leather u
 const QByteArray kLaces = "LACES-01,\"=HYPERLINK(\"\"x\"\")\",RDK,,,new,,5,USD,false,false,flat,,,12\r\n";
 const QByteArray kJordan = "AJ1-85-CHI,Air Jordan 1 Chicago,Jordan,Varsity Red,,used,good,1234.50,USD,true,false,per_size,mens,9;10,9:1;10:0\r\n";
 
+// The same products with the optional barcodes column (a valid UPC-A and EAN-13 per size).
+const QByteArray kBarcodeHeader = kHeader.chopped(2) + ",barcodes\r\n";
+const QByteArray kDunkBarcodes = "DD1391-100,Dunk Low Panda,Nike,White/Black,,new,,129.99,USD,true,false,per_size,mens,8;8.5;9,"
+                                 "8:2;8.5:1;9:0,8:036000291452;9:4006381333931\r\n";
+const QByteArray kDunkSwapped = "DD1391-100,Dunk Low Panda,Nike,White/Black,,new,,129.99,USD,true,false,per_size,mens,8;8.5;9,"
+                                "8:2;8.5:1;9:0,8:4006381333931;9:036000291452\r\n";
+const QByteArray kLacesBarcode = "LACES-01,Laces,RDK,,,new,,5,USD,false,false,flat,,,12,0036000291452\r\n";
+
 QString issues(const CatalogCsvImport &import)
 {
     QStringList lines;
@@ -174,10 +182,75 @@ private Q_SLOTS:
         QCOMPARE(count("SELECT count(*) FROM audit_log WHERE entity IN ('product', 'inventory')"), 0);
     }
 
+    Result<CatalogImportSummary> importWithBarcodes(CatalogCsvStore &store, const QByteArray &rows, bool dryRun = false)
+    {
+        const CatalogCsvImport parsed = parseCatalogCsv(kBarcodeHeader + rows, u"USD"_s);
+        if (!parsed.ok())
+            return Error::invalid(issues(parsed));
+        return store.apply(parsed, dryRun);
+    }
+
+    std::string barcodeOf(const char *size)
+    {
+        const QString where = size ? u"size = '%1'"_s.arg(QLatin1StringView(size)) : u"size IS NULL"_s;
+        return scalar((u"SELECT coalesce(gtin, '-') FROM inventory WHERE "_s + where).toStdString());
+    }
+
+    void barcodes_areSetSwappedAndClearedByTheFile()
+    {
+        PgCatalogCsvStore store(*m_ops);
+        auto applied = importWithBarcodes(store, kDunkBarcodes);
+        QVERIFY2(applied.ok(), applied.ok() ? "" : qPrintable(applied.error().message));
+        QCOMPARE(barcodeOf("8"), std::string("036000291452"));
+        QCOMPARE(barcodeOf("8.5"), std::string("-"));
+        QCOMPARE(barcodeOf("9"), std::string("4006381333931"));
+
+        // Two sizes trade barcodes in one file (checked at the end, not row by row).
+        auto swapped = importWithBarcodes(store, kDunkSwapped);
+        QVERIFY2(swapped.ok(), swapped.ok() ? "" : qPrintable(swapped.error().message));
+        QCOMPARE(swapped->updated, 1);
+        QCOMPARE(barcodeOf("8"), std::string("4006381333931"));
+        QCOMPARE(barcodeOf("9"), std::string("036000291452"));
+
+        // A file without the column (an older export) leaves barcodes alone ...
+        QVERIFY(importBytes(store, kDunk).ok());
+        QCOMPARE(barcodeOf("8"), std::string("4006381333931"));
+        // ... and one with the column but an empty cell clears them.
+        const QByteArray none = kDunkBarcodes.left(kDunkBarcodes.lastIndexOf(',') + 1) + "\r\n";
+        QVERIFY(importWithBarcodes(store, none).ok());
+        QCOMPARE(count("SELECT count(*) FROM inventory WHERE gtin IS NOT NULL"), 0);
+    }
+
+    void barcodes_takenByAProductOutsideTheFile_stopTheImport()
+    {
+        PgCatalogCsvStore store(*m_ops);
+        QVERIFY(importWithBarcodes(store, kDunkBarcodes).ok());
+        // The laces claim the Dunk's size 8 box (the same code written as EAN-13); the file
+        // doesn't list the Dunk, so it can't take the code away: refused with the line to fix,
+        // as a dry run and for real, and nothing changes.
+        for (const bool dryRun : {true, false}) {
+            auto refused = importWithBarcodes(store, kLacesBarcode, dryRun);
+            QVERIFY(!refused.ok());
+            QCOMPARE(int(refused.error().code), int(ErrorCode::Conflict));
+            QVERIFY2(refused.error().message.contains(u"line 2, barcodes: barcode 0036000291452 is already on DD1391-100 size 8"_s),
+                     qPrintable(refused.error().message));
+        }
+        QCOMPARE(count("SELECT count(*) FROM products WHERE sku = 'LACES-01'"), 0);
+        // Listing both in one file moves the code: the Dunk's size 8 gives it up.
+        const QByteArray moved = kDunkBarcodes;
+        QByteArray dunkWithout = moved;
+        dunkWithout.replace("8:036000291452;", "");
+        auto ok = importWithBarcodes(store, dunkWithout + kLacesBarcode);
+        QVERIFY2(ok.ok(), ok.ok() ? "" : qPrintable(ok.error().message));
+        QCOMPARE(barcodeOf(nullptr), std::string("0036000291452"));
+        QCOMPARE(barcodeOf("8"), std::string("-"));
+    }
+
     void export_thenImport_roundTripsExactly()
     {
         PgCatalogCsvStore store(*m_ops);
         QVERIFY(importBytes(store, kDunk + kLaces + kJordan).ok());
+        QVERIFY(importWithBarcodes(store, kDunkBarcodes).ok());
         auto exported = store.exportProducts();
         QVERIFY(exported.ok());
         QCOMPARE(exported->size(), 3);

@@ -81,6 +81,9 @@ private Q_SLOTS:
         Product added = base();
         added.stock.append({u"11"_s, 0, 0});  // a new size with nothing on hand is no stock change
         QVERIFY(!stockDiffers(base(), added));
+        Product labelled = base();
+        labelled.stock[0].gtin = u"036000291452"_s;  // a barcode is no stock change either
+        QCOMPARE(auditReasonForSave(base(), labelled, std::nullopt).value(), u"edit"_s);
     }
 
     void conflict_listsTheirChangesAgainstMine()
@@ -128,9 +131,31 @@ private Q_SLOTS:
         QVERIFY(validateProduct(merged).isEmpty());
     }
 
+    void conflictAndReapply_keepBarcodesPerSize()
+    {
+        Product mine = base();
+        mine.stock[0].gtin = u"036000291452"_s;   // I labelled size 9
+        Product theirs = base();
+        theirs.stock[1].gtin = u"4006381333931"_s;   // they labelled size 10
+        theirs.version = 4;
+        const QList<FieldDifference> diff = conflictingChanges(base(), mine, theirs);
+        QCOMPARE(diff.size(), 1);
+        QCOMPARE(diff[0].field, u"gtin"_s);
+        QCOMPARE(diff[0].label, u"Box barcode, size 10"_s);
+        QCOMPARE(diff[0].theirs, u"4006381333931"_s);
+        const Product merged = reapplyEdits(base(), mine, theirs);
+        for (const SizeStock &s : merged.stock)
+            QCOMPARE(s.gtin, s.size == u"9"_s ? u"036000291452"_s : u"4006381333931"_s);
+        QVERIFY(validateProduct(merged).isEmpty());
+    }
+
     void duplicate_clearsIdentityAndStock()
     {
-        const Product copy = duplicateProduct(base());
+        Product original = base();
+        original.stock[0].gtin = u"036000291452"_s;
+        const Product copy = duplicateProduct(original);
+        for (const SizeStock &s : copy.stock)
+            QVERIFY2(s.gtin.isEmpty(), "a box barcode belongs to the original's size only");
         QVERIFY(copy.id.isEmpty());
         QVERIFY(copy.sku.isEmpty());
         QCOMPARE(copy.totalStock(), 0);

@@ -16,6 +16,7 @@
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTimeZone>
 #include <QTableWidget>
 #include <QTest>
 
@@ -67,6 +68,19 @@ class TestProductEditor final : public QObject {
             if (grid->item(row, 0)->text() == size) {
                 grid->item(row, 0)->setCheckState(inRun ? Qt::Checked : Qt::Unchecked);
                 grid->item(row, 1)->setText(quantity);
+                return;
+            }
+        }
+        QFAIL(qPrintable(u"size %1 not in the grid"_s.arg(size)));
+    }
+
+    /// Types a box barcode into a size's row, the way a scanner in the cell editor commits it.
+    void setBarcode(const QString &size, const QString &barcode)
+    {
+        auto *grid = child<QTableWidget>(u"stockGrid"_s);
+        for (int row = 0; row < grid->rowCount(); ++row) {
+            if (grid->item(row, 0)->text() == size) {
+                grid->item(row, 3)->setText(barcode);
                 return;
             }
         }
@@ -232,6 +246,55 @@ private Q_SLOTS:
         QVERIFY(saveAndWait());
         QCOMPARE(stored(u"CAP-1"_s).stock[0].quantity, 3);
         QVERIFY(auditRows("inventory").last().startsWith(u"update|sold_in_store|"_s));
+    }
+
+    void savedAt_isTheShopsTime_notThePcs()
+    {
+        // Kiritimati is UTC+14: no test machine runs in it, so the PC's clock can't pass for it.
+        m_editor->setShopTimeZone(u"Pacific/Kiritimati"_s);
+        const QTimeZone shop("Pacific/Kiritimati");
+        const QString before = QDateTime::currentDateTimeUtc().toTimeZone(shop).toString(u"HH:mm"_s);
+        fillValidProduct(u"AJ1-TZ-01"_s);
+        QVERIFY(saveAndWait());
+        const QString after = QDateTime::currentDateTimeUtc().toTimeZone(shop).toString(u"HH:mm"_s);
+        const QString status = child<QLabel>(u"statusLabel"_s)->text();
+        QVERIFY2(status.contains(u"at %1."_s.arg(before)) || status.contains(u"at %1."_s.arg(after)), qPrintable(status));
+    }
+
+    void boxBarcodes_checkedBeforeSaving_storedPerSize_andNeverOnTwoProducts()
+    {
+        fillValidProduct(u"AJ1-CHI-09"_s);
+        setBarcode(u"9"_s, u"036000291453"_s);  // one digit off
+        QVERIFY(!saveAndWait());
+        QVERIFY2(m_editor->errorFor(u"gtin"_s).contains(u"should end in 2"_s), qPrintable(m_editor->errorFor(u"gtin"_s)));
+        QCOMPARE(m_editor->findChild<QTabWidget *>()->currentIndex(), 1);   // the Stock tab, where the field is
+        QVERIFY(!m_f.products->findBySku(u"AJ1-CHI-09"_s)->has_value());
+
+        setBarcode(u"9"_s, u"036000291452\n"_s);   // as a scanner types it
+        QVERIFY(saveAndWait());
+        QVERIFY(m_editor->errorFor(u"gtin"_s).isEmpty());
+        QCOMPARE(stored(u"AJ1-CHI-09"_s).stock[0].gtin, u"036000291452"_s);
+
+        // A second product can't take the same box (the database says so; nothing is stored).
+        m_editor->startNew();
+        fillValidProduct(u"AJ1-CHI-10"_s);
+        setBarcode(u"10"_s, u"0036000291452"_s);
+        QVERIFY(!saveAndWait());
+        QVERIFY2(m_editor->errorFor(u"gtin"_s).contains(u"already on another product or size"_s),
+                 qPrintable(m_editor->errorFor(u"gtin"_s)));
+        QVERIFY(m_editor->errorFor(u"sku"_s).isEmpty());   // not mistaken for a duplicate SKU
+        QVERIFY(!m_editor->hasConflict());                  // nor for someone else's edit
+        QVERIFY(!m_f.products->findBySku(u"AJ1-CHI-10"_s)->has_value());
+
+        // The same when an existing product takes the code: a field error, not an edit conflict.
+        setBarcode(u"10"_s, QString());
+        QVERIFY(saveAndWait());
+        m_editor->edit(stored(u"AJ1-CHI-10"_s));
+        setBarcode(u"10"_s, u"036000291452"_s);
+        QVERIFY(!saveAndWait());
+        QVERIFY(m_editor->errorFor(u"gtin"_s).contains(u"already on another product or size"_s));
+        QVERIFY(!m_editor->hasConflict());
+        QVERIFY(stored(u"AJ1-CHI-10"_s).stock[2].gtin.isEmpty());
     }
 
     void concurrentEdit_isRefusedWithWhatChanged_andMyEditsCanBeReapplied()

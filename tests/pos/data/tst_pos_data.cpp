@@ -195,6 +195,27 @@ private Q_SLOTS:
         QCOMPARE(m_fx.count("SELECT count(*) FROM products WHERE sku = 'POS-FLAT'"), 2);
     }
 
+    void findByBarcode_findsExactlyThatSizeOfThisShop()
+    {
+        // Both shops sell POS-RUN and label their own boxes with the same code.
+        m_fx.exec("UPDATE inventory SET gtin = '036000291452' WHERE product_id = '" + str(m_fx.a.runProductId) + "' AND size = '10'");
+        m_fx.exec("UPDATE inventory SET gtin = '0036000291452' WHERE product_id = '" + str(m_fx.b.runProductId) + "' AND size = '9'");
+        auto box = m_staff->findByBarcode(u"0036000291452"_s);   // read as EAN-13: the same box
+        QVERIFY2(box, qPrintable(box ? QString() : box.error().message));
+        QCOMPARE(box->product.sku, u"POS-RUN"_s);
+        QCOMPARE(box->product.productId, m_fx.a.runProductId);
+        QCOMPARE(box->size, u"10"_s);
+        auto other = m_staffB->findByBarcode(u"036000291452"_s);
+        QVERIFY(other);
+        QCOMPARE(other->product.productId, m_fx.b.runProductId);
+        QCOMPARE(other->size, u"9"_s);
+
+        POS_EXPECT_ERROR(m_staff->findByBarcode(u"4006381333931"_s), ErrorCode::NotFound);
+        POS_EXPECT_ERROR(m_staff->findByBarcode(u"036000291453"_s), ErrorCode::NotFound);   // check digit
+        POS_EXPECT_ERROR(m_staff->findByBarcode(u"'; DROP TABLE inventory; --"_s), ErrorCode::NotFound);
+        m_fx.exec("UPDATE inventory SET gtin = NULL WHERE gtin IS NOT NULL");
+    }
+
     void search_matchesNameBrandAndColorwayButNotArchived()
     {
         auto byName = m_staff->search(u"runner"_s, 10);

@@ -8,6 +8,7 @@
 // The test plays rdk-sync's part (link ready, link failed, paid) through the Shelf methods and
 // announces changes by emitting OrderChangeFeed signals itself.
 
+#include "domain/gtin.h"
 #include "domain/pos.h"
 #include "domain/sku.h"
 
@@ -35,6 +36,12 @@ public:
         QMutexLocker lock(&m_mutex);
         const QString sku = product.sku;
         m_items.insert(sku, {std::move(product), onHand});
+    }
+    /// Puts a box barcode (a normalized GTIN) on a size of a product.
+    void addBarcode(const QString &gtin, const QString &sku, const QString &size)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_barcodes.insert(gtinKey(gtin), {sku, size});
     }
 
     /// The database is unreachable while true: every call answers Unavailable.
@@ -110,6 +117,15 @@ public:
         if (!m_items.contains(*sku))
             return Error::notFound(QStringLiteral("No product with SKU %1.").arg(*sku));
         return sellableLocked(*sku);
+    }
+
+    Result<ScannedBox> findByBarcode(const QString &gtin)
+    {
+        QMutexLocker lock(&m_mutex);
+        const auto it = m_barcodes.constFind(gtinKey(gtin));
+        if (it == m_barcodes.constEnd() || !m_items.contains(it->first))
+            return Error::notFound(QStringLiteral("No size carries box barcode %1.").arg(gtin));
+        return ScannedBox{sellableLocked(it->first), it->second};
     }
 
     Result<QList<SellableProduct>> search(const QString &text, int limit)
@@ -257,6 +273,7 @@ private:
 
     QMutex m_mutex;
     QHash<QString, Item> m_items;
+    QHash<QString, std::pair<QString, QString>> m_barcodes;   // GTIN key -> SKU, size
     QHash<QString, PosOrderState> m_orders;
     qint64 m_nextNumber = 1001;
 };
@@ -277,6 +294,12 @@ public:
         if (auto e = gate())
             return *e;
         return m_shelf->search(text, limit);
+    }
+    Result<ScannedBox> findByBarcode(const QString &gtin) override
+    {
+        if (auto e = gate())
+            return *e;
+        return m_shelf->findByBarcode(gtin);
     }
     Result<PosOrderState> placeSale(const PosSaleRequest &sale) override
     {

@@ -69,6 +69,11 @@ private Q_SLOTS:
         QTest::addRow("65 characters") << QString(65, u'A') << u"rejected"_s << QString();
         QTest::addRow("10k characters") << QString(10000, u'7') << u"rejected"_s << QString();
         QTest::addRow("64 characters search") << QString(64, u'a') << u"search"_s << QString(64, u'a');
+        QTest::addRow("UPC-A box") << u"036000291452"_s << u"barcode"_s << u"036000291452"_s;
+        QTest::addRow("EAN-13 box, CR LF") << u"4006381333931\r\n"_s << u"barcode"_s << u"4006381333931"_s;
+        QTest::addRow("12 digits, wrong check digit: a SKU") << u"036000291453"_s << u"sku"_s << u"036000291453"_s;
+        QTest::addRow("shop label") << u"dnk-lo-panda/10.5"_s << u"shopcode"_s << u"DNK-LO-PANDA"_s;
+        QTest::addRow("two slashes search") << u"a/b/c"_s << u"search"_s << u"a/b/c"_s;
     }
     void classifyScan_sortsInput()
     {
@@ -76,10 +81,12 @@ private Q_SLOTS:
         QFETCH(QString, kind);
         QFETCH(QString, text);
         const ScanInput in = classifyScan(raw);
-        const QString got = in.kind == ScanKind::Sku      ? u"sku"_s
-                            : in.kind == ScanKind::Search ? u"search"_s
-                            : in.kind == ScanKind::Empty  ? u"empty"_s
-                                                          : u"rejected"_s;
+        const QString got = in.kind == ScanKind::Sku        ? u"sku"_s
+                            : in.kind == ScanKind::Search   ? u"search"_s
+                            : in.kind == ScanKind::Empty    ? u"empty"_s
+                            : in.kind == ScanKind::Barcode  ? u"barcode"_s
+                            : in.kind == ScanKind::ShopCode ? u"shopcode"_s
+                                                            : u"rejected"_s;
         QCOMPARE(got, kind);
         QCOMPARE(in.text, text);
         QCOMPARE(in.message.isEmpty(), kind != u"rejected"_s);

@@ -6,6 +6,8 @@
 
 #include <QFile>
 #include <QPdfWriter>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -124,6 +126,24 @@ private Q_SLOTS:
         for (const QString &expected : {u"Real Deal Kickz"_s, u"RDK-1042"_s, u"$234.99"_s, u"Dunk Low Retro Panda"_s,
                                         u"Size 10"_s, u"-$10.00"_s, u"pi_3PqRsTuV"_s, u"PAID"_s, u"Regular customer"_s})
             QVERIFY2(text.contains(expected), qPrintable(expected + u" missing from:\n"_s + text));
+    }
+
+    // A return starts by scanning the receipt: the order number is printed as a barcode that
+    // scans back (the PDF rasterised as a printer would, read by zbarimg).
+    void pdf_orderNumberScansBack()
+    {
+        if (QStandardPaths::findExecutable(u"zbarimg"_s).isEmpty() || QStandardPaths::findExecutable(u"pdftoppm"_s).isEmpty())
+            QFAIL("zbarimg and pdftoppm are needed: scripts/test installs zbar-tools and poppler-utils");
+        QTemporaryDir dir;
+        const QString pdf = dir.filePath(u"receipt.pdf"_s);
+        QVERIFY(ReceiptPrinter(*buildReceipt(paidCardSale(), shop)).savePdf(pdf));
+        QProcess raster;
+        raster.start(u"pdftoppm"_s, {u"-r"_s, u"300"_s, u"-png"_s, u"-singlefile"_s, pdf, dir.filePath(u"receipt"_s)});
+        QVERIFY(raster.waitForFinished(60000) && raster.exitCode() == 0);
+        QProcess zbar;
+        zbar.start(u"zbarimg"_s, {u"--raw"_s, u"-q"_s, dir.filePath(u"receipt.png"_s)});
+        QVERIFY(zbar.waitForFinished(60000));
+        QCOMPARE(QString::fromUtf8(zbar.readAllStandardOutput()).trimmed(), u"RDK-1042"_s);
     }
 
     void pdf_isReceiptWidth()

@@ -162,6 +162,31 @@ private Q_SLOTS:
         QCOMPARE(m_sale->cart().lines()[0].size, u"8"_s);
     }
 
+    // A box's barcode or the shop's own label names the size: it goes straight into the cart.
+    void boxBarcodeOrShopLabel_addsExactlyThatSize()
+    {
+        m_shelf->addBarcode(u"036000291452"_s, u"DNK-LO-PANDA"_s, u"11"_s);
+        m_sale->submitScan(u"0036000291452"_s);   // the same box read as EAN-13
+        QTRY_COMPARE(m_sale->cart().size(), 1);
+        QCOMPARE(m_sale->cart().lines()[0].size, u"11"_s);
+        QVERIFY(!m_sale->picker().isOpen());
+        m_sale->submitScan(u"DNK-LO-PANDA/10.5"_s);
+        QTRY_COMPARE(m_sale->cart().size(), 2);
+        QCOMPARE(m_sale->cart().lines()[1].size, u"10.5"_s);
+        QVERIFY(!m_sale->picker().isOpen());
+        QCOMPARE(m_message, u"Added Dunk Low Retro Panda, size 10.5 (1 in the cart)."_s);
+
+        // The box of the last size 11 again: nothing more to sell; an unknown box says so.
+        m_sale->submitScan(u"036000291452"_s);
+        QTRY_VERIFY(m_tone == Tone::Error);
+        QCOMPARE(m_sale->cart().lines()[0].quantity, 1);
+        m_sale->submitScan(u"4006381333931"_s);
+        QTRY_COMPARE(m_message, u"No product of this shop carries the box barcode 4006381333931; add it to the size in the Catalog."_s);
+        m_sale->submitScan(u"DNK-LO-PANDA/10"_s);   // a label of a sold-out size
+        QTRY_VERIFY(m_tone == Tone::Error);
+        QCOMPARE(m_sale->cart().size(), 2);
+    }
+
     void unknownOrSoldOut_messageAndCartUnchanged_data()
     {
         QTest::addColumn<QString>("scan");
