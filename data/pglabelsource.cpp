@@ -1,6 +1,7 @@
 #include "data/pglabelsource.h"
 
 #include "data/pgrepositories.h"
+#include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
 
 #include <QHash>
