@@ -241,6 +241,12 @@ private Q_SLOTS:
         QCOMPARE(table->rowCount(), 4);
         QCOMPARE(dialog.requests().last().copies, 3);
 
+        // RDK_LABEL_SHOTS=/some/dir keeps a picture of the dialog (docs/screenshots/labels-dialog.png).
+        if (qEnvironmentVariableIsSet("RDK_LABEL_SHOTS")) {
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            dialog.grab().save(qEnvironmentVariable("RDK_LABEL_SHOTS") + u"/labels-dialog.png"_s);
+        }
         dialog.findChild<QComboBox *>(u"labelStockCombo"_s)->setCurrentIndex(2);
         QTemporaryDir dir;
         QVERIFY(dialog.savePdf(dir.filePath(u"today.pdf"_s)));
