@@ -42,6 +42,16 @@ inline QStringList reachableRoles(pqxx::connection &conn)
     return roles;
 }
 
+/// Runs `sql` as the database owner and commits; the first column of the first row, or "".
+inline std::string ownerCommitted(const TestDatabase &db, const std::string &sql)
+{
+    pqxx::connection c(db.ownerUrl());
+    pqxx::work tx(c);
+    const auto r = tx.exec(sql);
+    tx.commit();
+    return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+}
+
 /// "SET LOCAL ROLE ...;" for a role name, quoted.
 inline std::string setLocalRole(const QString &role)
 {

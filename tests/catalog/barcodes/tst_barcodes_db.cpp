@@ -43,14 +43,7 @@ class TestBarcodesDb final : public QObject {
 
     pqxx::connection &as(const QString &who) { return *m_conn.at(who); }
 
-    std::string owner(const std::string &sql)
-    {
-        pqxx::connection c(m_db->ownerUrl());
-        pqxx::work tx(c);
-        const auto r = tx.exec(sql);
-        tx.commit();
-        return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
-    }
+    std::string owner(const std::string &sql) { return ownerCommitted(*m_db, sql); }
 
     void addProduct(const QString &tenant, const QString &sku)
     {
