@@ -26,6 +26,9 @@ PosScreen::PosScreen(PosStoreFactory stores, OrderChangeFeed *feed, StaffRole ro
 
 PosScreen::~PosScreen()
 {
+    // The scan field's focus-out while it is destroyed must not reach eventFilter(), which asks
+    // the (by then half-destroyed) scan panel for the field (UBSan caught it).
+    scanField()->removeEventFilter(this);
     // The panels show the controller's state (the cart's table reads its cart): they go first.
     delete m_cartSide;
     delete m_paymentPanel;
