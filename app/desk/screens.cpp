@@ -54,11 +54,19 @@ std::function<Result<std::unique_ptr<Interface>>()> workerFactory(WorkerSessionP
     };
 }
 
-void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores)
+QString onlyOpsChangeProducts()
+{
+    return QObject::tr("Products are changed by operations staff or an administrator; you can look them up and print labels.");
+}
+
+void addCsvActions(CatalogScreen *screen, const CatalogCsvStoreFactory &stores, bool mayChangeProducts)
 {
     auto *import = screen->toolBar()->addAction(QObject::tr("Import CSV…"));
+    import->setObjectName(u"importCsvAction"_s);
     import->setShortcut(QKeySequence(u"Ctrl+Shift+I"_s));
-    import->setToolTip(QObject::tr("Create and update products from a CSV file (Ctrl+Shift+I)"));
+    import->setToolTip(mayChangeProducts ? QObject::tr("Create and update products from a CSV file (Ctrl+Shift+I)")
+                                         : onlyOpsChangeProducts());
+    import->setEnabled(mayChangeProducts);
     QObject::connect(import, &QAction::triggered, screen, [screen, stores] {
         CsvImportDialog dialog(stores, screen);
         QObject::connect(&dialog, &CsvImportDialog::applyFinished, screen, [screen](bool applied) {
@@ -92,7 +100,12 @@ CatalogScreen *makeCatalogScreen(DeskServices &services, WorkerSessionPool *work
                                      services.connection.user().currency);
     screen->setPhotosFactory(ProductImagesPanel::productFactory(workerFactory<ImageLibrary, data::PgImageLibrary>(workers)));
     screen->setShopTimeZone(services.connection.user().timezone);
-    addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(workers));
+    // Cashiers look products up and print labels; changing them is for ops and admins (the
+    // database grants it to them only): say so before anyone types.
+    const bool mayChangeProducts = services.connection.user().role != StaffRole::Staff;
+    if (!mayChangeProducts)
+        screen->setReadOnly(onlyOpsChangeProducts());
+    addCsvActions(screen, workerFactory<CatalogCsvStore, data::PgCatalogCsvStore>(workers), mayChangeProducts);
     addLabelsAction(screen, workerFactory<LabelSource, data::PgLabelSource>(workers), services.connection.user());
     return screen;
 }

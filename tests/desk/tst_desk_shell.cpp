@@ -129,7 +129,17 @@ void TestDeskShell::registerScreens_buildsTheRealScreensForTheRole()
         MainWindow window(*desk, 30min);
         DeskServices services{*desk, m_config};
         registerScreens(window, services);
-        QVERIFY(qobject_cast<CatalogScreen *>(window.screen(ScreenKey::Catalog)));
+        auto *catalog = qobject_cast<CatalogScreen *>(window.screen(ScreenKey::Catalog));
+        QVERIFY(catalog);
+        // A cashier may look products up, not change them: the actions say so before anyone types.
+        for (const char *action : {"newProductAction", "importCsvAction"}) {
+            auto *a = catalog->findChild<QAction *>(QString::fromLatin1(action));
+            QVERIFY2(a, action);
+            QCOMPARE(a->isEnabled(), admin);
+            if (!admin)
+                QVERIFY(a->toolTip().contains(u"operations staff or an administrator"_s));
+        }
+        QCOMPARE(catalog->editor()->isReadOnly(), !admin);
         auto *dashboard = qobject_cast<DashboardScreen *>(window.screen(ScreenKey::Dashboard));
         QVERIFY(dashboard);
         QCOMPARE(bool(qobject_cast<StaffScreen *>(window.screen(ScreenKey::Staff))), admin);

@@ -264,6 +264,8 @@ ProductEditor *CatalogScreen::editor()
         m_editor = new ProductEditor(m_products, m_readers, m_currency, m_photos, this);
         if (!m_shopTimeZone.isEmpty())
             m_editor->setShopTimeZone(m_shopTimeZone);
+        if (!m_readOnlyReason.isEmpty())
+            m_editor->setReadOnly(m_readOnlyReason);
         connect(m_editor, &ProductEditor::saved, this, [this] { m_model->reload(); });
     }
     return m_editor;
@@ -275,6 +277,17 @@ void CatalogScreen::newProduct()
     e->startNew();
     e->show();
     e->raise();
+}
+
+void CatalogScreen::setReadOnly(const QString &reason)
+{
+    m_readOnlyReason = reason;
+    if (QAction *add = findChild<QAction *>(u"newProductAction"_s)) {
+        add->setEnabled(reason.isEmpty());
+        add->setToolTip(reason.isEmpty() ? tr("New product (Ctrl+N)") : reason);
+    }
+    if (m_editor)
+        m_editor->setReadOnly(reason);
 }
 
 QStringList CatalogScreen::selectedProductIds() const

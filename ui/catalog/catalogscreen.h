@@ -36,6 +36,9 @@ public:
     void setPhotosFactory(ProductEditor::PhotosFactory factory);
     /// The shop's time zone, for the times the editor shows.
     void setShopTimeZone(const QString &ianaId) { m_shopTimeZone = ianaId; }
+    /// For logins that may only look (cashiers): no "New product", and the editor read-only,
+    /// each saying `reason`.
+    void setReadOnly(const QString &reason);
 
     ProductListModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
@@ -72,6 +75,7 @@ private:
     QString m_currency;
     ProductEditor::PhotosFactory m_photos;
     QString m_shopTimeZone;
+    QString m_readOnlyReason;
     ProductEditor *m_editor = nullptr;
 
     ProductListModel *m_model = nullptr;

@@ -65,6 +65,11 @@ ProductEditor::ProductEditor(ProductRepositoryFactory products, CatalogReaderFac
     setWindowTitle(tr("Product"));
     setAccessibleName(tr("Product editor"));
     auto *layout = new QVBoxLayout(this);
+    m_readOnlyBanner = new QLabel(this);
+    m_readOnlyBanner->setObjectName(u"readOnlyBanner"_s);
+    m_readOnlyBanner->setWordWrap(true);
+    m_readOnlyBanner->hide();
+    layout->addWidget(m_readOnlyBanner);
     layout->addWidget(buildConflictPanel());
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(u"editorTabs"_s);
@@ -360,6 +365,31 @@ void ProductEditor::setShopTimeZone(const QString &ianaId)
     m_shopZone = zone.isValid() ? zone : QTimeZone::utc();
 }
 
+void ProductEditor::setReadOnly(const QString &reason)
+{
+    m_readOnlyReason = reason;
+    m_readOnlyBanner->setText(reason);
+    m_readOnlyBanner->setVisible(!reason.isEmpty());
+    const bool editable = reason.isEmpty();
+    for (QLineEdit *edit : findChildren<QLineEdit *>())
+        edit->setReadOnly(!editable);   // still selectable and copyable
+    for (QPlainTextEdit *edit : findChildren<QPlainTextEdit *>())
+        edit->setReadOnly(!editable);
+    for (QWidget *w : {static_cast<QWidget *>(m_condition), static_cast<QWidget *>(m_grade),
+                       static_cast<QWidget *>(m_published), static_cast<QWidget *>(m_perSize),
+                       static_cast<QWidget *>(m_flat), static_cast<QWidget *>(m_sizeSystem),
+                       static_cast<QWidget *>(m_fullRun), static_cast<QWidget *>(m_stockReason)})
+        w->setEnabled(editable);
+    m_grid->setEditTriggers(editable ? QAbstractItemView::AllEditTriggers : QAbstractItemView::NoEditTriggers);
+    m_grid->setEnabled(editable);
+    if (!editable) {
+        for (QPushButton *button : {m_save, m_duplicate, m_archive})
+            button->setToolTip(reason);
+    }
+    updateEnabledState();
+    m_save->setEnabled(editable && !m_saving);
+}
+
 void ProductEditor::rebuildGrid(const QHash<QString, SizeStock> &bySize, const QStringList &run)
 {
     const auto system = sizeSystemFromString(m_sizeSystem->currentData().toString());
@@ -395,8 +425,8 @@ void ProductEditor::updateEnabledState()
     m_grid->setColumnHidden(OnHandColumn, !perSize);
     m_grid->setColumnHidden(ReservedColumn, !perSize);
     m_grid->setColumnHidden(BarcodeColumn, !perSize);
-    m_archive->setEnabled(!m_saving && !m_loaded.id.isEmpty());
-    m_duplicate->setEnabled(!m_saving && !m_loaded.id.isEmpty());
+    m_archive->setEnabled(!m_saving && !m_loaded.id.isEmpty() && !isReadOnly());
+    m_duplicate->setEnabled(!m_saving && !m_loaded.id.isEmpty() && !isReadOnly());
 }
 
 void ProductEditor::updatePhotosTab()
@@ -492,6 +522,10 @@ bool ProductEditor::save()
 {
     if (m_saving)
         return false;
+    if (isReadOnly()) {
+        setStatus(m_readOnlyReason);
+        return false;
+    }
     QList<FieldError> errors;
     Product product = productFromForm(errors);
     product = normalizeProduct(product);
@@ -570,10 +604,10 @@ void ProductEditor::setSaving(bool saving)
     } else {
         unsetCursor();
     }
-    m_save->setEnabled(!saving);
+    m_save->setEnabled(!saving && !isReadOnly());
     m_save->setText(saving ? tr("Saving…") : tr("&Save"));
-    m_archive->setEnabled(!saving && !m_loaded.id.isEmpty());
-    m_duplicate->setEnabled(!saving && !m_loaded.id.isEmpty());
+    m_archive->setEnabled(!saving && !m_loaded.id.isEmpty() && !isReadOnly());
+    m_duplicate->setEnabled(!saving && !m_loaded.id.isEmpty() && !isReadOnly());
     m_conflictPanel->setEnabled(!saving);
     if (!saving && m_focusBeforeSave && isAncestorOf(m_focusBeforeSave) && m_focusBeforeSave->isEnabled())
         m_focusBeforeSave->setFocus();
@@ -648,7 +682,7 @@ void ProductEditor::duplicate()
 
 bool ProductEditor::setArchived(bool archived)
 {
-    if (m_loaded.id.isEmpty() || m_saving)
+    if (m_loaded.id.isEmpty() || m_saving || isReadOnly())
         return false;
     const ArchiveUndo undo{m_loaded.archived, m_published->checkState()};
     m_loaded.archived = archived;

@@ -52,6 +52,11 @@ public:
 
     /// Times the editor shows ("Saved … at 10:15") are in the shop's zone, not the PC's.
     void setShopTimeZone(const QString &ianaId);
+    /// For logins that may not change products (cashiers): every field is shown but can't be
+    /// edited, Save, Duplicate and Archive are off, and `reason` says why, up front rather than
+    /// as a refusal at Save.
+    void setReadOnly(const QString &reason);
+    bool isReadOnly() const { return !m_readOnlyReason.isEmpty(); }
 
     void startNew();
     void edit(const Product &product);
@@ -143,6 +148,8 @@ private:
     QLineEdit *m_flatStock = nullptr;
     QLineEdit *m_flatBarcode = nullptr;
     QTimeZone m_shopZone = QTimeZone::systemTimeZone();
+    QString m_readOnlyReason;
+    QLabel *m_readOnlyBanner = nullptr;
     QTableWidget *m_grid = nullptr;
     QComboBox *m_stockReason = nullptr;
     QFrame *m_conflictPanel = nullptr;

@@ -248,6 +248,29 @@ private Q_SLOTS:
         QVERIFY(auditRows("inventory").last().startsWith(u"update|sold_in_store|"_s));
     }
 
+    // A cashier's login may not change products (the database grants them SELECT only): the
+    // editor says so up front, every field is read-only and nothing can be saved or archived.
+    void readOnly_forCashiers_saysWhyAndSavesNothing()
+    {
+        fillValidProduct(u"AJ1-RO-01"_s);
+        QVERIFY(saveAndWait());
+        m_editor->edit(stored(u"AJ1-RO-01"_s));
+        m_editor->setReadOnly(u"Products are changed by operations staff or an administrator."_s);
+        QVERIFY(child<QLabel>(u"readOnlyBanner"_s)->isVisible());
+        QVERIFY(child<QLineEdit>(u"priceEdit"_s)->isReadOnly());
+        QVERIFY(!child<QPushButton>(u"saveButton"_s)->isEnabled());
+        QVERIFY(!child<QPushButton>(u"archiveButton"_s)->isEnabled());
+        QVERIFY(!child<QPushButton>(u"duplicateButton"_s)->isEnabled());
+        QCOMPARE(child<QPushButton>(u"saveButton"_s)->toolTip(), u"Products are changed by operations staff or an administrator."_s);
+        QTest::keyClicks(child<QLineEdit>(u"priceEdit"_s), u"1"_s);   // typing changes nothing
+        QCOMPARE(child<QLineEdit>(u"priceEdit"_s)->text(), u"180.00"_s);
+        QVERIFY(!m_editor->save());
+        QTest::keyClick(m_editor.get(), Qt::Key_S, Qt::ControlModifier);
+        QVERIFY(!m_editor->setArchived(true));
+        waitForSave();
+        QCOMPARE(stored(u"AJ1-RO-01"_s).version, 1);   // never written again
+    }
+
     void savedAt_isTheShopsTime_notThePcs()
     {
         // Kiritimati is UTC+14: no test machine runs in it, so the PC's clock can't pass for it.
