@@ -182,9 +182,10 @@ QWidget *makeStaffScreen(WorkerSessionPool *workers)
     return new StaffScreen(workerFactory<StaffAdministration, data::PgStaffAdministration>(workers));
 }
 
-QWidget *makeAuditLogScreen(WorkerSessionPool *workers)
+QWidget *makeAuditLogScreen(WorkerSessionPool *workers, const QString &shopTimeZone)
 {
     auto *screen = new AuditLogScreen(workerFactory<AuditLog, data::PgAuditLog>(workers));
+    screen->setShopTimeZone(shopTimeZone);
     screen->loadKnownPeople([staff = workerFactory<StaffAdministration, data::PgStaffAdministration>(workers)]() -> Result<QStringList> {
         auto service = staff();
         if (!service)
@@ -235,7 +236,8 @@ void registerScreens(MainWindow &window, DeskServices &services)
     if (wanted(ScreenKey::Staff))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(workers));
     if (wanted(ScreenKey::AuditLog))
-        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog), makeAuditLogScreen(workers));
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog),
+                         makeAuditLogScreen(workers, services.connection.user().timezone));
 
     window.setHomeScreen(new HomeScreen(user, services.connection.server(), window.navigationTitles()));
 }

@@ -20,6 +20,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -252,6 +253,23 @@ private Q_SLOTS:
         QVERIFY(waitLoaded(screen));
         screen.table()->setCurrentIndex(screen.model()->index(0, 0));
         maybeScreenshot(&screen, u"audit-log"_s);
+    }
+
+    // One time zone everywhere: the shop's, not the PC's (Kiritimati, UTC+14, is no test
+    // machine's own), for the times shown and for the days of the date filter.
+    void timesAndDays_areTheShops()
+    {
+        const QTimeZone shop("Pacific/Kiritimati");
+        AuditLogScreen screen(m_logs);
+        screen.setShopTimeZone(u"Pacific/Kiritimati"_s);
+        QVERIFY(waitLoaded(screen));
+        QVERIFY(screen.model()->rowCount() > 0);
+        const AuditEntry *first = screen.model()->entryAt(0);
+        QCOMPARE(screen.model()->data(screen.model()->index(0, AuditTableModel::TimeColumn)).toString(),
+                 QLocale().toString(first->at.toTimeZone(shop), QLocale::ShortFormat));
+        screen.findChild<QCheckBox *>(u"useFrom"_s)->setChecked(true);
+        const AuditFilter filter = screen.filterFromControls();
+        QCOMPARE(filter.from, QDateTime::currentDateTimeUtc().toTimeZone(shop).date().startOfDay(shop));
     }
 
     void exportCsv_holdsTheFilteredRowsWithFormulasNeutralised()

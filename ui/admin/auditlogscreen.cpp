@@ -280,9 +280,9 @@ AuditFilter AuditLogScreen::filterFromControls() const
     f.action = m_action->currentText();
     f.entityId = m_record->text();
     if (m_useFrom->isChecked())
-        f.from = m_from->date().startOfDay();
+        f.from = m_from->date().startOfDay(m_zone);
     if (m_useTo->isChecked())
-        f.to = m_to->date().addDays(1).startOfDay();  // the "to" day is included
+        f.to = m_to->date().addDays(1).startOfDay(m_zone);  // the "to" day is included
     return f;
 }
 
@@ -327,6 +327,16 @@ void AuditLogScreen::setStatus(const QString &text)
     m_status->setVisible(!text.isEmpty());
 }
 
+void AuditLogScreen::setShopTimeZone(const QString &ianaId)
+{
+    const QTimeZone zone(ianaId.toUtf8());
+    m_zone = zone.isValid() ? zone : QTimeZone::utc();
+    m_model->setTimeZone(m_zone);
+    const QDate today = QDateTime::currentDateTimeUtc().toTimeZone(m_zone).date();
+    m_from->setDate(today);
+    m_to->setDate(today);
+}
+
 void AuditLogScreen::showEntry(const AuditEntry *entry)
 {
     m_detail->setRowCount(0);
@@ -336,7 +346,7 @@ void AuditLogScreen::showEntry(const AuditEntry *entry)
     }
     m_detailTitle->setText(tr("%1 %2 %3 by %4 at %5%6")
                                .arg(entry->action, entry->entity, entry->entityId, entry->actor,
-                                    QLocale().toString(entry->at.toLocalTime(), QLocale::LongFormat),
+                                    QLocale().toString(entry->at.toTimeZone(m_zone), QLocale::LongFormat),
                                     entry->reason.isEmpty() ? QString() : tr(" (reason: %1)").arg(entry->reason)));
     QStringList keys = entry->before.keys() + entry->after.keys();
     keys.sort();

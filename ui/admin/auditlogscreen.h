@@ -4,6 +4,7 @@
 #include "ui/common/uitaskrunner.h"
 
 #include <QPointer>
+#include <QTimeZone>
 #include <QWidget>
 
 #include <functional>
@@ -67,8 +68,11 @@ public:
     void setKnownPeople(const QStringList &logins);
     /// Runs `people` off the UI thread, then offers its logins (see setKnownPeople).
     void loadKnownPeople(KnownPeople people);
-    /// The filter as the controls describe it (dates: local whole days, "to" inclusive).
+    /// The filter as the controls describe it (dates: whole days of the shop, "to" inclusive).
     AuditFilter filterFromControls() const;
+    /// The shop's zone (IANA id): times shown and the days of the date filter are in it, not
+    /// in the PC's zone.
+    void setShopTimeZone(const QString &ianaId);
 
     /// Entries fetched per query while exporting (default and maximum: MaxAuditPageSize).
     void setExportPageSize(int entries) { m_exportPageSize = qBound(1, entries, MaxAuditPageSize); }
@@ -120,6 +124,7 @@ private:
     QTableView *m_table;
     QLabel *m_detailTitle;
     QTableWidget *m_detail;
+    QTimeZone m_zone = QTimeZone::systemTimeZone();
 };
 
 } // namespace rdk

@@ -74,6 +74,13 @@ int AuditTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+void AuditTableModel::setTimeZone(const QTimeZone &zone)
+{
+    m_zone = zone;
+    if (!m_entries.isEmpty())
+        Q_EMIT dataChanged(index(0, TimeColumn), index(int(m_entries.size()) - 1, TimeColumn));
+}
+
 QVariant AuditTableModel::data(const QModelIndex &index, int role) const
 {
     const AuditEntry *e = index.isValid() ? entryAt(index.row()) : nullptr;
@@ -82,7 +89,7 @@ QVariant AuditTableModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case TimeColumn:
         return role == Qt::ToolTipRole ? e->at.toUTC().toString(Qt::ISODateWithMs)
-                                        : QLocale().toString(e->at.toLocalTime(), QLocale::ShortFormat);
+                                        : QLocale().toString(e->at.toTimeZone(m_zone), QLocale::ShortFormat);
     case PersonColumn:
         return e->actor;
     case ActionColumn:

@@ -3,6 +3,7 @@
 #include "domain/auditlog.h"
 
 #include <QAbstractTableModel>
+#include <QTimeZone>
 
 #include <optional>
 
@@ -27,6 +28,8 @@ public:
     const AuditFilter &filter() const { return m_filter; }
     const AuditEntry *entryAt(int row) const;
     QString lastError() const { return m_lastError; }
+    /// Times are shown in this zone (the shop's); the PC's own zone until set.
+    void setTimeZone(const QTimeZone &zone);
     /// A page was asked for and has not arrived.
     bool isLoading() const { return m_loading; }
 
@@ -58,6 +61,7 @@ private:
     bool m_loading = false;
     quint64 m_generation = 0;
     QString m_lastError;
+    QTimeZone m_zone = QTimeZone::systemTimeZone();
 };
 
 } // namespace rdk
