@@ -375,10 +375,8 @@ void ProductEditor::setReadOnly(const QString &reason)
         edit->setReadOnly(!editable);   // still selectable and copyable
     for (QPlainTextEdit *edit : findChildren<QPlainTextEdit *>())
         edit->setReadOnly(!editable);
-    for (QWidget *w : {static_cast<QWidget *>(m_condition), static_cast<QWidget *>(m_grade),
-                       static_cast<QWidget *>(m_published), static_cast<QWidget *>(m_perSize),
-                       static_cast<QWidget *>(m_flat), static_cast<QWidget *>(m_sizeSystem),
-                       static_cast<QWidget *>(m_fullRun), static_cast<QWidget *>(m_stockReason)})
+    for (QWidget *w : QList<QWidget *>{m_condition, m_grade, m_published, m_perSize, m_flat, m_sizeSystem, m_fullRun,
+                                       m_stockReason})
         w->setEnabled(editable);
     m_grid->setEditTriggers(editable ? QAbstractItemView::AllEditTriggers : QAbstractItemView::NoEditTriggers);
     m_grid->setEnabled(editable);

@@ -3,6 +3,7 @@
 #include "ui/print/barcodesymbol.h"
 
 #include <QFontMetricsF>
+#include <QHash>
 #include <QPageLayout>
 #include <QPageSize>
 #include <QPagedPaintDevice>
@@ -43,20 +44,33 @@ void fitLine(QPainter &painter, const QRectF &rect, const QString &text, QFont f
     drawLine(painter, rect, text, align);
 }
 
-QList<BarcodeBars> encodeAll(const QList<LabelContent> &labels, Error *failed)
+/// The bars of every label, one symbol per distinct code: a job of 500 copies of three sizes
+/// encodes three symbols. The first code that can't be encoded fails the whole job.
+Result<QList<BarcodeBars>> encodeAll(const QList<LabelContent> &labels)
 {
+    QHash<QString, BarcodeBars> byCode;
     QList<BarcodeBars> bars;
     bars.reserve(labels.size());
     for (const LabelContent &label : labels) {
-        Result<BarcodeBars> encoded = encodeBarcode(label.kind, label.barcode);
-        if (!encoded) {
-            *failed = Error::invalid(u"%1%2: %3"_s.arg(label.sku, label.size.isEmpty() ? QString() : u" size "_s + label.size,
-                                                      encoded.error().message));
-            return {};
+        const QString key = QString::number(int(label.kind)) + u':' + label.barcode;
+        auto known = byCode.constFind(key);
+        if (known == byCode.constEnd()) {
+            Result<BarcodeBars> encoded = encodeBarcode(label.kind, label.barcode);
+            if (!encoded)
+                return Error::invalid(u"%1%2: %3"_s.arg(label.sku, label.size.isEmpty() ? QString() : u" size "_s + label.size,
+                                                       encoded.error().message));
+            known = byCode.insert(key, encoded.value());
         }
-        bars.append(encoded.value());
+        bars.append(*known);
     }
     return bars;
+}
+
+/// The labels on page `page` of the job.
+QList<LabelContent> labelsOnPage(const LabelStock &stock, const QList<LabelContent> &labels, int page)
+{
+    const int perPage = qMax(1, stock.labelsPerPage());
+    return labels.mid(qsizetype(page) * perPage, perPage);
 }
 
 void paintLabelWithBars(QPainter &painter, const LabelContent &label, const BarcodeBars &bars, const QRectF &rect,
@@ -90,15 +104,15 @@ void paintLabelWithBars(QPainter &painter, const LabelContent &label, const Barc
     painter.restore();
 }
 
-void paintPage(QPainter &painter, const LabelStock &stock, const QList<LabelContent> &labels, const QList<BarcodeBars> &bars,
-               int page, double dotsPerMm)
+/// Draws `onPage` (the labels of one page, with their bars) in their places.
+void paintPage(QPainter &painter, const LabelStock &stock, const QList<LabelContent> &onPage,
+               const QList<BarcodeBars> &bars, double dotsPerMm)
 {
-    const int perPage = stock.labelsPerPage();
-    for (int i = page * perPage; i < qMin<qsizetype>(labels.size(), (page + 1) * perPage); ++i) {
-        const LabelPlacement at = placeLabel(stock, i);
+    for (int i = 0; i < onPage.size(); ++i) {
+        const LabelPlacement at = placeLabel(stock, i);   // placement within the page
         const QRectF rect(at.xMm * dotsPerMm, at.yMm * dotsPerMm, stock.labelWidthMm * dotsPerMm,
                           stock.labelHeightMm * dotsPerMm);
-        paintLabelWithBars(painter, labels[i], bars[i], rect, dotsPerMm);
+        paintLabelWithBars(painter, onPage[i], bars[i], rect, dotsPerMm);
     }
 }
 
@@ -114,10 +128,9 @@ Status printLabels(QPagedPaintDevice &device, const LabelStock &stock, const QLi
 {
     if (labels.isEmpty())
         return Error::invalid(u"Pick at least one label to print"_s);
-    Error failed;
-    const QList<BarcodeBars> bars = encodeAll(labels, &failed);
-    if (bars.isEmpty())
-        return failed;
+    const Result<QList<BarcodeBars>> bars = encodeAll(labels);
+    if (!bars)
+        return bars.error();
     const QPageSize pageSize(QSizeF(stock.pageWidthMm, stock.pageHeightMm), QPageSize::Millimeter, stock.name,
                              QPageSize::ExactMatch);
     if (!device.setPageLayout(QPageLayout(pageSize, stock.pageWidthMm > stock.pageHeightMm ? QPageLayout::Landscape
@@ -132,7 +145,9 @@ Status printLabels(QPagedPaintDevice &device, const LabelStock &stock, const QLi
     for (int page = 0; page < pages; ++page) {
         if (page > 0 && !device.newPage())
             return Error::unavailable(u"The printer stopped after page %1 of %2"_s.arg(page).arg(pages));
-        paintPage(painter, stock, labels, bars, page, dotsPerMm);
+        const int perPage = qMax(1, stock.labelsPerPage());
+        paintPage(painter, stock, labelsOnPage(stock, labels, page), bars->mid(qsizetype(page) * perPage, perPage),
+                  dotsPerMm);
     }
     if (!painter.end())
         return Error::unavailable(u"Printing did not finish"_s);
@@ -155,13 +170,14 @@ QImage renderLabelPage(const LabelStock &stock, const QList<LabelContent> &label
     image.setDotsPerMeterX(qRound(dotsPerMm * 1000));
     image.setDotsPerMeterY(qRound(dotsPerMm * 1000));
     image.fill(Qt::white);
-    Error failed;
-    const QList<BarcodeBars> bars = encodeAll(labels, &failed);
-    if (bars.size() != labels.size())
+    // Only this page's symbols: the preview redraws on every change of a count.
+    const QList<LabelContent> onPage = labelsOnPage(stock, labels, page);
+    const Result<QList<BarcodeBars>> bars = encodeAll(onPage);
+    if (!bars)
         return image;
     QPainter painter(&image);
     painter.setRenderHint(QPainter::TextAntialiasing);
-    paintPage(painter, stock, labels, bars, page, dotsPerMm);
+    paintPage(painter, stock, onPage, *bars, dotsPerMm);
     return image;
 }
 
