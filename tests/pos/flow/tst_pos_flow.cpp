@@ -155,6 +155,16 @@ private Q_SLOTS:
 
     void init() { newScreen(); }
 
+    /// A failed flow says what rdk-sync and the sandbox logged meanwhile (the Stripe worker's
+    /// side of a link that never came is otherwise lost with the child process).
+    void cleanup()
+    {
+        if (!QTest::currentTestFailed())
+            return;
+        for (auto *service : {&m_sync, &m_sandbox})
+            qWarning().noquote() << QString::fromUtf8(service->output() + service->errors()).right(8000);
+    }
+
     void scan_charge_buyerPays_screenShowsPaid_stockSoldOnce_receipt()
     {
         scanAndCharge(u"E2E-PAY"_s);
