@@ -7,10 +7,12 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -160,6 +162,11 @@ void MainWindow::buildNavigation()
     lock->setToolTip(tr("Lock the desk when you step away (Ctrl+L)"));
     lock->setFocusPolicy(Qt::TabFocus);
     connect(lock, &QPushButton::clicked, this, &MainWindow::lockNow);
+    auto *signOut = new QPushButton(tr("Sign out   Ctrl+Shift+O"), panel);
+    signOut->setObjectName(u"signOutButton"_s);
+    signOut->setToolTip(tr("Sign out so a colleague can sign in on this desk (Ctrl+Shift+O)"));
+    signOut->setFocusPolicy(Qt::TabFocus);
+    connect(signOut, &QPushButton::clicked, this, &MainWindow::signOut);
 
     auto *layout = new QVBoxLayout(panel);
     layout->setContentsMargins(14, 18, 14, 14);
@@ -169,6 +176,7 @@ void MainWindow::buildNavigation()
     layout->addSpacing(14);
     layout->addWidget(m_nav, 1);
     layout->addWidget(lock);
+    layout->addWidget(signOut);
 }
 
 void MainWindow::buildMenus()
@@ -178,6 +186,9 @@ void MainWindow::buildMenus()
     m_lockAction->setObjectName(u"lockAction"_s);
     m_lockAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     m_lockAction->setShortcutContext(Qt::ApplicationShortcut);
+    auto *signOut = file->addAction(tr("Sign &out"), this, &MainWindow::signOut);
+    signOut->setObjectName(u"signOutAction"_s);
+    signOut->setShortcut(QKeySequence(u"Ctrl+Shift+O"_s));
     file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -300,6 +311,58 @@ void MainWindow::showHome()
 QWidget *MainWindow::currentScreen() const
 {
     return m_stack->currentWidget();
+}
+
+void MainWindow::addPendingWorkCheck(PendingWorkCheck check)
+{
+    m_pendingWorkChecks.append(std::move(check));
+}
+
+QStringList MainWindow::pendingWork() const
+{
+    QStringList work;
+    for (const PendingWorkCheck &check : m_pendingWorkChecks) {
+        if (const QString what = check(); !what.isEmpty())
+            work.append(what);
+    }
+    return work;
+}
+
+bool MainWindow::mayLeave(const QString &action)
+{
+    if (m_leaveConfirmed)
+        return true;
+    const QStringList work = pendingWork();
+    if (work.isEmpty())
+        return true;
+    QMessageBox ask(QMessageBox::Warning, tr("%1?").arg(action),
+                    tr("Not finished on this desk:\n\n• %1\n\n%2 anyway?").arg(work.join(u"\n• "_s), action),
+                    QMessageBox::NoButton, this);
+    ask.setObjectName(u"leaveQuestion"_s);
+    QPushButton *leave = ask.addButton(tr("%1 anyway").arg(action), QMessageBox::DestructiveRole);
+    ask.addButton(tr("Stay"), QMessageBox::RejectRole);
+    ask.setDefaultButton(qobject_cast<QPushButton *>(ask.buttons().constLast()));
+    ask.exec();
+    return ask.clickedButton() == leave;
+}
+
+void MainWindow::signOut()
+{
+    if (isLocked() || !mayLeave(tr("Sign out")))
+        return;
+    m_leaveConfirmed = true;
+    close();
+    Q_EMIT signOutRequested();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!mayLeave(tr("Quit"))) {
+        event->ignore();
+        return;
+    }
+    m_leaveConfirmed = true;
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::lockNow()

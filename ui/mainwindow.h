@@ -10,6 +10,7 @@
 #include <QPointer>
 
 #include <chrono>
+#include <functional>
 
 class QAction;
 class QLabel;
@@ -60,6 +61,13 @@ public:
     void showHome();
     QWidget *currentScreen() const;
 
+    /// A screen's answer to "what would be lost if the window closed now?" ("a sale of 2
+    /// items in the cart"); empty when nothing would be.
+    using PendingWorkCheck = std::function<QString()>;
+    void addPendingWorkCheck(PendingWorkCheck check);
+    /// What every screen would lose, one sentence each.
+    QStringList pendingWork() const;
+
     void lockNow();
     bool isLocked() const;
     void setLockTimeout(std::chrono::milliseconds timeout);
@@ -68,11 +76,23 @@ public:
     ConnectionBanner *connectionBanner() const { return m_banner; }
     LockOverlay *lockOverlay() const { return m_lock; }
 
+public Q_SLOTS:
+    /// File → Sign out (Ctrl+Shift+O): after asking when work would be lost, closes the window
+    /// and emits signOutRequested(), so the sign-in screen can take the next person.
+    void signOut();
+
 Q_SIGNALS:
     void locked();
     void unlockedAgain();
+    void signOutRequested();
+
+protected:
+    /// Quitting asks first when a screen would lose work.
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    /// True when nothing would be lost, or the person chose to `action` anyway.
+    bool mayLeave(const QString &action);
     void buildNavigation();
     void buildMenus();
     void buildStatusBar();
@@ -93,6 +113,8 @@ private:
     QHash<int, QWidget *> m_screens;
     QList<QAction *> m_screenActions;
     QAction *m_lockAction = nullptr;
+    QList<PendingWorkCheck> m_pendingWorkChecks;
+    bool m_leaveConfirmed = false;
     QPointer<QWidget> m_focusBeforeLock;
 };
 

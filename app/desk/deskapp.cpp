@@ -23,22 +23,32 @@ int runDesk(const DeskConfig &config, const DeskRunOptions &options)
     if (!options.screenshotDir.isEmpty())
         return takeScreenshots(connection, config, server, options.screenshotDir);
 
-    SignInDialog signIn(connection, server, &settings);
     if (options.smokeTest) {
+        SignInDialog signIn(connection, server, &settings);
         signIn.show();
         QApplication::processEvents();
         return 0;
     }
-    if (signIn.exec() != QDialog::Accepted)
-        return 0;
-
-    MainWindow window(connection, std::chrono::minutes(config.lockMinutes));
-    DeskServices services{connection, config};
-    registerScreens(window, services);
-    window.show();
-    const int code = QApplication::exec();
-    connection.signOut();
-    return code;
+    // Sign in, work, and after "Sign out" the sign-in screen again for the next person; the
+    // window (its screens, their sessions and workers) is built anew for each.
+    for (;;) {
+        SignInDialog signIn(connection, server, &settings);
+        if (signIn.exec() != QDialog::Accepted)
+            return 0;
+        bool signedOut = false;
+        int code = 0;
+        {
+            MainWindow window(connection, std::chrono::minutes(config.lockMinutes));
+            QObject::connect(&window, &MainWindow::signOutRequested, [&signedOut] { signedOut = true; });
+            DeskServices services{connection, config};
+            registerScreens(window, services);
+            window.show();
+            code = QApplication::exec();
+        }
+        connection.signOut();
+        if (!signedOut)
+            return code;
+    }
 }
 
 } // namespace rdk

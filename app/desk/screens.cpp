@@ -215,12 +215,16 @@ void registerScreens(MainWindow &window, DeskServices &services)
     if (wanted(ScreenKey::Catalog)) {
         catalog = makeCatalogScreen(services, workers);
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Catalog), catalog);
+        window.addPendingWorkCheck([catalog] { return catalog->pendingWork(); });
     }
     OrderChangeFeed *orders = nullptr;
     if (wanted(ScreenKey::PointOfSale) || wanted(ScreenKey::Orders))
         orders = orderFeedFor(window, services);
-    if (wanted(ScreenKey::PointOfSale))
-        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::PointOfSale), makePosScreen(services, workers, orders));
+    if (wanted(ScreenKey::PointOfSale)) {
+        PosScreen *pos = makePosScreen(services, workers, orders);
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::PointOfSale), pos);
+        window.addPendingWorkCheck([pos] { return pos->pendingWork(); });
+    }
     if (wanted(ScreenKey::Orders))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Orders), makeOrdersScreen(services, workers, orders));
     if (wanted(ScreenKey::Dashboard)) {

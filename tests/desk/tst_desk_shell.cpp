@@ -20,7 +20,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -83,6 +85,8 @@ private Q_SLOTS:
     void navigation_admin_seesSixScreensAndShortcutsSwitch();
     void navigation_clickHandsTheKeyboardToTheScreen_lettersDontSwitch();
     void lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsavedText();
+    void signOut_asksWhenWorkWouldBeLost_thenTheNextPersonSignsIn();
+    void quit_asksWhenWorkWouldBeLost();
     void lock_isPostponedByInput();
     void lock_blocksOtherWindowsAndScreenShortcuts();
     void lock_admin_needsPasswordAndFreshCode();
@@ -226,6 +230,88 @@ void TestDeskShell::navigation_clickHandsTheKeyboardToTheScreen_lettersDontSwitc
     QCOMPARE(window.currentScreen()->objectName(), u"catalog"_s);
     QTest::keyClick(nav, Qt::Key_Down);   // the arrows still move through the screens
     QCOMPARE(window.currentScreen()->objectName(), u"point_of_sale"_s);
+}
+
+namespace {
+
+/// Answers the window's "Sign out?" / "Quit?" question with the button whose text starts with
+/// `answer`, as soon as it opens; the text it showed goes to `shown`.
+void answerLeaveQuestion(QWidget *window, const QString &answer, QString *shown)
+{
+    QTimer::singleShot(0, window, [window, answer, shown] {
+        auto *box = window->findChild<QMessageBox *>(u"leaveQuestion"_s);
+        if (!box) {
+            answerLeaveQuestion(window, answer, shown);   // not open yet
+            return;
+        }
+        *shown = box->text();
+        for (QAbstractButton *button : box->buttons()) {
+            if (button->text().startsWith(answer))
+                button->click();
+        }
+    });
+}
+
+} // namespace
+
+void TestDeskShell::signOut_asksWhenWorkWouldBeLost_thenTheNextPersonSignsIn()
+{
+    auto desk = signIn(m_staff);
+    QVERIFY(desk->isSignedIn());
+    MainWindow window(*desk, 30min);
+    addEveryScreen(window);
+    QString pending = u"Point of Sale: a cart with 2 lines, not charged yet"_s;
+    window.addPendingWorkCheck([&pending] { return pending; });
+    QSignalSpy signedOut(&window, &MainWindow::signOutRequested);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+
+    // Work would be lost: the desk says what, and "Stay" keeps everything as it was.
+    QString shown;
+    answerLeaveQuestion(&window, u"Stay"_s, &shown);
+    QTest::keyClick(&window, Qt::Key_O, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY2(shown.contains(pending), qPrintable(shown));
+    QCOMPARE(signedOut.count(), 0);
+    QVERIFY(window.isVisible());
+    QVERIFY(desk->isSignedIn());
+
+    // "Sign out anyway" closes the window and hands over to the sign-in screen (runDesk).
+    answerLeaveQuestion(&window, u"Sign out"_s, &shown);
+    window.findChild<QPushButton *>(u"signOutButton"_s)->click();
+    QCOMPARE(signedOut.count(), 1);
+    QVERIFY(!window.isVisible());
+
+    // Nothing pending: no question at all. The same connection then takes the next person,
+    // as rdk-desk's loop does after a sign-out.
+    MainWindow second(*desk, 30min);
+    QSignalSpy secondSignedOut(&second, &MainWindow::signOutRequested);
+    second.show();
+    second.findChild<QAction *>(u"signOutAction"_s)->trigger();
+    QCOMPARE(secondSignedOut.count(), 1);
+    QVERIFY(!second.findChild<QMessageBox *>(u"leaveQuestion"_s));
+    desk->signOut();
+    QVERIFY(!desk->isSignedIn());
+    const Login colleague = m_db->createStaff(m_tenant, u"staff"_s);
+    QVERIFY(desk->signIn(requestFor(*m_db, colleague, QString())).ok());
+    QCOMPARE(desk->user().login, colleague.login);
+}
+
+void TestDeskShell::quit_asksWhenWorkWouldBeLost()
+{
+    auto desk = signIn(m_staff);
+    MainWindow window(*desk, 30min);
+    addEveryScreen(window);
+    window.addPendingWorkCheck([] { return u"Catalog: unsaved changes in “AJ1 — Chicago”"_s; });
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QString shown;
+    answerLeaveQuestion(&window, u"Stay"_s, &shown);
+    QVERIFY(!window.close());
+    QVERIFY(shown.contains(u"AJ1 — Chicago"_s));
+    QVERIFY(window.isVisible());
+    answerLeaveQuestion(&window, u"Quit anyway"_s, &shown);
+    QVERIFY(window.close());
+    QVERIFY(!window.isVisible());
 }
 
 void TestDeskShell::lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsavedText()

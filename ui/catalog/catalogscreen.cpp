@@ -258,6 +258,13 @@ void CatalogScreen::setPhotosFactory(ProductEditor::PhotosFactory factory)
     m_editor = nullptr;
 }
 
+QString CatalogScreen::pendingWork() const
+{
+    if (!m_editor || !m_editor->isVisible() || !m_editor->isDirty())
+        return {};
+    return tr("Catalog: unsaved changes in “%1”").arg(m_editor->windowTitle());
+}
+
 ProductEditor *CatalogScreen::editor()
 {
     if (!m_editor) {

@@ -43,6 +43,8 @@ public:
     ProductListModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     QLineEdit *searchField() const { return m_search; }
+    /// "Catalog: changes to <product> not saved" while the editor holds unsaved changes.
+    QString pendingWork() const;
     /// The editor, created on first use.
     ProductEditor *editor();
 

@@ -1,5 +1,6 @@
 #include "ui/pos/posscreen.h"
 
+#include "domain/order.h"
 #include "ui/pos/cartpanel.h"
 #include "ui/pos/paymentpanel.h"
 #include "ui/pos/scanpanel.h"
@@ -221,6 +222,27 @@ Status PosScreen::applyCartDiscount(const PosDiscount &discount, const QString &
 Status PosScreen::saveReceiptPdf(const QString &path) const
 {
     return m_paymentPanel->saveReceiptPdf(path);
+}
+
+QString PosScreen::pendingWork() const
+{
+    switch (m_sale->phase()) {
+    case Phase::Cart:
+        if (cart().isEmpty())
+            return {};
+        return cart().size() == 1 ? tr("Point of Sale: a cart with 1 line, not charged yet")
+                                  : tr("Point of Sale: a cart with %1 lines, not charged yet").arg(cart().size());
+    case Phase::Placing:
+        return tr("Point of Sale: a sale being placed");
+    case Phase::Waiting:
+        return order() ? tr("Point of Sale: %1 is waiting for payment (it stays open in Orders)")
+                             .arg(formatOrderNumber(order()->orderNumber))
+                       : tr("Point of Sale: a sale waiting for payment");
+    case Phase::Paid:
+    case Phase::Canceled:
+        break;
+    }
+    return {};
 }
 
 QString PosScreen::statusText() const

@@ -59,6 +59,9 @@ public:
     QString messageText() const;
     /// True while any store call runs.
     bool isBusy() const { return m_sale->isBusy(); }
+    /// What signing out now would leave behind (a cart being built, an order waiting for
+    /// payment), for the window's question; empty when the counter is idle.
+    QString pendingWork() const;
     QLineEdit *scanField() const;
 
 Q_SIGNALS:

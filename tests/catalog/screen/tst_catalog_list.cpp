@@ -318,6 +318,23 @@ private Q_SLOTS:
         QCOMPARE(m_screen->editor()->findChild<QLineEdit *>(u"skuEdit"_s)->text(), QString());
     }
 
+    void pendingWork_namesTheProductWithUnsavedChanges()
+    {
+        QCOMPARE(m_screen->pendingWork(), QString());   // no editor yet
+        QApplication::setActiveWindow(m_screen.get());
+        m_screen->view()->setFocus();
+        m_screen->view()->setCurrentIndex(m_screen->model()->index(0, 0));
+        QTest::keyClick(m_screen->view(), Qt::Key_Return);
+        QTRY_VERIFY(m_screen->editor()->isVisible());
+        QTRY_VERIFY(!m_screen->editor()->storedProduct().sku.isEmpty());
+        QCOMPARE(m_screen->pendingWork(), QString());   // open, nothing changed
+        const QString sku = m_screen->editor()->storedProduct().sku;
+        QTest::keyClicks(m_screen->editor()->findChild<QLineEdit *>(u"nameEdit"_s), u" v2"_s);
+        QVERIFY2(m_screen->pendingWork().startsWith(u"Catalog: unsaved changes in “"_s + sku), qPrintable(m_screen->pendingWork()));
+        m_screen->editor()->hide();
+        QCOMPARE(m_screen->pendingWork(), QString());
+    }
+
     void thumbnails_loadLazilyForVisibleRows()
     {
         ProductListModel *model = m_screen->model();

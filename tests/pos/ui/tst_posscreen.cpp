@@ -646,6 +646,22 @@ private Q_SLOTS:
         for (QPushButton *b : m_screen->findChildren<QPushButton *>())
             QCOMPARE(b->focusPolicy(), Qt::NoFocus);
     }
+
+    void pendingWork_saysWhatSigningOutWouldLeave()
+    {
+        QCOMPARE(m_screen->pendingWork(), QString());   // an idle counter: nothing to ask about
+        const QString id = chargeSocks();
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(m_screen->pendingWork(), u"Point of Sale: RDK-1001 is waiting for payment (it stays open in Orders)"_s);
+        QVERIFY(m_shelf->payByCard(id, u"pi_3TestPaid"_s));
+        Q_EMIT m_feed->orderChanged(id);
+        QTRY_COMPARE(m_screen->statusText(), u"PAID"_s);
+        QCOMPARE(m_screen->pendingWork(), QString());
+        QTest::keyClick(scan(), Qt::Key_F2);
+        scanText(u"CRTZ-WVR"_s);
+        QTRY_COMPARE(m_screen->cart().size(), 1);
+        QCOMPARE(m_screen->pendingWork(), u"Point of Sale: a cart with 1 line, not charged yet"_s);
+    }
 };
 
 QTEST_MAIN(TestPosScreen)
