@@ -102,14 +102,48 @@ bool canSeeCustomerEmail(StaffRole role)
 
 OrderActions allowedOrderActions(const OrderSummary &order, StaffRole role)
 {
-    const bool manager = role == StaffRole::Ops || role == StaffRole::Admin;
+    const auto may = [&](OrderAction action) { return orderActionRefusal(action, order, role).isEmpty(); };
     OrderActions a;
-    a.ship = order.channel == OrderChannel::Online && canTransition(order.status, OrderStatus::Shipped);
-    a.fulfil = canTransition(order.status, OrderStatus::Fulfilled);
-    a.cancel = canTransition(order.status, OrderStatus::Canceled) && (manager || order.channel == OrderChannel::Pos);
-    a.refund = manager && isPaidLike(order.status) && refundableAmount(order).minor() > 0;
-    a.printReceipt = countsAsSale(order.status);
+    a.ship = may(OrderAction::Ship);
+    a.fulfil = may(OrderAction::Fulfil);
+    a.cancel = may(OrderAction::Cancel);
+    a.refund = may(OrderAction::Refund);
+    a.printReceipt = may(OrderAction::PrintReceipt);
     return a;
+}
+
+QString orderActionRefusal(OrderAction action, const OrderSummary &order, StaffRole role)
+{
+    const bool manager = role == StaffRole::Ops || role == StaffRole::Admin;
+    const auto transition = [&order](OrderStatus to) {
+        const Status legal = checkTransition(order.status, to);
+        return legal ? QString() : legal.error().message;
+    };
+    switch (action) {
+    case OrderAction::Ship:
+        if (order.channel != OrderChannel::Online)
+            return u"Counter sales leave with the customer; only online orders are shipped."_s;
+        return transition(OrderStatus::Shipped);
+    case OrderAction::Fulfil:
+        return transition(OrderStatus::Fulfilled);
+    case OrderAction::Cancel:
+        if (const QString illegal = transition(OrderStatus::Canceled); !illegal.isEmpty())
+            return illegal;
+        if (!manager && order.channel != OrderChannel::Pos)
+            return u"Online orders are canceled by operations staff or an administrator."_s;
+        return {};
+    case OrderAction::Refund:
+        if (!manager)
+            return u"Refunds are given by operations staff or an administrator."_s;
+        if (!isPaidLike(order.status))
+            return u"Only a paid order can be refunded; this one is %1."_s.arg(displayName(order.status).toLower());
+        if (refundableAmount(order).minor() <= 0)
+            return u"Everything paid for this order has been refunded."_s;
+        return {};
+    case OrderAction::PrintReceipt:
+        return countsAsSale(order.status) ? QString() : u"There is a receipt once the order is paid."_s;
+    }
+    return {};
 }
 
 Result<Shipment> validateShipment(const QString &carrier, const QString &trackingNumber)

@@ -53,6 +53,11 @@ struct OrderActions final {
 };
 OrderActions allowedOrderActions(const OrderSummary &order, StaffRole role);
 
+enum class OrderAction { Ship, Fulfil, Cancel, Refund, PrintReceipt };
+/// Why `role` can't do `action` on `order` now, as a sentence for the disabled button's
+/// tooltip ("Refunds are given by operations staff or an administrator."); empty when it can.
+QString orderActionRefusal(OrderAction action, const OrderSummary &order, StaffRole role);
+
 /// The customer email column: ops and admins only (staff can't SELECT it).
 bool canSeeCustomerEmail(StaffRole role);
 

@@ -481,9 +481,17 @@ private Q_SLOTS:
         QVERIFY(selectAndWait(*s, idOf(order)));
         QString got;
         for (auto [name, letter] : {std::pair{"ship", u's'}, {"fulfil", u'f'}, {"cancel", u'c'}, {"refund", u'r'},
-                                    {"receipt", u'p'}})
-            got += s->findChild<QPushButton *>(QString::fromLatin1(name))->isEnabled() ? QChar(letter) : QChar(u'-');
+                                    {"receipt", u'p'}}) {
+            auto *button = s->findChild<QPushButton *>(QString::fromLatin1(name));
+            got += button->isEnabled() ? QChar(letter) : QChar(u'-');
+            // A button that can't be used says why, in a sentence, before anyone clicks.
+            if (!button->isEnabled())
+                QVERIFY2(button->toolTip().endsWith(u'.') && button->toolTip().size() > 20, qPrintable(button->toolTip()));
+        }
         QCOMPARE(got, enabled);
+        if (role == u"staff"_s && order == 1002)
+            QCOMPARE(s->findChild<QPushButton *>(u"refund"_s)->toolTip(),
+                     u"Refunds are given by operations staff or an administrator."_s);
     }
 
     void shipDialog_validates_data()

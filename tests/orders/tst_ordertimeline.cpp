@@ -246,6 +246,40 @@ private Q_SLOTS:
         const QString got = QString(a.ship ? u's' : u'-') + (a.fulfil ? u'f' : u'-') + (a.cancel ? u'c' : u'-')
                             + (a.refund ? u'r' : u'-') + (a.printReceipt ? u'p' : u'-');
         QCOMPARE(got, allowed);
+        // Every refused action has a sentence for its button; allowed ones have none.
+        for (const auto action : {OrderAction::Ship, OrderAction::Fulfil, OrderAction::Cancel, OrderAction::Refund,
+                                  OrderAction::PrintReceipt}) {
+            const QString why = orderActionRefusal(action, o, *staffRoleFromString(role));
+            const bool allowedHere = action == OrderAction::Ship ? a.ship
+                                     : action == OrderAction::Fulfil ? a.fulfil
+                                     : action == OrderAction::Cancel ? a.cancel
+                                     : action == OrderAction::Refund ? a.refund
+                                                                     : a.printReceipt;
+            QCOMPARE(why.isEmpty(), allowedHere);
+            QVERIFY(why.isEmpty() || why.endsWith(u'.'));
+        }
+    }
+
+    void actions_refusalsSayWhy()
+    {
+        OrderSummary o;
+        o.status = OrderStatus::Paid;
+        o.channel = OrderChannel::Pos;
+        o.total = usd(5000);
+        QCOMPARE(orderActionRefusal(OrderAction::Refund, o, StaffRole::Staff),
+                 u"Refunds are given by operations staff or an administrator."_s);
+        QCOMPARE(orderActionRefusal(OrderAction::Ship, o, StaffRole::Admin),
+                 u"Counter sales leave with the customer; only online orders are shipped."_s);
+        o.refunded = usd(5000);
+        QCOMPARE(orderActionRefusal(OrderAction::Refund, o, StaffRole::Ops), u"Everything paid for this order has been refunded."_s);
+        o.status = OrderStatus::Pending;
+        o.refunded = Money();
+        QCOMPARE(orderActionRefusal(OrderAction::PrintReceipt, o, StaffRole::Ops), u"There is a receipt once the order is paid."_s);
+        QCOMPARE(orderActionRefusal(OrderAction::Refund, o, StaffRole::Ops), u"Only a paid order can be refunded; this one is pending."_s);
+        o.channel = OrderChannel::Online;
+        QCOMPARE(orderActionRefusal(OrderAction::Cancel, o, StaffRole::Staff),
+                 u"Online orders are canceled by operations staff or an administrator."_s);
+        QVERIFY(orderActionRefusal(OrderAction::Cancel, o, StaffRole::Ops).isEmpty());
     }
 
     void refund_validation_data()

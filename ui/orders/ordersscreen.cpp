@@ -597,12 +597,19 @@ void OrdersScreen::showDetail(const std::optional<OrderDetail> &detail)
 
 void OrdersScreen::updateActions()
 {
-    const OrderActions a = m_detail ? allowedOrderActions(m_detail->summary, m_role) : OrderActions{};
-    m_ship->setEnabled(a.ship);
-    m_fulfil->setEnabled(a.fulfil);
-    m_cancel->setEnabled(a.cancel);
-    m_refund->setEnabled(a.refund);
-    m_receipt->setEnabled(a.printReceipt);
+    // A disabled button says why (the role, or the order's state) in its tooltip.
+    const std::pair<QPushButton *, OrderAction> buttons[] = {
+        {m_ship, OrderAction::Ship},     {m_fulfil, OrderAction::Fulfil},
+        {m_cancel, OrderAction::Cancel}, {m_refund, OrderAction::Refund},
+        {m_receipt, OrderAction::PrintReceipt},
+    };
+    for (const auto &[button, action] : buttons) {
+        const QString refusal = m_detail ? orderActionRefusal(action, m_detail->summary, m_role) : tr("Choose an order first.");
+        button->setEnabled(refusal.isEmpty());
+        button->setToolTip(refusal.isEmpty() ? button->accessibleName() : refusal);
+    }
+    if (m_receipt->isEnabled())
+        m_receipt->setToolTip(tr("Print the receipt again (Ctrl+P)"));
 }
 
 QString OrdersScreen::message() const
