@@ -135,6 +135,14 @@ int takeScreenshots(data::DeskConnection &connection, const DeskConfig &config, 
         window.showScreen(key);
         ok &= save(&window, directory, toString(key).replace(u'_', u'-'));
     }
+    // The same screens on a common laptop screen, where cut-off columns and labels show first.
+    const QSize roomy = window.size();
+    window.resize(1366, 768);
+    for (const ScreenKey key : window.screenKeys()) {
+        window.showScreen(key);
+        ok &= save(&window, directory, toString(key).replace(u'_', u'-') + u"-1366x768"_s);
+    }
+    window.resize(roomy);
     window.showHome();
 
     // A real drop (the server ends the session) with a slow first retry, so the banner can

@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QPushButton>
@@ -171,13 +172,20 @@ OrdersScreen::OrdersScreen(OrderBookFactory factory, StaffRole role, OrderChange
                                {int(OrderTableModel::TotalColumn), u"$10,000.00"_s},
                                {int(OrderTableModel::RefundedColumn), u"$10,000.00"_s}})
         m_table->setColumnWidth(col, fm.horizontalAdvance(sample) + pad);
+    // Units and amounts refunded are one click away (the header's menu); the list opens with
+    // what tells orders apart, so it fits beside the detail on a 1366-pixel screen.
+    m_table->setColumnHidden(OrderTableModel::UnitsColumn, true);
+    m_table->setColumnHidden(OrderTableModel::RefundedColumn, true);
+    buildColumnMenu();
 
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    auto *splitter = m_splitter;
     splitter->addWidget(m_table);
     splitter->addWidget(m_detailPane);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    splitter->setSizes({760, 520});
+    splitter->setChildrenCollapsible(false);
+    connect(splitter, &QSplitter::splitterMoved, this, [this] { m_splitterMovedByHand = true; });
 
     auto *title = new QLabel(tr("Orders"), this);
     theme::setRelativeFontSize(title, 1.4, true);
@@ -213,6 +221,54 @@ OrdersScreen::OrdersScreen(OrderBookFactory factory, StaffRole role, OrderChange
     connectSignals(feed);
     showDetail(std::nullopt);
     applyFilters();
+}
+
+void OrdersScreen::buildColumnMenu()
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    header->setToolTip(tr("Right-click to choose the columns"));
+    connect(header, &QWidget::customContextMenuRequested, this, [this, header](const QPoint &at) {
+        QMenu menu(this);
+        for (int col = OrderTableModel::DateColumn; col < OrderTableModel::ColumnCount; ++col) {
+            if (col == OrderTableModel::EmailColumn && !canSeeCustomerEmail(m_role))
+                continue;   // not theirs to show
+            QAction *show = menu.addAction(m_model->headerData(col, Qt::Horizontal).toString());
+            show->setCheckable(true);
+            show->setChecked(!m_table->isColumnHidden(col));
+            connect(show, &QAction::toggled, this, [this, col](bool on) { m_table->setColumnHidden(col, !on); });
+        }
+        menu.exec(header->mapToGlobal(at));
+    });
+}
+
+void OrdersScreen::fitSplitter()
+{
+    int wanted = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width();
+    for (int col = 0; col < OrderTableModel::ColumnCount; ++col) {
+        if (!m_table->isColumnHidden(col))
+            wanted += col == OrderTableModel::EmailColumn ? m_table->fontMetrics().horizontalAdvance(u"someone@example.com  "_s)
+                                                           : m_table->columnWidth(col);
+    }
+    const int total = m_splitter->width() - m_splitter->handleWidth();
+    const int detail = qMax(m_detailPane->minimumSizeHint().width(), total * 2 / 5);
+    const int list = qMin(wanted, total - detail);
+    m_splitter->setSizes({list, total - list});
+}
+
+void OrdersScreen::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // After the layout pass, when the splitter knows its width.
+    if (!m_splitterMovedByHand)
+        QTimer::singleShot(0, this, &OrdersScreen::fitSplitter);
+}
+
+void OrdersScreen::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (!m_splitterMovedByHand && isVisible())
+        QTimer::singleShot(0, this, &OrdersScreen::fitSplitter);
 }
 
 OrdersScreen::~OrdersScreen()
@@ -279,11 +335,13 @@ void OrdersScreen::buildDetail()
     m_timeline->setAccessibleName(tr("Timeline"));
     m_timeline->setWordWrap(true);
 
-    auto *actions = new QHBoxLayout;
-    for (QPushButton *b : {m_ship, m_fulfil, m_cancel, m_refund})
-        actions->addWidget(b);
-    actions->addStretch();
-    actions->addWidget(m_receipt);
+    // Two rows, so every label reads in full on a narrow detail pane.
+    auto *actions = new QGridLayout;
+    actions->addWidget(m_ship, 0, 0);
+    actions->addWidget(m_fulfil, 0, 1);
+    actions->addWidget(m_cancel, 0, 2);
+    actions->addWidget(m_refund, 1, 0);
+    actions->addWidget(m_receipt, 1, 2);
 
     auto *layout = new QVBoxLayout(m_detailPane);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -586,6 +644,13 @@ void OrdersScreen::showDetail(const std::optional<OrderDetail> &detail)
                                    l.restockedQuantity ? QString::number(l.restockedQuantity) : QString()};
         for (int col = 0; col < cells.size(); ++col)
             m_lines->setItem(row, col, new QTableWidgetItem(cells.at(col)));
+    }
+    // Discount, refunded and restocked columns only when this order has any.
+    for (int col : {5, 6, 7}) {
+        bool any = false;
+        for (int row = 0; row < m_lines->rowCount() && !any; ++row)
+            any = !m_lines->item(row, col)->text().isEmpty();
+        m_lines->setColumnHidden(col, !any);
     }
     for (const OrderTimelineEntry &e : detail->timeline) {
         const QString who = e.actor.isEmpty() ? QString() : u" · "_s + e.actor;

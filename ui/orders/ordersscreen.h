@@ -18,6 +18,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QSplitter;
 class QTableView;
 class QTableWidget;
 class QTimer;
@@ -81,8 +82,15 @@ Q_SIGNALS:
     /// An action finished (ok or not; message() has the outcome).
     void actionFinished(bool ok);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void buildFilters();
+    void buildColumnMenu();
+    /// Gives the list the width its visible columns need, the rest to the order's detail.
+    void fitSplitter();
     void buildDetail();
     void connectSignals(OrderChangeFeed *feed);
     void loadPage(quint64 generation, const OrderQuery &query);
@@ -122,6 +130,8 @@ private:
     QLabel *m_totals;
     QTableView *m_table;
     QWidget *m_detailPane;
+    QSplitter *m_splitter = nullptr;
+    bool m_splitterMovedByHand = false;   // then the list keeps the width it was given
     QLabel *m_detailTitle;
     QLabel *m_detailBody;
     QTableWidget *m_lines;
