@@ -1,5 +1,8 @@
 #include "domain/auditlog.h"
 
+#include "domain/money.h"
+#include "domain/moneyformat.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -81,6 +84,56 @@ QStringList changedAuditFields(const AuditEntry &entry)
     }
     std::sort(changed.begin(), changed.end());
     return changed;
+}
+
+QString auditFieldName(const QString &key)
+{
+    QString name = key;
+    if (name.endsWith(u"_minor"_s))
+        name.chop(6);
+    if (name == u"db_role"_s)
+        return u"login"_s;
+    return name.replace(u'_', u' ');
+}
+
+QString auditDisplayValue(const AuditEntry &entry, const QJsonObject &side, const QString &key, const QString &shopCurrency)
+{
+    const QJsonValue value = side.value(key);
+    if (key.endsWith(u"_minor"_s) && value.isDouble()) {
+        QString currency = entry.after.value(u"currency"_s).toString();
+        if (currency.isEmpty())
+            currency = entry.before.value(u"currency"_s).toString();
+        if (currency.isEmpty())
+            currency = shopCurrency;
+        if (auto money = Money::of(static_cast<qint64>(value.toDouble()), currency))
+            return formatMoney(*money);
+    }
+    return auditValueText(side, key);
+}
+
+QString auditChangeSummary(const AuditEntry &entry, const QString &shopCurrency)
+{
+    // Fields that say which record or in what unit, not what changed.
+    static const QSet<QString> context = {u"currency"_s, u"order_number"_s, u"channel"_s, u"product_id"_s,
+                                          u"order_id"_s, u"tenant_id"_s};
+    QStringList fields;
+    for (const QString &key : changedAuditFields(entry)) {
+        if (!context.contains(key))
+            fields.append(key);
+    }
+    if (entry.after.isEmpty() && !entry.before.isEmpty())
+        return u"deleted"_s;
+    QStringList parts;
+    if (entry.before.isEmpty()) {
+        for (const QString &key : std::as_const(fields))
+            parts.append(auditFieldName(key) + u' ' + auditDisplayValue(entry, entry.after, key, shopCurrency));
+        return parts.isEmpty() ? QString() : u"created: "_s + parts.join(u", "_s);
+    }
+    for (const QString &key : std::as_const(fields)) {
+        parts.append(u"%1 %2 \u2192 %3"_s.arg(auditFieldName(key), auditDisplayValue(entry, entry.before, key, shopCurrency),
+                                             auditDisplayValue(entry, entry.after, key, shopCurrency)));
+    }
+    return parts.join(u"; "_s);
 }
 
 QString auditValueText(const QJsonObject &object, const QString &key)

@@ -23,6 +23,7 @@ struct AuditEntry {
     QString action;        ///< insert, update, delete, status, password_reset, totp_enrolled...
     QString entity;        ///< product, inventory, profile, order, tenant...
     QString entityId;
+    QString recordLabel;   ///< how people name the record ("RDK-1001", "DNK-LO-PANDA · size 10"); may be empty
     QJsonObject before;    ///< changed fields before (empty for inserts)
     QJsonObject after;     ///< changed fields after (empty for deletes)
     QString reason;
@@ -61,6 +62,20 @@ QStringList changedAuditFields(const AuditEntry &entry);
 /// A JSON value as a person reads it in a table cell ("12", "true", "Air Max", "—" for
 /// missing, compact JSON for arrays and objects).
 QString auditValueText(const QJsonObject &object, const QString &key);
+
+/// A field as people say it: "price" for price_minor, "tracking number" for tracking_number.
+QString auditFieldName(const QString &key);
+
+/// A value as people read it: amounts (fields ending in _minor) as money in the entry's
+/// currency (its "currency" field, else `shopCurrency`), otherwise as auditValueText().
+QString auditDisplayValue(const AuditEntry &entry, const QJsonObject &side, const QString &key,
+                          const QString &shopCurrency);
+
+/// One line for the log's list: "price $115.00 → $120.00; status paid → refunded" for a
+/// change, "created: name Dunk Low, price $115.00, …" for a new record, "deleted" for a gone one.
+/// Context fields that name the record rather than change it (currency, order number, …) are
+/// left out.
+QString auditChangeSummary(const AuditEntry &entry, const QString &shopCurrency);
 
 /// Entities and actions the triggers write, for filter pickers. Free text is allowed too.
 QStringList knownAuditEntities();

@@ -182,10 +182,11 @@ QWidget *makeStaffScreen(WorkerSessionPool *workers)
     return new StaffScreen(workerFactory<StaffAdministration, data::PgStaffAdministration>(workers));
 }
 
-QWidget *makeAuditLogScreen(WorkerSessionPool *workers, const QString &shopTimeZone)
+QWidget *makeAuditLogScreen(WorkerSessionPool *workers, const SignedInUser &user)
 {
     auto *screen = new AuditLogScreen(workerFactory<AuditLog, data::PgAuditLog>(workers));
-    screen->setShopTimeZone(shopTimeZone);
+    screen->setShopTimeZone(user.timezone);
+    screen->setShopCurrency(user.currency);
     screen->loadKnownPeople([staff = workerFactory<StaffAdministration, data::PgStaffAdministration>(workers)]() -> Result<QStringList> {
         auto service = staff();
         if (!service)
@@ -241,7 +242,7 @@ void registerScreens(MainWindow &window, DeskServices &services)
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(workers));
     if (wanted(ScreenKey::AuditLog))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog),
-                         makeAuditLogScreen(workers, services.connection.user().timezone));
+                         makeAuditLogScreen(workers, services.connection.user()));
 
     window.setHomeScreen(new HomeScreen(user, services.connection.server(), window.navigationTitles()));
 }

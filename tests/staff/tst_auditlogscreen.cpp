@@ -228,7 +228,7 @@ private Q_SLOTS:
         screen.table()->setCurrentIndex(screen.model()->index(0, 0));
         QTableWidget *detail = screen.detail();
         QCOMPARE(detail->rowCount(), 2);  // db_role (context) and role (changed)
-        QCOMPARE(detail->item(0, 0)->text(), u"db_role"_s);
+        QCOMPARE(detail->item(0, 0)->text(), u"login"_s);
         QCOMPARE(detail->item(0, 1)->text(), m_staffLogin);
         QCOMPARE(detail->item(0, 2)->text(), m_staffLogin);
         QVERIFY(!detail->item(0, 1)->font().bold());
@@ -238,6 +238,10 @@ private Q_SLOTS:
         QVERIFY(detail->item(1, 2)->font().bold());
         QCOMPARE(detail->item(1, 2)->data(Qt::AccessibleDescriptionRole).toString(), u"changed"_s);
         QVERIFY(!detail->accessibleName().isEmpty());
+        // The list speaks in people's words: who the record is, and old → new.
+        const QModelIndex record = screen.model()->index(0, AuditTableModel::RecordColumn);
+        QVERIFY2(record.data().toString().contains(u"("_s + m_staffLogin + u")"_s), qPrintable(record.data().toString()));
+        QCOMPARE(screen.model()->index(0, AuditTableModel::ChangesColumn).data().toString(), u"role staff \u2192 ops"_s);
 
         // The change mark comes from the palette: light on a light theme, dark on a dark one.
         QCOMPARE(detail->item(1, 2)->background().color().lightness() > 128, true);

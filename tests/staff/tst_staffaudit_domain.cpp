@@ -74,6 +74,39 @@ private Q_SLOTS:
         QVERIFY(changedAuditFields(AuditEntry{}).isEmpty());
     }
 
+    void changeSummary_speaksInPeoplesWords()
+    {
+        AuditEntry price;
+        price.before = QJsonObject{{u"price_minor"_s, 11500}};
+        price.after = QJsonObject{{u"price_minor"_s, 12000}};
+        QCOMPARE(auditChangeSummary(price, u"USD"_s), u"price $115.00 \u2192 $120.00"_s);
+
+        AuditEntry refund;   // context fields (currency, order number) name the record, not the change
+        refund.before = QJsonObject{{u"status"_s, u"paid"_s}, {u"refunded_minor"_s, 0}};
+        refund.after = QJsonObject{{u"status"_s, u"refunded"_s}, {u"refunded_minor"_s, 4500}, {u"currency"_s, u"EUR"_s},
+                                   {u"order_number"_s, 1042}};
+        const QString refunded = auditChangeSummary(refund, u"USD"_s);
+        QVERIFY2(refunded.contains(u"status paid \u2192 refunded"_s), qPrintable(refunded));
+        QVERIFY2(refunded.contains(u"refunded "_s) && refunded.contains(u"45.00"_s) && refunded.contains(u"\u20ac"_s),
+                 qPrintable(refunded));
+        QVERIFY(!refunded.contains(u"order number"_s));
+
+        AuditEntry created;
+        created.after = QJsonObject{{u"sku"_s, u"DNK-LO"_s}, {u"price_minor"_s, 9000}};
+        QCOMPARE(auditChangeSummary(created, u"USD"_s), u"created: price $90.00, sku DNK-LO"_s);
+        AuditEntry deleted;
+        deleted.before = QJsonObject{{u"sku"_s, u"DNK-LO"_s}};
+        QCOMPARE(auditChangeSummary(deleted, u"USD"_s), u"deleted"_s);
+
+        QCOMPARE(auditFieldName(u"tracking_number"_s), u"tracking number"_s);
+        QCOMPARE(auditFieldName(u"db_role"_s), u"login"_s);
+        // An amount in a currency that isn't one: shown as the stored number, not invented money.
+        AuditEntry odd;
+        odd.before = QJsonObject{{u"price_minor"_s, 1}};
+        odd.after = QJsonObject{{u"price_minor"_s, 2}, {u"currency"_s, u"??"_s}};
+        QCOMPARE(auditChangeSummary(odd, u"USD"_s), u"price 1 \u2192 2"_s);
+    }
+
     void auditFilter_isNormalised()
     {
         auto f = validateAuditFilter({u"  alice "_s, u" Product"_s, u" 12 "_s, u"UPDATE"_s,

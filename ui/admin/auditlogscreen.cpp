@@ -127,12 +127,12 @@ AuditLogScreen::AuditLogScreen(AuditLogFactory logs, QWidget *parent, int pageSi
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideMiddle);  // record ids differ at both ends
+    m_table->setTextElideMode(Qt::ElideRight);   // every cell shows its whole text as a tooltip
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     const int em = m_table->fontMetrics().horizontalAdvance(u'M');
-    for (auto [col, width] : {std::pair{int(AuditTableModel::TimeColumn), 14}, {int(AuditTableModel::PersonColumn), 12},
-                              {int(AuditTableModel::ActionColumn), 9}, {int(AuditTableModel::EntityColumn), 6},
-                              {int(AuditTableModel::RecordColumn), 12}, {int(AuditTableModel::ChangesColumn), 16}})
+    for (auto [col, width] : {std::pair{int(AuditTableModel::TimeColumn), 14}, {int(AuditTableModel::PersonColumn), 11},
+                              {int(AuditTableModel::ActionColumn), 8}, {int(AuditTableModel::EntityColumn), 7},
+                              {int(AuditTableModel::RecordColumn), 14}, {int(AuditTableModel::ChangesColumn), 30}})
         m_table->setColumnWidth(col, width * em);
 
     m_detailTitle->setObjectName(u"detailTitle"_s);
@@ -327,6 +327,12 @@ void AuditLogScreen::setStatus(const QString &text)
     m_status->setVisible(!text.isEmpty());
 }
 
+void AuditLogScreen::setShopCurrency(const QString &currency)
+{
+    m_currency = currency;
+    m_model->setShopCurrency(currency);
+}
+
 void AuditLogScreen::setShopTimeZone(const QString &ianaId)
 {
     const QTimeZone zone(ianaId.toUtf8());
@@ -345,7 +351,10 @@ void AuditLogScreen::showEntry(const AuditEntry *entry)
         return;
     }
     m_detailTitle->setText(tr("%1 %2 %3 by %4 at %5%6")
-                               .arg(entry->action, entry->entity, entry->entityId, entry->actor,
+                               .arg(entry->action, entry->entity,
+                                    entry->recordLabel.isEmpty() ? entry->entityId
+                                                                 : u"%1 (%2)"_s.arg(entry->recordLabel, entry->entityId),
+                                    entry->actor,
                                     QLocale().toString(entry->at.toTimeZone(m_zone), QLocale::LongFormat),
                                     entry->reason.isEmpty() ? QString() : tr(" (reason: %1)").arg(entry->reason)));
     QStringList keys = entry->before.keys() + entry->after.keys();
@@ -357,7 +366,8 @@ void AuditLogScreen::showEntry(const AuditEntry *entry)
     for (int row = 0; row < keys.size(); ++row) {
         const QString &key = keys.at(row);
         const bool isChanged = changed.contains(key);
-        const QStringList cells = {key, auditValueText(entry->before, key), auditValueText(entry->after, key)};
+        const QStringList cells = {auditFieldName(key), auditDisplayValue(*entry, entry->before, key, m_currency),
+                                   auditDisplayValue(*entry, entry->after, key, m_currency)};
         for (int column = 0; column < 3; ++column) {
             auto *item = new QTableWidgetItem(cells.at(column));
             if (isChanged) {

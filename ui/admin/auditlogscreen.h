@@ -73,6 +73,8 @@ public:
     /// The shop's zone (IANA id): times shown and the days of the date filter are in it, not
     /// in the PC's zone.
     void setShopTimeZone(const QString &ianaId);
+    /// For amounts of entries that don't name their currency.
+    void setShopCurrency(const QString &currency);
 
     /// Entries fetched per query while exporting (default and maximum: MaxAuditPageSize).
     void setExportPageSize(int entries) { m_exportPageSize = qBound(1, entries, MaxAuditPageSize); }
@@ -125,6 +127,7 @@ private:
     QLabel *m_detailTitle;
     QTableWidget *m_detail;
     QTimeZone m_zone = QTimeZone::systemTimeZone();
+    QString m_currency = QStringLiteral("USD");
 };
 
 } // namespace rdk

@@ -97,9 +97,11 @@ QVariant AuditTableModel::data(const QModelIndex &index, int role) const
     case EntityColumn:
         return e->entity;
     case RecordColumn:
-        return e->entityId;
+        if (role == Qt::ToolTipRole)
+            return e->entityId;
+        return e->recordLabel.isEmpty() ? e->entityId : e->recordLabel;
     case ChangesColumn:
-        return changedAuditFields(*e).join(u", "_s);
+        return auditChangeSummary(*e, m_currency);
     case ReasonColumn:
         return e->reason;
     default:

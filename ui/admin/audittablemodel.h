@@ -30,6 +30,8 @@ public:
     QString lastError() const { return m_lastError; }
     /// Times are shown in this zone (the shop's); the PC's own zone until set.
     void setTimeZone(const QTimeZone &zone);
+    /// For amounts of entries that don't name their currency.
+    void setShopCurrency(const QString &currency) { m_currency = currency; }
     /// A page was asked for and has not arrived.
     bool isLoading() const { return m_loading; }
 
@@ -62,6 +64,7 @@ private:
     quint64 m_generation = 0;
     QString m_lastError;
     QTimeZone m_zone = QTimeZone::systemTimeZone();
+    QString m_currency = QStringLiteral("USD");
 };
 
 } // namespace rdk
