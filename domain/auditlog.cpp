@@ -125,8 +125,10 @@ QString auditChangeSummary(const AuditEntry &entry, const QString &shopCurrency)
         return u"deleted"_s;
     QStringList parts;
     if (entry.before.isEmpty()) {
-        for (const QString &key : std::as_const(fields))
-            parts.append(auditFieldName(key) + u' ' + auditDisplayValue(entry, entry.after, key, shopCurrency));
+        for (const QString &key : std::as_const(fields)) {
+            if (!entry.after.value(key).isNull())   // a field left empty says nothing about the new record
+                parts.append(auditFieldName(key) + u' ' + auditDisplayValue(entry, entry.after, key, shopCurrency));
+        }
         return parts.isEmpty() ? QString() : u"created: "_s + parts.join(u", "_s);
     }
     for (const QString &key : std::as_const(fields)) {

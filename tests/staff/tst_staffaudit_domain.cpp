@@ -92,7 +92,7 @@ private Q_SLOTS:
         QVERIFY(!refunded.contains(u"order number"_s));
 
         AuditEntry created;
-        created.after = QJsonObject{{u"sku"_s, u"DNK-LO"_s}, {u"price_minor"_s, 9000}};
+        created.after = QJsonObject{{u"sku"_s, u"DNK-LO"_s}, {u"price_minor"_s, 9000}, {u"discount_reason"_s, QJsonValue()}};
         QCOMPARE(auditChangeSummary(created, u"USD"_s), u"created: price $90.00, sku DNK-LO"_s);
         AuditEntry deleted;
         deleted.before = QJsonObject{{u"sku"_s, u"DNK-LO"_s}};
