@@ -187,6 +187,11 @@ private Q_SLOTS:
         QVERIFY(count("SELECT count(*) FROM product_image_variants WHERE variant = 'thumb'") >= 60);
         QVERIFY(count("SELECT count(*) FROM orders") >= 28);
         QVERIFY(count("SELECT count(DISTINCT created_at::date) FROM orders") >= 14);
+        // Paid orders say how: cards online, a mix of card and cash at the counter.
+        QCOMPARE(count("SELECT count(*) FROM orders WHERE paid_at IS NOT NULL AND payment_method IS NULL"), 0);
+        QVERIFY(count("SELECT count(*) FROM orders WHERE channel = 'pos' AND payment_method = 'cash' "
+                      "AND cash_tendered_minor >= total_minor") > 0);
+        QCOMPARE(count("SELECT count(*) FROM orders WHERE channel = 'online' AND payment_method = 'cash'"), 0);
         // Storefront visits for the dashboard: four weeks, all in the past, opaque visitor ids.
         QVERIFY(count("SELECT count(*) FROM page_views") >= 28 * 40);
         QVERIFY(count("SELECT count(DISTINCT viewed_at::date) FROM page_views") >= 27);
