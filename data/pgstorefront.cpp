@@ -66,6 +66,16 @@ void loadDetails(pqxx::transaction_base &tx, QList<StorefrontProduct> &products)
     }
 }
 
+// Every word of the search must appear somewhere in the product's search text (SKU, name,
+// brand, colorway), in any order: "panda dunk" finds "Dunk Low Retro · Panda".
+QStringList searchPatterns(const QString &search)
+{
+    QStringList patterns;
+    for (const QString &word : search.split(u' ', Qt::SkipEmptyParts))
+        patterns.append(likeContaining(word));
+    return patterns;
+}
+
 const char *orderBy(CatalogSort sort)
 {
     switch (sort) {
@@ -93,9 +103,10 @@ Result<CatalogPage> PgStorefront::catalog(const CatalogQuery &query)
             "  AND ($2 = '' OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.size = $2 AND i.quantity > i.reserved)) "
             "  AND ($3 = '' OR p.condition = $3) "
             "  AND (NOT $4 OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.quantity > i.reserved))"
+            "  AND p.search_text LIKE ALL ($7::text[])"
                 + orderBy(query.sort) + " LIMIT $5 OFFSET $6",
             str(query.brand), str(query.size), query.condition ? str(toString(*query.condition)) : std::string(),
-            query.inStockOnly, perPage, (page - 1) * perPage);
+            query.inStockOnly, perPage, (page - 1) * perPage, textArray(searchPatterns(query.search)));
         for (const auto &r : rows) {
             result.products.append(storefrontProduct(productFromRow(r)));
             result.total = r[kProductColumnCount].as<int>();
@@ -129,12 +140,9 @@ Result<QList<StorefrontProduct>> PgStorefront::productsBySku(const QStringList &
         QList<StorefrontProduct> found;
         if (skus.isEmpty())
             return found;
-        QStringList quoted;
-        for (const QString &s : skus)
-            quoted.append(u"\""_s + QString(s).remove(u'"').remove(u'\\') + u"\""_s);
         for (const auto &r : tx.exec_params(std::string("SELECT ") + kProductColumns
                                                 + " FROM products p WHERE p.sku = ANY($1::text[]) AND p.published AND NOT p.archived",
-                                            (u"{"_s + quoted.join(u',') + u"}"_s).toStdString()))
+                                            textArray(skus)))
             found.append(storefrontProduct(productFromRow(r)));
         loadDetails(tx, found);
         return found;

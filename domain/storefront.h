@@ -54,6 +54,7 @@ struct StorefrontProduct final {
 enum class CatalogSort { Newest, PriceLowHigh, PriceHighLow, Name };
 
 struct CatalogQuery final {
+    QString search;         ///< words that must all appear in SKU, name, brand or colorway (lower case, ≤ 80 chars)
     QString brand;
     QString size;
     std::optional<Condition> condition;
