@@ -22,6 +22,7 @@ struct PageContext final {
     QString shopName;      ///< shown in the header, footer and <title>
     QString requestPath;   ///< e.g. "/cart"; marks the current navigation link
     int cartCount = 0;     ///< units in the shopper's cart, shown on the cart link
+    QString search = {};   ///< what the header's search field shows (the catalog's current search)
 };
 
 /// One line of the shopper's cart, as the cart handler resolved it against the catalog.
@@ -68,5 +69,7 @@ CatalogQuery parseCatalogQuery(const QUrlQuery &query);
 /// The stylesheet served at /assets/storefront.css (compiled in from
 /// resources/storefront/storefront.css).
 QByteArray storefrontStylesheet();
+/// A file of resources/storefront (built in), e.g. "order-status.js"; empty when there is none.
+QByteArray storefrontAsset(const QString &name);
 
 } // namespace rdk::sync

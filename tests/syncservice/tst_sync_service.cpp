@@ -432,6 +432,45 @@ private Q_SLOTS:
                         {"Stripe-Signature", sync::signStripePayload(body, kWebhookSecret, QDateTime::currentSecsSinceEpoch())}});
     }
 
+    void storefrontSearch_everyWordMatches_wildcardsAreText_neverAnotherShop()
+    {
+        const auto skusFor = [this](const QString &q) {
+            const Reply page = request(m_nam, "GET", m_sync.url(u"/?q="_s + QString::fromUtf8(QUrl::toPercentEncoding(q))));
+            QStringList skus;
+            for (const char *sku : {"AM90-INF", "AM90-TWO", "OTHER-SHOP"}) {
+                if (page.body.contains(QByteArray("/products/") + sku))
+                    skus.append(QString::fromLatin1(sku));
+            }
+            return page.status == 200 ? skus : QStringList{u"status %1"_s.arg(page.status)};
+        };
+        QCOMPARE(skusFor(u"infrared"_s), (QStringList{u"AM90-INF"_s, u"AM90-TWO"_s}));
+        QCOMPARE(skusFor(u"TWO  air"_s), QStringList{u"AM90-TWO"_s});          // every word, any order, any case
+        QCOMPARE(skusFor(u"am90-inf"_s), QStringList{u"AM90-INF"_s});          // by SKU
+        QCOMPARE(skusFor(u"other"_s), QStringList{});                          // another shop's product: never
+        QCOMPARE(skusFor(u"%"_s), QStringList{});                              // LIKE wildcards are plain text
+        QCOMPARE(skusFor(u"_"_s), QStringList{});
+        QCOMPARE(skusFor(QString(200, u'a')), QStringList{});                  // cut to 80 characters, still searched
+        // Far beyond any real search (over 1 KiB) is garbage, ignored like any garbage parameter.
+        QCOMPARE(skusFor(QString(5000, u'a')), (QStringList{u"AM90-INF"_s, u"AM90-TWO"_s}));
+        const Reply header = request(m_nam, "GET", m_sync.url(u"/?q=%3Cb%3Einfrared"_s));
+        QVERIFY(header.body.contains("value=\"&lt;b&gt;infrared\""));
+        QVERIFY(!header.body.contains("<b>infrared"));
+    }
+
+    void storefrontAssets_scriptAndFavicon_servedWithTheirTypes()
+    {
+        const Reply script = request(m_nam, "GET", m_sync.url(u"/assets/order-status.js"_s));
+        QCOMPARE(script.status, 200);
+        QVERIFY(script.headers.value("content-type").startsWith("text/javascript"));
+        QVERIFY(script.body.contains("/api/orders/"));
+        for (const QString &path : {u"/favicon.ico"_s, u"/assets/favicon.svg"_s}) {
+            const Reply icon = request(m_nam, "GET", m_sync.url(path));
+            QCOMPARE(icon.status, 200);
+            QCOMPARE(icon.headers.value("content-type"), QByteArray("image/svg+xml"));
+            QVERIFY(icon.body.startsWith("<svg"));
+        }
+    }
+
     void webhook_twentyCopiesAtOnce_haveOneEffect()
     {
         const QJsonObject order = placeOrder("198.51.100.20");
