@@ -76,6 +76,34 @@ QStringList searchPatterns(const QString &search)
     return patterns;
 }
 
+// One order with its lines, the day it was placed in the shop's time zone and its tracking.
+std::optional<CheckoutSummary> loadSummary(pqxx::transaction_base &tx, const QString &orderId)
+{
+    const auto rows = tx.exec_params(
+        "SELECT o.order_number, o.status, o.total_minor, o.currency, "
+        "       to_char(o.created_at AT TIME ZONE t.timezone, 'FMDD Mon YYYY'), "
+        "       coalesce(o.carrier, ''), coalesce(o.tracking_number, '') "
+        "  FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1::uuid",
+        str(orderId));
+    if (rows.empty())
+        return std::nullopt;
+    CheckoutSummary s;
+    s.orderId = orderId;
+    s.orderNumber = rows[0][0].as<qint64>();
+    s.status = orderStatusFromString(text(rows[0][1])).value_or(OrderStatus::Pending);
+    const QString currency = text(rows[0][3]).trimmed();
+    s.total = Money::of(rows[0][2].as<qint64>(), currency).value();
+    s.placedOn = text(rows[0][4]);
+    s.carrier = text(rows[0][5]);
+    s.trackingNumber = text(rows[0][6]);
+    for (const auto &r : tx.exec_params("SELECT product_id::text, sku, name, coalesce(size, ''), quantity, unit_price_minor "
+                                        "FROM order_items WHERE order_id = $1::uuid ORDER BY id",
+                                        str(orderId)))
+        s.lines.append(OrderLine{text(r[0]), text(r[1]), text(r[2]), text(r[3]), r[4].as<int>(),
+                                 Money::of(r[5].as<qint64>(), currency).value(), Money::zero(currency)});
+    return s;
+}
+
 const char *orderBy(CatalogSort sort)
 {
     switch (sort) {
@@ -178,21 +206,19 @@ Result<std::optional<CheckoutSummary>> PgStorefront::orderSummary(const QString 
     if (!uuid.match(orderId).hasMatch())
         return std::optional<CheckoutSummary>();
     return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<CheckoutSummary>> {
-        const auto rows = tx.exec_params("SELECT order_number, status, total_minor, currency FROM orders WHERE id = $1::uuid", str(orderId));
+        return loadSummary(tx, orderId);
+    });
+}
+
+Result<std::optional<CheckoutSummary>> PgStorefront::lookupOrder(qint64 orderNumber, const QString &email)
+{
+    return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<CheckoutSummary>> {
+        const auto rows = tx.exec_params("SELECT id::text FROM orders WHERE order_number = $1 AND channel = 'online' "
+                                         "AND lower(customer_email) = lower($2)",
+                                         static_cast<long long>(orderNumber), str(email.trimmed()));
         if (rows.empty())
             return std::optional<CheckoutSummary>();
-        CheckoutSummary s;
-        s.orderId = orderId;
-        s.orderNumber = rows[0][0].as<qint64>();
-        s.status = orderStatusFromString(text(rows[0][1])).value_or(OrderStatus::Pending);
-        const QString currency = text(rows[0][3]).trimmed();
-        s.total = Money::of(rows[0][2].as<qint64>(), currency).value();
-        for (const auto &r : tx.exec_params("SELECT product_id::text, sku, name, coalesce(size, ''), quantity, unit_price_minor "
-                                            "FROM order_items WHERE order_id = $1::uuid ORDER BY id",
-                                            str(orderId)))
-            s.lines.append(OrderLine{text(r[0]), text(r[1]), text(r[2]), text(r[3]), r[4].as<int>(),
-                                     Money::of(r[5].as<qint64>(), currency).value(), Money::zero(currency)});
-        return std::optional<CheckoutSummary>(s);
+        return loadSummary(tx, text(rows[0][0]));
     });
 }
 

@@ -89,7 +89,8 @@ QString publicMessage(const Error &error, const QString &fallback)
 bool isPrivateRoute(const QString &route)
 {
     return route.startsWith(u"/api/checkout"_s) || route.startsWith(u"/api/stripe"_s) || route.startsWith(u"/api/orders"_s)
-        || route.startsWith(u"/cart"_s) || route.startsWith(u"/checkout"_s) || route == u"/metrics"_s;
+        || route.startsWith(u"/cart"_s) || route.startsWith(u"/checkout"_s) || route.startsWith(u"/orders"_s)
+        || route == u"/metrics"_s;
 }
 
 } // namespace
@@ -188,6 +189,11 @@ void SyncServer::addRoutes()
     m_http.route(u"/checkout/success"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/checkout/success"_s, [this](const RequestInfo &i) { return checkoutResult(i, false); });
     });
+    for (const auto method : {QHttpServerRequest::Method::Get, QHttpServerRequest::Method::Post}) {
+        m_http.route(u"/orders/lookup"_s, method, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+            handle(r, std::move(responder), u"/orders/lookup"_s, [this](const RequestInfo &i) { return orderLookup(i); });
+        });
+    }
     m_http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/checkout/cancel"_s, [this](const RequestInfo &i) { return checkoutResult(i, true); });
     });

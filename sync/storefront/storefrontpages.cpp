@@ -700,6 +700,56 @@ QByteArray renderCheckoutResultPage(const PageContext &context, const std::optio
     return html::document(context, options, out);
 }
 
+QByteArray renderOrderLookupPage(const PageContext &context, const OrderLookupForm &form)
+{
+    html::DocumentOptions options;
+    options.title = u"Find your order"_s;
+    options.noIndex = true;
+    options.mainClass = u"page-checkout"_s;
+    QString out = u"<section class=\"result-card\">\n<h1>Find your order</h1>\n<p class=\"lead\">Enter the order "
+                  "number from your confirmation e-mail and the e-mail address you paid with.</p>\n"_s;
+    if (!form.problem.isEmpty())
+        out += u"<div class=\"notice\" role=\"alert\"><p>"_s + escape(form.problem) + u"</p></div>\n"_s;
+    out += u"<form class=\"checkout-form\" method=\"post\" action=\"/orders/lookup\">\n"
+           "<div class=\"field\"><label for=\"lookup-number\">Order number</label><input type=\"text\" "
+           "id=\"lookup-number\" name=\"number\" required maxlength=\"24\" autocomplete=\"off\" "
+           "placeholder=\"RDK-1001\" value=\""_s
+        + escape(form.number.left(24)) + u"\"></div>\n<div class=\"field\"><label for=\"lookup-email\">E-mail</label>"
+           "<input type=\"email\" id=\"lookup-email\" name=\"email\" required maxlength=\"254\" "
+           "autocomplete=\"email\" placeholder=\"you@example.com\" value=\""_s
+        + escape(form.email.left(254)) + u"\"></div>\n<button type=\"submit\" class=\"button button-large "
+           "button-block\">Find my order</button>\n</form>\n</section>\n"_s;
+    return html::document(context, options, out);
+}
+
+QByteArray renderOrderStatusPage(const PageContext &context, const CheckoutSummary &order)
+{
+    html::DocumentOptions options;
+    options.title = u"Order "_s + formatOrderNumber(order.orderNumber);
+    options.noIndex = true;
+    options.mainClass = u"page-checkout"_s;
+    QString out = u"<section class=\"result-card\">\n<h1>Order "_s + escape(formatOrderNumber(order.orderNumber))
+        + u"</h1>\n<dl class=\"order-meta\">\n"_s;
+    if (!order.placedOn.isEmpty())
+        out += u"<div><dt>Placed</dt><dd>"_s + escape(order.placedOn) + u"</dd></div>\n"_s;
+    out += u"<div><dt>Status</dt><dd><span class=\"status "_s + statusClass(order.status) + u"\">"_s
+        + escape(displayName(order.status)) + u"</span></dd></div>\n"_s;
+    if (!order.trackingNumber.isEmpty())
+        out += u"<div><dt>Tracking</dt><dd>"_s + escape(order.carrier) + u" "_s + escape(order.trackingNumber)
+            + u"</dd></div>\n"_s;
+    out += u"</dl>\n"_s;
+    // The result page's sentence speaks of a page that refreshes itself; this one doesn't.
+    out += u"<p class=\"lead\">"_s
+        + escape(isWaiting(order.status) ? u"We\u2019re waiting for the payment to be confirmed."_s
+                                         : statusSentence(order.status))
+        + u"</p>\n"_s;
+    if (!order.lines.isEmpty())
+        out += orderTable(order);
+    out += u"<p class=\"actions\"><a class=\"button\" href=\"/\">Keep shopping</a> <a class=\"text-link\" "
+           "href=\"/orders/lookup\">Look up another order</a></p>\n</section>\n"_s;
+    return html::document(context, options, out);
+}
+
 QByteArray renderErrorPage(const PageContext &context, int httpStatus, const QString &message)
 {
     const int status = httpStatus >= 400 && httpStatus <= 599 ? httpStatus : 500;

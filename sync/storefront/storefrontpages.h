@@ -52,6 +52,18 @@ QByteArray renderCheckoutResultPage(const PageContext &context, const std::optio
                                     bool canceled);
 
 /// Any 4xx/5xx page. `message` is shown to the shopper as plain text; keep internals out.
+/// What a shopper typed into the order lookup form, and why it was refused (empty when not).
+struct OrderLookupForm final {
+    QString number;
+    QString email;
+    QString problem;
+};
+
+/// "Find your order": order number and e-mail, no account needed; `form` refills the fields.
+QByteArray renderOrderLookupPage(const PageContext &context, const OrderLookupForm &form);
+/// One order found by the lookup: status, the day it was placed, tracking, the items.
+QByteArray renderOrderStatusPage(const PageContext &context, const CheckoutSummary &order);
+
 QByteArray renderErrorPage(const PageContext &context, int httpStatus, const QString &message);
 
 /// The query string (no leading '?') of a catalog link: only values that differ from the

@@ -354,6 +354,7 @@ private Q_SLOTS:
     void catalogPage_noResults_showsEmptyStateWithClearLink();
     void catalogPage_search_headingHeaderAndFilters();
     void catalogPage_search_noResults_saysWhatWasSearched();
+    void orderLookup_hostileValues_escaped();
     void parseCatalogQuery_search_cleaned_data();
     void parseCatalogQuery_search_cleaned();
     void productPage_sizePicker_listsOnlyInStockSizes();
@@ -409,6 +410,11 @@ void TstStorefrontPages::allPages_render_wellFormedAndCspCompliant_data()
     QTest::newRow("checkout-no-lines") << sync::renderCheckoutResultPage(context(), CheckoutSummary(), false);
     QTest::newRow("checkout-unknown") << sync::renderCheckoutResultPage(context(), std::nullopt, false);
     QTest::newRow("checkout-canceled") << sync::renderCheckoutResultPage(context(), std::nullopt, true);
+    QTest::newRow("lookup") << sync::renderOrderLookupPage(context(u"/orders/lookup"_s), {});
+    QTest::newRow("lookup-problem")
+        << sync::renderOrderLookupPage(context(u"/orders/lookup"_s), {u"RDK-1"_s, u"a@b.co"_s, u"Not found."_s});
+    QTest::newRow("order-status") << sync::renderOrderStatusPage(context(), paidOrder(OrderStatus::Shipped));
+    QTest::newRow("order-status-empty") << sync::renderOrderStatusPage(context(), CheckoutSummary());
     QTest::newRow("error-404") << sync::renderErrorPage(context(), 404, QString());
     QTest::newRow("error-500") << sync::renderErrorPage(context(), 500, u"Try again"_s);
     QTest::newRow("error-bogus-status") << sync::renderErrorPage(context(), -7, u"?"_s);
@@ -902,6 +908,29 @@ void TstStorefrontPages::catalogPage_search_noResults_saysWhatWasSearched()
     QCOMPARE(pageProblems(html), QString());
     QVERIFY(html.contains("Nothing matches \u201cyeezy\u201d"_ba));
     QVERIFY(html.contains("No products found"));
+}
+
+void TstStorefrontPages::orderLookup_hostileValues_escaped()
+{
+    const QByteArray form = sync::renderOrderLookupPage(
+        context(u"/orders/lookup"_s), {u"\"><script>1</script>"_s, u"x\" onfocus=\"y"_s, u"<b>problem</b>"_s});
+    QCOMPARE(pageProblems(form), QString());
+    QVERIFY(!form.contains("<b>"));
+    const QList<Tag> tags = tagsOf(form);
+    QCOMPARE(inputsNamed(tags, u"number"_s).first().attr(u"value"_s), u"\"><script>1</script>"_s);
+    QCOMPARE(inputsNamed(tags, u"email"_s).first().attr(u"value"_s), u"x\" onfocus=\"y"_s);
+    QCOMPARE(formsWithAction(tags, u"/orders/lookup"_s).first().attr(u"method"_s), u"post"_s);
+
+    CheckoutSummary order = paidOrder(OrderStatus::Shipped);
+    order.carrier = u"<i>UPS</i>"_s;
+    order.trackingNumber = u"1Z\"><script>"_s;
+    order.placedOn = u"7 Dec 2026"_s;
+    const QByteArray status = sync::renderOrderStatusPage(context(), order);
+    QCOMPARE(pageProblems(status), QString());
+    QVERIFY(status.contains("<h1>Order RDK-1042</h1>"));
+    QVERIFY(status.contains("&lt;i&gt;UPS&lt;/i&gt; 1Z&quot;&gt;&lt;script&gt;"));
+    QVERIFY(status.contains("<dd>7 Dec 2026</dd>"));
+    QVERIFY(status.contains("Your order is on its way."));
 }
 
 void TstStorefrontPages::parseCatalogQuery_search_cleaned_data()

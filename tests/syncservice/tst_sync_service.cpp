@@ -4,6 +4,7 @@
 #include "data/media/placeholdersneaker.h"
 #include "data/pgimagestore.h"
 #include "data/pgrepositories.h"
+#include "domain/order.h"
 #include "sync/stripe/webhooksignature.h"
 #include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
@@ -455,6 +456,72 @@ private Q_SLOTS:
         const Reply header = request(m_nam, "GET", m_sync.url(u"/?q=%3Cb%3Einfrared"_s));
         QVERIFY(header.body.contains("value=\"&lt;b&gt;infrared\""));
         QVERIFY(!header.body.contains("<b>infrared"));
+    }
+
+    void orderLookup_byNumberAndEmail_saysNothingAboutOtherOrders()
+    {
+        // A shipped online order of this shop, and one of the other shop.
+        const auto placeOrder = [this](const QString &slug, const char *email) {
+            pqxx::connection c(m_db->ownerUrl());
+            pqxx::work tx(c);
+            const auto r = tx.exec_params1(
+                "INSERT INTO orders (tenant_id, channel, status, currency, subtotal_minor, total_minor, customer_email, "
+                "                    carrier, tracking_number, paid_at) "
+                "SELECT id, 'online', 'shipped', 'USD', 14000, 14000, $2, 'UPS', '1Z999AA10123456784', now() "
+                "  FROM tenants WHERE slug = $1 RETURNING order_number",
+                slug.toStdString(), std::string(email));
+            tx.commit();
+            return r[0].as<long long>();
+        };
+        const long long mine = placeOrder(u"shop-a"_s, "Lookup.Buyer@example.com");
+        const long long theirs = placeOrder(u"shop-b"_s, "other.buyer@example.com");
+        int client = 0;
+        const auto lookup = [&](const QString &number, const QString &email) {
+            const QByteArray form = "number=" + QUrl::toPercentEncoding(number) + "&email=" + QUrl::toPercentEncoding(email);
+            // A client of its own each time, so the lookup's rate limit (checked below) stays out of the way.
+            return request(m_nam, "POST", m_sync.url(u"/orders/lookup"_s), form,
+                           {{"Content-Type", "application/x-www-form-urlencoded"},
+                            {"X-Forwarded-For", QByteArray("203.0.113.") + QByteArray::number(++client)}});
+        };
+        const QString number = formatOrderNumber(mine);
+
+        // Positive control: number and e-mail (any case, with spaces around) show the order and its tracking.
+        const Reply found = lookup(u" #"_s + QString::number(mine), u" lookup.buyer@EXAMPLE.com "_s);
+        QCOMPARE(found.status, 200);
+        QVERIFY(found.body.contains("<h1>Order " + number.toUtf8() + "</h1>"));
+        QVERIFY(found.body.contains("UPS 1Z999AA10123456784"));
+        QCOMPARE(found.headers.value("cache-control"), QByteArray("no-store"));
+
+        // Wrong e-mail, wrong number, another shop's order with its own e-mail: one and the same answer.
+        QByteArray notFound;
+        for (const auto &[n, e] : {std::pair{number, u"someone.else@example.com"_s},
+                                   {formatOrderNumber(mine + 1000), u"lookup.buyer@example.com"_s},
+                                   {formatOrderNumber(theirs), u"other.buyer@example.com"_s}}) {
+            const Reply r = lookup(n, e);
+            QCOMPARE(r.status, 404);
+            QVERIFY(!r.body.contains("1Z999AA10123456784"));
+            const QByteArray message = r.body.mid(r.body.indexOf("role=\"alert\""), 140);
+            if (notFound.isEmpty())
+                notFound = message;
+            QCOMPARE(message, notFound);
+        }
+        // Malformed input: a clear sentence, nothing looked up.
+        for (const auto &[n, e] : {std::pair{u"RDK-abc"_s, u"a@example.com"_s}, {number, u"not-an-email"_s},
+                                   {number, QString(300, u'a') + u"@example.com"_s}, {QString(), QString()},
+                                   {u"RDK-99999999999999999999"_s, u"a@example.com"_s}}) {
+            const Reply r = lookup(n, e);
+            QCOMPARE(r.status, 422);
+            QVERIFY(r.body.contains("Enter an order number like RDK-1001"));
+        }
+        // Guessing is slow: a sixth try in a row from one client is turned away.
+        int limited = 0;
+        for (int i = 0; i < 7; ++i) {
+            const Reply r = request(m_nam, "POST", m_sync.url(u"/orders/lookup"_s), "number=RDK-1&email=a%40example.com",
+                                    {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", "203.0.113.250"}});
+            limited += r.status == 429 ? 1 : 0;
+        }
+        QVERIFY(limited >= 1);
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/orders/lookup"_s)).status, 200);
     }
 
     void storefrontAssets_scriptAndFavicon_servedWithTheirTypes()
