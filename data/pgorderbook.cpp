@@ -2,6 +2,7 @@
 
 #include "data/pgfunctionerror.h"
 #include "data/pgsessionpqxx.h"
+#include "data/pgtaxrows.h"
 #include "data/pgvalues.h"
 
 #include "domain/orderlist.h"
@@ -176,7 +177,7 @@ void readLines(pqxx::work &tx, OrderDetail &d)
     const QString currency = d.summary.total.currency();
     const auto rows = tx.exec_params(
         "SELECT i.id, i.product_id::text, i.sku, i.name, coalesce(i.size, ''), i.quantity, i.unit_price_minor, "
-        "       i.discount_minor, i.refunded_quantity, i.restocked_quantity "
+        "       i.discount_minor, i.refunded_quantity, i.restocked_quantity, i.tax_minor "
         "  FROM public.order_items i WHERE i.order_id = $1::uuid ORDER BY i.id",
         str(d.summary.orderId));
     for (const auto &r : rows) {
@@ -191,6 +192,7 @@ void readLines(pqxx::work &tx, OrderDetail &d)
         line.line.discount = money(r[7].as<long long>(), currency);
         line.refundedQuantity = r[8].as<int>();
         line.restockedQuantity = r[9].as<int>();
+        line.line.tax = money(r[10].as<long long>(), currency);
         d.lines.append(line);
     }
 }
@@ -390,6 +392,7 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
         d.trackingNumber = text(r[24]);
         d.paidAt = fromMillis(r[25]);
         readLines(tx, d);
+        readOrderTaxes(tx, str(*orderId), currency, d.totals);
         readRefunds(tx, d);
         readTimeline(tx, d, fromMillis(r[26]), fromMillis(r[27]));
         return d;

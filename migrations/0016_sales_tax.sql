@@ -31,6 +31,8 @@ ALTER TABLE public.order_items
     ADD COLUMN tax_minor bigint NOT NULL DEFAULT 0 CONSTRAINT order_items_tax_nonnegative CHECK (tax_minor >= 0);
 ALTER TABLE public.orders
     ADD COLUMN tax_included boolean NOT NULL DEFAULT false;
+-- Cashiers read orders column by column (0010 keeps customer data from them): this one too.
+GRANT SELECT (tax_included) ON public.orders TO rdk_staff;
 
 -- The tax of an order per rate, as charged (name and rate copied: a rate edited later does
 -- not change an old receipt).

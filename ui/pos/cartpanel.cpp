@@ -88,7 +88,12 @@ QLayout *CartPanel::buildTotals()
     };
     addRow(0, tr("Subtotal"), m_subtotal, u"subtotal"_s, 1.2, false);
     addRow(1, tr("Discount"), m_discount, u"discount"_s, 1.2, false);
-    addRow(2, tr("Total"), m_total, u"total"_s, 2.0, true);
+    addRow(2, tr("Tax"), m_tax, u"tax"_s, 1.2, false);
+    m_taxLabel = qobject_cast<QLabel *>(totals->itemAtPosition(2, 0)->widget());
+    m_taxLabel->setObjectName(u"tax-label"_s);
+    m_taxLabel->hide();
+    m_tax->hide();
+    addRow(3, tr("Total"), m_total, u"total"_s, 2.0, true);
     return totals;
 }
 
@@ -220,6 +225,16 @@ void CartPanel::refresh()
     }
     m_subtotal->setText(formatMoney(totals->subtotal));
     m_discount->setText(totals->discount.isZero() ? u"—"_s : u"-"_s + formatMoney(totals->discount));
+    // One row per rate of the shop; none at all for a shop without rates.
+    QStringList labels, amounts;
+    for (const TaxAmount &tax : totals->taxes) {
+        labels.append(taxRowLabel(tax, totals->taxIncluded));
+        amounts.append(formatMoney(tax.amount));
+    }
+    m_taxLabel->setText(labels.join(u'\n'));
+    m_tax->setText(amounts.join(u'\n'));
+    m_taxLabel->setVisible(!labels.isEmpty());
+    m_tax->setVisible(!labels.isEmpty());
     m_total->setText(formatMoney(totals->total));
 }
 
