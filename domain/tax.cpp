@@ -191,4 +191,23 @@ QString taxRowLabel(const TaxAmount &tax, bool included)
     return included ? u"Incl. tax (%1)"_s.arg(rate) : u"Tax (%1)"_s.arg(rate);
 }
 
+Result<TaxExample> taxExample(const TaxSettings &settings, const Money &price)
+{
+    QList<qint64> ppm;
+    for (const TaxRate &rate : settings.activeRates())
+        ppm.append(rate.ppm);
+    auto split = splitTax({price.minor()}, 0, ppm, settings.pricesIncludeTax);
+    if (!split)
+        return split.error();
+    auto tax = Money::of(split->total, price.currency());
+    if (!tax)
+        return tax.error();
+    if (settings.pricesIncludeTax)
+        return TaxExample{*tax, price};
+    auto total = price.plus(*tax);
+    if (!total)
+        return total.error();
+    return TaxExample{*tax, *total};
+}
+
 } // namespace rdk

@@ -26,6 +26,9 @@
 #include <QString>
 #include <QStringView>
 
+#include <functional>
+#include <memory>
+
 namespace rdk {
 
 /// Rates are exact: parts per million of the amount (1 % = 10 000). 100 % at most.
@@ -101,5 +104,15 @@ public:
     /// Replaces the shop's rates and its "prices include tax" at once (audited).
     virtual Status save(const TaxSettings &settings) = 0;
 };
+/// Gives a worker thread a store on a session of its own.
+using TaxSettingsStoreFactory = std::function<Result<std::unique_ptr<TaxSettingsStore>>()>;
+
+/// What a buyer pays for one item at `price` under `settings` (the example line of the tax
+/// settings dialog): the tax, and the total.
+struct TaxExample final {
+    Money tax;
+    Money total;
+};
+Result<TaxExample> taxExample(const TaxSettings &settings, const Money &price);
 
 } // namespace rdk
