@@ -62,3 +62,22 @@ CREATE POLICY tax_rates_select ON public.tax_rates FOR SELECT TO rdk_staff, rdk_
     USING (tenant_id = (SELECT rdk.current_tenant()));
 CREATE POLICY order_taxes_select ON public.order_taxes FOR SELECT TO rdk_staff, rdk_ops, rdk_admin, rdk_sync
     USING (tenant_id = (SELECT rdk.current_tenant()));
+
+-- Tax per shop day and channel, for reports (the X/Z reports, the dashboard): paid orders as
+-- charged, by the day they were paid in the shop's time zone, as the dashboard counts sales.
+-- Refunds are not split into tax here (a refund is an amount off the order's total).
+-- security_invoker: read with the reader's rights, so row-level security scopes it to their shop.
+CREATE VIEW public.tax_daily WITH (security_invoker = true) AS
+SELECT o.tenant_id,
+       (coalesce(o.paid_at, o.created_at) AT TIME ZONE t.timezone)::date AS day,
+       o.channel,
+       count(*)::bigint AS orders,
+       sum(o.tax_minor)::bigint AS tax_minor,
+       sum(o.tax_minor) FILTER (WHERE o.tax_included)::bigint AS tax_included_minor,
+       sum(o.total_minor)::bigint AS total_minor
+  FROM public.orders o
+  JOIN public.tenants t ON t.id = o.tenant_id
+ WHERE o.status IN ('paid', 'shipped', 'fulfilled', 'partially_refunded', 'refunded')
+ GROUP BY o.tenant_id, t.timezone, (coalesce(o.paid_at, o.created_at) AT TIME ZONE t.timezone)::date, o.channel;
+REVOKE ALL ON public.tax_daily FROM PUBLIC;
+GRANT SELECT ON public.tax_daily TO rdk_staff, rdk_ops, rdk_admin;

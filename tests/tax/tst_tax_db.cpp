@@ -185,6 +185,26 @@ private Q_SLOTS:
         QCOMPARE(f.scalar("SELECT tax_minor || '/' || total_minor FROM orders WHERE id = $1::uuid", id), u"500/5500"_s);
     }
 
+    void taxDaily_paidSalesOfTheShopOnly()
+    {
+        QVERIFY(saveAs(f.admin, TaxSettings{false, {{u"Sales tax"_s, 88750, true}}}).ok());
+        auto placed = sellAs(f.ops, saleOf({{u"POS-FLAT"_s, QString(), 1, Money()}}));
+        QVERIFY2(placed.ok(), placed ? "" : qPrintable(placed.error().message));
+        QCOMPARE(placed->totals.tax, usd(444));   // 50.00 x 8.875 % = 4.4375
+        auto staff = f.connect(f.staff);
+        QCOMPARE(f.as(*staff, "SELECT count(*) FROM tax_daily"), u"0"_s);   // pending: not a sale yet
+        auto session = f.session(f.ops);
+        QVERIFY(session);
+        auto paid = data::PgPos(std::move(session)).recordCashPayment(placed->orderId, usd(6000));
+        QVERIFY2(paid.ok(), paid ? "" : qPrintable(paid.error().message));
+        QCOMPARE(f.as(*staff, "SELECT day = (now() AT TIME ZONE 'UTC')::date AND channel = 'pos' AND orders = 1 "
+                              "AND tax_minor = 444 AND total_minor = 5444 FROM tax_daily"), u"t"_s);
+        auto other = f.connect(f.staffB);
+        QCOMPARE(f.as(*other, "SELECT count(*) FROM tax_daily"), u"0"_s);
+        auto service = f.connect(f.service);
+        QVERIFY(f.as(*service, "SELECT count(*) FROM tax_daily").startsWith(u"ERROR 42501"_s));
+    }
+
     void load_signedInShopOnly()
     {
         QVERIFY(saveAs(f.admin, nyRates(true)).ok());
