@@ -4,6 +4,7 @@
 // settings store loads the signed-in shop's rates and only an administrator (second factor
 // verified) saves them, audited, with bad input refused in a sentence and nothing changed.
 // Everything under test runs as the real logins.
+#include "data/pgorderbook.h"
 #include "data/pgtaxsettings.h"
 #include "domain/poscart.h"
 #include "domain/tax.h"
@@ -203,6 +204,32 @@ private Q_SLOTS:
         QCOMPARE(f.as(*other, "SELECT count(*) FROM tax_daily"), u"0"_s);
         auto service = f.connect(f.service);
         QVERIFY(f.as(*service, "SELECT count(*) FROM tax_daily").startsWith(u"ERROR 42501"_s));
+    }
+
+    void ordersScreen_detailAndListCarryTheTaxAsCharged()
+    {
+        QVERIFY(saveAs(f.admin, nyRates()).ok());
+        auto placed = sellAs(f.staff, saleOf({{u"POS-RUN"_s, u"9"_s, 1, Money()}}));
+        QVERIFY2(placed.ok(), placed ? "" : qPrintable(placed.error().message));
+        // The admin changes the rates afterwards: the order keeps what it was charged.
+        QVERIFY(saveAs(f.admin, TaxSettings{false, {{u"Flat"_s, 10000, true}}}).ok());
+        auto session = f.session(f.staff);
+        QVERIFY(session);
+        data::PgOrderBook book(std::move(session));
+        auto detail = book.detail(placed->orderId);
+        QVERIFY2(detail.ok(), detail ? "" : qPrintable(detail.error().message));
+        QCOMPARE(detail->totals.tax, usd(480 + 585));   // 120.00 x 4 % and x 4.875 %
+        QCOMPARE(detail->totals.taxes.size(), 2);
+        QCOMPARE(detail->totals.taxes.at(1).name, u"NYC"_s);
+        QCOMPARE(detail->totals.taxes.at(1).ppm, qint64(48750));
+        QCOMPARE(detail->totals.taxes.at(1).amount, usd(585));
+        QCOMPARE(detail->lines.first().line.tax, usd(1065));
+        QCOMPARE(detail->summary.tax, usd(1065));
+        auto page = book.list(OrderQuery{});
+        QVERIFY(page.ok());
+        QCOMPARE(page->items.size(), 1);
+        QCOMPARE(page->items.first().tax, usd(1065));
+        QCOMPARE(page->items.first().total, usd(13065));
     }
 
     void load_signedInShopOnly()
