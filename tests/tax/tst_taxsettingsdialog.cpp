@@ -220,6 +220,34 @@ private Q_SLOTS:
         QCOMPARE(screen.order()->totals.total.minor(), 2176);
     }
 
+    void counter_manyRates_oneRowWithTheRatesInItsTooltip()
+    {
+        auto shelf = std::make_shared<test::Shelf>();
+        SellableProduct socks;
+        socks.productId = u"p-socks"_s;
+        socks.sku = u"SOCK-3PK"_s;
+        socks.name = u"Crew socks 3-pack"_s;
+        socks.price = *Money::of(10000, u"USD"_s);
+        socks.sizes = {{QString(), 0}};
+        shelf->addProduct(socks, {{QString(), 12}});
+        TaxSettings four{false, {}};
+        for (int i = 1; i <= 4; ++i)
+            four.rates.append({u"District %1"_s.arg(i), 10000, true});
+        shelf->setTaxSettings(four);
+        OrderChangeFeed feed;
+        PosScreen screen(test::MemoryPosStore::factory(shelf), &feed, StaffRole::Staff,
+                         {u"Shop"_s, QString(), u"USD"_s, u"UTC"_s, 15});
+        screen.show();
+        QTRY_VERIFY(shelf->taxCalls.load() > 0);
+        screen.submitScan(u"SOCK-3PK"_s);
+        QTRY_COMPARE(screen.findChild<QLabel *>(u"total"_s)->text(), u"$104.00"_s);
+        auto *taxLabel = screen.findChild<QLabel *>(u"tax-label"_s);
+        QCOMPARE(taxLabel->text(), u"Tax (4 rates)"_s);
+        QCOMPARE(screen.findChild<QLabel *>(u"tax"_s)->text(), u"$4.00"_s);
+        QCOMPARE(taxLabel->toolTip().split(u'\n').size(), 4);
+        QVERIFY(taxLabel->toolTip().startsWith(u"Tax (District 1 1 %)  $1.00"_s));
+    }
+
     void counter_shopWithoutRates_noTaxRow()
     {
         auto shelf = std::make_shared<test::Shelf>();

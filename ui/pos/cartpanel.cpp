@@ -225,14 +225,23 @@ void CartPanel::refresh()
     }
     m_subtotal->setText(formatMoney(totals->subtotal));
     m_discount->setText(totals->discount.isZero() ? u"—"_s : u"-"_s + formatMoney(totals->discount));
-    // One row per rate of the shop; none at all for a shop without rates.
-    QStringList labels, amounts;
+    // One row per rate of the shop (up to three; more become one row, the rates in its
+    // tooltip, so the totals never push Charge off a laptop screen); none without rates.
+    QStringList labels, amounts, each;
     for (const TaxAmount &tax : totals->taxes) {
         labels.append(taxRowLabel(tax, totals->taxIncluded));
         amounts.append(formatMoney(tax.amount));
+        each.append(labels.constLast() + u"  "_s + amounts.constLast());
+    }
+    if (labels.size() > 3) {
+        labels = {totals->taxIncluded ? tr("Incl. tax (%n rates)", nullptr, int(each.size()))
+                                      : tr("Tax (%n rates)", nullptr, int(each.size()))};
+        amounts = {formatMoney(totals->tax)};
     }
     m_taxLabel->setText(labels.join(u'\n'));
     m_tax->setText(amounts.join(u'\n'));
+    m_taxLabel->setToolTip(each.join(u'\n'));
+    m_tax->setToolTip(each.join(u'\n'));
     m_taxLabel->setVisible(!labels.isEmpty());
     m_tax->setVisible(!labels.isEmpty());
     m_total->setText(formatMoney(totals->total));
