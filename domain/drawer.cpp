@@ -249,7 +249,7 @@ QList<QPair<QString, QString>> DrawerReport::lines() const
         out.append(QPair<QString, QString>());
         out.append({u"PAID IN / OUT"_s, {}});
         for (const DrawerMovement &m : own)
-            out.append({u"%1 %2 — %3"_s.arg(when(m.at).right(5), m.kind == u"paid_in"_s ? u"in"_s : u"out"_s, m.reason),
+            out.append({u"%1 %2 — %3"_s.arg(when(m.at).right(5), m.kind == u"paid_in"_s ? u"paid in"_s : u"paid out"_s, m.reason),
                         formatMoney(m.amount)});
     }
     if (!note.isEmpty()) {
