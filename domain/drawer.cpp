@@ -212,7 +212,7 @@ QList<QPair<QString, QString>> DrawerReport::lines() const
     out.append({u"Gross sales"_s, formatMoney(gross)});
     out.append({u"Discounts"_s, neg(discounts)});
     out.append({u"Tax"_s, formatMoney(tax)});
-    out.append({u"Total taken (%1 sales)"_s.arg(salesCount), formatMoney(total)});
+    out.append({salesCount == 1 ? u"Total taken (1 sale)"_s : u"Total taken (%1 sales)"_s.arg(salesCount), formatMoney(total)});
     out.append({u"Card refunds"_s, neg(cardRefunds)});
     out.append({u"Cash refunds (%1)"_s.arg(cashRefundCount), neg(cashRefunds)});
     out.append(QPair<QString, QString>());

@@ -358,6 +358,7 @@ DrawerReportDialog::DrawerReportDialog(DrawerReport report, QWidget *parent) : Q
     m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     for (int row = 0; row < lines.size(); ++row) {
         auto *label = readOnly(lines[row].first);
+        label->setToolTip(lines[row].first);   // a long reason or note is elided in the row
         auto *value = readOnly(lines[row].second, Qt::AlignRight | Qt::AlignVCenter);
         const bool heading = row < 2 || (lines[row].second.isEmpty() && lines[row].first == lines[row].first.toUpper());
         const bool strong = heading || lines[row].first.startsWith(u"Expected"_s) || lines[row].first == u"Counted"_s ||
@@ -371,7 +372,9 @@ DrawerReportDialog::DrawerReportDialog(DrawerReport report, QWidget *parent) : Q
         m_table->setItem(row, 0, label);
         m_table->setItem(row, 1, value);
     }
-    m_table->resizeRowsToContents();
+    // One even line height (bold rows included), like the paper report.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(m_table->font()).height() + 6);
     layout->addWidget(m_table, 1);
     m_status = new QLabel(this);
     m_status->setObjectName(u"status"_s);
@@ -391,7 +394,7 @@ DrawerReportDialog::DrawerReportDialog(DrawerReport report, QWidget *parent) : Q
     connect(saveKey, &QShortcut::activated, this, &DrawerReportDialog::saveInteractively);
     auto *printKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_P), this);
     connect(printKey, &QShortcut::activated, this, &DrawerReportDialog::print);
-    resize(520, 680);
+    resize(520, 720);
 }
 
 Status DrawerReportDialog::savePdf(const QString &path) const

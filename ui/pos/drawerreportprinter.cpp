@@ -53,18 +53,27 @@ qreal DrawerReportPrinter::paint(QPainter *painter, QPaintDevice *device, const 
                             line.first == u"Counted"_s || line.first == u"Short"_s || line.first == u"Over"_s;
         const QFont font = reportFont(title ? 12 : 8.5, strong);
         const QFontMetricsF metrics(font, device);
-        const qreal height = metrics.height() + metrics.leading();
+        const qreal lineHeight = metrics.height() + metrics.leading();
+        const qreal valueWidth = metrics.horizontalAdvance(line.second);
+        const qreal besideValue = line.second.isEmpty() ? area.width() : area.width() - valueWidth - mmToPixels(2, device);
+        // A label that does not fit beside its amount (a long paid-out reason, a note) wraps
+        // over the whole width, and the amount goes under it: nothing is cut off on paper.
+        const bool fits = metrics.horizontalAdvance(line.first) <= besideValue;
+        const QRectF labelBox = fits ? QRectF(area.left(), y, besideValue, lineHeight)
+                                     : metrics.boundingRect(QRectF(area.left(), y, area.width(), 1e6),
+                                                            Qt::AlignLeft | Qt::TextWordWrap | Qt::TextWrapAnywhere, line.first);
+        const qreal labelHeight = fits ? lineHeight : labelBox.height();
+        const qreal valueTop = fits ? y : y + labelHeight;
         if (painter) {
             painter->setFont(font);
             painter->setPen(Qt::black);
-            const qreal valueWidth = metrics.horizontalAdvance(line.second);
-            const qreal labelWidth = line.second.isEmpty() ? area.width() : area.width() - valueWidth - mmToPixels(2, device);
-            const QString label = metrics.elidedText(line.first, Qt::ElideRight, labelWidth);
-            painter->drawText(QRectF(area.left(), y, labelWidth, height), Qt::AlignLeft | Qt::AlignVCenter, label);
+            painter->drawText(QRectF(area.left(), y, fits ? besideValue : area.width(), labelHeight),
+                              Qt::AlignLeft | Qt::AlignVCenter | (fits ? 0 : Qt::TextWordWrap | Qt::TextWrapAnywhere), line.first);
             if (!line.second.isEmpty())
-                painter->drawText(QRectF(area.left(), y, area.width(), height), Qt::AlignRight | Qt::AlignVCenter, line.second);
+                painter->drawText(QRectF(area.left(), valueTop, area.width(), lineHeight), Qt::AlignRight | Qt::AlignVCenter,
+                                  line.second);
         }
-        y += height;
+        y = (fits || line.second.isEmpty()) ? y + labelHeight : valueTop + lineHeight;
     }
     return y - area.top();
 }
