@@ -60,6 +60,9 @@ CREATE INDEX drawer_movements_order_idx ON public.drawer_movements (order_id) WH
 -- A cash sale lands in one drawer once.
 CREATE UNIQUE INDEX drawer_movements_one_sale_idx ON public.drawer_movements (order_id) WHERE kind = 'sale';
 
+-- The X/Z report finds a cashier's counter sales paid while their drawer was open.
+CREATE INDEX orders_pos_author_paid_idx ON public.orders (tenant_id, created_by, paid_at) WHERE channel = 'pos';
+
 -- Money-bearing: no app role writes them directly. Staff read their own drawers, ops and
 -- admin every drawer of their shop (the manager closing up). rdk-sync has no business here.
 ALTER TABLE public.drawer_sessions ENABLE ROW LEVEL SECURITY;
