@@ -69,6 +69,30 @@ Result<std::optional<DrawerSession>> PgDrawer::current()
         [&](pqxx::work &tx) -> Result<std::optional<DrawerSession>> { return readOpen(tx); });
 }
 
+Result<QList<DrawerSession>> PgDrawer::openDrawers()
+{
+    return m_session->transact([&](pqxx::work &tx) -> Result<QList<DrawerSession>> {
+        return keepSentences(tx, [&](pqxx::work &tx) -> Result<QList<DrawerSession>> {
+            const auto rows = tx.exec("SELECT session_id::text, opened_by, (extract(epoch FROM opened_at) * 1000)::bigint, currency, "
+                                      "       float_minor, cash_minor, mine FROM rdk.drawer_open_sessions()");
+            QList<DrawerSession> list;
+            for (const auto &r : rows) {
+                const QString currency = text(r[3]);
+                DrawerSession s;
+                s.id = text(r[0]);
+                s.openedBy = text(r[1]);
+                s.openedAt = fromMillis(r[2]);
+                s.floatAmount = Money::of(r[4].as<qint64>(), currency).value();
+                s.cash = Money::of(r[5].as<qint64>(), currency).value();
+                s.mine = r[6].as<bool>();
+                s.open = true;
+                list.append(s);
+            }
+            return list;
+        });
+    });
+}
+
 Result<DrawerSession> PgDrawer::open(const Money &floatAmount, const std::optional<DrawerCount> &count)
 {
     if (floatAmount.isNegative())

@@ -17,6 +17,7 @@ public:
     explicit PgDrawer(std::unique_ptr<PgSession> session) : m_owned(std::move(session)), m_session(m_owned.get()) {}
 
     Result<std::optional<DrawerSession>> current() override;
+    Result<QList<DrawerSession>> openDrawers() override;
     Result<DrawerSession> open(const Money &floatAmount, const std::optional<DrawerCount> &count) override;
     Result<DrawerSession> pay(DrawerPayKind kind, const Money &amount, const QString &reason) override;
     Result<DrawerReport> close(const QString &sessionId, const Money &counted, const std::optional<DrawerCount> &count,

@@ -53,6 +53,7 @@ QString overShortText(const Money &counted, const Money &expected);
 struct DrawerSession final {
     QString id;
     QString openedBy;        ///< display name
+    bool mine = true;        ///< the signed-in staff member's own drawer
     QDateTime openedAt;
     Money floatAmount;
     bool open = true;
@@ -116,6 +117,9 @@ public:
     virtual ~DrawerStore() = default;
     /// The signed-in staff member's open drawer, or nullopt when it is closed.
     virtual Result<std::optional<DrawerSession>> current() = 0;
+    /// Open drawers the caller may close: staff their own, ops/admin every one of the shop
+    /// (a manager closing up), oldest first.
+    virtual Result<QList<DrawerSession>> openDrawers() = 0;
     /// Opens the drawer with `floatAmount`, or with a count (its total is the float).
     virtual Result<DrawerSession> open(const Money &floatAmount, const std::optional<DrawerCount> &count) = 0;
     virtual Result<DrawerSession> pay(DrawerPayKind kind, const Money &amount, const QString &reason) = 0;

@@ -427,3 +427,24 @@ $function$;
 COMMENT ON FUNCTION rdk.drawer_report(uuid) IS 'Staff (own drawer) or ops/admin (any of the shop): X (open) or Z (closed) report of a drawer session as JSON; an X report is audited';
 REVOKE ALL ON FUNCTION rdk.drawer_report(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.drawer_report(uuid) TO rdk_admin, rdk_ops, rdk_staff;
+
+-- rdk.drawer_open_sessions()
+CREATE OR REPLACE FUNCTION rdk.drawer_open_sessions()
+ RETURNS TABLE(session_id uuid, opened_by text, opened_at timestamp with time zone, currency text, float_minor bigint,
+               cash_minor bigint, mine boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+    SELECT s.id, p.display_name, s.opened_at, btrim(s.currency), s.float_minor, rdk.drawer_cash(s.id),
+           s.opened_by = (SELECT rdk.current_profile_id())
+      FROM public.drawer_sessions s
+      JOIN public.profiles p ON p.id = s.opened_by
+     WHERE s.tenant_id = (SELECT rdk.current_tenant()) AND s.closed_at IS NULL
+       AND (SELECT rdk.current_staff_role()) IS NOT NULL
+       AND ((SELECT rdk.current_staff_role()) IN ('ops', 'admin') OR s.opened_by = (SELECT rdk.current_profile_id()))
+     ORDER BY s.opened_at, s.id
+$function$;
+COMMENT ON FUNCTION rdk.drawer_open_sessions() IS 'Open drawers with their cashier''s name and the cash they should hold: staff their own, ops/admin every one of their shop (to close up)';
+REVOKE ALL ON FUNCTION rdk.drawer_open_sessions() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdk.drawer_open_sessions() TO rdk_admin, rdk_ops, rdk_staff;

@@ -157,6 +157,7 @@ private Q_SLOTS:
                                           "SELECT rdk.drawer_report('" + str(session) + "')",
                                           "SELECT rdk.drawer_close('" + str(session) + "', 0, NULL, NULL)",
                                           "SELECT rdk.drawer_pay('paid_out', 100, 'lunch')",
+                                          "SELECT count(*) FROM rdk.drawer_open_sessions()",
                                           std::string("SELECT rdk.drawer_take_cash(NULL, NULL, 'USD', 1, 'x')")}) {
                 const Outcome o = tryExec(as(u"service"_s), setRole + sql);
                 QVERIFY2(o.refused(), qPrintable(u"service as %1: %2 -> %3"_s.arg(role, qstr(sql), o.describe())));
@@ -186,6 +187,14 @@ private Q_SLOTS:
             const Outcome see = tryExec(as(u"staff"_s), setRole + "SELECT count(*) FROM drawer_sessions WHERE id = '" + str(session) + "'", true);
             QVERIFY2(see.ok && see.rows == 0, qPrintable(see.describe()));
         }
+        // The list of open drawers shows staff their own only; ops sees the colleague's.
+        const Outcome list = tryExec(as(u"staff"_s), "SELECT count(*) FROM rdk.drawer_open_sessions() WHERE session_id = '" + str(session) + "'", true);
+        QVERIFY2(list.ok && list.rows == 0, qPrintable(list.describe()));
+        const Outcome ownList = tryExec(as(u"cashier"_s), "SELECT count(*) FROM rdk.drawer_open_sessions() WHERE mine AND opened_by = 'Casey Cashier'", true);
+        QVERIFY2(ownList.ok && ownList.rows == 1, qPrintable(ownList.describe()));
+        const Outcome managerList = tryExec(as(u"ops"_s), "SELECT count(*) FROM rdk.drawer_open_sessions() WHERE session_id = '" + str(session) +
+                                                              "' AND NOT mine AND cash_minor = 10000", true);
+        QVERIFY2(managerList.ok && managerList.rows == 1, qPrintable(managerList.describe()));
         QCOMPARE(drawerState(), before);
         // Positive controls: the cashier reads their own; ops sees it and closes it for them.
         QVERIFY(tryExec(as(u"cashier"_s), "SELECT rdk.drawer_report('" + str(session) + "')").ok);
@@ -331,6 +340,8 @@ private Q_SLOTS:
                 QVERIFY2(see.ok && see.rows == 0, qPrintable(who + u": "_s + see.describe()));
                 const Outcome moves = tryExec(as(who), setRole + "SELECT count(*) FROM drawer_movements WHERE tenant_id = '" + str(m_shopB) + "'", true);
                 QVERIFY2(moves.ok && moves.rows == 0, qPrintable(moves.describe()));
+                const Outcome listed = tryExec(as(who), setRole + "SELECT count(*) FROM rdk.drawer_open_sessions() WHERE session_id = '" + str(theirs) + "'", true);
+                QVERIFY2(listed.ok && listed.rows == 0, qPrintable(listed.describe()));
                 for (const std::string &sql : std::vector<std::string>{"SELECT rdk.drawer_report('" + str(theirs) + "')",
                                               "SELECT rdk.drawer_close('" + str(theirs) + "', 7000, NULL, NULL)"}) {
                     const Outcome o = tryExec(as(who), setRole + sql);

@@ -17,6 +17,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTimeZone>
 #include <QVBoxLayout>
 
 using namespace Qt::Literals::StringLiterals;
@@ -337,6 +338,59 @@ void DrawerPayDialog::validate()
     if (!problem.isEmpty() || !m_busy)
         m_error->setText(problem);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok && !m_busy);
+}
+
+// ---- a manager's list ----------------------------------------------------------------------
+
+DrawerListDialog::DrawerListDialog(QList<DrawerSession> drawers, const QString &timeZone, QWidget *parent)
+    : QDialog(parent), m_drawers(std::move(drawers))
+{
+    setObjectName(u"drawer-list-dialog"_s);
+    setWindowTitle(tr("Open cash drawers"));
+    auto *layout = new QVBoxLayout(this);
+    auto *heading = new QLabel(m_drawers.isEmpty() ? tr("No cash drawer is open.")
+                                                   : tr("Close a colleague's drawer at the end of the day."), this);
+    heading->setWordWrap(true);
+    theme::setRelativeFontSize(heading, 1.2, true);
+    layout->addWidget(heading);
+    m_table = new QTableWidget(int(m_drawers.size()), 4, this);
+    m_table->setObjectName(u"drawers"_s);
+    m_table->setHorizontalHeaderLabels({tr("Cashier"), tr("Open since"), tr("Float"), tr("In drawer")});
+    m_table->verticalHeader()->hide();
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int c = 1; c < 4; ++c)
+        m_table->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    const QTimeZone zone(timeZone.toUtf8());
+    for (int row = 0; row < m_drawers.size(); ++row) {
+        const DrawerSession &d = m_drawers[row];
+        m_table->setItem(row, 0, readOnly(d.mine ? tr("%1 (you)").arg(d.openedBy) : d.openedBy));
+        m_table->setItem(row, 1, readOnly(d.openedAt.toTimeZone(zone.isValid() ? zone : QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm"_s)));
+        m_table->setItem(row, 2, readOnly(formatMoney(d.floatAmount), Qt::AlignRight | Qt::AlignVCenter));
+        m_table->setItem(row, 3, readOnly(formatMoney(d.cash), Qt::AlignRight | Qt::AlignVCenter));
+    }
+    if (!m_drawers.isEmpty())
+        m_table->selectRow(0);
+    layout->addWidget(m_table, 1);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    auto *closeOne = buttons->addButton(tr("Close selected drawer…"), QDialogButtonBox::ActionRole);
+    closeOne->setObjectName(u"close-selected"_s);
+    closeOne->setEnabled(!m_drawers.isEmpty());
+    layout->addWidget(buttons);
+    connect(closeOne, &QPushButton::clicked, this, [this] { closeRow(m_table->currentRow()); });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    resize(620, 360);
+}
+
+void DrawerListDialog::closeRow(int row)
+{
+    if (row < 0 || row >= m_drawers.size())
+        return;
+    m_table->selectRow(row);
+    const DrawerSession drawer = m_drawers[row];
+    accept();
+    Q_EMIT closeRequested(drawer);
 }
 
 // ---- the report -----------------------------------------------------------------------------

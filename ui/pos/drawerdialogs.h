@@ -113,6 +113,27 @@ private:
     bool m_busy = false;
 };
 
+/// Open drawers of the shop for a manager closing up: cashier, open since, float, what each
+/// should hold; "Close selected…" counts and closes one (audited as closed for a colleague).
+class DrawerListDialog final : public QDialog {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DrawerListDialog)
+
+public:
+    DrawerListDialog(QList<DrawerSession> drawers, const QString &timeZone, QWidget *parent = nullptr);
+
+    QTableWidget *table() const { return m_table; }
+    /// Selects row `row` and asks to close it (what the button does).
+    void closeRow(int row);
+
+Q_SIGNALS:
+    void closeRequested(const rdk::DrawerSession &drawer);
+
+private:
+    QList<DrawerSession> m_drawers;
+    QTableWidget *m_table = nullptr;
+};
+
 /// The X or Z report on screen, with Save PDF (Ctrl+S) and Print (Ctrl+P).
 class DrawerReportDialog final : public QDialog {
     Q_OBJECT

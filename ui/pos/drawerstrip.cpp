@@ -14,9 +14,9 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
 
-DrawerStrip::DrawerStrip(DrawerStoreFactory drawers, QString currency, QString timeZone, QWidget *parent)
+DrawerStrip::DrawerStrip(DrawerStoreFactory drawers, QString currency, QString timeZone, bool manager, QWidget *parent)
     : QFrame(parent), m_drawers(std::move(drawers)), m_currency(std::move(currency)), m_timeZone(std::move(timeZone)),
-      m_jobs(UiTaskRunner::Options{u"drawer"_s, 1})
+      m_jobs(UiTaskRunner::Options{u"drawer"_s, 1}), m_manager(manager)
 {
     setObjectName(u"drawer-strip"_s);
     setFrameShape(QFrame::StyledPanel);
@@ -29,8 +29,13 @@ DrawerStrip::DrawerStrip(DrawerStoreFactory drawers, QString currency, QString t
     m_pay = pos::bigButton(tr("Paid in/out  (Ctrl+F8)"), u"drawer-pay"_s, this, 1.0);
     m_report = pos::bigButton(tr("X report  (F8)"), u"drawer-x"_s, this, 1.0);
     m_close = pos::bigButton(tr("Close drawer  (Shift+F8)"), u"drawer-close"_s, this, 1.0);
-    for (QPushButton *b : {m_open, m_pay, m_report, m_close})
+    m_others = pos::bigButton(tr("Drawers…"), u"drawer-others"_s, this, 1.0);
+    m_others->setEnabled(manager);
+    m_others->setToolTip(manager ? tr("The shop's open drawers: close a colleague's (Ctrl+Shift+F8)")
+                                 : tr("Only ops or admin staff close a colleague's drawer."));
+    for (QPushButton *b : {m_open, m_pay, m_report, m_close, m_others})
         row->addWidget(b);
+    connect(m_others, &QPushButton::clicked, this, &DrawerStrip::showOpenDrawers);
     connect(m_open, &QPushButton::clicked, this, &DrawerStrip::openDrawer);
     connect(m_pay, &QPushButton::clicked, this, &DrawerStrip::payInOrOut);
     connect(m_report, &QPushButton::clicked, this, &DrawerStrip::showXReport);
@@ -189,32 +194,64 @@ void DrawerStrip::closeDrawer()
             return;
         }
         show(*now);
-        const QString id = m_session->id;
-        auto *dialog = new DrawerCountDialog(DrawerCountDialog::Mode::Close, m_currency, m_session->cash, this);
+        closeSession(**now);
+    });
+}
+
+void DrawerStrip::showOpenDrawers()
+{
+    if (!m_manager || findChild<DrawerListDialog *>())
+        return;
+    runDrawerJob<QList<DrawerSession>>([](DrawerStore &store) { return store.openDrawers(); },
+                                       [this](const Result<QList<DrawerSession>> &drawers) {
+                                           if (!drawers) {
+                                               Q_EMIT message(drawers.error().message);
+                                               return;
+                                           }
+                                           auto *dialog = new DrawerListDialog(*drawers, m_timeZone, this);
+                                           dialog->setAttribute(Qt::WA_DeleteOnClose);
+                                           connect(dialog, &QDialog::finished, this, &DrawerStrip::dialogClosed);
+                                           connect(dialog, &DrawerListDialog::closeRequested, this, &DrawerStrip::closeSession);
+                                           dialog->open();
+                                       });
+}
+
+void DrawerStrip::closeSession(const DrawerSession &drawer)
+{
+    if (findChild<DrawerCountDialog *>())
+        return;
+    const QString id = drawer.id;
+    const bool mine = drawer.mine;
+    {
+        auto *dialog = new DrawerCountDialog(DrawerCountDialog::Mode::Close, m_currency, drawer.cash, this);
+        if (!mine)
+            dialog->setWindowTitle(tr("Close %1's cash drawer").arg(drawer.openedBy));
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         connect(dialog, &QDialog::finished, this, &DrawerStrip::dialogClosed);
-        connect(dialog, &DrawerCountDialog::submitted, this, [this, dialog, id] {
+        connect(dialog, &DrawerCountDialog::submitted, this, [this, dialog, id, mine] {
             dialog->setBusy(true);
             const Money counted = dialog->counted();
             const auto count = dialog->count();
             const QString note = dialog->note();
             runDrawerJob<DrawerReport>(
                 [id, counted, count, note](DrawerStore &store) { return store.close(id, counted, count, note); },
-                [this, dialog = QPointer<DrawerCountDialog>(dialog)](const Result<DrawerReport> &z) {
+                [this, mine, dialog = QPointer<DrawerCountDialog>(dialog)](const Result<DrawerReport> &z) {
                     if (!z) {
                         if (dialog)
                             dialog->showRefusal(z.error().message);
                         return;
                     }
-                    show(std::nullopt);
-                    Q_EMIT drawerChanged(false);
+                    if (mine) {
+                        show(std::nullopt);
+                        Q_EMIT drawerChanged(false);
+                    }
                     if (dialog)
                         dialog->accept();
                     showReport(*z);
                 });
         });
         dialog->open();
-    });
+    }
 }
 
 void DrawerStrip::showReport(const DrawerReport &report)

@@ -25,8 +25,9 @@ class DrawerStrip final : public QFrame {
     Q_DISABLE_COPY_MOVE(DrawerStrip)
 
 public:
-    /// `timeZone`: the shop's IANA id, for "open since".
-    DrawerStrip(DrawerStoreFactory drawers, QString currency, QString timeZone, QWidget *parent = nullptr);
+    /// `timeZone`: the shop's IANA id, for "open since". `manager`: ops/admin, who may close a
+    /// colleague's drawer (the database allows the same).
+    DrawerStrip(DrawerStoreFactory drawers, QString currency, QString timeZone, bool manager, QWidget *parent = nullptr);
     ~DrawerStrip() override;
 
     /// Re-reads the signed-in staff member's drawer (at start, after a cash sale).
@@ -41,6 +42,8 @@ public:
     void closeDrawer();
     /// F8: open when closed, else the X report.
     void primaryAction();
+    /// Ctrl+Shift+F8 (ops/admin): the shop's open drawers, to close a colleague's.
+    void showOpenDrawers();
 
     bool isOpen() const { return m_session.has_value(); }
     const std::optional<DrawerSession> &session() const { return m_session; }
@@ -60,6 +63,8 @@ private:
     void runDrawerJob(std::function<Result<T>(DrawerStore &)> job, std::function<void(const Result<T> &)> done);
     void show(const std::optional<DrawerSession> &session);
     void showReport(const DrawerReport &report);
+    /// Counts and closes `drawer` (the caller's or, for a manager, a colleague's), then the Z report.
+    void closeSession(const DrawerSession &drawer);
 
     DrawerStoreFactory m_drawers;
     QString m_currency;
@@ -72,6 +77,8 @@ private:
     QPushButton *m_pay = nullptr;
     QPushButton *m_report = nullptr;
     QPushButton *m_close = nullptr;
+    QPushButton *m_others = nullptr;
+    bool m_manager = false;
 };
 
 } // namespace rdk

@@ -44,7 +44,8 @@ void PosScreen::attachDrawer(DrawerStoreFactory drawers)
 {
     if (m_drawerStrip)
         return;
-    m_drawerStrip = new DrawerStrip(std::move(drawers), m_sale->shop().currency, m_sale->shop().timeZone, m_cartSide);
+    m_drawerStrip = new DrawerStrip(std::move(drawers), m_sale->shop().currency, m_sale->shop().timeZone,
+                                    m_sale->role() != StaffRole::Staff, m_cartSide);
     static_cast<QVBoxLayout *>(m_cartSide->layout())->insertWidget(0, m_drawerStrip);
     connect(m_drawerStrip, &DrawerStrip::drawerChanged, m_sale.get(), &SaleController::setCashDrawerOpen);
     connect(m_drawerStrip, &DrawerStrip::dialogClosed, this, &PosScreen::returnFromDialog);
@@ -60,6 +61,7 @@ void PosScreen::attachDrawer(DrawerStoreFactory drawers)
     bind(QKeySequence(Qt::Key_F8), &DrawerStrip::primaryAction);
     bind(QKeySequence(Qt::CTRL | Qt::Key_F8), &DrawerStrip::payInOrOut);
     bind(QKeySequence(Qt::SHIFT | Qt::Key_F8), &DrawerStrip::closeDrawer);
+    bind(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F8), &DrawerStrip::showOpenDrawers);
 }
 
 void PosScreen::buildUi()

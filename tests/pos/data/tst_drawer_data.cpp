@@ -219,6 +219,18 @@ private Q_SLOTS:
         auto staffNow = m_staffDrawer->current();
         QVERIFY(staffNow && staffNow->has_value());
         QCOMPARE((*staffNow)->cash, usd(10000));
+        // The manager sees both open drawers (the cashier's with what it should hold); the cashier only their own.
+        auto listed = m_opsDrawer->openDrawers();
+        QVERIFY2(listed, qPrintable(listed ? QString() : listed.error().message));
+        QCOMPARE(listed->size(), 2);
+        QCOMPARE(listed->at(0).openedBy, u"Dana Cashier"_s);
+        QVERIFY(!listed->at(0).mine);
+        QCOMPARE(listed->at(0).cash, usd(10000));
+        QVERIFY(listed->at(1).mine);
+        auto own = m_staffDrawer->openDrawers();
+        QVERIFY(own);
+        QCOMPARE(own->size(), 1);
+        QCOMPARE(own->at(0).id, staffDrawer->id);
         // A manager closes the cashier's drawer at night; the cashier can't close the manager's.
         POS_EXPECT_ERROR(m_staffDrawer->close(opsDrawer->id, usd(8000), std::nullopt, {}), ErrorCode::Forbidden);
         auto closedForThem = m_opsDrawer->close(staffDrawer->id, usd(10000), std::nullopt, u"closing up"_s);

@@ -64,6 +64,18 @@ public:
             return std::optional<DrawerSession>();
         return std::optional<DrawerSession>(sessionLocked());
     }
+    Result<QList<DrawerSession>> openDrawers()
+    {
+        QMutexLocker lock(&m_mutex);
+        QList<DrawerSession> list;
+        if (m_open)
+            list.append(sessionLocked());
+        for (const auto &other : colleagues)
+            list.append(other);
+        return list;
+    }
+    /// Colleagues' open drawers a manager sees (not counted; closing one closes the list entry).
+    QList<DrawerSession> colleagues;
     Result<DrawerSession> open(const Money &floatAmount, const std::optional<DrawerCount> &count)
     {
         ++openCalls;
@@ -99,6 +111,26 @@ public:
     {
         ++closeCalls;
         QMutexLocker lock(&m_mutex);
+        for (qsizetype i = 0; i < colleagues.size(); ++i) {
+            if (colleagues[i].id != sessionId)
+                continue;
+            DrawerReport r;
+            r.closed = true;
+            r.sessionId = sessionId;
+            r.shop = shop;
+            r.timeZone = timeZone;
+            r.openedBy = colleagues[i].openedBy;
+            r.closedBy = cashier;
+            r.openedAt = colleagues[i].openedAt;
+            r.closedAt = now();
+            r.until = r.closedAt;
+            r.currency = currency;
+            r.floatAmount = colleagues[i].floatAmount;
+            r.expected = colleagues[i].cash;
+            r.counted = count ? count->total().value() : counted;
+            colleagues.removeAt(i);
+            return r;
+        }
         if (!m_open || sessionId != m_id)
             return Error::notFound(QStringLiteral("That drawer session does not exist."));
         Money total = counted;
@@ -218,6 +250,7 @@ public:
     explicit MemoryDrawerStore(std::shared_ptr<MemoryDrawer> drawer) : m_drawer(std::move(drawer)) {}
 
     Result<std::optional<DrawerSession>> current() override { return m_drawer->current(); }
+    Result<QList<DrawerSession>> openDrawers() override { return m_drawer->openDrawers(); }
     Result<DrawerSession> open(const Money &floatAmount, const std::optional<DrawerCount> &count) override
     {
         return m_drawer->open(floatAmount, count);

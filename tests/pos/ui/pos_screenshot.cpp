@@ -155,6 +155,22 @@ int main(int argc, char **argv)
     if (ok && screen.saveReceiptPdf(QDir(dir).filePath(u"pos-receipt.pdf"_s)))
         QTextStream(stderr) << "wrote " << QDir(dir).filePath(u"pos-receipt.pdf"_s) << '\n';
 
+    // The manager's list of open drawers (their own and a colleague's).
+    DrawerSession casey;
+    casey.id = u"casey"_s;
+    casey.openedBy = u"Casey Cashier"_s;
+    casey.openedAt = QDateTime::currentDateTimeUtc().addSecs(-5 * 3600);
+    casey.floatAmount = *Money::of(10000, u"USD"_s);
+    casey.cash = *Money::of(48725, u"USD"_s);
+    casey.mine = false;
+    drawer->colleagues = {casey};
+    screen.drawerStrip()->showOpenDrawers();
+    settle();
+    if (auto *list = screen.findChild<DrawerListDialog *>()) {
+        ok &= save(list, dir, u"drawer-list-dialog"_s);
+        list->reject();
+    }
+
     // A cashier's drawer, from closed to the Z report.
     auto till = std::make_shared<test::MemoryDrawer>();
     till->shop = u"Real Deal Kickz"_s;

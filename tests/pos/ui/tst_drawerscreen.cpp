@@ -174,6 +174,52 @@ private Q_SLOTS:
             QVERIFY2(text.contains(expected), qPrintable(expected + u" not in:\n"_s + text));
     }
 
+    void manager_closesAColleaguesDrawer_staffSeesWhyNot()
+    {
+        auto *others = child<QPushButton>(u"drawer-others"_s);
+        QVERIFY(!others->isEnabled());   // this screen's cashier is plain staff
+        QCOMPARE(others->toolTip(), u"Only ops or admin staff close a colleague's drawer."_s);
+
+        // An ops login at the end of the day, with Casey's drawer still open.
+        DrawerSession casey;
+        casey.id = u"casey-drawer"_s;
+        casey.openedBy = u"Casey Cashier"_s;
+        casey.openedAt = m_clock.addSecs(-3600);
+        casey.floatAmount = usd(10000);
+        casey.cash = usd(23450);
+        casey.mine = false;
+        m_drawer->colleagues = {casey};
+        m_drawer->cashier = u"Morgan Ops"_s;
+        m_screen.reset();
+        m_screen = std::make_unique<PosScreen>(test::MemoryPosStore::factory(m_shelf), nullptr, StaffRole::Ops,
+                                               PosShop{u"Kickz Downtown"_s, {}, u"USD"_s, u"America/New_York"_s, 15});
+        m_screen->attachDrawer(test::MemoryDrawerStore::factory(m_drawer));
+        m_screen->show();
+        QApplication::setActiveWindow(m_screen.get());
+        QTRY_VERIFY(!strip()->isBusy());
+        QVERIFY(child<QPushButton>(u"drawer-others"_s)->isEnabled());
+        QTest::keyClick(scan(), Qt::Key_F8, Qt::ControlModifier | Qt::ShiftModifier);
+        DrawerListDialog *list = nullptr;
+        QTRY_VERIFY((list = m_screen->findChild<DrawerListDialog *>()));
+        QCOMPARE(list->table()->rowCount(), 1);
+        QCOMPARE(list->table()->item(0, 0)->text(), u"Casey Cashier"_s);
+        QCOMPARE(list->table()->item(0, 3)->text(), u"$234.50"_s);
+        list->closeRow(0);
+        DrawerCountDialog *count = nullptr;
+        QTRY_VERIFY((count = m_screen->findChild<DrawerCountDialog *>()));
+        QCOMPARE(count->windowTitle(), u"Close Casey Cashier's cash drawer"_s);
+        count->oneAmountBox()->setChecked(true);
+        count->amountEdit()->setText(u"234.50"_s);
+        QCOMPARE(count->overShortText(), u"Even"_s);
+        ok(count);
+        DrawerReportDialog *z = nullptr;
+        QTRY_VERIFY((z = m_screen->findChild<DrawerReportDialog *>()));
+        QCOMPARE(z->windowTitle(), u"Z report — Casey Cashier"_s);
+        QCOMPARE(z->report().closedBy, u"Morgan Ops"_s);
+        QVERIFY(m_drawer->colleagues.isEmpty());
+        QVERIFY(!strip()->isOpen());   // the manager's own drawer was never open, and still is not
+    }
+
     void openDialog_refusesWhatIsNotAFloat_andTheXReportShowsTheDay()
     {
         QTest::keyClick(scan(), Qt::Key_F8);
