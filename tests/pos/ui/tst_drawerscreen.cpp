@@ -6,6 +6,7 @@
 #include "tests/pos/ui/memoryposstore.h"
 #include "tests/pos/ui/postestsupport.h"
 #include "ui/pos/drawerdialogs.h"
+#include "ui/pos/drawerreportprinter.h"
 #include "ui/pos/drawerstrip.h"
 #include "ui/pos/posdialogs.h"
 #include "ui/pos/posscreen.h"
@@ -16,6 +17,7 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPrinter>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -172,6 +174,15 @@ private Q_SLOTS:
         for (const QString &expected : {u"Kickz Downtown"_s, u"Z report (drawer closed)"_s, u"Dana Cashier"_s, u"$150.00"_s,
                                         u"$39.98"_s, u"-$25.00"_s, u"$164.98"_s, u"$160.00"_s, u"-$4.98"_s, u"Coins missing"_s})
             QVERIFY2(text.contains(expected), qPrintable(expected + u" not in:\n"_s + text));
+
+        // Printed (here to a PDF printer: the same routine draws on a receipt or sheet printer).
+        QPrinter printer(QPrinter::HighResolution);
+        printer.setOutputFormat(QPrinter::PdfFormat);
+        printer.setOutputFileName(dir.filePath(u"printed.pdf"_s));
+        QVERIFY(DrawerReportPrinter(z->report()).print(printer));
+        const QString printed = test::pdfText(dir.filePath(u"printed.pdf"_s), &error);
+        for (const QString &expected : {u"Z report (drawer closed)"_s, u"$164.98"_s, u"-$4.98"_s})
+            QVERIFY2(printed.contains(expected), qPrintable(expected + u" not in:\n"_s + printed));
     }
 
     void manager_closesAColleaguesDrawer_staffSeesWhyNot()
