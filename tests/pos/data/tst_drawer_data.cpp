@@ -10,6 +10,8 @@
 
 #include <QTest>
 
+#include <thread>
+
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
 using rdk::data::PgDashboardSource;
@@ -238,6 +240,28 @@ private Q_SLOTS:
         QCOMPARE(closedForThem->closedBy, m_fx.scalar("SELECT display_name FROM profiles WHERE db_role = $1", m_fx.ops.login));
         QCOMPARE(overShort(*closedForThem->counted, closedForThem->expected), usd(0));
         QVERIFY(m_opsDrawer->close(opsDrawer->id, usd(8000), std::nullopt, {}));
+    }
+
+    // Two counter PCs open the same cashier's drawer at once: one wins, the other gets a sentence.
+    void openRace_secondOpenIsRefusedWithASentence()
+    {
+        auto conn = m_fx.connect(m_fx.staff);
+        pqxx::work first(*conn);
+        first.exec("SELECT rdk.drawer_open(1000, NULL)");   // not committed yet: holds the index entry
+        std::optional<Result<DrawerSession>> second;
+        std::thread racer([&] { second = m_staffDrawer->open(usd(2000), std::nullopt); });
+        // Wait until the second open waits on the first's row, then let the first commit.
+        QTRY_VERIFY(m_fx.count("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + str(m_fx.staff.login) +
+                               "' AND wait_event_type = 'Lock'") == 1);
+        first.commit();
+        racer.join();
+        QVERIFY(second.has_value());
+        POS_EXPECT_ERROR(*second, ErrorCode::Conflict);
+        QCOMPARE(second->error().message, u"Your cash drawer is already open; close it first."_s);
+        auto current = m_staffDrawer->current();
+        QVERIFY(current && current->has_value());
+        QCOMPARE((*current)->floatAmount, usd(1000));
+        QVERIFY(m_staffDrawer->close((*current)->id, usd(1000), std::nullopt, {}));
     }
 
     void badInput_sentencesFromTheStore()
