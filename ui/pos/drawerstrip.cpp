@@ -42,6 +42,7 @@ DrawerStrip::DrawerStrip(DrawerStoreFactory drawers, QString currency, QString t
     connect(m_close, &QPushButton::clicked, this, &DrawerStrip::closeDrawer);
     show(std::nullopt);
     m_state->setText(tr("Looking for your cash drawer…"));
+    m_open->setEnabled(true);
     refresh();
 }
 
@@ -86,10 +87,17 @@ void DrawerStrip::refresh()
     runDrawerJob<std::optional<DrawerSession>>([](DrawerStore &store) { return store.current(); },
                                                [this](const Result<std::optional<DrawerSession>> &result) {
                                                    if (!result) {
+                                                       m_known = false;
+                                                       show(std::nullopt);
                                                        m_state->setText(tr("The drawer could not be read: %1")
                                                                             .arg(result.error().message));
+                                                       m_open->setText(tr("Read again  (F8)"));
+                                                       if (m_announced)
+                                                           Q_EMIT drawerChanged(false);
                                                        return;
                                                    }
+                                                   m_known = true;
+                                                   m_open->setText(tr("Open drawer  (F8)"));
                                                    const bool was = isOpen();
                                                    show(*result);
                                                    if (was != isOpen() || !m_announced) {
@@ -101,7 +109,9 @@ void DrawerStrip::refresh()
 
 void DrawerStrip::primaryAction()
 {
-    if (isOpen())
+    if (!m_known)
+        refresh();
+    else if (isOpen())
         showXReport();
     else
         openDrawer();
@@ -109,6 +119,10 @@ void DrawerStrip::primaryAction()
 
 void DrawerStrip::openDrawer()
 {
+    if (!m_known) {
+        refresh();
+        return;
+    }
     if (isOpen() || findChild<DrawerCountDialog *>())
         return;
     auto *dialog = new DrawerCountDialog(DrawerCountDialog::Mode::Open, m_currency, std::nullopt, this);

@@ -40,7 +40,7 @@ public:
     void showXReport();
     /// Shift+F8: count the cash, close, then the Z report.
     void closeDrawer();
-    /// F8: open when closed, else the X report.
+    /// F8: open when closed, else the X report; reads the drawer again after a failed read.
     void primaryAction();
     /// Ctrl+Shift+F8 (ops/admin): the shop's open drawers, to close a colleague's.
     void showOpenDrawers();
@@ -72,6 +72,7 @@ private:
     UiTaskRunner m_jobs;
     std::optional<DrawerSession> m_session;
     bool m_announced = false;   // drawerChanged sent once the first read is back
+    bool m_known = false;       // the last read of the drawer answered (F8 reads again when not)
     QLabel *m_state = nullptr;
     QPushButton *m_open = nullptr;
     QPushButton *m_pay = nullptr;

@@ -26,6 +26,8 @@ public:
     QString timeZone = QStringLiteral("UTC");
     std::function<QDateTime()> now = [] { return QDateTime::currentDateTimeUtc(); };
     std::atomic<int> openCalls{0};
+    /// The database is unreachable while true: the factory answers Unavailable.
+    std::atomic<bool> down{false};
     std::atomic<int> closeCalls{0};
 
     /// Opens the drawer directly (a test's fixture: "the drawer is already open").
@@ -269,6 +271,8 @@ public:
     static DrawerStoreFactory factory(std::shared_ptr<MemoryDrawer> drawer)
     {
         return [drawer]() -> Result<std::unique_ptr<DrawerStore>> {
+            if (drawer->down)
+                return Error::unavailable(QStringLiteral("The database can't be reached."));
             return std::unique_ptr<DrawerStore>(new MemoryDrawerStore(drawer));
         };
     }

@@ -231,6 +231,30 @@ private Q_SLOTS:
         QVERIFY(!strip()->isOpen());   // the manager's own drawer was never open, and still is not
     }
 
+    void drawerUnreadable_cashStaysOff_F8ReadsAgain()
+    {
+        m_drawer->openNow(5000);
+        m_drawer->down = true;
+        m_screen.reset();
+        m_screen = std::make_unique<PosScreen>(test::MemoryPosStore::factory(m_shelf), nullptr, StaffRole::Staff,
+                                               PosShop{u"Kickz Downtown"_s, {}, u"USD"_s, u"America/New_York"_s, 15});
+        m_screen->attachDrawer(test::MemoryDrawerStore::factory(m_drawer));
+        m_screen->show();
+        QApplication::setActiveWindow(m_screen.get());
+        QTRY_VERIFY(!strip()->isBusy());
+        QCOMPARE(strip()->stateText(), u"The drawer could not be read: The database can't be reached."_s);
+        QCOMPARE(child<QPushButton>(u"drawer-open"_s)->text(), u"Read again  (F8)"_s);
+        QVERIFY(!child<QPushButton>(u"charge-cash"_s)->isEnabled());
+        QTest::keyClick(scan(), Qt::Key_F8);   // still down: no dialog, still off
+        QTRY_VERIFY(!strip()->isBusy());
+        QVERIFY(!m_screen->findChild<DrawerCountDialog *>());
+        m_drawer->down = false;
+        QTest::keyClick(scan(), Qt::Key_F8);
+        QTRY_VERIFY(strip()->isOpen());
+        QCOMPARE(strip()->stateText(), u"Drawer open since 09:02 · float $50.00 · in drawer $50.00"_s);
+        QVERIFY(!m_screen->findChild<DrawerCountDialog *>());   // reading again opened nothing
+    }
+
     void openDialog_refusesWhatIsNotAFloat_andTheXReportShowsTheDay()
     {
         QTest::keyClick(scan(), Qt::Key_F8);
