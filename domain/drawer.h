@@ -100,7 +100,7 @@ struct DrawerReport final {
     std::optional<Money> counted;
     QMap<qint64, int> countedBy;
     QString note;
-    QList<DrawerMovement> movements;
+    QList<DrawerMovement> movements;   ///< cash refunds and paid in/out, oldest first (sales are summed)
 
     /// Parses rdk.drawer_report's JSON. Invalid when a field is missing or malformed.
     static Result<DrawerReport> fromJson(const QByteArray &json);

@@ -408,12 +408,13 @@ BEGIN
         'over_short_minor', v_drawer.counted_minor - v_drawer.expected_minor,
         'counted', v_drawer.counted,
         'note', v_drawer.note,
+        -- Refunds and paid in/out line by line; sales are summed above (a day has hundreds).
         'movements', coalesce((SELECT jsonb_agg(jsonb_build_object('at', m.at, 'kind', m.kind, 'amount_minor', m.amount_minor,
                                                                    'reason', m.reason,
                                                                    'order', (SELECT rdk.order_label(o.order_number) FROM public.orders o
                                                                               WHERE o.id = m.order_id))
                                                 ORDER BY m.at, m.id)
-                                 FROM public.drawer_movements m WHERE m.session_id = v_drawer.id), '[]'::jsonb)
+                                 FROM public.drawer_movements m WHERE m.session_id = v_drawer.id AND m.kind <> 'sale'), '[]'::jsonb)
     ) INTO v_result;
     IF v_drawer.closed_at IS NULL THEN
         -- Who looked at an open drawer's figures, and what they saw.
