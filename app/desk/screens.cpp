@@ -10,6 +10,7 @@
 #include "data/pglabelsource.h"
 #include "data/pgorderbook.h"
 #include "data/pgorderfeed.h"
+#include "data/pgdrawer.h"
 #include "data/pgpos.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
@@ -140,7 +141,9 @@ PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, Ord
     const SignedInUser &user = services.connection.user();
     PosShop shop{user.tenantName, services.config.receiptAddress, user.currency, user.timezone,
                  services.config.posLinkMinutes};
-    return new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    auto *screen = new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    screen->attachDrawer(workerFactory<DrawerStore, data::PgDrawer>(workers));
+    return screen;
 }
 
 /// Reprint from the Orders screen: the order is read off the UI thread, then the print

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/drawer.h"
 #include "ui/pos/salecontroller.h"
 
 #include <QWidget>
@@ -13,6 +14,7 @@ class QLineEdit;
 namespace rdk {
 
 class CartPanel;
+class DrawerStrip;
 class PaymentPanel;
 class ScanPanel;
 
@@ -39,6 +41,11 @@ public:
 
     /// For tests and previews: what "now" is (default: the system clock, UTC).
     void setClock(std::function<QDateTime()> now);
+    /// Adds the cash drawer strip above the cart (F8 open / X report, Ctrl+F8 paid in/out,
+    /// Shift+F8 close): Cash is offered only while the signed-in staff member's drawer is open.
+    /// Without it the counter takes no cash.
+    void attachDrawer(DrawerStoreFactory drawers);
+    DrawerStrip *drawerStrip() const { return m_drawerStrip; }
 
     // What the keys do; public so a test or a preview can drive the screen.
     /// What Enter in the scan field does with `text`.
@@ -89,6 +96,7 @@ private:
     ScanPanel *m_scanPanel = nullptr;
     CartPanel *m_cartPanel = nullptr;
     PaymentPanel *m_paymentPanel = nullptr;
+    DrawerStrip *m_drawerStrip = nullptr;
 };
 
 } // namespace rdk
