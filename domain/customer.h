@@ -12,6 +12,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace rdk {
@@ -109,5 +111,8 @@ public:
     /// Sets (or with an empty id clears) the customer of an unpaid counter sale.
     virtual Status attachToSale(const QString &orderId, const QString &customerId) = 0;
 };
+
+/// Makes a directory on a database session of its own (the desk's worker sessions).
+using CustomerDirectoryFactory = std::function<Result<std::unique_ptr<CustomerDirectory>>()>;
 
 } // namespace rdk

@@ -5,6 +5,7 @@
 #include "data/deskconnection.h"
 #include "data/pgcatalogcsv.h"
 #include "data/pgcatalogreader.h"
+#include "data/pgcustomers.h"
 #include "data/pgdashboard.h"
 #include "data/pgimagelibrary.h"
 #include "data/pglabelsource.h"
@@ -22,6 +23,7 @@
 #include "ui/catalog/labelsdialog.h"
 #include "ui/catalog/productimagespanel.h"
 #include "ui/common/uitaskrunner.h"
+#include "ui/customers/customersscreen.h"
 #include "ui/dashboard/dashboardscreen.h"
 #include "ui/mainwindow.h"
 #include "ui/orders/ordersscreen.h"
@@ -233,6 +235,9 @@ void registerScreens(MainWindow &window, DeskServices &services)
             });
         }
     }
+    if (wanted(ScreenKey::Customers))
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Customers),
+                         new CustomersScreen(workerFactory<CustomerDirectory, data::PgCustomers>(workers), user.role, user.timezone));
     if (wanted(ScreenKey::Staff))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(workers));
     if (wanted(ScreenKey::AuditLog))
