@@ -27,6 +27,7 @@
 #include "ui/dashboard/dashboardscreen.h"
 #include "ui/mainwindow.h"
 #include "ui/orders/ordersscreen.h"
+#include "ui/pos/customerpicker.h"
 #include "ui/pos/posscreen.h"
 #include "ui/pos/receiptprinter.h"
 #include "ui/shell/homescreen.h"
@@ -139,7 +140,9 @@ PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, Ord
     const SignedInUser &user = services.connection.user();
     PosShop shop{user.tenantName, services.config.receiptAddress, user.currency, user.timezone,
                  services.config.posLinkMinutes};
-    return new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    auto *screen = new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    addCustomerPicker(*screen, workerFactory<CustomerDirectory, data::PgCustomers>(workers), user.role);
+    return screen;
 }
 
 /// Reprint from the Orders screen: the order is read off the UI thread, then the print

@@ -78,9 +78,9 @@ class TestDeskShell final : public QObject {
 
 private Q_SLOTS:
     void initTestCase();
-    void navigation_staff_seesTheirFourScreensOnly();
+    void navigation_staff_seesTheirFiveScreensOnly();
     void registerScreens_buildsTheRealScreensForTheRole();
-    void navigation_admin_seesSixScreensAndShortcutsSwitch();
+    void navigation_admin_seesSevenScreensAndShortcutsSwitch();
     void navigation_clickHandsTheKeyboardToTheScreen_lettersDontSwitch();
     void lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsavedText();
     void lock_isPostponedByInput();
@@ -150,7 +150,7 @@ void TestDeskShell::registerScreens_buildsTheRealScreensForTheRole()
     }   // closing the window while workers hold sessions must not hang or crash
 }
 
-void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
+void TestDeskShell::navigation_staff_seesTheirFiveScreensOnly()
 {
     auto desk = signIn(m_staff);
     QVERIFY(desk->isSignedIn());
@@ -159,9 +159,9 @@ void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
     addEveryScreen(window, &accepted);
     DeskServices services{*desk, m_config};
     registerScreens(window, services);
-    QCOMPARE(accepted, (QList<bool>{true, true, true, true, false, false}));
+    QCOMPARE(accepted, (QList<bool>{true, true, true, true, false, false, true}));
     QCOMPARE(window.navigationTitles(),
-             (QStringList{u"Overview"_s, u"Catalog"_s, u"Point of Sale"_s, u"Orders"_s, u"Dashboard"_s}));
+             (QStringList{u"Overview"_s, u"Catalog"_s, u"Point of Sale"_s, u"Orders"_s, u"Dashboard"_s, u"Customers"_s}));
     QVERIFY(!window.screen(ScreenKey::Staff));
     QVERIFY(!window.screen(ScreenKey::AuditLog));
     QVERIFY(!window.showScreen(ScreenKey::AuditLog));
@@ -173,6 +173,8 @@ void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
     QCOMPARE(window.currentScreen()->objectName(), u"point_of_sale"_s);
     QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);  // Staff: not there for staff
     QCOMPARE(window.currentScreen()->objectName(), u"point_of_sale"_s);
+    QTest::keyClick(&window, Qt::Key_7, Qt::ControlModifier);
+    QCOMPARE(window.currentScreen()->objectName(), u"customers"_s);
 
     // The overview and the status bar say who is signed in where.
     QVERIFY(window.findChild<QLabel *>(u"statusUser"_s)->text().contains(m_staff.login));
@@ -180,7 +182,7 @@ void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
     QCOMPARE(window.findChild<QLabel *>(u"shopName"_s)->text(), u"Shop desk-shell"_s);
 }
 
-void TestDeskShell::navigation_admin_seesSixScreensAndShortcutsSwitch()
+void TestDeskShell::navigation_admin_seesSevenScreensAndShortcutsSwitch()
 {
     const Login admin = m_db->createStaff(m_tenant, u"admin"_s);
     auto desk = signIn(admin);
@@ -191,7 +193,7 @@ void TestDeskShell::navigation_admin_seesSixScreensAndShortcutsSwitch()
     window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Catalog), draftScreen(u"catalog"_s));
     addEveryScreen(window);
     QCOMPARE(window.navigationTitles(), (QStringList{u"Catalog"_s, u"Point of Sale"_s, u"Orders"_s, u"Dashboard"_s,
-                                                     u"Staff"_s, u"Audit log"_s}));
+                                                     u"Staff"_s, u"Audit log"_s, u"Customers"_s}));
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
