@@ -32,7 +32,7 @@ const std::vector<std::pair<const char *, std::string>> kDirectWrites = {
 
 // The module's helpers run inside its definer functions only.
 const std::vector<std::pair<const char *, std::string>> kInternalCalls = {
-    {"read unmasked rows", "SELECT count(*) FROM rdk.customer_rows((SELECT id FROM tenants LIMIT 1), true)"},
+    {"read unmasked rows", "SELECT count(*) FROM rdk.customer_rows((SELECT id FROM tenants LIMIT 1), true, ARRAY[gen_random_uuid()])"},
     {"call the payment trigger", "SELECT rdk.orders_link_customer()"},
     {"call the audit trigger", "SELECT rdk.audit_customers()"},
 };
