@@ -112,12 +112,13 @@ QString auditValueText(const QJsonObject &object, const QString &key)
 
 QStringList knownAuditEntities()
 {
-    return {u"product"_s, u"inventory"_s, u"profile"_s, u"order"_s, u"tenant"_s};
+    return {u"product"_s, u"inventory"_s, u"profile"_s, u"order"_s, u"tenant"_s, u"customer"_s};
 }
 
 QStringList knownAuditActions()
 {
-    return {u"insert"_s, u"update"_s, u"delete"_s, u"status"_s, u"review"_s, u"password_reset"_s, u"totp_enrolled"_s};
+    return {u"insert"_s, u"update"_s, u"delete"_s, u"status"_s, u"review"_s, u"password_reset"_s, u"totp_enrolled"_s,
+            u"marketing_consent"_s, u"attach_customer"_s};
 }
 
 } // namespace rdk

@@ -189,8 +189,12 @@ BEGIN
         VALUES (v_tenant, v_name, v_email, v_phone, coalesce(p_consent, false),
                 CASE WHEN coalesce(p_consent, false) THEN now() END,
                 CASE WHEN coalesce(p_consent, false) THEN 'counter' END)
+        ON CONFLICT (tenant_id, email) DO NOTHING
         RETURNING id INTO customer_id;
-        created := true;
+        created := customer_id IS NOT NULL;
+        IF NOT created THEN  -- the same address saved a moment ago at another till
+            SELECT c.id INTO customer_id FROM public.customers c WHERE c.tenant_id = v_tenant AND c.email = v_email;
+        END IF;
         RETURN;
     END IF;
 
