@@ -1,6 +1,7 @@
 // The customer rules the dialogs check as staff type (domain/customer): normalising, the
 // sentences, masking, and who sees contact details. The database applies the same rules.
 #include "domain/customer.h"
+#include "domain/receipt.h"
 
 #include <QTest>
 
@@ -130,6 +131,30 @@ private Q_SLOTS:
         QVERIFY(!maySeeCustomerContact(StaffRole::Staff));
         QVERIFY(maySeeCustomerContact(StaffRole::Ops));
         QVERIFY(maySeeCustomerContact(StaffRole::Admin));
+    }
+
+    void receipt_namesTheAttachedCustomer_orNobody()
+    {
+        const Money price = *Money::of(5000, u"USD"_s);
+        PosOrderState o;
+        o.orderId = u"6d1c4a52-0000-4000-8000-000000000002"_s;
+        o.orderNumber = 1043;
+        o.status = OrderStatus::Paid;
+        o.lines = {{u"p1"_s, u"POS-FLAT"_s, u"Lace kit"_s, QString(), 1, price, Money()}};
+        o.totals = *computeTotals(o.lines, Money(), Money(), Money(), Money());
+        o.createdAt = QDateTime(QDate(2026, 12, 5), QTime(18, 30), Qt::UTC);
+        o.paymentMethod = PaymentMethod::Cash;
+        o.cashTendered = price;
+        const ReceiptShop shop{u"Real Deal Kickz"_s, QString(), u"America/New_York"_s};
+        auto none = buildReceipt(o, shop);
+        QVERIFY(none.ok());
+        QVERIFY(none->customer.isEmpty());
+        QVERIFY(!none->textLines().join(u'\n').contains(u"Customer"_s));
+        o.customerName = u"Jane Doe"_s;
+        auto named = buildReceipt(o, shop);
+        QVERIFY(named.ok());
+        const QStringList lines = named->textLines();
+        QCOMPARE(lines.at(lines.indexOf(u"Order RDK-1043"_s) + 1), u"Customer: Jane Doe"_s);
     }
 
     void summary_joinsWhatIsKnown()
