@@ -313,7 +313,11 @@ void CustomerPicker::attachIfNeeded()
 
 void CustomerPicker::showStatus(const QString &text, bool error)
 {
-    m_status->setText(text);
+    // A long name or refusal must not squeeze the search field: elided, whole in the tooltip.
+    constexpr int maxWidth = 360;
+    const QString shown = m_status->fontMetrics().elidedText(text, Qt::ElideRight, maxWidth);
+    m_status->setText(shown);
+    m_status->setToolTip(shown == text ? QString() : text);
     m_status->setStyleSheet(error ? u"color: #b3261e;"_s : QString());
 }
 
