@@ -411,7 +411,9 @@ CREATE OR REPLACE FUNCTION rdk.audit_customers()
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
 DECLARE
-    v_changed text[] := '{}';
+    v_before jsonb := '{}';
+    v_after jsonb := '{}';
+    v_field text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM rdk.audit_write(NEW.tenant_id, 'insert', 'customer', NEW.id::text, NULL,
@@ -420,18 +422,22 @@ BEGIN
                                                    'has_email', NEW.email IS NOT NULL, 'has_phone', NEW.phone IS NOT NULL));
         RETURN NULL;
     END IF;
-    IF OLD.name IS DISTINCT FROM NEW.name THEN v_changed := v_changed || 'name'::text; END IF;
-    IF OLD.email IS DISTINCT FROM NEW.email THEN v_changed := v_changed || 'email'::text; END IF;
-    IF OLD.phone IS DISTINCT FROM NEW.phone THEN v_changed := v_changed || 'phone'::text; END IF;
+    -- Each changed field with placeholders for its values, so the log reads "email (not logged)
+    -- → (changed)" and keeps no personal data.
+    FOREACH v_field IN ARRAY ARRAY['name', 'email', 'phone'] LOOP
+        IF (to_jsonb(OLD) -> v_field) IS DISTINCT FROM (to_jsonb(NEW) -> v_field) THEN
+            v_before := v_before || jsonb_build_object(v_field, '(not logged)');
+            v_after := v_after || jsonb_build_object(v_field, '(changed)');
+        END IF;
+    END LOOP;
     IF OLD.marketing_consent IS DISTINCT FROM NEW.marketing_consent THEN
         PERFORM rdk.audit_write(NEW.tenant_id, 'marketing_consent', 'customer', NEW.id::text,
                                 jsonb_build_object('marketing_consent', OLD.marketing_consent),
                                 jsonb_build_object('marketing_consent', NEW.marketing_consent,
                                                    'consent_source', NEW.consent_source, 'consent_at', NEW.consent_at));
     END IF;
-    IF cardinality(v_changed) > 0 THEN
-        PERFORM rdk.audit_write(NEW.tenant_id, 'update', 'customer', NEW.id::text, NULL,
-                                jsonb_build_object('changed', to_jsonb(v_changed)));
+    IF v_after <> '{}'::jsonb THEN
+        PERFORM rdk.audit_write(NEW.tenant_id, 'update', 'customer', NEW.id::text, v_before, v_after);
     END IF;
     RETURN NULL;
 END

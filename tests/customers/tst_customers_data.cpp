@@ -206,7 +206,8 @@ private Q_SLOTS:
         QCOMPARE(m_fx.scalar("SELECT email FROM customers WHERE id = $1::uuid", saved->id), u"thief@example.com"_s);
         // Which fields changed is audited; the values are not.
         QCOMPARE(m_fx.count("SELECT count(*) FROM audit_log WHERE entity = 'customer' AND entity_id = $1 AND action = 'update' "
-                            "AND after -> 'changed' ? 'email' AND after::text NOT LIKE '%thief%'", saved->id), 1);
+                            "AND after ->> 'email' = '(changed)' AND before ->> 'email' = '(not logged)' "
+                            "AND after::text NOT LIKE '%thief%' AND before::text NOT LIKE '%eddie@%'", saved->id), 1);
 
         CustomerDraft duplicate = steal;
         duplicate.email = u"sam@example.com"_s;
