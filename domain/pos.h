@@ -97,6 +97,7 @@ struct PosOrderState final {
     QDateTime paidAt;
     bool needsReview = false;
     QString reviewReason;
+    QString customerName;           ///< the customer attached to the sale, empty when none
 };
 
 /// Storage for the counter. Every call is one transaction and may block: call it from a

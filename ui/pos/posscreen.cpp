@@ -178,6 +178,11 @@ void PosScreen::showEvent(QShowEvent *event)
     focusScan();
 }
 
+void PosScreen::addCartControl(QWidget *control)
+{
+    static_cast<QVBoxLayout *>(m_cartSide->layout())->insertWidget(1, control);
+}
+
 void PosScreen::returnFromDialog()
 {
     // The counter's keys (F12, Esc...) work only while this window is the active one.

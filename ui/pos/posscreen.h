@@ -70,6 +70,10 @@ public:
     /// payment), for the window's question; empty when the counter is idle.
     QString pendingWork() const;
     QLineEdit *scanField() const;
+    /// The sale, for controls wired in from outside (the customer picker reads it).
+    const SaleController &sale() const { return *m_sale; }
+    /// Puts a control between the scan field and the cart (the desk adds the customer picker).
+    void addCartControl(QWidget *control);
 
 Q_SIGNALS:
     void salePaid(const QString &orderId);
