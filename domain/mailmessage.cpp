@@ -169,7 +169,7 @@ Result<QByteArray> buildMimeMessage(const MailEnvelope &mail)
     out += "Date: " + dateText + "\r\n";
     out += "Message-ID: " + mail.messageId.toLatin1() + "\r\n";
     out += "MIME-Version: 1.0\r\n";
-    out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
+    out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
     out += "\r\n";
     out += "--" + boundary + "\r\n";
     out += "Content-Type: text/plain; charset=UTF-8\r\n";

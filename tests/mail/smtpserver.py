@@ -10,6 +10,7 @@ tests need:
   --delay S          wait S seconds before answering each message's data
   --starttls C K     offer and require STARTTLS with certificate C and key K (PEM)
   --auth USER:PASS   require AUTH (PLAIN or LOGIN) with these credentials
+  --auth-only M      offer only the AUTH mechanism M (PLAIN or LOGIN)
   --lifetime S       exit after S seconds whatever happens (a test that dies leaves nothing behind)
 """
 import argparse
@@ -87,6 +88,7 @@ def main():
     p.add_argument("--delay", type=float, default=0.0)
     p.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--auth")
+    p.add_argument("--auth-only", choices=["PLAIN", "LOGIN"])
     p.add_argument("--lifetime", type=float, default=300.0)
     args = p.parse_args()
     os.makedirs(args.maildir, exist_ok=True)
@@ -111,6 +113,8 @@ def main():
             return AuthResult(success=ok)
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.starttls))
+        if args.auth_only:
+            kwargs.update(auth_exclude_mechanism=[m for m in ("PLAIN", "LOGIN") if m != args.auth_only])
     handler = Handler(args)
     controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10, **kwargs)
     controller.start()
