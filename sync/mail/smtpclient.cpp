@@ -89,7 +89,7 @@ SmtpResult<void> SmtpSession::open()
                                                                                       : m_socket->errorString();
         return failure(u"Could not connect to the mail server %1:%2 (%3)."_s.arg(m_settings.host).arg(m_settings.port).arg(why));
     }
-    auto greeting = readReply("greeting");
+    auto greeting = readReply("the greeting");
     if (!greeting)
         return greeting.error();
     if (greeting->code != 220)

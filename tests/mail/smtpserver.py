@@ -110,7 +110,7 @@ def main():
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() \
                 and auth_data.password == password.encode()
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.starttls))
         if args.auth_only:
