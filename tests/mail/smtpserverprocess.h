@@ -18,11 +18,12 @@ public:
     SmtpServerProcess(const SmtpServerProcess &) = delete;
     SmtpServerProcess &operator=(const SmtpServerProcess &) = delete;
 
-    /// Starts the server with `options` (see the script); false with `error` set when it
-    /// did not say where it listens within 15 s. `port` 0 picks a free one.
+    /// Starts the server with `options` (see the script) and an empty mailbox; false with `error`
+    /// set when it did not say where it listens within 15 s. `port` 0 picks a free one.
     bool start(const QStringList &options, QString *error, quint16 port = 0)
     {
         stop();
+        QDir(m_dir.filePath(QStringLiteral("mail"))).removeRecursively();   // each start begins with an empty mailbox
         m_process = std::make_unique<QProcess>();
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
         QStringList args{QStringLiteral(RDK_SMTP_SERVER_SCRIPT), QStringLiteral("--maildir"), m_dir.filePath(QStringLiteral("mail")),
