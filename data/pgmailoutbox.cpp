@@ -1,6 +1,8 @@
 #include "data/pgmailoutbox.h"
 
+#include "data/pgmailrows.h"
 #include "data/pgsessionpqxx.h"
+#include "data/pgvalues.h"
 
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -54,39 +56,44 @@ Result<QString> PgMailOutbox::failed(qint64 id, const QString &error, bool perma
     });
 }
 
+QList<OrderMail> readOrderMails(pqxx::work &tx, const QString &orderId)
+{
+    QList<OrderMail> mails;
+    if (!tx.exec1("SELECT has_table_privilege('public.mail_outbox', 'SELECT') "
+                  "OR has_column_privilege('public.mail_outbox', 'state', 'SELECT')")[0].as<bool>())
+        return mails;
+    for (const auto &r : tx.exec_params(
+             "SELECT id, kind, state, attempts, coalesce(last_error, ''), "
+             "(extract(epoch FROM created_at) * 1000)::bigint, (extract(epoch FROM sent_at) * 1000)::bigint, "
+             "(extract(epoch FROM next_attempt_at) * 1000)::bigint "
+             "FROM public.mail_outbox WHERE order_id = $1::uuid ORDER BY created_at, id",
+             str(orderId))) {
+        OrderMail m;
+        m.id = r[0].as<qint64>();
+        m.kind = text(r[1]);
+        m.state = text(r[2]);
+        m.attempts = r[3].as<int>();
+        m.lastError = text(r[4]);
+        m.createdAt = fromMillis(r[5]);
+        m.sentAt = fromMillis(r[6]);
+        m.nextAttemptAt = fromMillis(r[7]);
+        mails.append(m);
+    }
+    return mails;
+}
+
 Result<QList<OrderMail>> PgOrderMail::mailsOf(const QString &orderId)
 {
     if (!isUuid(orderId))
         return QList<OrderMail>();
-    return m_session.transact([&](pqxx::work &tx) -> Result<QList<OrderMail>> {
-        QList<OrderMail> mails;
-        // Named columns only: staff may not read the recipient (migration 0020).
-        for (const auto &r : tx.exec_params(
-                 "SELECT id, kind, state, attempts, coalesce(last_error, ''), "
-                 "(extract(epoch FROM created_at) * 1000)::bigint, (extract(epoch FROM sent_at) * 1000)::bigint, "
-                 "(extract(epoch FROM next_attempt_at) * 1000)::bigint "
-                 "FROM mail_outbox WHERE order_id = $1::uuid ORDER BY created_at, id",
-                 str(orderId))) {
-            OrderMail m;
-            m.id = r[0].as<qint64>();
-            m.kind = text(r[1]);
-            m.state = text(r[2]);
-            m.attempts = r[3].as<int>();
-            m.lastError = text(r[4]);
-            m.createdAt = fromMillis(r[5]);
-            m.sentAt = fromMillis(r[6]);
-            m.nextAttemptAt = fromMillis(r[7]);
-            mails.append(m);
-        }
-        return mails;
-    });
+    return m_session->transact([&](pqxx::work &tx) -> Result<QList<OrderMail>> { return readOrderMails(tx, orderId); });
 }
 
 Result<qint64> PgOrderMail::emailReceipt(const QString &orderId, const QString &email)
 {
     if (!isUuid(orderId))
         return Error::notFound(u"The order no longer exists."_s);
-    return m_session.transact([&](pqxx::work &tx) -> Result<qint64> {
+    return m_session->transact([&](pqxx::work &tx) -> Result<qint64> {
         return tx.exec_params1("SELECT rdk.pos_email_receipt($1::uuid, $2)", str(orderId), str(email))[0].as<qint64>();
     });
 }

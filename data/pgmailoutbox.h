@@ -7,6 +7,8 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
 namespace rdk::data {
 
 /// A mail rdk-sync has leased to send (rdk.claim_mail).
@@ -41,13 +43,16 @@ private:
 /// The desk's side: an order's mails and the counter receipt, as the signed-in staff member.
 class PgOrderMail final : public OrderMailbox {
 public:
-    explicit PgOrderMail(PgSession &session) : m_session(session) {}
+    explicit PgOrderMail(PgSession &session) : m_session(&session) {}
+    /// Owns the session (a desk worker's, from app/desk's workerFactory).
+    explicit PgOrderMail(std::unique_ptr<PgSession> session) : m_owned(std::move(session)), m_session(m_owned.get()) {}
 
     Result<QList<OrderMail>> mailsOf(const QString &orderId) override;
     Result<qint64> emailReceipt(const QString &orderId, const QString &email) override;
 
 private:
-    PgSession &m_session;
+    std::unique_ptr<PgSession> m_owned;
+    PgSession *m_session;
 };
 
 } // namespace rdk::data

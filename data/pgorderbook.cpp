@@ -1,6 +1,7 @@
 #include "data/pgorderbook.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgmailrows.h"
 #include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
 
@@ -391,6 +392,7 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
         d.paidAt = fromMillis(r[25]);
         readLines(tx, d);
         readRefunds(tx, d);
+        d.mails = readOrderMails(tx, d.summary.orderId);
         readTimeline(tx, d, fromMillis(r[26]), fromMillis(r[27]));
         return d;
     });

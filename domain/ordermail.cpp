@@ -19,9 +19,9 @@ QString orderMailKindLabel(const QString &kind)
     return kind;
 }
 
-QString orderMailStateText(const OrderMail &mail)
+QString orderMailStateText(const OrderMail &mail, const QTimeZone &zone)
 {
-    const auto when = [](const QDateTime &t) { return QLocale::c().toString(t.toLocalTime(), u"d MMM HH:mm"_s); };
+    const auto when = [&zone](const QDateTime &t) { return QLocale::c().toString(t.toTimeZone(zone), u"d MMM HH:mm"_s); };
     if (mail.state == u"sent"_s)
         return mail.sentAt.isValid() ? u"Sent %1"_s.arg(when(mail.sentAt)) : u"Sent"_s;
     if (mail.state == u"failed"_s)
@@ -35,6 +35,26 @@ QString orderMailStateText(const OrderMail &mail)
         return text;
     }
     return u"Queued"_s;
+}
+
+QString emailReceiptRefusal(OrderChannel channel, OrderStatus status)
+{
+    if (channel != OrderChannel::Pos)
+        return u"Online customers get their order's mails from the storefront; only counter sales are e-mailed from here."_s;
+    switch (status) {
+    case OrderStatus::Paid:
+    case OrderStatus::Fulfilled:
+    case OrderStatus::PartiallyRefunded:
+    case OrderStatus::Refunded:
+        return {};
+    case OrderStatus::Canceled:
+        return u"The sale was canceled: there is no receipt to e-mail."_s;
+    case OrderStatus::Pending:
+    case OrderStatus::AwaitingPayment:
+    case OrderStatus::Shipped:
+        break;
+    }
+    return u"E-mail the receipt once the sale is paid."_s;
 }
 
 } // namespace rdk

@@ -1,10 +1,15 @@
 #pragma once
 
+#include "domain/order.h"
 #include "domain/result.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QTimeZone>
+
+#include <functional>
+#include <memory>
 
 namespace rdk {
 
@@ -22,9 +27,13 @@ struct OrderMail final {
 
 /// "Order confirmation", "Shipped", "Refund", "Counter receipt".
 QString orderMailKindLabel(const QString &kind);
-/// What a person reads for the mail's state: "Sent 7 Dec 14:05", "Waiting to retry (attempt 2)",
-/// "Failed: <last error>".
-QString orderMailStateText(const OrderMail &mail);
+/// What a person reads for the mail's state: "Sent 7 Dec 14:05" (in `zone`, the shop's),
+/// "Waiting to retry (tried 2 times): <last error>", "Failed: <last error>".
+QString orderMailStateText(const OrderMail &mail, const QTimeZone &zone = QTimeZone::utc());
+
+/// Why the receipt of an order can't be e-mailed (a sentence for the button's tooltip), or
+/// empty when it can: paid counter sales only (the database says the same, rdk.pos_email_receipt).
+QString emailReceiptRefusal(OrderChannel channel, OrderStatus status);
 
 /// The desk's side of the mail outbox: what an order's mails came to, and the counter's
 /// "E-mail receipt". Implemented in data/ (PgOrderMail).
@@ -36,5 +45,8 @@ public:
     /// Queues the receipt of a paid counter sale to `email`: rdk.pos_email_receipt.
     virtual Result<qint64> emailReceipt(const QString &orderId, const QString &email) = 0;
 };
+
+/// Makes a mailbox on the calling worker thread's session (app/desk's workerFactory).
+using OrderMailboxFactory = std::function<Result<std::unique_ptr<OrderMailbox>>()>;
 
 } // namespace rdk

@@ -8,6 +8,7 @@
 #include "data/pgdashboard.h"
 #include "data/pgimagelibrary.h"
 #include "data/pglabelsource.h"
+#include "data/pgmailoutbox.h"
 #include "data/pgorderbook.h"
 #include "data/pgorderfeed.h"
 #include "data/pgpos.h"
@@ -23,6 +24,7 @@
 #include "ui/catalog/productimagespanel.h"
 #include "ui/common/uitaskrunner.h"
 #include "ui/dashboard/dashboardscreen.h"
+#include "ui/mail/emailreceiptdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/orders/ordersscreen.h"
 #include "ui/pos/posscreen.h"
@@ -172,6 +174,14 @@ OrdersScreen *makeOrdersScreen(DeskServices &services, WorkerSessionPool *worker
     QObject::connect(screen, &OrdersScreen::receiptRequested, screen, [printing, screen, stores, shop](const QString &orderId) {
         reprintReceipt(*printing, screen, stores, shop, orderId);
     });
+    const auto mailboxes = workerFactory<OrderMailbox, data::PgOrderMail>(workers);
+    QObject::connect(screen, &OrdersScreen::emailReceiptRequested, screen,
+                     [screen, mailboxes](const QString &orderId, const QString &label) {
+                         auto *dialog = new EmailReceiptDialog(mailboxes, orderId, label, screen);
+                         dialog->setAttribute(Qt::WA_DeleteOnClose);
+                         QObject::connect(dialog, &EmailReceiptDialog::queued, screen, &OrdersScreen::refresh);
+                         dialog->open();
+                     });
     return screen;
 }
 
