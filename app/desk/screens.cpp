@@ -32,6 +32,7 @@
 #include "ui/shell/homescreen.h"
 
 #include <QAction>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QKeySequence>
 #include <QToolBar>
@@ -139,7 +140,16 @@ PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, Ord
     const SignedInUser &user = services.connection.user();
     PosShop shop{user.tenantName, services.config.receiptAddress, user.currency, user.timezone,
                  services.config.posLinkMinutes};
-    return new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    auto *screen = new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    const auto mailboxes = workerFactory<OrderMailbox, data::PgOrderMail>(workers);
+    QObject::connect(screen, &PosScreen::emailReceiptRequested, screen,
+                     [screen, mailboxes](const QString &orderId, const QString &label) {
+                         auto *dialog = new EmailReceiptDialog(mailboxes, orderId, label, screen);
+                         dialog->setAttribute(Qt::WA_DeleteOnClose);
+                         QObject::connect(dialog, &QDialog::finished, screen, [screen] { screen->scanField()->setFocus(); });
+                         dialog->open();
+                     });
+    return screen;
 }
 
 /// Reprint from the Orders screen: the order is read off the UI thread, then the print
