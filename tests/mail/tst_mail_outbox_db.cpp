@@ -2,6 +2,8 @@
 // events queue and when, the counter receipt, the sender's lease, backoff and give-up, and the
 // attacks of a cashier with psql, another shop and the service login, each with its positive
 // control. Real logins on a real PostgreSQL (RDK_TEST_PG_URL).
+#include "data/pgorderbook.h"
+#include "data/pgsession.h"
 #include "tests/security/securitytest.h"
 
 #include <QtTest>
@@ -13,6 +15,21 @@ using namespace rdk::test::security;
 namespace {
 
 const char *const kLine = R"([{"sku": "MAIL-RUN", "size": "10", "quantity": 1}])";
+
+class Collector final : public pqxx::notification_receiver {
+public:
+    Collector(pqxx::connection_base &conn, const std::string &channel) : pqxx::notification_receiver(conn, channel) {}
+    void operator()(const std::string &payload, int /*backendPid*/) override { payloads.push_back(payload); }
+    std::vector<std::string> payloads;
+};
+
+// Lets `conn` take in what arrives for `ms` milliseconds (proving a notice did or did not come).
+void pump(pqxx::connection &conn, int ms)
+{
+    QDeadlineTimer deadline(ms);
+    while (!deadline.hasExpired())
+        conn.await_notification(0, 50'000);
+}
 
 } // namespace
 
@@ -316,6 +333,46 @@ private Q_SLOTS:
         QCOMPARE(scalarCommitted(as(u"service"_s), "SELECT rdk.mail_failed(" + id + ", 'late', false)"), std::string("failed"));
         const Outcome lateSent = tryExec(as(u"service"_s), "SELECT rdk.mail_sent(" + id + ")");
         QVERIFY2(!lateSent.ok && lateSent.sqlstate == "P0001", qPrintable(lateSent.describe()));
+    }
+
+    void queuedMail_wakesOnlyItsOwnShopsSender_andOnlyOnCommit()
+    {
+        pqxx::connection listenerA(m_db->urlFor(m_service.login, m_service.password));
+        pqxx::connection listenerB(m_db->urlFor(m_serviceB.login, m_serviceB.password));
+        const std::string channelA = scalarCommitted(listenerA, "SELECT rdk.notify_channel('mail')");
+        const std::string channelB = scalarCommitted(listenerB, "SELECT rdk.notify_channel('mail')");
+        QVERIFY(!channelA.empty() && channelA != channelB);
+        Collector a(listenerA, channelA);
+        Collector b(listenerB, channelB);
+        const std::string order = onlineOrder("wake@example.com");
+        {
+            pqxx::connection c(m_db->ownerUrl());
+            pqxx::work tx(c);
+            tx.exec("UPDATE orders SET status = 'paid', paid_at = now() WHERE id = '" + order + "'");
+            tx.abort();
+        }
+        pump(listenerA, 300);   // proving a negative: a rolled-back payment wakes nobody
+        QCOMPARE(a.payloads.size(), size_t(0));
+        markPaid(order);
+        QTRY_VERIFY_WITH_TIMEOUT((listenerA.await_notification(0, 50'000), a.payloads.size() == 1), 5000);
+        const std::string id = owner("SELECT id FROM mail_outbox WHERE order_id = '" + order + "'");
+        QCOMPARE(QString::fromStdString(a.payloads.front()), u"{\"mail_id\" : %1}"_s.arg(QString::fromStdString(id)));
+        pump(listenerB, 200);
+        QCOMPARE(b.payloads.size(), size_t(0));   // shop B's sender hears nothing of shop A
+    }
+
+    void orderDetail_listsTheMails_forACashier_withoutTheAddress()
+    {
+        const std::string order = onlineOrder("detail@example.com");
+        markPaid(order);
+        auto session = rdk::data::PgSession::open(m_db->urlFor(m_staff.login, m_staff.password));
+        QVERIFY(session);
+        auto detail = rdk::data::PgOrderBook(**session).detail(QString::fromStdString(order));
+        QVERIFY(detail);
+        QCOMPARE(detail->mails.size(), 1);
+        QCOMPARE(detail->mails.first().kind, u"order_paid"_s);
+        QCOMPARE(detail->mails.first().state, u"queued"_s);
+        QCOMPARE(rdk::orderMailStateText(detail->mails.first()), u"Queued"_s);
     }
 
     void sent_isRecordedOnce_andPermanentRefusalsFailAtOnce()
