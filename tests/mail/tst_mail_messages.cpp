@@ -213,6 +213,15 @@ private Q_SLOTS:
         QCOMPARE(content->subject, subject);
         QVERIFY2(content->text.contains(says), qPrintable(content->text));
         QVERIFY2(content->html.contains(says.toHtmlEscaped()), qPrintable(content->html));
+        // Previews for docs/screenshots (rendered with a browser): RDK_MAIL_PREVIEW_DIR only.
+        if (const QString dir = qEnvironmentVariable("RDK_MAIL_PREVIEW_DIR"); !dir.isEmpty()) {
+            const auto shop = rdk::renderMail(kind, payload(u"Real Deal Kickz"_s),
+                                              {u"1 Sneaker Row, Springfield"_s, u"Returns within 30 days, unworn, with the box."_s,
+                                               u"https://shop.example"_s});
+            QFile html(dir + u"/mail-"_s + kind + u".html"_s);
+            QVERIFY(html.open(QIODevice::WriteOnly));
+            html.write(shop->html.toUtf8());
+        }
     }
 
     void renderMail_unknownKindOrEmptyPayload_isRefused()
