@@ -7,6 +7,7 @@
 #include "sync/sessionprovider.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QMutexLocker>
 #include <QtConcurrent/QtConcurrentRun>
@@ -19,6 +20,10 @@ namespace rdk::sync {
 namespace {
 
 constexpr char kMetric[] = "rdk_mail_total";
+// rdk.claim_mail leases for 2 minutes; no row is started after 90 s of its batch. A row started
+// earlier can still outlive its lease on a server that stalls at every step (each step times
+// out after RDK's 30 s): then a second claim may send it again, with the same Message-ID.
+constexpr qint64 kLeaseUseMs = 90'000;
 
 } // namespace
 
@@ -89,33 +94,50 @@ void MailSender::sendDue()
         }
         if (rows->isEmpty())
             break;
+        QElapsedTimer leased;
+        leased.start();
+        QString noSession;
         for (const data::MailRow &row : std::as_const(*rows)) {
-            // Rows left when stopping keep their lease and are sent by the next start.
-            if (m_stopping)
+            // Rows left when stopping, or whose lease is nearly over (a slow server), keep their
+            // lease and are claimed again when it ends: never sent while another could claim them.
+            if (m_stopping || leased.elapsed() > kLeaseUseMs)
                 break;
-            sendOne(smtp, row);
+            if (!noSession.isEmpty()) {
+                recordFailure(row, noSession, false);
+                continue;
+            }
+            if (!sendOne(smtp, row))
+                noSession = m_lastSessionError;
         }
-        if (rows->size() < m_options.batchSize)
+        if (!noSession.isEmpty() || leased.elapsed() > kLeaseUseMs || rows->size() < m_options.batchSize)
             break;
     }
     smtp.close();
 }
 
-void MailSender::sendOne(SmtpSession &smtp, const data::MailRow &row)
+void MailSender::recordFailure(const data::MailRow &row, const QString &error, bool permanent)
+{
+    const ScopedLogField tenantField(u"tenant"_s, m_options.tenantId);
+    const ScopedLogField mailField(u"mail_id"_s, QString::number(row.id));
+    auto state = m_sessions.run([&](data::PgSession &s) { return data::PgMailOutbox(s).failed(row.id, error, permanent); });
+    if (!state) {
+        qCWarning(lcMail).noquote() << "mail" << row.id << "failed, but that could not be recorded yet:" << state.error().message;
+        count("unrecorded");
+        return;
+    }
+    count(*state == u"failed"_s ? "failed" : "retry");
+    qCWarning(lcMail).noquote() << row.kind << "mail" << row.id << "attempt" << row.attempts << "not sent (" << *state
+                                << "):" << error;
+}
+
+bool MailSender::sendOne(SmtpSession &smtp, const data::MailRow &row)
 {
     const ScopedLogField tenantField(u"tenant"_s, m_options.tenantId);
     const ScopedLogField orderField(u"order_id"_s, row.orderId);
     const ScopedLogField mailField(u"mail_id"_s, QString::number(row.id));
     const auto record = [&](const QString &error, bool permanent) {
-        auto state = m_sessions.run([&](data::PgSession &s) { return data::PgMailOutbox(s).failed(row.id, error, permanent); });
-        if (!state) {
-            qCWarning(lcMail).noquote() << "mail" << row.id << "failed, but that could not be recorded yet:" << state.error().message;
-            count("unrecorded");
-            return;
-        }
-        count(*state == u"failed"_s ? "failed" : "retry");
-        qCWarning(lcMail).noquote() << row.kind << "mail" << row.id << "attempt" << row.attempts << "not sent ("
-                                    << *state << "):" << error;
+        recordFailure(row, error, permanent);
+        return true;
     };
 
     auto content = renderMail(row.kind, row.payload, m_options.shop);
@@ -133,18 +155,25 @@ void MailSender::sendOne(SmtpSession &smtp, const data::MailRow &row)
         return record(message.error().message, true);
 
     const SmtpResult<void> sent = smtp.send(m_options.from, row.recipient, *message);
-    if (!sent)
-        return record(sent.error().message, sent.error().permanent);
+    if (!sent) {
+        record(sent.error().message, sent.error().permanent);
+        if (sent.error().noSession) {
+            m_lastSessionError = sent.error().message;
+            return false;
+        }
+        return true;
+    }
     // The server has the mail: record it at once, so a crash from here on can't send it again.
     const Status recorded = m_sessions.run([&](data::PgSession &s) { return data::PgMailOutbox(s).sent(row.id); });
     if (!recorded) {
         qCCritical(lcMail).noquote() << "mail" << row.id << "was sent but not recorded:" << recorded.error().message
                                      << "- it will be sent again, with the same Message-ID, when its lease runs out";
         count("unrecorded");
-        return;
+        return true;
     }
     count("sent");
     qCInfo(lcMail).noquote() << row.kind << "mail" << row.id << "sent on attempt" << row.attempts;
+    return true;
 }
 
 void MailSender::count(const char *outcome)

@@ -57,7 +57,10 @@ public:
 
 private:
     void sendDue();
-    void sendOne(SmtpSession &smtp, const data::MailRow &row);
+    /// Sends one leased row and records the outcome; false when no SMTP session could be opened
+    /// (the rest of the batch is then recorded as failed for now with the same reason).
+    bool sendOne(SmtpSession &smtp, const data::MailRow &row);
+    void recordFailure(const data::MailRow &row, const QString &error, bool permanent);
     void count(const char *outcome);
 
     MailSenderOptions m_options;
@@ -70,6 +73,7 @@ private:
     std::atomic_bool m_stopping{true};
     QMutex m_mutex;
     QString m_lastClaimError;           // guarded by m_mutex
+    QString m_lastSessionError;         // the sending thread's only
 };
 
 } // namespace rdk::sync

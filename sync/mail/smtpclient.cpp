@@ -192,8 +192,11 @@ SmtpResult<void> SmtpSession::send(const QString &from, const QString &to, const
         return e;
     }
     if (!isOpen()) {
-        if (auto opened = open(); !opened)
-            return opened;
+        if (auto opened = open(); !opened) {
+            SmtpError error = opened.error();
+            error.noSession = true;
+            return error;
+        }
     }
     if (auto r = command("MAIL FROM:<" + sender.toLatin1() + ">\r\n", "MAIL FROM", 250, 250); !r)
         return r.error();

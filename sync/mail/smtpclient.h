@@ -32,6 +32,9 @@ struct SmtpSettings final {
 struct SmtpError final : Error {
     bool permanent = false;
     int replyCode = 0;      ///< the server's code, 0 when none came
+    /// No session could be opened (connection, greeting, TLS, sign-in): every mail would fail
+    /// alike, so a sender stops trying the others for now.
+    bool noSession = false;
 };
 
 template <typename T>

@@ -212,6 +212,23 @@ private Q_SLOTS:
         QCOMPARE(m_smtp.accepted().size(), 1);
     }
 
+    void serverDown_keepsEveryMail_forOneAttempt_andSendsThemWhenItIsBack()
+    {
+        m_smtp.stop();
+        const long long before = scalar("SELECT coalesce(max(id), 0) FROM mail_outbox");
+        for (int i = 0; i < 3; ++i)
+            paidOnlineOrder("down" + std::to_string(i) + "@example.com");
+        const std::string batch = " FROM mail_outbox WHERE id > " + std::to_string(before);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar("SELECT count(*)" + batch + " AND state = 'queued' AND attempts = 1") == 3, 15'000);
+        const QString why = QString::fromStdString(owner("SELECT min(last_error)" + batch));
+        QVERIFY2(why.startsWith(u"Could not connect to the mail server 127.0.0.1:"_s), qPrintable(why));
+        QString error;
+        QVERIFY2(startSmtp({}, &error), qPrintable(error));
+        owner("UPDATE mail_outbox SET next_attempt_at = now() WHERE id > " + std::to_string(before));
+        QTRY_VERIFY_WITH_TIMEOUT(scalar("SELECT count(*)" + batch + " AND state = 'sent' AND attempts = 2") == 3, 15'000);
+        QCOMPARE(m_smtp.accepted().size(), 3);
+    }
+
     void syncKilledMidBatch_andRestarted_sendsEveryMail_andNoneRecordedAsSentTwice()
     {
         QString error;
