@@ -12,6 +12,8 @@
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QSet>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QtTest>
 
 #include <pqxx/pqxx>
@@ -227,6 +229,28 @@ private Q_SLOTS:
         owner("UPDATE mail_outbox SET next_attempt_at = now() WHERE id > " + std::to_string(before));
         QTRY_VERIFY_WITH_TIMEOUT(scalar("SELECT count(*)" + batch + " AND state = 'sent' AND attempts = 2") == 3, 15'000);
         QCOMPARE(m_smtp.accepted().size(), 3);
+    }
+
+    void serverAnsweringGarbage_keepsTheMail_withAClearReason()
+    {
+        m_smtp.stop();
+        QTcpServer garbage;
+        QVERIFY(garbage.listen(QHostAddress::LocalHost, m_smtpPort));
+        connect(&garbage, &QTcpServer::newConnection, this, [&garbage] {
+            while (QTcpSocket *peer = garbage.nextPendingConnection())
+                peer->write("HTTP/1.1 400 Bad Request\r\n\r\n");
+        });
+        const std::string order = paidOnlineOrder("garbage@example.com");
+        const std::string where = " FROM mail_outbox WHERE order_id = '" + order + "'";
+        QTRY_VERIFY_WITH_TIMEOUT(scalar("SELECT count(*)" + where + " AND state = 'queued' AND attempts = 1") == 1, 15'000);
+        const QString why = QString::fromStdString(owner("SELECT last_error" + where));
+        QVERIFY2(why == u"The mail server answered the greeting with something that is not SMTP."_s, qPrintable(why));
+        garbage.close();
+        QString error;
+        QVERIFY2(startSmtp({}, &error), qPrintable(error));
+        owner("UPDATE mail_outbox SET next_attempt_at = now() WHERE order_id = '" + order + "'");
+        QTRY_COMPARE_WITH_TIMEOUT(mailState(order), u"sent"_s, 15'000);
+        QCOMPARE(m_smtp.accepted().size(), 1);
     }
 
     void syncKilledMidBatch_andRestarted_sendsEveryMail_andNoneRecordedAsSentTwice()
