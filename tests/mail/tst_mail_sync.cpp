@@ -11,6 +11,7 @@
 
 #include <QJsonArray>
 #include <QNetworkAccessManager>
+#include <QElapsedTimer>
 #include <QSet>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -142,8 +143,13 @@ private Q_SLOTS:
         QCOMPARE(placed.status, 303);
         const QString sessionId = QUrl(QString::fromUtf8(placed.headers.value("location"))).path().section(u'/', -1);
         const int before = int(m_smtp.accepted().size());
+        QElapsedTimer clock;
+        clock.start();
         QCOMPARE(test::httpRequest(m_nam, "POST", m_sandbox->url(u"/_sandbox/checkout/sessions/%1/complete"_s.arg(sessionId))).status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(m_smtp.accepted().size(), before + 1, 15'000);
+        // Measured, not asserted: from "pay" in the sandbox to the mail in the SMTP server.
+        qInfo("payment to confirmation in the mailbox: %lld ms (webhook, trigger, NOTIFY, STARTTLS+AUTH, DATA)",
+              qlonglong(clock.elapsed()));
         const QJsonObject mail = m_smtp.accepted().last();
         QCOMPARE(mail.value(u"rcpt"_s).toArray().first().toString(), u"buyer@example.com"_s);
         QVERIFY(mail.value(u"tls"_s).toBool() && mail.value(u"auth"_s).toBool());
@@ -251,6 +257,36 @@ private Q_SLOTS:
         owner("UPDATE mail_outbox SET next_attempt_at = now() WHERE order_id = '" + order + "'");
         QTRY_COMPARE_WITH_TIMEOUT(mailState(order), u"sent"_s, 15'000);
         QCOMPARE(m_smtp.accepted().size(), 1);
+    }
+
+    void burstOfMails_allGoOut_once()
+    {
+        const long long before = scalar("SELECT coalesce(max(id), 0) FROM mail_outbox");
+        std::vector<std::string> orders;
+        for (int i = 0; i < 40; ++i) {
+            pqxx::connection c(m_db->urlFor(m_service.login, m_service.password));
+            pqxx::work tx(c);
+            orders.push_back(tx.exec_params1("SELECT rdk.checkout_place_order($1::jsonb, $2, 35)::text",
+                                             std::string(R"([{"sku": "MAIL-E2E", "size": "10", "quantity": 1}])"),
+                                             "burst" + std::to_string(i) + "@example.com")[0].as<std::string>());
+            tx.commit();
+        }
+        const int accepted = int(m_smtp.accepted().size());
+        QElapsedTimer clock;
+        clock.start();
+        {
+            pqxx::connection c(m_db->ownerUrl());
+            pqxx::work tx(c);
+            for (const std::string &order : orders)
+                tx.exec("UPDATE orders SET status = 'paid', paid_at = now() WHERE id = '" + order + "'");
+            tx.commit();   // 40 payments in one transaction: 40 mails queued at once
+        }
+        const std::string batch = " FROM mail_outbox WHERE id > " + std::to_string(before);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar("SELECT count(*)" + batch + " AND state = 'sent'") == 40, 30'000);
+        qInfo("40 mails queued in one commit, all in the mailbox after %lld ms (STARTTLS+AUTH once per batch of 20)",
+              qlonglong(clock.elapsed()));
+        QCOMPARE(int(m_smtp.accepted().size()) - accepted, 40);
+        QCOMPARE(scalar("SELECT max(attempts)" + batch), 1);
     }
 
     void syncKilledMidBatch_andRestarted_sendsEveryMail_andNoneRecordedAsSentTwice()
