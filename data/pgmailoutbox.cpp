@@ -1,5 +1,6 @@
 #include "data/pgmailoutbox.h"
 
+#include "data/pgfunctionerror.h"
 #include "data/pgmailrows.h"
 #include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
@@ -94,7 +95,10 @@ Result<qint64> PgOrderMail::emailReceipt(const QString &orderId, const QString &
     if (!isUuid(orderId))
         return Error::notFound(u"The order no longer exists."_s);
     return m_session->transact([&](pqxx::work &tx) -> Result<qint64> {
-        return tx.exec_params1("SELECT rdk.pos_email_receipt($1::uuid, $2)", str(orderId), str(email))[0].as<qint64>();
+        // The function's refusals are sentences for the cashier ("That is not an e-mail address ...").
+        return keepSentences(tx, [&](pqxx::work &t) -> Result<qint64> {
+            return t.exec_params1("SELECT rdk.pos_email_receipt($1::uuid, $2)", str(orderId), str(email))[0].as<qint64>();
+        });
     });
 }
 

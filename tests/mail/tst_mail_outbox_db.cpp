@@ -2,6 +2,7 @@
 // events queue and when, the counter receipt, the sender's lease, backoff and give-up, and the
 // attacks of a cashier with psql, another shop and the service login, each with its positive
 // control. Real logins on a real PostgreSQL (RDK_TEST_PG_URL).
+#include "data/pgmailoutbox.h"
 #include "data/pgorderbook.h"
 #include "data/pgsession.h"
 #include "tests/security/securitytest.h"
@@ -374,6 +375,26 @@ private Q_SLOTS:
         QCOMPARE(detail->mails.first().kind, u"order_paid"_s);
         QCOMPARE(detail->mails.first().state, u"queued"_s);
         QCOMPARE(rdk::orderMailStateText(detail->mails.first()), u"Queued"_s);
+    }
+
+    void desksMailbox_queuesAReceipt_andShowsTheDatabasesSentence()
+    {
+        const std::string sale = paidCounterSale(u"staff"_s);
+        auto session = rdk::data::PgSession::open(m_db->urlFor(m_staff.login, m_staff.password));
+        QVERIFY(session);
+        rdk::data::PgOrderMail mailbox(**session);
+        const auto refused = mailbox.emailReceipt(QString::fromStdString(sale), u"Eve <eve@example.com>"_s);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, rdk::ErrorCode::Invalid);
+        QVERIFY2(refused.error().message.startsWith(u"That is not an e-mail address a receipt can be sent to."_s),
+                 qPrintable(refused.error().message));
+        const auto queued = mailbox.emailReceipt(QString::fromStdString(sale), u"buyer@example.com"_s);
+        QVERIFY(queued);
+        const auto mails = mailbox.mailsOf(QString::fromStdString(sale));
+        QVERIFY(mails);
+        QCOMPARE(mails->size(), 1);
+        QCOMPARE(mails->first().id, *queued);
+        QCOMPARE(mails->first().kind, u"counter_receipt"_s);
     }
 
     void sent_isRecordedOnce_andPermanentRefusalsFailAtOnce()
