@@ -11,6 +11,7 @@
 #include "data/pgorderbook.h"
 #include "data/pgorderfeed.h"
 #include "data/pgpos.h"
+#include "data/pgreturns.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
 #include "domain/deskaccess.h"
@@ -137,7 +138,9 @@ PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, Ord
     const SignedInUser &user = services.connection.user();
     PosShop shop{user.tenantName, services.config.receiptAddress, user.currency, user.timezone,
                  services.config.posLinkMinutes};
-    return new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    auto *screen = new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    screen->enableReturns(workerFactory<ReturnStore, data::PgReturns>(workers), user.role);
+    return screen;
 }
 
 /// Reprint from the Orders screen: the order is read off the UI thread, then the print

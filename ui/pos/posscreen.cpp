@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QShortcut>
 #include <QVBoxLayout>
 
@@ -90,6 +91,37 @@ void PosScreen::bindKeys()
     bind(QKeySequence(Qt::CTRL | Qt::Key_P), [this] { m_paymentPanel->printReceipt(); });
     bind(QKeySequence(Qt::CTRL | Qt::Key_D), [this] { m_cartPanel->openLineDiscountDialog(); });
     bind(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D), [this] { m_cartPanel->openCartDiscountDialog(); });
+    bind(QKeySequence(Qt::Key_F6), [this] { openReturns(); });
+}
+
+void PosScreen::enableReturns(ReturnStoreFactory stores, StaffRole role)
+{
+    m_returns = std::move(stores);
+    m_returnsRole = role;
+    if (!m_returnButton) {
+        m_returnButton = new QPushButton(tr("Return… (F6)"), m_cartSide);
+        m_returnButton->setFocusPolicy(Qt::NoFocus);  // the scan field keeps the focus
+        m_returnButton->setToolTip(tr("Take pairs back from a receipt or an order number and refund them"));
+        connect(m_returnButton, &QPushButton::clicked, this, &PosScreen::openReturns);
+        if (auto *side = qobject_cast<QVBoxLayout *>(m_cartSide->layout()))
+            side->addWidget(m_returnButton, 0, Qt::AlignLeft);
+    }
+}
+
+void PosScreen::openReturns()
+{
+    if (!m_returns)
+        return;
+    if (!m_returnDialog) {
+        m_returnDialog = new ReturnDialog(m_returns, m_returnsRole, this);
+        m_returnDialog->setAttribute(Qt::WA_DeleteOnClose);
+        m_returnDialog->resize(900, 520);
+        connect(m_returnDialog, &QDialog::finished, this, &PosScreen::returnFromDialog);
+    }
+    m_returnDialog->show();
+    m_returnDialog->raise();
+    m_returnDialog->activateWindow();
+    m_returnDialog->scanField()->setFocus();
 }
 
 bool PosScreen::eventFilter(QObject *watched, QEvent *event)

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "ui/pos/returndialog.h"
 #include "ui/pos/salecontroller.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
@@ -9,6 +11,7 @@
 #include <optional>
 
 class QLineEdit;
+class QPushButton;
 
 namespace rdk {
 
@@ -64,6 +67,14 @@ public:
     QString pendingWork() const;
     QLineEdit *scanField() const;
 
+    /// Returns at the counter: F6 and a "Return…" button open a ReturnDialog on `stores`.
+    /// Off until called (the composition root gives the store).
+    void enableReturns(ReturnStoreFactory stores, StaffRole role);
+    /// F6: opens the return dialog (or raises it when open).
+    void openReturns();
+    /// The return dialog while it is open, else null (tests, previews).
+    ReturnDialog *returnDialog() const { return m_returnDialog; }
+
 Q_SIGNALS:
     void salePaid(const QString &orderId);
     void messageShown(const QString &text);
@@ -89,6 +100,10 @@ private:
     ScanPanel *m_scanPanel = nullptr;
     CartPanel *m_cartPanel = nullptr;
     PaymentPanel *m_paymentPanel = nullptr;
+    ReturnStoreFactory m_returns;
+    StaffRole m_returnsRole = StaffRole::Staff;
+    QPushButton *m_returnButton = nullptr;
+    QPointer<ReturnDialog> m_returnDialog;
 };
 
 } // namespace rdk

@@ -1,0 +1,131 @@
+#pragma once
+
+// An in-memory ReturnStore for the return dialog's tests and screenshots: the orders of a shop,
+// with the refund computed by domain/returns (the database's rule, which tst_returns_data holds
+// rdk.pos_return to). It enforces what the database would for a cashier: the limit and window.
+
+#include "domain/returns.h"
+#include "domain/staff.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QMutexLocker>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace rdk::test {
+
+class ReturnShop final {
+public:
+    void addOrder(ReturnableOrder order)
+    {
+        returns::computeLineShares(order);
+        QMutexLocker lock(&m_mutex);
+        m_orders.insert(order.orderNumber, std::move(order));
+    }
+    ReturnableOrder orderOf(qint64 number)
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_orders.value(number);
+    }
+
+    ReturnPolicy policy{30, 20000};
+    StaffRole role = StaffRole::Staff;
+    std::function<QDateTime()> now = [] { return QDateTime::currentDateTimeUtc(); };
+    std::atomic<int> submitCalls{0};
+    QList<ReturnLineRequest> lastLines;
+    QString lastReason;
+
+    Result<ReturnableOrder> find(qint64 number)
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_orders.contains(number))
+            return Error::notFound(QStringLiteral("No order RDK-%1 in this shop.").arg(number));
+        return m_orders.value(number);
+    }
+
+    Result<ReturnReceipt> submit(const QString &orderId, const QList<ReturnLineRequest> &lines, const QString &reason)
+    {
+        ++submitCalls;
+        QMutexLocker lock(&m_mutex);
+        for (auto it = m_orders.begin(); it != m_orders.end(); ++it) {
+            ReturnableOrder &o = it.value();
+            if (o.orderId != orderId)
+                continue;
+            const auto refund = returns::refundFor(o, lines);
+            if (!refund)
+                return refund.error();
+            if (role == StaffRole::Staff) {
+                if (const QString no = returns::staffRefusal(o, *refund, policy, now()); !no.isEmpty())
+                    return Error::forbidden(no);
+            }
+            for (const auto &l : lines)
+                for (auto &line : o.lines)
+                    if (line.itemId == l.itemId)
+                        line.returned += l.quantity;
+            o.leftToRefundMinor -= *refund;
+            lastLines = lines;
+            lastReason = reason;
+            return ReturnReceipt{QStringLiteral("r-%1").arg(submitCalls.load()), Money::of(*refund, o.currency).value(),
+                                 o.paymentMethod};
+        }
+        return Error::notFound(QStringLiteral("The order no longer exists."));
+    }
+
+private:
+    QMutex m_mutex;
+    QHash<qint64, ReturnableOrder> m_orders;
+};
+
+class MemoryReturnStore final : public ReturnStore {
+public:
+    explicit MemoryReturnStore(std::shared_ptr<ReturnShop> shop) : m_shop(std::move(shop)) {}
+    Result<ReturnableOrder> findOrder(qint64 number) override { return m_shop->find(number); }
+    Result<ReturnPolicy> policy() override { return m_shop->policy; }
+    Result<ReturnReceipt> submitReturn(const QString &orderId, const QList<ReturnLineRequest> &lines,
+                                       const QString &reason) override
+    {
+        return m_shop->submit(orderId, lines, reason);
+    }
+
+    static std::function<Result<std::unique_ptr<ReturnStore>>()> factory(std::shared_ptr<ReturnShop> shop)
+    {
+        return [shop]() -> Result<std::unique_ptr<ReturnStore>> { return std::unique_ptr<ReturnStore>(new MemoryReturnStore(shop)); };
+    }
+
+private:
+    std::shared_ptr<ReturnShop> m_shop;
+};
+
+/// A card order RDK-1001 of two lines: Air Runner size 10 x2 at 120.00 and a lace kit at 15.00,
+/// a 10.00 order discount, paid two days before `paidAt`'s clock.
+inline ReturnableOrder sampleOrder(const QDateTime &paidAt, const QString &method = QStringLiteral("card"))
+{
+    ReturnableOrder o;
+    o.orderId = QStringLiteral("6d1c2f0e-0000-4000-8000-000000001001");
+    o.orderNumber = 1001;
+    o.status = QStringLiteral("paid");
+    o.paymentMethod = method;
+    o.totalMinor = 24000 + 1500 - 1000;
+    o.leftToRefundMinor = o.totalMinor;
+    o.paidAt = paidAt;
+    ReturnableLine run;
+    run.itemId = 11;
+    run.sku = QStringLiteral("DD1391-100");
+    run.name = QStringLiteral("Air Runner");
+    run.size = QStringLiteral("10");
+    run.quantity = 2;
+    run.lineTotalMinor = 24000;
+    ReturnableLine laces;
+    laces.itemId = 12;
+    laces.sku = QStringLiteral("LACE-KIT");
+    laces.name = QStringLiteral("Lace kit");
+    laces.quantity = 1;
+    laces.lineTotalMinor = 1500;
+    o.lines = {run, laces};
+    return o;
+}
+
+} // namespace rdk::test
