@@ -20,6 +20,8 @@ public:
     Result<ReturnPolicy> policy() override;
     Result<ReturnReceipt> submitReturn(const QString &orderId, const QList<ReturnLineRequest> &lines,
                                        const QString &reason) override;
+    Result<ExchangeResult> submitExchange(const QString &orderId, const QList<ReturnLineRequest> &lines,
+                                          const QList<ExchangeItem> &items, const QString &reason, int linkMinutes) override;
 
 private:
     std::unique_ptr<PgSession> m_owned;

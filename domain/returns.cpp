@@ -109,6 +109,15 @@ QString staffRefusal(const ReturnableOrder &order, qint64 refundMinor, const Ret
     return {};
 }
 
+ExchangeSplit exchangeSplit(qint64 returnedMinor, qint64 newTotalMinor)
+{
+    ExchangeSplit split;
+    split.credit = std::min(returnedMinor, newTotalMinor);
+    split.due = newTotalMinor - split.credit;
+    split.refund = returnedMinor - split.credit;
+    return split;
+}
+
 std::optional<qint64> parseOrderNumber(const QString &text)
 {
     static const QRegularExpression pattern(u"^(?:RDK-?)?([0-9]{1,15})$"_s, QRegularExpression::CaseInsensitiveOption);

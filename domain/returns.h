@@ -11,6 +11,7 @@
 //      floor(P*(r+q)/Q) - floor(P*r/Q): the returns of a line add up to exactly P.
 
 #include "domain/money.h"
+#include "domain/pos.h"
 #include "domain/result.h"
 
 #include <QDateTime>
@@ -75,6 +76,25 @@ struct ReturnReceipt final {
     QString method;          ///< "card" (refund queued for rdk-sync) or "cash" (paid out now)
 };
 
+/// One new item of an exchange, as the counter's cart has it.
+struct ExchangeItem final {
+    QString sku;
+    QString size;        ///< empty for flat stock
+    int quantity = 1;
+};
+
+/// What an exchange did. due > 0: the new sale (newOrderId, pending, its stock held) waits for
+/// that much by link or cash; refund > 0: that much went back to the original payment.
+struct ExchangeResult final {
+    QString returnId;
+    QString newOrderId;
+    Money returned;   ///< the returned pairs' value
+    Money credit;     ///< applied to the new sale
+    Money due;        ///< left to pay on the new sale
+    Money refund;     ///< back to the original payment
+    QString method;   ///< of the original payment: "card" or "cash"
+};
+
 /// Storage for returns at the counter. Every call is one transaction and may block: call it
 /// from a worker thread with a session of its own. The database decides who may return what.
 class ReturnStore {
@@ -88,6 +108,11 @@ public:
     /// and puts the shelf lines back in stock. Refusals come back with the database's sentence.
     virtual Result<ReturnReceipt> submitReturn(const QString &orderId, const QList<ReturnLineRequest> &lines,
                                                const QString &reason) = 0;
+    /// Return + new sale in one transaction (rdk.pos_exchange): the returned pairs' value is a
+    /// credit on the new sale; its payment link asks for the due only. No discounts here.
+    virtual Result<ExchangeResult> submitExchange(const QString &orderId, const QList<ReturnLineRequest> &lines,
+                                                  const QList<ExchangeItem> &items, const QString &reason,
+                                                  int linkMinutes) = 0;
 };
 
 namespace returns {
@@ -110,6 +135,15 @@ Result<qint64> refundFor(const ReturnableOrder &order, const QList<ReturnLineReq
 /// Whether a cashier (staff role) may take this return alone: within the window and the limit.
 /// Empty when they may; else the reason, for a tooltip or a message.
 QString staffRefusal(const ReturnableOrder &order, qint64 refundMinor, const ReturnPolicy &policy, const QDateTime &now);
+
+/// An exchange's split: credit = min(returned, new total), due = new total - credit,
+/// refund = returned - credit (the database's rule).
+struct ExchangeSplit final {
+    qint64 credit = 0;
+    qint64 due = 0;
+    qint64 refund = 0;
+};
+ExchangeSplit exchangeSplit(qint64 returnedMinor, qint64 newTotalMinor);
 
 /// "RDK-1001", "rdk-1001", " 1001 " -> 1001; a Code 128 scan of a receipt reads "RDK-1001".
 /// Nullopt when the text is not an order number.

@@ -13,6 +13,17 @@ ALTER TABLE public.tenants
     ADD COLUMN staff_return_limit_minor bigint DEFAULT 20000
         CONSTRAINT tenants_staff_return_limit_range CHECK (staff_return_limit_minor BETWEEN 0 AND 100000000000);
 
+-- Exchanges: the returned pairs' value becomes a credit on the new sale. On the new order,
+-- credit_minor is the part of its total paid by that credit (the link or the cash is for the
+-- rest); on the original order, credited_minor is the part of its payment moved to an exchange,
+-- which is therefore no longer refundable. Cashiers read orders column by column (0010).
+ALTER TABLE public.orders
+    ADD COLUMN credit_minor bigint NOT NULL DEFAULT 0
+        CONSTRAINT orders_credit_range CHECK (credit_minor >= 0 AND credit_minor <= total_minor),
+    ADD COLUMN credited_minor bigint NOT NULL DEFAULT 0
+        CONSTRAINT orders_credited_range CHECK (credited_minor >= 0 AND credited_minor <= total_minor);
+GRANT SELECT (credit_minor, credited_minor) ON public.orders TO rdk_staff;
+
 -- Pairs of a line brought back by returns (whatever happened to the money or the pair).
 ALTER TABLE public.order_items
     ADD COLUMN returned_quantity integer NOT NULL DEFAULT 0
@@ -28,16 +39,27 @@ CREATE TABLE public.returns (
     -- The refund's entry in the Stripe queue (card) or its done record (cash), as request_refund writes it.
     refund_request_id  bigint REFERENCES public.stripe_requests(id),
     reason             text NOT NULL CONSTRAINT returns_reason_length CHECK (length(reason) BETWEEN 1 AND 200),
+    -- completed: refunded (or queued); exchange_pending: the credit waits for the exchange sale
+    -- to be paid; exchanged: it was; exchange_canceled: it was not, and the credit was refunded.
+    state              text NOT NULL DEFAULT 'completed' CONSTRAINT returns_state_valid
+                           CHECK (state IN ('completed', 'exchange_pending', 'exchanged', 'exchange_canceled')),
+    exchange_order_id  uuid,
+    -- The part of refund_minor applied to the exchange sale; the rest went back to the payment.
+    credit_minor       bigint NOT NULL DEFAULT 0
+                           CONSTRAINT returns_credit_range CHECK (credit_minor >= 0 AND credit_minor <= refund_minor),
     created_by         name NOT NULL DEFAULT session_user,
     created_by_profile uuid REFERENCES public.profiles(id),
     created_at         timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT returns_tenant_id_unique UNIQUE (tenant_id, id),
-    CONSTRAINT returns_order_same_tenant FOREIGN KEY (tenant_id, order_id) REFERENCES public.orders (tenant_id, id)
+    CONSTRAINT returns_order_same_tenant FOREIGN KEY (tenant_id, order_id) REFERENCES public.orders (tenant_id, id),
+    CONSTRAINT returns_exchange_same_tenant FOREIGN KEY (tenant_id, exchange_order_id) REFERENCES public.orders (tenant_id, id),
+    CONSTRAINT returns_exchange_shape CHECK ((state = 'completed') = (exchange_order_id IS NULL))
 );
 COMMENT ON TABLE public.returns IS
-    'Pairs brought back to the counter and the refund the database computed for them; written only by rdk.pos_return';
+    'Pairs brought back to the counter and the refund or exchange credit the database computed for them; written only by rdk.pos_return and rdk.pos_exchange';
 CREATE INDEX returns_tenant_created_idx ON public.returns (tenant_id, created_at);
 CREATE INDEX returns_order_idx ON public.returns (order_id);
+CREATE UNIQUE INDEX returns_one_per_exchange_idx ON public.returns (exchange_order_id) WHERE exchange_order_id IS NOT NULL;
 
 CREATE TABLE public.return_lines (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

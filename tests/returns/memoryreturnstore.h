@@ -35,6 +35,9 @@ public:
     StaffRole role = StaffRole::Staff;
     std::function<QDateTime()> now = [] { return QDateTime::currentDateTimeUtc(); };
     std::atomic<int> submitCalls{0};
+    std::atomic<int> exchangeCalls{0};
+    QHash<QString, qint64> prices;   ///< SKU -> unit price of the new items of an exchange
+    QList<ExchangeItem> lastItems;
     QList<ReturnLineRequest> lastLines;
     QString lastReason;
 
@@ -74,6 +77,42 @@ public:
         return Error::notFound(QStringLiteral("The order no longer exists."));
     }
 
+    Result<ExchangeResult> exchange(const QString &orderId, const QList<ReturnLineRequest> &lines,
+                                    const QList<ExchangeItem> &items, const QString &reason)
+    {
+        ++exchangeCalls;
+        QMutexLocker lock(&m_mutex);
+        for (auto it = m_orders.begin(); it != m_orders.end(); ++it) {
+            ReturnableOrder &o = it.value();
+            if (o.orderId != orderId)
+                continue;
+            const auto value = returns::refundFor(o, lines);
+            if (!value)
+                return value.error();
+            qint64 total = 0;
+            for (const auto &item : items) {
+                if (!prices.contains(item.sku))
+                    return Error::notFound(QStringLiteral("No product with SKU %1.").arg(item.sku));
+                total += prices.value(item.sku) * item.quantity;
+            }
+            const auto split = returns::exchangeSplit(*value, total);
+            if (role == StaffRole::Staff && policy.staffLimitMinor && split.refund > *policy.staffLimitMinor)
+                return Error::forbidden(returns::staffRefusal(o, split.refund, policy, now()));
+            for (const auto &l : lines)
+                for (auto &line : o.lines)
+                    if (line.itemId == l.itemId)
+                        line.returned += l.quantity;
+            o.leftToRefundMinor -= *value;
+            lastLines = lines;
+            lastItems = items;
+            lastReason = reason;
+            const auto m = [&](qint64 minor) { return Money::of(minor, o.currency).value(); };
+            return ExchangeResult{QStringLiteral("x-%1").arg(exchangeCalls.load()), QStringLiteral("new-order-%1").arg(exchangeCalls.load()),
+                                  m(*value), m(split.credit), m(split.due), m(split.refund), o.paymentMethod};
+        }
+        return Error::notFound(QStringLiteral("The order no longer exists."));
+    }
+
 private:
     QMutex m_mutex;
     QHash<qint64, ReturnableOrder> m_orders;
@@ -88,6 +127,11 @@ public:
                                        const QString &reason) override
     {
         return m_shop->submit(orderId, lines, reason);
+    }
+    Result<ExchangeResult> submitExchange(const QString &orderId, const QList<ReturnLineRequest> &lines,
+                                          const QList<ExchangeItem> &items, const QString &reason, int) override
+    {
+        return m_shop->exchange(orderId, lines, items, reason);
     }
 
     static std::function<Result<std::unique_ptr<ReturnStore>>()> factory(std::shared_ptr<ReturnShop> shop)

@@ -96,6 +96,8 @@ private Q_SLOTS:
     {
         // The default policy of a shop (30 days, $200.00 for cashiers) unless a test changes it.
         m_fx.exec("UPDATE tenants SET return_window_days = 30, staff_return_limit_minor = 20000");
+        // Enough lace kits and size 10s on the shelf for each test's exchange (stock checks are relative).
+        m_fx.exec("UPDATE inventory SET quantity = quantity + 2 WHERE size IS NULL OR size = '10'");
     }
 
     // Each case's returns as ops through the store: what the database refunds equals what the
@@ -272,6 +274,148 @@ private Q_SLOTS:
         QVERIFY(own.ok());
         QCOMPARE(own->lines.size(), 1);
         QCOMPARE(own->lines.first().paidMinor, 5000);
+    }
+
+    // rdk-sync's part: the payment link request of an order finished with a link, then Stripe's
+    // payment of `amount` reported through the webhook path (as the service login).
+    QString payByLink(const QString &orderId, qint64 amount)
+    {
+        auto sync = m_fx.connect(m_fx.service);
+        const QString request = m_fx.scalar("SELECT max(id) FROM stripe_requests WHERE kind = 'payment_link' AND order_id = $1::uuid", orderId);
+        m_fx.exec("UPDATE stripe_requests SET state = 'working' WHERE id = " + str(request));
+        const QString finished = m_fx.as(*sync, "SELECT rdk.finish_stripe_request(" + str(request) + ", true, "
+                                                "'{\"payment_link_id\": \"plink_x" + str(request) + "\", \"url\": \"https://pay.example/x\"}', NULL)");
+        if (!finished.isEmpty())
+            return finished;
+        return m_fx.as(*sync, "SELECT outcome FROM rdk.apply_payment_event('evt_" + str(request) + "', 'checkout.session.completed', '" +
+                                  str(orderId) + "', 'pi_x" + str(request) + "', 'paid', " + std::to_string(amount) +
+                                  ", 'usd', NULL, NULL, NULL, NULL)");
+    }
+
+    // Exchange one pair of size 9 (120.00, card) for a size 10 (120.00) and a lace kit (50.00):
+    // the new sale asks its link for the 50.00 due; paid, the return is 'exchanged'; nothing of
+    // the original order is left to refund; stock moved once each way.
+    void exchange_newCostsMore_linkForTheDue_paidThenExchanged()
+    {
+        const QString original = paidOrder(u"card"_s, {{1, 12000, 0}});
+        const qint64 item = itemsOf(original).first();
+        const int size9 = m_fx.stock(m_fx.a.runProductId, u"9"_s).section(u'/', 0, 0).toInt();
+        const QString size10 = m_fx.stock(m_fx.a.runProductId, u"10"_s);
+        const QString flat = m_fx.stock(m_fx.a.flatProductId);
+        const auto x = m_staff->submitExchange(original, {{item, 1, true}},
+                                               {{u"POS-RUN"_s, u"10"_s, 1}, {u"pos-flat"_s, QString(), 1}}, u"wrong size"_s, 15);
+        QVERIFY2(x.ok(), qPrintable(x.ok() ? QString() : x.error().message));
+        QCOMPARE(x->returned.minor(), 12000);
+        QCOMPARE(x->credit.minor(), 12000);
+        QCOMPARE(x->due.minor(), 5000);
+        QCOMPARE(x->refund.minor(), 0);
+        QCOMPARE(rdk::returns::exchangeSplit(12000, 17000).due, 5000);
+        QCOMPARE(m_fx.scalar("SELECT status || ':' || total_minor || ':' || credit_minor FROM orders WHERE id = $1::uuid", x->newOrderId),
+                 u"pending:17000:12000"_s);
+        QCOMPARE(m_fx.scalar("SELECT amount_minor FROM stripe_requests WHERE kind = 'payment_link' AND order_id = $1::uuid", x->newOrderId),
+                 u"5000"_s);
+        QCOMPARE(m_fx.scalar("SELECT state FROM returns WHERE id = $1::uuid", x->returnId), u"exchange_pending"_s);
+        // Stock: the returned pair is back, the new pairs are held (not yet sold).
+        QCOMPARE(m_fx.stock(m_fx.a.runProductId, u"9"_s).section(u'/', 0, 0).toInt(), size9 + 1);
+        QCOMPARE(m_fx.stock(m_fx.a.runProductId, u"10"_s), size10.section(u'/', 0, 0) + u"/"_s + QString::number(size10.section(u'/', 1).toInt() + 1));
+        QCOMPARE(m_fx.stock(m_fx.a.flatProductId), flat.section(u'/', 0, 0) + u"/"_s + QString::number(flat.section(u'/', 1).toInt() + 1));
+        // No money moved on the original: its payment is the credit; nothing is left to refund.
+        QCOMPARE(m_fx.count("SELECT count(*) FROM stripe_requests WHERE kind = 'refund' AND order_id = $1::uuid", original), 0);
+        QCOMPARE(m_fx.scalar("SELECT credited_minor FROM orders WHERE id = $1::uuid", original), u"12000"_s);
+        auto ops = m_fx.connect(m_fx.ops);
+        QCOMPARE(m_fx.as(*ops, "SELECT rdk.request_refund('" + str(original) + "', NULL, NULL, 'again')"),
+                 u"ERROR P0001: Nothing is left to refund on RDK-%1."_s.arg(numberOf(original)));
+
+        // The buyer pays the 50.00 due: paid as exact, not flagged; the return is exchanged.
+        QCOMPARE(payByLink(x->newOrderId, 5000), u"applied"_s);
+        QCOMPARE(m_fx.scalar("SELECT status || ':' || needs_review FROM orders WHERE id = $1::uuid", x->newOrderId), u"paid:false"_s);
+        QCOMPARE(m_fx.scalar("SELECT state FROM returns WHERE id = $1::uuid", x->returnId), u"exchanged"_s);
+        QCOMPARE(m_fx.stock(m_fx.a.flatProductId), QString::number(flat.section(u'/', 0, 0).toInt() - 1) + u"/"_s + flat.section(u'/', 1));
+        QCOMPARE(m_fx.count("SELECT count(*) FROM audit_log WHERE action = 'exchange' AND entity_id = $1", original), 1);
+    }
+
+    // Exchange one of two cash pairs (120.00) for a lace kit (50.00): the new sale is paid by the
+    // credit at once, 70.00 goes back in cash; no link.
+    void exchange_newCostsLess_paidByCredit_differenceRefunded()
+    {
+        const QString original = paidOrder(u"cash"_s, {{2, 12000, 0}});
+        const qint64 item = itemsOf(original).first();
+        const QString flat = m_fx.stock(m_fx.a.flatProductId);
+        const auto x = m_staff->submitExchange(original, {{item, 1, false}}, {{u"POS-FLAT"_s, QString(), 1}}, u"swap for laces"_s, 15);
+        QVERIFY2(x.ok(), qPrintable(x.ok() ? QString() : x.error().message));
+        QCOMPARE(x->credit.minor(), 5000);
+        QCOMPARE(x->due.minor(), 0);
+        QCOMPARE(x->refund.minor(), 7000);
+        QCOMPARE(x->method, u"cash"_s);
+        QCOMPARE(m_fx.scalar("SELECT status || ':' || payment_method || ':' || credit_minor FROM orders WHERE id = $1::uuid", x->newOrderId),
+                 u"paid:cash:5000"_s);
+        QCOMPARE(m_fx.scalar("SELECT state FROM stripe_requests WHERE kind = 'payment_link' AND order_id = $1::uuid", x->newOrderId), u"failed"_s);
+        QCOMPARE(m_fx.scalar("SELECT status || ':' || refunded_minor || ':' || credited_minor FROM orders WHERE id = $1::uuid", original),
+                 u"partially_refunded:7000:5000"_s);
+        QCOMPARE(m_fx.scalar("SELECT state FROM returns WHERE id = $1::uuid", x->returnId), u"exchanged"_s);
+        QCOMPARE(m_fx.stock(m_fx.a.flatProductId), QString::number(flat.section(u'/', 0, 0).toInt() - 1) + u"/"_s + flat.section(u'/', 1));
+        // What is left on the original: 240.00 - 70.00 refunded - 50.00 credited.
+        const auto left = m_ops->findOrder(numberOf(original));
+        QVERIFY(left.ok());
+        QCOMPARE(left->leftToRefundMinor, 12000);
+    }
+
+    // The exchange sale is canceled unpaid (Esc, or its link's deadline): the credit goes back to
+    // the card as one queued refund, however often the cancel is repeated; the pairs stay returned.
+    void exchange_canceledUnpaid_creditRefundedOnce()
+    {
+        const QString original = paidOrder(u"card"_s, {{1, 12000, 0}});
+        const qint64 item = itemsOf(original).first();
+        const auto x = m_staff->submitExchange(original, {{item, 1, true}}, {{u"POS-RUN"_s, u"10"_s, 1}, {u"POS-FLAT"_s, QString(), 1}},
+                                               u"wrong size"_s, 15);
+        QVERIFY2(x.ok(), qPrintable(x.ok() ? QString() : x.error().message));
+        QCOMPARE(m_fx.as(*m_staffConn, "SELECT rdk.cancel_order('" + str(x->newOrderId) + "', 'buyer left')"), QString());
+        QCOMPARE(m_fx.as(*m_staffConn, "SELECT rdk.cancel_order('" + str(x->newOrderId) + "', 'again')"), QString());
+        QCOMPARE(m_fx.scalar("SELECT state FROM returns WHERE id = $1::uuid", x->returnId), u"exchange_canceled"_s);
+        QCOMPARE(m_fx.scalar("SELECT string_agg(state || ':' || amount_minor, ',') FROM stripe_requests "
+                             "WHERE kind = 'refund' AND order_id = $1::uuid", original), u"queued:12000"_s);
+        QCOMPARE(m_fx.scalar("SELECT credited_minor FROM orders WHERE id = $1::uuid", original), u"0"_s);
+        QCOMPARE(m_fx.scalar("SELECT returned_quantity FROM order_items WHERE id = " + std::to_string(item)), u"1"_s);
+        QCOMPARE(m_fx.count("SELECT count(*) FROM audit_log WHERE action = 'exchange_canceled' AND entity_id = $1", original), 1);
+        // The queued refund covers everything: nothing more to refund or return.
+        const auto left = m_ops->findOrder(numberOf(original));
+        QVERIFY(left.ok());
+        QCOMPARE(left->leftToRefundMinor, 0);
+    }
+
+    // The due of an exchange taken in cash: the tendered amount is checked against the due, not
+    // the new sale's total.
+    void exchange_dueInCash_checkedAgainstTheDue()
+    {
+        const QString original = paidOrder(u"card"_s, {{1, 12000, 0}});
+        const auto x = m_ops->submitExchange(original, {{itemsOf(original).first(), 1, true}},
+                                             {{u"POS-RUN"_s, u"9"_s, 1}, {u"POS-FLAT"_s, QString(), 1}}, u"colour"_s, 15);
+        QVERIFY2(x.ok(), qPrintable(x.ok() ? QString() : x.error().message));
+        auto ops = m_fx.connect(m_fx.ops);
+        QCOMPARE(m_fx.as(*ops, "SELECT rdk.record_cash_payment('" + str(x->newOrderId) + "', 4999)"),
+                 u"ERROR 22023: The cash tendered (49.99 USD) is less than the total of RDK-%1 (50.00 USD)."_s
+                     .arg(m_fx.scalar("SELECT order_number FROM orders WHERE id = $1::uuid", x->newOrderId)));
+        const QString paid = m_fx.as(*ops, "SELECT rdk.record_cash_payment('" + str(x->newOrderId) + "', 5000)");
+        QVERIFY2(!paid.startsWith(u"ERROR"_s), qPrintable(paid));
+        QCOMPARE(m_fx.scalar("SELECT state FROM returns WHERE id = $1::uuid", x->returnId), u"exchanged"_s);
+    }
+
+    void exchange_badInput_refusedNothingChanged()
+    {
+        const QString original = paidOrder(u"card"_s, {{1, 12000, 0}});
+        const qint64 item = itemsOf(original).first();
+        const QString before = state();
+        const int orders = m_fx.count("SELECT count(*) FROM orders");
+        // Out of stock (size 9.5 has none): no sale, no return.
+        const auto none = m_staff->submitExchange(original, {{item, 1, true}}, {{u"POS-RUN"_s, u"9.5"_s, 1}}, u"x"_s, 15);
+        QVERIFY(!none.ok());
+        QCOMPARE(none.error().code, ErrorCode::OutOfStock);
+        // More than bought.
+        const auto more = m_staff->submitExchange(original, {{item, 2, true}}, {{u"POS-FLAT"_s, QString(), 1}}, u"x"_s, 15);
+        QVERIFY(!more.ok());
+        QCOMPARE(more.error().message, u"Only 1 of Air Runner (size 9) can still be returned (1 bought)."_s);
+        QCOMPARE(state(), before);
+        QCOMPARE(m_fx.count("SELECT count(*) FROM orders"), orders);
     }
 
     void badInput_refusedWithASentence_nothingChanged_data()
