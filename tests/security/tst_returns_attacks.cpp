@@ -31,6 +31,12 @@ const std::vector<std::pair<const char *, std::string>> kDirectWrites = {
     {"forget a returned pair", "UPDATE order_items SET returned_quantity = 0"},
     {"widen the return window", "UPDATE tenants SET return_window_days = NULL"},
     {"lift the cashier limit", "UPDATE tenants SET staff_return_limit_minor = NULL"},
+    {"move an exchange credit onto an order", "UPDATE orders SET credit_minor = total_minor"},
+    {"forget what moved to an exchange", "UPDATE orders SET credited_minor = 0"},
+    {"mark an exchange done", "UPDATE returns SET state = 'exchanged'"},
+    {"call the take-back helper", "SELECT * FROM rdk.return_take_back(NULL, NULL, '[]', 'x', 'completed', NULL)"},
+    {"call the refund helper", "SELECT rdk.return_refund(NULL, NULL, 100, false, 'x')"},
+    {"call the limit helper", "SELECT rdk.return_check_staff_limit(NULL, 1, 'USD')"},
     {"call the share helper", "SELECT rdk.return_floor_share(1, 1, 1)"},
     {"call the line share helper", "SELECT * FROM rdk.order_line_paid(NULL)"},
 };
@@ -69,6 +75,14 @@ class TestReturnsAttacks final : public QObject {
               std::to_string(pairs) + ", 12000, " + total + ")");
         owner("UPDATE orders SET status = 'paid' WHERE id = '" + str(id) + "'");
         return id;
+    }
+
+    static constexpr const char *kNewRun = R"([{"sku": "RET-RUN", "size": "10", "quantity": 1}])";
+
+    std::string exchangeCall(const QString &order, const std::string &item, const std::string &newLines)
+    {
+        return "SELECT due_minor FROM rdk.pos_exchange('" + str(order) + "', '[{\"item_id\": " + item +
+               ", \"quantity\": 1, \"restock\": true}]', '" + newLines + "', 'attack test', 15)";
     }
 
     std::string itemOf(const QString &order)
@@ -163,7 +177,8 @@ private Q_SLOTS:
             const std::string setRole = setLocalRole(role);
             for (const std::string &sql : std::vector<std::string>{"SELECT count(*) FROM returns", "SELECT count(*) FROM return_lines",
                                                                    returnCall(order, itemOf(order), 1),
-                                                                   "SELECT rdk.set_return_policy(NULL, NULL)"}) {
+                                                                   "SELECT rdk.set_return_policy(NULL, NULL)",
+                                                                   exchangeCall(order, itemOf(order), kNewRun)}) {
                 const Outcome o = tryExec(as(u"service"_s), setRole + sql);
                 QVERIFY2(o.refused(), qPrintable(u"service as %1: %2 -> %3"_s.arg(role, qstr(sql), o.describe())));
             }
@@ -238,6 +253,77 @@ private Q_SLOTS:
         QVERIFY(tryExec(as(u"admin verified"_s), "SELECT rdk.set_return_policy(NULL, NULL)").ok);
         const Outcome opsPolicy = tryExec(as(u"ops"_s), "SELECT rdk.set_return_policy(NULL, NULL)");
         QVERIFY2(opsPolicy.refused(), qPrintable(opsPolicy.describe()));
+    }
+
+    // Exchanges: another shop's order, prices of one's own in the new lines, the cashier's limit
+    // on the part refunded, and rdk-sync reporting the new sale's full total instead of the due.
+    void exchange_attacks_refusedOrIgnored_honestPathWorks()
+    {
+        const QString theirs = paidOrder(m_shopB, m_productB, 1);
+        const QString mine = paidOrder(m_shopA, m_productA, 1);
+        const std::string before = state();
+        for (const QString &role : reachableRoles(as(u"staff"_s))) {
+            const Outcome o = tryExec(as(u"staff"_s), setLocalRole(role) + exchangeCall(theirs, itemOf(theirs), kNewRun));
+            QVERIFY2(!o.ok && (o.sqlstate == "P0002" || o.refused()), qPrintable(role + u": "_s + o.describe()));
+        }
+        QCOMPARE(state(), before);
+        // A price or a discount of one's own in the new lines: refused or ignored, never believed.
+        const Outcome priced = tryExec(as(u"staff"_s), exchangeCall(mine, itemOf(mine),
+                                                                    R"([{"sku": "RET-RUN", "size": "10", "quantity": 1, "price_minor": 1}])"), true);
+        QVERIFY2(!priced.ok || priced.rows == 0, qPrintable(priced.describe()));  // 120.00 for 120.00: nothing due
+        const Outcome discounted = tryExec(as(u"staff"_s), exchangeCall(mine, itemOf(mine),
+                                                                        R"([{"sku": "RET-RUN", "size": "10", "quantity": 1, "discount_minor": 11999}])"));
+        QVERIFY2(discounted.refused() || (!discounted.ok && discounted.sqlstate == "22023"), qPrintable(discounted.describe()));
+        QCOMPARE(state(), before);
+        // Positive control: the honest exchange, size for size, nothing due.
+        const Outcome honest = tryExec(as(u"staff"_s), exchangeCall(mine, itemOf(mine), kNewRun), true);
+        QVERIFY2(honest.ok && honest.rows == 0, qPrintable(honest.describe()));
+    }
+
+    void exchange_cashierLimitOnWhatIsRefunded()
+    {
+        owner("UPDATE tenants SET staff_return_limit_minor = 20000, return_window_days = 30");
+        // Three pairs back (360.00) for one (120.00): 240.00 refunded, above the cashier's 200.00.
+        const QString order = paidOrder(m_shopA, m_productA, 3);
+        const std::string call = "SELECT refund_minor FROM rdk.pos_exchange('" + str(order) + "', '[{\"item_id\": " + itemOf(order) +
+                                 ", \"quantity\": 3, \"restock\": true}]', '" + kNewRun + "', 'attack test', 15)";
+        const std::string before = state();
+        const Outcome o = tryExec(as(u"staff"_s), call);
+        QVERIFY2(o.refused() && o.message.contains(u"returns over 200.00 USD need an ops or admin account"_s), qPrintable(o.describe()));
+        QCOMPARE(state(), before);
+        const Outcome ops = tryExec(as(u"ops"_s), call, true);
+        QVERIFY2(ops.ok && ops.rows == 24000, qPrintable(ops.describe()));
+    }
+
+    // rdk-sync reporting the new sale's full total (not the due) is a mismatch: flagged for
+    // review, not marked paid; the exact due is.
+    void exchange_paymentOfTheFullTotal_flaggedNotPaid()
+    {
+        owner("WITH p AS (INSERT INTO products (tenant_id, sku, name, brand, condition, price_minor, currency, inventory_strategy) "
+              "VALUES ('" + str(m_shopA) + "', 'RET-LACE', 'Laces', 'Kickz', 'new', 5000, 'USD', 'flat') RETURNING id, tenant_id) "
+              "INSERT INTO inventory (tenant_id, product_id, quantity) SELECT tenant_id, id, 5 FROM p");
+        const QString order = paidOrder(m_shopA, m_productA, 1);
+        const std::string lines = R"([{"sku": "RET-RUN", "size": "10", "quantity": 1}, {"sku": "RET-LACE", "quantity": 1}])";
+        const std::string exchange = "SELECT new_order_id::text FROM rdk.pos_exchange('" + str(order) + "', '[{\"item_id\": " +
+                                     itemOf(order) + ", \"quantity\": 1, \"restock\": true}]', '" + lines + "', 'x', 15)";
+        const Outcome tried = tryExec(as(u"staff"_s), exchange);
+        QVERIFY2(tried.ok, qPrintable(tried.describe()));
+        const QString newOrder = qstr(scalarCommitted(as(u"staff"_s), exchange));
+        const auto pay = [&](const std::string &event, long long amount) {
+            return tryExec(as(u"service"_s), "SELECT outcome FROM rdk.apply_payment_event('" + event + "', 'checkout.session.completed', '" +
+                                                  str(newOrder) + "', 'pi_attack', 'paid', " + std::to_string(amount) +
+                                                  ", 'usd', NULL, NULL, NULL, NULL)");
+        };
+        QVERIFY(pay("evt_full_total", 17000).ok);
+        QCOMPARE(owner("SELECT status || ':' || needs_review FROM orders WHERE id = '" + str(newOrder) + "'"), std::string("pending:false"));
+        // (rolled back by tryExec) -- now for real, committed: the full total flags, the due pays.
+        scalarCommitted(as(u"service"_s), "SELECT outcome FROM rdk.apply_payment_event('evt_full_total_c', 'checkout.session.completed', '" +
+                                             str(newOrder) + "', 'pi_attack', 'paid', 17000, 'usd', NULL, NULL, NULL, NULL)");
+        QCOMPARE(owner("SELECT status || ':' || needs_review FROM orders WHERE id = '" + str(newOrder) + "'"), std::string("pending:true"));
+        scalarCommitted(as(u"service"_s), "SELECT outcome FROM rdk.apply_payment_event('evt_due_c', 'checkout.session.completed', '" +
+                                             str(newOrder) + "', 'pi_attack', 'paid', 5000, 'usd', NULL, NULL, NULL, NULL)");
+        QCOMPARE(owner("SELECT status FROM orders WHERE id = '" + str(newOrder) + "'"), std::string("paid"));
+        QCOMPARE(owner("SELECT state FROM returns WHERE exchange_order_id = '" + str(newOrder) + "'"), std::string("exchanged"));
     }
 
     // An admin without a verified second factor can't change the policy; verified, they can.
