@@ -5,6 +5,7 @@
 // rdk.pos_return to). It enforces what the database would for a cashier: the limit and window.
 
 #include "domain/returns.h"
+#include "tests/pos/ui/memoryposstore.h"
 #include "domain/staff.h"
 
 #include <QHash>
@@ -37,6 +38,9 @@ public:
     std::atomic<int> submitCalls{0};
     std::atomic<int> exchangeCalls{0};
     QHash<QString, qint64> prices;   ///< SKU -> unit price of the new items of an exchange
+    /// When set, an exchange places its new sale on this shelf (as rdk.pos_exchange does through
+    /// rdk.pos_place_sale) so the counter can follow it; prices then come from the shelf.
+    std::shared_ptr<Shelf> shelf;
     QList<ExchangeItem> lastItems;
     QList<ReturnLineRequest> lastLines;
     QString lastReason;
@@ -90,10 +94,22 @@ public:
             if (!value)
                 return value.error();
             qint64 total = 0;
-            for (const auto &item : items) {
-                if (!prices.contains(item.sku))
-                    return Error::notFound(QStringLiteral("No product with SKU %1.").arg(item.sku));
-                total += prices.value(item.sku) * item.quantity;
+            QString newOrderId;
+            if (shelf) {
+                PosSaleRequest sale;
+                for (const auto &item : items)
+                    sale.lines.append({item.sku, item.size, item.quantity, Money::zero(o.currency)});
+                const auto placed = MemoryPosStore(shelf).placeSale(sale);
+                if (!placed)
+                    return placed.error();
+                newOrderId = placed->orderId;
+                total = placed->totals.total.minor();
+            } else {
+                for (const auto &item : items) {
+                    if (!prices.contains(item.sku))
+                        return Error::notFound(QStringLiteral("No product with SKU %1.").arg(item.sku));
+                    total += prices.value(item.sku) * item.quantity;
+                }
             }
             const auto split = returns::exchangeSplit(*value, total);
             if (role == StaffRole::Staff && policy.staffLimitMinor && split.refund > *policy.staffLimitMinor)
@@ -107,7 +123,12 @@ public:
             lastItems = items;
             lastReason = reason;
             const auto m = [&](qint64 minor) { return Money::of(minor, o.currency).value(); };
-            return ExchangeResult{QStringLiteral("x-%1").arg(exchangeCalls.load()), QStringLiteral("new-order-%1").arg(exchangeCalls.load()),
+            if (shelf)
+                shelf->applyCredit(newOrderId, m(split.credit),
+                                   o.paymentMethod == QStringLiteral("cash") ? PaymentMethod::Cash : PaymentMethod::Card);
+            else
+                newOrderId = QStringLiteral("new-order-%1").arg(exchangeCalls.load());
+            return ExchangeResult{QStringLiteral("x-%1").arg(exchangeCalls.load()), newOrderId,
                                   m(*value), m(split.credit), m(split.due), m(split.refund), o.paymentMethod};
         }
         return Error::notFound(QStringLiteral("The order no longer exists."));

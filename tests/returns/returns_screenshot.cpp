@@ -3,7 +3,8 @@
 // writes pos-return-dialog.png (a receipt scanned, one pair back on the shelf, one damaged, the
 // refund shown) and pos-return-limit.png (a cashier above the shop's limit: Refund disabled,
 // the reason in its tooltip and under the total) with the dialog as it opens on a 1366x768
-// counter, and pos-with-returns.png (the counter with its Return button) at 1366x768.
+// counter, pos-with-returns.png (the counter with its Return button) and pos-exchange-due.png
+// (after exchanging a pair for a dearer jacket: the QR asks for the difference) at 1366x768.
 #include "tests/pos/ui/memoryposstore.h"
 #include "tests/returns/memoryreturnstore.h"
 #include "ui/pos/posscreen.h"
@@ -51,16 +52,31 @@ int main(int argc, char **argv)
     bool ok = true;
     for (const StaffRole role : {StaffRole::Ops, StaffRole::Staff}) {
         auto shelf = std::make_shared<test::Shelf>();
+        SellableProduct jacket;
+        jacket.productId = u"p-jkt"_s;
+        jacket.sku = u"JKT-1"_s;
+        jacket.name = u"Track jacket"_s;
+        jacket.brand = u"Kickz"_s;
+        jacket.price = Money::of(13000, u"USD"_s).value();
+        jacket.sizes.append({QString(), 0});
+        shelf->addProduct(jacket, {{QString(), 3}});
         auto shop = std::make_shared<test::ReturnShop>();
+        shop->shelf = shelf;
         shop->role = role;
         shop->addOrder(test::sampleOrder(now.addDays(-2), u"card"_s));
-        PosScreen screen(test::MemoryPosStore::factory(shelf), nullptr, role,
+        OrderChangeFeed feed;
+        PosScreen screen(test::MemoryPosStore::factory(shelf), &feed, role,
                          PosShop{u"Real Deal Kickz"_s, QString(), u"USD"_s, u"America/New_York"_s, 15});
         screen.enableReturns(test::MemoryReturnStore::factory(shop), role);
         screen.resize(1366, 768);
         screen.show();
-        if (role == StaffRole::Ops)
+        if (role == StaffRole::Ops) {
             ok = save(&screen, dir, u"pos-with-returns.png"_s) && ok;
+            // The jacket in the cart: what the pairs are exchanged for.
+            screen.submitScan(u"JKT-1"_s);
+            if (!QTest::qWaitFor([&] { return screen.cart().size() == 1 && !screen.isBusy(); }, 5000))
+                return 1;
+        }
         screen.openReturns();
         ReturnDialog *d = screen.returnDialog();
         d->scanField()->setText(u"RDK-1001"_s);
@@ -72,6 +88,16 @@ int main(int argc, char **argv)
             d->setLine(1, 1, false);
             d->findChildren<QLineEdit *>().last()->setText(u"Runner too small; laces frayed"_s);
             ok = save(d, dir, u"pos-return-dialog.png"_s) && ok;
+            // The exchange: one pair for the jacket; the counter then waits for the difference.
+            d->setLine(1, 0, true);
+            d->confirmExchange();
+            if (!QTest::qWaitFor([&] { return screen.phase() == PosScreen::Phase::Waiting && !screen.isBusy(); }, 5000))
+                return 1;
+            shelf->linkReady(screen.order()->orderId, u"http://127.0.0.1:12111/pay/plink_exchange"_s);
+            Q_EMIT feed.orderChanged(screen.order()->orderId);
+            QTest::qWait(300);  // the re-read after the wake-up (a picture, not a test)
+            ok = save(&screen, dir, u"pos-exchange-due.png"_s) && ok;
+            continue;
         } else {
             d->setLine(0, 2, true);
             d->setLine(1, 1, true);

@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -24,6 +25,7 @@ class TestReturnDialog final : public QObject {
 
     std::shared_ptr<test::Shelf> m_shelf;
     std::shared_ptr<test::ReturnShop> m_shop;
+    std::unique_ptr<OrderChangeFeed> m_feed = std::make_unique<OrderChangeFeed>();
     std::unique_ptr<PosScreen> m_screen;
     QDateTime m_clock = QDateTime::fromString(u"2026-12-07T15:00:00Z"_s, Qt::ISODate);
 
@@ -35,8 +37,21 @@ class TestReturnDialog final : public QObject {
         m_shop->role = role;
         m_shop->now = [this] { return m_clock; };
         m_shop->addOrder(test::sampleOrder(m_clock.addDays(-paidDaysAgo), method));
+        m_shop->shelf = m_shelf;
+        // New items for exchanges: a jacket at 130.00 and socks at 50.00, flat stock.
+        for (const auto &[sku, price] : {std::pair{u"JKT-1"_s, qint64(13000)}, std::pair{u"SOCK-3PK"_s, qint64(5000)}}) {
+            SellableProduct p;
+            p.productId = u"p-"_s + sku;
+            p.sku = sku;
+            p.name = sku == u"JKT-1"_s ? u"Track jacket"_s : u"Socks 3-pack"_s;
+            p.brand = u"Kickz"_s;
+            p.price = Money::of(price, u"USD"_s).value();
+            p.inventoryStrategy = InventoryStrategy::Flat;
+            p.sizes.append({QString(), 0});
+            m_shelf->addProduct(p, {{QString(), 3}});
+        }
         PosShop shop{u"Real Deal Kickz"_s, QString(), u"USD"_s, u"America/New_York"_s, 15};
-        m_screen = std::make_unique<PosScreen>(test::MemoryPosStore::factory(m_shelf), nullptr, role, shop);
+        m_screen = std::make_unique<PosScreen>(test::MemoryPosStore::factory(m_shelf), m_feed.get(), role, shop);
         m_screen->enableReturns(test::MemoryReturnStore::factory(m_shop), role);
         m_screen->resize(1366, 768);
         m_screen->show();
@@ -69,6 +84,21 @@ class TestReturnDialog final : public QObject {
             if (b->text().startsWith(u"Refund"_s))
                 return b;
         return nullptr;
+    }
+
+    // Scans `sku` into the counter's cart, the way a scanner would.
+    bool addToCart(const QString &sku)
+    {
+        const auto before = m_screen->cart().size();
+        QTest::keyClicks(m_screen->scanField(), sku);
+        QTest::keyClick(m_screen->scanField(), Qt::Key_Return);
+        return QTest::qWaitFor([&] { return m_screen->cart().size() == before + 1 && !m_screen->isBusy(); });
+    }
+
+    QString amountText() const
+    {
+        auto *label = m_screen->findChild<QLabel *>(u"amount"_s);
+        return label ? label->text() : QString();
     }
 
 private Q_SLOTS:
@@ -178,6 +208,74 @@ private Q_SLOTS:
         QTest::keyClick(d->scanField(), Qt::Key_Return);
         QCOMPARE(d->noticeText(), u"\"hello\" is not an order number; scan the receipt's barcode or type e.g. RDK-1001."_s);
         QVERIFY(!refundButton(d)->isEnabled());
+    }
+
+    // The new item costs more than the returned pair: the counter waits for the due only, by
+    // link (the QR's amount says so), and turns PAID when the buyer pays it.
+    void exchange_newCostsMore_counterAsksForTheDifference()
+    {
+        build(StaffRole::Staff);
+        QVERIFY(addToCart(u"JKT-1"_s));
+        ReturnDialog *d = openAndScan();
+        QVERIFY(d && d->order());
+        QVERIFY(!d->canExchange());
+        QCOMPARE(d->exchangeToolTip(), u"Choose how many pairs come back."_s);
+        d->setLine(0, 1, true);
+        QTest::keyClicks(d->findChildren<QLineEdit *>().last(), u"wants the jacket"_s);
+        QCOMPARE(d->exchangeText(), u"Exchange for the cart: 1 item(s), $130.00; credit $115.29; the buyer pays $14.71 (link or cash)."_s);
+        QVERIFY(d->canExchange());
+        QTest::keyClick(d, Qt::Key_E, Qt::ControlModifier);
+        QTRY_COMPARE(m_shop->exchangeCalls.load(), 1);
+        QTRY_COMPARE(m_screen->phase() == PosScreen::Phase::Waiting, true);
+        QTRY_VERIFY(!m_screen->returnDialog());
+        QCOMPARE(m_shop->lastItems.size(), 1);
+        QCOMPARE(m_shop->lastItems.first().sku, u"JKT-1"_s);
+        QCOMPARE(m_shop->lastLines.first().quantity, 1);
+        QCOMPARE(amountText(), u"$14.71 (credit $115.29)"_s);
+        QCOMPARE(m_screen->messageText(), u"Exchange: credit $115.29; the buyer pays $14.71."_s);
+        const QString id = m_screen->order()->orderId;
+        m_shelf->linkReady(id, u"http://127.0.0.1:12111/pay/plink_exchange"_s);
+        QVERIFY(m_shelf->payByCard(id, u"pi_exchange"_s));
+        Q_EMIT m_feed->orderChanged(id);
+        QTRY_COMPARE(m_screen->phase() == PosScreen::Phase::Paid, true);
+    }
+
+    // The new item costs less: the sale is paid by the credit at once and the rest goes back to
+    // the card; the counter shows PAID straight away.
+    void exchange_newCostsLess_differenceBackAndPaidAtOnce()
+    {
+        build(StaffRole::Staff);
+        QVERIFY(addToCart(u"SOCK-3PK"_s));
+        ReturnDialog *d = openAndScan();
+        QVERIFY(d && d->order());
+        d->setLine(0, 1, true);
+        QTest::keyClicks(d->findChildren<QLineEdit *>().last(), u"socks instead"_s);
+        QCOMPARE(d->exchangeText(), u"Exchange for the cart: 1 item(s), $50.00; credit $50.00; $65.29 goes back to the card."_s);
+        QTest::mouseClick(d->findChildren<QPushButton *>().first(), Qt::LeftButton);
+        QTRY_COMPARE(m_shop->exchangeCalls.load(), 1);
+        QTRY_COMPARE(m_screen->phase() == PosScreen::Phase::Paid, true);
+        QCOMPARE(m_screen->messageText(), u"Exchange: credit $50.00; $65.29 back to the card."_s);
+    }
+
+    // An empty cart leaves only the return; a discounted cart can't be exchanged for.
+    void exchange_emptyOrDiscountedCart_disabledWithTheReason()
+    {
+        build(StaffRole::Staff);
+        ReturnDialog *d = openAndScan();
+        QVERIFY(d && d->order());
+        d->setLine(0, 1, true);
+        QVERIFY(!d->canExchange());
+        QCOMPARE(d->exchangeToolTip(), u"Scan the new items into the counter's cart first, then open Return (F6)."_s);
+        d->close();
+        QTRY_VERIFY(!m_screen->returnDialog());
+        build(StaffRole::Ops);
+        QVERIFY(addToCart(u"JKT-1"_s));
+        QVERIFY(m_screen->applyCartDiscount(PosDiscount::ofAmount(Money::of(1000, u"USD"_s).value()), u"loyal"_s).ok());
+        d = openAndScan();
+        QVERIFY(d && d->order());
+        d->setLine(0, 1, true);
+        QVERIFY(!d->canExchange());
+        QCOMPARE(d->exchangeToolTip(), u"Exchanges take catalog prices: remove the cart's discounts first."_s);
     }
 
     void returnButton_atTheCounter_opensTheDialogAndKeepsScanFocus()

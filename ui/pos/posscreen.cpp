@@ -1,5 +1,6 @@
 #include "ui/pos/posscreen.h"
 
+#include "domain/moneyformat.h"
 #include "domain/order.h"
 #include "ui/pos/cartpanel.h"
 #include "ui/pos/paymentpanel.h"
@@ -117,7 +118,31 @@ void PosScreen::openReturns()
         m_returnDialog->setAttribute(Qt::WA_DeleteOnClose);
         m_returnDialog->resize(900, 520);
         connect(m_returnDialog, &QDialog::finished, this, &PosScreen::returnFromDialog);
+        connect(m_returnDialog, &ReturnDialog::exchanged, this, [this](const ExchangeResult &x) {
+            const QString outcome = x.due.isZero() ? (x.refund.isZero() ? tr("nothing to pay") : tr("%1 back to the %2")
+                                                                                                   .arg(formatMoney(x.refund), x.method))
+                                                   : tr("the buyer pays %1").arg(formatMoney(x.due));
+            if (m_sale->followOrder(x.newOrderId))  // clears the message line first
+                m_scanPanel->showMessage(tr("Exchange: credit %1; %2.").arg(formatMoney(x.credit), outcome), SaleController::Tone::Info);
+        });
     }
+    // The cart (if any) is what the pairs are exchanged for, at catalog prices.
+    QList<ExchangeItem> items;
+    QString refusal;
+    if (m_sale->phase() == Phase::Cart) {
+        for (const PosCartLine &line : m_sale->cart().lines()) {
+            items.append({line.sku, line.size, line.quantity});
+            if (!line.discount.isNone())
+                refusal = tr("Exchanges take catalog prices: remove the cart's discounts first.");
+        }
+        if (!m_sale->cart().cartDiscount().isNone())
+            refusal = tr("Exchanges take catalog prices: remove the cart's discounts first.");
+    } else if (!m_sale->cart().lines().isEmpty()) {
+        refusal = tr("Finish or cancel the sale on the counter first.");
+    }
+    const auto totals = m_sale->cart().totals();
+    m_returnDialog->setExchangeCart(items, totals ? std::optional<Money>(totals->total) : std::nullopt, m_sale->shop().linkMinutes,
+                                    refusal);
     m_returnDialog->show();
     m_returnDialog->raise();
     m_returnDialog->activateWindow();

@@ -112,7 +112,17 @@ void ReturnDialog::buildUi()
     m_notice->setTextFormat(Qt::PlainText);
     root->addWidget(m_notice);
 
+    m_exchangeLabel = new QLabel(this);
+    m_exchangeLabel->setWordWrap(true);
+    m_exchangeLabel->setTextFormat(Qt::PlainText);
+    root->addWidget(m_exchangeLabel);
+
     auto *buttons = new QDialogButtonBox(this);
+    m_exchange = buttons->addButton(tr("Exchange for the cart (Ctrl+E)"), QDialogButtonBox::ActionRole);
+    m_exchange->setAutoDefault(false);
+    connect(m_exchange, &QPushButton::clicked, this, &ReturnDialog::confirmExchange);
+    auto *exchangeKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_E), this);
+    connect(exchangeKey, &QShortcut::activated, this, &ReturnDialog::confirmExchange);
     m_confirm = buttons->addButton(tr("Refund (Ctrl+Enter)"), QDialogButtonBox::AcceptRole);
     m_confirm->setAutoDefault(false);
     auto *close = buttons->addButton(QDialogButtonBox::Close);
@@ -271,7 +281,41 @@ void ReturnDialog::recompute()
         setNotice(QString(), false);
         m_refusalShown = false;
     }
+    // The exchange: the same pairs back, the cart's items as the new sale.
+    m_exchangeBlock.clear();
+    if (m_newItems.isEmpty()) {
+        m_exchangeLabel->setText(tr("Exchange: scan the new items into the cart first, then F6."));
+        m_exchangeBlock = tr("Scan the new items into the counter's cart first, then open Return (F6).");
+    } else if (!m_exchangeRefusal.isEmpty()) {
+        m_exchangeLabel->setText(m_exchangeRefusal);
+        m_exchangeBlock = m_exchangeRefusal;
+    } else if (!m_order || !m_preview || !m_newTotal) {
+        m_exchangeLabel->setText(tr("Exchange for the cart: %n item(s), %1.", nullptr, int(m_newItems.size()))
+                                     .arg(m_newTotal ? formatMoney(*m_newTotal) : QString()));
+        m_exchangeBlock = m_blockReason.isEmpty() ? tr("Choose how many pairs come back.") : m_blockReason;
+    } else {
+        const auto split = returns::exchangeSplit(*m_preview, m_newTotal->minor());
+        const QString back = m_order->paymentMethod == u"cash"_s ? tr("in cash") : tr("to the card");
+        QString outcome;
+        if (split.due > 0)
+            outcome = tr("the buyer pays %1 (link or cash)").arg(money(split.due, m_order->currency));
+        else if (split.refund > 0)
+            outcome = tr("%1 goes back %2").arg(money(split.refund, m_order->currency), back);
+        else
+            outcome = tr("an even swap, nothing to pay");
+        m_exchangeLabel->setText(tr("Exchange for the cart: %n item(s), %1; credit %2; %3.", nullptr, int(m_newItems.size()))
+                                     .arg(formatMoney(*m_newTotal), money(split.credit, m_order->currency), outcome));
+        // A cashier: the window applies to any return, the limit to what is refunded.
+        if (m_role == StaffRole::Staff && m_policy)
+            m_exchangeBlock = returns::staffRefusal(*m_order, split.refund, *m_policy, m_now());
+        if (m_exchangeBlock.isEmpty() && m_reason->text().trimmed().isEmpty())
+            m_exchangeBlock = tr("Give a reason.");
+    }
+
     const bool busy = m_runner && m_runner->isBusy();
+    m_exchange->setEnabled(m_exchangeBlock.isEmpty() && !busy);
+    m_exchange->setToolTip(m_exchangeBlock.isEmpty() ? tr("Take the pairs back and sell the cart's items in one step (Ctrl+E)")
+                                                     : m_exchangeBlock);
     m_confirm->setEnabled(m_blockReason.isEmpty() && !busy);
     m_confirm->setToolTip(m_blockReason.isEmpty() ? tr("Refund and take the pairs back (Ctrl+Enter)") : m_blockReason);
 }
@@ -314,6 +358,59 @@ void ReturnDialog::confirm()
         Q_EMIT returned(receipt);
         m_scan->setFocus();
     });
+}
+
+void ReturnDialog::setExchangeCart(QList<ExchangeItem> items, std::optional<Money> total, int linkMinutes, QString refusal)
+{
+    m_newItems = std::move(items);
+    m_newTotal = total;
+    m_linkMinutes = linkMinutes;
+    m_exchangeRefusal = std::move(refusal);
+    recompute();
+}
+
+void ReturnDialog::confirmExchange()
+{
+    recompute();
+    if (!canExchange() || !m_order)
+        return;
+    const QString orderId = m_order->orderId;
+    const auto lines = chosenLines();
+    const auto items = m_newItems;
+    const QString reason = m_reason->text().trimmed();
+    const int minutes = m_linkMinutes;
+    m_exchange->setEnabled(false);
+    m_confirm->setEnabled(false);
+    setNotice(tr("Exchanging…"), false);
+    m_runner->run(this, [stores = m_stores, orderId, lines, items, reason, minutes]() -> Result<ExchangeResult> {
+        auto store = stores();
+        if (!store)
+            return store.error();
+        return (*store)->submitExchange(orderId, lines, items, reason, minutes);
+    }, [this](const Result<ExchangeResult> &answer) {
+        if (!answer) {
+            setNotice(answer.error().message, true);
+            recompute();
+            return;
+        }
+        Q_EMIT exchanged(*answer);
+        accept();
+    });
+}
+
+bool ReturnDialog::canExchange() const
+{
+    return m_exchange->isEnabled();
+}
+
+QString ReturnDialog::exchangeToolTip() const
+{
+    return m_exchange->toolTip();
+}
+
+QString ReturnDialog::exchangeText() const
+{
+    return m_exchangeLabel->text();
 }
 
 QString ReturnDialog::refundText() const

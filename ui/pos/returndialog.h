@@ -48,6 +48,16 @@ public:
     /// Ctrl+Enter / the Refund button.
     void confirm();
 
+    /// The new items of an exchange (the counter's cart) and what they come to; empty items
+    /// leave only the return. `refusal`, when set, says why the cart can't be exchanged for
+    /// (e.g. it has discounts) and disables Exchange with it.
+    void setExchangeCart(QList<ExchangeItem> items, std::optional<Money> total, int linkMinutes, QString refusal = {});
+    /// Ctrl+E / the Exchange button: return + new sale in one step.
+    void confirmExchange();
+    bool canExchange() const;
+    QString exchangeToolTip() const;
+    QString exchangeText() const;
+
     const std::optional<ReturnableOrder> &order() const { return m_order; }
     /// The refund the current choice would give (minor units), or nullopt when it is refused.
     std::optional<qint64> previewRefund() const { return m_preview; }
@@ -62,6 +72,8 @@ public:
 Q_SIGNALS:
     /// A return went through (after the store answered).
     void returned(const rdk::ReturnReceipt &receipt);
+    /// An exchange went through; the counter follows its new sale.
+    void exchanged(const rdk::ExchangeResult &result);
     /// Every store call asked for has answered.
     void idle();
 
@@ -89,6 +101,13 @@ private:
     QLabel *m_refund = nullptr;
     QLabel *m_notice = nullptr;
     QPushButton *m_confirm = nullptr;
+    QLabel *m_exchangeLabel = nullptr;
+    QPushButton *m_exchange = nullptr;
+    QList<ExchangeItem> m_newItems;
+    std::optional<Money> m_newTotal;
+    int m_linkMinutes = DefaultPosLinkMinutes;
+    QString m_exchangeRefusal;
+    QString m_exchangeBlock;
 };
 
 } // namespace rdk
