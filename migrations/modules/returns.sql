@@ -390,7 +390,7 @@ BEGIN
         PERFORM rdk.audit_write(v_return.tenant_id, 'exchange_canceled', 'order', v_return.order_id::text, NULL,
                                 jsonb_build_object('return_id', v_return.id, 'new_order_number', NEW.order_number,
                                                    'credit_minor', v_return.credit_minor, 'request_id', v_request,
-                                                   'method', v_return.method));
+                                                   'currency', v_return.currency, 'method', v_return.method));
     END IF;
     RETURN NULL;
 END
