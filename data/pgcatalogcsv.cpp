@@ -18,18 +18,6 @@ const QString kReason = u"CSV import"_s;
 // Stands for "no size" (flat stock) in ';'-joined size lists; size labels are digits and dots.
 const QString kFlatSize = u"*"_s;
 
-// Every element quoted, so the literal stays well-formed whatever the text.
-std::string textArray(const QStringList &items)
-{
-    QString literal = u"{"_s;
-    for (qsizetype i = 0; i < items.size(); ++i) {
-        QString item = items[i];
-        item.replace(u"\\"_s, u"\\\\"_s).replace(u"\""_s, u"\\\""_s);
-        literal += (i ? u",\""_s : u"\""_s) + item + u"\""_s;
-    }
-    return (literal + u"}"_s).toStdString();
-}
-
 // The shop the work is for: the given one (owner connections), else the signed-in staff's.
 Result<std::pair<QString, QString>> resolveShop(pqxx::work &tx, const QString &tenantId)
 {

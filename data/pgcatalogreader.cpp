@@ -10,13 +10,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk::data {
 namespace {
 
-QString likePattern(const QString &search)
-{
-    QString escaped = search.toLower();
-    escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
-    return u"%"_s + escaped + u"%"_s;
-}
-
 // Above this many search hits, the list walks its sorted index instead of sorting the hits.
 constexpr int kManyHits = 1000;
 
@@ -119,7 +112,7 @@ Result<ProductListPage> PgCatalogReader::listRows(const ProductQuery &query)
     const int limit = std::clamp(query.limit, 1, 1000);
     const QString search = query.search.trimmed().left(200);
     return m_session->transact([&](pqxx::work &tx) -> Result<ProductListPage> {
-        const std::string pattern = search.isEmpty() ? std::string() : str(likePattern(search));
+        const std::string pattern = search.isEmpty() ? std::string() : str(likeContaining(search));
         // Few matches: start from the trigram index's hits. Many ("nike"): walking the sorted
         // index and filtering finds a page of them sooner than fetching every hit and sorting.
         bool fromIndexHits = false;

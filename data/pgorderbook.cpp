@@ -2,6 +2,7 @@
 
 #include "data/pgfunctionerror.h"
 #include "data/pgsessionpqxx.h"
+#include "data/pgtaxrows.h"
 #include "data/pgvalues.h"
 
 #include "domain/orderlist.h"
@@ -45,7 +46,7 @@ constexpr const char *SummaryColumns =
     "SELECT o.id::text, o.order_number, (extract(epoch FROM o.created_at) * 1000)::bigint, o.channel, o.status, "
     "       coalesce(o.payment_method, ''), "
     "       (SELECT coalesce(sum(i.quantity), 0) FROM public.order_items i WHERE i.order_id = o.id)::int, "
-    "       o.currency, o.subtotal_minor, o.discount_minor, o.total_minor, o.refunded_minor, o.needs_review, ";
+    "       o.currency, o.subtotal_minor, o.discount_minor, o.total_minor, o.refunded_minor, o.needs_review, o.tax_minor, ";
 
 std::optional<std::string> dayOrNull(const std::optional<QDate> &day)
 {
@@ -83,7 +84,7 @@ PaymentMethod paymentMethodOf(const QString &stored)
     return PaymentMethod::None;
 }
 
-// Columns 0..13 of SummaryColumns.
+// Columns 0..14 of SummaryColumns (14: the e-mail or NULL, appended by the caller).
 OrderSummary summaryFrom(const pqxx::row &r)
 {
     OrderSummary s;
@@ -100,7 +101,8 @@ OrderSummary summaryFrom(const pqxx::row &r)
     s.total = money(r[10].as<long long>(), currency);
     s.refunded = money(r[11].as<long long>(), currency);
     s.needsReview = r[12].as<bool>();
-    s.customerEmail = text(r[13]);
+    s.tax = money(r[13].as<long long>(), currency);
+    s.customerEmail = text(r[14]);
     return s;
 }
 
@@ -176,7 +178,7 @@ void readLines(pqxx::work &tx, OrderDetail &d)
     const QString currency = d.summary.total.currency();
     const auto rows = tx.exec_params(
         "SELECT i.id, i.product_id::text, i.sku, i.name, coalesce(i.size, ''), i.quantity, i.unit_price_minor, "
-        "       i.discount_minor, i.refunded_quantity, i.restocked_quantity "
+        "       i.discount_minor, i.refunded_quantity, i.restocked_quantity, i.tax_minor "
         "  FROM public.order_items i WHERE i.order_id = $1::uuid ORDER BY i.id",
         str(d.summary.orderId));
     for (const auto &r : rows) {
@@ -191,6 +193,7 @@ void readLines(pqxx::work &tx, OrderDetail &d)
         line.line.discount = money(r[7].as<long long>(), currency);
         line.refundedQuantity = r[8].as<int>();
         line.restockedQuantity = r[9].as<int>();
+        line.line.tax = money(r[10].as<long long>(), currency);
         d.lines.append(line);
     }
 }
@@ -377,21 +380,22 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
         d.totals.subtotal = d.summary.subtotal;
         d.totals.discount = d.summary.discount;
         d.totals.total = d.summary.total;
-        d.totals.shipping = money(r[14].as<long long>(), currency);
-        d.totals.fee = money(r[15].as<long long>(), currency);
-        d.totals.tax = money(r[16].as<long long>(), currency);
-        d.discountReason = text(r[17]);
-        d.reviewReason = text(r[18]);
-        d.stripeCheckoutSessionId = text(r[19]);
-        d.stripePaymentLinkId = text(r[20]);
-        d.stripePaymentIntentId = text(r[21]);
-        d.stripeChargeId = text(r[22]);
-        d.carrier = text(r[23]);
-        d.trackingNumber = text(r[24]);
-        d.paidAt = fromMillis(r[25]);
+        d.totals.shipping = money(r[15].as<long long>(), currency);
+        d.totals.fee = money(r[16].as<long long>(), currency);
+        d.totals.tax = money(r[17].as<long long>(), currency);
+        d.discountReason = text(r[18]);
+        d.reviewReason = text(r[19]);
+        d.stripeCheckoutSessionId = text(r[20]);
+        d.stripePaymentLinkId = text(r[21]);
+        d.stripePaymentIntentId = text(r[22]);
+        d.stripeChargeId = text(r[23]);
+        d.carrier = text(r[24]);
+        d.trackingNumber = text(r[25]);
+        d.paidAt = fromMillis(r[26]);
         readLines(tx, d);
+        readOrderTaxes(tx, str(*orderId), currency, d.totals);
         readRefunds(tx, d);
-        readTimeline(tx, d, fromMillis(r[26]), fromMillis(r[27]));
+        readTimeline(tx, d, fromMillis(r[27]), fromMillis(r[28]));
         return d;
     });
 }

@@ -5,6 +5,7 @@
 #include "data/pgvalues.h"
 #include "data/pgorderrows.h"
 #include "data/pgproductrow.h"
+#include "data/pgtaxrows.h"
 #include "domain/gtin.h"
 
 #include <QHash>
@@ -217,6 +218,7 @@ Result<PosOrderState> readState(pqxx::work &tx, const std::string &orderId)
     s.credit = moneyOrZero(r[20].as<qint64>(), currency);
 
     s.lines = readOrderLines(tx, orderId, currency);
+    readOrderTaxes(tx, orderId, currency, s.totals);
 
     // The newest payment-link request says where the link stands; a deactivation request,
     // or an order that is no longer waiting for its money, means the link is spent.
@@ -391,6 +393,12 @@ Result<PosOrderState> PgPos::recordCashPayment(const QString &orderId, const Mon
             });
         },
         u"cash payment"_s);
+}
+
+Result<TaxSettings> PgPos::taxSettings()
+{
+    return m_session->transact([](pqxx::work &tx) -> Result<TaxSettings> { return readTaxSettings(tx); },
+                               u"tax settings"_s);
 }
 
 } // namespace rdk::data

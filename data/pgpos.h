@@ -25,6 +25,7 @@ public:
     Status retryPaymentLink(const QString &orderId) override;
     Status cancelSale(const QString &orderId, const QString &reason) override;
     Result<PosOrderState> recordCashPayment(const QString &orderId, const Money &tendered) override;
+    Result<TaxSettings> taxSettings() override;
 
     /// Longest reservation a sale may ask for (a day): beyond that stock is simply lost.
     static constexpr int MaxLinkMinutes = 24 * 60;

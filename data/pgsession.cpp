@@ -47,4 +47,13 @@ std::string textArray(const QStringList &items)
     return (literal + QStringLiteral("}")).toStdString();
 }
 
+QString likeContaining(const QString &search)
+{
+    QString escaped = search.toLower();
+    escaped.replace(QStringLiteral("\\"), QStringLiteral("\\\\"))
+        .replace(QStringLiteral("%"), QStringLiteral("\\%"))
+        .replace(QStringLiteral("_"), QStringLiteral("\\_"));
+    return QStringLiteral("%") + escaped + QStringLiteral("%");
+}
+
 } // namespace rdk::data

@@ -66,6 +66,44 @@ void loadDetails(pqxx::transaction_base &tx, QList<StorefrontProduct> &products)
     }
 }
 
+// Every word of the search must appear somewhere in the product's search text (SKU, name,
+// brand, colorway), in any order: "panda dunk" finds "Dunk Low Retro · Panda".
+QStringList searchPatterns(const QString &search)
+{
+    QStringList patterns;
+    for (const QString &word : search.split(u' ', Qt::SkipEmptyParts))
+        patterns.append(likeContaining(word));
+    return patterns;
+}
+
+// One order with its lines, the day it was placed in the shop's time zone and its tracking.
+std::optional<CheckoutSummary> loadSummary(pqxx::transaction_base &tx, const QString &orderId)
+{
+    const auto rows = tx.exec_params(
+        "SELECT o.order_number, o.status, o.total_minor, o.currency, "
+        "       to_char(o.created_at AT TIME ZONE t.timezone, 'FMDD Mon YYYY'), "
+        "       coalesce(o.carrier, ''), coalesce(o.tracking_number, '') "
+        "  FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1::uuid",
+        str(orderId));
+    if (rows.empty())
+        return std::nullopt;
+    CheckoutSummary s;
+    s.orderId = orderId;
+    s.orderNumber = rows[0][0].as<qint64>();
+    s.status = orderStatusFromString(text(rows[0][1])).value_or(OrderStatus::Pending);
+    const QString currency = text(rows[0][3]).trimmed();
+    s.total = Money::of(rows[0][2].as<qint64>(), currency).value();
+    s.placedOn = text(rows[0][4]);
+    s.carrier = text(rows[0][5]);
+    s.trackingNumber = text(rows[0][6]);
+    for (const auto &r : tx.exec_params("SELECT product_id::text, sku, name, coalesce(size, ''), quantity, unit_price_minor "
+                                        "FROM order_items WHERE order_id = $1::uuid ORDER BY id",
+                                        str(orderId)))
+        s.lines.append(OrderLine{text(r[0]), text(r[1]), text(r[2]), text(r[3]), r[4].as<int>(),
+                                 Money::of(r[5].as<qint64>(), currency).value(), Money::zero(currency)});
+    return s;
+}
+
 const char *orderBy(CatalogSort sort)
 {
     switch (sort) {
@@ -93,9 +131,10 @@ Result<CatalogPage> PgStorefront::catalog(const CatalogQuery &query)
             "  AND ($2 = '' OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.size = $2 AND i.quantity > i.reserved)) "
             "  AND ($3 = '' OR p.condition = $3) "
             "  AND (NOT $4 OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.quantity > i.reserved))"
+            "  AND p.search_text LIKE ALL ($7::text[])"
                 + orderBy(query.sort) + " LIMIT $5 OFFSET $6",
             str(query.brand), str(query.size), query.condition ? str(toString(*query.condition)) : std::string(),
-            query.inStockOnly, perPage, (page - 1) * perPage);
+            query.inStockOnly, perPage, (page - 1) * perPage, textArray(searchPatterns(query.search)));
         for (const auto &r : rows) {
             result.products.append(storefrontProduct(productFromRow(r)));
             result.total = r[kProductColumnCount].as<int>();
@@ -129,12 +168,9 @@ Result<QList<StorefrontProduct>> PgStorefront::productsBySku(const QStringList &
         QList<StorefrontProduct> found;
         if (skus.isEmpty())
             return found;
-        QStringList quoted;
-        for (const QString &s : skus)
-            quoted.append(u"\""_s + QString(s).remove(u'"').remove(u'\\') + u"\""_s);
         for (const auto &r : tx.exec_params(std::string("SELECT ") + kProductColumns
                                                 + " FROM products p WHERE p.sku = ANY($1::text[]) AND p.published AND NOT p.archived",
-                                            (u"{"_s + quoted.join(u',') + u"}"_s).toStdString()))
+                                            textArray(skus)))
             found.append(storefrontProduct(productFromRow(r)));
         loadDetails(tx, found);
         return found;
@@ -170,21 +206,19 @@ Result<std::optional<CheckoutSummary>> PgStorefront::orderSummary(const QString 
     if (!uuid.match(orderId).hasMatch())
         return std::optional<CheckoutSummary>();
     return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<CheckoutSummary>> {
-        const auto rows = tx.exec_params("SELECT order_number, status, total_minor, currency FROM orders WHERE id = $1::uuid", str(orderId));
+        return loadSummary(tx, orderId);
+    });
+}
+
+Result<std::optional<CheckoutSummary>> PgStorefront::lookupOrder(qint64 orderNumber, const QString &email)
+{
+    return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<CheckoutSummary>> {
+        const auto rows = tx.exec_params("SELECT id::text FROM orders WHERE order_number = $1 AND channel = 'online' "
+                                         "AND lower(customer_email) = lower($2)",
+                                         static_cast<long long>(orderNumber), str(email.trimmed()));
         if (rows.empty())
             return std::optional<CheckoutSummary>();
-        CheckoutSummary s;
-        s.orderId = orderId;
-        s.orderNumber = rows[0][0].as<qint64>();
-        s.status = orderStatusFromString(text(rows[0][1])).value_or(OrderStatus::Pending);
-        const QString currency = text(rows[0][3]).trimmed();
-        s.total = Money::of(rows[0][2].as<qint64>(), currency).value();
-        for (const auto &r : tx.exec_params("SELECT product_id::text, sku, name, coalesce(size, ''), quantity, unit_price_minor "
-                                            "FROM order_items WHERE order_id = $1::uuid ORDER BY id",
-                                            str(orderId)))
-            s.lines.append(OrderLine{text(r[0]), text(r[1]), text(r[2]), text(r[3]), r[4].as<int>(),
-                                     Money::of(r[5].as<qint64>(), currency).value(), Money::zero(currency)});
-        return std::optional<CheckoutSummary>(s);
+        return loadSummary(tx, text(rows[0][0]));
     });
 }
 

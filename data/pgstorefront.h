@@ -23,6 +23,9 @@ public:
     /// camera metadata such as a location and is never served.
     Result<std::optional<MediaFile>> media(const QString &fileName);
     Result<std::optional<CheckoutSummary>> orderSummary(const QString &orderId);
+    /// The shop's online order with this number whose customer e-mail is `email` (any case);
+    /// nullopt when there is none, whichever of the two did not match.
+    Result<std::optional<CheckoutSummary>> lookupOrder(qint64 orderNumber, const QString &email);
     /// Stores a batch of views in one statement (one round trip, one commit).
     Status recordPageViews(const QList<PageView> &views);
     /// Current SKUs and sizes in stock for a cart: sku -> product.

@@ -30,6 +30,10 @@ inline std::string str(const QString &s)
 /// has no container parameters. Every element is quoted and escaped, so any text is safe.
 std::string textArray(const QStringList &items);
 
+/// A LIKE pattern matching text that contains `search` (lower-cased, with `\`, `%` and `_`
+/// escaped, so they match themselves), for the products' lower-case search_text.
+QString likeContaining(const QString &search);
+
 /// A text parameter that is NULL when `s` is empty.
 inline std::optional<std::string> orNull(const QString &s)
 {

@@ -167,7 +167,7 @@ QString auditValueText(const QJsonObject &object, const QString &key)
 
 QStringList knownAuditEntities()
 {
-    return {u"product"_s, u"inventory"_s, u"profile"_s, u"order"_s, u"tenant"_s};
+    return {u"product"_s, u"inventory"_s, u"profile"_s, u"order"_s, u"tenant"_s, u"tax_rates"_s};
 }
 
 QStringList knownAuditActions()

@@ -178,6 +178,8 @@ Status sumTotal(OrderTotals &totals)
 {
     Result<Money> total = totals.subtotal.minus(totals.discount);
     for (const Money *extra : {&totals.shipping, &totals.fee, &totals.tax}) {
+        if (extra == &totals.tax && totals.taxIncluded)
+            continue;  // already part of the prices
         if (!total)
             return total.error();
         total = total->plus(*extra);
@@ -303,12 +305,12 @@ Result<Money> OrderLine::lineTotal() const
 }
 
 Result<OrderTotals> computeTotals(const QList<OrderLine> &lines, const Money &shipping, const Money &fee,
-                                  const Money &orderDiscount, const Money &tax)
+                                  const Money &orderDiscount, const Money &tax, bool taxIncluded)
 {
     if (lines.isEmpty())
         return Error::invalid(u"An order needs at least one item"_s, u"lines"_s);
     const Money zero = Money::zero(lines.first().unitPrice.currency());
-    OrderTotals totals{zero, zero, zero, zero, zero, zero};
+    OrderTotals totals{zero, zero, zero, zero, zero, zero, taxIncluded, {}};
     if (Status s = addLines(lines, totals); !s)
         return s.error();
     if (Status s = addOrderDiscount(orderDiscount, totals); !s)

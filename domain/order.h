@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/money.h"
+#include "domain/tax.h"
 #include "domain/result.h"
 
 #include <QDateTime>
@@ -61,6 +62,7 @@ struct OrderLine {
     int quantity = 1;
     Money unitPrice;
     Money discount; ///< off this line as a whole, not per unit
+    Money tax{};    ///< counter sales: this line's tax by the shop's rates (domain/tax.h); zero otherwise
 
     /// unitPrice * quantity - discount. Refuses a quantity outside 1..100, negative
     /// amounts, a discount above the line amount and a discount in another currency
@@ -73,8 +75,10 @@ struct OrderTotals {
     Money shipping;
     Money fee;
     Money discount; ///< line discounts plus the order discount
-    Money tax;      ///< carried from the payment provider, never computed here
-    Money total;    ///< subtotal - discount + shipping + fee + tax
+    Money tax;      ///< online: carried from the payment provider; counter: the shop's rates (domain/tax.h)
+    Money total;    ///< subtotal - discount + shipping + fee + tax (tax not added when taxIncluded)
+    bool taxIncluded = false;   ///< the prices already included the tax; it is only reported
+    QList<TaxAmount> taxes{};   ///< the tax per rate (counter sales); empty when none
 };
 
 /// The one place order totals are computed. All lines must share a currency; it becomes
@@ -84,7 +88,7 @@ struct OrderTotals {
 /// currencies, negative amounts, a line discount above its line, an order discount above
 /// what is left after line discounts, and sums that overflow.
 Result<OrderTotals> computeTotals(const QList<OrderLine> &lines, const Money &shipping, const Money &fee,
-                                  const Money &orderDiscount, const Money &tax);
+                                  const Money &orderDiscount, const Money &tax, bool taxIncluded = false);
 
 struct Order {
     QString id;

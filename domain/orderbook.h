@@ -44,6 +44,7 @@ struct OrderSummary final {
     bool needsReview = false;
     Money subtotal;             ///< before discounts (the accounting export needs it)
     Money discount;             ///< line plus order discounts
+    Money tax{};                ///< sales tax as charged (counter) or reported by Stripe (online)
 };
 
 struct OrderPage final {

@@ -30,7 +30,7 @@ QTimeZone shopTimeZone(const QString &ianaId)
 
 QString orderCsvHeader(bool withEmail)
 {
-    QString header = u"order_number,date,channel,status,payment_method,units,subtotal,discount,total,refunded,currency"_s;
+    QString header = u"order_number,date,channel,status,payment_method,units,subtotal,discount,tax,total,refunded,currency"_s;
     if (withEmail)
         header += u",email"_s;
     return header + u"\r\n"_s;
@@ -48,6 +48,7 @@ QString orderCsvLine(const OrderSummary &order, const QTimeZone &shopZone, bool 
         QString::number(order.units),
         plain(order.subtotal, currency),
         plain(order.discount, currency),
+        plain(order.tax, currency),
         plain(order.total, currency),
         plain(order.refunded, currency),
         csvCell(currency),

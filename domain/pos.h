@@ -9,6 +9,7 @@
 #include "domain/order.h"
 #include "domain/product.h"
 #include "domain/result.h"
+#include "domain/tax.h"
 
 #include <QDateTime>
 #include <QList>
@@ -131,6 +132,9 @@ public:
     virtual Status cancelSale(const QString &orderId, const QString &reason) = 0;
     /// ops/admin: the buyer paid cash. `tendered` >= total; the change is tendered - total.
     virtual Result<PosOrderState> recordCashPayment(const QString &orderId, const Money &tendered) = 0;
+    /// The shop's tax rates and whether its prices include tax, for the cart's display (the
+    /// database computes the sale's tax itself when it is placed).
+    virtual Result<TaxSettings> taxSettings() = 0;
 };
 
 /// Order and payment-link changes of the signed-in shop, as the database announces them on the

@@ -490,7 +490,7 @@ Result<OrderTotals> PosCart::totalsOf(const QList<PosCartLine> &lines, const Pos
 {
     const Money zero = Money::zero(m_currency);
     if (lines.isEmpty()) {
-        OrderTotals empty{zero, zero, zero, zero, zero, zero};
+        OrderTotals empty{zero, zero, zero, zero, zero, zero, m_tax.pricesIncludeTax, {}};
         return empty;
     }
     auto orders = orderLines(lines);
@@ -503,7 +503,28 @@ Result<OrderTotals> PosCart::totalsOf(const QList<PosCartLine> &lines, const Pos
     auto off = discountAmount(cartDiscount, before->total);
     if (!off)
         return Error::invalid(u"Cart discount: %1"_s.arg(off.error().message), u"discount"_s);
-    return computeTotals(*orders, zero, zero, *off, zero);
+    // Tax by the rule of domain/tax.h, on what each line costs after its share of the cart discount.
+    const QList<TaxRate> rates = m_tax.activeRates();
+    if (rates.isEmpty())
+        return computeTotals(*orders, zero, zero, *off, zero, m_tax.pricesIncludeTax);
+    QList<qint64> nets;
+    for (const OrderLine &line : std::as_const(*orders))
+        nets.append(line.lineTotal()->minor());  // computeTotals checked every line above
+    QList<qint64> ppm;
+    for (const TaxRate &rate : rates)
+        ppm.append(rate.ppm);
+    auto split = splitTax(nets, off->minor(), ppm, m_tax.pricesIncludeTax);
+    if (!split)
+        return split.error();
+    auto tax = Money::of(split->total, m_currency);
+    if (!tax)
+        return tax.error();
+    auto totals = computeTotals(*orders, zero, zero, *off, *tax, m_tax.pricesIncludeTax);
+    if (!totals)
+        return totals.error();
+    for (qsizetype k = 0; k < rates.size(); ++k)
+        totals.value().taxes.append({rates.at(k).name, rates.at(k).ppm, *Money::of(split->rateTax.at(k), m_currency)});
+    return totals;
 }
 
 } // namespace rdk

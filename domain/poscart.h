@@ -10,6 +10,7 @@
 #include "domain/pos.h"
 #include "domain/result.h"
 #include "domain/staff.h"
+#include "domain/tax.h"
 
 #include <QList>
 #include <QString>
@@ -148,8 +149,15 @@ public:
     Result<Money> lineTotal(qsizetype index) const;
     /// What the cart discount takes off (after line discounts).
     Result<Money> cartDiscountAmount() const;
-    /// Through computeTotals(); an empty cart totals zero in the cart's currency.
+    /// Through computeTotals(), with the tax of the shop's active rates (domain/tax.h: the cart
+    /// discount is shared over the lines, then tax per line and rate); totals().taxes has one
+    /// entry per active rate. An empty cart totals zero in the cart's currency.
     Result<OrderTotals> totals() const;
+
+    /// The shop's tax rates and whether its prices include tax, as last read from the store.
+    /// The database computes the sale's tax again by the same rule and has the last word.
+    void setTaxSettings(const TaxSettings &settings) { m_tax = settings; }
+    const TaxSettings &taxSettings() const { return m_tax; }
 
     /// The sale for PosStore::placeSale. Refuses an empty cart, a zero total (nothing to
     /// charge) and a discount without a reason.
@@ -169,6 +177,7 @@ private:
     QList<PosCartLine> m_lines;
     PosDiscount m_cartDiscount;
     QString m_reason;
+    TaxSettings m_tax;
 };
 
 } // namespace rdk

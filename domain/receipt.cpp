@@ -71,9 +71,18 @@ Result<Receipt> buildReceipt(const PosOrderState &order, const ReceiptShop &shop
     r.totals.append({u"Subtotal"_s, formatMoney(order.totals.subtotal)});
     if (!order.totals.discount.isZero())
         r.totals.append({u"Discount"_s, negative(order.totals.discount)});
-    if (!order.totals.tax.isZero())
-        r.totals.append({u"Tax"_s, formatMoney(order.totals.tax)});
+    // Tax per rate as charged (counter sales); an online order's tax is one figure from Stripe.
+    // Tax added to the prices comes before the total; tax the prices included is noted after it.
+    QList<ReceiptRow> taxRows;
+    for (const TaxAmount &tax : order.totals.taxes)
+        taxRows.append({taxRowLabel(tax, order.totals.taxIncluded), formatMoney(tax.amount)});
+    if (taxRows.isEmpty() && !order.totals.tax.isZero())
+        taxRows.append({order.totals.taxIncluded ? u"Incl. tax"_s : u"Tax"_s, formatMoney(order.totals.tax)});
+    if (!order.totals.taxIncluded)
+        r.totals.append(taxRows);
     r.totals.append({u"Total"_s, formatMoney(order.totals.total)});
+    if (order.totals.taxIncluded)
+        r.totals.append(taxRows);
     r.discountReason = order.totals.discount.isZero() ? QString() : order.discountReason.trimmed();
     r.payment = describePayment(order);
     if (order.status == OrderStatus::Paid || order.status == OrderStatus::Fulfilled

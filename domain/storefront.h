@@ -54,6 +54,7 @@ struct StorefrontProduct final {
 enum class CatalogSort { Newest, PriceLowHigh, PriceHighLow, Name };
 
 struct CatalogQuery final {
+    QString search;         ///< words that must all appear in SKU, name, brand or colorway (lower case, ≤ 80 chars)
     QString brand;
     QString size;
     std::optional<Condition> condition;
@@ -71,13 +72,16 @@ struct CatalogPage final {
     QStringList brands;     ///< every brand with published products, for the filter
 };
 
-/// What the checkout success page shows about an order.
+/// What the checkout success page and the order lookup show about an order.
 struct CheckoutSummary final {
     QString orderId;
     qint64 orderNumber = 0;
     OrderStatus status = OrderStatus::Pending;
     Money total;
     QList<OrderLine> lines;
+    QString placedOn = {};         ///< the day it was placed, in the shop's time zone ("7 Dec 2026")
+    QString carrier = {};          ///< once shipped
+    QString trackingNumber = {};   ///< once shipped
 };
 
 /// One counted storefront view. The visitor is already a salted hash; no address is kept.

@@ -1,5 +1,6 @@
 // The storefront's HTML pages: thin handlers over PgStorefront and the renderers.
 #include "data/pgstorefront.h"
+#include "domain/checkout.h"
 #include "domain/sku.h"
 #include "sync/cartcookie.h"
 #include "sync/catalogchanges.h"
@@ -71,7 +72,7 @@ QHttpServerResponse SyncServer::catalogPage(const RequestInfo &info)
         auto page = data::PgStorefront(**session).catalog(query);
         if (!page)
             return page.error();
-        return renderCatalogPage(PageContext{m_options.shopName, info.path, cartCount}, *page, query);
+        return renderCatalogPage(PageContext{m_options.shopName, info.path, cartCount, query.search}, *page, query);
     });
     if (response.statusCode() == HttpStatus::ServiceUnavailable)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
@@ -172,6 +173,37 @@ QHttpServerResponse SyncServer::checkoutResult(const RequestInfo &info, bool can
     if (paid)
         response.setHeader("Set-Cookie", cartSetCookie({}, m_https));
     return response;
+}
+
+QHttpServerResponse SyncServer::orderLookup(const RequestInfo &info)
+{
+    const PageContext context{m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
+    if (info.method != "POST")
+        return html(renderOrderLookupPage(context, {}));
+    QByteArray body = info.body;
+    body.replace('+', "%20");
+    const QUrlQuery fields(QString::fromUtf8(body));
+    OrderLookupForm form{fields.queryItemValue(u"number"_s, QUrl::FullyDecoded).trimmed(),
+                         fields.queryItemValue(u"email"_s, QUrl::FullyDecoded).trimmed(), QString()};
+    const std::optional<qint64> number = parseOrderNumber(form.number);
+    if (!number || form.email.size() > 254 || !looksLikeEmail(form.email)) {
+        form.problem = u"Enter an order number like RDK-1001 and the e-mail address you paid with."_s;
+        return html(renderOrderLookupPage(context, form), HttpStatus::UnprocessableEntity);
+    }
+    auto session = m_sessions.session();
+    if (!session)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    auto found = data::PgStorefront(**session).lookupOrder(*number, form.email);
+    if (!found)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    if (!found->has_value()) {
+        // The same answer whichever of the two was wrong: the form must not tell which order
+        // numbers exist.
+        form.problem = u"We couldn't find an order with that number and e-mail address. Check both against your "
+                       "confirmation e-mail."_s;
+        return html(renderOrderLookupPage(context, form), HttpStatus::NotFound);
+    }
+    return html(renderOrderStatusPage(context, **found));
 }
 
 } // namespace rdk::sync

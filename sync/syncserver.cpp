@@ -89,7 +89,8 @@ QString publicMessage(const Error &error, const QString &fallback)
 bool isPrivateRoute(const QString &route)
 {
     return route.startsWith(u"/api/checkout"_s) || route.startsWith(u"/api/stripe"_s) || route.startsWith(u"/api/orders"_s)
-        || route.startsWith(u"/cart"_s) || route.startsWith(u"/checkout"_s) || route == u"/metrics"_s;
+        || route.startsWith(u"/cart"_s) || route.startsWith(u"/checkout"_s) || route.startsWith(u"/orders"_s)
+        || route == u"/metrics"_s;
 }
 
 } // namespace
@@ -188,14 +189,29 @@ void SyncServer::addRoutes()
     m_http.route(u"/checkout/success"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/checkout/success"_s, [this](const RequestInfo &i) { return checkoutResult(i, false); });
     });
+    for (const auto method : {QHttpServerRequest::Method::Get, QHttpServerRequest::Method::Post}) {
+        m_http.route(u"/orders/lookup"_s, method, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+            handle(r, std::move(responder), u"/orders/lookup"_s, [this](const RequestInfo &i) { return orderLookup(i); });
+        });
+    }
     m_http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/checkout/cancel"_s, [this](const RequestInfo &i) { return checkoutResult(i, true); });
     });
-    m_http.route(u"/assets/storefront.css"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), u"/assets/storefront.css"_s, [this](const RequestInfo &i) {
-            return cached(i, u"asset:css"_s, {}, "text/css; charset=utf-8", [] { return Result<QByteArray>(storefrontStylesheet()); });
+    // Built-in files; /favicon.ico is what browsers ask for without being told, so it is the SVG too.
+    const QList<std::pair<QString, std::pair<QString, QByteArray>>> assets = {
+        {u"/assets/storefront.css"_s, {u"storefront.css"_s, "text/css; charset=utf-8"}},
+        {u"/assets/order-status.js"_s, {u"order-status.js"_s, "text/javascript; charset=utf-8"}},
+        {u"/assets/favicon.svg"_s, {u"favicon.svg"_s, "image/svg+xml"}},
+        {u"/favicon.ico"_s, {u"favicon.svg"_s, "image/svg+xml"}},
+    };
+    for (const auto &[path, asset] : assets) {
+        m_http.route(path, QHttpServerRequest::Method::Get, [this, path = path, asset = asset](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+            handle(r, std::move(responder), path, [this, asset](const RequestInfo &i) {
+                return cached(i, u"asset:"_s + asset.first, {}, asset.second,
+                              [name = asset.first] { return Result<QByteArray>(storefrontAsset(name)); });
+            });
         });
-    });
+    }
     m_http.route(u"/api/checkout"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/api/checkout"_s, [this](const RequestInfo &i) { return checkout(i); });
     });

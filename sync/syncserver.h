@@ -108,6 +108,8 @@ private:
     enum class CartChange { Add, Update, Remove };
     QHttpServerResponse changeCart(const RequestInfo &info, CartChange change);
     QHttpServerResponse checkoutResult(const RequestInfo &info, bool canceled);
+    /// GET shows the form, POST finds the order by number and e-mail (rate-limited like a sign-in).
+    QHttpServerResponse orderLookup(const RequestInfo &info);
     QHttpServerResponse pageError(const RequestInfo &info, int status, const QString &message);
     /// Forms may only be posted from our own pages (the shop has no other CSRF defence to
     /// rely on than SameSite cookies and this check).

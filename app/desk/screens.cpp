@@ -14,10 +14,12 @@
 #include "data/pgreturns.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
+#include "data/pgtaxsettings.h"
 #include "domain/deskaccess.h"
 #include "domain/receipt.h"
 #include "ui/admin/auditlogscreen.h"
 #include "ui/admin/staffscreen.h"
+#include "ui/admin/taxsettingsdialog.h"
 #include "ui/catalog/catalogscreen.h"
 #include "ui/catalog/csvimportdialog.h"
 #include "ui/catalog/labelsdialog.h"
@@ -33,6 +35,7 @@
 #include <QAction>
 #include <QMessageBox>
 #include <QKeySequence>
+#include <QMenuBar>
 #include <QToolBar>
 
 #include <functional>
@@ -205,6 +208,17 @@ QWidget *makeAuditLogScreen(WorkerSessionPool *workers, const SignedInUser &user
     return screen;
 }
 
+/// Shop ▸ Sales tax…: admins edit the rates; everyone else sees them read-only, with the reason.
+void addTaxSettingsAction(MainWindow &window, const SignedInUser &user, WorkerSessionPool *workers)
+{
+    auto *action = window.menuBar()->addMenu(QObject::tr("&Shop"))->addAction(QObject::tr("Sales &tax…"));
+    action->setObjectName(u"taxSettingsAction"_s);
+    QObject::connect(action, &QAction::triggered, &window, [&window, workers, role = user.role, currency = user.currency] {
+        TaxSettingsDialog dialog(workerFactory<TaxSettingsStore, data::PgTaxSettings>(workers), role, currency, &window);
+        dialog.exec();
+    });
+}
+
 } // namespace
 
 void registerScreens(MainWindow &window, DeskServices &services)
@@ -247,6 +261,7 @@ void registerScreens(MainWindow &window, DeskServices &services)
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog),
                          makeAuditLogScreen(workers, services.connection.user()));
 
+    addTaxSettingsAction(window, user, workers);
     window.setHomeScreen(new HomeScreen(user, services.connection.server(), window.navigationTitles()));
 }
 

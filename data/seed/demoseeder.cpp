@@ -105,6 +105,15 @@ Result<SeedReport> DemoSeeder::seed(const QString &tenantSlug, const QDateTime &
                 str(tenantId));
             say(u"  %1 orders over the last four weeks"_s.arg(report.orders));
 
+            // One sales tax rate, added to the prices, so the counter shows tax from the first
+            // sale (the past orders above were taken before the shop charged it). Admins change
+            // it in rdk-desk (Shop > Sales tax...).
+            tx.exec_params("INSERT INTO tax_rates (tenant_id, position, name, rate_percent) "
+                           "SELECT $1::uuid, 1, 'NY sales tax', 8.875 "
+                           " WHERE NOT EXISTS (SELECT 1 FROM tax_rates WHERE tenant_id = $1::uuid)",
+                           str(tenantId));
+            say(u"  a sales tax rate of 8.875 %, added to the prices at the counter"_s);
+
             // Storefront visits for the same four weeks, so the dashboard's visitor and
             // conversion figures have something to show: 40-120 visitors a day, 1-5 pages
             // each, mostly product pages. Visitor ids are opaque 16-byte hashes, as the

@@ -292,6 +292,12 @@ DECLARE
     v_line_discounts bigint;
     v_order uuid;
     v_saved text := current_setting('rdk.reason', true);
+    v_inclusive boolean;
+    v_nets bigint[];
+    v_rate_ids uuid[];
+    v_rates_ppm bigint[];
+    v_tax jsonb;
+    v_tax_total bigint;
     r record;
 BEGIN
     IF p_minutes IS NULL OR p_minutes NOT BETWEEN 1 AND 1440 THEN
@@ -327,27 +333,48 @@ BEGIN
     IF v_discount > v_subtotal - v_line_discounts THEN
         RAISE EXCEPTION 'The discount is more than the order''s total.' USING ERRCODE = '22023';
     END IF;
+    -- Tax by the shop's active rates, with the rule of module tax.sql (rdk.tax_split).
+    SELECT t.prices_include_tax INTO v_inclusive FROM public.tenants t WHERE t.id = v_tenant;
+    SELECT coalesce(array_agg(tr.id ORDER BY tr.position), '{}'),
+           coalesce(array_agg((tr.rate_percent * 10000)::bigint ORDER BY tr.position), '{}')
+      INTO v_rate_ids, v_rates_ppm
+      FROM public.tax_rates tr WHERE tr.tenant_id = v_tenant AND tr.active;
+    SELECT array_agg((h ->> 'price_minor')::bigint * l.quantity - l.discount_minor ORDER BY l.line_no) INTO v_nets
+      FROM rdk.parse_lines(p_lines, true) l
+      JOIN jsonb_array_elements(v_held) h ON h ->> 'sku' = l.sku AND (h ->> 'size') IS NOT DISTINCT FROM l.size;
+    SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]'), coalesce(sum(x.tax_minor), 0) INTO v_tax, v_tax_total
+      FROM rdk.tax_split(v_nets, v_discount, v_rates_ppm, v_inclusive) x;
+
     PERFORM set_config('rdk.reason', coalesce(v_reason, 'counter sale'), true);
-    INSERT INTO public.orders (tenant_id, channel, status, currency, subtotal_minor, discount_minor, total_minor,
-                               discount_reason, reserved_until)
-    VALUES (v_tenant, 'pos', 'pending', v_currency, v_subtotal, v_line_discounts + v_discount,
-            v_subtotal - v_line_discounts - v_discount,
+    INSERT INTO public.orders (tenant_id, channel, status, currency, subtotal_minor, discount_minor, tax_minor,
+                               tax_included, total_minor, discount_reason, reserved_until)
+    VALUES (v_tenant, 'pos', 'pending', v_currency, v_subtotal, v_line_discounts + v_discount, v_tax_total,
+            v_inclusive,
+            v_subtotal - v_line_discounts - v_discount + CASE WHEN v_inclusive THEN 0 ELSE v_tax_total END,
             CASE WHEN v_line_discounts + v_discount > 0 THEN v_reason END, now() + make_interval(mins => p_minutes))
     RETURNING id INTO v_order;
     INSERT INTO public.order_items (tenant_id, order_id, product_id, sku, name, size, quantity, unit_price_minor,
-                                    discount_minor, line_total_minor)
+                                    discount_minor, line_total_minor, tax_minor)
     SELECT v_tenant, v_order, (h ->> 'product_id')::uuid, l.sku, h ->> 'name', l.size, l.quantity,
-           (h ->> 'price_minor')::bigint, l.discount_minor, (h ->> 'price_minor')::bigint * l.quantity - l.discount_minor
+           (h ->> 'price_minor')::bigint, l.discount_minor, (h ->> 'price_minor')::bigint * l.quantity - l.discount_minor,
+           (SELECT coalesce(sum((x ->> 'tax_minor')::bigint), 0) FROM jsonb_array_elements(v_tax) x
+             WHERE (x ->> 'line_no')::integer = l.line_no)
       FROM rdk.parse_lines(p_lines, true) l
       JOIN jsonb_array_elements(v_held) h ON h ->> 'sku' = l.sku AND (h ->> 'size') IS NOT DISTINCT FROM l.size
      ORDER BY l.line_no;
+    INSERT INTO public.order_taxes (tenant_id, order_id, position, name, rate_percent, tax_minor)
+    SELECT v_tenant, v_order, rk.ord::integer, tr.name, tr.rate_percent,
+           (SELECT coalesce(sum((x ->> 'tax_minor')::bigint), 0) FROM jsonb_array_elements(v_tax) x
+             WHERE (x ->> 'rate_no')::integer = rk.ord)
+      FROM unnest(v_rate_ids) WITH ORDINALITY AS rk(id, ord)
+      JOIN public.tax_rates tr ON tr.id = rk.id;
     PERFORM rdk.reserve_held(v_tenant, v_order, now() + make_interval(mins => p_minutes));
     PERFORM rdk.pos_request_payment_link(v_order);
     PERFORM set_config('rdk.reason', coalesce(v_saved, ''), true);
     RETURN v_order;
 END
 $function$;
-COMMENT ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer) IS 'Staff: a pending counter sale at catalog prices (discounts: ops/admin with a reason), stock held, link asked for';
+COMMENT ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer) IS 'Staff: a pending counter sale at catalog prices (discounts: ops/admin with a reason) plus the shop''s tax, stock held, link asked for';
 REVOKE ALL ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer) TO rdk_admin, rdk_ops, rdk_staff;
 

@@ -61,6 +61,7 @@ bool isLoginLike(const QString &segment)
         u"register"_s, u"auth"_s, u"oauth"_s, u"password"_s, u"forgot-password"_s,
         u"reset-password"_s, u"password-reset"_s, u"reset"_s, u"2fa"_s, u"mfa"_s, u"totp"_s,
         u"otp"_s,
+        u"lookup"_s,   // finding an order by number and e-mail: guessing must be slow
     };
     return words.contains(segment);
 }

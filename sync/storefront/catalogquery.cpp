@@ -20,6 +20,8 @@ constexpr int defaultPerPage = 24;
 constexpr int maxPage = 1000;
 constexpr int maxPerPage = 60;
 constexpr qsizetype maxBrandLength = 80;
+constexpr qsizetype maxSearchLength = 80;
+constexpr int maxSearchWords = 6;
 constexpr qsizetype maxRawValueLength = 1024;
 
 // The decoded value of the first `key`, with '+' read as a space the way HTML forms send it.
@@ -50,18 +52,42 @@ std::optional<qint64> wholeNumber(const QString &text)
     return trimmed.startsWith(u'-') ? std::numeric_limits<qint64>::min() : std::numeric_limits<qint64>::max();
 }
 
-bool isCleanBrand(const QString &brand)
+// Printable text: no control, format or unassigned code points, no lone surrogates.
+bool isPrintable(const QString &text)
 {
-    if (brand.isEmpty() || brand.size() > maxBrandLength)
-        return false;
     // Code points, so an emoji (a surrogate pair) is fine and a lone surrogate is not.
-    for (const char32_t c : brand.toUcs4()) {
+    for (const char32_t c : text.toUcs4()) {
         const QChar::Category category = QChar::category(c);
         if (category == QChar::Other_Control || category == QChar::Other_Format || category == QChar::Other_Surrogate
             || category == QChar::Other_NotAssigned || c == 0xFFFD)
             return false;
     }
     return true;
+}
+
+bool isCleanBrand(const QString &brand)
+{
+    return !brand.isEmpty() && brand.size() <= maxBrandLength && isPrintable(brand);
+}
+
+// What a shopper typed, as the search runs it: lower case, single spaces, at most
+// maxSearchWords words and maxSearchLength characters; empty when it is not printable text.
+QString cleanSearch(const QString &typed)
+{
+    const QString simplified = typed.simplified().toLower();
+    if (simplified.isEmpty() || !isPrintable(simplified))
+        return {};
+    QStringList words = simplified.split(u' ');
+    if (words.size() > maxSearchWords)
+        words.resize(maxSearchWords);
+    QString joined = words.join(u' ');
+    if (joined.size() > maxSearchLength) {
+        joined.truncate(maxSearchLength);
+        if (joined.back().isHighSurrogate())
+            joined.chop(1);
+        joined = joined.trimmed();
+    }
+    return joined;
 }
 
 QString sortKey(CatalogSort sort)
@@ -97,6 +123,8 @@ CatalogQuery parseCatalogQuery(const QUrlQuery &query)
 {
     CatalogQuery result;
 
+    if (const auto search = valueOf(query, u"q"_s))
+        result.search = cleanSearch(*search);
     if (const auto brand = valueOf(query, u"brand"_s)) {
         const QString trimmed = brand->trimmed();
         if (isCleanBrand(trimmed))
@@ -139,6 +167,8 @@ QString catalogQueryString(const CatalogQuery &query, std::optional<int> page)
     const auto add = [&parts](const QString &key, const QString &value) {
         parts.append(key + u'=' + html::percentEncoded(value));
     };
+    if (!query.search.isEmpty())
+        add(u"q"_s, query.search);
     if (!query.brand.isEmpty())
         add(u"brand"_s, query.brand);
     if (!query.size.isEmpty())

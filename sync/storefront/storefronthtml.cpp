@@ -23,6 +23,14 @@ QString cartIcon()
            "stroke=\"currentColor\" stroke-width=\"1.8\" stroke-linecap=\"round\"/></svg>"_s;
 }
 
+QString searchIcon()
+{
+    return u"<svg class=\"icon\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" "
+           "focusable=\"false\"><circle cx=\"10.5\" cy=\"10.5\" r=\"6\" fill=\"none\" stroke=\"currentColor\" "
+           "stroke-width=\"1.9\"/><path d=\"M15 15l5 5\" stroke=\"currentColor\" stroke-width=\"1.9\" "
+           "stroke-linecap=\"round\"/></svg>"_s;
+}
+
 QString navLink(const PageContext &context, const QString &href, const QString &label, bool currentOnPath)
 {
     const bool current = currentOnPath && context.requestPath == href;
@@ -143,14 +151,27 @@ QByteArray document(const PageContext &context, const DocumentOptions &options, 
         out += u"<meta name=\"description\" content=\""_s + escape(options.description.left(300)) + u"\">\n"_s;
     if (options.noIndex)
         out += u"<meta name=\"robots\" content=\"noindex\">\n"_s;
-    if (options.refreshSeconds > 0)
-        out += u"<meta http-equiv=\"refresh\" content=\""_s + QString::number(options.refreshSeconds) + u"\">\n"_s;
+    if (options.refreshSeconds > 0) {
+        const QString refresh = u"<meta http-equiv=\"refresh\" content=\""_s + QString::number(options.refreshSeconds) + u"\">"_s;
+        out += options.refreshOnlyWithoutScript ? u"<noscript>"_s + refresh + u"</noscript>\n"_s : refresh + u"\n"_s;
+    }
+    for (const QString &script : options.scripts)
+        out += u"<script src=\""_s + escape(script) + u"\" defer></script>\n"_s;
+    out += u"<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\n"_s;
     out += u"<link rel=\"stylesheet\" href=\"/assets/storefront.css\">\n</head>\n<body>\n"
            "<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n"_s;
 
-    // Header: shop name, quick links, cart with its count.
+    // Header: shop name, search, quick links, cart with its count. On a phone the links and
+    // the search take a second row rather than disappearing.
     out += u"<header class=\"site-header\">\n<div class=\"wrap header-inner\">\n<a class=\"logo\" href=\"/\">"_s
-        + escape(shop) + u"</a>\n<nav class=\"site-nav\" aria-label=\"Main\">\n<ul>\n"_s;
+        + escape(shop) + u"</a>\n"_s;
+    out += u"<form class=\"site-search\" method=\"get\" action=\"/\" role=\"search\">"
+           "<label class=\"visually-hidden\" for=\"site-search-q\">Search the shop</label>"
+           "<input id=\"site-search-q\" type=\"search\" name=\"q\" maxlength=\"80\" autocomplete=\"off\" "
+           "placeholder=\"Search sneakers, brands, SKUs\" value=\""_s
+        + escape(context.search) + u"\"><button type=\"submit\" class=\"search-button\"><span class=\"visually-hidden\">"
+           "Search</span>"_s + searchIcon() + u"</button></form>\n"_s;
+    out += u"<nav class=\"site-nav\" aria-label=\"Main\">\n<ul>\n"_s;
     out += navLink(context, u"/"_s, u"Shop all"_s, true);
     out += navLink(context, u"/?condition=new"_s, u"New"_s, false);
     out += navLink(context, u"/?condition=used"_s, u"Pre-owned"_s, false);
@@ -174,7 +195,7 @@ QByteArray document(const PageContext &context, const DocumentOptions &options, 
 
     out += u"<footer class=\"site-footer\">\n<div class=\"wrap footer-inner\">\n<p class=\"footer-brand\">"_s
         + escape(shop)
-        + u"</p>\n<p>Secure checkout with Stripe</p>\n"
+        + u"</p>\n<p><a href=\"/orders/lookup\">Find your order</a></p>\n<p>Secure checkout with Stripe</p>\n"
           "</div>\n</footer>\n</body>\n</html>\n"_s;
     return out.toUtf8();
 }

@@ -45,6 +45,8 @@ struct DocumentOptions final {
     QString description;      ///< <meta name="description">; omitted when empty
     bool noIndex = false;     ///< cart, checkout and error pages stay out of search engines
     int refreshSeconds = 0;   ///< > 0: <meta http-equiv="refresh"> (no JS needed)
+    bool refreshOnlyWithoutScript = false;   ///< the refresh inside <noscript>: a script does better
+    QStringList scripts;      ///< same-origin script URLs, loaded deferred
     QString mainClass;        ///< extra class on <main>
 };
 

@@ -38,9 +38,11 @@ QString brandUrl(const QString &brand)
     return catalogUrl(query);
 }
 
-QString pairsText(qint64 count)
+// The catalog counts products (styles), not pairs: a product has many pairs, and socks or a
+// cleaning kit are not pairs at all.
+QString productsText(qint64 count)
 {
-    return QString::number(count) + (count == 1 ? u" pair"_s : u" pairs"_s);
+    return QString::number(count) + (count == 1 ? u" product"_s : u" products"_s);
 }
 
 // "New", "Used · Good", or "Used" for an ungraded used pair.
@@ -130,7 +132,8 @@ QStringList filterSizes()
 
 bool hasFilters(const CatalogQuery &query)
 {
-    return !query.brand.isEmpty() || !query.size.isEmpty() || query.condition || query.inStockOnly;
+    return !query.search.isEmpty() || !query.brand.isEmpty() || !query.size.isEmpty() || query.condition
+        || query.inStockOnly;
 }
 
 QString filterForm(const CatalogPage &page, const CatalogQuery &query)
@@ -180,6 +183,8 @@ QString filterForm(const CatalogPage &page, const CatalogQuery &query)
 
     if (query.perPage != 24)
         out += hiddenInput(u"per_page"_s, QString::number(qBound(1, query.perPage, 60))) + u"\n"_s;
+    if (!query.search.isEmpty())
+        out += hiddenInput(u"q"_s, query.search) + u"\n"_s;   // filtering keeps the search
 
     out += u"<div class=\"filter-actions\"><button type=\"submit\" class=\"button\">Apply</button>"_s;
     if (hasFilters(query))
@@ -488,7 +493,9 @@ QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page
     const int current = qBound(1, page.page, maxPages);
 
     QString heading = u"Shop all sneakers"_s;
-    if (!query.brand.isEmpty())
+    if (!query.search.isEmpty())
+        heading = u"Results for \u201c"_s + query.search + u"\u201d"_s;
+    else if (!query.brand.isEmpty())
         heading = query.brand;
     else if (query.condition == Condition::New)
         heading = u"New sneakers"_s;
@@ -498,16 +505,16 @@ QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page
     QString out = u"<div class=\"page-head\">\n<h1>"_s + escape(heading) + u"</h1>\n"_s;
     QString count;
     if (total == 0) {
-        count = u"No pairs found"_s;
+        count = u"No products found"_s;
     } else if (page.products.isEmpty()) {
-        count = pairsText(total);
+        count = productsText(total);
     } else {
         const qint64 first = qint64(current - 1) * perPage + 1;
         const qint64 last = first + page.products.size() - 1;
         count = total <= perPage && current == 1
-            ? pairsText(total)
+            ? productsText(total)
             : u"Showing "_s + QString::number(first) + u"\u2013"_s + QString::number(last) + u" of "_s
-                + pairsText(total);
+                + productsText(total);
     }
     out += u"<p class=\"result-count\">"_s + escape(count) + u"</p>\n</div>\n"_s;
     out += filterForm(page, query);
@@ -519,8 +526,14 @@ QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page
                    "<p><a class=\"button\" href=\""_s
                 + escape(catalogUrl(query, 1)) + u"\">Back to page 1</a></p>\n"_s;
         } else {
-            out += u"<h2>No pairs match these filters</h2>\n<p>Try another size or brand, or see everything we have "
-                   "in stock.</p>\n<p><a class=\"button\" href=\"/\">Clear filters</a></p>\n"_s;
+            if (!query.search.isEmpty()) {
+                out += u"<h2>Nothing matches \u201c"_s + escape(query.search)
+                    + u"\u201d</h2>\n<p>Check the spelling, try fewer words, or search by brand or SKU.</p>\n"
+                      "<p><a class=\"button\" href=\"/\">See everything</a></p>\n"_s;
+            } else {
+                out += u"<h2>No products match these filters</h2>\n<p>Try another size or brand, or see everything we "
+                       "have in stock.</p>\n<p><a class=\"button\" href=\"/\">Clear filters</a></p>\n"_s;
+            }
         }
         out += u"</section>\n"_s;
     } else {
@@ -636,7 +649,10 @@ QByteArray renderCheckoutResultPage(const PageContext &context, const std::optio
     html::DocumentOptions options;
     options.noIndex = true;
     options.mainClass = u"page-checkout"_s;
-    QString out = u"<section class=\"result-card\">\n"_s;
+    QString out = u"<section class=\"result-card\""_s;
+    if (order && !canceled)
+        out += u" data-order-id=\""_s + escape(order->orderId) + u"\" data-order-status=\""_s + escape(toString(order->status)) + u"\""_s;
+    out += u">\n"_s;
 
     if (canceled) {
         options.title = u"Checkout canceled"_s;
@@ -652,7 +668,12 @@ QByteArray renderCheckoutResultPage(const PageContext &context, const std::optio
     } else {
         const bool waiting = isWaiting(order->status);
         options.title = u"Thank you"_s;
-        options.refreshSeconds = waiting ? 5 : 0;
+        // While waiting: a script asks for the status twice a second (order-status.js), a
+        // refresh every 3 s does the same without JavaScript.
+        options.refreshSeconds = waiting ? 3 : 0;
+        options.refreshOnlyWithoutScript = true;
+        if (waiting)
+            options.scripts.append(u"/assets/order-status.js"_s);
         // A clock while the payment is being confirmed, a tick once it is.
         out += waiting ? u"<p class=\"result-icon result-icon-wait\" aria-hidden=\"true\"><svg viewBox=\"0 0 24 24\" "
                          "width=\"28\" height=\"28\" focusable=\"false\"><circle cx=\"12\" cy=\"12\" r=\"9\" "
@@ -679,6 +700,56 @@ QByteArray renderCheckoutResultPage(const PageContext &context, const std::optio
     return html::document(context, options, out);
 }
 
+QByteArray renderOrderLookupPage(const PageContext &context, const OrderLookupForm &form)
+{
+    html::DocumentOptions options;
+    options.title = u"Find your order"_s;
+    options.noIndex = true;
+    options.mainClass = u"page-checkout"_s;
+    QString out = u"<section class=\"result-card\">\n<h1>Find your order</h1>\n<p class=\"lead\">Enter the order "
+                  "number from your confirmation e-mail and the e-mail address you paid with.</p>\n"_s;
+    if (!form.problem.isEmpty())
+        out += u"<div class=\"notice\" role=\"alert\"><p>"_s + escape(form.problem) + u"</p></div>\n"_s;
+    out += u"<form class=\"checkout-form\" method=\"post\" action=\"/orders/lookup\">\n"
+           "<div class=\"field\"><label for=\"lookup-number\">Order number</label><input type=\"text\" "
+           "id=\"lookup-number\" name=\"number\" required maxlength=\"24\" autocomplete=\"off\" "
+           "placeholder=\"RDK-1001\" value=\""_s
+        + escape(form.number.left(24)) + u"\"></div>\n<div class=\"field\"><label for=\"lookup-email\">E-mail</label>"
+           "<input type=\"email\" id=\"lookup-email\" name=\"email\" required maxlength=\"254\" "
+           "autocomplete=\"email\" placeholder=\"you@example.com\" value=\""_s
+        + escape(form.email.left(254)) + u"\"></div>\n<button type=\"submit\" class=\"button button-large "
+           "button-block\">Find my order</button>\n</form>\n</section>\n"_s;
+    return html::document(context, options, out);
+}
+
+QByteArray renderOrderStatusPage(const PageContext &context, const CheckoutSummary &order)
+{
+    html::DocumentOptions options;
+    options.title = u"Order "_s + formatOrderNumber(order.orderNumber);
+    options.noIndex = true;
+    options.mainClass = u"page-checkout"_s;
+    QString out = u"<section class=\"result-card\">\n<h1>Order "_s + escape(formatOrderNumber(order.orderNumber))
+        + u"</h1>\n<dl class=\"order-meta\">\n"_s;
+    if (!order.placedOn.isEmpty())
+        out += u"<div><dt>Placed</dt><dd>"_s + escape(order.placedOn) + u"</dd></div>\n"_s;
+    out += u"<div><dt>Status</dt><dd><span class=\"status "_s + statusClass(order.status) + u"\">"_s
+        + escape(displayName(order.status)) + u"</span></dd></div>\n"_s;
+    if (!order.trackingNumber.isEmpty())
+        out += u"<div><dt>Tracking</dt><dd>"_s + escape(order.carrier) + u" "_s + escape(order.trackingNumber)
+            + u"</dd></div>\n"_s;
+    out += u"</dl>\n"_s;
+    // The result page's sentence speaks of a page that refreshes itself; this one doesn't.
+    out += u"<p class=\"lead\">"_s
+        + escape(isWaiting(order.status) ? u"We\u2019re waiting for the payment to be confirmed."_s
+                                         : statusSentence(order.status))
+        + u"</p>\n"_s;
+    if (!order.lines.isEmpty())
+        out += orderTable(order);
+    out += u"<p class=\"actions\"><a class=\"button\" href=\"/\">Keep shopping</a> <a class=\"text-link\" "
+           "href=\"/orders/lookup\">Look up another order</a></p>\n</section>\n"_s;
+    return html::document(context, options, out);
+}
+
 QByteArray renderErrorPage(const PageContext &context, int httpStatus, const QString &message)
 {
     const int status = httpStatus >= 400 && httpStatus <= 599 ? httpStatus : 500;
@@ -699,12 +770,17 @@ QByteArray renderErrorPage(const PageContext &context, int httpStatus, const QSt
     return html::document(context, options, out);
 }
 
-QByteArray storefrontStylesheet()
+QByteArray storefrontAsset(const QString &name)
 {
-    QFile file(u":/storefront/storefront.css"_s);
+    QFile file(u":/storefront/"_s + name);
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll();
+}
+
+QByteArray storefrontStylesheet()
+{
+    return storefrontAsset(u"storefront.css"_s);
 }
 
 } // namespace rdk::sync

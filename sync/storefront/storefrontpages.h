@@ -22,6 +22,7 @@ struct PageContext final {
     QString shopName;      ///< shown in the header, footer and <title>
     QString requestPath;   ///< e.g. "/cart"; marks the current navigation link
     int cartCount = 0;     ///< units in the shopper's cart, shown on the cart link
+    QString search = {};   ///< what the header's search field shows (the catalog's current search)
 };
 
 /// One line of the shopper's cart, as the cart handler resolved it against the catalog.
@@ -51,6 +52,18 @@ QByteArray renderCheckoutResultPage(const PageContext &context, const std::optio
                                     bool canceled);
 
 /// Any 4xx/5xx page. `message` is shown to the shopper as plain text; keep internals out.
+/// What a shopper typed into the order lookup form, and why it was refused (empty when not).
+struct OrderLookupForm final {
+    QString number;
+    QString email;
+    QString problem;
+};
+
+/// "Find your order": order number and e-mail, no account needed; `form` refills the fields.
+QByteArray renderOrderLookupPage(const PageContext &context, const OrderLookupForm &form);
+/// One order found by the lookup: status, the day it was placed, tracking, the items.
+QByteArray renderOrderStatusPage(const PageContext &context, const CheckoutSummary &order);
+
 QByteArray renderErrorPage(const PageContext &context, int httpStatus, const QString &message);
 
 /// The query string (no leading '?') of a catalog link: only values that differ from the
@@ -68,5 +81,7 @@ CatalogQuery parseCatalogQuery(const QUrlQuery &query);
 /// The stylesheet served at /assets/storefront.css (compiled in from
 /// resources/storefront/storefront.css).
 QByteArray storefrontStylesheet();
+/// A file of resources/storefront (built in), e.g. "order-status.js"; empty when there is none.
+QByteArray storefrontAsset(const QString &name);
 
 } // namespace rdk::sync

@@ -96,6 +96,8 @@ void TstRateLimiter::routeFamilyFor_classifiesPaths_data()
     QTest::addRow("underscore nested") << u"/_debug/state"_s << "GET"_ba << RouteFamily::Auth;
     QTest::addRow("login post") << u"/login"_s << "POST"_ba << RouteFamily::Auth;
     QTest::addRow("login form view") << u"/login"_s << "GET"_ba << RouteFamily::Pages;
+    QTest::addRow("order lookup post") << u"/orders/lookup"_s << "POST"_ba << RouteFamily::Auth;
+    QTest::addRow("order lookup form view") << u"/orders/lookup"_s << "GET"_ba << RouteFamily::Pages;
     QTest::addRow("api auth post") << u"/api/auth/token"_s << "POST"_ba << RouteFamily::Auth;
     QTest::addRow("password reset") << u"/account/password-reset"_s << "POST"_ba << RouteFamily::Auth;
     QTest::addRow("totp verify") << u"/api/totp"_s << "PUT"_ba << RouteFamily::Auth;

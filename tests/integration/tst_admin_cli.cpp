@@ -197,6 +197,9 @@ private Q_SLOTS:
         QVERIFY(count("SELECT count(DISTINCT viewed_at::date) FROM page_views") >= 27);
         QCOMPARE(count("SELECT count(*) FROM page_views WHERE viewed_at > now() OR length(visitor_hash) <> 16"), 0);
         QVERIFY(count("SELECT count(*) FROM page_views WHERE product_id IS NOT NULL") > 0);
+        // The demo shop charges one sales tax rate at the counter, added to its prices.
+        QCOMPARE(count("SELECT count(*) FROM tax_rates WHERE rate_percent = 8.875 AND active"), 1);
+        QCOMPARE(count("SELECT count(*) FROM tenants WHERE slug = 'kickz' AND prices_include_tax"), 0);
 
         const int productsBefore = count("SELECT count(*) FROM products");
         const Run again = admin({u"seed-demo"_s, u"--tenant"_s, u"kickz"_s});

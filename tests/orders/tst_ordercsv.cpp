@@ -27,7 +27,8 @@ OrderSummary sample()
     o.units = 3;
     o.subtotal = usd(30000);
     o.discount = usd(1500);
-    o.total = usd(28500);
+    o.tax = usd(2529);      // 8.875 % of 285.00, added at the counter
+    o.total = usd(31029);
     o.refunded = usd(5000);
     o.customerEmail = u"ann@example.com"_s;
     return o;
@@ -41,20 +42,20 @@ private Q_SLOTS:
     void header_hasEmailOnlyWhenAsked()
     {
         QCOMPARE(orderCsvHeader(false),
-                 u"order_number,date,channel,status,payment_method,units,subtotal,discount,total,refunded,currency\r\n"_s);
+                 u"order_number,date,channel,status,payment_method,units,subtotal,discount,tax,total,refunded,currency\r\n"_s);
         QVERIFY(orderCsvHeader(true).endsWith(u",currency,email\r\n"_s));
     }
 
     void line_usesShopTimeAndPlainAmounts()
     {
         const QString line = orderCsvLine(sample(), shopTimeZone(u"America/New_York"_s), true);
-        QCOMPARE(line, u"RDK-1042,2026-02-28 23:30:00,pos,partially_refunded,card,3,300.00,15.00,285.00,50.00,USD,ann@example.com\r\n"_s);
+        QCOMPARE(line, u"RDK-1042,2026-02-28 23:30:00,pos,partially_refunded,card,3,300.00,15.00,25.29,310.29,50.00,USD,ann@example.com\r\n"_s);
     }
 
     void line_withoutEmail_leavesTheColumnOut()
     {
         const QString line = orderCsvLine(sample(), shopTimeZone(u"UTC"_s), false);
-        QCOMPARE(line, u"RDK-1042,2026-03-01 04:30:00,pos,partially_refunded,card,3,300.00,15.00,285.00,50.00,USD\r\n"_s);
+        QCOMPARE(line, u"RDK-1042,2026-03-01 04:30:00,pos,partially_refunded,card,3,300.00,15.00,25.29,310.29,50.00,USD\r\n"_s);
         QVERIFY(!line.contains(u"example.com"_s));
     }
 
@@ -65,9 +66,10 @@ private Q_SLOTS:
         o.subtotal = Money::of(1500, u"JPY"_s).value();
         o.discount = Money();  // default zero is USD: must not print as "0.00"
         o.refunded = Money();
+        o.tax = Money();
         o.paymentMethod = PaymentMethod::None;
         const QString line = orderCsvLine(o, shopTimeZone(QString()), false);
-        QVERIFY2(line.endsWith(u",,3,1500,0,1500,0,JPY\r\n"_s), qPrintable(line));
+        QVERIFY2(line.endsWith(u",,3,1500,0,0,1500,0,JPY\r\n"_s), qPrintable(line));
     }
 
     void email_hostile_isQuotedAndNeutralised_data()

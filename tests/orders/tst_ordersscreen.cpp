@@ -14,6 +14,7 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMutex>
 #include <QPushButton>
@@ -633,6 +634,22 @@ private Q_SLOTS:
         }
     }
 
+    void detail_showsTaxPerRateAsCharged()
+    {
+        m_shop->orders[2].totals.tax = usd(444);
+        m_shop->orders[2].totals.taxes = {{u"NY sales tax"_s, 88750, usd(444)}};
+        m_shop->orders[1].totals.tax = usd(1234);   // online: Stripe's one figure
+        auto s = screen(StaffRole::Staff);
+        QVERIFY(selectAndWait(*s, idOf(1003)));
+        auto *body = s->findChild<QLabel *>(u"detailBody"_s);
+        QVERIFY(body);
+        QVERIFY2(body->text().contains(u"Tax (NY sales tax 8.875 %): $4.44"_s), qPrintable(body->text()));
+        QVERIFY(selectAndWait(*s, idOf(1002)));
+        QVERIFY2(body->text().contains(u"Tax (as Stripe computed it): $12.34"_s), qPrintable(body->text()));
+        QVERIFY(selectAndWait(*s, idOf(1001)));   // no tax: no tax line
+        QVERIFY(!body->text().contains(u"Tax"_s));
+    }
+
     void receipt_isRequested()
     {
         auto s = screen(StaffRole::Staff);
@@ -758,8 +775,8 @@ private Q_SLOTS:
         const QStringList lines = csv.split(u"\r\n"_s, Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 6);  // header + all five, not just the two loaded rows
         QCOMPARE(lines.at(0).endsWith(u",email"_s), withEmail);
-        QCOMPARE(lines.at(1), withEmail ? u"RDK-1005,2026-11-24 10:00:00,online,canceled,,1,30.00,0.00,30.00,0.00,USD,bob@example.org"_s
-                                        : u"RDK-1005,2026-11-24 10:00:00,online,canceled,,1,30.00,0.00,30.00,0.00,USD"_s);
+        QCOMPARE(lines.at(1), withEmail ? u"RDK-1005,2026-11-24 10:00:00,online,canceled,,1,30.00,0.00,0.00,30.00,0.00,USD,bob@example.org"_s
+                                        : u"RDK-1005,2026-11-24 10:00:00,online,canceled,,1,30.00,0.00,0.00,30.00,0.00,USD"_s);
         if (withEmail)
             QVERIFY2(csv.contains(u",\"'=cmd|' /C calc'!A0\"\r\n"_s) || csv.contains(u",'=cmd|' /C calc'!A0\r\n"_s), qPrintable(csv));
         QVERIFY(!csv.contains(u",=cmd"_s));

@@ -44,7 +44,8 @@ const QSet<QString> &allowedElements()
         u"nav"_s, u"ul"_s, u"ol"_s, u"li"_s, u"span"_s, u"svg"_s, u"path"_s, u"main"_s, u"footer"_s, u"p"_s,
         u"form"_s, u"label"_s, u"select"_s, u"option"_s, u"input"_s, u"button"_s, u"h1"_s, u"h2"_s,
         u"section"_s, u"img"_s, u"circle"_s, u"dl"_s, u"dt"_s, u"dd"_s, u"fieldset"_s, u"legend"_s, u"aside"_s, u"table"_s,
-        u"caption"_s, u"thead"_s, u"tbody"_s, u"tfoot"_s, u"tr"_s, u"th"_s, u"td"_s, u"br"_s,
+        u"caption"_s, u"thead"_s, u"tbody"_s, u"tfoot"_s, u"tr"_s, u"th"_s, u"td"_s, u"br"_s, u"noscript"_s,
+        u"script"_s,   // pageProblems() accepts only same-origin files, never inline code
     };
     return elements;
 }
@@ -59,6 +60,7 @@ const QSet<QString> &allowedAttributes()
         u"action"_s, u"type"_s, u"value"_s, u"for"_s, u"selected"_s, u"checked"_s, u"required"_s, u"min"_s,
         u"max"_s, u"inputmode"_s, u"src"_s, u"srcset"_s, u"sizes"_s, u"loading"_s, u"alt"_s,
         u"autocomplete"_s, u"maxlength"_s, u"placeholder"_s, u"scope"_s, u"colspan"_s, u"cx"_s, u"cy"_s, u"r"_s,
+        u"defer"_s, u"data-order-id"_s, u"data-order-status"_s,
     };
     return attributes;
 }
@@ -184,7 +186,11 @@ QString pageProblems(const QByteArray &page)
 {
     if (!page.startsWith("<!doctype html>\n<html lang=\"en\">"))
         return u"no doctype/lang"_s;
-    const QByteArray lower = page.toLower();
+    QByteArray lower = page.toLower();
+    // Scripts: only this shop's own files under /assets/, deferred, with no inline code
+    // (the Content-Security-Policy is script-src 'self').
+    static const QRegularExpression ownScript(u"<script src=\"/assets/[a-z-]+\\.js\" defer></script>"_s);
+    lower = QString::fromUtf8(lower).remove(ownScript).toUtf8();
     if (lower.contains("<script"))
         return u"<script element"_s;
     if (lower.contains("<style"))
@@ -229,10 +235,21 @@ bool hasClass(const Tag &tag, const QString &cls)
     return tag.attr(u"class"_s).split(u' ').contains(cls);
 }
 
-QList<Tag> formsWithAction(const QList<Tag> &tags, const QString &action)
+/// The page's own forms: every page's header also has the shop's search form.
+QList<Tag> pageForms(const QList<Tag> &tags)
 {
     QList<Tag> found;
     for (const Tag &tag : tagsNamed(tags, u"form"_s)) {
+        if (!hasClass(tag, u"site-search"_s))
+            found.append(tag);
+    }
+    return found;
+}
+
+QList<Tag> formsWithAction(const QList<Tag> &tags, const QString &action)
+{
+    QList<Tag> found;
+    for (const Tag &tag : pageForms(tags)) {
         if (tag.attr(u"action"_s) == action)
             found.append(tag);
     }
@@ -335,6 +352,11 @@ private Q_SLOTS:
     void catalogPage_filterForm_reflectsQuery();
     void catalogPage_pagination_keepsFilters();
     void catalogPage_noResults_showsEmptyStateWithClearLink();
+    void catalogPage_search_headingHeaderAndFilters();
+    void catalogPage_search_noResults_saysWhatWasSearched();
+    void orderLookup_hostileValues_escaped();
+    void parseCatalogQuery_search_cleaned_data();
+    void parseCatalogQuery_search_cleaned();
     void productPage_sizePicker_listsOnlyInStockSizes();
     void productPage_quantity_cappedByStockAndTen_data();
     void productPage_quantity_cappedByStockAndTen();
@@ -388,6 +410,11 @@ void TstStorefrontPages::allPages_render_wellFormedAndCspCompliant_data()
     QTest::newRow("checkout-no-lines") << sync::renderCheckoutResultPage(context(), CheckoutSummary(), false);
     QTest::newRow("checkout-unknown") << sync::renderCheckoutResultPage(context(), std::nullopt, false);
     QTest::newRow("checkout-canceled") << sync::renderCheckoutResultPage(context(), std::nullopt, true);
+    QTest::newRow("lookup") << sync::renderOrderLookupPage(context(u"/orders/lookup"_s), {});
+    QTest::newRow("lookup-problem")
+        << sync::renderOrderLookupPage(context(u"/orders/lookup"_s), {u"RDK-1"_s, u"a@b.co"_s, u"Not found."_s});
+    QTest::newRow("order-status") << sync::renderOrderStatusPage(context(), paidOrder(OrderStatus::Shipped));
+    QTest::newRow("order-status-empty") << sync::renderOrderStatusPage(context(), CheckoutSummary());
     QTest::newRow("error-404") << sync::renderErrorPage(context(), 404, QString());
     QTest::newRow("error-500") << sync::renderErrorPage(context(), 500, u"Try again"_s);
     QTest::newRow("error-bogus-status") << sync::renderErrorPage(context(), -7, u"?"_s);
@@ -597,7 +624,7 @@ void TstStorefrontPages::catalogPage_pagination_keepsFilters()
     query.page = 5;
     const QByteArray html = sync::renderCatalogPage(context(), catalogOf({jordan(), flat(2)}, 200, 5, 12), query);
     QCOMPARE(pageProblems(html), QString());
-    QVERIFY(html.contains("Showing 49\u201350 of 200 pairs"_ba));
+    QVERIFY(html.contains("Showing 49\u201350 of 200 products"_ba));
 
     QList<int> pages;
     for (const Tag &link : tagsNamed(tagsOf(html), u"a"_s)) {
@@ -624,7 +651,7 @@ void TstStorefrontPages::catalogPage_noResults_showsEmptyStateWithClearLink()
     query.size = u"4"_s;
     const QByteArray html = sync::renderCatalogPage(context(), catalogOf({}, 0), query);
     QCOMPARE(pageProblems(html), QString());
-    QVERIFY(html.contains("No pairs match these filters"));
+    QVERIFY(html.contains("No products match these filters"));
     QVERIFY(html.contains("<a class=\"button\" href=\"/\">Clear filters</a>"));
     QVERIFY(!html.contains("product-grid"));
     QVERIFY(!html.contains("class=\"pagination\""));
@@ -681,7 +708,7 @@ void TstStorefrontPages::productPage_soldOut_hasNoAddToCartForm()
     QCOMPARE(pageProblems(html), QString());
     const QList<Tag> tags = tagsOf(html);
     QVERIFY(formsWithAction(tags, u"/cart/add"_s).isEmpty());
-    QVERIFY(tagsNamed(tags, u"form"_s).isEmpty());
+    QVERIFY(pageForms(tags).isEmpty());
     QVERIFY(inputsNamed(tags, u"size"_s).isEmpty());
     QVERIFY(html.contains("<p class=\"soldout-title\">Sold out</p>"));
     QVERIFY(html.contains("Used \u00B7 Good"_ba));
@@ -791,7 +818,7 @@ void TstStorefrontPages::cartPage_empty_showsEmptyStateWithoutCheckout()
     const QByteArray html = sync::renderCartPage(context(u"/cart"_s, 0), {}, QString());
     QCOMPARE(pageProblems(html), QString());
     QVERIFY(html.contains("Your cart is empty"));
-    QVERIFY(tagsNamed(tagsOf(html), u"form"_s).isEmpty());
+    QVERIFY(pageForms(tagsOf(html)).isEmpty());
     QVERIFY(html.contains("<meta name=\"robots\" content=\"noindex\">"));
 }
 
@@ -812,7 +839,14 @@ void TstStorefrontPages::checkoutResultPage_pending_refreshesItself()
 {
     const QByteArray html = sync::renderCheckoutResultPage(context(), paidOrder(OrderStatus::AwaitingPayment), false);
     QVERIFY(html.contains("<span class=\"status status-wait\">Awaiting payment</span>"));
-    QVERIFY(html.contains("<meta http-equiv=\"refresh\" content=\"5\">"));
+    // A script asks for the status twice a second; without JavaScript the page refreshes itself.
+    QVERIFY(html.contains("<noscript><meta http-equiv=\"refresh\" content=\"3\"></noscript>"));
+    QVERIFY(html.contains("<script src=\"/assets/order-status.js\" defer></script>"));
+    QVERIFY(html.contains("data-order-id=\"6b3c0a4e-0000-4000-8000-000000000001\" data-order-status=\"awaiting_payment\""));
+    // A paid order has nothing to wait for.
+    const QByteArray paid = sync::renderCheckoutResultPage(context(), paidOrder(), false);
+    QVERIFY(!paid.contains("refresh"));
+    QVERIFY(!paid.contains("<script"));
 }
 
 void TstStorefrontPages::checkoutResultPage_unknownOrder_saysNotFound()
@@ -842,6 +876,89 @@ void TstStorefrontPages::errorPage_status_shownWithHomeLink()
 }
 
 // ------------------------------------------------------------------ query string
+
+void TstStorefrontPages::catalogPage_search_headingHeaderAndFilters()
+{
+    CatalogQuery query;
+    query.search = u"\"><script>x</script> dunk"_s;
+    query.brand = u"Nike"_s;
+    PageContext ctx = context();
+    ctx.search = query.search;
+    const QByteArray html = sync::renderCatalogPage(ctx, catalogOf({hostileProduct()}, 1), query);
+    QCOMPARE(pageProblems(html), QString());
+    QVERIFY(html.contains("<h1>Results for \u201c&quot;&gt;&lt;script&gt;x&lt;/script&gt; dunk\u201d</h1>"_ba));
+    QVERIFY(html.contains("1 product<"));
+    const QList<Tag> tags = tagsOf(html);
+    // The header's search shows what was searched; the filters keep it when applied.
+    const QList<Tag> q = inputsNamed(tags, u"q"_s);
+    QCOMPARE(q.size(), 2);
+    for (const Tag &input : q)
+        QCOMPARE(input.attr(u"value"_s), query.search);
+    QCOMPARE(q.first().attr(u"type"_s), u"search"_s);
+    QCOMPARE(q.last().attr(u"type"_s), u"hidden"_s);
+    // Clearing drops the search with the filters.
+    QVERIFY(html.contains("<a class=\"text-link\" href=\"/\">Clear filters</a>"));
+}
+
+void TstStorefrontPages::catalogPage_search_noResults_saysWhatWasSearched()
+{
+    CatalogQuery query;
+    query.search = u"yeezy"_s;
+    const QByteArray html = sync::renderCatalogPage(context(), catalogOf({}, 0), query);
+    QCOMPARE(pageProblems(html), QString());
+    QVERIFY(html.contains("Nothing matches \u201cyeezy\u201d"_ba));
+    QVERIFY(html.contains("No products found"));
+}
+
+void TstStorefrontPages::orderLookup_hostileValues_escaped()
+{
+    const QByteArray form = sync::renderOrderLookupPage(
+        context(u"/orders/lookup"_s), {u"\"><script>1</script>"_s, u"x\" onfocus=\"y"_s, u"<b>problem</b>"_s});
+    QCOMPARE(pageProblems(form), QString());
+    QVERIFY(!form.contains("<b>"));
+    const QList<Tag> tags = tagsOf(form);
+    QCOMPARE(inputsNamed(tags, u"number"_s).first().attr(u"value"_s), u"\"><script>1</script>"_s);
+    QCOMPARE(inputsNamed(tags, u"email"_s).first().attr(u"value"_s), u"x\" onfocus=\"y"_s);
+    QCOMPARE(formsWithAction(tags, u"/orders/lookup"_s).first().attr(u"method"_s), u"post"_s);
+
+    CheckoutSummary order = paidOrder(OrderStatus::Shipped);
+    order.carrier = u"<i>UPS</i>"_s;
+    order.trackingNumber = u"1Z\"><script>"_s;
+    order.placedOn = u"7 Dec 2026"_s;
+    const QByteArray status = sync::renderOrderStatusPage(context(), order);
+    QCOMPARE(pageProblems(status), QString());
+    QVERIFY(status.contains("<h1>Order RDK-1042</h1>"));
+    QVERIFY(status.contains("&lt;i&gt;UPS&lt;/i&gt; 1Z&quot;&gt;&lt;script&gt;"));
+    QVERIFY(status.contains("<dd>7 Dec 2026</dd>"));
+    QVERIFY(status.contains("Your order is on its way."));
+}
+
+void TstStorefrontPages::parseCatalogQuery_search_cleaned_data()
+{
+    QTest::addColumn<QString>("raw");
+    QTest::addColumn<QString>("search");
+    QTest::newRow("plain") << u"q=Dunk+Low"_s << u"dunk low"_s;
+    QTest::newRow("spaces collapsed") << u"q=%20%20Air%09%20Max%20"_s << u"air max"_s;
+    QTest::newRow("sku") << u"q=DNK-LO-PANDA"_s << u"dnk-lo-panda"_s;
+    QTest::newRow("like wildcards kept as text") << u"q=100%25_x"_s << u"100%_x"_s;
+    QTest::newRow("script kept for escaping") << u"q=%3Cscript%3E"_s << u"<script>"_s;
+    QTest::newRow("control char") << u"q=du%00nk"_s << QString();
+    QTest::newRow("bad utf8") << u"q=%FF%FE"_s << QString();
+    QTest::newRow("only spaces") << u"q=+++"_s << QString();
+    QTest::newRow("six words at most") << u"q=a+b+c+d+e+f+g+h"_s << u"a b c d e f"_s;
+    QTest::newRow("80 chars at most") << u"q="_s + QString(200, u'z') << QString(80, u'z');
+    QTest::newRow("huge") << u"q="_s + QString(100000, u'z') << QString();
+}
+
+void TstStorefrontPages::parseCatalogQuery_search_cleaned()
+{
+    QFETCH(QString, raw);
+    QFETCH(QString, search);
+    const CatalogQuery query = sync::parseCatalogQuery(QUrlQuery(raw));
+    QCOMPARE(query.search, search);
+    // And back: the links the page prints carry the same search.
+    QCOMPARE(sync::parseCatalogQuery(QUrlQuery(sync::catalogQueryString(query))).search, search);
+}
 
 void TstStorefrontPages::parseCatalogQuery_values_parsedOrDefaulted_data()
 {

@@ -4,6 +4,7 @@
 #include "data/media/placeholdersneaker.h"
 #include "data/pgimagestore.h"
 #include "data/pgrepositories.h"
+#include "domain/order.h"
 #include "sync/stripe/webhooksignature.h"
 #include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
@@ -430,6 +431,111 @@ private Q_SLOTS:
         return request(m_nam, "POST", m_sync.url(u"/api/stripe/webhook"_s), body,
                        {{"Content-Type", "application/json"},
                         {"Stripe-Signature", sync::signStripePayload(body, kWebhookSecret, QDateTime::currentSecsSinceEpoch())}});
+    }
+
+    void storefrontSearch_everyWordMatches_wildcardsAreText_neverAnotherShop()
+    {
+        const auto skusFor = [this](const QString &q) {
+            const Reply page = request(m_nam, "GET", m_sync.url(u"/?q="_s + QString::fromUtf8(QUrl::toPercentEncoding(q))));
+            QStringList skus;
+            for (const char *sku : {"AM90-INF", "AM90-TWO", "OTHER-SHOP"}) {
+                if (page.body.contains(QByteArray("/products/") + sku))
+                    skus.append(QString::fromLatin1(sku));
+            }
+            return page.status == 200 ? skus : QStringList{u"status %1"_s.arg(page.status)};
+        };
+        QCOMPARE(skusFor(u"infrared"_s), (QStringList{u"AM90-INF"_s, u"AM90-TWO"_s}));
+        QCOMPARE(skusFor(u"TWO  air"_s), QStringList{u"AM90-TWO"_s});          // every word, any order, any case
+        QCOMPARE(skusFor(u"am90-inf"_s), QStringList{u"AM90-INF"_s});          // by SKU
+        QCOMPARE(skusFor(u"other"_s), QStringList{});                          // another shop's product: never
+        QCOMPARE(skusFor(u"%"_s), QStringList{});                              // LIKE wildcards are plain text
+        QCOMPARE(skusFor(u"_"_s), QStringList{});
+        QCOMPARE(skusFor(QString(200, u'a')), QStringList{});                  // cut to 80 characters, still searched
+        // Far beyond any real search (over 1 KiB) is garbage, ignored like any garbage parameter.
+        QCOMPARE(skusFor(QString(5000, u'a')), (QStringList{u"AM90-INF"_s, u"AM90-TWO"_s}));
+        const Reply header = request(m_nam, "GET", m_sync.url(u"/?q=%3Cb%3Einfrared"_s));
+        QVERIFY(header.body.contains("value=\"&lt;b&gt;infrared\""));
+        QVERIFY(!header.body.contains("<b>infrared"));
+    }
+
+    void orderLookup_byNumberAndEmail_saysNothingAboutOtherOrders()
+    {
+        // A shipped online order of this shop, and one of the other shop.
+        const auto placeOrder = [this](const QString &slug, const char *email) {
+            pqxx::connection c(m_db->ownerUrl());
+            pqxx::work tx(c);
+            const auto r = tx.exec_params1(
+                "INSERT INTO orders (tenant_id, channel, status, currency, subtotal_minor, total_minor, customer_email, "
+                "                    carrier, tracking_number, paid_at) "
+                "SELECT id, 'online', 'shipped', 'USD', 14000, 14000, $2, 'UPS', '1Z999AA10123456784', now() "
+                "  FROM tenants WHERE slug = $1 RETURNING order_number",
+                slug.toStdString(), std::string(email));
+            tx.commit();
+            return r[0].as<long long>();
+        };
+        const long long mine = placeOrder(u"shop-a"_s, "Lookup.Buyer@example.com");
+        const long long theirs = placeOrder(u"shop-b"_s, "other.buyer@example.com");
+        int client = 0;
+        const auto lookup = [&](const QString &number, const QString &email) {
+            const QByteArray form = "number=" + QUrl::toPercentEncoding(number) + "&email=" + QUrl::toPercentEncoding(email);
+            // A client of its own each time, so the lookup's rate limit (checked below) stays out of the way.
+            return request(m_nam, "POST", m_sync.url(u"/orders/lookup"_s), form,
+                           {{"Content-Type", "application/x-www-form-urlencoded"},
+                            {"X-Forwarded-For", QByteArray("203.0.113.") + QByteArray::number(++client)}});
+        };
+        const QString number = formatOrderNumber(mine);
+
+        // Positive control: number and e-mail (any case, with spaces around) show the order and its tracking.
+        const Reply found = lookup(u" #"_s + QString::number(mine), u" lookup.buyer@EXAMPLE.com "_s);
+        QCOMPARE(found.status, 200);
+        QVERIFY(found.body.contains("<h1>Order " + number.toUtf8() + "</h1>"));
+        QVERIFY(found.body.contains("UPS 1Z999AA10123456784"));
+        QCOMPARE(found.headers.value("cache-control"), QByteArray("no-store"));
+
+        // Wrong e-mail, wrong number, another shop's order with its own e-mail: one and the same answer.
+        QByteArray notFound;
+        for (const auto &[n, e] : {std::pair{number, u"someone.else@example.com"_s},
+                                   {formatOrderNumber(mine + 1000), u"lookup.buyer@example.com"_s},
+                                   {formatOrderNumber(theirs), u"other.buyer@example.com"_s}}) {
+            const Reply r = lookup(n, e);
+            QCOMPARE(r.status, 404);
+            QVERIFY(!r.body.contains("1Z999AA10123456784"));
+            const QByteArray message = r.body.mid(r.body.indexOf("role=\"alert\""), 140);
+            if (notFound.isEmpty())
+                notFound = message;
+            QCOMPARE(message, notFound);
+        }
+        // Malformed input: a clear sentence, nothing looked up.
+        for (const auto &[n, e] : {std::pair{u"RDK-abc"_s, u"a@example.com"_s}, {number, u"not-an-email"_s},
+                                   {number, QString(300, u'a') + u"@example.com"_s}, {QString(), QString()},
+                                   {u"RDK-99999999999999999999"_s, u"a@example.com"_s}}) {
+            const Reply r = lookup(n, e);
+            QCOMPARE(r.status, 422);
+            QVERIFY(r.body.contains("Enter an order number like RDK-1001"));
+        }
+        // Guessing is slow: a sixth try in a row from one client is turned away.
+        int limited = 0;
+        for (int i = 0; i < 7; ++i) {
+            const Reply r = request(m_nam, "POST", m_sync.url(u"/orders/lookup"_s), "number=RDK-1&email=a%40example.com",
+                                    {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", "203.0.113.250"}});
+            limited += r.status == 429 ? 1 : 0;
+        }
+        QVERIFY(limited >= 1);
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/orders/lookup"_s)).status, 200);
+    }
+
+    void storefrontAssets_scriptAndFavicon_servedWithTheirTypes()
+    {
+        const Reply script = request(m_nam, "GET", m_sync.url(u"/assets/order-status.js"_s));
+        QCOMPARE(script.status, 200);
+        QVERIFY(script.headers.value("content-type").startsWith("text/javascript"));
+        QVERIFY(script.body.contains("/api/orders/"));
+        for (const QString &path : {u"/favicon.ico"_s, u"/assets/favicon.svg"_s}) {
+            const Reply icon = request(m_nam, "GET", m_sync.url(path));
+            QCOMPARE(icon.status, 200);
+            QCOMPARE(icon.headers.value("content-type"), QByteArray("image/svg+xml"));
+            QVERIFY(icon.body.startsWith("<svg"));
+        }
     }
 
     void webhook_twentyCopiesAtOnce_haveOneEffect()

@@ -392,9 +392,9 @@ void DashboardScreen::buildUi()
         bool higherIsBetter;
     };
     const QList<TileSpec> specs = {
-        {u"revenue-today", tr("REVENUE TODAY"), tr("Paid orders today minus their refunds, in shop time"), true},
-        {u"revenue-7d", tr("REVENUE · 7 DAYS"), tr("Net revenue of the last 7 shop days"), true},
-        {u"revenue-30d", tr("REVENUE · 30 DAYS"), tr("Net revenue of the last 30 shop days"), true},
+        {u"revenue-today", tr("REVENUE TODAY"), tr("Paid orders today minus their refunds, in shop time; what buyers paid, sales tax included"), true},
+        {u"revenue-7d", tr("REVENUE · 7 DAYS"), tr("Net revenue of the last 7 shop days, sales tax included"), true},
+        {u"revenue-30d", tr("REVENUE · 30 DAYS"), tr("Net revenue of the last 30 shop days, sales tax included"), true},
         {u"orders", tr("PAID ORDERS"), tr("Orders paid in the selected period, online and at the counter"), true},
         {u"aov", tr("AVERAGE ORDER"), tr("Gross revenue divided by paid orders in the selected period"), true},
         {u"visitors", tr("UNIQUE VISITORS"), tr("Storefront visitors per day, added up over the selected period"), true},

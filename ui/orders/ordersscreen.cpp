@@ -614,6 +614,11 @@ void OrdersScreen::showDetail(const std::optional<OrderDetail> &detail)
     body << tr("Subtotal %1 · discount %2 · shipping %3 · total %4")
                 .arg(formatMoney(detail->totals.subtotal), formatMoney(detail->totals.discount),
                      formatMoney(detail->totals.shipping), formatMoney(detail->totals.total));
+    // Tax per rate as the counter charged it; an online order's tax is Stripe's one figure.
+    for (const TaxAmount &tax : detail->totals.taxes)
+        body << tr("%1: %2").arg(taxRowLabel(tax, detail->totals.taxIncluded), formatMoney(tax.amount));
+    if (detail->totals.taxes.isEmpty() && !detail->totals.tax.isZero())
+        body << tr("Tax (as Stripe computed it): %1").arg(formatMoney(detail->totals.tax));
     if (!s.refunded.isZero())
         body << tr("Refunded: %1").arg(formatMoney(s.refunded));
     if (!detail->discountReason.isEmpty())

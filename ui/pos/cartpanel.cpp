@@ -88,7 +88,12 @@ QLayout *CartPanel::buildTotals()
     };
     addRow(0, tr("Subtotal"), m_subtotal, u"subtotal"_s, 1.2, false);
     addRow(1, tr("Discount"), m_discount, u"discount"_s, 1.2, false);
-    addRow(2, tr("Total"), m_total, u"total"_s, 2.0, true);
+    addRow(2, tr("Tax"), m_tax, u"tax"_s, 1.2, false);
+    m_taxLabel = qobject_cast<QLabel *>(totals->itemAtPosition(2, 0)->widget());
+    m_taxLabel->setObjectName(u"tax-label"_s);
+    m_taxLabel->hide();
+    m_tax->hide();
+    addRow(3, tr("Total"), m_total, u"total"_s, 2.0, true);
     return totals;
 }
 
@@ -220,6 +225,25 @@ void CartPanel::refresh()
     }
     m_subtotal->setText(formatMoney(totals->subtotal));
     m_discount->setText(totals->discount.isZero() ? u"—"_s : u"-"_s + formatMoney(totals->discount));
+    // One row per rate of the shop (up to three; more become one row, the rates in its
+    // tooltip, so the totals never push Charge off a laptop screen); none without rates.
+    QStringList labels, amounts, each;
+    for (const TaxAmount &tax : totals->taxes) {
+        labels.append(taxRowLabel(tax, totals->taxIncluded));
+        amounts.append(formatMoney(tax.amount));
+        each.append(labels.constLast() + u"  "_s + amounts.constLast());
+    }
+    if (labels.size() > 3) {
+        labels = {totals->taxIncluded ? tr("Incl. tax (%n rates)", nullptr, int(each.size()))
+                                      : tr("Tax (%n rates)", nullptr, int(each.size()))};
+        amounts = {formatMoney(totals->tax)};
+    }
+    m_taxLabel->setText(labels.join(u'\n'));
+    m_tax->setText(amounts.join(u'\n'));
+    m_taxLabel->setToolTip(each.join(u'\n'));
+    m_tax->setToolTip(each.join(u'\n'));
+    m_taxLabel->setVisible(!labels.isEmpty());
+    m_tax->setVisible(!labels.isEmpty());
     m_total->setText(formatMoney(totals->total));
 }
 

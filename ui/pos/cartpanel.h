@@ -57,6 +57,8 @@ private:
     QPushButton *m_cartDiscount = nullptr;
     QLabel *m_subtotal = nullptr;
     QLabel *m_discount = nullptr;
+    QLabel *m_taxLabel = nullptr;   ///< "Tax (NY 8.875 %)", one line per rate; hidden without rates
+    QLabel *m_tax = nullptr;
     QLabel *m_total = nullptr;
     QPushButton *m_charge = nullptr;
     QPushButton *m_chargeCash = nullptr;

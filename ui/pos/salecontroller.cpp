@@ -39,6 +39,23 @@ SaleController::SaleController(PosStoreFactory stores, OrderChangeFeed *feed, St
     m_tick.setInterval(kTickMs);
     connect(&m_tick, &QTimer::timeout, this, &SaleController::tick);
     m_tick.start();
+    refreshTaxSettings();
+}
+
+void SaleController::refreshTaxSettings()
+{
+    runJob<TaxSettings>([](PosStore &store) { return store.taxSettings(); },
+                        [this](const Result<TaxSettings> &settings) {
+                            if (!settings) {
+                                say(tr("Couldn't read the shop's tax rates (%1). The sale's tax is computed when "
+                                       "you charge.").arg(settings.error().message), Tone::Warning);
+                                return;
+                            }
+                            if (*settings == m_cart.taxSettings())
+                                return;
+                            m_cart.setTaxSettings(*settings);
+                            Q_EMIT cartChanged();
+                        });
 }
 
 SaleController::~SaleController() = default;
@@ -461,6 +478,7 @@ void SaleController::newSale()
     Q_EMIT messageCleared();
     setPhase(Phase::Cart);
     Q_EMIT cartChanged();
+    refreshTaxSettings();  // an admin may have changed the rates since the last sale
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -142,6 +142,8 @@ private:
     void say(const QString &text, Tone tone) { Q_EMIT message(text, tone); }
     void setQuestion(const QString &question);
     void step(int row, Status (PosCart::*change)(qsizetype));
+    /// Reads the shop's tax rates for the cart's display (the database computes the sale's).
+    void refreshTaxSettings();
     Status applyDiscount(const PosDiscount &discount, const QString &reason, const std::function<Status()> &apply);
 
     void startSale(bool thenCash);

@@ -52,6 +52,7 @@ public:
 
     std::atomic<int> placeCalls{0};
     std::atomic<int> stateCalls{0};
+    std::atomic<int> taxCalls{0};
     std::atomic<int> retryCalls{0};
     std::atomic<int> cancelCalls{0};
     std::atomic<int> cashCalls{0};
@@ -177,6 +178,27 @@ public:
         auto totals = computeTotals(lines, zero, zero, sale.orderDiscount, zero);
         if (!totals)
             return totals.error();
+        // Tax by the shop's rates, with the domain's rule (the database has its own copy).
+        const QList<TaxRate> rates = m_tax.activeRates();
+        if (!rates.isEmpty()) {
+            QList<qint64> nets, ppm;
+            for (const OrderLine &l : lines)
+                nets.append(l.lineTotal()->minor());
+            for (const TaxRate &r : rates)
+                ppm.append(r.ppm);
+            auto split = splitTax(nets, sale.orderDiscount.minor(), ppm, m_tax.pricesIncludeTax);
+            if (!split)
+                return split.error();
+            const QString currency = zero.currency();
+            for (qsizetype i = 0; i < lines.size(); ++i)
+                lines[i].tax = *Money::of(split->lineTax.at(i), currency);
+            totals = computeTotals(lines, zero, zero, sale.orderDiscount, *Money::of(split->total, currency),
+                                   m_tax.pricesIncludeTax);
+            if (!totals)
+                return totals.error();
+            for (qsizetype k = 0; k < rates.size(); ++k)
+                totals.value().taxes.append({rates.at(k).name, rates.at(k).ppm, *Money::of(split->rateTax.at(k), currency)});
+        }
         if (!totals->discount.isZero() && sale.discountReason.trimmed().isEmpty())
             return Error::invalid(QStringLiteral("A discount needs a reason."));
         PosOrderState o;
@@ -191,6 +213,19 @@ public:
         o.link.state = PaymentLinkState::Requested;
         m_orders.insert(o.orderId, o);  // pending orders hold their lines' stock
         return o;
+    }
+
+    /// The shop's tax settings, as an admin would set them.
+    void setTaxSettings(const TaxSettings &settings)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_tax = settings;
+    }
+    Result<TaxSettings> taxSettings()
+    {
+        ++taxCalls;
+        QMutexLocker lock(&m_mutex);
+        return m_tax;
     }
 
     Result<PosOrderState> orderState(const QString &id)
@@ -289,6 +324,7 @@ private:
     QHash<QString, Item> m_items;
     QHash<QString, std::pair<QString, QString>> m_barcodes;   // GTIN key -> SKU, size
     QHash<QString, PosOrderState> m_orders;
+    TaxSettings m_tax;
     qint64 m_nextNumber = 1001;
 };
 
@@ -344,6 +380,13 @@ public:
         if (auto e = gate())
             return *e;
         return m_shelf->recordCashPayment(orderId, tendered);
+    }
+
+    Result<TaxSettings> taxSettings() override
+    {
+        if (auto e = gate())
+            return *e;
+        return m_shelf->taxSettings();
     }
 
     static std::function<Result<std::unique_ptr<PosStore>>()> factory(std::shared_ptr<Shelf> shelf)

@@ -128,6 +128,24 @@ private Q_SLOTS:
             QVERIFY2(text.contains(expected), qPrintable(expected + u" missing from:\n"_s + text));
     }
 
+    void pdf_taxedSale_printsTaxPerRateBeforeTheTotal()
+    {
+        if (!rdk::test::havePdfToText())
+            QSKIP("pdftotext (poppler-utils) is not installed; scripts/lib/common.sh installs it");
+        PosOrderState o = paidCardSale();
+        o.totals = *computeTotals(o.lines, Money(), Money(), usd(500), usd(1065));
+        o.totals.taxes = {{u"NY State"_s, 40000, usd(480)}, {u"NYC"_s, 48750, usd(585)}};
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"receipt.pdf"_s);
+        QVERIFY(ReceiptPrinter(*buildReceipt(o, shop)).savePdf(path));
+        const QString text = rdk::test::pdfText(path);
+        const qsizetype state = text.indexOf(u"Tax (NY State 4 %)"_s);
+        const qsizetype city = text.indexOf(u"Tax (NYC 4.875 %)"_s);
+        const qsizetype total = text.indexOf(u"Total"_s, qMax(state, city));
+        QVERIFY2(state > 0 && city > state && total > city, qPrintable(text));
+        QVERIFY2(text.contains(u"$245.64"_s), qPrintable(text));   // 234.99 + 10.65
+    }
+
     // A return starts by scanning the receipt: the order number is printed as a barcode that
     // scans back (the PDF rasterised as a printer would, read by zbarimg).
     void pdf_orderNumberScansBack()
