@@ -292,6 +292,34 @@ private Q_SLOTS:
                                   ", 'usd', NULL, NULL, NULL, NULL)");
     }
 
+    // A real taxed counter sale (the shop's 8.875 % rate added to the price, module tax.sql):
+    // returning the pair refunds what was paid, tax included, to the cent.
+    void taxedCounterSale_returnRefundsTheTaxToo()
+    {
+        m_fx.exec("INSERT INTO tax_rates (tenant_id, position, name, rate_percent) VALUES ('" + str(m_fx.a.tenantId) +
+                  "', 1, 'NY', 8.875)");
+        auto opsConn = m_fx.connect(m_fx.ops);
+        const QString id = m_fx.as(*opsConn, "SELECT rdk.pos_place_sale('[{\"sku\": \"POS-FLAT\", \"quantity\": 2}]', 0, NULL, 15)::text");
+        m_fx.exec("DELETE FROM tax_rates");
+        QVERIFY2(!id.startsWith(u"ERROR"_s), qPrintable(id));
+        const QString total = m_fx.scalar("SELECT total_minor FROM orders WHERE id = $1::uuid", id);
+        QCOMPARE(m_fx.scalar("SELECT subtotal_minor || '+' || tax_minor FROM orders WHERE id = $1::uuid", id), u"10000+888"_s);
+        QCOMPARE(total, u"10888"_s);
+        const QString paid = m_fx.as(*opsConn, "SELECT rdk.record_cash_payment('" + str(id) + "', 20000)");
+        QVERIFY2(!paid.startsWith(u"ERROR"_s), qPrintable(paid));
+        const qint64 item = itemsOf(id).first();
+        const auto order = m_ops->findOrder(numberOf(id));
+        QVERIFY(order.ok());
+        QCOMPARE(rdk::returns::refundFor(*order, {{item, 1, true}}).value(), 5444);
+        const auto first = m_ops->submitReturn(id, {{item, 1, true}}, u"one pair"_s);
+        QVERIFY2(first.ok(), qPrintable(first.ok() ? QString() : first.error().message));
+        QCOMPARE(first->refund.minor(), 5444);
+        const auto second = m_ops->submitReturn(id, {{item, 1, true}}, u"the other"_s);
+        QVERIFY(second.ok());
+        QCOMPARE(second->refund.minor(), 5444);
+        QCOMPARE(m_fx.scalar("SELECT status || ':' || refunded_minor FROM orders WHERE id = $1::uuid", id), u"refunded:10888"_s);
+    }
+
     // Exchange one pair of size 9 (120.00, card) for a size 10 (120.00) and a lace kit (50.00):
     // the new sale asks its link for the 50.00 due; paid, the return is 'exchanged'; nothing of
     // the original order is left to refund; stock moved once each way.
