@@ -33,6 +33,10 @@ const QHash<QString, Error> &constraintMessages()
         {u"product_images_unique_content"_s, Error::conflict(u"This photo is already attached to the product."_s)},
         {u"order_items_quantity_range"_s, Error::invalid(u"A line's quantity must be between 1 and 100."_s, u"quantity"_s)},
         {u"stripe_events_pkey"_s, Error::conflict(u"This Stripe event was already processed."_s)},
+        // Two opens of one staff member's drawer at the same moment (two counter PCs): the second
+        // loses the race past rdk.drawer_open's own check.
+        {u"drawer_sessions_one_open_idx"_s, Error::conflict(u"Your cash drawer is already open; close it first."_s)},
+        {u"drawer_movements_one_sale_idx"_s, Error::conflict(u"This sale's cash is already in a drawer."_s)},
     };
     return messages;
 }

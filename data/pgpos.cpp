@@ -219,6 +219,10 @@ Result<PosOrderState> readState(pqxx::work &tx, const std::string &orderId)
 
     s.lines = readOrderLines(tx, orderId, currency);
     readOrderTaxes(tx, orderId, currency, s.totals);
+    // The customer's name through the customers module, which every staff role may call.
+    const auto customer = tx.exec_params("SELECT c.name FROM orders o, rdk.customer_get(o.customer_id) c "
+                                         "WHERE o.id = $1::uuid AND o.customer_id IS NOT NULL", orderId);
+    s.customerName = customer.empty() ? QString() : text(customer[0][0]);
 
     // The newest payment-link request says where the link stands; a deactivation request,
     // or an order that is no longer waiting for its money, means the link is spent.

@@ -167,12 +167,14 @@ QString auditValueText(const QJsonObject &object, const QString &key)
 
 QStringList knownAuditEntities()
 {
-    return {u"product"_s, u"inventory"_s, u"profile"_s, u"order"_s, u"tenant"_s, u"tax_rates"_s};
+    return {u"product"_s, u"inventory"_s, u"profile"_s, u"order"_s, u"tenant"_s, u"tax_rates"_s, u"drawer"_s, u"customer"_s};
 }
 
 QStringList knownAuditActions()
 {
-    return {u"insert"_s, u"update"_s, u"delete"_s, u"status"_s, u"review"_s, u"password_reset"_s, u"totp_enrolled"_s};
+    return {u"insert"_s,         u"update"_s,          u"delete"_s,           u"status"_s,          u"review"_s,
+            u"password_reset"_s, u"totp_enrolled"_s,   u"drawer_open"_s,      u"drawer_paid_in"_s,  u"drawer_paid_out"_s,
+            u"drawer_x_report"_s, u"drawer_close"_s,   u"marketing_consent"_s, u"attach_customer"_s};
 }
 
 } // namespace rdk

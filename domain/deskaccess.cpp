@@ -20,7 +20,7 @@ int rank(StaffRole role)
 QList<ScreenKey> allScreens()
 {
     return {ScreenKey::Catalog, ScreenKey::PointOfSale, ScreenKey::Orders,
-            ScreenKey::Dashboard, ScreenKey::Staff, ScreenKey::AuditLog};
+            ScreenKey::Dashboard, ScreenKey::Staff, ScreenKey::AuditLog, ScreenKey::Customers};
 }
 
 QString toString(ScreenKey key)
@@ -32,6 +32,7 @@ QString toString(ScreenKey key)
     case ScreenKey::Dashboard: return u"dashboard"_s;
     case ScreenKey::Staff: return u"staff"_s;
     case ScreenKey::AuditLog: return u"audit_log"_s;
+    case ScreenKey::Customers: return u"customers"_s;
     }
     return {};
 }
@@ -45,6 +46,7 @@ QString screenTitle(ScreenKey key)
     case ScreenKey::Dashboard: return u"Dashboard"_s;
     case ScreenKey::Staff: return u"Staff"_s;
     case ScreenKey::AuditLog: return u"Audit log"_s;
+    case ScreenKey::Customers: return u"Customers"_s;
     }
     return {};
 }
@@ -59,6 +61,7 @@ StaffRole minimumRoleFor(ScreenKey key)
     case ScreenKey::PointOfSale:
     case ScreenKey::Orders:
     case ScreenKey::Dashboard:
+    case ScreenKey::Customers:
         return StaffRole::Staff;
     }
     return StaffRole::Admin;

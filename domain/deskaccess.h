@@ -8,11 +8,11 @@
 namespace rdk {
 
 /// The back office's main screens, in navigation order.
-enum class ScreenKey { Catalog, PointOfSale, Orders, Dashboard, Staff, AuditLog };
+enum class ScreenKey { Catalog, PointOfSale, Orders, Dashboard, Staff, AuditLog, Customers };
 
 /// Every screen, in navigation order.
 QList<ScreenKey> allScreens();
-/// Stable names: "catalog", "point_of_sale", "orders", "dashboard", "staff", "audit_log".
+/// Stable names: "catalog", "point_of_sale", "orders", "dashboard", "staff", "audit_log", "customers".
 QString toString(ScreenKey key);
 /// Titles people read: "Catalog", "Point of Sale", ...
 QString screenTitle(ScreenKey key);

@@ -97,6 +97,7 @@ struct PosOrderState final {
     QDateTime paidAt;
     bool needsReview = false;
     QString reviewReason;
+    QString customerName;           ///< the customer attached to the sale, empty when none
     Money credit;                   ///< an exchange's return credit paying part of the total (returns)
 
     /// What the buyer still pays: the total less an exchange's credit.

@@ -167,10 +167,7 @@ bool mayGiveDiscounts(StaffRole role)
     return role == StaffRole::Ops || role == StaffRole::Admin;
 }
 
-bool mayTakeCash(StaffRole role)
-{
-    return role == StaffRole::Ops || role == StaffRole::Admin;
-}
+
 
 Result<Money> checkCashTendered(QStringView text, const Money &total)
 {

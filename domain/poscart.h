@@ -78,10 +78,10 @@ Result<Money> discountAmount(const PosDiscount &discount, const Money &base);
 /// "$5.00" or "10 %" / "12.5 %", for the cart table and the receipt.
 QString describeDiscount(const PosDiscount &discount);
 
-/// Only operations staff and administrators give discounts or take cash (the database
-/// enforces the same rule; this keeps the counter from offering what will be refused).
+/// Only operations staff and administrators give discounts (the database enforces the same
+/// rule; this keeps the counter from offering what will be refused). Cash is for every role,
+/// into their own open drawer (SaleController::isCashDrawerOpen, migration 0017).
 bool mayGiveDiscounts(StaffRole role);
-bool mayTakeCash(StaffRole role);
 
 /// Checks a cash amount typed at the counter against the total: a real amount in the sale's
 /// currency, not below the total, and not absurd (more than ten times the total plus 100 in

@@ -90,6 +90,7 @@ Result<Receipt> buildReceipt(const PosOrderState &order, const ReceiptShop &shop
     }
     r.discountReason = order.totals.discount.isZero() ? QString() : order.discountReason.trimmed();
     r.payment = describePayment(order);
+    r.customer = order.customerName;
     if (order.status == OrderStatus::Paid || order.status == OrderStatus::Fulfilled
         || order.status == OrderStatus::Shipped)
         r.status = u"PAID"_s;
@@ -106,6 +107,8 @@ QStringList Receipt::textLines() const
         out.append(addressLine);
     out.append(dateText);
     out.append(u"Order %1"_s.arg(orderNumber));
+    if (!customer.isEmpty())
+        out.append(u"Customer: %1"_s.arg(customer));
     for (const ReceiptLine &line : lines) {
         out.append(u"%1 × %2  %3"_s.arg(line.quantity).arg(line.title, line.amount));
         out.append(u"  %1 · %2 each"_s.arg(line.detail, line.unitPrice));

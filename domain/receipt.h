@@ -38,6 +38,7 @@ struct Receipt final {
     QString addressLine;
     QString dateText;        ///< "Nov 30, 2026, 10:15 AM EST", in the shop's time zone
     QString orderNumber;     ///< "RDK-1001"
+    QString customer;        ///< the customer's name, empty when the sale has none
     QList<ReceiptLine> lines;
     QList<ReceiptRow> totals;  ///< Subtotal, Discount (when any), Total
     QString discountReason;

@@ -5,11 +5,13 @@
 #include "data/deskconnection.h"
 #include "data/pgcatalogcsv.h"
 #include "data/pgcatalogreader.h"
+#include "data/pgcustomers.h"
 #include "data/pgdashboard.h"
 #include "data/pgimagelibrary.h"
 #include "data/pglabelsource.h"
 #include "data/pgorderbook.h"
 #include "data/pgorderfeed.h"
+#include "data/pgdrawer.h"
 #include "data/pgpos.h"
 #include "data/pgreturns.h"
 #include "data/pgrepositories.h"
@@ -25,9 +27,11 @@
 #include "ui/catalog/labelsdialog.h"
 #include "ui/catalog/productimagespanel.h"
 #include "ui/common/uitaskrunner.h"
+#include "ui/customers/customersscreen.h"
 #include "ui/dashboard/dashboardscreen.h"
 #include "ui/mainwindow.h"
 #include "ui/orders/ordersscreen.h"
+#include "ui/pos/customerpicker.h"
 #include "ui/pos/posscreen.h"
 #include "ui/pos/receiptprinter.h"
 #include "ui/shell/homescreen.h"
@@ -143,6 +147,8 @@ PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, Ord
                  services.config.posLinkMinutes};
     auto *screen = new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
     screen->enableReturns(workerFactory<ReturnStore, data::PgReturns>(workers), user.role);
+    screen->attachDrawer(workerFactory<DrawerStore, data::PgDrawer>(workers));
+    addCustomerPicker(*screen, workerFactory<CustomerDirectory, data::PgCustomers>(workers), user.role);
     return screen;
 }
 
@@ -255,6 +261,9 @@ void registerScreens(MainWindow &window, DeskServices &services)
             });
         }
     }
+    if (wanted(ScreenKey::Customers))
+        window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Customers),
+                         new CustomersScreen(workerFactory<CustomerDirectory, data::PgCustomers>(workers), user.role, user.timezone));
     if (wanted(ScreenKey::Staff))
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Staff), makeStaffScreen(workers));
     if (wanted(ScreenKey::AuditLog))

@@ -340,10 +340,11 @@ CREATE OR REPLACE FUNCTION rdk.record_cash_payment(p_order uuid, p_tendered_mino
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
 DECLARE
-    v_tenant uuid := rdk.require_staff(ARRAY['ops', 'admin'], 'Only ops or admin staff can take cash payments.');
+    v_tenant uuid := rdk.require_staff(ARRAY['staff', 'ops', 'admin'], 'Sign in with a staff account of this shop first.');
     v_order public.orders := rdk.lock_order(v_tenant, p_order);
     v_label text := rdk.order_label(v_order.order_number);
     v_saved text := current_setting('rdk.reason', true);
+    v_drawer uuid;
 BEGIN
     IF v_order.channel <> 'pos' THEN
         RAISE EXCEPTION '% is an online order; cash is taken for counter sales only.', v_label USING ERRCODE = '22023';
@@ -362,6 +363,8 @@ BEGIN
             rdk.format_minor(p_tendered_minor, v_order.currency), rdk.format_minor(v_order.total_minor, v_order.currency)
             USING ERRCODE = '22023';
     END IF;
+    -- Cash goes into the caller's open drawer (module drawer.sql): no drawer, no cash, for every role.
+    v_drawer := rdk.drawer_take_cash(v_tenant, p_order, v_order.currency, v_order.total_minor, v_label);
     PERFORM set_config('rdk.reason', 'cash payment', true);
     PERFORM rdk.settle_reservations(p_order, true);
     UPDATE public.orders
@@ -370,11 +373,12 @@ BEGIN
     PERFORM rdk.audit_write(v_tenant, 'cash_payment', 'order', p_order::text, NULL,
                             jsonb_build_object('order_number', v_order.order_number, 'currency', v_order.currency,
                                                'total_minor', v_order.total_minor, 'tendered_minor', p_tendered_minor,
-                                               'change_minor', p_tendered_minor - v_order.total_minor));
+                                               'change_minor', p_tendered_minor - v_order.total_minor,
+                                               'drawer_session_id', v_drawer));
     PERFORM set_config('rdk.reason', coalesce(v_saved, ''), true);
 END
 $function$;
-COMMENT ON FUNCTION rdk.record_cash_payment(uuid,bigint) IS 'ops/admin: a pending POS order paid in cash; stock sold, status paid, audited as cash_payment';
+COMMENT ON FUNCTION rdk.record_cash_payment(uuid,bigint) IS 'Staff with an open drawer: a pending POS order paid in cash into that drawer; stock sold, status paid, audited as cash_payment';
 REVOKE ALL ON FUNCTION rdk.record_cash_payment(uuid,bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.record_cash_payment(uuid,bigint) TO rdk_admin, rdk_ops, rdk_staff;
 
@@ -524,6 +528,8 @@ BEGIN
            SET refunded_minor = refunded_minor + v_amount,
                status = CASE WHEN refunded_minor + v_amount >= total_minor THEN 'refunded' ELSE 'partially_refunded' END
          WHERE id = p_order;
+        -- The cash comes out of the caller's open drawer, which must hold enough.
+        PERFORM rdk.drawer_give_cash(v_tenant, p_order, v_order.currency, v_amount, v_label);
         PERFORM rdk.apply_restock(v_tenant, p_order, v_restock);
         INSERT INTO public.stripe_requests (tenant_id, order_id, kind, state, amount_minor, restock, reason, result)
         VALUES (v_tenant, p_order, 'refund', 'done', v_amount, v_restock, v_reason,
@@ -539,7 +545,7 @@ BEGIN
     RETURN v_id;
 END
 $function$;
-COMMENT ON FUNCTION rdk.request_refund(uuid,bigint,jsonb,text) IS 'ops/admin: refund (all remaining when amount is NULL) with restock lines; card via rdk-sync, cash at once';
+COMMENT ON FUNCTION rdk.request_refund(uuid,bigint,jsonb,text) IS 'ops/admin: refund (all remaining when amount is NULL) with restock lines; card via rdk-sync, cash at once out of the caller''s open drawer';
 REVOKE ALL ON FUNCTION rdk.request_refund(uuid,bigint,jsonb,text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.request_refund(uuid,bigint,jsonb,text) TO rdk_admin, rdk_ops, rdk_staff;
 

@@ -192,7 +192,8 @@ REVOKE ALL ON FUNCTION rdk.return_take_back(uuid,uuid,jsonb,text,text,uuid) FROM
 
 -- rdk.return_refund(uuid,uuid,bigint,boolean,text)
 -- Money back to the payment of an order, by the path of rdk.request_refund: card -> a refund in
--- rdk-sync's Stripe queue; cash -> recorded at once. Returns the stripe_requests id.
+-- rdk-sync's Stripe queue; cash -> at once, out of the caller's open drawer (module drawer.sql;
+-- refused when none is open or it holds too little). Returns the stripe_requests id.
 CREATE OR REPLACE FUNCTION rdk.return_refund(p_tenant uuid, p_order uuid, p_amount bigint, p_card boolean, p_reason text)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -209,6 +210,8 @@ BEGIN
         VALUES (p_tenant, p_order, 'refund', p_amount, '[]', p_reason)
         RETURNING id INTO v_id;
     ELSE
+        PERFORM rdk.drawer_give_cash(p_tenant, p_order, btrim(o.currency), p_amount, rdk.order_label(o.order_number))
+           FROM public.orders o WHERE o.id = p_order;
         UPDATE public.orders
            SET refunded_minor = refunded_minor + p_amount,
                status = CASE WHEN refunded_minor + p_amount + credited_minor >= total_minor THEN 'refunded' ELSE 'partially_refunded' END

@@ -49,7 +49,7 @@ private Q_SLOTS:
     void totpCode_normalize_data();
     void totpCode_normalize();
     void signInRequest_isCleanedUp();
-    void access_staffSeeFourScreens_adminsSix();
+    void access_staffSeeFiveScreens_adminsSeven();
     void reconnectDelay_doublesUpToTheCap();
     void supervisor_retriesUntilRestored();
     void supervisor_reportsNeedsCodeAndRevokedAccess();
@@ -127,7 +127,7 @@ void TestDeskDomain::signInRequest_isCleanedUp()
     QCOMPARE(toString(std::get<SignInError>(reserved).kind), u"wrong_credentials"_s);
 }
 
-void TestDeskDomain::access_staffSeeFourScreens_adminsSix()
+void TestDeskDomain::access_staffSeeFiveScreens_adminsSeven()
 {
     auto visible = [](StaffRole role) {
         QStringList names;
@@ -137,9 +137,9 @@ void TestDeskDomain::access_staffSeeFourScreens_adminsSix()
         return names;
     };
     const QStringList four{u"catalog"_s, u"point_of_sale"_s, u"orders"_s, u"dashboard"_s};
-    QCOMPARE(visible(StaffRole::Staff), four);
-    QCOMPARE(visible(StaffRole::Ops), four);
-    QCOMPARE(visible(StaffRole::Admin), four + QStringList({u"staff"_s, u"audit_log"_s}));
+    QCOMPARE(visible(StaffRole::Staff), four + QStringList({u"customers"_s}));
+    QCOMPARE(visible(StaffRole::Ops), four + QStringList({u"customers"_s}));
+    QCOMPARE(visible(StaffRole::Admin), four + QStringList({u"staff"_s, u"audit_log"_s, u"customers"_s}));
 }
 
 void TestDeskDomain::reconnectDelay_doublesUpToTheCap()

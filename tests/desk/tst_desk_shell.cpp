@@ -80,9 +80,9 @@ class TestDeskShell final : public QObject {
 
 private Q_SLOTS:
     void initTestCase();
-    void navigation_staff_seesTheirFourScreensOnly();
+    void navigation_staff_seesTheirFiveScreensOnly();
     void registerScreens_buildsTheRealScreensForTheRole();
-    void navigation_admin_seesSixScreensAndShortcutsSwitch();
+    void navigation_admin_seesSevenScreensAndShortcutsSwitch();
     void navigation_clickHandsTheKeyboardToTheScreen_lettersDontSwitch();
     void lock_afterInactivity_unlocksWithRightPasswordOnly_keepsUnsavedText();
     void signOut_asksWhenWorkWouldBeLost_thenTheNextPersonSignsIn();
@@ -154,7 +154,7 @@ void TestDeskShell::registerScreens_buildsTheRealScreensForTheRole()
     }   // closing the window while workers hold sessions must not hang or crash
 }
 
-void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
+void TestDeskShell::navigation_staff_seesTheirFiveScreensOnly()
 {
     auto desk = signIn(m_staff);
     QVERIFY(desk->isSignedIn());
@@ -163,9 +163,9 @@ void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
     addEveryScreen(window, &accepted);
     DeskServices services{*desk, m_config};
     registerScreens(window, services);
-    QCOMPARE(accepted, (QList<bool>{true, true, true, true, false, false}));
+    QCOMPARE(accepted, (QList<bool>{true, true, true, true, false, false, true}));
     QCOMPARE(window.navigationTitles(),
-             (QStringList{u"Overview"_s, u"Catalog"_s, u"Point of Sale"_s, u"Orders"_s, u"Dashboard"_s}));
+             (QStringList{u"Overview"_s, u"Catalog"_s, u"Point of Sale"_s, u"Orders"_s, u"Dashboard"_s, u"Customers"_s}));
     QVERIFY(!window.screen(ScreenKey::Staff));
     QVERIFY(!window.screen(ScreenKey::AuditLog));
     QVERIFY(!window.showScreen(ScreenKey::AuditLog));
@@ -177,6 +177,8 @@ void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
     QCOMPARE(window.currentScreen()->objectName(), u"point_of_sale"_s);
     QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);  // Staff: not there for staff
     QCOMPARE(window.currentScreen()->objectName(), u"point_of_sale"_s);
+    QTest::keyClick(&window, Qt::Key_7, Qt::ControlModifier);
+    QCOMPARE(window.currentScreen()->objectName(), u"customers"_s);
 
     // The overview and the status bar say who is signed in where.
     QVERIFY(window.findChild<QLabel *>(u"statusUser"_s)->text().contains(m_staff.login));
@@ -184,7 +186,7 @@ void TestDeskShell::navigation_staff_seesTheirFourScreensOnly()
     QCOMPARE(window.findChild<QLabel *>(u"shopName"_s)->text(), u"Shop desk-shell"_s);
 }
 
-void TestDeskShell::navigation_admin_seesSixScreensAndShortcutsSwitch()
+void TestDeskShell::navigation_admin_seesSevenScreensAndShortcutsSwitch()
 {
     const Login admin = m_db->createStaff(m_tenant, u"admin"_s);
     auto desk = signIn(admin);
@@ -195,7 +197,7 @@ void TestDeskShell::navigation_admin_seesSixScreensAndShortcutsSwitch()
     window.addScreen(ScreenSpec::defaultsFor(ScreenKey::Catalog), draftScreen(u"catalog"_s));
     addEveryScreen(window);
     QCOMPARE(window.navigationTitles(), (QStringList{u"Catalog"_s, u"Point of Sale"_s, u"Orders"_s, u"Dashboard"_s,
-                                                     u"Staff"_s, u"Audit log"_s}));
+                                                     u"Staff"_s, u"Audit log"_s, u"Customers"_s}));
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);

@@ -5,6 +5,7 @@
 #include "data/pgcheckout.h"
 #include "data/pgorderbook.h"
 #include "data/pgrepositories.h"
+#include "data/pgsessionpqxx.h"
 #include "tests/staff/deskadmintest.h"
 #include "tests/support/testdatabase.h"
 
@@ -164,6 +165,12 @@ private Q_SLOTS:
         m_opsSession = open(m_ops);
         m_adminSession = test::deskadmin::openSession(*m_db, m_admin, true);
         QVERIFY(m_staffSession && m_opsSession && m_adminSession);
+        // Cash sales and cash refunds go through the caller's open drawer (module drawer.sql).
+        {
+            pqxx::work tx(m_opsSession->connection());
+            tx.exec("SELECT rdk.drawer_open(50000, NULL)");
+            tx.commit();
+        }
 
         auto owner = PgSession::open(m_db->ownerUrl());
         Product p;

@@ -90,6 +90,13 @@ private Q_SLOTS:
         m_admin = std::make_unique<PgReturns>(*m_adminSession);
         m_staffB = std::make_unique<PgReturns>(*m_staffBSession);
         m_staffConn = m_fx.connect(m_fx.staff);
+        // Cash refunds leave the caller's open drawer (module drawer.sql): each login opens one
+        // with a float large enough for every cash refund of this test.
+        auto opsConn = m_fx.connect(m_fx.ops);
+        for (pqxx::connection *conn : {m_staffConn.get(), opsConn.get(), &m_adminSession->connection()}) {
+            const QString opened = m_fx.as(*conn, "SELECT rdk.drawer_open(5000000, NULL)");
+            QVERIFY2(!opened.startsWith(u"ERROR"_s), qPrintable(opened));
+        }
     }
 
     void init()
@@ -147,6 +154,11 @@ private Q_SLOTS:
         QCOMPARE(first->method, u"cash"_s);
         QCOMPARE(m_fx.scalar("SELECT status || ':' || refunded_minor FROM orders WHERE id = $1::uuid", id), u"partially_refunded:12000"_s);
         QCOMPARE(m_fx.stock(m_fx.a.runProductId, u"9"_s).section(u'/', 0, 0).toInt(), stockBefore.section(u'/', 0, 0).toInt() + 1);
+        // The cash came out of the cashier's own open drawer.
+        QCOMPARE(m_fx.scalar("SELECT string_agg(m.amount_minor::text, ',') FROM drawer_movements m "
+                             "JOIN drawer_sessions s ON s.id = m.session_id JOIN profiles p ON p.id = s.opened_by "
+                             "WHERE m.kind = 'refund' AND m.order_id = $1::uuid AND p.db_role = '" + str(m_fx.staff.login) + "'", id),
+                 u"-12000"_s);
 
         const auto second = m_staff->submitReturn(id, {{item, 1, false}}, u"sole came off"_s);
         QVERIFY2(second.ok(), qPrintable(second.ok() ? QString() : second.error().message));
@@ -163,6 +175,22 @@ private Q_SLOTS:
         const auto third = m_staff->submitReturn(id, {{item, 1, true}}, u"again"_s);
         QVERIFY(!third.ok());
         QCOMPARE(third.error().message, u"RDK-%1 was refunded in full."_s.arg(numberOf(id)));
+        QCOMPARE(state(), before);
+    }
+
+    // A cashier with no open drawer can't give cash back: the sentence says so, nothing moves.
+    void cashReturn_withoutOpenDrawer_refusedNothingChanged()
+    {
+        const Login other = m_fx.db->createStaff(m_fx.a.tenantId, u"staff"_s);
+        auto session = m_fx.session(other);
+        QVERIFY(session);
+        PgReturns store(*session);
+        const QString id = paidOrder(u"cash"_s, {{1, 5000, 0}});
+        const QString before = state();
+        const auto r = store.submitReturn(id, {{itemsOf(id).first(), 1, true}}, u"no drawer"_s);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, ErrorCode::Conflict);
+        QCOMPARE(r.error().message, u"Open your cash drawer before refunding cash for RDK-%1."_s.arg(numberOf(id)));
         QCOMPARE(state(), before);
     }
 

@@ -128,6 +128,9 @@ private Q_SLOTS:
         m_conn[u"staff B"_s] = connectAs(*m_db, m_staffB);
         waitAwayFromStepEdge();
         QVERIFY(verifySession(as(u"admin verified"_s), totpNow(m_db->totpSecretOf(m_admin.login))));
+        // Cash refunds leave the caller's open drawer (module drawer.sql).
+        for (const QString &who : {u"staff"_s, u"ops"_s, u"admin verified"_s, u"staff B"_s})
+            scalarCommitted(as(who), "SELECT rdk.drawer_open(5000000, NULL)::text");
     }
 
     void cleanupTestCase()

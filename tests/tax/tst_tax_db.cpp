@@ -196,6 +196,7 @@ private Q_SLOTS:
         QCOMPARE(f.as(*staff, "SELECT count(*) FROM tax_daily"), u"0"_s);   // pending: not a sale yet
         auto session = f.session(f.ops);
         QVERIFY(session);
+        QVERIFY(!f.openDrawer(*session, 10000).startsWith(u"ERROR"_s));   // cash goes into an open drawer
         auto paid = data::PgPos(std::move(session)).recordCashPayment(placed->orderId, usd(6000));
         QVERIFY2(paid.ok(), paid ? "" : qPrintable(paid.error().message));
         QCOMPARE(f.as(*staff, "SELECT day = (now() AT TIME ZONE 'UTC')::date AND channel = 'pos' AND orders = 1 "

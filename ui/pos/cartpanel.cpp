@@ -48,6 +48,7 @@ CartPanel::CartPanel(SaleController &sale, QWidget *parent) : QWidget(parent), m
 
     connect(&m_sale, &SaleController::cartChanged, this, &CartPanel::refresh);
     connect(&m_sale, &SaleController::saleChanged, this, &CartPanel::refresh);
+    connect(&m_sale, &SaleController::cashDrawerChanged, this, &CartPanel::refresh);
     connect(&m_sale, &SaleController::lineAdded, this, &CartPanel::selectRow);
     refresh();
 }
@@ -104,7 +105,6 @@ QLayout *CartPanel::buildChargeButtons()
     m_charge->setMinimumHeight(72);
     m_chargeCash = pos::bigButton(tr("Cash  (F9)"), u"charge-cash"_s, this, 1.4);
     m_chargeCash->setMinimumHeight(72);
-    m_chargeCash->setVisible(mayTakeCash(m_sale.role()));
     row->addWidget(m_charge, 3);
     row->addWidget(m_chargeCash, 1);
     connect(m_charge, &QPushButton::clicked, &m_sale, &SaleController::charge);
@@ -257,7 +257,8 @@ void CartPanel::updateActions()
     m_lineDiscount->setEnabled(hasRow);
     m_cartDiscount->setEnabled(editing && !m_sale.cart().isEmpty());
     m_charge->setEnabled(editing && !m_sale.cart().isEmpty());
-    m_chargeCash->setEnabled(editing && !m_sale.cart().isEmpty());
+    m_chargeCash->setEnabled(editing && !m_sale.cart().isEmpty() && m_sale.isCashDrawerOpen());
+    m_chargeCash->setToolTip(m_sale.isCashDrawerOpen() ? tr("Take cash for this sale (F9)") : m_sale.cashRefusal());
 }
 
 } // namespace rdk

@@ -66,6 +66,7 @@ PaymentPanel::PaymentPanel(SaleController &sale, QWidget *parent) : QFrame(paren
     layout->addStretch(1);
 
     connect(&m_sale, &SaleController::saleChanged, this, &PaymentPanel::refresh);
+    connect(&m_sale, &SaleController::cashDrawerChanged, this, &PaymentPanel::refresh);
     connect(&m_sale, &SaleController::ticked, this, &PaymentPanel::showCountdown);
     connect(&m_sale, &SaleController::questionChanged, this, &PaymentPanel::showQuestion);
     connect(&m_sale, &SaleController::cashWanted, this, &PaymentPanel::askForCash);
@@ -198,7 +199,9 @@ void PaymentPanel::refresh()
     m_url->setText(ready ? order->link.url : QString());
     m_countdown->setVisible(waiting && !canceling);
     m_retryButton->setVisible(failed);
-    m_cash->setVisible(waiting && mayTakeCash(m_sale.role()) && !canceling);
+    m_cash->setVisible(waiting && !canceling);
+    m_cash->setEnabled(m_sale.isCashDrawerOpen());
+    m_cash->setToolTip(m_sale.isCashDrawerOpen() ? tr("Take cash for this sale (F9)") : m_sale.cashRefusal());
     m_cancel->setVisible(waiting && !canceling);
     m_pdf->setVisible(m_sale.hasReceipt());
     m_print->setVisible(m_sale.hasReceipt());

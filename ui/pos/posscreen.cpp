@@ -3,6 +3,7 @@
 #include "domain/moneyformat.h"
 #include "domain/order.h"
 #include "ui/pos/cartpanel.h"
+#include "ui/pos/drawerstrip.h"
 #include "ui/pos/paymentpanel.h"
 #include "ui/pos/scanpanel.h"
 
@@ -40,6 +41,30 @@ PosScreen::~PosScreen()
 void PosScreen::setClock(std::function<QDateTime()> now)
 {
     m_sale->setClock(std::move(now));
+}
+
+void PosScreen::attachDrawer(DrawerStoreFactory drawers)
+{
+    if (m_drawerStrip)
+        return;
+    m_drawerStrip = new DrawerStrip(std::move(drawers), m_sale->shop().currency, m_sale->shop().timeZone,
+                                    m_sale->role() != StaffRole::Staff, m_cartSide);
+    static_cast<QVBoxLayout *>(m_cartSide->layout())->insertWidget(0, m_drawerStrip);
+    connect(m_drawerStrip, &DrawerStrip::drawerChanged, m_sale.get(), &SaleController::setCashDrawerOpen);
+    connect(m_drawerStrip, &DrawerStrip::dialogClosed, this, &PosScreen::returnFromDialog);
+    connect(m_drawerStrip, &DrawerStrip::message, this,
+            [this](const QString &text) { m_scanPanel->showMessage(text, SaleController::Tone::Warning); });
+    // What the drawer holds changes with every cash sale.
+    connect(m_sale.get(), &SaleController::salePaid, m_drawerStrip, &DrawerStrip::refresh);
+    const auto bind = [this](const QKeySequence &keys, auto slot) {
+        auto *shortcut = new QShortcut(keys, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, m_drawerStrip, slot);
+    };
+    bind(QKeySequence(Qt::Key_F8), &DrawerStrip::primaryAction);
+    bind(QKeySequence(Qt::CTRL | Qt::Key_F8), &DrawerStrip::payInOrOut);
+    bind(QKeySequence(Qt::SHIFT | Qt::Key_F8), &DrawerStrip::closeDrawer);
+    bind(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F8), &DrawerStrip::showOpenDrawers);
 }
 
 void PosScreen::buildUi()
@@ -208,6 +233,11 @@ void PosScreen::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     focusScan();
+}
+
+void PosScreen::addCartControl(QWidget *control)
+{
+    static_cast<QVBoxLayout *>(m_cartSide->layout())->insertWidget(1, control);
 }
 
 void PosScreen::returnFromDialog()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/pos/returndialog.h"
+#include "domain/drawer.h"
 #include "ui/pos/salecontroller.h"
 
 #include <QPointer>
@@ -16,6 +17,7 @@ class QPushButton;
 namespace rdk {
 
 class CartPanel;
+class DrawerStrip;
 class PaymentPanel;
 class ScanPanel;
 
@@ -42,6 +44,11 @@ public:
 
     /// For tests and previews: what "now" is (default: the system clock, UTC).
     void setClock(std::function<QDateTime()> now);
+    /// Adds the cash drawer strip above the cart (F8 open / X report, Ctrl+F8 paid in/out,
+    /// Shift+F8 close): Cash is offered only while the signed-in staff member's drawer is open.
+    /// Without it the counter takes no cash.
+    void attachDrawer(DrawerStoreFactory drawers);
+    DrawerStrip *drawerStrip() const { return m_drawerStrip; }
 
     // What the keys do; public so a test or a preview can drive the screen.
     /// What Enter in the scan field does with `text`.
@@ -66,6 +73,10 @@ public:
     /// payment), for the window's question; empty when the counter is idle.
     QString pendingWork() const;
     QLineEdit *scanField() const;
+    /// The sale, for controls wired in from outside (the customer picker reads it).
+    const SaleController &sale() const { return *m_sale; }
+    /// Puts a control between the scan field and the cart (the desk adds the customer picker).
+    void addCartControl(QWidget *control);
 
     /// Returns at the counter: F6 and a "Return…" button open a ReturnDialog on `stores`.
     /// Off until called (the composition root gives the store).
@@ -104,6 +115,7 @@ private:
     StaffRole m_returnsRole = StaffRole::Staff;
     QPushButton *m_returnButton = nullptr;
     QPointer<ReturnDialog> m_returnDialog;
+    DrawerStrip *m_drawerStrip = nullptr;
 };
 
 } // namespace rdk

@@ -179,6 +179,8 @@ qreal ReceiptPrinter::layout(QPainter *painter, QPaintDevice *device, const QRec
     c.space(1);
     c.text(r.dateText, Style::Small, Qt::AlignHCenter);
     c.text(QObject::tr("Order %1").arg(r.orderNumber), Style::Strong, Qt::AlignHCenter);
+    if (!r.customer.isEmpty())
+        c.text(QObject::tr("Customer: %1").arg(r.customer), Style::Small, Qt::AlignHCenter);
     c.rule();
     for (const ReceiptLine &line : r.lines) {
         c.row(QObject::tr("%1 × %2").arg(line.quantity).arg(line.title), line.amount, Style::Normal);

@@ -197,8 +197,8 @@ void SaleController::charge()
 
 void SaleController::takeCash()
 {
-    if (!mayTakeCash(m_role)) {
-        say(tr("Only operations staff and administrators can take cash."), Tone::Warning);
+    if (!m_drawerOpen) {
+        say(cashRefusal(), Tone::Warning);
         return;
     }
     if (m_phase == Phase::Cart) {
@@ -207,6 +207,19 @@ void SaleController::takeCash()
     }
     if (m_phase == Phase::Waiting && m_order && !m_cancelSent)
         Q_EMIT cashWanted(m_order->due());
+}
+
+void SaleController::setCashDrawerOpen(bool open)
+{
+    if (m_drawerOpen == open)
+        return;
+    m_drawerOpen = open;
+    Q_EMIT cashDrawerChanged(open);
+}
+
+QString SaleController::cashRefusal() const
+{
+    return m_drawerOpen ? QString() : tr("Open your cash drawer first (F8): cash goes into it.");
 }
 
 void SaleController::startSale(bool thenCash)

@@ -80,8 +80,15 @@ public:
 
     // The sale
     void charge();                       ///< places the sale: the order holds the stock
-    /// Cash (ops/admin): charges first if needed, then asks for the cash (cashWanted).
+    /// Cash (any role, into their open drawer): charges first if needed, then asks for the
+    /// cash (cashWanted). Refused with a message while the drawer is closed.
     void takeCash();
+    /// The signed-in staff member's cash drawer is open (the counter's drawer strip knows):
+    /// cash goes into it, so the counter offers cash only while it is (the database agrees).
+    void setCashDrawerOpen(bool open);
+    bool isCashDrawerOpen() const { return m_drawerOpen; }
+    /// Why Cash is off right now; empty when it is on.
+    QString cashRefusal() const;
     void recordCash(const Money &tendered);
     void retryPaymentLink();
     void requestCancel();                ///< asks first (question()): clear the cart or cancel the sale
@@ -92,10 +99,10 @@ public:
     /// waiting for its link or cash, then paid or canceled. Only from an idle counter or the
     /// cart of that very exchange; false (with a message) otherwise.
     bool followOrder(const QString &orderId);
-    const PosShop &shop() const { return m_shop; }
 
     Phase phase() const { return m_phase; }
     StaffRole role() const { return m_role; }
+    const PosShop &shop() const { return m_shop; }
     const PosCart &cart() const { return m_cart; }
     const std::optional<PosOrderState> &order() const { return m_order; }
     const PickList &picker() const;
@@ -134,6 +141,8 @@ Q_SIGNALS:
     /// Ask staff for the cash received for `total` (ops/admin, sale waiting for payment).
     void cashWanted(const rdk::Money &total);
     void salePaid(const QString &orderId);
+    /// The drawer opened or closed: Cash turns on or off.
+    void cashDrawerChanged(bool open);
 
 private:
     template <typename T>
@@ -171,6 +180,7 @@ private:
     bool m_cancelSent = false;
     bool m_cashAfterPlacing = false;
     bool m_recordingCash = false;
+    bool m_drawerOpen = false;   // closed until the drawer strip says otherwise
     QString m_cancelNote;
     QDateTime m_cancelRetryAt;   // after a failed automatic cancel, when to try again
     QTimer m_tick;               // countdown and the deadline of the link

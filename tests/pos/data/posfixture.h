@@ -96,6 +96,13 @@ public:
         return std::make_unique<pqxx::connection>(db->urlFor(login.login, login.password));
     }
 
+    /// Opens the login's cash drawer with `floatMinor` through rdk.drawer_open, as that login
+    /// (cash sales and cash refunds need one). Returns the session id, or "ERROR ...".
+    QString openDrawer(data::PgSession &session, qint64 floatMinor)
+    {
+        return as(session.connection(), "SELECT rdk.drawer_open(" + std::to_string(floatMinor) + ", NULL)");
+    }
+
     /// One value as the owner (sees every shop).
     QString scalar(const std::string &sql)
     {

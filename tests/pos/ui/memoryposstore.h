@@ -56,6 +56,9 @@ public:
     std::atomic<int> retryCalls{0};
     std::atomic<int> cancelCalls{0};
     std::atomic<int> cashCalls{0};
+    /// The cash drawer a cash sale goes into (tests/pos/ui/memorydrawerstore.h), as the database
+    /// does: its refusal ("no open drawer") refuses the sale. Unset: cash is not checked.
+    std::function<Status(const QString &orderId, const Money &total)> cashDrawer;
 
     int available(const QString &sku, const QString &size)
     {
@@ -280,6 +283,11 @@ public:
             return Error::conflict(QStringLiteral("This sale is no longer pending."));
         if (tendered.currency() != o.totals.total.currency() || tendered.minor() < o.totals.total.minor())
             return Error::invalid(QStringLiteral("The cash received is less than the total."));
+        if (cashDrawer) {
+            const Status drawer = cashDrawer(id, o.totals.total);
+            if (!drawer)
+                return drawer.error();
+        }
         o.paymentMethod = PaymentMethod::Cash;
         o.paymentReference = QStringLiteral("cash");
         o.cashTendered = tendered;

@@ -2,9 +2,19 @@
 // the in-memory store of memoryposstore.h plays the shop, this program plays the buyer.
 //   rdk_pos_screenshot <directory> [--dark] [--size WIDTHxHEIGHT]
 // writes pos-cart.png, pos-sizes.png, pos-qr.png, pos-failed.png and pos-paid.png, 1280x800 unless
-// --size says otherwise (e.g. 1366x768, the laptop screen the counter is judged on).
+// --size says otherwise (e.g. 1366x768, the laptop screen the counter is judged on), then a
+// cashier's drawer: pos-drawer-closed/open.png (the screen), pos-drawer-open-dialog,
+// pos-drawer-pay-dialog, pos-drawer-close-dialog and pos-drawer-z-report.png (the dialogs) and
+// pos-drawer-z-report.pdf.
+#include "tests/pos/ui/memorydrawerstore.h"
 #include "tests/pos/ui/memoryposstore.h"
+#include "ui/pos/drawerdialogs.h"
+#include "ui/pos/drawerstrip.h"
+#include "ui/pos/posdialogs.h"
 #include "ui/pos/posscreen.h"
+
+#include <QDialogButtonBox>
+#include <QPushButton>
 
 #include <QApplication>
 #include <QDir>
@@ -104,8 +114,15 @@ int main(int argc, char **argv)
     socks.inventoryStrategy = InventoryStrategy::Flat;
     shelf->addProduct(socks, {{QString(), 12}});
     OrderChangeFeed feed;
+    auto drawer = std::make_shared<test::MemoryDrawer>();
+    drawer->cashier = u"Dana Cashier"_s;
+    drawer->shop = u"Real Deal Kickz"_s;
+    drawer->timeZone = u"America/New_York"_s;
+    drawer->openNow(15000);
+    shelf->cashDrawer = drawer->cashHook();
     PosScreen screen(test::MemoryPosStore::factory(shelf), &feed, StaffRole::Ops,
                      {u"Real Deal Kickz"_s, u"12 Canal St, New York"_s, u"USD"_s, u"America/New_York"_s, 15});
+    screen.attachDrawer(test::MemoryDrawerStore::factory(drawer));
     screen.resize(size);
     screen.show();
     bool ok = true;
@@ -137,5 +154,84 @@ int main(int argc, char **argv)
     ok &= save(&screen, dir, u"paid"_s);
     if (ok && screen.saveReceiptPdf(QDir(dir).filePath(u"pos-receipt.pdf"_s)))
         QTextStream(stderr) << "wrote " << QDir(dir).filePath(u"pos-receipt.pdf"_s) << '\n';
+
+    // The manager's list of open drawers (their own and a colleague's).
+    DrawerSession casey;
+    casey.id = u"casey"_s;
+    casey.openedBy = u"Casey Cashier"_s;
+    casey.openedAt = QDateTime::currentDateTimeUtc().addSecs(-5 * 3600);
+    casey.floatAmount = *Money::of(10000, u"USD"_s);
+    casey.cash = *Money::of(48725, u"USD"_s);
+    casey.mine = false;
+    drawer->colleagues = {casey};
+    screen.drawerStrip()->showOpenDrawers();
+    settle();
+    if (auto *list = screen.findChild<DrawerListDialog *>()) {
+        ok &= save(list, dir, u"drawer-list-dialog"_s);
+        list->reject();
+    }
+
+    // A cashier's drawer, from closed to the Z report.
+    auto till = std::make_shared<test::MemoryDrawer>();
+    till->shop = u"Real Deal Kickz"_s;
+    till->timeZone = u"America/New_York"_s;
+    shelf->cashDrawer = till->cashHook();
+    PosScreen counter(test::MemoryPosStore::factory(shelf), &feed, StaffRole::Staff,
+                      {u"Real Deal Kickz"_s, u"12 Canal St, New York"_s, u"USD"_s, u"America/New_York"_s, 15});
+    counter.attachDrawer(test::MemoryDrawerStore::factory(till));
+    counter.resize(size);
+    counter.show();
+    counter.submitScan(u"SOCK-3PK"_s);
+    ok &= save(&counter, dir, u"drawer-closed"_s);
+    DrawerStrip *strip = counter.drawerStrip();
+    strip->openDrawer();
+    settle();
+    if (auto *open = counter.findChild<DrawerCountDialog *>()) {
+        open->setCount(2000, 5);
+        open->setCount(1000, 4);
+        open->setCount(100, 10);
+        ok &= save(open, dir, u"drawer-open-dialog"_s);
+        open->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+    }
+    settle();
+    counter.charge();
+    settle();
+    if (auto *cashButton = counter.findChild<QPushButton *>(u"cash"_s))
+        cashButton->click();
+    settle();
+    if (auto *cash = counter.findChild<CashTenderDialog *>()) {
+        cash->amountEdit()->setText(u"50"_s);
+        cash->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+    }
+    settle();
+    strip->payInOrOut();
+    settle();
+    if (auto *pay = counter.findChild<DrawerPayDialog *>()) {
+        pay->amountEdit()->setText(u"25"_s);
+        pay->reasonEdit()->setText(u"Pizza for the stocktake"_s);
+        ok &= save(pay, dir, u"drawer-pay-dialog"_s);
+        pay->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+    }
+    settle();
+    ok &= save(&counter, dir, u"drawer-open"_s);
+    strip->closeDrawer();
+    settle();
+    if (auto *close = counter.findChild<DrawerCountDialog *>()) {
+        close->setCount(10000, 1);
+        close->setCount(2000, 2);
+        close->setCount(100, 3);
+        close->setCount(25, 3);
+        ok &= save(close, dir, u"drawer-close-dialog"_s);
+        close->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+    }
+    settle();
+    if (auto *z = counter.findChild<DrawerReportDialog *>()) {
+        ok &= save(z, dir, u"drawer-z-report"_s);
+        const QString pdf = QDir(dir).filePath(u"pos-drawer-z-report.pdf"_s);
+        if (z->savePdf(pdf))
+            QTextStream(stderr) << "wrote " << pdf << '\n';
+    } else {
+        ok = false;
+    }
     return ok ? 0 : 1;
 }

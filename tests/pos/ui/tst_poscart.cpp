@@ -291,7 +291,6 @@ private Q_SLOTS:
         QVERIFY(!mayGiveDiscounts(StaffRole::Staff));
         QVERIFY(mayGiveDiscounts(StaffRole::Ops));
         QVERIFY(mayGiveDiscounts(StaffRole::Admin));
-        QVERIFY(!mayTakeCash(StaffRole::Staff));
     }
 
     void discounts_tooLarge_refusedAndUnchanged()

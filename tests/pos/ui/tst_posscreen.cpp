@@ -4,8 +4,10 @@
 // after the database or the live feed drops. The store is the in-memory PosStore of
 // memoryposstore.h (a real implementation of the contract with real stock arithmetic, written
 // for these tests); the test plays rdk-sync and emits the OrderChangeFeed signals itself.
+#include "tests/pos/ui/memorydrawerstore.h"
 #include "tests/pos/ui/memoryposstore.h"
 #include "tests/pos/ui/postestsupport.h"
+#include "ui/pos/drawerstrip.h"
 #include "ui/pos/posdialogs.h"
 #include "ui/pos/posscreen.h"
 #include "ui/qrcodewidget.h"
@@ -54,6 +56,7 @@ class TestPosScreen final : public QObject {
     Q_OBJECT
 
     std::shared_ptr<test::Shelf> m_shelf;
+    std::shared_ptr<test::MemoryDrawer> m_drawer;   // open with a $150 float unless a test closes it
     std::unique_ptr<OrderChangeFeed> m_feed;
     std::unique_ptr<PosScreen> m_screen;
     QDateTime m_clock;
@@ -64,10 +67,12 @@ class TestPosScreen final : public QObject {
         PosShop shop{u"Real Deal Kickz"_s, u"12 Canal St, New York"_s, u"USD"_s, u"America/New_York"_s, linkMinutes};
         m_screen = std::make_unique<PosScreen>(test::MemoryPosStore::factory(m_shelf), m_feed.get(), role, shop);
         m_screen->setClock([this] { return m_clock; });
+        m_screen->attachDrawer(test::MemoryDrawerStore::factory(m_drawer));
         m_screen->resize(1280, 800);
         m_screen->show();
         QApplication::setActiveWindow(m_screen.get());
         QVERIFY(QTest::qWaitForWindowExposed(m_screen.get()));
+        QTRY_VERIFY(!m_screen->drawerStrip()->isBusy());   // the drawer's state is known
     }
 
     QLineEdit *scan() const { return m_screen->scanField(); }
@@ -117,6 +122,10 @@ private Q_SLOTS:
                             {{u"9"_s, 0}, {u"10"_s, 0}});
         m_shelf->addProduct(product(u"CRTZ-WVR"_s, u"Cortez"_s, u"White Varsity Red"_s, 9000, {u"8"_s}), {{u"8"_s, 4}});
         m_feed = std::make_unique<OrderChangeFeed>();
+        m_drawer = std::make_shared<test::MemoryDrawer>();
+        m_drawer->now = [this] { return m_clock; };
+        m_drawer->openNow(15000);
+        m_shelf->cashDrawer = m_drawer->cashHook();
         build(StaffRole::Ops);
     }
 
@@ -125,6 +134,7 @@ private Q_SLOTS:
         m_screen.reset();
         m_feed.reset();
         m_shelf.reset();
+        m_drawer.reset();
     }
 
     void scanSku_addsLine()
@@ -236,12 +246,17 @@ private Q_SLOTS:
         QCOMPARE(child<QLabel>(u"total"_s)->text(), u"$0.00"_s);
     }
 
-    void staff_cannotDiscountOrTakeCash()
+    void staff_cannotDiscount_cashWaitsForTheirDrawer()
     {
+        m_drawer->close(m_drawer->current().value()->id, usd(15000), std::nullopt, {}).value();
         build(StaffRole::Staff);
         QVERIFY(child<QPushButton>(u"line-discount"_s)->isHidden());
         QVERIFY(child<QPushButton>(u"cart-discount"_s)->isHidden());
-        QVERIFY(child<QPushButton>(u"charge-cash"_s)->isHidden());
+        // Cash is there for a cashier, off with the reason until their drawer is open.
+        auto *cash = child<QPushButton>(u"charge-cash"_s);
+        QVERIFY(!cash->isHidden());
+        QVERIFY(!cash->isEnabled());
+        QCOMPARE(cash->toolTip(), u"Open your cash drawer first (F8): cash goes into it."_s);
         scanText(u"SOCK-3PK"_s);
         QTRY_COMPARE(m_screen->cart().size(), 1);
         QTest::keyClick(scan(), Qt::Key_D, Qt::ControlModifier);

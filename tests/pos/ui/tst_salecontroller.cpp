@@ -380,6 +380,7 @@ private Q_SLOTS:
 
     void cash_placesTheSaleFirst_thenAsksForTheCash()
     {
+        m_sale->setCashDrawerOpen(true);
         QSignalSpy wanted(m_sale.get(), &SaleController::cashWanted);
         m_sale->submitScan(u"SOCK-3PK"_s);
         QTRY_COMPARE(m_sale->cart().size(), 1);
@@ -397,17 +398,27 @@ private Q_SLOTS:
         QCOMPARE(m_shelf->onHand(u"SOCK-3PK"_s, QString()), 4);
     }
 
-    void cash_staffRefused()
+    void cash_refusedWhileTheDrawerIsClosed_staffTakesItOnceOpen()
     {
         build(StaffRole::Staff);
         QSignalSpy wanted(m_sale.get(), &SaleController::cashWanted);
+        QSignalSpy drawer(m_sale.get(), &SaleController::cashDrawerChanged);
         m_sale->submitScan(u"SOCK-3PK"_s);
         QTRY_COMPARE(m_sale->cart().size(), 1);
+        QVERIFY(!m_sale->isCashDrawerOpen());
         m_sale->takeCash();
-        QCOMPARE(m_message, u"Only operations staff and administrators can take cash."_s);
+        QCOMPARE(m_message, u"Open your cash drawer first (F8): cash goes into it."_s);
+        QCOMPARE(m_sale->cashRefusal(), m_message);
         QCOMPARE(m_sale->phase(), Phase::Cart);
         QCOMPARE(wanted.size(), 0);
         QCOMPARE(m_shelf->placeCalls.load(), 0);
+        // A cashier (staff role) takes cash once their drawer is open.
+        m_sale->setCashDrawerOpen(true);
+        QCOMPARE(drawer.size(), 1);
+        QVERIFY(m_sale->cashRefusal().isEmpty());
+        m_sale->takeCash();
+        QTRY_COMPARE(wanted.size(), 1);
+        QCOMPARE(m_sale->phase(), Phase::Waiting);
     }
 
     void outOfStockAtCharge_backToTheCart()
