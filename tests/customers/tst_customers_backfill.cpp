@@ -39,7 +39,7 @@ private Q_SLOTS:
                 before.append(m);
         QList<MigrationModule> oldModules;
         for (const MigrationModule &m : *modules)
-            if (m.fileName != u"customers.sql"_s)
+            if (m.fileName != u"customers.sql"_s && m.fileName != u"returns.sql"_s)  // returns.sql needs 0019's tables
                 oldModules.append(m);
         auto old = MigrationRunner(db->ownerUrl(), before, oldModules).up();
         QVERIFY2(old.ok(), old.ok() ? "" : qPrintable(old.error().message));
