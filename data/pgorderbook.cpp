@@ -1,6 +1,7 @@
 #include "data/pgorderbook.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgmailrows.h"
 #include "data/pgsessionpqxx.h"
 #include "data/pgtaxrows.h"
 #include "data/pgvalues.h"
@@ -395,6 +396,7 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
         readLines(tx, d);
         readOrderTaxes(tx, str(*orderId), currency, d.totals);
         readRefunds(tx, d);
+        d.mails = readOrderMails(tx, d.summary.orderId);
         readTimeline(tx, d, fromMillis(r[27]), fromMillis(r[28]));
         return d;
     });

@@ -6,6 +6,7 @@
 
 #include "domain/money.h"
 #include "domain/order.h"
+#include "domain/ordermail.h"
 #include "domain/pos.h"
 #include "domain/result.h"
 
@@ -105,6 +106,7 @@ struct OrderDetail final {
     QDateTime paidAt;
     QList<RefundRequestInfo> refunds;
     QList<OrderTimelineEntry> timeline;
+    QList<OrderMail> mails;             ///< mails to the customer (outbox), oldest first
 };
 
 struct RestockLine final {

@@ -513,7 +513,8 @@ QHttpServerResponse SyncServer::ready(const RequestInfo &)
                             {u"migrations"_s, current ? u"current"_s : u"behind"_s},
                             {u"change_feed"_s, m_services.catalogFeedListening() ? u"listening"_s : u"reconnecting"_s},
                             {u"stripe_requests"_s,
-                             m_services.stripeRequestsListening() ? u"listening"_s : u"reconnecting"_s}},
+                             m_services.stripeRequestsListening() ? u"listening"_s : u"reconnecting"_s},
+                            {u"mail"_s, m_services.mail ? m_services.mail() : u"off"_s}},
                 current ? HttpStatus::Ok : HttpStatus::ServiceUnavailable);
 }
 

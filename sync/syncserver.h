@@ -45,6 +45,8 @@ struct SyncServices final {
     MetricsRegistry &metrics;
     std::function<bool()> catalogFeedListening;     ///< for /readyz
     std::function<bool()> stripeRequestsListening;  ///< for /readyz
+    /// For /readyz: the mail sender's state ("off: no RDK_SMTP_HOST", "listening", "reconnecting").
+    std::function<QString()> mail = [] { return QStringLiteral("off: no RDK_SMTP_HOST"); };
 };
 
 /// Everything a request needs, copied out of QHttpServerRequest on the event-loop thread so

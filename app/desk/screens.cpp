@@ -9,6 +9,7 @@
 #include "data/pgdashboard.h"
 #include "data/pgimagelibrary.h"
 #include "data/pglabelsource.h"
+#include "data/pgmailoutbox.h"
 #include "data/pgorderbook.h"
 #include "data/pgorderfeed.h"
 #include "data/pgdrawer.h"
@@ -29,6 +30,7 @@
 #include "ui/common/uitaskrunner.h"
 #include "ui/customers/customersscreen.h"
 #include "ui/dashboard/dashboardscreen.h"
+#include "ui/mail/emailreceiptdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/orders/ordersscreen.h"
 #include "ui/pos/customerpicker.h"
@@ -37,6 +39,7 @@
 #include "ui/shell/homescreen.h"
 
 #include <QAction>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QKeySequence>
 #include <QMenuBar>
@@ -149,6 +152,14 @@ PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, Ord
     screen->enableReturns(workerFactory<ReturnStore, data::PgReturns>(workers), user.role);
     screen->attachDrawer(workerFactory<DrawerStore, data::PgDrawer>(workers));
     addCustomerPicker(*screen, workerFactory<CustomerDirectory, data::PgCustomers>(workers), user.role);
+    const auto mailboxes = workerFactory<OrderMailbox, data::PgOrderMail>(workers);
+    QObject::connect(screen, &PosScreen::emailReceiptRequested, screen,
+                     [screen, mailboxes](const QString &orderId, const QString &label) {
+                         auto *dialog = new EmailReceiptDialog(mailboxes, orderId, label, screen);
+                         dialog->setAttribute(Qt::WA_DeleteOnClose);
+                         QObject::connect(dialog, &QDialog::finished, screen, [screen] { screen->scanField()->setFocus(); });
+                         dialog->open();
+                     });
     return screen;
 }
 
@@ -184,6 +195,14 @@ OrdersScreen *makeOrdersScreen(DeskServices &services, WorkerSessionPool *worker
     QObject::connect(screen, &OrdersScreen::receiptRequested, screen, [printing, screen, stores, shop](const QString &orderId) {
         reprintReceipt(*printing, screen, stores, shop, orderId);
     });
+    const auto mailboxes = workerFactory<OrderMailbox, data::PgOrderMail>(workers);
+    QObject::connect(screen, &OrdersScreen::emailReceiptRequested, screen,
+                     [screen, mailboxes](const QString &orderId, const QString &label) {
+                         auto *dialog = new EmailReceiptDialog(mailboxes, orderId, label, screen);
+                         dialog->setAttribute(Qt::WA_DeleteOnClose);
+                         QObject::connect(dialog, &EmailReceiptDialog::queued, screen, &OrdersScreen::refresh);
+                         dialog->open();
+                     });
     return screen;
 }
 

@@ -1,6 +1,7 @@
 #include "app/runtime/config.h"
 
 #include "app/runtime/envfile.h"
+#include "domain/mailmessage.h"
 
 #include <QFile>
 #include <QHostAddress>
@@ -255,6 +256,45 @@ Result<AdminConfig> AdminConfig::load(const ConfigSource &source)
     return c;
 }
 
+namespace {
+
+// RDK_SMTP_*: nothing is required while RDK_SMTP_HOST is empty (the sender stays off); once it
+// is set, the rest must make a sender that can work.
+void readSmtp(ConfigReader &r, SyncConfig::Smtp &smtp)
+{
+    smtp.host = r.string(u"RDK_SMTP_HOST"_s, {}, false).trimmed();
+    smtp.shopAddress = r.string(u"RDK_MAIL_SHOP_ADDRESS"_s, {}, false).simplified();
+    smtp.policies = r.string(u"RDK_MAIL_POLICIES"_s, {}, false).trimmed();
+    if (smtp.shopAddress.size() > 200)
+        r.addError(u"RDK_MAIL_SHOP_ADDRESS"_s, u"longer than 200 characters (one footer line)"_s);
+    if (smtp.policies.size() > 2000)
+        r.addError(u"RDK_MAIL_POLICIES"_s, u"longer than 2000 characters"_s);
+    if (smtp.host.isEmpty())
+        return;
+    static const QRegularExpression hostName(u"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\\[[0-9a-fA-F:]+\\]$"_s);
+    if (!hostName.match(smtp.host).hasMatch())
+        r.addError(u"RDK_SMTP_HOST"_s, u"not a host name or address (got '%1')"_s.arg(smtp.host.left(80)));
+    smtp.port = r.integer(u"RDK_SMTP_PORT"_s, 587, 1, 65535);
+    smtp.user = r.string(u"RDK_SMTP_USER"_s, {}, false);
+    smtp.password = r.string(u"RDK_SMTP_PASSWORD"_s, {}, false);
+    if (!smtp.user.isEmpty() && smtp.password.isEmpty())
+        r.addError(u"RDK_SMTP_PASSWORD"_s, u"missing: RDK_SMTP_USER is set"_s);
+    smtp.from = r.string(u"RDK_SMTP_FROM"_s, {}, true).trimmed();
+    if (!smtp.from.isEmpty() && sendableAddress(smtp.from) != smtp.from)
+        r.addError(u"RDK_SMTP_FROM"_s, u"not one plain e-mail address such as shop@example.com (got '%1')"_s.arg(smtp.from.left(80)));
+    const QString tls = r.string(u"RDK_SMTP_TLS"_s, u"starttls"_s, false).trimmed().toLower();
+    if (tls != u"starttls"_s && tls != u"none"_s)
+        r.addError(u"RDK_SMTP_TLS"_s, u"expected starttls or none (got '%1')"_s.arg(tls.left(20)));
+    smtp.startTls = tls != u"none"_s;
+    if (!smtp.startTls && !smtp.user.isEmpty() && !isLoopbackHost(smtp.host))
+        r.addError(u"RDK_SMTP_TLS"_s, u"none would send the mail password unencrypted to %1; use starttls"_s.arg(smtp.host.left(80)));
+    smtp.caFile = r.string(u"RDK_SMTP_CA_FILE"_s, {}, false).trimmed();
+    if (!smtp.caFile.isEmpty() && !QFile::exists(smtp.caFile))
+        r.addError(u"RDK_SMTP_CA_FILE"_s, u"no such file: %1"_s.arg(smtp.caFile.left(200)));
+}
+
+} // namespace
+
 Result<SyncConfig> SyncConfig::load(const ConfigSource &source)
 {
     ConfigReader r(source);
@@ -276,6 +316,7 @@ Result<SyncConfig> SyncConfig::load(const ConfigSource &source)
     c.stripeSecretKey = r.prefixedSecret(u"STRIPE_SECRET_KEY"_s, {u"sk_test_"_s, u"sk_live_"_s, u"rk_test_"_s, u"rk_live_"_s}, true);
     c.stripeWebhookSecret = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET"_s, {u"whsec_"_s}, true);
     c.stripeApiBase = r.httpUrl(u"STRIPE_API_BASE"_s, u"https://api.stripe.com"_s);
+    readSmtp(r, c.smtp);
     c.log = r.logSettings(LogFormat::Json);
     if (auto s = r.finish(); !s)
         return s.error();

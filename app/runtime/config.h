@@ -81,6 +81,19 @@ struct SyncConfig final {
     QString stripeSecretKey;
     QString stripeWebhookSecret;
     QUrl stripeApiBase;
+    /// Mail to customers (RDK_SMTP_*): off while RDK_SMTP_HOST is empty.
+    struct Smtp final {
+        QString host;                   ///< empty: the mail sender stays off
+        int port = 587;
+        QString user;                   ///< empty: no sign-in
+        QString password;
+        QString from;                   ///< one plain address
+        bool startTls = true;           ///< RDK_SMTP_TLS=starttls (default) | none
+        QString caFile;                 ///< PEM of a private CA
+        QString shopAddress;            ///< RDK_MAIL_SHOP_ADDRESS: one line in every mail's footer
+        QString policies;               ///< RDK_MAIL_POLICIES: returns, shipping, contact, one paragraph
+        bool enabled() const { return !host.isEmpty(); }
+    } smtp;
     LogSettings log;
     static Result<SyncConfig> load(const ConfigSource &source);
 };

@@ -49,6 +49,20 @@ int main(int argc, char *argv[])
         options.server.trustedProxies.append(QHostAddress(proxy));
     for (const QString &peer : config->metricsAllow)
         options.server.metricsAllow.append(QHostAddress(peer));
+    if (config->smtp.enabled()) {
+        options.mailEnabled = true;
+        options.mail.smtp.host = config->smtp.host;
+        options.mail.smtp.port = quint16(config->smtp.port);
+        options.mail.smtp.user = config->smtp.user;
+        options.mail.smtp.password = config->smtp.password;
+        options.mail.smtp.tls = config->smtp.startTls ? rdk::sync::SmtpSettings::Tls::StartTls
+                                                      : rdk::sync::SmtpSettings::Tls::None;
+        options.mail.smtp.caFile = config->smtp.caFile;
+        options.mail.from = config->smtp.from;
+        options.mail.shop.address = config->smtp.shopAddress;
+        options.mail.shop.policies = config->smtp.policies;
+        options.mail.shop.storefrontUrl = config->publicUrl.toString(QUrl::StripTrailingSlash);
+    }
     rdk::sync::SyncApp server(options);
 
     const QString host = config->listen.section(u':', 0, -2).remove(u'[').remove(u']');

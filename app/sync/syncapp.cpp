@@ -7,6 +7,7 @@
 #include "sync/catalogcache.h"
 #include "sync/catalogchanges.h"
 #include "sync/http/metrics.h"
+#include "sync/mail/mailsender.h"
 #include "sync/sessionprovider.h"
 #include "sync/stripe/stripepaymentgateway.h"
 #include "sync/stripe/striperequestcalls.h"
@@ -28,6 +29,7 @@ constexpr int kChangeFeedPingMs = 5'000;
 // The shop's private channels rdk-sync listens on (migration 0013), on one connection.
 const std::string kCatalogChanges = "catalog";
 const std::string kStripeRequests = "stripe_requests";
+const std::string kMail = "mail";
 
 /// Each call hands the calling worker thread's session to a store of its own (the desk's
 /// workerFactory, for the service's per-thread sessions).
@@ -98,26 +100,42 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
     m_counterStripe = std::make_unique<StripeClientRequestCalls>(m_options.stripe);
     m_stripeRequests = std::make_unique<StripeRequestWorker>(work, *m_counterStripe, *m_sessions, *m_metrics);
     m_stripeRequests->start();
+    if (m_options.mailEnabled) {
+        MailSenderOptions mail = m_options.mail;
+        mail.tenantId = tenantId;
+        m_mail = std::make_unique<MailSender>(mail, *m_sessions, *m_metrics);
+        m_mail->start();
+    } else {
+        qCInfo(lcApp) << "mail to customers is off: no RDK_SMTP_HOST";
+    }
     listenForChanges();
 
     // Both feeds are one connection now; /readyz keeps reporting them apart.
     const auto listening = [feed = m_changeFeed.get()] { return feed->isListening(); };
     SyncServices services{*m_sessions, *m_checkout, *m_cache, *m_metrics, listening, listening};
+    if (m_mail) {
+        services.mail = [feed = m_changeFeed.get()] { return feed->isListening() ? u"listening"_s : u"reconnecting"_s; };
+    }
     m_server = std::make_unique<SyncServer>(m_options.server, std::move(services));
     return m_server->start(address, port);
 }
 
 void SyncApp::listenForChanges()
 {
-    m_changeFeed = std::make_unique<data::PgListener>(nullptr, m_options.databaseUrl,
-                                                      std::vector<std::string>{kCatalogChanges, kStripeRequests},
-                                                      u"catalog changes and Stripe requests"_s);
+    std::vector<std::string> channels{kCatalogChanges, kStripeRequests};
+    if (m_mail)
+        channels.push_back(kMail);
+    m_changeFeed = std::make_unique<data::PgListener>(nullptr, m_options.databaseUrl, channels,
+                                                      m_mail ? u"catalog changes, Stripe requests and mail"_s
+                                                             : u"catalog changes and Stripe requests"_s);
     m_changeFeed->setPingInterval(kChangeFeedPingMs);
     // A notice is a wake-up, never a fact (ADR 0010): the cache drops what it names and the
     // worker re-reads its queue; a Stripe request notice's payload is not read at all.
     connect(m_changeFeed.get(), &data::PgListener::notification, this, [this](const QString &kind, const QByteArray &payload) {
         if (kind == QString::fromStdString(kStripeRequests))
             m_stripeRequests->wake();
+        else if (kind == QString::fromStdString(kMail))
+            m_mail->wake();
         else if (!m_catalogChanges->notice(payload))
             qCDebug(lcApp) << "ignored a catalog notice that names no product";
     });
@@ -126,6 +144,8 @@ void SyncApp::listenForChanges()
             return;
         // Back after a drop (or up for the first time): what was queued meanwhile is claimed now.
         m_stripeRequests->wake();
+        if (m_mail)
+            m_mail->wake();
         if (!std::exchange(wasUp, true))
             return;   // the first connect: nothing was cached yet
         // Notifications sent while we were away are lost: start from a clean slate.
@@ -140,6 +160,8 @@ void SyncApp::stop()
 {
     if (m_stripeRequests)
         m_stripeRequests->stop();
+    if (m_mail)
+        m_mail->stop();
     if (m_server)
         m_server->stop();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/result.h"
+#include "sync/mail/mailsender.h"
 #include "sync/stripe/stripeclient.h"
 #include "sync/syncserver.h"
 
@@ -29,6 +30,8 @@ struct SyncAppOptions final {
     std::string databaseUrl;            ///< the service login (member of rdk_sync)
     StripeClientOptions stripe;
     SyncServerOptions server;           ///< shopName is filled in from the database
+    bool mailEnabled = false;           ///< RDK_SMTP_HOST is set: send the shop's outbox
+    MailSenderOptions mail;             ///< tenantId is filled in from the database
 };
 
 /// rdk-sync's composition root, as app/desk/screens.cpp is the desk's: it asks the database
@@ -66,6 +69,7 @@ private:
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<StripeRequestCalls> m_counterStripe;
     std::unique_ptr<StripeRequestWorker> m_stripeRequests;
+    std::unique_ptr<MailSender> m_mail;
     std::unique_ptr<data::PgListener> m_changeFeed;
     std::unique_ptr<SyncServer> m_server;
 };

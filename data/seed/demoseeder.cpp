@@ -6,6 +6,7 @@
 #include "data/pgimagestore.h"
 #include "data/pgrepositories.h"
 #include "data/pgsessionpqxx.h"
+#include "domain/orderlist.h"
 
 #include <QImage>
 
@@ -86,7 +87,7 @@ Result<SeedReport> DemoSeeder::seed(const QString &tenantSlug, const QDateTime &
                     order.refunded = Money::of(totals->total.minor() / 2, currency).value();
                 order.customerEmail = d.customerEmail;
                 order.createdAt = d.createdAt;
-                if (d.status != OrderStatus::Pending && d.status != OrderStatus::Canceled)
+                if (countsAsSale(d.status))   // paid at some point; awaiting payment is not
                     order.paidAt = d.createdAt.addSecs(90);
                 auto stored = PgOrderRepository::insert(tx, order);
                 if (!stored)

@@ -87,13 +87,13 @@ CREATE OR REPLACE FUNCTION rdk.notify_channel(p_kind text)
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
 BEGIN
-    IF p_kind IS NULL OR p_kind NOT IN ('catalog', 'orders', 'stripe_requests', 'dashboard') THEN
+    IF p_kind IS NULL OR p_kind NOT IN ('catalog', 'orders', 'stripe_requests', 'dashboard', 'mail') THEN
         RAISE EXCEPTION 'No notification channel of kind "%".', p_kind USING ERRCODE = '22023';
     END IF;
     RETURN rdk.tenant_channel((SELECT rdk.current_tenant()), p_kind);
 END
 $function$;
-COMMENT ON FUNCTION rdk.notify_channel(text) IS 'Name of the caller''s shop''s channel for catalog | orders | stripe_requests | dashboard changes, or NULL';
+COMMENT ON FUNCTION rdk.notify_channel(text) IS 'Name of the caller''s shop''s channel for catalog | orders | stripe_requests | dashboard | mail changes, or NULL';
 REVOKE ALL ON FUNCTION rdk.notify_channel(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.notify_channel(text) TO rdk_admin, rdk_ops, rdk_staff, rdk_sync;
 

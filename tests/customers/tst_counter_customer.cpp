@@ -127,6 +127,7 @@ private Q_SLOTS:
 
         // Paid in the database; the counter polls (no feed here) and the receipt names her.
         auto ops = m_fx.connect(m_fx.ops);
+        m_fx.as(*ops, "SELECT rdk.drawer_open(10000, NULL) WHERE NOT EXISTS (SELECT 1 FROM drawer_sessions WHERE closed_at IS NULL AND opened_by = rdk.current_profile_id())");   // cash goes into an open drawer
         m_fx.as(*ops, "SELECT rdk.record_cash_payment('" + str(m_screen->order()->orderId) + "', 5000)");
         QTRY_COMPARE_WITH_TIMEOUT(m_screen->phase(), PosScreen::Phase::Paid, kWait);
         QVERIFY(m_screen->receipt().has_value());

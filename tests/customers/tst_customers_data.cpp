@@ -267,6 +267,7 @@ private Q_SLOTS:
         QVERIFY(m_staff->attachToSale(order, QString()).ok());
         QVERIFY(m_fx.scalar("SELECT customer_id::text FROM orders WHERE id = $1::uuid", order).isEmpty());
         auto opsConn = m_fx.connect(m_fx.ops);
+        m_fx.as(*opsConn, "SELECT rdk.drawer_open(10000, NULL) WHERE NOT EXISTS (SELECT 1 FROM drawer_sessions WHERE closed_at IS NULL AND opened_by = rdk.current_profile_id())");   // cash goes into an open drawer
         m_fx.as(*opsConn, "SELECT rdk.record_cash_payment('" + str(order) + "', 5000)");
         QCOMPARE(m_fx.scalar("SELECT status FROM orders WHERE id = $1::uuid", order), u"paid"_s);
         const auto late = m_staff->attachToSale(order, saved->id);

@@ -104,6 +104,7 @@ private Q_SLOTS:
         m_fx.as(*staff, "SELECT customer_id FROM rdk.customer_save(NULL, 'Priya Shah', NULL, '020 7946 0018', false)");
         m_order = m_fx.as(*staff, "SELECT rdk.pos_place_sale('" + std::string(kCounterLine) + "', 0, NULL, 15)::text");
         m_fx.as(*staff, "SELECT rdk.pos_attach_customer('" + str(m_order) + "', '" + str(m_jane) + "')");
+        m_fx.as(*ops, "SELECT rdk.drawer_open(10000, NULL) WHERE NOT EXISTS (SELECT 1 FROM drawer_sessions WHERE closed_at IS NULL AND opened_by = rdk.current_profile_id())");   // cash goes into an open drawer
         m_fx.as(*ops, "SELECT rdk.record_cash_payment('" + str(m_order) + "', 5000)");
         // A known time for the history's date: 18:30 UTC is 13:30 in New York.
         m_fx.exec("UPDATE orders SET created_at = '2026-12-05 18:30:00+00' WHERE id = '" + str(m_order) + "'");

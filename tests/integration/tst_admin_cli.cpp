@@ -192,6 +192,8 @@ private Q_SLOTS:
         QVERIFY(count("SELECT count(*) FROM orders WHERE channel = 'pos' AND payment_method = 'cash' "
                       "AND cash_tendered_minor >= total_minor") > 0);
         QCOMPARE(count("SELECT count(*) FROM orders WHERE channel = 'online' AND payment_method = 'cash'"), 0);
+        QCOMPARE(count("SELECT count(*) FROM orders WHERE status IN ('pending', 'awaiting_payment', 'canceled') "
+                       "AND (paid_at IS NOT NULL OR payment_method IS NOT NULL)"), 0);
         // Storefront visits for the dashboard: four weeks, all in the past, opaque visitor ids.
         QVERIFY(count("SELECT count(*) FROM page_views") >= 28 * 40);
         QVERIFY(count("SELECT count(DISTINCT viewed_at::date) FROM page_views") >= 27);

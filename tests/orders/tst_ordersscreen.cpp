@@ -668,6 +668,59 @@ private Q_SLOTS:
         QCOMPARE(receipt.size(), 2);
     }
 
+    void mails_areListed_andEmailReceipt_onlyForPaidCounterSales()
+    {
+        OrderMail sent;
+        sent.id = 1;
+        sent.kind = u"order_paid"_s;
+        sent.state = u"sent"_s;
+        sent.attempts = 1;
+        sent.sentAt = QDateTime(QDate(2026, 11, 21), QTime(16, 5), Qt::UTC);
+        OrderMail failed;
+        failed.id = 2;
+        failed.kind = u"order_refunded"_s;
+        failed.state = u"failed"_s;
+        failed.attempts = 1;
+        failed.lastError = u"The mail server refused RCPT TO: 550 5.1.1 Mailbox unavailable"_s;
+        {
+            QMutexLocker lock(&m_shop->mutex);
+            m_shop->orders[1].mails = {sent, failed};
+        }
+        auto s = screen(StaffRole::Staff);
+        auto *button = s->findChild<QPushButton *>(u"emailReceipt"_s);
+        QVERIFY(button);
+        QVERIFY(selectAndWait(*s, idOf(1002)));
+        QVERIFY2(s->detailText().contains(u"Mail: Order confirmation — Sent 21 Nov 11:05"_s), qPrintable(s->detailText()));   // shop time
+        QVERIFY2(s->detailText().contains(u"Mail: Refund — Failed: The mail server refused RCPT TO: 550 5.1.1 Mailbox unavailable"_s),
+                 qPrintable(s->detailText()));
+        QVERIFY(!button->isEnabled());
+        QVERIFY2(button->toolTip().contains(u"Online customers get their order's mails from the storefront"_s), qPrintable(button->toolTip()));
+        if (const QString dir = qEnvironmentVariable("RDK_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            s->resize(1366, 768);
+            QTest::qWait(50);   // screenshots only (RDK_SCREENSHOT_DIR): lets the layout settle before the grab
+            QVERIFY(s->grab().save(dir + u"/desk-orders-mail.png"_s));
+        }
+
+        QSignalSpy asked(s.get(), &OrdersScreen::emailReceiptRequested);
+        QVERIFY(selectAndWait(*s, idOf(1003)));
+        QVERIFY(button->isEnabled());
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked.first().at(0).toString(), idOf(1003));
+        QCOMPARE(asked.first().at(1).toString(), u"RDK-1003"_s);
+        s->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(s.get()));
+        s->table()->setFocus();
+        QTest::keyClick(s.get(), Qt::Key_M, Qt::ControlModifier);
+        QCOMPARE(asked.size(), 2);
+
+        QVERIFY(selectAndWait(*s, idOf(1001)));   // pending counter sale: nothing to mail yet
+        QVERIFY(!button->isEnabled());
+        QVERIFY2(button->toolTip().contains(u"once the sale is paid"_s), qPrintable(button->toolTip()));
+        QTest::keyClick(s.get(), Qt::Key_M, Qt::ControlModifier);   // the shortcut does nothing either
+        QCOMPARE(asked.size(), 2);
+    }
+
     void liveChange_reloadsTheRowAndDetail()
     {
         OrderChangeFeed feed;

@@ -115,6 +115,57 @@ private Q_SLOTS:
         QVERIFY2(c.error().message.startsWith(key), qPrintable(c.error().message));
     }
 
+    void syncConfig_mail_offWithoutHost_andOnWithAWorkingSet()
+    {
+        auto off = SyncConfig::load(ConfigSource(validSync()));
+        QVERIFY(off.ok());
+        QVERIFY(!off->smtp.enabled());
+        QHash<QString, QString> values = validSync();
+        values.insert(u"RDK_SMTP_HOST"_s, u"smtp.example.com"_s);
+        values.insert(u"RDK_SMTP_FROM"_s, u"orders@example.com"_s);
+        values.insert(u"RDK_SMTP_USER"_s, u"mailer"_s);
+        values.insert(u"RDK_SMTP_PASSWORD"_s, u"secret"_s);
+        auto on = SyncConfig::load(ConfigSource(values));
+        QVERIFY2(on.ok(), on.ok() ? "" : qPrintable(on.error().message));
+        QVERIFY(on->smtp.enabled());
+        QCOMPARE(on->smtp.port, 587);
+        QVERIFY(on->smtp.startTls);
+        QCOMPARE(on->smtp.from, u"orders@example.com"_s);
+    }
+
+    void syncConfig_mail_badSettings_areRefused_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addRow("no sender") << u"RDK_SMTP_FROM"_s << QString();
+        QTest::addRow("sender with a name") << u"RDK_SMTP_FROM"_s << u"Shop <orders@example.com>"_s;
+        QTest::addRow("unknown TLS mode") << u"RDK_SMTP_TLS"_s << u"ssl"_s;
+        QTest::addRow("password in clear to a remote host") << u"RDK_SMTP_TLS"_s << u"none"_s;
+        QTest::addRow("user without password") << u"RDK_SMTP_PASSWORD"_s << QString();
+        QTest::addRow("port zero") << u"RDK_SMTP_PORT"_s << u"0"_s;
+        QTest::addRow("missing CA file") << u"RDK_SMTP_CA_FILE"_s << u"/nonexistent/ca.pem"_s;
+        QTest::addRow("host with a space") << u"RDK_SMTP_HOST"_s << u"smtp example.com"_s;
+    }
+
+    void syncConfig_mail_badSettings_areRefused()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QHash<QString, QString> values = validSync();
+        values.insert(u"RDK_SMTP_HOST"_s, u"smtp.example.com"_s);
+        values.insert(u"RDK_SMTP_FROM"_s, u"orders@example.com"_s);
+        values.insert(u"RDK_SMTP_USER"_s, u"mailer"_s);
+        values.insert(u"RDK_SMTP_PASSWORD"_s, u"secret"_s);
+        if (value.isEmpty())
+            values.remove(key);
+        else
+            values.insert(key, value);
+        auto c = SyncConfig::load(ConfigSource(values));
+        QVERIFY(!c.ok());
+        QVERIFY2(c.error().message.contains(key), qPrintable(c.error().message));
+        QVERIFY(!c.error().message.contains(u"secret"_s));
+    }
+
     void syncConfig_listenAddress_publicNeedsExplicitFlag_data()
     {
         QTest::addColumn<QString>("listen");

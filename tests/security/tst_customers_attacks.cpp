@@ -94,6 +94,7 @@ private Q_SLOTS:
         m_pendingA = qstr(scalarCommitted(as(u"staff"_s), "SELECT rdk.pos_place_sale('" + std::string(kOneLine) + "', 0, NULL, 15)::text"));
         m_pendingB = qstr(scalarCommitted(as(u"staff B"_s), "SELECT rdk.pos_place_sale('" + std::string(kOneLine) + "', 0, NULL, 15)::text"));
         m_paidA = qstr(scalarCommitted(as(u"staff"_s), "SELECT rdk.pos_place_sale('" + std::string(kOneLine) + "', 0, NULL, 15)::text"));
+        scalarCommitted(as(u"ops"_s), "SELECT rdk.drawer_open(10000, NULL)");   // cash goes into an open drawer
         scalarCommitted(as(u"ops"_s), "SELECT rdk.record_cash_payment('" + str(m_paidA) + "', 12000)");
         QCOMPARE(owner("SELECT status FROM orders WHERE id = '" + str(m_paidA) + "'"), std::string("paid"));
         QVERIFY(!m_customerA.isEmpty() && !m_customerB.isEmpty());

@@ -160,6 +160,7 @@ private Q_SLOTS:
         const Reply ready = request(m_nam, "GET", m_sync.url(u"/readyz"_s));
         QCOMPARE(ready.status, 200);
         QCOMPARE(ready.json().value(u"migrations"_s).toString(), u"current"_s);
+        QCOMPARE(ready.json().value(u"mail"_s).toString(), u"off: no RDK_SMTP_HOST"_s);   // no mail settings here
         const Reply metrics = request(m_nam, "GET", m_sync.url(u"/metrics"_s));
         QCOMPARE(metrics.status, 200);
         QVERIFY(metrics.body.contains("rdk_http_requests_total"));

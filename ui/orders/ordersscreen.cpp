@@ -130,7 +130,8 @@ OrdersScreen::OrdersScreen(OrderBookFactory factory, StaffRole role, OrderChange
       m_fulfil(actionButton(m_detailPane, u"fulfil"_s, tr("Mark f&ulfilled"), tr("Mark the order picked up"))),
       m_cancel(actionButton(m_detailPane, u"cancel"_s, tr("&Cancel order…"), tr("Cancel the order"))),
       m_refund(actionButton(m_detailPane, u"refund"_s, tr("&Refund…"), tr("Refund the order"))),
-      m_receipt(actionButton(m_detailPane, u"receipt"_s, tr("&Print receipt…"), tr("Print the order's receipt")))
+      m_receipt(actionButton(m_detailPane, u"receipt"_s, tr("&Print receipt…"), tr("Print the order's receipt"))),
+      m_emailReceipt(actionButton(m_detailPane, u"emailReceipt"_s, tr("E-&mail receipt…"), tr("E-mail the receipt to the customer")))
 {
     setObjectName(u"ordersScreen"_s);
     setAccessibleName(tr("Orders"));
@@ -341,6 +342,7 @@ void OrdersScreen::buildDetail()
     actions->addWidget(m_fulfil, 0, 1);
     actions->addWidget(m_cancel, 0, 2);
     actions->addWidget(m_refund, 1, 0);
+    actions->addWidget(m_emailReceipt, 1, 1);
     actions->addWidget(m_receipt, 1, 2);
 
     auto *layout = new QVBoxLayout(m_detailPane);
@@ -393,6 +395,15 @@ void OrdersScreen::connectSignals(OrderChangeFeed *feed)
     connect(m_receipt, &QPushButton::clicked, this, [this] {
         if (m_detail)
             Q_EMIT receiptRequested(m_detail->summary.orderId);
+    });
+    connect(m_emailReceipt, &QPushButton::clicked, this, [this] {
+        if (m_detail)
+            Q_EMIT emailReceiptRequested(m_detail->summary.orderId, formatOrderNumber(m_detail->summary.orderNumber));
+    });
+    auto *mailKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_M), this);
+    connect(mailKey, &QShortcut::activated, m_emailReceipt, [this] {
+        if (m_emailReceipt->isEnabled())
+            m_emailReceipt->click();
     });
     auto *exportKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this);
     connect(exportKey, &QShortcut::activated, this, &OrdersScreen::exportWithDialog);
@@ -638,6 +649,8 @@ void OrdersScreen::showDetail(const std::optional<OrderDetail> &detail)
         body << tr("Refund %1: %2%3%4").arg(formatMoney(r.amount), toString(r.state),
                                             r.stripeRefundId.isEmpty() ? QString() : u" ("_s + r.stripeRefundId + u')',
                                             r.error.isEmpty() ? QString() : u" — "_s + r.error);
+    for (const OrderMail &mail : detail->mails)
+        body << tr("Mail: %1 — %2").arg(orderMailKindLabel(mail.kind), orderMailStateText(mail, zone));
     m_detailBody->setText(body.join(u'\n'));
 
     m_lines->setRowCount(int(detail->lines.size()));
@@ -680,6 +693,10 @@ void OrdersScreen::updateActions()
     }
     if (m_receipt->isEnabled())
         m_receipt->setToolTip(tr("Print the receipt again (Ctrl+P)"));
+    const QString mailRefusal =
+        m_detail ? emailReceiptRefusal(m_detail->summary.channel, m_detail->summary.status) : tr("Choose an order first.");
+    m_emailReceipt->setEnabled(mailRefusal.isEmpty());
+    m_emailReceipt->setToolTip(mailRefusal.isEmpty() ? tr("E-mail the receipt to the customer (Ctrl+M)") : mailRefusal);
 }
 
 QString OrdersScreen::message() const

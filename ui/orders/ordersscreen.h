@@ -76,6 +76,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     /// "Print receipt…": the lead connects it to the point of sale's receipt printer.
     void receiptRequested(const QString &orderId);
+    /// "E-mail receipt…" on a paid counter sale (the composition root opens the dialog).
+    void emailReceiptRequested(const QString &orderId, const QString &orderLabel);
     void exportFinished(bool ok, const QString &message);
     /// The detail panel shows a freshly loaded order.
     void detailShown(const QString &orderId);
@@ -137,6 +139,7 @@ private:
     QTableWidget *m_lines;
     QListWidget *m_timeline;
     QPushButton *m_ship, *m_fulfil, *m_cancel, *m_refund, *m_receipt;
+    QPushButton *m_emailReceipt;
     std::optional<OrderDetail> m_detail;
     QString m_wantedDetail;
     quint64 m_totalsGeneration = 0;

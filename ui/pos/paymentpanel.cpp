@@ -131,13 +131,15 @@ void PaymentPanel::buildActions(QVBoxLayout *layout)
     m_cancel = pos::bigButton(tr("Cancel sale  (Esc)"), u"cancel"_s, this);
     m_pdf = pos::bigButton(tr("Save receipt PDF  (Ctrl+S)"), u"save-pdf"_s, this, 1.0);
     m_print = pos::bigButton(tr("Print receipt  (Ctrl+P)"), u"print"_s, this, 1.0);
+    m_email = pos::bigButton(tr("E-mail receipt…  (Ctrl+M)"), u"email-receipt"_s, this, 1.0);
     m_newSale = pos::bigButton(tr("New sale  (F2)"), u"new-sale"_s, this, 1.4);
     actions->addWidget(m_retryButton, 0, 0);
     actions->addWidget(m_cash, 0, 1);
     actions->addWidget(m_cancel, 1, 0, 1, 2);
     actions->addWidget(m_pdf, 2, 0);
     actions->addWidget(m_print, 2, 1);
-    actions->addWidget(m_newSale, 3, 0, 1, 2);
+    actions->addWidget(m_email, 3, 0, 1, 2);
+    actions->addWidget(m_newSale, 4, 0, 1, 2);
     layout->addLayout(actions);
     connect(m_retryButton, &QPushButton::clicked, &m_sale, &SaleController::retryPaymentLink);
     connect(m_cash, &QPushButton::clicked, &m_sale, &SaleController::takeCash);
@@ -147,6 +149,7 @@ void PaymentPanel::buildActions(QVBoxLayout *layout)
     });
     connect(m_pdf, &QPushButton::clicked, this, &PaymentPanel::saveReceiptInteractively);
     connect(m_print, &QPushButton::clicked, this, &PaymentPanel::printReceipt);
+    connect(m_email, &QPushButton::clicked, this, &PaymentPanel::emailReceipt);
     connect(m_newSale, &QPushButton::clicked, this, [this] {
         m_sale.newSale();
         Q_EMIT answered();
@@ -205,6 +208,7 @@ void PaymentPanel::refresh()
     m_cancel->setVisible(waiting && !canceling);
     m_pdf->setVisible(m_sale.hasReceipt());
     m_print->setVisible(m_sale.hasReceipt());
+    m_email->setVisible(m_sale.hasReceipt());
     m_newSale->setVisible(phase == Phase::Paid || phase == Phase::Canceled);
     m_review->setVisible(order && order->needsReview);
     if (order && order->needsReview)
@@ -376,6 +380,13 @@ void PaymentPanel::printReceipt()
     if (const auto receipt = m_sale.receipt())
         ReceiptPrinter(*receipt).printWithDialog(this);
     Q_EMIT answered();
+}
+
+void PaymentPanel::emailReceipt()
+{
+    if (!m_sale.hasReceipt() || !m_sale.order())
+        return;
+    Q_EMIT emailReceiptRequested(m_sale.order()->orderId, formatOrderNumber(m_sale.order()->orderNumber));
 }
 
 } // namespace rdk

@@ -29,6 +29,7 @@ public:
     Status saveReceiptPdf(const QString &path) const;
     void saveReceiptInteractively();   ///< asks where, then saves the PDF
     void printReceipt();               ///< the print dialog
+    void emailReceipt();               ///< asks the screen's owner for "E-mail receipt…" (paid sales)
 
 Q_SIGNALS:
     void message(const QString &text, rdk::SaleController::Tone tone);
@@ -36,6 +37,8 @@ Q_SIGNALS:
     void dialogClosed();
     /// Staff answered here: the scan field takes the keys again.
     void answered();
+    /// "E-mail receipt…" on the paid sale (the composition root opens the dialog).
+    void emailReceiptRequested(const QString &orderId, const QString &orderLabel);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -71,6 +74,7 @@ private:
     QPushButton *m_cancel = nullptr;
     QPushButton *m_pdf = nullptr;
     QPushButton *m_print = nullptr;
+    QPushButton *m_email = nullptr;
     QPushButton *m_newSale = nullptr;
     SaleController::Tone m_statusTone = SaleController::Tone::Info;
     bool m_statusPaid = false;

@@ -87,6 +87,7 @@ void PosScreen::buildUi()
     connect(m_cartPanel, &CartPanel::dialogClosed, this, &PosScreen::returnFromDialog);
     connect(m_paymentPanel, &PaymentPanel::dialogClosed, this, &PosScreen::returnFromDialog);
     connect(m_paymentPanel, &PaymentPanel::answered, this, &PosScreen::focusScan);
+    connect(m_paymentPanel, &PaymentPanel::emailReceiptRequested, this, &PosScreen::emailReceiptRequested);
 }
 
 void PosScreen::routeMessages()
@@ -115,6 +116,7 @@ void PosScreen::bindKeys()
     bind(QKeySequence(Qt::Key_Escape), [this] { onEscape(); });
     bind(QKeySequence(Qt::CTRL | Qt::Key_S), [this] { m_paymentPanel->saveReceiptInteractively(); });
     bind(QKeySequence(Qt::CTRL | Qt::Key_P), [this] { m_paymentPanel->printReceipt(); });
+    bind(QKeySequence(Qt::CTRL | Qt::Key_M), [this] { m_paymentPanel->emailReceipt(); });
     bind(QKeySequence(Qt::CTRL | Qt::Key_D), [this] { m_cartPanel->openLineDiscountDialog(); });
     bind(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D), [this] { m_cartPanel->openCartDiscountDialog(); });
     bind(QKeySequence(Qt::Key_F6), [this] { openReturns(); });

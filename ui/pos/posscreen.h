@@ -88,6 +88,8 @@ public:
 
 Q_SIGNALS:
     void salePaid(const QString &orderId);
+    /// "E-mail receipt…" (Ctrl+M) on the paid sale: the composition root opens the dialog.
+    void emailReceiptRequested(const QString &orderId, const QString &orderLabel);
     void messageShown(const QString &text);
 
 protected:

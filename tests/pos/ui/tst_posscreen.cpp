@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -336,6 +337,14 @@ private Q_SLOTS:
         QTRY_COMPARE(m_screen->order()->paymentReference, u"pi_3TestPaid"_s);
         QVERIFY(child<QPushButton>(u"save-pdf"_s)->isVisible());
         QVERIFY(child<QPushButton>(u"new-sale"_s)->isVisible());
+        // E-mail receipt (button or Ctrl+M) asks for the dialog with this sale.
+        QVERIFY(child<QPushButton>(u"email-receipt"_s)->isVisible());
+        QSignalSpy emailAsked(m_screen.get(), &PosScreen::emailReceiptRequested);
+        child<QPushButton>(u"email-receipt"_s)->click();
+        QTest::keyClick(scan(), Qt::Key_M, Qt::ControlModifier);
+        QCOMPARE(emailAsked.size(), 2);
+        QCOMPARE(emailAsked.first().at(0).toString(), id);
+        QCOMPARE(emailAsked.first().at(1).toString(), u"RDK-1001"_s);
         QCOMPARE(m_shelf->onHand(u"SOCK-3PK"_s, QString()), 4);    // sold once
         QCOMPARE(m_shelf->available(u"SOCK-3PK"_s, QString()), 4);
 
