@@ -193,7 +193,7 @@ Result<PosOrderState> readState(pqxx::work &tx, const std::string &orderId)
         "       (extract(epoch from o.created_at) * 1000)::bigint, (extract(epoch from o.reserved_until) * 1000)::bigint, "
         "       coalesce(o.payment_method, ''), coalesce(o.stripe_payment_intent_id, ''), o.cash_tendered_minor, "
         "       (extract(epoch from o.paid_at) * 1000)::bigint, o.needs_review, coalesce(o.review_reason, ''), "
-        "       coalesce(o.stripe_payment_link_id, '') "
+        "       coalesce(o.stripe_payment_link_id, ''), o.credit_minor "
         "  FROM orders o WHERE o.id = $1::uuid",
         orderId);
     if (rows.empty())
@@ -215,6 +215,7 @@ Result<PosOrderState> readState(pqxx::work &tx, const std::string &orderId)
     s.paidAt = fromMillis(r[16]);
     s.needsReview = r[17].as<bool>();
     s.reviewReason = text(r[18]);
+    s.credit = moneyOrZero(r[20].as<qint64>(), currency);
 
     s.lines = readOrderLines(tx, orderId, currency);
     readOrderTaxes(tx, orderId, currency, s.totals);

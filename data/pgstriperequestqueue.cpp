@@ -76,7 +76,7 @@ Result<std::optional<StripeRequestOrder>> PgStripeRequestQueue::order(const QStr
     if (!uuid.match(orderId).hasMatch())
         return std::optional<StripeRequestOrder>();
     return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<StripeRequestOrder>> {
-        const auto rows = tx.exec_params("SELECT order_number, channel, status, currency, total_minor, discount_minor, "
+        const auto rows = tx.exec_params("SELECT order_number, channel, status, currency, total_minor - credit_minor, discount_minor, "
                                          "coalesce(stripe_payment_link_id, ''), coalesce(stripe_payment_intent_id, '') "
                                          "FROM orders WHERE id = $1::uuid",
                                          str(orderId));

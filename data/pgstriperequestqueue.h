@@ -39,7 +39,7 @@ struct StripeRequestOrder final {
     qint64 orderNumber = 0;
     OrderChannel channel = OrderChannel::Pos;
     OrderStatus status = OrderStatus::Pending;
-    Money total;            ///< its currency is the order's
+    Money total;            ///< what is left to pay: the total less an exchange's credit (returns.sql); the order's currency
     Money discount;         ///< order-level discount
     QString paymentLinkId;
     QString paymentIntentId;

@@ -2,6 +2,8 @@
 
 #include "domain/moneyformat.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonValue>
 
 #include <algorithm>
@@ -61,6 +63,34 @@ QString refundRequestedSentence(const AuditEntry &e)
     return withReason(sentence, reason);
 }
 
+// Returns and exchanges at the counter (module returns.sql): pairs back, the money's way.
+QString returnSentence(const AuditEntry &e)
+{
+    int pairs = 0;
+    for (const QJsonValue &line : e.after.value(u"lines"_s).toArray())
+        pairs += line.toObject().value(u"quantity"_s).toInt();
+    const QString method = e.after.value(u"method"_s).toString() == u"cash"_s ? u"in cash"_s : u"to the card"_s;
+    // The database files the rows of a return under "return: <reason>"; the sentence says it already.
+    QString reason = e.reason;
+    for (const QString &prefix : {u"return: "_s, u"exchange: "_s})
+        if (reason.startsWith(prefix))
+            reason = reason.mid(prefix.size());
+    if (e.action == u"return")
+        return withReason(u"Returned %1 pair(s): %2 refunded %3"_s.arg(pairs).arg(amountText(e.after, u"refund_minor"_s), method),
+                          reason);
+    if (e.action == u"exchange") {
+        QString sentence = u"Exchanged %1 pair(s) for RDK-%2: credit %3"_s.arg(pairs)
+                               .arg(e.after.value(u"new_order_number"_s).toVariant().toLongLong())
+                               .arg(amountText(e.after, u"credit_minor"_s));
+        if (e.after.value(u"refund_minor"_s).toDouble() > 0)
+            sentence += u", %1 refunded %2"_s.arg(amountText(e.after, u"refund_minor"_s), method);
+        return withReason(sentence, reason);
+    }
+    return u"Exchange RDK-%1 canceled unpaid: credit of %2 given back %3"_s
+        .arg(e.after.value(u"new_order_number"_s).toVariant().toLongLong())
+        .arg(amountText(e.after, u"credit_minor"_s), method);
+}
+
 QString reviewSentence(const AuditEntry &e)
 {
     if (e.after.value(u"needs_review"_s).toBool())
@@ -106,6 +136,8 @@ OrderTimelineEntry orderTimelineEntry(const AuditEntry &e)
         entry.summary = statusSentence(e);
     else if (e.action == u"refund_requested")
         entry.summary = refundRequestedSentence(e);
+    else if (e.action == u"return" || e.action == u"exchange" || e.action == u"exchange_canceled")
+        entry.summary = returnSentence(e);
     else if (e.action == u"review")
         entry.summary = reviewSentence(e);
     else if (e.action == u"cash_payment")

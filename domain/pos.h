@@ -98,6 +98,14 @@ struct PosOrderState final {
     bool needsReview = false;
     QString reviewReason;
     QString customerName;           ///< the customer attached to the sale, empty when none
+    Money credit;                   ///< an exchange's return credit paying part of the total (returns)
+
+    /// What the buyer still pays: the total less an exchange's credit.
+    Money due() const
+    {
+        const auto d = credit.isZero() ? Result<Money>(totals.total) : totals.total.minus(credit);
+        return d ? *d : totals.total;
+    }
 };
 
 /// Storage for the counter. Every call is one transaction and may block: call it from a

@@ -33,7 +33,7 @@ QString describePayment(const PosOrderState &order)
     case PaymentMethod::Card:
         return order.paymentReference.isEmpty() ? u"Card"_s : u"Card — %1"_s.arg(order.paymentReference);
     case PaymentMethod::Cash: {
-        auto change = order.cashTendered.minus(order.totals.total);
+        auto change = order.cashTendered.minus(order.due());  // an exchange's credit paid the rest
         if (order.cashTendered.isZero() || !change || change->isNegative())
             return u"Cash"_s;
         return u"Cash — tendered %1, change %2"_s.arg(formatMoney(order.cashTendered), formatMoney(*change));
@@ -83,6 +83,11 @@ Result<Receipt> buildReceipt(const PosOrderState &order, const ReceiptShop &shop
     r.totals.append({u"Total"_s, formatMoney(order.totals.total)});
     if (order.totals.taxIncluded)
         r.totals.append(taxRows);
+    // An exchange's new sale (module returns.sql): the returned pairs paid part of it.
+    if (!order.credit.isZero()) {
+        r.totals.append({u"Exchange credit"_s, negative(order.credit)});
+        r.totals.append({u"Paid"_s, formatMoney(order.due())});
+    }
     r.discountReason = order.totals.discount.isZero() ? QString() : order.discountReason.trimmed();
     r.payment = describePayment(order);
     r.customer = order.customerName;

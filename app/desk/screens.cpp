@@ -14,6 +14,7 @@
 #include "data/pgorderfeed.h"
 #include "data/pgdrawer.h"
 #include "data/pgpos.h"
+#include "data/pgreturns.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
 #include "data/pgtaxsettings.h"
@@ -148,6 +149,7 @@ PosScreen *makePosScreen(DeskServices &services, WorkerSessionPool *workers, Ord
     PosShop shop{user.tenantName, services.config.receiptAddress, user.currency, user.timezone,
                  services.config.posLinkMinutes};
     auto *screen = new PosScreen(workerFactory<PosStore, data::PgPos>(workers), feed, user.role, shop);
+    screen->enableReturns(workerFactory<ReturnStore, data::PgReturns>(workers), user.role);
     screen->attachDrawer(workerFactory<DrawerStore, data::PgDrawer>(workers));
     addCustomerPicker(*screen, workerFactory<CustomerDirectory, data::PgCustomers>(workers), user.role);
     const auto mailboxes = workerFactory<OrderMailbox, data::PgOrderMail>(workers);

@@ -499,7 +499,7 @@ BEGIN
     ELSE
         order_id := v_order.id;
         SELECT * INTO v_decision
-          FROM rdk.decide_payment_effect(v_order.status, v_order.total_minor, btrim(v_order.currency), p_signal,
+          FROM rdk.decide_payment_effect(v_order.status, v_order.total_minor - v_order.credit_minor, btrim(v_order.currency), p_signal,
                                          p_amount_minor, p_currency);
         PERFORM set_config('rdk.reason', left('stripe ' || coalesce(p_type, '') || ': ' || v_decision.reason, 200), true);
         outcome := 'applied';

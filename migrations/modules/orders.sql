@@ -352,6 +352,7 @@ BEGIN
     IF v_order.status NOT IN ('pending', 'awaiting_payment') THEN
         RAISE EXCEPTION '%', rdk.order_state_refusal(v_label, v_order.status, 'cash') USING ERRCODE = 'P0001';
     END IF;
+    v_order.total_minor := v_order.total_minor - v_order.credit_minor;  -- an exchange's credit pays the rest (returns.sql)
     IF p_tendered_minor IS NULL OR p_tendered_minor < v_order.total_minor THEN
         RAISE EXCEPTION 'The cash tendered (%) is less than the total of % (%).',
             rdk.format_minor(coalesce(p_tendered_minor, 0), v_order.currency), v_label,
@@ -502,7 +503,8 @@ BEGIN
            coalesce(sum(r.amount_minor) FILTER (WHERE r.state IN ('queued', 'working')), 0)
       INTO v_done, v_pending
       FROM public.stripe_requests r WHERE r.order_id = p_order AND r.kind = 'refund';
-    v_remaining := v_order.total_minor - greatest(v_order.refunded_minor, v_done) - v_pending;
+    -- Less what moved to an exchange as credit (returns.sql).
+    v_remaining := v_order.total_minor - greatest(v_order.refunded_minor, v_done) - v_pending - v_order.credited_minor;
     IF v_remaining <= 0 THEN
         RAISE EXCEPTION 'Nothing is left to refund on %.', v_label USING ERRCODE = 'P0001';
     END IF;

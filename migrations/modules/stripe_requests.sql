@@ -27,11 +27,12 @@ BEGIN
         RAISE EXCEPTION '%', rdk.order_state_refusal(rdk.order_label(v_order.order_number), v_order.status, 'cash')
             USING ERRCODE = 'P0001';
     END IF;
-    IF v_order.total_minor <= 0 THEN
+    -- An exchange's credit (module returns.sql) already pays part of the total.
+    IF v_order.total_minor - v_order.credit_minor <= 0 THEN
         RAISE EXCEPTION '% has nothing to pay.', rdk.order_label(v_order.order_number) USING ERRCODE = '22023';
     END IF;
     INSERT INTO public.stripe_requests (tenant_id, order_id, kind, amount_minor)
-    VALUES (v_tenant, p_order, 'payment_link', v_order.total_minor)
+    VALUES (v_tenant, p_order, 'payment_link', v_order.total_minor - v_order.credit_minor)
     RETURNING id INTO v_id;
     RETURN v_id;
 END

@@ -4,6 +4,8 @@
 #include "domain/ordertimeline.h"
 
 #include <QJsonObject>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -86,6 +88,21 @@ private Q_SLOTS:
         QTest::addRow("discount") << entry(11, u"discount"_s, {},
                                            {{u"discount_minor"_s, 1500}, {u"currency"_s, u"USD"_s}, {u"discount_reason"_s, u"loyal customer"_s}})
                                   << u"Discount of $15.00 given: loyal customer"_s;
+        QTest::addRow("return at the counter")
+            << entry(12, u"return"_s, {},
+                     {{u"refund_minor"_s, 24000}, {u"currency"_s, u"USD"_s}, {u"method"_s, u"cash"_s},
+                      {u"lines"_s, QJsonArray{QJsonObject{{u"quantity"_s, 2}}}}},
+                     u"return: too small"_s)
+            << u"Returned 2 pair(s): $240.00 refunded in cash: too small"_s;
+        QTest::addRow("exchange")
+            << entry(13, u"exchange"_s, {},
+                     {{u"credit_minor"_s, 5000}, {u"refund_minor"_s, 7000}, {u"new_order_number"_s, 1002}, {u"currency"_s, u"USD"_s},
+                      {u"method"_s, u"card"_s}, {u"lines"_s, QJsonArray{QJsonObject{{u"quantity"_s, 1}}}}})
+            << u"Exchanged 1 pair(s) for RDK-1002: credit $50.00, $70.00 refunded to the card"_s;
+        QTest::addRow("exchange canceled")
+            << entry(14, u"exchange_canceled"_s, {},
+                     {{u"credit_minor"_s, 12000}, {u"new_order_number"_s, 1003}, {u"currency"_s, u"USD"_s}, {u"method"_s, u"card"_s}})
+            << u"Exchange RDK-1003 canceled unpaid: credit of $120.00 given back to the card"_s;
         QTest::addRow("unknown status value")
             << entry(9, u"status"_s, {{u"status"_s, u"paid"_s}}, {{u"status"_s, u"<script>"_s}}) << u"Paid → <script>"_s;
         QTest::addRow("unknown action") << entry(10, u"relabel"_s, {{u"label"_s, u"a"_s}}, {{u"label"_s, u"b"_s}})

@@ -215,7 +215,9 @@ void PaymentPanel::refresh()
         m_review->setText(tr("Flagged for review: %1").arg(order->reviewReason));
     if (order) {
         m_orderLabel->setText(tr("Order %1").arg(formatOrderNumber(order->orderNumber)));
-        m_amount->setText(formatMoney(order->totals.total));
+        // An exchange's new sale: the link asks for the due only (its credit pays the rest).
+        m_amount->setText(order->credit.isZero() ? formatMoney(order->totals.total)
+                                                 : tr("%1 (credit %2)").arg(formatMoney(order->due()), formatMoney(order->credit)));
     } else if (auto t = m_sale.cart().totals()) {
         m_amount->setText(formatMoney(t->total));
     }

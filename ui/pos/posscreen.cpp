@@ -1,5 +1,6 @@
 #include "ui/pos/posscreen.h"
 
+#include "domain/moneyformat.h"
 #include "domain/order.h"
 #include "ui/pos/cartpanel.h"
 #include "ui/pos/drawerstrip.h"
@@ -9,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QShortcut>
 #include <QVBoxLayout>
 
@@ -117,6 +119,61 @@ void PosScreen::bindKeys()
     bind(QKeySequence(Qt::CTRL | Qt::Key_M), [this] { m_paymentPanel->emailReceipt(); });
     bind(QKeySequence(Qt::CTRL | Qt::Key_D), [this] { m_cartPanel->openLineDiscountDialog(); });
     bind(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D), [this] { m_cartPanel->openCartDiscountDialog(); });
+    bind(QKeySequence(Qt::Key_F6), [this] { openReturns(); });
+}
+
+void PosScreen::enableReturns(ReturnStoreFactory stores, StaffRole role)
+{
+    m_returns = std::move(stores);
+    m_returnsRole = role;
+    if (!m_returnButton) {
+        m_returnButton = new QPushButton(tr("Return… (F6)"), m_cartSide);
+        m_returnButton->setFocusPolicy(Qt::NoFocus);  // the scan field keeps the focus
+        m_returnButton->setToolTip(tr("Take pairs back from a receipt or an order number and refund them"));
+        connect(m_returnButton, &QPushButton::clicked, this, &PosScreen::openReturns);
+        if (auto *side = qobject_cast<QVBoxLayout *>(m_cartSide->layout()))
+            side->addWidget(m_returnButton, 0, Qt::AlignLeft);
+    }
+}
+
+void PosScreen::openReturns()
+{
+    if (!m_returns)
+        return;
+    if (!m_returnDialog) {
+        m_returnDialog = new ReturnDialog(m_returns, m_returnsRole, this);
+        m_returnDialog->setAttribute(Qt::WA_DeleteOnClose);
+        m_returnDialog->resize(900, 520);
+        connect(m_returnDialog, &QDialog::finished, this, &PosScreen::returnFromDialog);
+        connect(m_returnDialog, &ReturnDialog::exchanged, this, [this](const ExchangeResult &x) {
+            const QString outcome = x.due.isZero() ? (x.refund.isZero() ? tr("nothing to pay") : tr("%1 back to the %2")
+                                                                                                   .arg(formatMoney(x.refund), x.method))
+                                                   : tr("the buyer pays %1").arg(formatMoney(x.due));
+            if (m_sale->followOrder(x.newOrderId))  // clears the message line first
+                m_scanPanel->showMessage(tr("Exchange: credit %1; %2.").arg(formatMoney(x.credit), outcome), SaleController::Tone::Info);
+        });
+    }
+    // The cart (if any) is what the pairs are exchanged for, at catalog prices.
+    QList<ExchangeItem> items;
+    QString refusal;
+    if (m_sale->phase() == Phase::Cart) {
+        for (const PosCartLine &line : m_sale->cart().lines()) {
+            items.append({line.sku, line.size, line.quantity});
+            if (!line.discount.isNone())
+                refusal = tr("Exchanges take catalog prices: remove the cart's discounts first.");
+        }
+        if (!m_sale->cart().cartDiscount().isNone())
+            refusal = tr("Exchanges take catalog prices: remove the cart's discounts first.");
+    } else if (!m_sale->cart().lines().isEmpty()) {
+        refusal = tr("Finish or cancel the sale on the counter first.");
+    }
+    const auto totals = m_sale->cart().totals();
+    m_returnDialog->setExchangeCart(items, totals ? std::optional<Money>(totals->total) : std::nullopt, m_sale->shop().linkMinutes,
+                                    refusal);
+    m_returnDialog->show();
+    m_returnDialog->raise();
+    m_returnDialog->activateWindow();
+    m_returnDialog->scanField()->setFocus();
 }
 
 bool PosScreen::eventFilter(QObject *watched, QEvent *event)

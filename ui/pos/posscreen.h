@@ -1,8 +1,10 @@
 #pragma once
 
+#include "ui/pos/returndialog.h"
 #include "domain/drawer.h"
 #include "ui/pos/salecontroller.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
@@ -10,6 +12,7 @@
 #include <optional>
 
 class QLineEdit;
+class QPushButton;
 
 namespace rdk {
 
@@ -75,6 +78,14 @@ public:
     /// Puts a control between the scan field and the cart (the desk adds the customer picker).
     void addCartControl(QWidget *control);
 
+    /// Returns at the counter: F6 and a "Return…" button open a ReturnDialog on `stores`.
+    /// Off until called (the composition root gives the store).
+    void enableReturns(ReturnStoreFactory stores, StaffRole role);
+    /// F6: opens the return dialog (or raises it when open).
+    void openReturns();
+    /// The return dialog while it is open, else null (tests, previews).
+    ReturnDialog *returnDialog() const { return m_returnDialog; }
+
 Q_SIGNALS:
     void salePaid(const QString &orderId);
     /// "E-mail receipt…" (Ctrl+M) on the paid sale: the composition root opens the dialog.
@@ -102,6 +113,10 @@ private:
     ScanPanel *m_scanPanel = nullptr;
     CartPanel *m_cartPanel = nullptr;
     PaymentPanel *m_paymentPanel = nullptr;
+    ReturnStoreFactory m_returns;
+    StaffRole m_returnsRole = StaffRole::Staff;
+    QPushButton *m_returnButton = nullptr;
+    QPointer<ReturnDialog> m_returnDialog;
     DrawerStrip *m_drawerStrip = nullptr;
 };
 

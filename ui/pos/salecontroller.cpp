@@ -206,7 +206,7 @@ void SaleController::takeCash()
         return;
     }
     if (m_phase == Phase::Waiting && m_order && !m_cancelSent)
-        Q_EMIT cashWanted(m_order->totals.total);
+        Q_EMIT cashWanted(m_order->due());
 }
 
 void SaleController::setCashDrawerOpen(bool open)
@@ -256,6 +256,32 @@ void SaleController::startSale(bool thenCash)
                               }
                               applyOrder(*result);
                           });
+}
+
+bool SaleController::followOrder(const QString &orderId)
+{
+    if (m_phase != Phase::Cart) {
+        say(tr("Finish or cancel the sale on the counter first."), Tone::Warning);
+        return false;
+    }
+    m_items->close();
+    setQuestion({});
+    ++m_sale;
+    const int token = m_sale;
+    Q_EMIT messageCleared();
+    setPhase(Phase::Placing);
+    runJob<PosOrderState>([orderId](PosStore &store) { return store.orderState(orderId); },
+                          [this, token](const Result<PosOrderState> &result) {
+                              if (token != m_sale)
+                                  return;
+                              if (!result) {
+                                  say(tr("Couldn't read the exchange's sale: %1").arg(result.error().message), Tone::Error);
+                                  setPhase(Phase::Cart);
+                                  return;
+                              }
+                              applyOrder(*result);
+                          });
+    return true;
 }
 
 void SaleController::setPhase(Phase phase)

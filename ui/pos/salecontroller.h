@@ -95,6 +95,10 @@ public:
     void confirmCancel();                ///< the "yes" to that question
     void dismissQuestion();              ///< the "no"
     void newSale();                      ///< once the sale is paid or canceled
+    /// Follows an order placed elsewhere (an exchange's new sale) as if Charge had placed it:
+    /// waiting for its link or cash, then paid or canceled. Only from an idle counter or the
+    /// cart of that very exchange; false (with a message) otherwise.
+    bool followOrder(const QString &orderId);
 
     Phase phase() const { return m_phase; }
     StaffRole role() const { return m_role; }

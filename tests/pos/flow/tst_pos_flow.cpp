@@ -4,12 +4,14 @@
 // signed webhook -> rdk-sync -> PostgreSQL -> NOTIFY -> the screen.
 #include "data/pgorderfeed.h"
 #include "data/pgpos.h"
+#include "data/pgreturns.h"
 #include "data/pgrepositories.h"
 #include "data/pgsession.h"
 #include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 #include "ui/pos/posscreen.h"
+#include "ui/pos/returndialog.h"
 #include "ui/qrcodewidget.h"
 
 #include <QElapsedTimer>
@@ -130,6 +132,8 @@ private Q_SLOTS:
         addProduct(u"E2E-CANCEL"_s, 12'500, 2);
         addProduct(u"E2E-DROP"_s, 9'900, 2);
         addProduct(u"E2E-FORGE"_s, 7'500, 2);
+        addProduct(u"E2E-SWAP-A"_s, 12'000, 2);
+        addProduct(u"E2E-SWAP-B"_s, 18'000, 2);
 
         QString error;
         QVERIFY2(test::startSyncStack(m_sandbox, m_sync, m_nam,
@@ -237,6 +241,71 @@ private Q_SLOTS:
                  200);
         QTRY_VERIFY_WITH_TIMEOUT(m_screen->phase() == PosScreen::Phase::Paid, 10000);
         QCOMPARE(m_screen->statusText(), u"PAID"_s);
+    }
+
+    // Exchange paid by link (issue 13): a pair bought and paid by card comes back for a dearer
+    // one. The counter's return dialog finds the sale by its order number, rdk.pos_exchange makes
+    // the new sale with the returned pair as credit, rdk-sync makes a link for the difference
+    // only, the buyer pays it at the sandbox, and the counter shows PAID. Stock moves once each way.
+    void exchange_paidByLink_differenceOnly_screenShowsPaid()
+    {
+        const std::string url = staffUrl();
+        m_screen->enableReturns([url]() -> Result<std::unique_ptr<ReturnStore>> {
+            auto session = data::PgSession::open(url);
+            if (!session)
+                return session.error();
+            return std::unique_ptr<ReturnStore>(new data::PgReturns(std::move(session).value()));
+        }, StaffRole::Staff);
+        // The original sale: one E2E-SWAP-A at 120.00, paid by card.
+        scanAndCharge(u"E2E-SWAP-A"_s);
+        const PosOrderState original = *m_screen->order();
+        QCOMPARE(test::httpRequest(m_nam, "POST", m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(original.link.paymentLinkId)))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(m_screen->phase() == PosScreen::Phase::Paid, 10000);
+        QCOMPARE(stockOf(u"E2E-SWAP-A"_s), u"1/0"_s);
+
+        // The buyer comes back: the dearer pair goes into a new cart, then F6 and the receipt.
+        QTest::keyClick(m_screen->scanField(), Qt::Key_F2);
+        QTest::keyClicks(m_screen->scanField(), u"E2E-SWAP-B"_s);
+        QTest::keyClick(m_screen->scanField(), Qt::Key_Enter, Qt::KeypadModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(m_screen->cart().lines().size(), qsizetype(1), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_screen->isBusy(), 5000);
+        QTest::keyClick(m_screen->scanField(), Qt::Key_F6);
+        ReturnDialog *dialog = m_screen->returnDialog();
+        QVERIFY(dialog);
+        QTest::keyClicks(dialog->scanField(), formatOrderNumber(original.orderNumber));
+        QTest::keyClick(dialog->scanField(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->order().has_value() && !dialog->isBusy(), 5000);
+        dialog->setLine(0, 1, true);
+        QTest::keyClicks(dialog->findChildren<QLineEdit *>().last(), u"wants the other pair"_s);
+        QVERIFY2(dialog->canExchange(), qPrintable(dialog->exchangeToolTip()));
+        QTest::keyClick(dialog, Qt::Key_E, Qt::ControlModifier);
+
+        // The counter follows the new sale: its link asks for 60.00, the credit is 120.00.
+        QTRY_VERIFY_WITH_TIMEOUT(m_screen->order() && m_screen->order()->orderId != original.orderId &&
+                                     m_screen->order()->link.state == PaymentLinkState::Ready, 15000);
+        const PosOrderState exchange = *m_screen->order();
+        QCOMPARE(exchange.totals.total.minor(), 18000);
+        QCOMPARE(exchange.due().minor(), 6000);
+        QCOMPARE(ownerScalar("SELECT amount_minor FROM stripe_requests WHERE kind = 'payment_link' AND order_id = '" +
+                             exchange.orderId.toStdString() + "'"), u"6000"_s);
+        QCOMPARE(stockOf(u"E2E-SWAP-A"_s), u"2/0"_s);   // the returned pair is back on the shelf
+        QCOMPARE(stockOf(u"E2E-SWAP-B"_s), u"2/1"_s);   // the new pair is held
+
+        QCOMPARE(test::httpRequest(m_nam, "POST", m_sandbox.url(u"/_sandbox/payment_links/%1/pay"_s.arg(exchange.link.paymentLinkId)))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(m_screen->phase() == PosScreen::Phase::Paid, 10000);
+        QCOMPARE(ownerScalar("SELECT status || ':' || needs_review FROM orders WHERE id = '" + exchange.orderId.toStdString() + "'"),
+                 u"paid:false"_s);   // Stripe's 60.00 matched the due, not flagged
+        QCOMPARE(ownerScalar("SELECT state FROM returns WHERE exchange_order_id = '" + exchange.orderId.toStdString() + "'"),
+                 u"exchanged"_s);
+        QCOMPARE(stockOf(u"E2E-SWAP-A"_s), u"2/0"_s);
+        QCOMPARE(stockOf(u"E2E-SWAP-B"_s), u"1/0"_s);
+        // No money went back on the original: its payment is the credit.
+        QCOMPARE(ownerScalar("SELECT count(*) FROM stripe_requests WHERE kind = 'refund' AND order_id = '" +
+                             original.orderId.toStdString() + "'"), u"0"_s);
     }
 
     void cancelAtTheCounter_releasesStock_deactivatesLink()

@@ -111,6 +111,20 @@ public:
         return true;
     }
 
+    /// An exchange's return credit on a pending sale (module returns.sql): the buyer pays the
+    /// rest; a credit that covers the total pays the sale at once.
+    void applyCredit(const QString &id, const Money &credit, PaymentMethod method)
+    {
+        QMutexLocker lock(&m_mutex);
+        PosOrderState &o = m_orders[id];
+        o.credit = credit;
+        if (o.due().isZero()) {
+            o.paymentMethod = method;
+            o.link.state = PaymentLinkState::None;
+            settleLocked(o);
+        }
+    }
+
     // The PosStore operations, under the shelf's lock.
     Result<SellableProduct> findBySku(const QString &raw)
     {

@@ -81,6 +81,24 @@ private Q_SLOTS:
         QCOMPARE(r->payment, u"Cash — tendered $250.00, change $15.01"_s);
     }
 
+    // An exchange's new sale: the returned pairs' credit and what was paid on top, in cash.
+    void build_exchangeSale_showsCreditAndWhatWasPaid()
+    {
+        PosOrderState o = paidCardSale();
+        o.credit = usd(20000);
+        o.paymentMethod = PaymentMethod::Cash;
+        o.paymentReference = u"cash"_s;
+        o.cashTendered = usd(4000);
+        auto r = buildReceipt(o, shop);
+        QVERIFY(r);
+        QCOMPARE(r->totals.size(), 5);
+        QCOMPARE(r->totals[3].label, u"Exchange credit"_s);
+        QCOMPARE(r->totals[3].amount, u"-$200.00"_s);
+        QCOMPARE(r->totals[4].label, u"Paid"_s);
+        QCOMPARE(r->totals[4].amount, u"$34.99"_s);
+        QCOMPARE(r->payment, u"Cash — tendered $40.00, change $5.01"_s);
+    }
+
     void build_unpaidOrUnknownZone_saysSo()
     {
         PosOrderState o = paidCardSale();
