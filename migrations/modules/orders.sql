@@ -467,6 +467,34 @@ END
 $function$;
 REVOKE ALL ON FUNCTION rdk.apply_restock(uuid,uuid,jsonb) FROM PUBLIC;
 
+-- rdk.refund_goes_to_card(public.orders,text)
+CREATE OR REPLACE FUNCTION rdk.refund_goes_to_card(p_order public.orders, p_label text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+DECLARE
+    -- Orders paid through Stripe before payment_method existed count as card payments.
+    v_card boolean := p_order.payment_method = 'card'
+                      OR (p_order.payment_method IS NULL
+                          AND coalesce(p_order.stripe_payment_intent_id, p_order.stripe_charge_id) IS NOT NULL);
+BEGIN
+    IF p_order.status NOT IN ('paid', 'shipped', 'fulfilled', 'partially_refunded') THEN
+        RAISE EXCEPTION '%', rdk.order_state_refusal(p_label, p_order.status, 'refund') USING ERRCODE = 'P0001';
+    END IF;
+    IF NOT v_card AND p_order.payment_method IS DISTINCT FROM 'cash' THEN
+        RAISE EXCEPTION '% has no recorded payment to refund.', p_label USING ERRCODE = 'P0001';
+    END IF;
+    IF v_card AND coalesce(p_order.stripe_payment_intent_id, p_order.stripe_charge_id) IS NULL THEN
+        RAISE EXCEPTION '% has no Stripe payment to refund.', p_label USING ERRCODE = 'P0001';
+    END IF;
+    RETURN v_card;
+END
+$function$;
+COMMENT ON FUNCTION rdk.refund_goes_to_card(public.orders,text) IS 'Whether money back for a refundable order goes to its card (else cash); refuses an order that can''t be refunded';
+REVOKE ALL ON FUNCTION rdk.refund_goes_to_card(public.orders,text) FROM PUBLIC;
+
 -- rdk.request_refund(uuid,bigint,jsonb,text)
 CREATE OR REPLACE FUNCTION rdk.request_refund(p_order uuid, p_amount_minor bigint, p_restock jsonb, p_reason text)
  RETURNS bigint
@@ -488,17 +516,7 @@ DECLARE
     v_id bigint;
     v_saved text := current_setting('rdk.reason', true);
 BEGIN
-    IF v_order.status NOT IN ('paid', 'shipped', 'fulfilled', 'partially_refunded') THEN
-        RAISE EXCEPTION '%', rdk.order_state_refusal(v_label, v_order.status, 'refund') USING ERRCODE = 'P0001';
-    END IF;
-    v_card := v_order.payment_method = 'card'
-              OR (v_order.payment_method IS NULL AND coalesce(v_order.stripe_payment_intent_id, v_order.stripe_charge_id) IS NOT NULL);
-    IF NOT v_card AND v_order.payment_method IS DISTINCT FROM 'cash' THEN
-        RAISE EXCEPTION '% has no recorded payment to refund.', v_label USING ERRCODE = 'P0001';
-    END IF;
-    IF v_card AND coalesce(v_order.stripe_payment_intent_id, v_order.stripe_charge_id) IS NULL THEN
-        RAISE EXCEPTION '% has no Stripe payment to refund.', v_label USING ERRCODE = 'P0001';
-    END IF;
+    v_card := rdk.refund_goes_to_card(v_order, v_label);
     SELECT coalesce(sum(r.amount_minor) FILTER (WHERE r.state = 'done'), 0),
            coalesce(sum(r.amount_minor) FILTER (WHERE r.state IN ('queued', 'working')), 0)
       INTO v_done, v_pending

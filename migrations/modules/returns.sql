@@ -79,17 +79,7 @@ DECLARE
     v_restock jsonb := '[]';
     r record;
 BEGIN
-    IF v_order.status NOT IN ('paid', 'shipped', 'fulfilled', 'partially_refunded') THEN
-        RAISE EXCEPTION '%', rdk.order_state_refusal(v_label, v_order.status, 'refund') USING ERRCODE = 'P0001';
-    END IF;
-    card := v_order.payment_method = 'card'
-            OR (v_order.payment_method IS NULL AND coalesce(v_order.stripe_payment_intent_id, v_order.stripe_charge_id) IS NOT NULL);
-    IF NOT card AND v_order.payment_method IS DISTINCT FROM 'cash' THEN
-        RAISE EXCEPTION '% has no recorded payment to refund.', v_label USING ERRCODE = 'P0001';
-    END IF;
-    IF card AND coalesce(v_order.stripe_payment_intent_id, v_order.stripe_charge_id) IS NULL THEN
-        RAISE EXCEPTION '% has no Stripe payment to refund.', v_label USING ERRCODE = 'P0001';
-    END IF;
+    card := rdk.refund_goes_to_card(v_order, v_label);
     SELECT * INTO v_shop FROM public.tenants t WHERE t.id = p_tenant;
     IF v_role = 'staff' AND v_shop.return_window_days IS NOT NULL
        AND coalesce(v_order.paid_at, v_order.created_at) + make_interval(days => v_shop.return_window_days) < now() THEN
