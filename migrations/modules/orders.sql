@@ -403,8 +403,10 @@ BEGIN
         RAISE EXCEPTION 'The items to return to stock are not a list of at most 100 lines.' USING ERRCODE = '22023';
     END IF;
     FOR v_line IN SELECT e FROM jsonb_array_elements(p_restock) AS e LOOP
-        IF jsonb_typeof(v_line) <> 'object' OR jsonb_typeof(v_line -> 'item_id') <> 'number'
-           OR jsonb_typeof(v_line -> 'quantity') <> 'number'
+        -- IS DISTINCT FROM, not <>: a missing key is NULL, and NULL <> 'number' would let the line
+        -- through (and then drop every line to restock without a word).
+        IF jsonb_typeof(v_line) IS DISTINCT FROM 'object' OR jsonb_typeof(v_line -> 'item_id') IS DISTINCT FROM 'number'
+           OR jsonb_typeof(v_line -> 'quantity') IS DISTINCT FROM 'number'
            OR (v_line ->> 'item_id') !~ '^[0-9]{1,18}$' OR (v_line ->> 'quantity') !~ '^[0-9]{1,4}$' THEN
             RAISE EXCEPTION 'Each item to return to stock needs an item_id and a whole quantity.' USING ERRCODE = '22023';
         END IF;

@@ -494,7 +494,10 @@ private Q_SLOTS:
                     .startsWith(u"ERROR 22023: Item 999999999 is not part of this order."_s));
         for (const QString &hostile : {u"{\"item_id\": 1}"_s, u"[{\"item_id\": \"1\", \"quantity\": 1}]"_s,
                                        u"[{\"item_id\": 1e30, \"quantity\": 1}]"_s, u"[{\"item_id\": %1, \"quantity\": 0}]"_s.arg(item),
-                                       u"[{\"item_id\": %1, \"quantity\": -1}]"_s.arg(item), u"[1, 2]"_s})
+                                       u"[{\"item_id\": %1, \"quantity\": -1}]"_s.arg(item), u"[1, 2]"_s,
+                                       // A key missing: refused, not a refund that silently restocks nothing.
+                                       u"[{\"quantity\": 1}]"_s, u"[{\"item_id\": %1}]"_s.arg(item),
+                                       u"[{\"item_id\": %1, \"quantity\": 1}, {}]"_s.arg(item)})
             QVERIFY2(refund(*m_opsConn, order, u"100"_s, hostile, u"r"_s).startsWith(u"ERROR 22023"_s), qPrintable(hostile));
         QCOMPARE(m_fx.count("SELECT count(*) FROM stripe_requests WHERE kind = 'refund' AND order_id = $1::uuid", order), 0);
         QCOMPARE(m_fx.count("SELECT count(*) FROM audit_log WHERE action = 'refund_requested' AND entity_id = $1", order), 0);
