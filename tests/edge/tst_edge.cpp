@@ -5,6 +5,7 @@
 #include "data/media/placeholdersneaker.h"
 #include "data/pgimagestore.h"
 #include "data/pgrepositories.h"
+#include "tests/support/childprocess.h"
 #include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
@@ -253,6 +254,7 @@ public:
             env.insert(it.key(), it.value());
         m_process.setProcessEnvironment(env);
         m_process.setProcessChannelMode(QProcess::MergedChannels);
+        test::endWithThisTest(m_process);
         m_process.start(caddy, {u"run"_s, u"--config"_s, QStringLiteral(RDK_SOURCE_DIR "/resources/caddy/Caddyfile"),
                                 u"--adapter"_s, u"caddyfile"_s});
         if (!m_process.waitForStarted(5000)) {

@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/support/childprocess.h"
+
 namespace rdk::test {
 
 class SmtpServerProcess final {
@@ -26,6 +28,7 @@ public:
         QDir(m_dir.filePath(QStringLiteral("mail"))).removeRecursively();   // each start begins with an empty mailbox
         m_process = std::make_unique<QProcess>();
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
+        endWithThisTest(*m_process);
         QStringList args{QStringLiteral(RDK_SMTP_SERVER_SCRIPT), QStringLiteral("--maildir"), m_dir.filePath(QStringLiteral("mail")),
                          QStringLiteral("--lifetime"), QStringLiteral("600"), QStringLiteral("--port"), QString::number(port)};
         args += options;

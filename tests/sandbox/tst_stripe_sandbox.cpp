@@ -1,6 +1,8 @@
 // The real rdk-stripe-sandbox binary, started on a free loopback port and driven over HTTP the
 // way rdk-sync and a browser use it, with a webhook receiver in this process that checks every
 // Stripe-Signature. Each test creates its own objects, so the one sandbox process is shared.
+#include "tests/support/childprocess.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -166,6 +168,7 @@ private:
     {
         process.setProcessEnvironment(env);
         process.setWorkingDirectory(m_workDir.path());  // no stray .env file is read
+        rdk::test::endWithThisTest(process);
         process.start(QStringLiteral(RDK_SANDBOX_BINARY), {});
         if (!process.waitForStarted(kWaitMs))
             return 0;

@@ -1,5 +1,6 @@
 #include "tests/support/serviceprocess.h"
 
+#include "tests/support/childprocess.h"
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -40,6 +41,7 @@ bool ServiceProcess::start(const QString &program, const QProcessEnvironment &en
 {
     m_process.setProcessEnvironment(env);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    endWithThisTest(m_process);
     m_process.start(program, {});
     if (!m_process.waitForStarted(5000))
         return false;
