@@ -42,7 +42,13 @@ function check(condition, message) {
     throw new Error(`${step}: ${message}`);
 }
 
-const isFavicon = (url) => /\/favicon\.ico(\?|$)/.test(url || '');
+// The shop's icon (it is served, so an error answer for it is a problem like any other). The
+// browser fetches it on its own and drops the fetch when the page moves on first
+// (net::ERR_ABORTED, e.g. the result page reloading as the payment lands): not a failure.
+const isIcon = (url) => /\/(favicon\.ico|assets\/favicon\.svg)(\?|$)/.test(url || '');
+const droppedIconFetch = (req) => isIcon(req.url()) && req.failure() && req.failure().errorText === 'net::ERR_ABORTED';
+// The Stripe sandbox's pay page has no icon; the browser's request for one there is not ours.
+const othersIcon = (url) => isIcon(url) && !(url || '').startsWith(base);
 
 // Every page we open reports what went wrong to `problems`.
 function watch(page, label) {
@@ -52,17 +58,17 @@ function watch(page, label) {
     const where = msg.location() && msg.location().url;
     if (/Content.Security.Policy/i.test(text))
       problems.push(`[${label}] CSP: ${text} (${where || page.url()})`);
-    else if ((type === 'error' || type === 'warning') && !isFavicon(where))
+    else if ((type === 'error' || type === 'warning') && !othersIcon(where))
       problems.push(`[${label}] console ${type}: ${text} (${where || page.url()})`);
   });
   page.on('pageerror', (err) => problems.push(`[${label}] page error: ${err.message} (${page.url()})`));
   page.on('crash', () => problems.push(`[${label}] the page crashed (${page.url()})`));
   page.on('requestfailed', (req) => {
-    if (!isFavicon(req.url()))
+    if (!droppedIconFetch(req) && !othersIcon(req.url()))
       problems.push(`[${label}] request failed: ${req.method()} ${req.url()}: ${req.failure() && req.failure().errorText}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400 && !isFavicon(res.url()))
+    if (res.status() >= 400 && !othersIcon(res.url()))
       problems.push(`[${label}] HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
   });
 }
