@@ -118,17 +118,16 @@ Result<SeedReport> DemoSeeder::seed(const QString &tenantSlug, const QDateTime &
             // (module customers.sql); these orders were written paid, so no payment ran.
             const auto customers = tx.exec_params(
                 "INSERT INTO customers (tenant_id, name, email, created_at, updated_at) "
-                "SELECT DISTINCT ON (lower(o.customer_email)) o.tenant_id, "
-                "       btrim(initcap(regexp_replace(replace(split_part(lower(o.customer_email), '@', 1), '.', ' '), '[0-9]+', '', 'g'))), "
-                "       lower(o.customer_email), "
-                "       o.created_at, o.created_at "
-                "  FROM orders o WHERE o.tenant_id = $1::uuid AND o.channel = 'online' AND o.paid_at IS NOT NULL "
-                "   AND o.customer_email LIKE '%_@_%._%' "
-                " ORDER BY lower(o.customer_email), o.created_at "
+                "SELECT DISTINCT ON (e.email) o.tenant_id, "
+                "       btrim(initcap(regexp_replace(replace(split_part(e.email, '@', 1), '.', ' '), '[0-9]+', '', 'g'))), "
+                "       e.email, o.created_at, o.created_at "
+                "  FROM orders o, rdk.customer_email_key(o.customer_email) e(email) "
+                " WHERE o.tenant_id = $1::uuid AND o.channel = 'online' AND o.paid_at IS NOT NULL AND e.email IS NOT NULL "
+                " ORDER BY e.email, o.created_at "
                 "ON CONFLICT (tenant_id, email) DO NOTHING",
                 str(tenantId));
             tx.exec_params("UPDATE orders o SET customer_id = c.id FROM customers c "
-                           " WHERE o.tenant_id = $1::uuid AND c.tenant_id = o.tenant_id AND c.email = lower(o.customer_email) "
+                           " WHERE o.tenant_id = $1::uuid AND c.tenant_id = o.tenant_id AND c.email = rdk.customer_email_key(o.customer_email) "
                            "   AND o.channel = 'online' AND o.paid_at IS NOT NULL",
                            str(tenantId));
             say(u"  %1 customers from the paid online orders"_s.arg(customers.affected_rows()));

@@ -8,6 +8,20 @@
 -- or phone number the customer tells them: a prefix search would let them spell out addresses
 -- they may not see one letter at a time. rdk-sync never reads customers.
 
+-- rdk.customer_email_key(text)
+CREATE OR REPLACE FUNCTION rdk.customer_email_key(p_email text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+    -- A customer's e-mail as stored and matched (trimmed, lower case), or NULL when there is none
+    -- or it is not a complete address of at most 254 characters.
+    SELECT CASE WHEN length(v) <= 254 AND v ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' THEN v END
+      FROM (SELECT lower(btrim(p_email)) AS v) s
+$function$;
+REVOKE ALL ON FUNCTION rdk.customer_email_key(text) FROM PUBLIC;
+
 -- rdk.customer_clean_email(text)
 CREATE OR REPLACE FUNCTION rdk.customer_clean_email(p_email text)
  RETURNS text
@@ -24,7 +38,7 @@ BEGIN
     IF length(v) > 254 THEN
         RAISE EXCEPTION 'An e-mail address has at most 254 characters.' USING ERRCODE = '22023';
     END IF;
-    IF v !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' THEN
+    IF rdk.customer_email_key(v) IS NULL THEN
         RAISE EXCEPTION 'That e-mail address is not complete; it looks like name@example.com.' USING ERRCODE = '22023';
     END IF;
     RETURN v;
@@ -375,11 +389,11 @@ CREATE OR REPLACE FUNCTION rdk.orders_link_customer()
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
 DECLARE
-    v_email text := lower(btrim(NEW.customer_email));
+    v_email text := rdk.customer_email_key(NEW.customer_email);
     v_name text;
     v_id uuid;
 BEGIN
-    IF v_email IS NULL OR length(v_email) > 254 OR v_email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' THEN
+    IF v_email IS NULL THEN
         RETURN NEW;
     END IF;
     SELECT c.id INTO v_id FROM public.customers c WHERE c.tenant_id = NEW.tenant_id AND c.email = v_email;
