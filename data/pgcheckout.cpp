@@ -6,6 +6,7 @@
 #include "data/pgorderrows.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonDocument>
 #include <QUuid>
 
@@ -27,6 +28,32 @@ std::optional<std::string> orderIdFromMetadata(const QString &orderId)
         return std::nullopt;
     const QUuid id = QUuid::fromString(orderId);
     return (id.isNull() || orderId.size() > 64 ? QUuid() : id).toString(QUuid::WithoutBraces).toStdString();
+}
+
+// The offers the database priced for the order, and what the shop asks at checkout.
+CheckoutShipping readCheckoutShipping(pqxx::work &tx, const std::string &orderId, const QString &currency)
+{
+    const auto row = tx.exec_params1(
+        "SELECT coalesce(o.shipping_offers, '[]')::text, o.stripe_tax, "
+        "       coalesce(array_to_string(s.ship_countries, ','), ''), coalesce(s.collect_phone, false) "
+        "  FROM orders o LEFT JOIN shop_settings s ON s.tenant_id = o.tenant_id WHERE o.id = $1::uuid",
+        orderId);
+    CheckoutShipping shipping;
+    for (const QJsonValue &value : QJsonDocument::fromJson(QByteArray::fromStdString(row[0].as<std::string>())).array()) {
+        const QJsonObject offer = value.toObject();
+        shipping.offers.append(ShippingOffer{shippingKindFromString(offer.value(u"kind"_s).toString()).value_or(ShippingKind::Flat),
+                                             offer.value(u"label"_s).toString(),
+                                             moneyOrZero(offer.value(u"amount_minor"_s).toInteger(), currency)});
+    }
+    shipping.providerTax = row[1].as<bool>();
+    shipping.countries = text(row[2]).split(u',', Qt::SkipEmptyParts);
+    shipping.collectPhone = row[3].as<bool>();
+    // An address is asked for only when something is shipped: a pickup-only shop asks none.
+    const bool ships = std::any_of(shipping.offers.begin(), shipping.offers.end(),
+                                   [](const ShippingOffer &offer) { return offer.kind != ShippingKind::Pickup; });
+    if (!ships)
+        shipping.countries.clear();
+    return shipping;
 }
 
 } // namespace
@@ -53,19 +80,22 @@ Result<PendingOrder> PgCheckout::placeOrder(const CheckoutRequest &cart, int res
             const QString currency = text(order[1]).trimmed();
             return PendingOrder{QString::fromStdString(orderId), order[0].as<qint64>(),
                                 readOrderLines(tx, orderId, currency), totalsFrom(order, 3, currency),
-                                QDateTime::fromMSecsSinceEpoch(order[2].as<qint64>(), Qt::UTC)};
+                                QDateTime::fromMSecsSinceEpoch(order[2].as<qint64>(), Qt::UTC),
+                                readCheckoutShipping(tx, orderId, currency)};
         });
     });
 }
 
-Status PgCheckout::attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId)
+Status PgCheckout::attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId,
+                                         const QStringList &shippingRateIds)
 {
     const auto id = orderIdFromMetadata(orderId);
     if (!id)
         return Error::notFound(u"The order no longer exists."_s);
     return m_session.transact([&](pqxx::work &tx) -> Status {
         return keepSentences(tx, [&](pqxx::work &tx) -> Status {
-            tx.exec_params("SELECT rdk.checkout_attach_session($1::uuid, $2)", *id, str(checkoutSessionId));
+            tx.exec_params("SELECT rdk.checkout_attach_session($1::uuid, $2, $3::text[])", *id, str(checkoutSessionId),
+                           textArray(shippingRateIds));
             return {};
         });
     });
@@ -93,17 +123,30 @@ Result<EventOutcome> PgCheckout::applyPaymentEvent(const PaymentEvent &event)
         event.shippingAddress.isEmpty()
             ? std::nullopt
             : std::optional<std::string>(QJsonDocument(event.shippingAddress).toJson(QJsonDocument::Compact).toStdString());
+    QJsonObject checkout;
+    if (!event.shippingRateId.isEmpty())
+        checkout.insert(u"shipping_rate"_s, event.shippingRateId.left(255));
+    if (event.shippingMinor)
+        checkout.insert(u"amount_shipping"_s, *event.shippingMinor);
+    if (event.taxMinor)
+        checkout.insert(u"amount_tax"_s, *event.taxMinor);
+    if (!event.customerPhone.isEmpty())
+        checkout.insert(u"phone"_s, event.customerPhone.left(40));
+    const std::optional<std::string> checkoutJson =
+        checkout.isEmpty() ? std::nullopt
+                           : std::optional<std::string>(QJsonDocument(checkout).toJson(QJsonDocument::Compact).toStdString());
     return m_session.transact(
         [&](pqxx::work &tx) -> Result<EventOutcome> {
             return keepSentences(tx, [&](pqxx::work &tx) -> Result<EventOutcome> {
                 const auto row = tx.exec_params1(
-                    "SELECT outcome FROM rdk.apply_payment_event($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)",
+                    "SELECT outcome FROM rdk.apply_payment_event($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, "
+                    "$12::jsonb)",
                     str(event.eventId), str(event.type.left(100)), orderIdFromMetadata(event.orderId),
                     orNull(event.paymentIntentId), report ? std::optional(str(toString(report->signal))) : std::nullopt,
                     amountKnown ? std::optional(report->amount.minor()) : std::nullopt,
                     amountKnown ? std::optional(str(report->amount.currency())) : std::nullopt,
                     orNull(event.checkoutSessionId), orNull(event.paymentLinkId), orNull(event.customerEmail.left(254)),
-                    address);
+                    address, checkoutJson);
                 const auto outcome = eventOutcomeFromString(text(row[0]));
                 if (!outcome)
                     return Error::internal(u"The database answered an unknown webhook outcome: %1"_s.arg(text(row[0])));

@@ -24,7 +24,8 @@ public:
     Result<PendingOrder> placeOrder(const CheckoutRequest &cart, int reservationMinutes) override;
 
     /// Remembers the Stripe Checkout Session that will pay the pending online order.
-    Status attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId) override;
+    Status attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId,
+                                 const QStringList &shippingRateIds) override;
 
     /// The checkout never reached Stripe's page: a local "abandoned" payment event
     /// (rdk.apply_payment_event with a failed signal) cancels the order and gives its stock back.

@@ -39,6 +39,7 @@ PaymentSessionRequest CheckoutService::paymentRequest(const PendingOrder &order,
     request.expiresAt = order.reservedUntil.addSecs(-m_options.sessionEndsBeforeHoldSeconds);
     request.customerEmail = email;
     request.idempotencyKey = u"checkout-"_s + order.orderId;
+    request.shipping = order.shipping;
     return request;
 }
 
@@ -60,7 +61,8 @@ CheckoutOutcome CheckoutService::start(const CheckoutRequest &cart)
             qCWarning(lcCheckout).noquote() << "could not release the hold at once; the sweep will:" << released.error().message;
         return failed(CheckoutStep::PaymentSession, created.error());
     }
-    if (const Status attached = orders.attachCheckoutSession(pending->orderId, created->id); !attached)
+    if (const Status attached = orders.attachCheckoutSession(pending->orderId, created->id, created->shippingRateIds);
+        !attached)
         return failed(CheckoutStep::AttachSession, attached.error());
     CheckoutOutcome outcome;
     outcome.started = CheckoutStarted{*pending, *created};

@@ -3,6 +3,7 @@
 #include "domain/checkout.h"
 #include "domain/order.h"
 #include "domain/result.h"
+#include "domain/shopsettings.h"
 
 #include <QDateTime>
 #include <QList>
@@ -15,6 +16,22 @@
 
 namespace rdk {
 
+/// A shipping option as checkout offers it to one order: priced for its subtotal.
+struct ShippingOffer final {
+    ShippingKind kind = ShippingKind::Flat;
+    QString label;
+    Money amount;
+};
+
+/// What checkout asks the shopper besides paying: an address in one of `countries` (none:
+/// no address), a phone number, one of `offers`; and whether the provider adds the tax.
+struct CheckoutShipping final {
+    QStringList countries;
+    QList<ShippingOffer> offers;
+    bool collectPhone = false;
+    bool providerTax = false;
+};
+
 /// An online order whose stock is held until `reservedUntil`.
 struct PendingOrder final {
     QString orderId;
@@ -22,6 +39,7 @@ struct PendingOrder final {
     QList<OrderLine> lines;
     OrderTotals totals;
     QDateTime reservedUntil;
+    CheckoutShipping shipping;  ///< as the database priced it for this order
 };
 
 /// Where a checkout's orders live. The database prices the lines and holds the stock
@@ -32,8 +50,10 @@ public:
     /// Holds the stock of a validated cart and creates a pending online order at the catalog's
     /// prices; all lines or none (OutOfStock naming the item).
     virtual Result<PendingOrder> placeOrder(const CheckoutRequest &cart, int reservationMinutes) = 0;
-    /// Remembers the payment session that will pay the pending order.
-    virtual Status attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId) = 0;
+    /// Remembers the payment session that will pay the pending order, and the provider's ids
+    /// of the shipping offers it shows (one per offer, in the order of PendingOrder::shipping).
+    virtual Status attachCheckoutSession(const QString &orderId, const QString &checkoutSessionId,
+                                         const QStringList &shippingRateIds) = 0;
     /// Gives the order's held stock back at once and cancels it (the payment never started).
     virtual Status abandon(const QString &orderId) = 0;
 };
@@ -55,12 +75,14 @@ struct PaymentSessionRequest final {
     QDateTime expiresAt;        ///< the page closes before the stock is released
     QString customerEmail;      ///< optional
     QString idempotencyKey;     ///< derived from the order id: a retry finds the same session
+    CheckoutShipping shipping;
 };
 
 struct PaymentSession final {
     QString id;
     QUrl url;                   ///< where the shopper is sent to pay
     qint64 expiresAt = 0;       ///< Unix seconds
+    QStringList shippingRateIds;///< the provider's id of each offer, in the request's order
 };
 
 /// The payment provider (Stripe Checkout in rdk-sync; a fake in tests).

@@ -42,6 +42,12 @@ struct PaymentEvent final {
     QString chargeId;
     QString customerEmail;
     QJsonObject shippingAddress;
+    QString customerPhone;
+    /// What checkout charged besides the items: the provider's id of the shipping option the
+    /// shopper chose, its amount and the tax the provider computed (none when not reported).
+    QString shippingRateId;
+    std::optional<qint64> shippingMinor;
+    std::optional<qint64> taxMinor;
     std::optional<PaymentReport> report;  ///< none: acknowledged, not acted on
 };
 

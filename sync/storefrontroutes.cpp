@@ -1,4 +1,5 @@
 // The storefront's HTML pages: thin handlers over PgStorefront and the renderers.
+#include "data/pgshopsettings.h"
 #include "data/pgstorefront.h"
 #include "domain/checkout.h"
 #include "domain/sku.h"
@@ -204,6 +205,21 @@ QHttpServerResponse SyncServer::orderLookup(const RequestInfo &info)
         return html(renderOrderLookupPage(context, form), HttpStatus::NotFound);
     }
     return html(renderOrderStatusPage(context, **found));
+}
+
+QHttpServerResponse SyncServer::shopPage(const RequestInfo &info, ShopPage page)
+{
+    const PageContext context{m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
+    auto session = m_sessions.session();
+    if (!session)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    auto settings = data::PgShopSettings(**session).load();
+    if (!settings)
+        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
+    const QString &text = page == ShopPage::Shipping  ? settings->shippingPolicy
+                          : page == ShopPage::Returns ? settings->returnsPolicy
+                                                      : settings->contactText;
+    return html(renderShopPage(context, page, text, settings->shopAddress));
 }
 
 } // namespace rdk::sync

@@ -194,6 +194,12 @@ void SyncServer::addRoutes()
             handle(r, std::move(responder), u"/orders/lookup"_s, [this](const RequestInfo &i) { return orderLookup(i); });
         });
     }
+    for (const ShopPage page : {ShopPage::Shipping, ShopPage::Returns, ShopPage::Contact}) {
+        const QString path = shopPagePath(page);
+        m_http.route(path, QHttpServerRequest::Method::Get, [this, path, page](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+            handle(r, std::move(responder), path, [this, page](const RequestInfo &i) { return shopPage(i, page); });
+        });
+    }
     m_http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/checkout/cancel"_s, [this](const RequestInfo &i) { return checkoutResult(i, true); });
     });

@@ -7,6 +7,7 @@
 #include "sync/http/metrics.h"
 #include "sync/http/ratelimiter.h"
 #include "sync/sessionprovider.h"
+#include "sync/storefront/storefrontpages.h"
 #include "sync/pageviewbuffer.h"
 #include "sync/visitorcounter.h"
 
@@ -112,6 +113,7 @@ private:
     QHttpServerResponse checkoutResult(const RequestInfo &info, bool canceled);
     /// GET shows the form, POST finds the order by number and e-mail (rate-limited like a sign-in).
     QHttpServerResponse orderLookup(const RequestInfo &info);
+    QHttpServerResponse shopPage(const RequestInfo &info, ShopPage page);
     QHttpServerResponse pageError(const RequestInfo &info, int status, const QString &message);
     /// Forms may only be posted from our own pages (the shop has no other CSRF defence to
     /// rely on than SameSite cookies and this check).

@@ -52,6 +52,12 @@ PaymentEvent toPaymentEvent(const StripeEvent &event)
         e.shippingAddress = s.shippingAddress;
         if (!s.shippingName.isEmpty() && !e.shippingAddress.isEmpty())
             e.shippingAddress.insert(u"name"_s, s.shippingName);
+        e.customerPhone = s.customerPhone;
+        e.shippingRateId = s.shippingRate;
+        if (s.amountShipping >= 0)
+            e.shippingMinor = s.amountShipping;
+        if (s.amountTax >= 0)
+            e.taxMinor = s.amountTax;
     }
     switch (event.kind) {
     case StripeEventKind::CheckoutCompleted:

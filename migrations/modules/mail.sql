@@ -30,7 +30,10 @@ AS $function$
     -- zone), the order's number, amounts in minor units, lines and tracking. Never the customer's
     -- address or e-mail: staff read this column.
     SELECT jsonb_build_object(
-        'shop', jsonb_build_object('name', t.name, 'timezone', t.timezone, 'currency', t.currency),
+        'shop', jsonb_build_object('name', t.name, 'timezone', t.timezone, 'currency', t.currency,
+                                   'address', coalesce(s.shop_address, '')),
+        'shipping_method', o.shipping_method,
+        'fulfillment', o.fulfillment,
         'order_number', o.order_number,
         'channel', o.channel,
         'status', o.status,
@@ -50,6 +53,7 @@ AS $function$
                                                                'line_total_minor', i.line_total_minor) ORDER BY i.id)
                              FROM public.order_items i WHERE i.order_id = o.id), '[]'::jsonb))
       FROM public.orders o JOIN public.tenants t ON t.id = o.tenant_id
+      LEFT JOIN public.shop_settings s ON s.tenant_id = o.tenant_id
      WHERE o.id = p_order
 $function$;
 REVOKE ALL ON FUNCTION rdk.mail_order_payload(uuid) FROM PUBLIC;
@@ -95,6 +99,9 @@ BEGIN
     END IF;
     IF NEW.status IS DISTINCT FROM OLD.status AND NEW.status = 'paid' AND NEW.channel = 'online' THEN
         PERFORM rdk.mail_enqueue(NEW.tenant_id, NEW.id, 'order_paid', 'paid', v_to, NULL);
+    END IF;
+    IF NEW.ready_for_pickup_at IS NOT NULL AND OLD.ready_for_pickup_at IS NULL THEN
+        PERFORM rdk.mail_enqueue(NEW.tenant_id, NEW.id, 'order_ready_for_pickup', 'ready_for_pickup', v_to, NULL);
     END IF;
     IF NEW.status IS DISTINCT FROM OLD.status AND NEW.status = 'shipped' THEN
         PERFORM rdk.mail_enqueue(NEW.tenant_id, NEW.id, 'order_shipped', 'shipped', v_to, NULL);
@@ -319,5 +326,5 @@ COMMENT ON FUNCTION rdk.mail_failed(bigint,text,boolean) IS 'rdk-sync: a claimed
 REVOKE ALL ON FUNCTION rdk.mail_failed(bigint,text,boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.mail_failed(bigint,text,boolean) TO rdk_sync;
 
-CREATE OR REPLACE TRIGGER orders_mail AFTER UPDATE OF status, refunded_minor ON public.orders FOR EACH ROW EXECUTE FUNCTION rdk.mail_orders_enqueue();
+CREATE OR REPLACE TRIGGER orders_mail AFTER UPDATE OF status, refunded_minor, ready_for_pickup_at ON public.orders FOR EACH ROW EXECUTE FUNCTION rdk.mail_orders_enqueue();
 CREATE OR REPLACE TRIGGER mail_outbox_notify AFTER INSERT OR UPDATE OF state, next_attempt_at ON public.mail_outbox FOR EACH ROW WHEN ((new.state = 'queued'::text)) EXECUTE FUNCTION rdk.notify_mail();

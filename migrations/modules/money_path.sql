@@ -228,10 +228,13 @@ BEGIN
     v_currency := rdk.held_currency(v_held);
     SELECT sum((h ->> 'price_minor')::bigint * (h ->> 'quantity')::integer) INTO v_subtotal
       FROM jsonb_array_elements(v_held) h;
+    -- The shop's shipping options priced for this subtotal, and whether Stripe adds the tax:
+    -- the webhook checks what Stripe charged against these (rdk.shipping_charge_problem).
     INSERT INTO public.orders (tenant_id, channel, status, currency, subtotal_minor, total_minor, customer_email,
-                               reserved_until)
+                               reserved_until, shipping_offers, stripe_tax)
     VALUES (v_tenant, 'online', 'pending', v_currency, v_subtotal, v_subtotal, v_email,
-            now() + make_interval(mins => p_minutes))
+            now() + make_interval(mins => p_minutes), rdk.shipping_offers_for(v_tenant, v_subtotal),
+            coalesce((SELECT s.stripe_tax FROM public.shop_settings s WHERE s.tenant_id = v_tenant), false))
     RETURNING id INTO v_order;
     INSERT INTO public.order_items (tenant_id, order_id, product_id, sku, name, size, quantity, unit_price_minor,
                                     line_total_minor)
@@ -248,8 +251,8 @@ COMMENT ON FUNCTION rdk.checkout_place_order(jsonb,text,integer) IS 'rdk-sync: a
 REVOKE ALL ON FUNCTION rdk.checkout_place_order(jsonb,text,integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.checkout_place_order(jsonb,text,integer) TO rdk_sync;
 
--- rdk.checkout_attach_session(uuid,text)
-CREATE OR REPLACE FUNCTION rdk.checkout_attach_session(p_order uuid, p_session text)
+-- rdk.checkout_attach_session(uuid,text,text[])
+CREATE OR REPLACE FUNCTION rdk.checkout_attach_session(p_order uuid, p_session text, p_rates text[])
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -258,6 +261,7 @@ AS $function$
 DECLARE
     v_tenant uuid := rdk.require_service();
     v_order public.orders := rdk.lock_order(v_tenant, p_order);
+    v_offers jsonb := coalesce(v_order.shipping_offers, '[]'::jsonb);
 BEGIN
     IF p_session IS NULL OR p_session !~ '^cs_[A-Za-z0-9_]{1,250}$' THEN
         RAISE EXCEPTION 'That is not a Stripe Checkout Session id.' USING ERRCODE = '22023';
@@ -269,11 +273,25 @@ BEGIN
     IF v_order.stripe_checkout_session_id IS NOT NULL AND v_order.stripe_checkout_session_id <> p_session THEN
         RAISE EXCEPTION '% already has its checkout.', rdk.order_label(v_order.order_number) USING ERRCODE = 'P0001';
     END IF;
-    UPDATE public.orders SET stripe_checkout_session_id = p_session WHERE id = p_order;
+    -- Stripe names each offered option (shr_...) in the order it was sent; the webhook finds
+    -- the shopper's choice by that name.
+    IF coalesce(cardinality(p_rates), 0) <> jsonb_array_length(v_offers) THEN
+        RAISE EXCEPTION 'Stripe named % shipping options; % were offered.', coalesce(cardinality(p_rates), 0),
+            jsonb_array_length(v_offers) USING ERRCODE = '22023';
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(p_rates) r WHERE r IS NULL OR r !~ '^shr_[A-Za-z0-9_]{1,250}$') THEN
+        RAISE EXCEPTION 'That is not a Stripe shipping rate id.' USING ERRCODE = '22023';
+    END IF;
+    UPDATE public.orders
+       SET stripe_checkout_session_id = p_session,
+           shipping_offers = coalesce((SELECT jsonb_agg(e || jsonb_build_object('rate', p_rates[n]) ORDER BY n)
+                                         FROM jsonb_array_elements(v_offers) WITH ORDINALITY AS x(e, n)), v_order.shipping_offers)
+     WHERE id = p_order;
 END
 $function$;
-REVOKE ALL ON FUNCTION rdk.checkout_attach_session(uuid,text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rdk.checkout_attach_session(uuid,text) TO rdk_sync;
+COMMENT ON FUNCTION rdk.checkout_attach_session(uuid,text,text[]) IS 'rdk-sync: the Checkout Session paying a pending online order, and Stripe''s ids of the shipping options it offers';
+REVOKE ALL ON FUNCTION rdk.checkout_attach_session(uuid,text,text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdk.checkout_attach_session(uuid,text,text[]) TO rdk_sync;
 
 -- rdk.pos_place_sale(jsonb,bigint,text,integer)
 CREATE OR REPLACE FUNCTION rdk.pos_place_sale(p_lines jsonb, p_order_discount_minor bigint, p_reason text, p_minutes integer)
@@ -456,8 +474,8 @@ END
 $function$;
 REVOKE ALL ON FUNCTION rdk.decide_payment_effect(text,bigint,text,text,bigint,text) FROM PUBLIC;
 
--- rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb)
-CREATE OR REPLACE FUNCTION rdk.apply_payment_event(p_event_id text, p_type text, p_order uuid, p_payment_intent text, p_signal text, p_amount_minor bigint, p_currency text, p_checkout_session text, p_payment_link text, p_customer_email text, p_shipping_address jsonb, OUT outcome text, OUT order_id uuid)
+-- rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb)
+CREATE OR REPLACE FUNCTION rdk.apply_payment_event(p_event_id text, p_type text, p_order uuid, p_payment_intent text, p_signal text, p_amount_minor bigint, p_currency text, p_checkout_session text, p_payment_link text, p_customer_email text, p_shipping_address jsonb, p_checkout jsonb, OUT outcome text, OUT order_id uuid)
  RETURNS record
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -469,6 +487,10 @@ DECLARE
     v_decision record;
     v_saved text := current_setting('rdk.reason', true);
     v_exact boolean;
+    v_offer jsonb;
+    v_tax bigint := 0;
+    v_problem text;
+    v_due bigint;
 BEGIN
     IF p_event_id IS NULL OR p_event_id !~ '^evt_[A-Za-z0-9_]{1,250}$' THEN
         RAISE EXCEPTION 'That is not a Stripe event id.' USING ERRCODE = '22023';
@@ -498,9 +520,20 @@ BEGIN
         outcome := 'unknown_order';
     ELSE
         order_id := v_order.id;
+        v_due := v_order.total_minor - v_order.credit_minor;
+        -- An online checkout of a shop that ships: the payment must cover the offered shipping
+        -- the shopper chose and the tax Stripe computed (only where the shop lets it).
+        IF p_signal = 'paid' AND v_order.shipping_offers IS NOT NULL THEN
+            SELECT c.offer, c.tax_minor, c.problem INTO v_offer, v_tax, v_problem
+              FROM rdk.shipping_charge_problem(v_order, coalesce(p_checkout, '{}'::jsonb)) c;
+            v_due := v_due + coalesce((v_offer ->> 'amount_minor')::bigint, 0) + v_tax;
+        END IF;
         SELECT * INTO v_decision
-          FROM rdk.decide_payment_effect(v_order.status, v_order.total_minor - v_order.credit_minor, btrim(v_order.currency), p_signal,
-                                         p_amount_minor, p_currency);
+          FROM rdk.decide_payment_effect(v_order.status, v_due, btrim(v_order.currency), p_signal, p_amount_minor, p_currency);
+        IF v_decision.action = 'mark_paid' AND v_problem IS NOT NULL THEN
+            v_decision.action := 'flag_for_review';
+            v_decision.reason := v_problem;
+        END IF;
         PERFORM set_config('rdk.reason', left('stripe ' || coalesce(p_type, '') || ': ' || v_decision.reason, 200), true);
         outcome := 'applied';
         CASE v_decision.action
@@ -515,6 +548,18 @@ BEGIN
                    shipping_address = coalesce(shipping_address,
                                                CASE WHEN jsonb_typeof(p_shipping_address) = 'object' THEN p_shipping_address END)
              WHERE id = v_order.id;
+            IF v_order.shipping_offers IS NOT NULL THEN
+                -- What Stripe charged, as checked above: the totals now include shipping and tax.
+                UPDATE public.orders
+                   SET shipping_minor = coalesce((v_offer ->> 'amount_minor')::bigint, 0),
+                       tax_minor = v_tax,
+                       total_minor = v_due + v_order.credit_minor,
+                       shipping_method = v_offer ->> 'label',
+                       fulfillment = CASE WHEN v_offer IS NULL THEN NULL
+                                          WHEN v_offer ->> 'kind' = 'pickup' THEN 'pickup' ELSE 'ship' END,
+                       customer_phone = left(nullif(btrim(p_checkout ->> 'phone'), ''), 40)
+                 WHERE id = v_order.id;
+            END IF;
             IF NOT v_exact THEN
                 UPDATE public.orders
                    SET needs_review = true,
@@ -546,6 +591,23 @@ BEGIN
     PERFORM set_config('rdk.reason', coalesce(v_saved, ''), true);
 END
 $function$;
-COMMENT ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) IS 'rdk-sync: record a Stripe event once and apply its effect on the order of the caller''s shop';
+COMMENT ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb) IS 'rdk-sync: record a Stripe event once and apply its effect on the order of the caller''s shop';
+REVOKE ALL ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb) TO rdk_sync;
+
+-- rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb)
+CREATE OR REPLACE FUNCTION rdk.apply_payment_event(p_event_id text, p_type text, p_order uuid, p_payment_intent text, p_signal text, p_amount_minor bigint, p_currency text, p_checkout_session text, p_payment_link text, p_customer_email text, p_shipping_address jsonb, OUT outcome text, OUT order_id uuid)
+ RETURNS record
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+    -- The call of an rdk-sync from before migration 0021 (no shipping choice or tax), kept so
+    -- a service still running the old release keeps applying payments during an upgrade.
+    SELECT a.outcome, a.order_id
+      FROM rdk.apply_payment_event(p_event_id, p_type, p_order, p_payment_intent, p_signal, p_amount_minor, p_currency,
+                                   p_checkout_session, p_payment_link, p_customer_email, p_shipping_address, NULL) a
+$function$;
+COMMENT ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) IS 'rdk-sync before 0021: the same without the checkout''s shipping choice and tax';
 REVOKE ALL ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) TO rdk_sync;

@@ -594,6 +594,10 @@ BEGIN
         RAISE EXCEPTION '%', rdk.order_state_refusal(rdk.order_label(v_order.order_number), v_order.status, 'ship')
             USING ERRCODE = 'P0001';
     END IF;
+    IF v_order.fulfillment = 'pickup' THEN
+        RAISE EXCEPTION '% is picked up at the shop, not shipped; mark it ready for pickup.',
+            rdk.order_label(v_order.order_number) USING ERRCODE = 'P0001';
+    END IF;
     PERFORM set_config('rdk.reason', left('shipped with ' || v_carrier || ' ' || v_tracking, 200), true);
     UPDATE public.orders
        SET status = 'shipped', carrier = v_carrier, tracking_number = v_tracking, fulfilled_at = now()

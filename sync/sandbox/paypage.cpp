@@ -1,5 +1,7 @@
 #include "sync/sandbox/paypage.h"
 
+#include "sync/sandbox/sandboxstore.h"
+
 #include <QDateTime>
 
 using namespace Qt::Literals::StringLiterals;
@@ -41,6 +43,12 @@ button{width:100%;padding:13px;border:0;border-radius:8px;font:inherit;font-weig
 .decline{background:transparent;color:var(--muted);margin-top:6px}
 .decline:hover{color:var(--ink);text-decoration:underline}
 .note{font-size:12px;color:var(--muted);margin:18px 0 0;word-break:break-all}
+fieldset{border:0;padding:0;margin:0 0 8px}
+legend{font-weight:700;margin:0 0 10px}
+select{width:100%;padding:11px 12px;border:1px solid var(--line);border-radius:8px;font:inherit;margin:0 0 18px;background:#fff}
+.row{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+label.choice{display:flex;gap:8px;align-items:center;font-size:15px;font-weight:500;color:var(--ink);margin:0 0 10px}
+label.choice input{width:auto;margin:0}
 )"_s;
 
 } // namespace
@@ -74,7 +82,8 @@ QByteArray PayPage::render(const QString &title, const QString &body)
 }
 
 QByteArray PayPage::payForm(const QString &id, const QList<LineItem> &items, const QString &currency, qint64 total,
-                            const QString &email, const QString &footnote)
+                            const QString &email, const QString &footnote, const QString &extraRows,
+                            const QString &extraFields)
 {
     const QString shop = QString::fromUtf16(kShopName);
     const QString totalText = displayAmount(total, currency);
@@ -90,7 +99,7 @@ QByteArray PayPage::payForm(const QString &id, const QList<LineItem> &items, con
 <p class="due">Pay %1</p>
 <p class="total" id="total">%2</p>
 <table>
-%3<tr class="sum"><td>Total due</td><td class="amount">%2</td></tr>
+%3%7<tr class="sum"><td>Total due</td><td class="amount">%2</td></tr>
 </table>
 </section>
 <section class="card">
@@ -98,7 +107,7 @@ QByteArray PayPage::payForm(const QString &id, const QList<LineItem> &items, con
 <form method="post" action="%4/pay">
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="email" required value="%5">
-<label for="card">Card information</label>
+%8<label for="card">Card information</label>
 <input id="card" value="4242 4242 4242 4242 &middot; 12/34 &middot; 123" disabled>
 <button class="pay" type="submit">Pay %2</button>
 </form>
@@ -107,15 +116,51 @@ QByteArray PayPage::payForm(const QString &id, const QList<LineItem> &items, con
 </form>
 <p class="note">%6</p>
 </section>
-</main>)"_s.arg(esc(shop), esc(totalText), rows, esc(id), esc(email), esc(footnote));
+</main>)"_s.arg(esc(shop), esc(totalText), rows, esc(id), esc(email), esc(footnote), extraRows, extraFields);
     return render(u"Pay %1 · %2"_s.arg(totalText, shop), body);
 }
 
 QByteArray PayPage::checkout(const CheckoutSession &session)
 {
     const QString expires = QDateTime::fromSecsSinceEpoch(session.expiresAt, Qt::UTC).toString(u"yyyy-MM-dd HH:mm 'UTC'"_s);
+    QString rows;
+    QString fields;
+    if (session.allowedCountries && !session.allowedCountries->isEmpty()) {
+        QString countries;
+        for (const QString &country : *session.allowedCountries)
+            countries += uR"x(<option value="%1">%1</option>)x"_s.arg(esc(country));
+        fields += uR"x(<fieldset class="address"><legend>Shipping address</legend>
+<label for="name">Full name</label><input id="name" name="name" autocomplete="name" required maxlength="150">
+<label for="line1">Address</label><input id="line1" name="line1" autocomplete="address-line1" required maxlength="200">
+<input id="line2" name="line2" autocomplete="address-line2" maxlength="200" placeholder="Apartment, suite (optional)" aria-label="Address line 2">
+<div class="row"><div><label for="city">City</label><input id="city" name="city" autocomplete="address-level2" required maxlength="100"></div>
+<div><label for="state">State / region</label><input id="state" name="state" autocomplete="address-level1" maxlength="100"></div></div>
+<div class="row"><div><label for="postal_code">Postal code</label><input id="postal_code" name="postal_code" autocomplete="postal-code" required maxlength="20"></div>
+<div><label for="country">Country</label><select id="country" name="country" autocomplete="country">%1</select></div></div>
+</fieldset>
+)x"_s.arg(countries);
+    }
+    if (session.phoneCollection)
+        fields += uR"x(<label for="phone">Phone</label><input id="phone" name="phone" type="tel" autocomplete="tel" required maxlength="25">
+)x"_s;
+    if (!session.shippingOptions.isEmpty()) {
+        fields += u"<fieldset class=\"shipping\"><legend>Shipping method</legend>\n"_s;
+        for (qsizetype i = 0; i < session.shippingOptions.size(); ++i) {
+            const ShippingChoice &choice = session.shippingOptions.at(i);
+            fields += uR"x(<label class="choice"><input type="radio" name="shipping_rate" value="%1"%2> %3 <span class="meta">%4</span></label>
+)x"_s.arg(esc(choice.rateId), i == session.selectedShipping ? u" checked"_s : QString(), esc(choice.displayName),
+         esc(choice.amount == 0 ? u"Free"_s : displayAmount(choice.amount, session.currency)));
+        }
+        fields += u"</fieldset>\n"_s;
+        rows += uR"x(<tr><td>Shipping<div class="meta">%1</div></td><td class="amount">%2</td></tr>
+)x"_s.arg(esc(session.shippingOptions.value(session.selectedShipping).displayName),
+         esc(displayAmount(session.amountShipping(), session.currency)));
+    }
+    if (session.automaticTax)
+        rows += uR"x(<tr><td>Tax<div class="meta">computed when you pay (sandbox: %1 %)</div></td><td class="amount">&mdash;</td></tr>
+)x"_s.arg(SandboxStore::kSandboxTaxBasisPoints / 100);
     return payForm(session.id, session.lineItems, session.currency, session.amountTotal, session.customerEmail,
-                   u"Checkout Session %1 · expires %2"_s.arg(session.id, expires));
+                   u"Checkout Session %1 · expires %2"_s.arg(session.id, expires), rows, fields);
 }
 
 QByteArray PayPage::paymentLink(const PaymentLink &link)

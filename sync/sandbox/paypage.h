@@ -24,8 +24,11 @@ public:
 
 private:
     static QByteArray render(const QString &title, const QString &body);
+    /// `extraRows`: table rows after the items (shipping, tax); `extraFields`: inputs before
+    /// the card (address, phone, shipping options). Both already HTML.
     static QByteArray payForm(const QString &id, const QList<LineItem> &items, const QString &currency, qint64 total,
-                              const QString &email, const QString &footnote);
+                              const QString &email, const QString &footnote, const QString &extraRows = {},
+                              const QString &extraFields = {});
 };
 
 } // namespace rdk::sandbox

@@ -57,6 +57,23 @@ QString controlValue(const FormNode &body, const FormNode &query, const QString 
     return {};
 }
 
+// The pay page's fields (the test controls take the same names).
+CustomerEntry customerEntry(const FormNode &body, const FormNode &query)
+{
+    CustomerEntry entry;
+    entry.email = controlValue(body, query, u"email"_s);
+    entry.name = controlValue(body, query, u"name"_s);
+    entry.line1 = controlValue(body, query, u"line1"_s);
+    entry.line2 = controlValue(body, query, u"line2"_s);
+    entry.city = controlValue(body, query, u"city"_s);
+    entry.state = controlValue(body, query, u"state"_s);
+    entry.postalCode = controlValue(body, query, u"postal_code"_s);
+    entry.country = controlValue(body, query, u"country"_s);
+    entry.phone = controlValue(body, query, u"phone"_s);
+    entry.shippingRate = controlValue(body, query, u"shipping_rate"_s);
+    return entry;
+}
+
 bool isFormBody(const QByteArray &contentType)
 {
     return contentType.trimmed().toLower().startsWith("application/x-www-form-urlencoded");
@@ -304,8 +321,8 @@ HttpResponse SandboxApi::handlePayPage(const HttpRequest &request, const QString
     const auto form = FormParser::parse(request.body);
     if (!form)
         return page(PayPage::message(u"Invalid form"_s, form.error().message), 400);
-    const QString email = controlValue(*form, FormNode(), u"email"_s);
-    const auto result = isSession ? m_store.completeCheckoutSession(id, true, email) : m_store.payPaymentLink(id, email);
+    const CustomerEntry entry = customerEntry(*form, FormNode());
+    const auto result = isSession ? m_store.completeCheckoutSession(id, true, entry) : m_store.payPaymentLink(id, entry.email);
     if (!result) {
         const StripeError &e = result.error();
         return page(PayPage::message(e.status == 410 ? u"No longer available"_s : u"Payment failed"_s, e.message), e.status);
@@ -373,7 +390,10 @@ HttpResponse SandboxApi::handleControl(const HttpRequest &request, const QString
             const QString status = controlValue(*body, *query, u"payment_status"_s);
             if (!status.isEmpty() && status != u"paid"_s && status != u"unpaid"_s)
                 return error(StripeError::invalid(u"payment_status must be paid or unpaid."_s, u"payment_status"_s));
-            result = m_store.completeCheckoutSession(id, status != u"unpaid"_s, controlValue(*body, *query, u"email"_s));
+            const CheckoutSession *session = m_store.checkoutSession(id);
+            const CustomerEntry entry = session ? SandboxStore::testCustomer(*session, customerEntry(*body, *query))
+                                                : customerEntry(*body, *query);
+            result = m_store.completeCheckoutSession(id, status != u"unpaid"_s, entry);
         } else if (action == u"async_succeeded"_s || action == u"async_failed"_s) {
             result = m_store.settleAsyncPayment(id, action == u"async_succeeded"_s);
         } else if (action == u"expire"_s) {

@@ -146,6 +146,68 @@ StripeResult<QJsonObject> SandboxStore::createPrice(const FormNode &params)
 // ---------------------------------------------------------------------------------------------
 // Checkout Sessions
 
+namespace {
+
+bool requiredBoolean(ParamReader &r, const QStringList &path)
+{
+    if (!r.has(path)) {
+        r.fail(StripeError::parameterMissing(ParamReader::name(path)));
+        return false;
+    }
+    return r.boolean(path).value_or(false);
+}
+
+// shipping_options[]: at most 5, each inline (shipping_rate_data, fixed_amount) in the
+// session's currency. The sandbox keeps no ShippingRate objects, so an existing rate's id
+// (shipping_rate) is never found, as at Stripe for an id of another account.
+void readShippingOptions(ParamReader &r, CheckoutSession &s)
+{
+    const auto options = r.items({u"shipping_options"_s}, false, 5);
+    for (const FormNode *option : options) {
+        const QStringList path{u"shipping_options"_s, option->key()};
+        if (r.has(path + u"shipping_rate"_s)) {
+            if (r.has(path + u"shipping_rate_data"_s)) {
+                r.fail(validation(u"You may only specify one of these parameters: shipping_rate, shipping_rate_data."_s,
+                                  ParamReader::name(path + u"shipping_rate"_s)));
+            } else {
+                const QString id = r.string(path + u"shipping_rate"_s, true, 200).value_or(QString());
+                r.fail(StripeError::notFound(u"shipping_rate"_s, id, ParamReader::name(path + u"shipping_rate"_s)));
+            }
+            return;
+        }
+        const QStringList data = path + u"shipping_rate_data"_s;
+        if (!r.has(data)) {
+            r.fail(StripeError::parameterMissing(ParamReader::name(path + u"shipping_rate"_s)));
+            return;
+        }
+        ShippingChoice choice;
+        choice.rateId = IdGenerator::make(u"shr_");
+        choice.displayName = r.string(data + u"display_name"_s, true, 100).value_or(QString());
+        r.oneOf(data + u"type"_s, {u"fixed_amount"_s}, false);
+        if (!r.has(data + u"fixed_amount"_s)) {
+            r.fail(StripeError::parameterMissing(ParamReader::name(data + u"fixed_amount"_s)));
+            return;
+        }
+        choice.amount = r.integer(data + QStringList{u"fixed_amount"_s, u"amount"_s}, true, 0, SandboxStore::kMaxAmount).value_or(0);
+        const QString currency = r.currency(data + QStringList{u"fixed_amount"_s, u"currency"_s}, true).value_or(QString());
+        choice.taxBehavior =
+            r.oneOf(data + u"tax_behavior"_s, {u"exclusive"_s, u"inclusive"_s, u"unspecified"_s}, false).value_or(QString());
+        r.metadata(data + u"metadata"_s);
+        if (r.failed())
+            return;
+        if (currency != s.currency) {
+            r.fail(validation(u"The shipping rate's currency (%1) must match the currency of the line items (%2)."_s.arg(currency, s.currency),
+                              ParamReader::name(data + QStringList{u"fixed_amount"_s, u"currency"_s})));
+            return;
+        }
+        s.shippingOptions.append(choice);
+    }
+    if (!s.shippingOptions.isEmpty())
+        s.selectedShipping = 0;  // Stripe preselects the first option
+}
+
+} // namespace
+
 StripeResult<QJsonObject> SandboxStore::createCheckoutSession(const FormNode &params)
 {
     static const ParamSchema schema({
@@ -155,7 +217,12 @@ StripeResult<QJsonObject> SandboxStore::createCheckoutSession(const FormNode &pa
         u"line_items[#][price]"_s, u"line_items[#][quantity]"_s, u"line_items[#][price_data][currency]"_s,
         u"line_items[#][price_data][unit_amount]"_s, u"line_items[#][price_data][product]"_s,
         u"line_items[#][price_data][product_data][name]"_s, u"line_items[#][price_data][product_data][images][#]"_s,
-        u"expand[#]"_s});
+        u"line_items[#][price_data][tax_behavior]"_s, u"shipping_options[#][shipping_rate]"_s,
+        u"shipping_options[#][shipping_rate_data][type]"_s, u"shipping_options[#][shipping_rate_data][display_name]"_s,
+        u"shipping_options[#][shipping_rate_data][fixed_amount][amount]"_s,
+        u"shipping_options[#][shipping_rate_data][fixed_amount][currency]"_s,
+        u"shipping_options[#][shipping_rate_data][tax_behavior]"_s, u"shipping_options[#][shipping_rate_data][metadata][*]"_s,
+        u"phone_number_collection[enabled]"_s, u"automatic_tax[enabled]"_s, u"expand[#]"_s});
     if (auto violation = schema.check(params))
         return *violation;
     ParamReader r(params);
@@ -190,6 +257,8 @@ StripeResult<QJsonObject> SandboxStore::createCheckoutSession(const FormNode &pa
             price.created = s.created;
             price.currency = r.currency(data + u"currency"_s, true).value_or(QString());
             price.unitAmount = r.integer(data + u"unit_amount"_s, true, 0, kMaxAmount).value_or(0);
+            price.taxBehavior =
+                r.oneOf(data + u"tax_behavior"_s, {u"exclusive"_s, u"inclusive"_s, u"unspecified"_s}, false).value_or(QString());
             if (r.has(data + u"product"_s)) {
                 const QString productId = r.string(data + u"product"_s, true, 200).value_or(QString());
                 if (!r.failed() && !m_products.contains(productId))
@@ -267,6 +336,27 @@ StripeResult<QJsonObject> SandboxStore::createCheckoutSession(const FormNode &pa
                 r.fail(validation(u"Invalid country code: %1 (expected two capital letters, such as US)"_s.arg(country.left(20)),
                                   ParamReader::name(path)));
         }
+    }
+    s.amountSubtotal = s.amountTotal;
+    readShippingOptions(r, s);
+    s.amountTotal = s.amountSubtotal + s.amountShipping();
+    if (r.has({u"phone_number_collection"_s}))
+        s.phoneCollection = requiredBoolean(r, {u"phone_number_collection"_s, u"enabled"_s});
+    if (r.has({u"automatic_tax"_s}))
+        s.automaticTax = requiredBoolean(r, {u"automatic_tax"_s, u"enabled"_s});
+    if (s.automaticTax && !r.failed()) {
+        // The sandbox account has no default tax behavior (a Tax setting at Stripe), so every
+        // price and shipping rate must say whether it includes tax, as Stripe then demands.
+        const bool unspecified =
+            std::any_of(s.lineItems.begin(), s.lineItems.end(),
+                        [](const LineItem &line) { return line.price.taxBehavior.isEmpty() || line.price.taxBehavior == u"unspecified"_s; })
+            || std::any_of(s.shippingOptions.begin(), s.shippingOptions.end(), [](const ShippingChoice &choice) {
+                   return choice.taxBehavior.isEmpty() || choice.taxBehavior == u"unspecified"_s;
+               });
+        if (unspecified)
+            r.fail(validation(u"Automatic tax requires a tax_behavior of inclusive or exclusive on every price and shipping "
+                              "rate, or a default tax behavior in your Stripe Tax settings."_s,
+                              u"automatic_tax"_s));
     }
     const auto expand = readExpand(r, {u"line_items"_s, u"payment_intent"_s});
     if (r.failed())
@@ -391,17 +481,91 @@ QString SandboxStore::createCharge(PaymentIntent &intent)
 
 StripeResult<QJsonObject> SandboxStore::completeCheckoutSession(const QString &id, bool paid, const QString &email)
 {
+    CustomerEntry entry;
+    entry.email = email;
+    return completeCheckoutSession(id, paid, entry);
+}
+
+CustomerEntry SandboxStore::testCustomer(const CheckoutSession &session, CustomerEntry entry)
+{
+    // Stripe's documented test customer, in the first country the session allows.
+    const bool asksAddress = session.allowedCountries && !session.allowedCountries->isEmpty();
+    if (asksAddress && entry.line1.isEmpty() && entry.country.isEmpty()) {
+        entry.name = entry.name.isEmpty() ? u"Jenny Rosen"_s : entry.name;
+        entry.line1 = u"510 Townsend St"_s;
+        entry.city = u"San Francisco"_s;
+        entry.state = u"CA"_s;
+        entry.postalCode = u"94103"_s;
+        entry.country = session.allowedCountries->first();
+    }
+    if (session.phoneCollection && entry.phone.isEmpty())
+        entry.phone = u"+14155550123"_s;
+    return entry;
+}
+
+// What Stripe's hosted page insists on before it takes a payment.
+std::optional<StripeError> SandboxStore::takeCustomerEntry(CheckoutSession &session, const CustomerEntry &entry)
+{
+    const bool asksAddress = session.allowedCountries && !session.allowedCountries->isEmpty();
+    if (asksAddress) {
+        const auto field = [](const QString &text, int max) { return text.trimmed().size() <= max ? text.trimmed() : QString(); };
+        const QString name = field(entry.name, 150), line1 = field(entry.line1, 200), city = field(entry.city, 100),
+                      postalCode = field(entry.postalCode, 20), country = entry.country.trimmed().toUpper();
+        if (name.isEmpty() || line1.isEmpty() || city.isEmpty() || postalCode.isEmpty() || country.isEmpty())
+            return StripeError::invalid(u"Enter the full shipping address: name, street, city, postal code and country "
+                                        "(each within Stripe's length limits)."_s,
+                                        u"shipping_details"_s);
+        if (!session.allowedCountries->contains(country))
+            return StripeError::invalid(u"This shop does not ship to %1."_s.arg(country.left(20)), u"shipping_details[address][country]"_s);
+        if (entry.line2.trimmed().size() > 200 || entry.state.trimmed().size() > 100)
+            return StripeError::invalid(u"The address is too long."_s, u"shipping_details"_s);
+        session.shippingDetails = QJsonObject{
+            {u"name"_s, name},
+            {u"address"_s, QJsonObject{{u"line1"_s, line1},
+                                       {u"line2"_s, entry.line2.trimmed().isEmpty() ? QJsonValue() : QJsonValue(entry.line2.trimmed())},
+                                       {u"city"_s, city},
+                                       {u"state"_s, entry.state.trimmed().isEmpty() ? QJsonValue() : QJsonValue(entry.state.trimmed())},
+                                       {u"postal_code"_s, postalCode},
+                                       {u"country"_s, country}}}};
+    }
+    if (session.phoneCollection) {
+        static const QRegularExpression phonePattern(u"^\\+?[0-9 ()./-]{6,25}$"_s);
+        if (!phonePattern.match(entry.phone.trimmed()).hasMatch())
+            return StripeError::invalid(u"Enter a valid phone number."_s, u"phone"_s);
+        session.customerPhone = entry.phone.trimmed();
+    }
+    if (!entry.shippingRate.isEmpty()) {
+        const auto chosen = std::find_if(session.shippingOptions.begin(), session.shippingOptions.end(),
+                                         [&](const ShippingChoice &choice) { return choice.rateId == entry.shippingRate; });
+        if (chosen == session.shippingOptions.end())
+            return StripeError::invalid(u"That shipping option is not offered on this checkout."_s, u"shipping_rate"_s);
+        session.selectedShipping = chosen - session.shippingOptions.begin();
+    }
+    // The sandbox's "tax authority": a flat rate on items and shipping, halves up.
+    session.amountTax = session.automaticTax
+        ? ((session.amountSubtotal + session.amountShipping()) * kSandboxTaxBasisPoints + 5000) / 10000
+        : 0;
+    session.amountTotal = session.amountSubtotal + session.amountShipping() + session.amountTax;
+    return std::nullopt;
+}
+
+StripeResult<QJsonObject> SandboxStore::completeCheckoutSession(const QString &id, bool paid, const CustomerEntry &entry)
+{
     CheckoutSession *session = liveSession(id);
     if (!session)
         return StripeError::notFound(u"checkout.session"_s, id, u"session"_s);
     if (session->status != SessionStatus::Open) {
         return StripeError::invalid(u"This Checkout Session is no longer open (status: %1)."_s.arg(toString(session->status)));
     }
-    QString customerEmail = email.trimmed();
+    QString customerEmail = entry.email.trimmed();
     if (customerEmail.isEmpty())
         customerEmail = session->customerEmail.isEmpty() ? u"customer@example.com"_s : session->customerEmail;
     if (!isEmailAddress(customerEmail))
         return StripeError::invalid(u"Invalid email address: %1"_s.arg(customerEmail.left(100)), u"email"_s, u"email_invalid"_s);
+    CheckoutSession updated = *session;
+    if (auto refused = takeCustomerEntry(updated, entry))
+        return *refused;
+    *session = updated;
 
     PaymentIntent intent;
     intent.id = IdGenerator::make(u"pi_");
@@ -626,6 +790,7 @@ StripeResult<QJsonObject> SandboxStore::payPaymentLink(const QString &id, const 
     s.currency = it->currency;
     s.lineItems = copyLineItems(it->lineItems);
     s.amountTotal = it->amountTotal();
+    s.amountSubtotal = s.amountTotal;
     if (it->afterCompletion == AfterCompletion::Redirect)
         s.successUrl = it->redirectUrl;
     s.metadata = it->metadata;

@@ -55,6 +55,14 @@ public:
     /// Completes an open session: `paid` false models an asynchronous payment method (bank
     /// debit) whose outcome comes later. `email` empty: the session's customer_email.
     StripeResult<QJsonObject> completeCheckoutSession(const QString &id, bool paid, const QString &email);
+    /// The same with what the customer typed: the shipping address (required when the session
+    /// collects one, in an allowed country), the phone (when collected) and the shipping option.
+    StripeResult<QJsonObject> completeCheckoutSession(const QString &id, bool paid, const CustomerEntry &entry);
+    /// `entry` with Stripe's test customer filled in where the session asks for more than it
+    /// holds (the test controls' default; the pay page never fills anything in).
+    static CustomerEntry testCustomer(const CheckoutSession &session, CustomerEntry entry);
+    /// The tax rate the sandbox charges when a session has automatic_tax enabled: 10 %.
+    static constexpr qint64 kSandboxTaxBasisPoints = 1000;
     StripeResult<QJsonObject> settleAsyncPayment(const QString &id, bool succeeded);
     /// A new session for the link, completed and paid; 410 when the link is used up or off.
     StripeResult<QJsonObject> payPaymentLink(const QString &id, const QString &email);
@@ -81,6 +89,7 @@ public:
     static constexpr qint64 kMaxExpirySeconds = 24 * 60 * 60;
 
 private:
+    static std::optional<StripeError> takeCustomerEntry(CheckoutSession &session, const CustomerEntry &entry);
     qint64 now() const;
     void emitEvent(const QString &type, const QJsonObject &object, const QJsonObject &previous = {},
                    const EventRequest &request = {}) const;

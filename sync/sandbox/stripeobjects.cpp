@@ -102,23 +102,38 @@ QJsonObject CheckoutSession::toJson(const QString &publicBase) const
 {
     QJsonValue customerDetails = kNull;
     if (status == SessionStatus::Complete) {
-        customerDetails = QJsonObject{{u"address"_s, kNull},
+        customerDetails = QJsonObject{{u"address"_s, shippingDetails.isEmpty() ? kNull : shippingDetails.value(u"address"_s)},
                                       {u"email"_s, nullable(customerDetailsEmail)},
-                                      {u"name"_s, kNull},
-                                      {u"phone"_s, kNull},
+                                      {u"name"_s, shippingDetails.isEmpty() ? kNull : shippingDetails.value(u"name"_s)},
+                                      {u"phone"_s, nullable(customerPhone)},
                                       {u"tax_exempt"_s, u"none"_s},
                                       {u"tax_ids"_s, QJsonArray()}};
     }
     QJsonValue shipping = kNull;
     if (allowedCountries)
         shipping = QJsonObject{{u"allowed_countries"_s, stringArray(*allowedCountries)}};
+    QJsonArray options;
+    for (const ShippingChoice &choice : shippingOptions)
+        options.append(QJsonObject{{u"shipping_amount"_s, choice.amount}, {u"shipping_rate"_s, choice.rateId}});
+    QJsonValue shippingCost = kNull;
+    if (selectedShipping >= 0 && selectedShipping < shippingOptions.size()) {
+        shippingCost = QJsonObject{{u"amount_subtotal"_s, amountShipping()}, {u"amount_tax"_s, 0},
+                                   {u"amount_total"_s, amountShipping()},
+                                   {u"shipping_rate"_s, shippingOptions.at(selectedShipping).rateId}};
+    }
+    // Stripe computes the tax once it knows where the customer is.
+    QJsonValue taxStatus = kNull;
+    if (automaticTax)
+        taxStatus = status == SessionStatus::Complete ? u"complete"_s : u"requires_location_inputs"_s;
     return {{u"id"_s, id},
             {u"object"_s, u"checkout.session"_s},
             {u"after_expiration"_s, kNull},
             {u"allow_promotion_codes"_s, kNull},
-            {u"amount_subtotal"_s, amountTotal},
+            {u"amount_subtotal"_s, amountSubtotal},
             {u"amount_total"_s, amountTotal},
-            {u"automatic_tax"_s, QJsonObject{{u"enabled"_s, false}, {u"liability"_s, kNull}, {u"status"_s, kNull}}},
+            {u"automatic_tax"_s, QJsonObject{{u"enabled"_s, automaticTax},
+                                             {u"liability"_s, automaticTax ? QJsonValue(QJsonObject{{u"type"_s, u"self"_s}}) : kNull},
+                                             {u"status"_s, taxStatus}}},
             {u"billing_address_collection"_s, kNull},
             {u"cancel_url"_s, nullable(cancelUrl)},
             {u"client_reference_id"_s, nullable(clientReferenceId)},
@@ -147,18 +162,19 @@ QJsonObject CheckoutSession::toJson(const QString &publicBase) const
             {u"payment_method_options"_s, QJsonObject()},
             {u"payment_method_types"_s, stringArray(paymentMethodTypes)},
             {u"payment_status"_s, toString(paymentStatus)},
-            {u"phone_number_collection"_s, QJsonObject{{u"enabled"_s, false}}},
+            {u"phone_number_collection"_s, QJsonObject{{u"enabled"_s, phoneCollection}}},
             {u"recovered_from"_s, kNull},
             {u"setup_intent"_s, kNull},
             {u"shipping_address_collection"_s, shipping},
-            {u"shipping_cost"_s, kNull},
-            {u"shipping_details"_s, kNull},
-            {u"shipping_options"_s, QJsonArray()},
+            {u"shipping_cost"_s, shippingCost},
+            {u"shipping_details"_s, shippingDetails.isEmpty() ? kNull : QJsonValue(shippingDetails)},
+            {u"shipping_options"_s, options},
             {u"status"_s, toString(status)},
             {u"submit_type"_s, kNull},
             {u"subscription"_s, kNull},
             {u"success_url"_s, nullable(successUrl)},
-            {u"total_details"_s, QJsonObject{{u"amount_discount"_s, 0}, {u"amount_shipping"_s, 0}, {u"amount_tax"_s, 0}}},
+            {u"total_details"_s, QJsonObject{{u"amount_discount"_s, 0}, {u"amount_shipping"_s, amountShipping()},
+                                             {u"amount_tax"_s, amountTax}}},
             {u"ui_mode"_s, u"hosted"_s},
             // Like Stripe: the URL is only there while the customer can still pay.
             {u"url"_s, status == SessionStatus::Open ? QJsonValue(publicBase + u"/pay/"_s + id) : kNull}};

@@ -35,6 +35,7 @@ struct Price final {
     QString productId;
     QString productName;    ///< kept for line item descriptions and the pay page
     QString nickname;
+    QString taxBehavior;    ///< "exclusive", "inclusive", "unspecified" or empty (not sent)
     Metadata metadata;
     QJsonObject toJson() const;
 };
@@ -45,6 +46,29 @@ struct LineItem final {
     qint64 quantity = 1;
     qint64 amount() const { return price.unitAmount * quantity; }
     QJsonObject toJson() const;
+};
+
+/// A shipping option of a Checkout Session (shipping_rate_data: Stripe makes a ShippingRate
+/// object of it, whose id the session's shipping_options and shipping_cost name).
+struct ShippingChoice final {
+    QString rateId;         ///< "shr_..."
+    QString displayName;
+    qint64 amount = 0;      ///< minor units
+    QString taxBehavior;    ///< "exclusive", "inclusive", "unspecified" or empty
+};
+
+/// What the customer typed on the pay page (or a test control sent in their place).
+struct CustomerEntry final {
+    QString email;
+    QString name;
+    QString line1;
+    QString line2;
+    QString city;
+    QString state;
+    QString postalCode;
+    QString country;
+    QString phone;
+    QString shippingRate;   ///< "shr_..." of the chosen option; empty: the first
 };
 
 enum class SessionStatus { Open, Complete, Expired };
@@ -68,8 +92,21 @@ struct CheckoutSession final {
     Metadata paymentIntentMetadata; ///< payment_intent_data[metadata]: lands on the PaymentIntent and Charge
     QStringList paymentMethodTypes;
     std::optional<QStringList> allowedCountries;
+    QList<ShippingChoice> shippingOptions;
+    qsizetype selectedShipping = -1;    ///< index into shippingOptions; the first until the customer picks
+    bool phoneCollection = false;
+    bool automaticTax = false;
+    qint64 amountSubtotal = 0;          ///< the line items
+    qint64 amountTax = 0;               ///< computed once the address is known (automatic_tax)
+    QJsonObject shippingDetails;        ///< {name, address{...}} once collected
+    QString customerPhone;
     QString paymentIntentId;
     QString paymentLinkId;
+
+    qint64 amountShipping() const
+    {
+        return selectedShipping >= 0 && selectedShipping < shippingOptions.size() ? shippingOptions.at(selectedShipping).amount : 0;
+    }
 
     QJsonObject toJson(const QString &publicBase) const;
 };

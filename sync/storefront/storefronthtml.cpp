@@ -195,7 +195,9 @@ QByteArray document(const PageContext &context, const DocumentOptions &options, 
 
     out += u"<footer class=\"site-footer\">\n<div class=\"wrap footer-inner\">\n<p class=\"footer-brand\">"_s
         + escape(shop)
-        + u"</p>\n<p><a href=\"/orders/lookup\">Find your order</a></p>\n<p>Secure checkout with Stripe</p>\n"
+        + u"</p>\n<p><a href=\"/orders/lookup\">Find your order</a> &middot; <a href=\"/policies/shipping\">Shipping</a> "
+          "&middot; <a href=\"/policies/returns\">Returns</a> &middot; <a href=\"/contact\">Contact</a></p>\n"
+          "<p>Secure checkout with Stripe</p>\n"
           "</div>\n</footer>\n</body>\n</html>\n"_s;
     return out.toUtf8();
 }

@@ -750,6 +750,40 @@ QByteArray renderOrderStatusPage(const PageContext &context, const CheckoutSumma
     return html::document(context, options, out);
 }
 
+QString shopPagePath(ShopPage page)
+{
+    switch (page) {
+    case ShopPage::Shipping:
+        return u"/policies/shipping"_s;
+    case ShopPage::Returns:
+        return u"/policies/returns"_s;
+    case ShopPage::Contact:
+        break;
+    }
+    return u"/contact"_s;
+}
+
+QByteArray renderShopPage(const PageContext &context, ShopPage page, const QString &text, const QString &shopAddress)
+{
+    html::DocumentOptions options;
+    options.title = page == ShopPage::Shipping ? u"Shipping"_s : page == ShopPage::Returns ? u"Returns"_s : u"Contact"_s;
+    options.mainClass = u"page-checkout"_s;
+    QString out = u"<section class=\"result-card policy\">\n<h1>"_s + escape(options.title) + u"</h1>\n"_s;
+    const QString body = html::paragraphs(text);
+    if (!body.isEmpty())
+        out += body;
+    if (page == ShopPage::Contact && !shopAddress.trimmed().isEmpty())
+        out += u"<h2>Visit us</h2>\n<address>"_s + html::paragraphs(shopAddress) + u"</address>\n"_s;
+    if (body.isEmpty() && (page != ShopPage::Contact || shopAddress.trimmed().isEmpty())) {
+        out += page == ShopPage::Contact
+            ? u"<p class=\"lead\">Reply to your order confirmation e-mail and the shop will get back to you.</p>\n"_s
+            : u"<p class=\"lead\">The shop hasn\u2019t published this policy yet. <a href=\"/contact\">Ask the shop</a> "
+              "before you order.</p>\n"_s;
+    }
+    out += u"<p class=\"actions\"><a class=\"button\" href=\"/\">Keep shopping</a></p>\n</section>\n"_s;
+    return html::document(context, options, out);
+}
+
 QByteArray renderErrorPage(const PageContext &context, int httpStatus, const QString &message)
 {
     const int status = httpStatus >= 400 && httpStatus <= 599 ? httpStatus : 500;

@@ -66,6 +66,14 @@ QByteArray renderOrderStatusPage(const PageContext &context, const CheckoutSumma
 
 QByteArray renderErrorPage(const PageContext &context, int httpStatus, const QString &message);
 
+/// The shop's own pages, written by an admin in rdk-desk (rdk.set_shop_settings).
+enum class ShopPage { Shipping, Returns, Contact };
+/// "/policies/shipping", "/policies/returns", "/contact".
+QString shopPagePath(ShopPage page);
+/// One of them: its text as paragraphs (staff text, escaped), and for Contact the shop's
+/// address too; a sentence pointing to the contact page when the shop has written nothing.
+QByteArray renderShopPage(const PageContext &context, ShopPage page, const QString &text, const QString &shopAddress);
+
 /// The query string (no leading '?') of a catalog link: only values that differ from the
 /// defaults, percent-encoded, in a fixed order. `page` overrides query.page when set; page 1
 /// is left out. Empty when everything is default. parseCatalogQuery reads it back unchanged.

@@ -29,6 +29,7 @@ Q_LOGGING_CATEGORY(lcStripe, "rdk.sync.stripe")
 constexpr qsizetype MaxStripeIdLength = 255;
 constexpr qsizetype MaxIdempotencyKeyLength = 255;   // Stripe's limit
 constexpr qsizetype MaxLineItems = 100;              // Stripe's limit per Checkout Session
+constexpr qsizetype MaxShippingOptions = 5;         // Stripe's limit per Checkout Session
 constexpr qsizetype MaxStripeMessage = 500;          // of Stripe's error text, in our messages
 
 bool isStripeId(const QString &id)
@@ -230,6 +231,8 @@ Result<FormParams> StripeClient::checkoutSessionParams(const CheckoutSessionRequ
         p.append({formKey(u"line_items", i, u"price_data", u"currency"), currency.toLower()});
         p.append({formKey(u"line_items", i, u"price_data", u"unit_amount"), QString::number(line.unitAmount)});
         p.append({formKey(u"line_items", i, u"price_data", u"product_data", u"name"), line.name});
+        if (request.automaticTax)
+            p.append({formKey(u"line_items", i, u"price_data", u"tax_behavior"), u"exclusive"_s});
         p.append({formKey(u"line_items", i, u"quantity"), QString::number(line.quantity)});
     }
     p.append({u"success_url"_s, request.successUrl});
@@ -249,6 +252,26 @@ Result<FormParams> StripeClient::checkoutSessionParams(const CheckoutSessionRequ
                                   u"shippingCountries"_s);
         p.append({formKey(u"shipping_address_collection", u"allowed_countries", i), country});
     }
+    if (request.shippingOptions.size() > MaxShippingOptions)
+        return Error::invalid(u"Stripe Checkout offers at most 5 shipping options."_s, u"shippingOptions"_s);
+    for (qsizetype i = 0; i < request.shippingOptions.size(); ++i) {
+        const CheckoutShippingOption &option = request.shippingOptions.at(i);
+        if (option.displayName.trimmed().isEmpty() || option.displayName.size() > 100)
+            return Error::invalid(u"Every shipping option needs a name of 1 to 100 characters."_s, u"shippingOptions"_s);
+        if (option.amount < 0)
+            return Error::invalid(u"A shipping option can't have a negative price."_s, u"shippingOptions"_s);
+        p.append({formKey(u"shipping_options", i, u"shipping_rate_data", u"type"), u"fixed_amount"_s});
+        p.append({formKey(u"shipping_options", i, u"shipping_rate_data", u"display_name"), option.displayName});
+        p.append({formKey(u"shipping_options", i, u"shipping_rate_data", u"fixed_amount", u"amount"),
+                  QString::number(option.amount)});
+        p.append({formKey(u"shipping_options", i, u"shipping_rate_data", u"fixed_amount", u"currency"), currency.toLower()});
+        if (request.automaticTax)
+            p.append({formKey(u"shipping_options", i, u"shipping_rate_data", u"tax_behavior"), u"exclusive"_s});
+    }
+    if (request.collectPhone)
+        p.append({formKey(u"phone_number_collection", u"enabled"), u"true"_s});
+    if (request.automaticTax)
+        p.append({formKey(u"automatic_tax", u"enabled"), u"true"_s});
     return p;
 }
 
@@ -304,6 +327,11 @@ QFuture<StripeCallResult<CheckoutSessionCreated>> StripeClient::createCheckoutSe
                 return missingField("checkout session id");
             if (!created.url.isValid() || created.url.isEmpty())
                 return missingField("checkout page URL");
+            // shipping_options[].shipping_rate: an id, or the object when expanded.
+            for (const QJsonValue &option : r->value(u"shipping_options"_s).toArray()) {
+                const QJsonValue rate = option.toObject().value(u"shipping_rate"_s);
+                created.shippingRateIds.append(rate.isObject() ? rate.toObject().value(u"id"_s).toString() : rate.toString());
+            }
             return created;
         });
 }

@@ -76,6 +76,12 @@ struct CheckoutLine {
     int quantity = 1;       ///< >= 1
 };
 
+/// A shipping option offered on a Checkout Session, priced inline (shipping_rate_data).
+struct CheckoutShippingOption {
+    QString displayName;    ///< shown on Stripe's page, 1..100 characters
+    qint64 amount = 0;      ///< minor units in the session's currency, >= 0
+};
+
 struct CheckoutSessionRequest {
     QString currency;               ///< ISO 4217, any case (sent lower-case, as Stripe documents)
     QList<CheckoutLine> lines;      ///< 1..100 (Stripe's limit)
@@ -85,12 +91,16 @@ struct CheckoutSessionRequest {
     std::optional<qint64> expiresAt;///< Unix seconds; Stripe wants 30 min..24 h from now
     QString customerEmail;          ///< optional: pre-fills Stripe's form
     QStringList shippingCountries;  ///< optional ISO 3166 alpha-2 codes: asks for a shipping address
+    QList<CheckoutShippingOption> shippingOptions;  ///< 0..5 (Stripe's limit), the first preselected
+    bool collectPhone = false;      ///< phone_number_collection[enabled]
+    bool automaticTax = false;      ///< automatic_tax[enabled]; prices and shipping are then tax-exclusive
 };
 
 struct CheckoutSessionCreated {
     QString id;         ///< "cs_..."
     QUrl url;           ///< where to redirect the shopper
     qint64 expiresAt = 0;
+    QStringList shippingRateIds;    ///< "shr_..." per requested shipping option, in order
 };
 
 struct PaymentLinkLine {

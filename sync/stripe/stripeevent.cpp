@@ -192,6 +192,20 @@ Result<StripeCheckoutSession> readSession(const QJsonObject &o, const QString &p
         shipping = o.value(u"shipping_details"_s).toObject();
     s.shippingAddress = shipping.value(u"address"_s).toObject();
     s.shippingName = shipping.value(u"name"_s).toString();
+    s.customerPhone = o.value(u"customer_details"_s).toObject().value(u"phone"_s).toString();
+
+    // What Stripe charged besides the items: null objects before payment.
+    const QJsonObject cost = o.value(u"shipping_cost"_s).toObject();
+    FieldReader readCost(path + u".shipping_cost."_s);
+    s.shippingRate = readCost.reference(cost, u"shipping_rate"_s);
+    FieldReader readTotals(path + u".total_details."_s);
+    const QJsonObject totals = o.value(u"total_details"_s).toObject();
+    s.amountShipping = readTotals.amount(totals, u"amount_shipping"_s, qint64(-1));
+    s.amountTax = readTotals.amount(totals, u"amount_tax"_s, qint64(-1));
+    for (const FieldReader *nested : {&readCost, &readTotals}) {
+        if (nested->error())
+            read.fail(*nested->error());
+    }
 
     if (read.error())
         return *read.error();

@@ -27,6 +27,10 @@ struct StripeCheckoutSession {
     QString customerEmail;      ///< customer_details.email, else customer_email
     QJsonObject shippingAddress;///< collected_information.shipping_details.address, else shipping_details.address
     QString shippingName;
+    QString customerPhone;      ///< customer_details.phone
+    QString shippingRate;       ///< shipping_cost.shipping_rate ("shr_..."): the option the shopper chose
+    qint64 amountShipping = -1; ///< total_details.amount_shipping; -1 when Stripe sent none
+    qint64 amountTax = -1;      ///< total_details.amount_tax; -1 when Stripe sent none
 };
 
 /// The fields of a Charge we act on (refunds).

@@ -1,5 +1,7 @@
 #include "sync/stripe/stripepaymentgateway.h"
 
+using namespace Qt::Literals::StringLiterals;
+
 namespace rdk::sync {
 
 Result<PaymentSession> StripePaymentGateway::createCheckoutSession(const PaymentSessionRequest &request)
@@ -14,10 +16,18 @@ Result<PaymentSession> StripePaymentGateway::createCheckoutSession(const Payment
     if (request.expiresAt.isValid())
         stripe.expiresAt = request.expiresAt.toSecsSinceEpoch();
     stripe.customerEmail = request.customerEmail;
+    stripe.shippingCountries = request.shipping.countries;
+    for (const ShippingOffer &offer : request.shipping.offers)
+        stripe.shippingOptions.append(CheckoutShippingOption{offer.label, offer.amount.minor()});
+    stripe.collectPhone = request.shipping.collectPhone;
+    stripe.automaticTax = request.shipping.providerTax;
     auto created = m_stripe.waitFor(m_stripe.createCheckoutSession(stripe, request.idempotencyKey));
     if (!created)
         return created.error();
-    return PaymentSession{created->id, created->url, created->expiresAt};
+    if (created->shippingRateIds.size() != stripe.shippingOptions.size())
+        return Error::unavailable(u"Stripe answered %1 shipping options for the %2 sent; try again."_s.arg(
+            created->shippingRateIds.size()).arg(stripe.shippingOptions.size()));
+    return PaymentSession{created->id, created->url, created->expiresAt, created->shippingRateIds};
 }
 
 } // namespace rdk::sync

@@ -432,7 +432,7 @@ private Q_SLOTS:
         StoreFixture g;
         const auto plain = g.store.createCheckoutSession(parsed(kValidSession + "&metadata[order_id]=42"));
         QVERIFY(plain.ok());
-        QVERIFY(g.store.completeCheckoutSession(plain->value(u"id"_s).toString(), true, {}).ok());
+        QVERIFY(g.store.completeCheckoutSession(plain->value(u"id"_s).toString(), true, QString()).ok());
         QVERIFY(g.events.last().object.value(u"metadata"_s).toObject().contains(u"order_id"_s));
         const QString plainIntent = g.store.checkoutSession(plain->value(u"id"_s).toString())->paymentIntentId;
         QVERIFY(g.store.createRefund(parsed("payment_intent=" + plainIntent.toLatin1()), {}).ok());

@@ -43,7 +43,7 @@ public:
         order.reservedUntil = QDateTime::fromSecsSinceEpoch(1'800'000'000, Qt::UTC);
         return order;
     }
-    Status attachCheckoutSession(const QString &, const QString &sessionId) override
+    Status attachCheckoutSession(const QString &, const QString &sessionId, const QStringList &) override
     {
         m_log.calls.append(u"attach"_s);
         m_log.attachedSession = sessionId;
@@ -72,7 +72,7 @@ public:
         requests.append(request);
         if (failure)
             return *failure;
-        return PaymentSession{u"cs_test_1"_s, QUrl(u"https://pay.example/cs_test_1"_s), 1'799'999'940};
+        return PaymentSession{u"cs_test_1"_s, QUrl(u"https://pay.example/cs_test_1"_s), 1'799'999'940, {}};
     }
 };
 
