@@ -1,5 +1,7 @@
 #include "data/pgsessionpqxx.h"
 
+#include <poll.h>
+
 namespace rdk::data {
 
 Result<std::unique_ptr<PgSession>> PgSession::open(const std::string &connectionString)
@@ -23,6 +25,17 @@ PgSession::~PgSession() = default;
 bool PgSession::isOpen() const
 {
     return m_connection->pq && m_connection->pq->is_open();
+}
+
+bool PgSession::isAlive()
+{
+    if (!isOpen())
+        return false;
+    // Between transactions the server has nothing to say to a session that doesn't LISTEN:
+    // a readable socket is its "terminating connection" message and the closed end.
+    // (libpqxx 6.4's get_notifs() does not notice the closed end.)
+    pollfd socket{m_connection->pq->sock(), POLLIN, 0};
+    return ::poll(&socket, 1, 0) == 0;
 }
 
 void PgSession::replaceConnection(Connection connection)

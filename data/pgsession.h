@@ -34,6 +34,11 @@ public:
 
     /// False once the connection is closed (it broke, or the server ended it).
     bool isOpen() const;
+    /// Like isOpen(), and false too when the server has spoken since the last transaction
+    /// (checked without waiting): a backend it terminated (restart, failover,
+    /// pg_terminate_backend) is noticed here, before a request fails on it. Not for a
+    /// session that LISTENs, whose notices would look the same.
+    bool isAlive();
 
     /// The pqxx::connection, for data/: defined in data/pgsessionpqxx.h.
     auto &connection();

@@ -26,7 +26,7 @@ Result<data::PgSession *> SessionProvider::session()
 {
     auto &sessions = threadSessions();
     auto it = sessions.find(m_id);
-    if (it != sessions.end() && it->second->isOpen())
+    if (it != sessions.end() && it->second->isAlive())
         return it->second.get();
     auto opened = data::PgSession::open(m_connectionString);
     if (!opened)

@@ -530,7 +530,9 @@ BEGIN
         END IF;
         SELECT * INTO v_decision
           FROM rdk.decide_payment_effect(v_order.status, v_due, btrim(v_order.currency), p_signal, p_amount_minor, p_currency);
-        IF v_decision.action = 'mark_paid' AND v_problem IS NOT NULL THEN
+        -- A wrong shipping or tax charge explains a wrong total better than the sum does.
+        IF v_problem IS NOT NULL AND v_order.status IN ('pending', 'awaiting_payment')
+           AND v_decision.action IN ('mark_paid', 'flag_for_review') THEN
             v_decision.action := 'flag_for_review';
             v_decision.reason := v_problem;
         END IF;
@@ -546,20 +548,19 @@ BEGIN
                    stripe_payment_link_id = coalesce(stripe_payment_link_id, nullif(p_payment_link, '')),
                    customer_email = coalesce(customer_email, left(nullif(btrim(p_customer_email), ''), 254)),
                    shipping_address = coalesce(shipping_address,
-                                               CASE WHEN jsonb_typeof(p_shipping_address) = 'object' THEN p_shipping_address END)
+                                               CASE WHEN jsonb_typeof(p_shipping_address) = 'object' THEN p_shipping_address END),
+                   customer_phone = coalesce(customer_phone, left(nullif(btrim(p_checkout ->> 'phone'), ''), 40)),
+                   -- An online checkout that offered shipping: what Stripe charged, as checked
+                   -- above. In the same statement, so the paid mail's snapshot has it.
+                   shipping_minor = CASE WHEN v_order.shipping_offers IS NULL THEN shipping_minor
+                                         ELSE coalesce((v_offer ->> 'amount_minor')::bigint, 0) END,
+                   tax_minor = CASE WHEN v_order.shipping_offers IS NULL THEN tax_minor ELSE v_tax END,
+                   total_minor = CASE WHEN v_order.shipping_offers IS NULL THEN total_minor
+                                      ELSE v_due + v_order.credit_minor END,
+                   shipping_method = coalesce(v_offer ->> 'label', shipping_method),
+                   fulfillment = CASE WHEN v_offer IS NULL THEN fulfillment
+                                      WHEN v_offer ->> 'kind' = 'pickup' THEN 'pickup' ELSE 'ship' END
              WHERE id = v_order.id;
-            IF v_order.shipping_offers IS NOT NULL THEN
-                -- What Stripe charged, as checked above: the totals now include shipping and tax.
-                UPDATE public.orders
-                   SET shipping_minor = coalesce((v_offer ->> 'amount_minor')::bigint, 0),
-                       tax_minor = v_tax,
-                       total_minor = v_due + v_order.credit_minor,
-                       shipping_method = v_offer ->> 'label',
-                       fulfillment = CASE WHEN v_offer IS NULL THEN NULL
-                                          WHEN v_offer ->> 'kind' = 'pickup' THEN 'pickup' ELSE 'ship' END,
-                       customer_phone = left(nullif(btrim(p_checkout ->> 'phone'), ''), 40)
-                 WHERE id = v_order.id;
-            END IF;
             IF NOT v_exact THEN
                 UPDATE public.orders
                    SET needs_review = true,

@@ -20,6 +20,8 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <tuple>
 #include <QTimer>
 #include <QUrlQuery>
 
@@ -645,6 +647,98 @@ private Q_SLOTS:
             << form({{"mode", "payment"}, {"success_url", "https://shop.example/ok"}, {"line_items[0][price]", "price_nope"},
                      {"line_items[0][quantity]", "1"}})
             << 404 << u"resource_missing"_s << u"line_items[0][price]"_s;
+
+        // Shipping options, phone and automatic tax: what Stripe refuses for the parameters
+        // rdk-sync sends.
+        const auto option = [](int i, const QByteArray &name, const QByteArray &amount, const QByteArray &currency = "usd") {
+            const QByteArray key = "&shipping_options[" + QByteArray::number(i) + "][shipping_rate_data]";
+            return key + "[type]=fixed_amount" + key + "[display_name]=" + name + key + "[fixed_amount][amount]=" + amount
+                + key + "[fixed_amount][currency]=" + currency;
+        };
+        QByteArray six = ok;
+        for (int i = 0; i < 6; ++i)
+            six += option(i, "Option" + QByteArray::number(i), "500");
+        QTest::addRow("six shipping options") << six << 400 << QString() << u"shipping_options"_s;
+        QTest::addRow("shipping option without a name")
+            << ok + "&shipping_options[0][shipping_rate_data][fixed_amount][amount]=500"
+                    "&shipping_options[0][shipping_rate_data][fixed_amount][currency]=usd"
+            << 400 << u"parameter_missing"_s << u"shipping_options[0][shipping_rate_data][display_name]"_s;
+        QTest::addRow("shipping name too long") << ok + option(0, QByteArray(101, 'x'), "500") << 400 << QString()
+                                                << u"shipping_options[0][shipping_rate_data][display_name]"_s;
+        QTest::addRow("negative shipping amount") << ok + option(0, "Standard", "-1") << 400 << QString()
+                                                  << u"shipping_options[0][shipping_rate_data][fixed_amount][amount]"_s;
+        QTest::addRow("shipping in another currency") << ok + option(0, "Standard", "500", "eur") << 400 << QString()
+                                                      << u"shipping_options[0][shipping_rate_data][fixed_amount][currency]"_s;
+        QTest::addRow("shipping type not fixed_amount")
+            << ok + option(0, "Standard", "500").replace("type]=fixed_amount", "type]=calculated") << 400 << QString()
+            << u"shipping_options[0][shipping_rate_data][type]"_s;
+        QTest::addRow("shipping rate and rate data")
+            << ok + option(0, "Standard", "500") + "&shipping_options[0][shipping_rate]=shr_123" << 400 << QString()
+            << u"shipping_options[0][shipping_rate]"_s;
+        QTest::addRow("unknown shipping rate") << ok + "&shipping_options[0][shipping_rate]=shr_nope" << 404
+                                               << u"resource_missing"_s << u"shipping_options[0][shipping_rate]"_s;
+        QTest::addRow("phone collection not a boolean") << ok + "&phone_number_collection[enabled]=maybe" << 400 << QString()
+                                                        << u"phone_number_collection[enabled]"_s;
+        QTest::addRow("automatic tax without tax behavior") << ok + "&automatic_tax[enabled]=true" << 400 << QString()
+                                                            << u"automatic_tax"_s;
+        QTest::addRow("shipping country not a code") << ok + "&shipping_address_collection[allowed_countries][0]=usa" << 400
+                                                     << QString() << u"shipping_address_collection[allowed_countries]"_s;
+    }
+
+    void shipping_optionsAddressPhoneAndTax_likeStripesPage()
+    {
+        const QByteArray key = "&shipping_options[%1][shipping_rate_data]";
+        QByteArray body = sessionBody() + "&line_items[0][price_data][tax_behavior]=exclusive"
+                          "&shipping_address_collection[allowed_countries][0]=US&shipping_address_collection[allowed_countries][1]=CA"
+                          "&phone_number_collection[enabled]=true&automatic_tax[enabled]=true";
+        for (const auto &[i, name, amount] : {std::tuple{0, QByteArray("Standard"), QByteArray("800")},
+                                              std::tuple{1, QByteArray("Express"), QByteArray("2500")}}) {
+            const QByteArray k = QByteArray(key).replace("%1", QByteArray::number(i));
+            body += k + "[display_name]=" + name + k + "[fixed_amount][amount]=" + amount + k + "[fixed_amount][currency]=usd" + k
+                + "[tax_behavior]=exclusive";
+        }
+        const QJsonObject created = createSession(body);
+        const QString id = created.value(u"id"_s).toString();
+        QVERIFY2(!id.isEmpty(), "session not created");
+        const QJsonArray offered = created.value(u"shipping_options"_s).toArray();
+        QCOMPARE(offered.size(), 2);
+        const QString express = offered.at(1).toObject().value(u"shipping_rate"_s).toString();
+        QVERIFY(express.startsWith(u"shr_"_s));
+        QCOMPARE(created.value(u"automatic_tax"_s).toObject().value(u"status"_s).toString(), u"requires_location_inputs"_s);
+        const qint64 items = created.value(u"amount_subtotal"_s).toInteger();
+        QCOMPARE(created.value(u"amount_total"_s).toInteger(), items + 800);  // the first option preselected
+
+        // The page asks for all of it.
+        const QByteArray page = send("GET", u"/pay/"_s + id).body;
+        for (const char *field : {"name=\"line1\"", "name=\"postal_code\"", "name=\"phone\"", "value=\"CA\"", "Express"})
+            QVERIFY2(page.contains(field), field);
+
+        // Refused like Stripe's page: nothing taken, the session stays open.
+        const QString complete = u"/_sandbox/checkout/sessions/%1/complete"_s.arg(id);
+        const QByteArray address = "name=Jenny%20Rosen&line1=510%20Townsend%20St&city=San%20Francisco&postal_code=94103";
+        QCOMPARE(send("POST", complete, address + "&country=DE&phone=%2B14155550123").status, 400);
+        QCOMPARE(send("POST", complete, address + "&country=US&phone=%2B14155550123&shipping_rate=shr_other").status, 400);
+        QCOMPARE(send("POST", complete, address + "&country=US&phone=%2B14155550123&line2=" + QByteArray(201, 'x')).status, 400);
+        QCOMPARE(send("POST", complete, address + "&country=US&phone=call%20me").status, 400);
+        QCOMPARE(send("POST", complete, "name=Jenny&country=US&phone=%2B14155550123").status, 400);
+        QCOMPARE(api("GET", u"/v1/checkout/sessions/"_s + id).json().value(u"status"_s).toString(), u"open"_s);
+
+        const QJsonObject paid =
+            send("POST", complete, address + "&country=CA&phone=%2B14155550123&shipping_rate=" + express.toUtf8()).json();
+        QCOMPARE(paid.value(u"status"_s).toString(), u"complete"_s);
+        QCOMPARE(paid.value(u"shipping_cost"_s).toObject().value(u"shipping_rate"_s).toString(), express);
+        const QJsonObject totals = paid.value(u"total_details"_s).toObject();
+        QCOMPARE(totals.value(u"amount_shipping"_s).toInteger(), 2500);
+        // The sandbox's tax authority: 10 % of items and shipping, halves up.
+        const qint64 tax = ((items + 2500) * 1000 + 5000) / 10000;
+        QCOMPARE(totals.value(u"amount_tax"_s).toInteger(), tax);
+        QCOMPARE(paid.value(u"amount_total"_s).toInteger(), items + 2500 + tax);
+        QCOMPARE(paid.value(u"shipping_details"_s).toObject().value(u"address"_s).toObject().value(u"country"_s).toString(), u"CA"_s);
+        QCOMPARE(paid.value(u"customer_details"_s).toObject().value(u"phone"_s).toString(), u"+14155550123"_s);
+        // The event carries what the page collected.
+        const auto delivery = waitForDelivery(id, u"checkout.session.completed"_s);
+        QVERIFY(delivery);
+        QCOMPARE(delivery->object().value(u"amount_total"_s).toInteger(), items + 2500 + tax);
     }
 
     void invalidParams_return400NamingParam()

@@ -631,6 +631,66 @@ private Q_SLOTS:
         QCOMPARE(r.status, 404);
         QCOMPARE(r.headers.value("x-content-type-options"), QByteArray("nosniff"));
     }
+
+    // Last: the shop ships from here on (settings as an admin saves them; the owner writes
+    // them directly, rdk.set_shop_settings is tested with admin logins elsewhere).
+    void shippingCheckout_offersTheShopsOptions_storesAddressAndWhatStripeCharged()
+    {
+        const std::string tenant = m_tenant.toStdString();
+        m_db->execOwner("INSERT INTO shop_settings (tenant_id, ship_countries, collect_phone, shop_address, returns_policy) "
+                        "VALUES ('" + tenant + "', '{US,CA}', true, '12 Sneaker Row\nBrooklyn, NY', "
+                        "'30 days.\n\nUnworn <script>alert(1)</script> pairs only.')");
+        m_db->execOwner("INSERT INTO shipping_options (tenant_id, position, kind, label, amount_minor, free_above_minor) VALUES "
+                        "('" + tenant + "', 1, 'flat', 'Standard', 800, NULL), ('" + tenant + "', 2, 'flat', 'Express', 2500, NULL), "
+                        "('" + tenant + "', 3, 'pickup', 'Pick up in Brooklyn', 0, NULL)");
+        addProduct(m_tenant, u"SHIP-1"_s, 3, false);
+        const QByteArray form = "items%5B0%5D%5Bsku%5D=SHIP-1&items%5B0%5D%5Bsize%5D=10&items%5B0%5D%5Bquantity%5D=1&email=ship%40example.com";
+        const Reply placed = request(m_nam, "POST", m_sync.url(u"/api/checkout"_s), form,
+                                     {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", "198.51.100.40"}});
+        QCOMPARE(placed.status, 303);
+        QVERIFY2(placed.headers.value("location").contains("/pay/cs_"), placed.headers.value("location").constData());
+        const QString sessionId = QUrl(QString::fromUtf8(placed.headers.value("location"))).path().section(u'/', -1);
+        const QJsonObject session = QJsonDocument::fromJson(
+            request(m_nam, "GET", m_sandbox.url(u"/v1/checkout/sessions/"_s + sessionId), {},
+                    {{"Authorization", "Bearer sk_test_sync_service"}}).body).object();
+        // Stripe was asked for the address in the shop's countries, the phone and the options.
+        QCOMPARE(session.value(u"shipping_address_collection"_s).toObject().value(u"allowed_countries"_s).toArray().size(), 2);
+        QVERIFY(session.value(u"phone_number_collection"_s).toObject().value(u"enabled"_s).toBool());
+        const QJsonArray options = session.value(u"shipping_options"_s).toArray();
+        QCOMPARE(options.size(), 3);
+        QCOMPARE(options.at(1).toObject().value(u"shipping_amount"_s).toInteger(), 2500);
+        const QString express = options.at(1).toObject().value(u"shipping_rate"_s).toString();
+
+        const Reply paid = request(m_nam, "POST", m_sandbox.url(u"/_sandbox/checkout/sessions/%1/complete"_s.arg(sessionId)),
+                                   "name=Jenny%20Rosen&line1=510%20Townsend%20St&city=Toronto&postal_code=M5V%202T6&country=CA"
+                                   "&phone=%2B14165550100&shipping_rate=" + express.toUtf8());
+        QCOMPARE(paid.status, 200);
+        const std::string order = "(SELECT id FROM orders WHERE stripe_checkout_session_id = '" + sessionId.toStdString() + "')";
+        QVERIFY(QTest::qWaitFor([&] { return scalar("SELECT count(*) FROM orders WHERE status = 'paid' AND id = " + order) == 1; },
+                                10000));
+        QCOMPARE(scalar("SELECT shipping_minor::int FROM orders WHERE id = " + order), 2500);
+        QCOMPARE(scalar("SELECT (total_minor - subtotal_minor)::int FROM orders WHERE id = " + order), 2500);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE shipping_method = 'Express' AND fulfillment = 'ship' "
+                        "AND shipping_address->>'city' = 'Toronto' AND shipping_address->>'name' = 'Jenny Rosen' "
+                        "AND customer_phone = '+14165550100' AND id = " + order),
+                 1);
+        QCOMPARE(scalar("SELECT count(*) FROM mail_outbox WHERE kind = 'order_paid' AND payload->>'shipping_method' = 'Express' "
+                        "AND payload->'shop'->>'address' LIKE '12 Sneaker Row%' AND order_id = " + order),
+                 1);
+
+        // The policy pages show the shop's own text, as text.
+        const Reply returns = request(m_nam, "GET", m_sync.url(u"/policies/returns"_s));
+        QCOMPARE(returns.status, 200);
+        QVERIFY(returns.body.contains("<p>30 days.</p>"));
+        QVERIFY(returns.body.contains("&lt;script&gt;"));
+        QVERIFY(!returns.body.contains("<script>alert"));
+        const Reply contact = request(m_nam, "GET", m_sync.url(u"/contact"_s));
+        QVERIFY(contact.body.contains("12 Sneaker Row<br>"));
+        const Reply shipping = request(m_nam, "GET", m_sync.url(u"/policies/shipping"_s));
+        QCOMPARE(shipping.status, 200);
+        QVERIFY(shipping.body.contains("hasn\u2019t published"));
+        QCOMPARE(request(m_nam, "POST", m_sync.url(u"/policies/returns"_s), "x=1").status, 404);  // GET only, like every page
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSyncService)
