@@ -112,7 +112,15 @@ expect_refusal "$work/cut.rdkbak" "is incomplete"
 expect_refusal "$work/changed.rdkbak" "does not match the checksum"
 expect_refusal "$work/noise.rdkbak" "is not a backup"
 [ "$(cluster_state)" = "$before" ] || fail "a refused restore left something behind: $(cluster_state) vs $before"
-step "four bad inputs refused, cluster unchanged"
+psql -q -v ON_ERROR_STOP=1 "$su2" -c "CREATE ROLE other_owner LOGIN CREATEROLE CREATEDB PASSWORD 'other-owner-pass'" \
+  -c "GRANT CONNECT ON DATABASE postgres TO other_owner" >/dev/null
+before=$(cluster_state)
+if DATABASE_URL=postgresql://other_owner:other-owner-pass@127.0.0.1:$port2/rdk "$admin" restore "$work/shop.rdkbak" \
+    > /dev/null 2> "$work/refusal.err"; then fail "a restore as another owner role succeeded"; fi
+grep -q "belong to the role rdk_owner" "$work/refusal.err" || fail "no sentence for the wrong owner: $(cat "$work/refusal.err")"
+echo "  refused: $(cat "$work/refusal.err")"
+[ "$(cluster_state)" = "$before" ] || fail "a refused restore left something behind: $(cluster_state) vs $before"
+step "five bad inputs refused, cluster unchanged"
 
 echo "== restore into the second cluster"
 admin2 restore "$work/shop.rdkbak" --settings-out "$work/restored.env" | tee "$work/restore.out"
