@@ -233,6 +233,7 @@ Result<RoleReport> PgRestoreTarget::recreateRoles(const QList<BackupLogin> &logi
                 tx.exec("CREATE ROLE " + tx.quote_name(group) + " NOLOGIN NOINHERIT NOCREATEDB NOCREATEROLE");
                 report.createdGroups.append(QString::fromLatin1(group));
             } else if (r[0][0].as<bool>()) {
+                dropCreatedRoles(report);
                 return Error::conflict(u"the role %1 exists on this server with privileges a group role must not have "
                                        "(login, superuser, bypassrls, createrole or createdb); fix it as a superuser first"_s
                                            .arg(QString::fromLatin1(group)));
@@ -244,10 +245,12 @@ Result<RoleReport> PgRestoreTarget::recreateRoles(const QList<BackupLogin> &logi
                                           "FROM pg_catalog.pg_roles WHERE rolname = $1",
                                           name);
             if (!r.empty()) {
-                if (r[0][0].as<bool>())
+                if (r[0][0].as<bool>()) {
+                    dropCreatedRoles(report);
                     return Error::conflict(u"the login %1 exists on this server as a privileged role "
                                            "(superuser, bypassrls, createrole or createdb); a shop login must be a plain one"_s
                                                .arg(login.name));
+                }
                 report.existingLogins.append(login.name);
             } else {
                 // No PASSWORD: with scram-sha-256 in pg_hba nobody can sign in as it until the
@@ -265,22 +268,22 @@ Result<RoleReport> PgRestoreTarget::recreateRoles(const QList<BackupLogin> &logi
         }
         return report;
     } catch (const std::exception &e) {
-        dropLogins(report.createdLogins);
+        dropCreatedRoles(report);
         return backupError(u"can't recreate the shop's logins"_s, e);
     }
 }
 
-void PgRestoreTarget::dropLogins(const QStringList &logins) const
+void PgRestoreTarget::dropCreatedRoles(const RoleReport &report) const
 {
-    if (logins.isEmpty())
+    if (report.createdLogins.isEmpty() && report.createdGroups.isEmpty())
         return;
     try {
         pqxx::connection conn(urlOf(u"postgres"_s));
         pqxx::nontransaction tx(conn);
-        for (const QString &login : logins)
-            tx.exec("DROP ROLE IF EXISTS " + tx.quote_name(login.toStdString()));
+        for (const QString &role : report.createdLogins + report.createdGroups)
+            tx.exec("DROP ROLE IF EXISTS " + tx.quote_name(role.toStdString()));
     } catch (const std::exception &e) {
-        qWarning("could not drop the logins a failed restore created: %s", e.what());
+        qWarning("could not drop the roles a failed restore created: %s", e.what());
     }
 }
 

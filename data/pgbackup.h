@@ -92,8 +92,8 @@ public:
     /// The four group roles (if missing) and every login of the backup: new logins get no
     /// password (they can't sign in until the operator sets one), existing ones are kept.
     Result<RoleReport> recreateRoles(const QList<BackupLogin> &logins) const;
-    /// Drops logins that recreateRoles created (after a failed restore).
-    void dropLogins(const QStringList &logins) const;
+    /// Drops what recreateRoles created (after a failed restore): its logins, then its groups.
+    void dropCreatedRoles(const RoleReport &report) const;
 
     /// CONNECT for the group roles and none for PUBLIC (migration 0002): database-level
     /// grants are not in a pg_dump of the database's contents.

@@ -426,7 +426,7 @@ int BackupCommands::restore(const QStringList &args)
     auto undo = [&](const QString &message) {
         if (!intoTarget)
             (void)target.dropDatabase(workDb);
-        target.dropLogins(roles->createdLogins);
+        target.dropCreatedRoles(*roles);
         return fail(message + nothing);
     };
     if (!intoTarget) {

@@ -120,7 +120,14 @@ if DATABASE_URL=postgresql://other_owner:other-owner-pass@127.0.0.1:$port2/rdk "
 grep -q "belong to the role rdk_owner" "$work/refusal.err" || fail "no sentence for the wrong owner: $(cat "$work/refusal.err")"
 echo "  refused: $(cat "$work/refusal.err")"
 [ "$(cluster_state)" = "$before" ] || fail "a refused restore left something behind: $(cluster_state) vs $before"
-step "five bad inputs refused, cluster unchanged"
+# A privileged role that happens to carry a shop login's name: refused once the group roles
+# were made, which must be undone.
+psql -q "$su2" -c "CREATE ROLE $staff_login LOGIN CREATEDB" >/dev/null
+before=$(cluster_state)
+expect_refusal "$work/shop.rdkbak" "exists on this server as a privileged role"
+[ "$(cluster_state)" = "$before" ] || fail "a refused restore left roles behind: $(cluster_state) vs $before"
+psql -q "$su2" -c "DROP ROLE $staff_login" >/dev/null
+step "six bad inputs refused, cluster unchanged"
 
 echo "== restore into the second cluster"
 admin2 restore "$work/shop.rdkbak" --settings-out "$work/restored.env" | tee "$work/restore.out"
@@ -143,6 +150,12 @@ psql -q "${url2}" -c "ALTER ROLE $sync_login PASSWORD '$sync_pass'" >/dev/null
 admin2 restore "$work/shop.rdkbak" > /dev/null 2> "$work/nonempty.err" && fail "restore into a non-empty database succeeded"
 grep -q "is not empty" "$work/nonempty.err" || fail "no sentence for a non-empty database: $(cat "$work/nonempty.err")"
 echo "  refused: $(cat "$work/nonempty.err")"
+admin2 restore "$work/shop.rdkbak" --replace > "$work/replace.out" || fail "restore --replace failed"
+grep -q "not empty: replaced once the restore is complete" "$work/replace.out" || fail "--replace did not say what it does"
+grep -q "already on this server (kept)" "$work/replace.out" || fail "--replace did not keep the logins it found"
+[ "$(psql -At "$su2" -c "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database")" = "postgres,rdk,template0,template1" ] \
+  || fail "restore --replace left a working database behind"
+echo "  restore --replace: $(grep "^restored" "$work/replace.out")"
 admin2 migrate verify >/dev/null || fail "the restored database does not verify against the migrations"
 
 echo "== the restored database holds the same shop"
