@@ -287,15 +287,20 @@ void PgRestoreTarget::dropCreatedRoles(const RoleReport &report) const
     }
 }
 
-Result<void> PgRestoreTarget::grantDatabaseAccess(const QString &database) const
+Result<bool> PgRestoreTarget::grantDatabaseAccess(const QString &database) const
 {
     try {
         pqxx::connection conn(urlOf(database));
         pqxx::nontransaction tx(conn);
+        // As migration 0002: only the database's owner may change who connects to it.
+        if (!tx.exec1("SELECT d.datdba = r.oid FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
+                      "WHERE d.datname = current_database() AND r.rolname = current_user")[0]
+                 .as<bool>())
+            return false;
         const std::string db = tx.quote_name(database.toStdString());
         tx.exec("REVOKE CONNECT, TEMPORARY ON DATABASE " + db + " FROM PUBLIC");
         tx.exec("GRANT CONNECT ON DATABASE " + db + " TO rdk_staff, rdk_ops, rdk_admin, rdk_sync");
-        return {};
+        return true;
     } catch (const std::exception &e) {
         return backupError(u"can't grant the shop's roles access to the database %1"_s.arg(database), e);
     }

@@ -96,8 +96,9 @@ public:
     void dropCreatedRoles(const RoleReport &report) const;
 
     /// CONNECT for the group roles and none for PUBLIC (migration 0002): database-level
-    /// grants are not in a pg_dump of the database's contents.
-    Result<void> grantDatabaseAccess(const QString &database) const;
+    /// grants are not in a pg_dump of the database's contents. False (nothing changed) when the
+    /// database belongs to another role, which must then run them itself.
+    Result<bool> grantDatabaseAccess(const QString &database) const;
     Result<QList<QPair<QString, qint64>>> rowCounts(const QString &database) const;
     Result<int> migrationLevel(const QString &database) const;
 

@@ -423,7 +423,10 @@ int BackupCommands::restore(const QStringList &args)
                  .arg(roles->createdGroups.size()).arg(roles->createdLogins.size()).arg(roles->existingLogins.size())
           << Qt::endl;
 
+    bool filledTarget = false;   // pg_restore committed into the existing empty database
     auto undo = [&](const QString &message) {
+        if (filledTarget)
+            return fail(message + u"; the data is restored in %1, but this check failed: drop the database and restore again"_s.arg(database));
         if (!intoTarget)
             (void)target.dropDatabase(workDb);
         target.dropCreatedRoles(*roles);
@@ -440,9 +443,11 @@ int BackupCommands::restore(const QStringList &args)
                             QString::fromStdString(target.urlOf(workDb)));
         !ok)
         return undo(ok.error().message);
+    filledTarget = intoTarget;
     m_out << "  restored in " << seconds(step) << Qt::endl;
-    if (auto ok = target.grantDatabaseAccess(workDb); !ok)
-        return undo(ok.error().message);
+    auto granted = target.grantDatabaseAccess(workDb);
+    if (!granted)
+        return undo(granted.error().message);
 
     auto counts = target.rowCounts(workDb);
     if (!counts)
@@ -482,6 +487,10 @@ int BackupCommands::restore(const QStringList &args)
     if (level < data::compiledMigrationLevel())
         m_out << ++n << ". The backup is at migration " << level << " and this release at " << data::compiledMigrationLevel()
               << ": run `rdk-admin migrate up`." << Qt::endl;
+    if (!*granted)
+        m_out << ++n << ". The database " << database << " belongs to another role: as its owner run REVOKE CONNECT, TEMPORARY ON DATABASE "
+              << database << " FROM PUBLIC; GRANT CONNECT ON DATABASE " << database
+              << " TO rdk_staff, rdk_ops, rdk_admin, rdk_sync;" << Qt::endl;
     if (!state->readsAllStats)
         m_out << ++n << ". As a superuser: GRANT pg_read_all_stats TO " << owner
               << ";  (two-factor sessions of admins need it)" << Qt::endl;
