@@ -62,8 +62,10 @@ QString plainText(const Rendered &r, const QString &shopName, const MailShopDeta
         out += oneLine(shop.address) + u"\n"_s;
     if (!shop.policies.isEmpty())
         out += u"\n"_s + shop.policies.trimmed() + u"\n"_s;
-    if (!shop.storefrontUrl.isEmpty())
+    if (!shop.storefrontUrl.isEmpty()) {
         out += u"Look up your order: %1/orders/lookup\n"_s.arg(shop.storefrontUrl);
+        out += u"Shipping: %1/policies/shipping · Returns: %1/policies/returns · Contact: %1/contact\n"_s.arg(shop.storefrontUrl);
+    }
     return out;
 }
 
@@ -92,7 +94,9 @@ QString htmlText(const Rendered &r, const QString &subject, const QString &shopN
         out += u"<p style=\"font-size:0.9em;color:#555\">%1</p>\n"_s.arg(html(shop.policies.trimmed()));
     if (!shop.storefrontUrl.isEmpty()) {
         const QString url = shop.storefrontUrl + u"/orders/lookup"_s;
-        out += u"<p style=\"font-size:0.9em\"><a href=\"%1\">Look up your order</a></p>\n"_s.arg(html(url));
+        out += u"<p style=\"font-size:0.9em\"><a href=\"%1\">Look up your order</a> &middot; <a href=\"%2/policies/shipping\">"
+               "Shipping</a> &middot; <a href=\"%2/policies/returns\">Returns</a> &middot; <a href=\"%2/contact\">Contact</a></p>\n"_s
+                   .arg(html(url), html(shop.storefrontUrl));
     }
     out += u"</body></html>\n"_s;
     return out;
@@ -103,7 +107,7 @@ QString htmlText(const Rendered &r, const QString &subject, const QString &shopN
 bool isKnownMailKind(const QString &kind)
 {
     return kind == u"order_paid"_s || kind == u"order_shipped"_s || kind == u"order_refunded"_s
-           || kind == u"counter_receipt"_s;
+           || kind == u"counter_receipt"_s || kind == u"order_ready_for_pickup"_s;
 }
 
 QString formatShopTime(const QString &isoTimestamp, const QString &timeZone)
@@ -140,6 +144,13 @@ Result<MailContent> renderMail(const QString &kind, const QJsonObject &payload, 
         return Error::invalid(u"The mail's data has no shop name, order number or currency."_s);
     const QString order = formatOrderNumber(number);
     const auto amount = [&](const char *key) { return money(payload.value(QLatin1StringView(key)).toInteger(0), currency); };
+    // The shop's address as it was at the event (shop settings) beats the service's setting.
+    MailShopDetails details = shop;
+    const QString shopAddress = shopObject.value(u"address"_s).toString().trimmed();
+    if (!shopAddress.isEmpty())
+        details.address = shopAddress;
+    const QString method = oneLine(payload.value(u"shipping_method"_s).toString());
+    const bool pickup = payload.value(u"fulfillment"_s).toString() == u"pickup"_s;
 
     Rendered r;
     QString subject;
@@ -167,7 +178,20 @@ Result<MailContent> renderMail(const QString &kind, const QJsonObject &payload, 
         r.heading = u"Thank you for your order. We have your payment and are getting it ready."_s;
         if (!paidAt.isEmpty())
             r.paragraphs.append(u"Order %1, paid %2."_s.arg(order, paidAt));
+        if (pickup)
+            r.paragraphs.append(u"You chose %1: we'll e-mail you when it's ready to collect."_s.arg(method));
+        else if (!method.isEmpty())
+            r.paragraphs.append(u"Shipping: %1. We'll e-mail you the tracking number when it leaves the shop."_s.arg(method));
         addLinesAndTotals();
+    } else if (kind == u"order_ready_for_pickup"_s) {
+        subject = u"Your order %1 is ready to pick up at %2"_s.arg(order, shopName);
+        r.heading = u"Your order %1 is ready to pick up."_s.arg(order);
+        r.paragraphs.append(details.address.isEmpty()
+                                ? u"Bring this e-mail or your order number to the counter."_s
+                                : u"Collect it at %1. Bring this e-mail or your order number to the counter."_s.arg(
+                                      oneLine(details.address)));
+        addLinesAndTotals();
+        r.totals.clear();
     } else if (kind == u"order_shipped"_s) {
         subject = u"Your order %1 from %2 is on its way"_s.arg(order, shopName);
         r.heading = u"Your order %1 has shipped."_s.arg(order);
@@ -192,7 +216,7 @@ Result<MailContent> renderMail(const QString &kind, const QJsonObject &payload, 
         addLinesAndTotals();
     }
     subject = oneLine(subject);
-    return MailContent{subject, plainText(r, shopName, shop), htmlText(r, subject, shopName, shop)};
+    return MailContent{subject, plainText(r, shopName, details), htmlText(r, subject, shopName, details)};
 }
 
 } // namespace rdk

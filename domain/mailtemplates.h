@@ -9,7 +9,8 @@
 namespace rdk {
 
 /// What every mail says about the shop besides its name (which comes with the row): from
-/// rdk-sync's settings (RDK_MAIL_SHOP_ADDRESS, RDK_MAIL_POLICIES, RDK_PUBLIC_URL).
+/// rdk-sync's settings (RDK_MAIL_SHOP_ADDRESS, RDK_MAIL_POLICIES, RDK_PUBLIC_URL). The shop's address in a
+/// mail's payload (its shop settings at the event, payload.shop.address) is used instead when set.
 struct MailShopDetails final {
     QString address;        ///< one line: street, city, phone
     QString policies;       ///< one short paragraph: returns, shipping, contact

@@ -201,6 +201,33 @@ private Q_SLOTS:
                                   << u"We refunded $20.00 for your order RDK-1042."_s;
         QTest::addRow("counter receipt") << u"counter_receipt"_s << u"Your receipt from Kickz, RDK-1042"_s
                                          << u"Sale RDK-1042, paid 7 Dec 2026, 08:05 EST."_s;
+        QTest::addRow("ready for pickup") << u"order_ready_for_pickup"_s << u"Your order RDK-1042 is ready to pick up at Kickz"_s
+                                          << u"Your order RDK-1042 is ready to pick up."_s;
+    }
+
+    void renderMail_shopSettingsAddressAndShippingChoice_areUsed()
+    {
+        QJsonObject data = payload(u"Kickz"_s);
+        QJsonObject shop = data.value(u"shop"_s).toObject();
+        shop.insert(u"address"_s, u"12 Sneaker Row\nBrooklyn, NY"_s);
+        data.insert(u"shop"_s, shop);
+        data.insert(u"shipping_method"_s, u"Express"_s);
+        data.insert(u"fulfillment"_s, u"ship"_s);
+        const auto paid = rdk::renderMail(u"order_paid"_s, data, {u"Old address from the settings file"_s, {}, u"https://shop.example"_s});
+        QVERIFY(paid);
+        QVERIFY2(paid->text.contains(u"12 Sneaker Row Brooklyn, NY"_s), qPrintable(paid->text));
+        QVERIFY(!paid->text.contains(u"Old address"_s));
+        QVERIFY(paid->text.contains(u"Shipping: Express."_s));
+        QVERIFY(paid->text.contains(u"https://shop.example/policies/returns"_s));
+        QVERIFY(paid->html.contains(u"href=\"https://shop.example/contact\""_s));
+
+        data.insert(u"shipping_method"_s, u"Pick up <b>in</b> Brooklyn"_s);
+        data.insert(u"fulfillment"_s, u"pickup"_s);
+        const auto pickup = rdk::renderMail(u"order_paid"_s, data, {});
+        QVERIFY(pickup->text.contains(u"You chose Pick up <b>in</b> Brooklyn: we'll e-mail you when it's ready"_s));
+        QVERIFY(pickup->html.contains(u"Pick up &lt;b&gt;in&lt;/b&gt; Brooklyn"_s));
+        const auto ready = rdk::renderMail(u"order_ready_for_pickup"_s, data, {});
+        QVERIFY2(ready->text.contains(u"Collect it at 12 Sneaker Row Brooklyn, NY."_s), qPrintable(ready->text));
     }
 
     void renderMail_eachKindSaysWhatHappened()
