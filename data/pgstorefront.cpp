@@ -82,7 +82,8 @@ std::optional<CheckoutSummary> loadSummary(pqxx::transaction_base &tx, const QSt
     const auto rows = tx.exec_params(
         "SELECT o.order_number, o.status, o.total_minor, o.currency, "
         "       to_char(o.created_at AT TIME ZONE t.timezone, 'FMDD Mon YYYY'), "
-        "       coalesce(o.carrier, ''), coalesce(o.tracking_number, '') "
+        "       coalesce(o.carrier, ''), coalesce(o.tracking_number, ''), coalesce(o.shipping_method, ''), "
+        "       o.shipping_minor, o.tax_minor, coalesce(o.fulfillment, ''), o.ready_for_pickup_at IS NOT NULL "
         "  FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1::uuid",
         str(orderId));
     if (rows.empty())
@@ -96,6 +97,13 @@ std::optional<CheckoutSummary> loadSummary(pqxx::transaction_base &tx, const QSt
     s.placedOn = text(rows[0][4]);
     s.carrier = text(rows[0][5]);
     s.trackingNumber = text(rows[0][6]);
+    s.shippingMethod = text(rows[0][7]);
+    if (!s.shippingMethod.isEmpty())
+        s.shipping = Money::of(rows[0][8].as<qint64>(), currency).value();
+    if (rows[0][9].as<qint64>() > 0)
+        s.tax = Money::of(rows[0][9].as<qint64>(), currency).value();
+    s.pickup = text(rows[0][10]) == u"pickup"_s;
+    s.readyForPickup = rows[0][11].as<bool>();
     for (const auto &r : tx.exec_params("SELECT product_id::text, sku, name, coalesce(size, ''), quantity, unit_price_minor "
                                         "FROM order_items WHERE order_id = $1::uuid ORDER BY id",
                                         str(orderId)))

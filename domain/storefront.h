@@ -82,6 +82,11 @@ struct CheckoutSummary final {
     QString placedOn = {};         ///< the day it was placed, in the shop's time zone ("7 Dec 2026")
     QString carrier = {};          ///< once shipped
     QString trackingNumber = {};   ///< once shipped
+    QString shippingMethod = {};   ///< the option the shopper chose at checkout; empty when none
+    std::optional<Money> shipping = {};  ///< what it cost, when the order has a shipping choice
+    std::optional<Money> tax = {};       ///< tax Stripe added, when any
+    bool pickup = false;           ///< collected at the shop instead of shipped
+    bool readyForPickup = false;
 };
 
 /// One counted storefront view. The visitor is already a salted hash; no address is kept.

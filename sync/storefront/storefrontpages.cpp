@@ -423,7 +423,7 @@ QString statusClass(OrderStatus status)
 QString statusSentence(OrderStatus status)
 {
     switch (status) {
-    case OrderStatus::Paid: return u"Payment received. We\u2019ll email you as soon as your pairs ship."_s;
+    case OrderStatus::Paid: return u"Payment received. We\u2019ll email you as soon as your order ships."_s;
     case OrderStatus::Shipped: return u"Your order is on its way."_s;
     case OrderStatus::Fulfilled: return u"Your order is complete."_s;
     case OrderStatus::Pending:
@@ -454,8 +454,17 @@ QString orderTable(const CheckoutSummary &order)
         out += u"</td><td class=\"num\">"_s + QString::number(line.quantity) + u"</td><td class=\"num\">"_s
             + moneyOrDash(line.lineTotal()) + u"</td></tr>\n"_s;
     }
-    out += u"</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"2\">Total</th><td class=\"num\">"_s
-        + escape(formatMoney(order.total)) + u"</td></tr></tfoot>\n</table>\n"_s;
+    out += u"</tbody>\n<tfoot>"_s;
+    if (order.shipping) {
+        out += u"<tr><th scope=\"row\" colspan=\"2\">"_s + escape(order.pickup ? u"Pickup"_s : u"Shipping"_s)
+            + u"<span class=\"order-item-meta\">"_s + escape(order.shippingMethod) + u"</span></th><td class=\"num\">"_s
+            + escape(order.shipping->isZero() ? u"Free"_s : formatMoney(*order.shipping)) + u"</td></tr>\n"_s;
+    }
+    if (order.tax)
+        out += u"<tr><th scope=\"row\" colspan=\"2\">Tax</th><td class=\"num\">"_s + escape(formatMoney(*order.tax))
+            + u"</td></tr>\n"_s;
+    out += u"<tr><th scope=\"row\" colspan=\"2\">Total</th><td class=\"num\">"_s + escape(formatMoney(order.total))
+        + u"</td></tr></tfoot>\n</table>\n"_s;
     return out;
 }
 

@@ -4,6 +4,8 @@
 //   RDK_SANDBOX_URL     rdk-stripe-sandbox (the pay page lives there: another origin)
 //   RDK_CHROMIUM        the browser (default /usr/bin/chromium)
 //   RDK_SCREENSHOTS     optional folder for reference PNGs (docs/screenshots/)
+//   RDK_MAILDIR         where the local SMTP server writes the mails it takes (<n>.eml)
+//   RDK_STAFF_PG_URL    a cashier's database login: marks the order shipped as rdk-desk does
 // Any console error or warning, uncaught page error, failed request, HTTP error or CSP
 // violation fails the run, as does any step below not going the way a shopper expects.
 'use strict';
@@ -17,6 +19,8 @@ const sandbox = requiredEnv('RDK_SANDBOX_URL');
 const executablePath = process.env.RDK_CHROMIUM || '/usr/bin/chromium';
 const shotsDir = process.env.RDK_SCREENSHOTS ? path.resolve(process.env.RDK_SCREENSHOTS) : '';
 const email = 'browser-test@example.com';
+const maildir = requiredEnv('RDK_MAILDIR');
+const staffPgUrl = requiredEnv('RDK_STAFF_PG_URL');
 // Full-page screenshots stop at this height (CSS px) and this size, so the reference PNGs stay small.
 const maxShotHeight = 2400;
 const maxShotBytes = 390 * 1024;
@@ -297,7 +301,22 @@ async function shop(context) {
   const payText = (await page.innerText('body')).replace(/\s+/g, ' ');
   check(payText.includes(chosen.name), `the pay page does not list "${chosen.name}"`);
   check(await page.inputValue('#email') === email, 'the pay page did not get the email from the cart');
-  log(`pay page: ${page.url()} (${(await page.textContent('#total')).trim()})`);
+  // The shop ships to the US and Canada with three options (the demo's settings): Stripe's page
+  // asks for the address and the phone, and offers them.
+  const countries = await page.locator('#country option').allTextContents();
+  check(countries.join(',') === 'US,CA', `the pay page offers the countries ${countries.join(',')}, not the shop's US,CA`);
+  const options = (await page.locator('fieldset.shipping label').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  check(options.length === 3 && options.some((o) => o.startsWith('Express')) && options.some((o) => o.startsWith('Pick up')),
+        `the pay page offers ${JSON.stringify(options)}, not the shop's three options`);
+  await page.fill('#name', 'Jenny Rosen');
+  await page.fill('#line1', '510 Townsend St');
+  await page.fill('#city', 'San Francisco');
+  await page.fill('#state', 'CA');
+  await page.fill('#postal_code', '94103');
+  await page.selectOption('#country', 'US');
+  await page.fill('#phone', '+1 415 555 0123');
+  await page.locator('fieldset.shipping label', { hasText: 'Express' }).locator('input').check();
+  log(`pay page: ${page.url()} (${(await page.textContent('#total')).trim()}); options: ${options.join(' | ')}`);
   await screenshot(page, 'pay-page');
 
   // ------------------------------------------------------------------ pay -> success page
@@ -343,7 +362,27 @@ async function shop(context) {
   check(await page.locator('.cart-count').count() === 0, 'the paid page still counts the bought pair in the cart');
   log(`paid: order ${orderNumber} (${orderId}) shows "${status}" ${shownMs} ms after Pay; the webhook marked it paid ` +
       `${webhookMs} ms after Pay, so the page showed it ${shownMs - webhookMs} ms after the webhook`);
+  check(webhookMs >= 0 && shownMs - webhookMs < 1000, `the page showed "Paid" ${shownMs - webhookMs} ms after the webhook (a second allowed)`);
+  check(/Shipping Express \(1-2 days\) \$25\.00 Total \$/.test(paidText), `the paid order does not show the $25.00 Express shipping: ${paidText}`);
   await screenshot(page, 'paid');
+
+  // ------------------------------------------------------------------ the mails
+  step = 'mail';
+  const confirmation = await waitForMail((m) => m.includes(`Subject: Your order ${orderNumber} `), 15000);
+  check(confirmation.includes('To: browser-test@example.com') || confirmation.includes('To: <browser-test@example.com>'),
+        'the confirmation is not addressed to the shopper');
+  check(decodeQp(confirmation).includes('Shipping: Express (1-2 days).'), 'the confirmation does not say how the order ships');
+  check(decodeQp(confirmation).includes('212 Bedford Ave'), "the confirmation does not carry the shop's address");
+  log(`mail: the confirmation of ${orderNumber} reached the SMTP server`);
+  // A cashier marks it shipped, through the same database function as rdk-desk's "Mark shipped".
+  const { execFileSync } = require('node:child_process');
+  execFileSync('psql', ['-qX', '-v', 'ON_ERROR_STOP=1', staffPgUrl, '-c',
+                        `SELECT rdk.mark_order_shipped('${orderId}'::uuid, 'UPS', '1Z999AA10123456784')`],
+               { stdio: ['ignore', 'ignore', 'inherit'] });
+  const shipped = await waitForMail((m) => m.includes(`Subject: Your order ${orderNumber} from`), 15000);
+  check(decodeQp(shipped).includes('Carrier: UPS. Tracking number: 1Z999AA10123456784.'),
+        'the shipped mail does not carry the tracking number');
+  log(`mail: the shipped mail of ${orderNumber} with its tracking number reached the SMTP server`);
 
   // A paid order empties the cart (the cookie is cleared with the answer that shows it as paid).
   await page.goto(`${base}/cart`);
@@ -378,6 +417,26 @@ async function shop(context) {
   log(`stock: ${sku} size ${size} went from ${sizeBefore} to ${sizeAfter}${sizeAfter === 0 ? ' (no longer offered)' : ''}`);
   await page.close();
   return chosen.href;
+}
+
+// The first mail in RDK_MAILDIR matching `test`, waiting up to `ms` for it.
+async function waitForMail(test, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    for (const name of fs.readdirSync(maildir).filter((n) => n.endsWith('.eml'))) {
+      const text = fs.readFileSync(path.join(maildir, name), 'latin1');
+      if (test(text))
+        return text;
+    }
+    check(Date.now() < deadline, `no matching mail reached the SMTP server within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// Quoted-printable soft line breaks and escapes, enough to read a sentence of the body.
+function decodeQp(text) {
+  return Buffer.from(text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+                     'latin1').toString('utf8').replace(/\s+/g, ' ');
 }
 
 async function phone(browser, productPath) {
