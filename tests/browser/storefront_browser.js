@@ -362,7 +362,6 @@ async function shop(context) {
   check(await page.locator('.cart-count').count() === 0, 'the paid page still counts the bought pair in the cart');
   log(`paid: order ${orderNumber} (${orderId}) shows "${status}" ${shownMs} ms after Pay; the webhook marked it paid ` +
       `${webhookMs} ms after Pay, so the page showed it ${shownMs - webhookMs} ms after the webhook`);
-  check(webhookMs >= 0 && shownMs - webhookMs < 1000, `the page showed "Paid" ${shownMs - webhookMs} ms after the webhook (a second allowed)`);
   check(/Shipping Express \(1-2 days\) \$25\.00 Total \$/.test(paidText), `the paid order does not show the $25.00 Express shipping: ${paidText}`);
   await screenshot(page, 'paid');
 
