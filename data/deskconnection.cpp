@@ -65,7 +65,7 @@ SignInError classifyConnectError(const std::exception &e, const QString &caFile)
     if (contains(e, "database \"") && contains(e, "does not exist"))
         return error(SignInErrorKind::ServerUnreachable,
                      u"The server answers, but it has no database with that name. Check the server field."_s, u"server"_s);
-    if (contains(e, "no pg_hba.conf entry"))
+    if (contains(e, "no pg_hba.conf entry") || contains(e, "pg_hba.conf rejects connection"))
         return error(SignInErrorKind::ServerUnreachable,
                      u"The server refuses connections from this computer. Ask whoever runs the database."_s, u"server"_s);
     if (contains(e, "too many connections") || contains(e, "the database system is"))

@@ -26,14 +26,13 @@ std::optional<TlsConnectError> describeTlsConnectError(std::string_view libpqMes
     static const QRegularExpression mismatch(
         uR"re(server certificate for "([^"]*)"(?: \(and (\d+) other names?\))? does not match host name "([^"]*)")re"_s);
     if (const auto m = mismatch.match(text); m.hasMatch()) {
-        const QString others = m.captured(2).isEmpty() ? QString()
-                             : m.captured(2) == u"1"_s ? u" (and 1 other name)"_s
-                                                       : u" (and %1 other names)"_s.arg(m.captured(2));
+        // libpq's count of "other names" counts the common name again when the host is an IP
+        // address, so only the first name is repeated here.
         return problem(TlsProblem::NameMismatch,
-                       u"The database server's certificate is for %1%2, not %3. Either the server address is "
+                       u"The database server's certificate is for %1, not %2. Either the server address is "
                        u"mistyped or this is not the shop's database server: use the name the certificate was made "
                        u"for, and ask whoever runs the database if in doubt."_s
-                           .arg(m.captured(1), others, m.captured(3)));
+                           .arg(m.captured(1), m.captured(3)));
     }
     if (text.contains(u"could not get server's host name from server certificate"_s))
         return problem(TlsProblem::NameMismatch,
@@ -69,7 +68,10 @@ std::optional<TlsConnectError> describeTlsConnectError(std::string_view libpqMes
         return problem(TlsProblem::ServerWithoutTls,
                        u"The database server does not offer TLS, and this computer connects only over TLS. Turn "
                        u"TLS on at the server (rdk-admin tls postgres-conf prints the lines)."_s);
-    if (text.contains(u"no pg_hba.conf entry"_s) && text.contains(u"no encryption"_s))
+    // "no pg_hba.conf entry ..." without a matching line, "pg_hba.conf rejects connection ..."
+    // with `hostnossl ... reject` (what rdk-admin tls pg-hba prints).
+    if ((text.contains(u"no pg_hba.conf entry"_s) || text.contains(u"pg_hba.conf rejects connection"_s))
+        && text.contains(u"no encryption"_s))
         return problem(TlsProblem::ServerWantsTls,
                        u"The database server accepts only TLS connections, and this computer connects without "
                        u"TLS. Set sslmode=verify-full and sslrootcert in the database URL (rdk-admin tls "

@@ -13,6 +13,10 @@ namespace rdk {
 
 /// Where the desk signs in: a PostgreSQL server and database. Never carries credentials.
 struct ServerAddress final {
+    ServerAddress() = default;
+    /// A server without TLS settings (libpq's defaults); set sslMode/sslRootCert for TLS.
+    ServerAddress(QString h, int p, QString db) : host(std::move(h)), port(p), database(std::move(db)) {}
+
     QString host = QStringLiteral("127.0.0.1");
     int port = 5432;
     QString database = QStringLiteral("rdk");
