@@ -159,16 +159,19 @@ std::optional<Refusal> prepareFolder(const QString &dir)
     if (info.exists() && !info.isDir())
         return Refusal{u"%1 is a file, not a folder: choose another --dir."_s.arg(dir)};
     if (!info.exists()) {
-        if (::mkdir(QFile::encodeName(dir).constData(), 0755) != 0 && errno != EEXIST) {
-            const int e = errno;
-            // One level only: a missing parent usually means a typo in --dir.
-            if (e == ENOENT || e == ENOTDIR)
-                return Refusal{u"Can't create %1: its parent folder does not exist. Create it first or choose "
-                               u"another --dir."_s
-                                   .arg(dir)};
-            return Refusal{u"Can't create %1: %2. Run as root or choose another --dir."_s.arg(
-                dir, QString::fromLocal8Bit(std::strerror(e)))};
+        // Like mkdir -p (a fresh server has no /etc/rdk yet), one level at a time so the
+        // refusal names the reason of the level that failed.
+        QString path;
+        for (const QString &part : dir.split(u'/', Qt::SkipEmptyParts)) {
+            path += u'/' + part;
+            if (::mkdir(QFile::encodeName(path).constData(), 0755) != 0 && errno != EEXIST) {
+                const int e = errno;
+                return Refusal{u"Can't create %1: %2. Run as root or choose another --dir."_s.arg(
+                    dir, QString::fromLocal8Bit(std::strerror(e)))};
+            }
         }
+        if (!QFileInfo(dir).isDir())
+            return Refusal{u"Can't create %1: a part of that path is a file. Choose another --dir."_s.arg(dir)};
     }
     if (::access(QFile::encodeName(dir).constData(), W_OK | X_OK) != 0)
         return Refusal{u"Can't write in %1: %2. Run as root or choose another --dir."_s.arg(
