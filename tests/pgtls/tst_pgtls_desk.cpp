@@ -42,6 +42,7 @@ private Q_SLOTS:
     void signIn_missingCaFile_saysWhereToPutIt();
     void signIn_withoutTls_refusedByTheServer();
     void signIn_serverWithoutTls_saysSo();
+    void serviceSession_verifyFull_connectsOverTls();
     void serviceSession_nameNotInCertificate_saysWhoseCertificateItIs();
     void dialog_overTls_signsInEndToEnd();
     void dialog_nameNotInCertificate_showsTheSentence();
@@ -56,6 +57,8 @@ private:
     QString m_otherCa;
     QString m_login;
     QString m_password;
+    QString m_serviceLogin;
+    QString m_servicePassword;
 };
 
 void TestPgTlsDesk::initTestCase()
@@ -68,7 +71,10 @@ void TestPgTlsDesk::initTestCase()
     m_otherCa = env("RDK_TLS_OTHER_CA");
     m_login = env("RDK_TLS_LOGIN");
     m_password = env("RDK_TLS_PASSWORD");
-    QVERIFY2(!m_host.isEmpty() && m_port > 0 && !m_ca.isEmpty() && !m_otherCa.isEmpty() && !m_login.isEmpty(),
+    m_serviceLogin = env("RDK_TLS_SERVICE_LOGIN");
+    m_servicePassword = env("RDK_TLS_SERVICE_PASSWORD");
+    QVERIFY2(!m_host.isEmpty() && m_port > 0 && !m_ca.isEmpty() && !m_otherCa.isEmpty() && !m_login.isEmpty()
+                 && !m_serviceLogin.isEmpty(),
              "run through tests/pgtls/run-tls-cluster-test (it starts the TLS cluster)");
 }
 
@@ -185,6 +191,23 @@ void TestPgTlsDesk::signIn_serverWithoutTls_saysSo()
     QCOMPARE(toString(result.error().kind), u"server_not_trusted"_s);
     QVERIFY2(result.error().message.startsWith(u"The database server does not offer TLS"_s),
              qPrintable(result.error().message));
+}
+
+void TestPgTlsDesk::serviceSession_verifyFull_connectsOverTls()
+{
+    // rdk-sync's login (member of rdk_sync) with the URL parameters the runbook gives it.
+    const std::string url = u"postgresql://%1:%2@%3:%4/%5?sslmode=verify-full&sslrootcert=%6"_s
+                                .arg(m_serviceLogin, m_servicePassword, m_host)
+                                .arg(m_port)
+                                .arg(m_database, m_ca)
+                                .toStdString();
+    auto session = data::PgSession::open(url);
+    QVERIFY2(session, qPrintable(session ? QString() : session.error().message));
+    auto ssl = session.value()->transact([](pqxx::work &tx) -> Result<bool> {
+        return tx.exec1("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")[0].as<bool>();
+    });
+    QVERIFY(ssl);
+    QVERIFY(ssl.value());
 }
 
 void TestPgTlsDesk::serviceSession_nameNotInCertificate_saysWhoseCertificateItIs()
