@@ -1,6 +1,7 @@
 #include "data/deskconnection.h"
 
 #include "data/pgsessionpqxx.h"
+#include "data/pgtlserror.h"
 
 #include <QLoggingCategory>
 
@@ -48,8 +49,12 @@ bool constantTimeEquals(const QString &a, const QString &b)
 
 } // namespace
 
-SignInError classifyConnectError(const std::exception &e)
+SignInError classifyConnectError(const std::exception &e, const QString &caFile)
 {
+    // TLS first (ADR 0025): a certificate that doesn't prove the server is the shop's is not
+    // "unreachable", and libpq's text would mean nothing to the person at the counter.
+    if (auto tls = describeTlsConnectError(e.what(), caFile))
+        return error(SignInErrorKind::ServerNotTrusted, tls->message, u"server"_s);
     // libpq reports authentication problems as text only (libpqxx 6 gives no SQLSTATE for
     // a failed connect); these are the server's fixed English messages (lc_messages=C).
     if (contains(e, "password authentication failed") || contains(e, "no password supplied"))
@@ -60,7 +65,7 @@ SignInError classifyConnectError(const std::exception &e)
     if (contains(e, "database \"") && contains(e, "does not exist"))
         return error(SignInErrorKind::ServerUnreachable,
                      u"The server answers, but it has no database with that name. Check the server field."_s, u"server"_s);
-    if (contains(e, "no pg_hba.conf entry"))
+    if (contains(e, "no pg_hba.conf entry") || contains(e, "pg_hba.conf rejects connection"))
         return error(SignInErrorKind::ServerUnreachable,
                      u"The server refuses connections from this computer. Ask whoever runs the database."_s, u"server"_s);
     if (contains(e, "too many connections") || contains(e, "the database system is"))
@@ -101,7 +106,9 @@ std::string DeskConnection::connectionStringFor(const ServerAddress &server, con
          + " dbname=" + quoted(server.database) + " user=" + quoted(login)
          + " password=" + quoted(password)
          + " connect_timeout=5 application_name='rdk-desk' keepalives=1 keepalives_idle=10"
-           " keepalives_interval=5 keepalives_count=3";
+           " keepalives_interval=5 keepalives_count=3"
+         + (server.sslMode.isEmpty() ? std::string() : " sslmode=" + quoted(server.sslMode))
+         + (server.sslRootCert.isEmpty() ? std::string() : " sslrootcert=" + quoted(server.sslRootCert));
 }
 
 std::string DeskConnection::connectionString(const QString &password) const
@@ -127,9 +134,10 @@ std::variant<DeskConnection::PreparedSignIn, SignInError> DeskConnection::prepar
     try {
         connection = std::make_unique<pqxx::connection>(connectionStringFor(clean.server, clean.login, clean.password));
     } catch (const std::exception &e) {
+        // libpq's own words stay in the log (all lines: TLS problems explain on the second).
         qCInfo(lcDesk).noquote() << "sign-in of" << clean.login << "at" << clean.server.toDisplayString()
-                                 << "failed:" << QString::fromUtf8(e.what()).section(u'\n', 0, 0);
-        return classifyConnectError(e);
+                                 << "failed:" << QString::fromUtf8(e.what()).trimmed().replace(u'\n', u" / "_s);
+        return classifyConnectError(e, clean.server.sslRootCert);
     }
     prepared.session = PgSession::adopt(std::move(connection));
     SignInResult profile = loadProfile(*prepared.session, clean.login);
@@ -292,7 +300,8 @@ std::optional<SignInError> DeskConnection::probePassword(const std::string &conn
         probe.disconnect();
         return std::nullopt;
     } catch (const std::exception &e) {
-        return classifyConnectError(e);
+        qCInfo(lcDesk).noquote() << "password check failed:" << QString::fromUtf8(e.what()).trimmed().replace(u'\n', u" / "_s);
+        return classifyConnectError(e, sslRootCertOf(connectionString));
     }
 }
 
@@ -366,6 +375,7 @@ DeskConnection::ConnectAttempt DeskConnection::connectTo(const std::string &conn
     try {
         attempt.connection = std::make_unique<PgSession::Connection>(std::make_unique<pqxx::connection>(connectionString));
     } catch (const std::exception &e) {
+        qCInfo(lcDesk).noquote() << "reconnect failed:" << QString::fromUtf8(e.what()).trimmed().replace(u'\n', u" / "_s);
         attempt.failure = classifyConnectError(e).kind;
     }
     return attempt;
@@ -401,7 +411,10 @@ ReconnectOutcome DeskConnection::finishReconnect(ConnectAttempt attempt)
     if (!m_signedIn || !m_main)
         return ReconnectOutcome::AccessRevoked;
     if (!attempt.connection) {
-        if (attempt.failure == SignInErrorKind::ServerUnreachable || attempt.failure == SignInErrorKind::Internal)
+        // A certificate that stopped matching is the server's (or the network's) problem, not a
+        // revoked account: keep trying, nothing secret was sent before verification failed.
+        if (attempt.failure == SignInErrorKind::ServerUnreachable || attempt.failure == SignInErrorKind::Internal
+            || attempt.failure == SignInErrorKind::ServerNotTrusted)
             return ReconnectOutcome::StillDown;
         qCWarning(lcDesk).noquote() << "reconnect of" << m_login << "refused:" << toString(attempt.failure);
         return ReconnectOutcome::AccessRevoked;

@@ -117,7 +117,9 @@ private:
     bool m_codePending = false;
 };
 
-/// Sorts a failed connection attempt into the kinds people see. Exposed for tests.
-SignInError classifyConnectError(const std::exception &e);
+/// Sorts a failed connection attempt into the kinds people see; TLS refusals become
+/// ServerNotTrusted with a sentence (data/pgtlserror.h). `caFile` is the sslrootcert the
+/// attempt used. Exposed for tests.
+SignInError classifyConnectError(const std::exception &e, const QString &caFile = {});
 
 } // namespace rdk::data

@@ -1,5 +1,7 @@
 #include "data/pgerror.h"
 
+#include "data/pgtlserror.h"
+
 #include <QHash>
 #include <QLoggingCategory>
 
@@ -96,6 +98,9 @@ Error translatePgError(const std::exception &e)
     qCWarning(lcPg).noquote() << "database error:" << QString::fromUtf8(e.what()).trimmed();
 
     if (dynamic_cast<const pqxx::broken_connection *>(&e)) {
+        // TLS refusals first: "root certificate file ... does not exist" is not a missing database.
+        if (auto tls = describeTlsConnectError(e.what()))
+            return Error::unavailable(tls->message);
         const QString what = QString::fromUtf8(e.what());
         if (what.contains(u"password authentication failed"_s) || what.contains(u"is not permitted to log in"_s))
             return Error::forbidden(u"Wrong login or password, or the account is disabled."_s);

@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 #include <QUrl>
+#include <QUrlQuery>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -39,6 +40,12 @@ std::optional<ServerAddress> ServerAddress::fromUrl(const QString &url)
     address.host = parsed.host();
     address.port = parsed.port(5432);
     address.database = parsed.path().mid(1);
+    const QUrlQuery query(parsed);
+    address.sslMode = query.queryItemValue(u"sslmode"_s, QUrl::FullyDecoded);
+    address.sslRootCert = query.queryItemValue(u"sslrootcert"_s, QUrl::FullyDecoded);
+    static const QStringList modes{u"disable"_s, u"allow"_s, u"prefer"_s, u"require"_s, u"verify-ca"_s, u"verify-full"_s};
+    if (!address.sslMode.isEmpty() && !modes.contains(address.sslMode))
+        return std::nullopt;
     if (!validHost(address.host) || address.port < 1 || address.port > 65535 || !validDatabase(address.database))
         return std::nullopt;
     return address;
@@ -82,6 +89,7 @@ QString toString(SignInErrorKind kind)
     case SignInErrorKind::TooManyAttempts: return u"too_many_attempts"_s;
     case SignInErrorKind::AccountDisabled: return u"account_disabled"_s;
     case SignInErrorKind::NotStaffAccount: return u"not_staff_account"_s;
+    case SignInErrorKind::ServerNotTrusted: return u"server_not_trusted"_s;
     case SignInErrorKind::Internal: return u"internal"_s;
     }
     return u"internal"_s;

@@ -13,13 +13,25 @@ namespace rdk {
 
 /// Where the desk signs in: a PostgreSQL server and database. Never carries credentials.
 struct ServerAddress final {
+    ServerAddress() = default;
+    /// A server without TLS settings (libpq's defaults); set sslMode/sslRootCert for TLS.
+    ServerAddress(QString h, int p, QString db) : host(std::move(h)), port(p), database(std::move(db)) {}
+
     QString host = QStringLiteral("127.0.0.1");
     int port = 5432;
     QString database = QStringLiteral("rdk");
+    /// libpq's sslmode ("verify-full" on counter PCs that reach the server over the shop's
+    /// network, ADR 0025); empty leaves libpq's default.
+    QString sslMode;
+    /// The shop's certificate authority (PEM) the server's certificate must be signed by.
+    QString sslRootCert;
 
-    /// Reads a postgresql:// URL (any user or password in it is ignored); nullopt when it
-    /// names no usable host, port or database.
+    /// Reads a postgresql:// URL (any user or password in it is ignored; sslmode and
+    /// sslrootcert in its query are kept); nullopt when it names no usable host, port or
+    /// database, or an sslmode libpq doesn't know.
     static std::optional<ServerAddress> fromUrl(const QString &url);
+    /// True when the connection checks the server's certificate and name (verify-full).
+    bool verifiesServer() const { return sslMode == QStringLiteral("verify-full"); }
     /// Reads what a person types in the dialog: "host", "host:port", "host:port/db" or
     /// "[v6addr]:port/db"; missing parts come from `defaults`.
     static std::optional<ServerAddress> parse(QStringView text, const ServerAddress &defaults);
@@ -54,6 +66,7 @@ enum class SignInErrorKind {
     TooManyAttempts,     ///< the database throttles code guesses
     AccountDisabled,     ///< the login or its profile was disabled by an admin
     NotStaffAccount,     ///< the login is valid but is not a staff member of any shop
+    ServerNotTrusted,    ///< TLS: the server's certificate doesn't prove it is the shop's server
     Internal,
 };
 

@@ -89,6 +89,20 @@ SignInDialog::SignInDialog(DeskSession &session, const ServerAddress &defaultSer
     privacy->setWordWrap(true);
     theme::setForeground(privacy, theme::mutedText(palette()));
     theme::setRelativeFontSize(privacy, 0.9);
+    // Says how the desk reaches the server (ADR 0025), so a counter PC set up without TLS shows it.
+    auto *security = new QLabel(this);
+    security->setObjectName(u"connectionSecurity"_s);
+    security->setWordWrap(true);
+    security->setTextFormat(Qt::PlainText);
+    theme::setForeground(security, theme::mutedText(palette()));
+    theme::setRelativeFontSize(security, 0.9);
+    if (defaultServer.verifiesServer())
+        security->setText(tr("Encrypted: the server must prove it is the shop's with a certificate signed by the shop's "
+                             "authority (%1).")
+                              .arg(defaultServer.sslRootCert.isEmpty() ? tr("libpq's default root.crt")
+                                                                       : defaultServer.sslRootCert));
+    else
+        security->hide();
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SignInDialog::submit);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(&m_session, &DeskSession::signInFinished, this, &SignInDialog::onFinished);
@@ -104,6 +118,7 @@ SignInDialog::SignInDialog(DeskSession &session, const ServerAddress &defaultSer
     layout->addWidget(m_problem);
     layout->addSpacing(4);
     layout->addWidget(privacy);
+    layout->addWidget(security);
     layout->addSpacing(12);
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_status);

@@ -2,6 +2,7 @@
 #include "app/admin/backupcommands.h"
 #include "app/admin/catalogcommands.h"
 #include "app/admin/dashboardcommands.h"
+#include "app/admin/tlscommands.h"
 #include "data/migrationrunner.h"
 #include "data/pgrepositories.h"
 #include "data/seed/demoseeder.h"
@@ -68,7 +69,8 @@ QString adminUsage()
 %1
   --version | --help
 
-Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(catalogCommandUsage() + u"\n"_s + dashboardUsage() + u"\n"_s + backupUsage());
+Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(catalogCommandUsage() + u"\n"_s + dashboardUsage() + u"\n"_s + backupUsage()
+                                                                                           + u"\n"_s + tlsCommandUsage());
 }
 
 AdminCli::AdminCli(AdminConfig config, QTextStream &out, QTextStream &err)

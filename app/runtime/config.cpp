@@ -1,5 +1,7 @@
 #include "app/runtime/config.h"
 
+#include <QUrlQuery>
+
 #include "app/runtime/envfile.h"
 #include "domain/mailmessage.h"
 
@@ -331,6 +333,12 @@ Result<DeskConfig> DeskConfig::load(const ConfigSource &source)
     const QString key = source.value(u"RDK_DESK_DATABASE_URL"_s) ? u"RDK_DESK_DATABASE_URL"_s : u"DATABASE_URL"_s;
     QUrl server(r.postgresUrl(key, false));
     server.setUserInfo({});
+    // TLS to the shop's server (ADR 0025): a mistyped sslmode would quietly fall back to the
+    // default address, so it is a configuration error here.
+    static const QStringList sslModes{u"disable"_s, u"allow"_s, u"prefer"_s, u"require"_s, u"verify-ca"_s,
+                                      u"verify-full"_s};
+    if (const QString mode = QUrlQuery(server).queryItemValue(u"sslmode"_s); !mode.isEmpty() && !sslModes.contains(mode))
+        r.addError(key, u"sslmode must be one of %1 (got '%2')"_s.arg(sslModes.join(u", "_s), mode.left(20)));
     c.databaseUrl = server.isEmpty() ? u"postgresql://127.0.0.1:5432/rdk"_s : server.toString();
     c.tenant = r.slug(u"RDK_TENANT"_s, false);
     c.lockMinutes = r.integer(u"RDK_LOCK_MINUTES"_s, 30, 1, 24 * 60);

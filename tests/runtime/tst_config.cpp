@@ -3,6 +3,7 @@
 #include "app/runtime/envfile.h"
 #include "app/runtime/logging.h"
 #include "domain/logcontext.h"
+#include "domain/signin.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -251,6 +252,26 @@ private Q_SLOTS:
         auto bad = DeskConfig::load(ConfigSource({{u"RDK_LOCK_MINUTES"_s, u"0"_s}}));
         QVERIFY(!bad.ok());
         QVERIFY(bad.error().message.contains(u"RDK_LOCK_MINUTES"_s));
+    }
+
+    void deskConfig_tlsSettings_keptOrRefused()
+    {
+        // The counter bundle's URL (ADR 0025): sslmode and sslrootcert reach the desk intact.
+        auto tls = DeskConfig::load(ConfigSource({{u"RDK_DESK_DATABASE_URL"_s,
+                                                   u"postgresql://db.shop.lan:5432/rdk?sslmode=verify-full&sslrootcert=/etc/rdk/db-ca.crt"_s}}));
+        QVERIFY(tls.ok());
+        const auto server = ServerAddress::fromUrl(tls->databaseUrl);
+        QVERIFY(server);
+        QCOMPARE(server->host, u"db.shop.lan"_s);
+        QCOMPARE(server->sslMode, u"verify-full"_s);
+        QCOMPARE(server->sslRootCert, u"/etc/rdk/db-ca.crt"_s);
+        QVERIFY(server->verifiesServer());
+        // A mistyped mode is a configuration error, not a silent fall-back to the default server.
+        auto typo = DeskConfig::load(ConfigSource({{u"RDK_DESK_DATABASE_URL"_s,
+                                                    u"postgresql://db.shop.lan:5432/rdk?sslmode=verify_full"_s}}));
+        QVERIFY(!typo.ok());
+        QVERIFY(typo.error().message.contains(u"RDK_DESK_DATABASE_URL: sslmode must be one of"_s));
+        QVERIFY(!ServerAddress::fromUrl(u"postgresql://db.shop.lan:5432/rdk?sslmode=verify_full"_s));
     }
 
     void deskConfig_pointOfSaleSettings()
