@@ -45,6 +45,7 @@ struct MemoryShop {
     QList<OrderQuery> listQueries;
     int detailReads = 0;
     bool emailVisible = true;
+    QHash<QString, ShipTo> shipTos;   ///< by order id
     QString zone = u"America/New_York"_s;
 };
 
@@ -117,6 +118,32 @@ public:
     }
 
     Status markFulfilled(const QString &orderId) override { return move(orderId, OrderStatus::Fulfilled, {}); }
+
+    /// As rdk.order_ship_to: a cashier (no e-mail either) sees it only while the order is paid.
+    Result<ShipTo> shipTo(const QString &orderId) override
+    {
+        QMutexLocker lock(&m_shop->mutex);
+        OrderDetail *d = find(orderId);
+        if (!d)
+            return Error::notFound(u"That order is not one of this shop's."_s);
+        if (!m_shop->emailVisible && d->summary.status != OrderStatus::Paid)
+            return Error::forbidden(u"The address of %1 is shown to staff only while it waits to go out; ask a manager."_s.arg(
+                formatOrderNumber(d->summary.orderNumber)));
+        return m_shop->shipTos.value(orderId);
+    }
+
+    Status markReadyForPickup(const QString &orderId) override
+    {
+        QMutexLocker lock(&m_shop->mutex);
+        OrderDetail *d = find(orderId);
+        if (!d)
+            return Error::notFound(u"No such order in this shop."_s);
+        if (d->summary.fulfillment != Fulfillment::Pickup || d->summary.status != OrderStatus::Paid || d->readyForPickupAt.isValid())
+            return Error::conflict(u"Not ready for pickup."_s);
+        d->readyForPickupAt = QDateTime::currentDateTimeUtc();
+        d->summary.readyForPickup = true;
+        return {};
+    }
 
     Status cancel(const QString &orderId, const QString &reason) override
     {
