@@ -32,10 +32,10 @@ PackingSlip buildPackingSlip(const OrderDetail &order, const QString &shopName, 
     const QString method = order.shippingMethod.isEmpty() && order.shipTo ? order.shipTo->method : order.shippingMethod;
     switch (order.summary.fulfillment) {
     case Fulfillment::Pickup:
-        slip.method = u"%1 (picked up at the shop)"_s.arg(method.isEmpty() ? u"Local pickup"_s : method);
+        slip.method = u"%1 · picked up at the shop"_s.arg(method.isEmpty() ? u"Local pickup"_s : method);
         break;
     case Fulfillment::Ship:
-        slip.method = u"%1 (shipped)"_s.arg(method.isEmpty() ? u"Shipping"_s : method);
+        slip.method = u"%1 · shipped"_s.arg(method.isEmpty() ? u"Shipping"_s : method);
         break;
     case Fulfillment::Unknown:
         slip.method = method.isEmpty() ? u"Shipping"_s : method;

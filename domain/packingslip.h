@@ -24,7 +24,7 @@ struct PackingSlip final {
     QStringList shopAddress;    ///< its lines
     QString orderLabel;         ///< "RDK-1001", also the barcode's data
     QString placed;             ///< "2026-12-07 10:15" (shop time)
-    QString method;             ///< "Standard shipping (shipped)" / "Local pickup (picked up at the shop)"
+    QString method;             ///< "Standard shipping · shipped" / "Local pickup · picked up at the shop"
     QStringList shipTo;         ///< name and address lines
     QString phone;
     QList<Item> items;

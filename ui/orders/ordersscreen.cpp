@@ -658,16 +658,16 @@ void OrdersScreen::showDetail(const std::optional<OrderDetail> &detail)
     if (s.channel == OrderChannel::Online) {
         if (s.fulfillment == Fulfillment::Pickup)
             body << (detail->readyForPickupAt.isValid()
-                         ? tr("Goes out: %1 (local pickup) · waiting at the counter since %2")
+                         ? tr("Goes out: picked up at the shop, %1 · waiting at the counter since %2")
                                .arg(detail->shippingMethod, when(detail->readyForPickupAt, zone))
-                         : tr("Goes out: %1 (local pickup) · not ready yet").arg(detail->shippingMethod));
+                         : tr("Goes out: picked up at the shop, %1 · not ready yet").arg(detail->shippingMethod));
         else if (s.fulfillment == Fulfillment::Ship)
-            body << tr("Goes out: %1 (shipped) · shipping charged %2")
+            body << tr("Goes out: shipped, %1 · shipping charged %2")
                         .arg(detail->shippingMethod, formatMoney(detail->totals.shipping));
         if (detail->shipTo) {
             const QStringList lines = shipToLines(*detail->shipTo);
             if (!lines.isEmpty())
-                body << tr("Ship to: %1").arg(lines.join(u", "_s));
+                body << (s.fulfillment == Fulfillment::Pickup ? tr("Picked up by: %1") : tr("Ship to: %1")).arg(lines.join(u", "_s));
             if (!detail->shipTo->phone.isEmpty())
                 body << tr("Phone: %1").arg(detail->shipTo->phone);
         } else if (!detail->shipToRefusal.isEmpty()) {

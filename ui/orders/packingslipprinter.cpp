@@ -106,6 +106,7 @@ Status PackingSlipPrinter::paint(QPagedPaintDevice &device) const
         pen.space(1);
         ui::paintBarcode(painter, *bars, QRectF(area.right() - width, pen.y(), width, height));
         pen.setY(pen.y() + height);
+        pen.space(1.5);
     }
     if (!m_slip.placed.isEmpty())
         pen.text(QObject::tr("Ordered %1").arg(m_slip.placed), slipFont(9), middle, area.right(), Qt::AlignRight);
