@@ -1,5 +1,7 @@
 #include "domain/orderbook.h"
 
+#include "domain/orderlist.h"
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
@@ -28,7 +30,8 @@ QStringList shipToLines(const ShipTo &shipTo)
 Result<OrderDetail> readOrderDetail(OrderBook &book, const QString &orderId)
 {
     auto detail = book.detail(orderId);
-    if (!detail || detail->summary.channel != OrderChannel::Online)
+    // Only orders that were paid have an address (the webhook stores it with the payment).
+    if (!detail || detail->summary.channel != OrderChannel::Online || !countsAsSale(detail->summary.status))
         return detail;
     OrderDetail d = std::move(detail).value();
     auto shipTo = book.shipTo(orderId);

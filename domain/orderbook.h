@@ -131,7 +131,7 @@ struct OrderDetail final {
     QList<OrderMail> mails;             ///< mails to the customer (outbox), oldest first
     QString shippingMethod;             ///< the option the shopper picked (online), e.g. "Local pickup"
     QDateTime readyForPickupAt;
-    /// Filled by readOrderDetail for online orders: the address, or why this role may not see it.
+    /// Filled by readOrderDetail for paid online orders: the address, or why this role may not see it.
     std::optional<ShipTo> shipTo;
     QString shipToRefusal;
 };
@@ -173,7 +173,8 @@ public:
     virtual Result<qint64> requestRefund(const RefundRequest &request) = 0;
 };
 
-/// detail(), plus shipTo() for online orders: a refusal lands in shipToRefusal, not in the result.
+/// detail(), plus shipTo() for online orders that were paid: a refusal lands in shipToRefusal,
+/// not in the result.
 Result<OrderDetail> readOrderDetail(OrderBook &book, const QString &orderId);
 
 } // namespace rdk
