@@ -4,17 +4,20 @@
 // role (a cashier sees an address while the order waits to go out; pickup orders are made
 // ready once, mailed once, and never shipped; only a verified admin changes the settings, and
 // bad settings come back as sentences with nothing changed).
+#include "data/pgcheckout.h"
 #include "data/pgorderbook.h"
 #include "data/pgshopsettings.h"
 #include "domain/orderlist.h"
 #include "tests/staff/deskadmintest.h"
 
+#include <QJsonObject>
 #include <QTest>
 
 #include <map>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
+using rdk::data::PgCheckout;
 using rdk::data::PgOrderBook;
 using rdk::data::PgSession;
 using rdk::data::PgShopSettings;
@@ -212,6 +215,63 @@ private Q_SLOTS:
         QVERIFY(!notPickup);
         QVERIFY2(notPickup.error().message.contains(u"is not for local pickup"_s), qPrintable(notPickup.error().message));
         QCOMPARE(mails(ship, "order_ready_for_pickup"), 0);
+    }
+
+    // The whole way in: the shop's options priced at checkout, the Checkout Session attached with
+    // Stripe's rate ids, the paid event as the webhook applies it (address, phone, chosen rate,
+    // shipping and Stripe's tax); the desk then shows all of it.
+    void paidThroughTheWebhook_desksSeesMethodShippingTaxAndAddress()
+    {
+        ShopSettings settings;
+        settings.shipCountries = {u"US"_s};
+        settings.stripeTax = true;
+        settings.collectPhone = true;
+        settings.options = {{ShippingKind::Flat, u"Standard"_s, Money::of(800, u"USD"_s).value(), std::nullopt, true},
+                            {ShippingKind::Pickup, u"Pick up in store"_s, Money::zero(u"USD"_s), std::nullopt, true}};
+        const Status saved = PgShopSettings(session(u"admin"_s)).save(settings);
+        QVERIFY2(saved, qPrintable(saved ? QString() : saved.error().message));
+
+        auto sync = deskadmin::openSession(*m_db, m_service, false);
+        QVERIFY(sync);
+        PgCheckout checkout(*sync);
+        auto placed = checkout.placeOrder({{{u"SHIP-RUN"_s, u"10"_s, 1}}, u"buyer@example.com"_s}, 30);
+        QVERIFY2(placed, qPrintable(placed ? QString() : placed.error().message));
+        QCOMPARE(placed->shipping.offers.size(), 2);
+        QVERIFY(checkout.attachCheckoutSession(placed->orderId, u"cs_test_ship1"_s, {u"shr_std1"_s, u"shr_pick1"_s}).ok());
+
+        PaymentEvent paid;
+        paid.eventId = u"evt_ship1"_s;
+        paid.type = u"checkout.session.completed"_s;
+        paid.orderId = placed->orderId;
+        paid.paymentIntentId = u"pi_ship1"_s;
+        paid.checkoutSessionId = u"cs_test_ship1"_s;
+        paid.customerEmail = u"buyer@example.com"_s;
+        paid.shippingAddress = QJsonObject{{u"name"_s, u"Dana Smith"_s}, {u"line1"_s, u"12 Water St"_s},
+                                           {u"city"_s, u"Brooklyn"_s}, {u"state"_s, u"NY"_s},
+                                           {u"postal_code"_s, u"11201"_s}, {u"country"_s, u"US"_s}};
+        paid.customerPhone = u"+1 718 555 0100"_s;
+        paid.shippingRateId = u"shr_std1"_s;
+        paid.shippingMinor = 800;
+        paid.taxMinor = 1065;
+        const qint64 charged = placed->totals.total.minor() + 800 + 1065;
+        paid.report = PaymentReport{PaymentSignal::Paid, Money::of(charged, u"USD"_s).value(), true};
+        auto outcome = checkout.applyPaymentEvent(paid);
+        QVERIFY2(outcome, qPrintable(outcome ? QString() : outcome.error().message));
+        QVERIFY(*outcome == EventOutcome::Applied);
+
+        PgOrderBook staff(session(u"staff"_s));
+        auto detail = readOrderDetail(staff, placed->orderId);
+        QVERIFY(detail);
+        QVERIFY2(!detail->summary.needsReview, qPrintable(detail->reviewReason));
+        QCOMPARE(detail->summary.fulfillment, Fulfillment::Ship);
+        QCOMPARE(detail->shippingMethod, u"Standard"_s);
+        QCOMPARE(detail->totals.shipping.minor(), 800);
+        QCOMPARE(detail->totals.tax.minor(), 1065);
+        QCOMPARE(detail->totals.total.minor(), charged);
+        QVERIFY(detail->shipTo);
+        QCOMPARE(shipToLines(*detail->shipTo), (QStringList{u"Dana Smith"_s, u"12 Water St"_s, u"Brooklyn, NY 11201"_s, u"US"_s}));
+        QCOMPARE(detail->shipTo->phone, u"+1 718 555 0100"_s);
+        QVERIFY(orderActionRefusal(OrderAction::Ship, detail->summary, StaffRole::Staff).isEmpty());
     }
 
     void shopSettings_adminSavesAndReads_audited()
