@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QUuid>
 
 #include <optional>
@@ -368,7 +369,9 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
               "  coalesce(o.review_reason, ''), o.stripe_checkout_session_id, o.stripe_payment_link_id, "
               "  o.stripe_payment_intent_id, o.stripe_charge_id, o.carrier, o.tracking_number, "
               "  (extract(epoch FROM o.paid_at) * 1000)::bigint, (extract(epoch FROM o.fulfilled_at) * 1000)::bigint, "
-              "  (extract(epoch FROM o.canceled_at) * 1000)::bigint "
+              "  (extract(epoch FROM o.canceled_at) * 1000)::bigint, "
+              "  coalesce(o.fulfillment, ''), coalesce(o.shipping_method, ''), "
+              "  (extract(epoch FROM o.ready_for_pickup_at) * 1000)::bigint "
               " FROM public.orders o WHERE o.id = $1::uuid AND o.tenant_id = (SELECT rdk.current_tenant())";
         const auto rows = tx.exec_params(sql, str(*orderId));
         if (rows.empty())
@@ -393,6 +396,10 @@ Result<OrderDetail> PgOrderBook::detail(const QString &rawId)
         d.carrier = text(r[24]);
         d.trackingNumber = text(r[25]);
         d.paidAt = fromMillis(r[26]);
+        d.summary.fulfillment = fulfillmentFromString(text(r[29])).value_or(Fulfillment::Unknown);
+        d.shippingMethod = text(r[30]);
+        d.readyForPickupAt = fromMillis(r[31]);
+        d.summary.readyForPickup = d.readyForPickupAt.isValid();
         readLines(tx, d);
         readOrderTaxes(tx, str(*orderId), currency, d.totals);
         readRefunds(tx, d);
@@ -428,6 +435,51 @@ Status PgOrderBook::markFulfilled(const QString &rawId)
         if (Status s = checkMove(tx, *orderId, OrderStatus::Fulfilled); !s)
             return s;
         tx.exec_params("SELECT rdk.mark_order_fulfilled($1::uuid)", str(*orderId));
+        return {};
+    });
+}
+
+Result<ShipTo> PgOrderBook::shipTo(const QString &rawId)
+{
+    auto orderId = checkedOrderId(rawId);
+    if (!orderId)
+        return orderId.error();
+    return runOrderWork(*m_session, [&](pqxx::work &tx) -> Result<ShipTo> {
+        // The shop's own address first: the function's refusal ends the transaction.
+        const auto shop = tx.exec("SELECT s.shop_address FROM public.shop_settings s "
+                                  " WHERE s.tenant_id = (SELECT rdk.current_tenant())");
+        const auto row = tx.exec_params1("SELECT rdk.order_ship_to($1::uuid)::text", str(*orderId));
+        const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(row[0].as<std::string>())).object();
+        const QJsonObject address = json.value(u"address"_s).toObject();
+        ShipTo to;
+        to.name = address.value(u"name"_s).toString();
+        for (const char *key : {"line1", "line2"})
+            to.addressLines.append(address.value(QLatin1String(key)).toString());
+        // "Brooklyn, NY 11201": city, then state and postal code, as most carriers print it.
+        const QString city = address.value(u"city"_s).toString().trimmed();
+        const QString region = QStringList{address.value(u"state"_s).toString().trimmed(),
+                                           address.value(u"postal_code"_s).toString().trimmed()}
+                                   .filter(QRegularExpression(u"."_s))
+                                   .join(u' ');
+        to.addressLines.append(QStringList{city, region}.filter(QRegularExpression(u"."_s)).join(u", "_s));
+        to.addressLines.append(address.value(u"country"_s).toString());
+        to.addressLines.removeAll(QString());
+        to.phone = json.value(u"phone"_s).toString();
+        to.method = json.value(u"method"_s).toString();
+        to.fulfillment = fulfillmentFromString(json.value(u"fulfillment"_s).toString()).value_or(Fulfillment::Unknown);
+        if (!shop.empty())
+            to.shopAddress = text(shop[0][0]);
+        return to;
+    });
+}
+
+Status PgOrderBook::markReadyForPickup(const QString &rawId)
+{
+    auto orderId = checkedOrderId(rawId);
+    if (!orderId)
+        return orderId.error();
+    return runOrderWork(*m_session, [&](pqxx::work &tx) -> Status {
+        tx.exec_params("SELECT rdk.mark_ready_for_pickup($1::uuid)", str(*orderId));
         return {};
     });
 }

@@ -23,6 +23,8 @@ public:
     Result<OrderDetail> detail(const QString &orderId) override;
     Status markShipped(const QString &orderId, const QString &carrier, const QString &trackingNumber) override;
     Status markFulfilled(const QString &orderId) override;
+    Result<ShipTo> shipTo(const QString &orderId) override;
+    Status markReadyForPickup(const QString &orderId) override;
     Status cancel(const QString &orderId, const QString &reason) override;
     Result<qint64> requestRefund(const RefundRequest &request) override;
 

@@ -14,6 +14,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -31,6 +32,25 @@ struct OrderQuery final {
     int limit = 100;
 };
 
+/// How an online order goes out (orders.fulfillment, set when the shopper picked a shipping
+/// option). Unknown for counter sales and online orders placed before shipping options.
+enum class Fulfillment { Unknown, Ship, Pickup };
+std::optional<Fulfillment> fulfillmentFromString(const QString &text);   ///< "ship", "pickup"
+
+/// Where an order goes, as rdk.order_ship_to tells it: cashiers only while it waits to go out.
+struct ShipTo final {
+    QString name;               ///< the recipient as Stripe collected it
+    QStringList addressLines;   ///< street lines, then "City, State Postal code", then the country code
+    QString phone;
+    QString method;             ///< the shipping option's label, e.g. "Standard shipping"
+    Fulfillment fulfillment = Fulfillment::Unknown;
+    QString shopAddress;        ///< the shop's own address (its settings): the slip's return address
+};
+
+/// The address block of a packing slip or the Orders screen: name, street lines, city line,
+/// country; empty when Stripe collected no address.
+QStringList shipToLines(const ShipTo &shipTo);
+
 struct OrderSummary final {
     QString orderId;
     qint64 orderNumber = 0;
@@ -46,6 +66,8 @@ struct OrderSummary final {
     Money subtotal;             ///< before discounts (the accounting export needs it)
     Money discount;             ///< line plus order discounts
     Money tax{};                ///< sales tax as charged (counter) or reported by Stripe (online)
+    Fulfillment fulfillment = Fulfillment::Unknown;   ///< filled by OrderBook::detail (list pages leave Unknown)
+    bool readyForPickup = false;                      ///< filled by OrderBook::detail
 };
 
 struct OrderPage final {
@@ -107,6 +129,11 @@ struct OrderDetail final {
     QList<RefundRequestInfo> refunds;
     QList<OrderTimelineEntry> timeline;
     QList<OrderMail> mails;             ///< mails to the customer (outbox), oldest first
+    QString shippingMethod;             ///< the option the shopper picked (online), e.g. "Local pickup"
+    QDateTime readyForPickupAt;
+    /// Filled by readOrderDetail for paid online orders: the address, or why this role may not see it.
+    std::optional<ShipTo> shipTo;
+    QString shipToRefusal;
 };
 
 struct RestockLine final {
@@ -134,11 +161,20 @@ public:
     virtual Status markShipped(const QString &orderId, const QString &carrier, const QString &trackingNumber) = 0;
     /// paid -> fulfilled (picked up at the counter).
     virtual Status markFulfilled(const QString &orderId) = 0;
+    /// Where an online order goes (rdk.order_ship_to): Error::forbidden with the database's
+    /// sentence when a cashier asks for an order that no longer waits to go out.
+    virtual Result<ShipTo> shipTo(const QString &orderId) = 0;
+    /// A paid local-pickup order waits at the counter; the customer is mailed (rdk.mark_ready_for_pickup).
+    virtual Status markReadyForPickup(const QString &orderId) = 0;
     /// pending/awaiting payment -> canceled, stock released, payment link deactivated.
     virtual Status cancel(const QString &orderId, const QString &reason) = 0;
     /// ops/admin. Card payments: rdk-sync asks Stripe's Refunds API; `charge.refunded`
     /// confirms the final state. Cash payments: recorded at once. Returns the request id.
     virtual Result<qint64> requestRefund(const RefundRequest &request) = 0;
 };
+
+/// detail(), plus shipTo() for online orders that were paid: a refusal lands in shipToRefusal,
+/// not in the result.
+Result<OrderDetail> readOrderDetail(OrderBook &book, const QString &orderId);
 
 } // namespace rdk

@@ -123,9 +123,27 @@ QString orderActionRefusal(OrderAction action, const OrderSummary &order, StaffR
     case OrderAction::Ship:
         if (order.channel != OrderChannel::Online)
             return u"Counter sales leave with the customer; only online orders are shipped."_s;
+        if (order.fulfillment == Fulfillment::Pickup)
+            return u"%1 is picked up at the shop, not shipped; mark it ready for pickup."_s.arg(formatOrderNumber(order.orderNumber));
         return transition(OrderStatus::Shipped);
     case OrderAction::Fulfil:
+        if (order.channel == OrderChannel::Online && order.fulfillment == Fulfillment::Ship)
+            return u"%1 goes out by post, not over the counter; mark it shipped."_s.arg(formatOrderNumber(order.orderNumber));
         return transition(OrderStatus::Fulfilled);
+    case OrderAction::ReadyForPickup:
+        if (order.channel != OrderChannel::Online || order.fulfillment != Fulfillment::Pickup)
+            return u"Only online orders for local pickup wait at the counter."_s;
+        if (order.status != OrderStatus::Paid)
+            return u"Only a paid order can wait for pickup; this one is %1."_s.arg(displayName(order.status).toLower());
+        if (order.readyForPickup)
+            return u"%1 is already waiting to be picked up."_s.arg(formatOrderNumber(order.orderNumber));
+        return {};
+    case OrderAction::PackingSlip:
+        if (order.channel != OrderChannel::Online)
+            return u"Counter sales have a receipt, not a packing slip."_s;
+        if (!countsAsSale(order.status) || order.status == OrderStatus::Refunded)
+            return u"There is a packing slip once the order is paid; this one is %1."_s.arg(displayName(order.status).toLower());
+        return {};
     case OrderAction::Cancel:
         if (const QString illegal = transition(OrderStatus::Canceled); !illegal.isEmpty())
             return illegal;

@@ -53,7 +53,9 @@ struct OrderActions final {
 };
 OrderActions allowedOrderActions(const OrderSummary &order, StaffRole role);
 
-enum class OrderAction { Ship, Fulfil, Cancel, Refund, PrintReceipt };
+/// ReadyForPickup: a paid local-pickup order waits at the counter. PackingSlip: a paid online
+/// order's slip (the screen also refuses it when the role may not see the address).
+enum class OrderAction { Ship, Fulfil, Cancel, Refund, PrintReceipt, ReadyForPickup, PackingSlip };
 /// Why `role` can't do `action` on `order` now, as a sentence for the disabled button's
 /// tooltip ("Refunds are given by operations staff or an administrator."); empty when it can.
 QString orderActionRefusal(OrderAction action, const OrderSummary &order, StaffRole role);

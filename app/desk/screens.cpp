@@ -17,10 +17,12 @@
 #include "data/pgreturns.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
+#include "data/pgshopsettings.h"
 #include "data/pgtaxsettings.h"
 #include "domain/deskaccess.h"
 #include "domain/receipt.h"
 #include "ui/admin/auditlogscreen.h"
+#include "ui/admin/shopsettingsdialog.h"
 #include "ui/admin/staffscreen.h"
 #include "ui/admin/taxsettingsdialog.h"
 #include "ui/catalog/catalogscreen.h"
@@ -42,6 +44,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QKeySequence>
+#include <QMenu>
 #include <QMenuBar>
 #include <QToolBar>
 
@@ -189,6 +192,7 @@ OrdersScreen *makeOrdersScreen(DeskServices &services, WorkerSessionPool *worker
 {
     const SignedInUser &user = services.connection.user();
     auto *screen = new OrdersScreen(workerFactory<OrderBook, data::PgOrderBook>(workers), user.role, feed);
+    screen->setShop(user.tenantName, services.config.receiptAddress);
     const ReceiptShop shop{user.tenantName, services.config.receiptAddress, user.timezone};
     const auto stores = workerFactory<PosStore, data::PgPos>(workers);
     auto *printing = new UiTaskRunner(UiTaskRunner::Options{u"receipt-reprint"_s}, screen);
@@ -234,12 +238,27 @@ QWidget *makeAuditLogScreen(WorkerSessionPool *workers, const SignedInUser &user
 }
 
 /// Shop ▸ Sales tax…: admins edit the rates; everyone else sees them read-only, with the reason.
-void addTaxSettingsAction(MainWindow &window, const SignedInUser &user, WorkerSessionPool *workers)
+QMenu *addTaxSettingsAction(MainWindow &window, const SignedInUser &user, WorkerSessionPool *workers)
 {
-    auto *action = window.menuBar()->addMenu(QObject::tr("&Shop"))->addAction(QObject::tr("Sales &tax…"));
+    QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Shop"));
+    auto *action = menu->addAction(QObject::tr("Sales &tax…"));
     action->setObjectName(u"taxSettingsAction"_s);
     QObject::connect(action, &QAction::triggered, &window, [&window, workers, role = user.role, currency = user.currency] {
         TaxSettingsDialog dialog(workerFactory<TaxSettingsStore, data::PgTaxSettings>(workers), role, currency, &window);
+        dialog.exec();
+    });
+    return menu;
+}
+
+/// Shop ▸ Online orders… (Ctrl+Shift+S): where and how online orders ship, Stripe tax and the
+/// policy texts; admins edit, everyone else reads, with the reason.
+void addShopSettingsAction(QMenu *menu, MainWindow &window, const SignedInUser &user, WorkerSessionPool *workers)
+{
+    auto *action = menu->addAction(QObject::tr("&Online orders…"));
+    action->setObjectName(u"shopSettingsAction"_s);
+    action->setShortcut(QKeySequence(u"Ctrl+Shift+S"_s));
+    QObject::connect(action, &QAction::triggered, &window, [&window, workers, role = user.role, currency = user.currency] {
+        ShopSettingsDialog dialog(workerFactory<ShopSettingsStore, data::PgShopSettings>(workers), role, currency, &window);
         dialog.exec();
     });
 }
@@ -289,7 +308,7 @@ void registerScreens(MainWindow &window, DeskServices &services)
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog),
                          makeAuditLogScreen(workers, services.connection.user()));
 
-    addTaxSettingsAction(window, user, workers);
+    addShopSettingsAction(addTaxSettingsAction(window, user, workers), window, user, workers);
     window.setHomeScreen(new HomeScreen(user, services.connection.server(), window.navigationTitles()));
 }
 

@@ -6,6 +6,7 @@
 
 #include "domain/orderlist.h"
 #include "domain/pos.h"
+#include "tests/pos/ui/postestsupport.h"
 #include "ui/orders/orderdialogs.h"
 #include "ui/orders/ordersscreen.h"
 #include "ui/orders/ordertablemodel.h"
@@ -17,6 +18,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMutex>
+#include <QProcess>
+#include <QTimer>
+#include <QRegularExpression>
+#include <QApplication>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScrollBar>
@@ -45,6 +51,7 @@ struct MemoryShop {
     QList<OrderQuery> listQueries;
     int detailReads = 0;
     bool emailVisible = true;
+    QHash<QString, ShipTo> shipTos;   ///< by order id
     QString zone = u"America/New_York"_s;
 };
 
@@ -117,6 +124,32 @@ public:
     }
 
     Status markFulfilled(const QString &orderId) override { return move(orderId, OrderStatus::Fulfilled, {}); }
+
+    /// As rdk.order_ship_to: a cashier (no e-mail either) sees it only while the order is paid.
+    Result<ShipTo> shipTo(const QString &orderId) override
+    {
+        QMutexLocker lock(&m_shop->mutex);
+        OrderDetail *d = find(orderId);
+        if (!d)
+            return Error::notFound(u"That order is not one of this shop's."_s);
+        if (!m_shop->emailVisible && d->summary.status != OrderStatus::Paid)
+            return Error::forbidden(u"The address of %1 is shown to staff only while it waits to go out; ask a manager."_s.arg(
+                formatOrderNumber(d->summary.orderNumber)));
+        return m_shop->shipTos.value(orderId);
+    }
+
+    Status markReadyForPickup(const QString &orderId) override
+    {
+        QMutexLocker lock(&m_shop->mutex);
+        OrderDetail *d = find(orderId);
+        if (!d)
+            return Error::notFound(u"No such order in this shop."_s);
+        if (d->summary.fulfillment != Fulfillment::Pickup || d->summary.status != OrderStatus::Paid || d->readyForPickupAt.isValid())
+            return Error::conflict(u"Not ready for pickup."_s);
+        d->readyForPickupAt = QDateTime::currentDateTimeUtc();
+        d->summary.readyForPickup = true;
+        return {};
+    }
 
     Status cancel(const QString &orderId, const QString &reason) override
     {
@@ -632,6 +665,154 @@ private Q_SLOTS:
             QTest::qWait(50);   // screenshots only (RDK_SCREENSHOT_DIR): lets the layout settle before the grab
             QVERIFY(s->grab().save(dir + u"/desk-orders.png"_s));
         }
+    }
+
+    /// Order 1002 (online, paid) going out as `fulfillment`, with the address the webhook stored.
+    void makeShippable(Fulfillment fulfillment, OrderStatus status = OrderStatus::Paid)
+    {
+        OrderDetail &d = m_shop->orders[1];
+        d.summary.status = status;
+        d.summary.fulfillment = fulfillment;
+        const bool pickup = fulfillment == Fulfillment::Pickup;
+        d.shippingMethod = pickup ? u"Pick up in Brooklyn"_s : u"Standard (3–5 days)"_s;
+        d.totals.shipping = usd(pickup ? 0 : 800);
+        d.totals.tax = usd(1650);
+        d.lines[0].line.name = u"Dunk Low Retro Panda"_s;
+        d.lines[0].line.quantity = 2;
+        ShipTo to;
+        to.name = u"Dana Smith"_s;
+        to.addressLines = pickup ? QStringList{} : QStringList{u"12 Water St"_s, u"Apt 4"_s, u"Brooklyn, NY 11201"_s, u"US"_s};
+        to.phone = u"+1 718 555 0100"_s;
+        to.method = d.shippingMethod;
+        to.fulfillment = fulfillment;
+        to.shopAddress = u"214 Bedford Ave\nBrooklyn, NY 11249"_s;
+        m_shop->shipTos.insert(d.summary.orderId, to);
+    }
+
+    static QPushButton *button(OrdersScreen &s, const QString &name) { return s.findChild<QPushButton *>(name); }
+
+    void shipOrder_showsHowAndWhere_andWritesAPackingSlip()
+    {
+        makeShippable(Fulfillment::Ship);
+        auto s = screen(StaffRole::Staff);
+        s->setShop(u"Real Deal Kickz"_s, u"Receipt address"_s);
+        QVERIFY(selectAndWait(*s, idOf(1002)));
+        const QString text = s->detailText();
+        for (const QString &expected : {u"Goes out: shipped, Standard (3–5 days) · shipping charged $8.00"_s,
+                                        u"Ship to: Dana Smith, 12 Water St, Apt 4, Brooklyn, NY 11201, US"_s,
+                                        u"Phone: +1 718 555 0100"_s, u"Tax (as Stripe computed it): $16.50"_s})
+            QVERIFY2(text.contains(expected), qPrintable(text));
+        QVERIFY(button(*s, u"ship"_s)->isEnabled());
+        QVERIFY(!button(*s, u"readyForPickup"_s)->isEnabled());
+        QCOMPARE(button(*s, u"readyForPickup"_s)->toolTip(), u"Only online orders for local pickup wait at the counter."_s);
+        QVERIFY(!button(*s, u"fulfil"_s)->isEnabled());
+        QCOMPARE(button(*s, u"fulfil"_s)->toolTip(), u"RDK-1002 goes out by post, not over the counter; mark it shipped."_s);
+        QVERIFY(button(*s, u"packingSlip"_s)->isEnabled());
+        QCOMPARE(button(*s, u"packingSlip"_s)->toolTip(), u"Save the order's packing slip as PDF (Ctrl+Shift+K)"_s);
+
+        const QString path = m_dir.filePath(u"slip-1002.pdf"_s);
+        QVERIFY(s->writePackingSlip(path).ok());
+        QVERIFY2(s->message().startsWith(u"Packing slip of RDK-1002 saved to"_s), qPrintable(s->message()));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(5) == "%PDF-");
+        if (const QString keep = qEnvironmentVariable("RDK_KEEP_PACKING_SLIP"); !keep.isEmpty())
+            QFile::copy(path, keep);
+        if (!rdk::test::havePdfToText())
+            QSKIP("pdftotext (poppler-utils) is not installed; scripts/lib/common.sh installs it");
+        QString error;
+        const QString pdf = rdk::test::pdfText(path, &error);
+        QVERIFY2(!pdf.isEmpty(), qPrintable(error));
+        // The shop's own address (its settings) wins over the receipt's.
+        for (const QString &expected : {u"Real Deal Kickz"_s, u"214 Bedford Ave"_s, u"PACKING SLIP"_s, u"RDK-1002"_s,
+                                        u"Dana Smith"_s, u"12 Water St"_s, u"Brooklyn, NY 11201"_s, u"+1 718 555 0100"_s,
+                                        u"Method: Standard (3–5 days) · shipped"_s, u"Dunk Low Retro Panda"_s, u"DUNK-1"_s,
+                                        u"2 unit(s) in this parcel"_s})
+            QVERIFY2(pdf.contains(expected), qPrintable(u"missing %1 in:\n%2"_s.arg(expected, pdf)));
+        QVERIFY2(!pdf.contains(u"Receipt address"_s) && !pdf.contains(u"$"_s), qPrintable(pdf));   // no prices in the box
+        QVERIFY2(QRegularExpression(u"\\b2\\s+Dunk Low Retro Panda\\s+DUNK-1\\s+10\\b"_s).match(pdf).hasMatch(), qPrintable(pdf));
+        // The order number's Code 128 scans back (rasterised as a printer would, read by zbarimg).
+        if (QStandardPaths::findExecutable(u"zbarimg"_s).isEmpty() || QStandardPaths::findExecutable(u"pdftoppm"_s).isEmpty())
+            QFAIL("zbarimg and pdftoppm are needed: scripts/test installs zbar-tools and poppler-utils");
+        QProcess raster;
+        raster.start(u"pdftoppm"_s, {u"-r"_s, u"300"_s, u"-png"_s, u"-singlefile"_s, path, m_dir.filePath(u"slip"_s)});
+        QVERIFY(raster.waitForFinished(60000) && raster.exitCode() == 0);
+        QProcess zbar;
+        zbar.start(u"zbarimg"_s, {u"--raw"_s, u"-q"_s, m_dir.filePath(u"slip.png"_s)});
+        QVERIFY(zbar.waitForFinished(60000));
+        QCOMPARE(QString::fromUtf8(zbar.readAllStandardOutput()).trimmed(), u"RDK-1002"_s);
+    }
+
+    void shippedOrder_cashierSeesTheDatabasesSentence_notTheAddress()
+    {
+        makeShippable(Fulfillment::Ship, OrderStatus::Shipped);
+        auto s = screen(StaffRole::Staff);
+        QVERIFY(selectAndWait(*s, idOf(1002)));
+        const QString sentence = u"The address of RDK-1002 is shown to staff only while it waits to go out; ask a manager."_s;
+        QVERIFY2(s->detailText().contains(u"Ship to: "_s + sentence), qPrintable(s->detailText()));
+        QVERIFY(!s->detailText().contains(u"Water St"_s));
+        QVERIFY(!button(*s, u"packingSlip"_s)->isEnabled());
+        QCOMPARE(button(*s, u"packingSlip"_s)->toolTip(), sentence);
+        QVERIFY(!s->writePackingSlip(m_dir.filePath(u"never.pdf"_s)));
+        QVERIFY(!QFile::exists(m_dir.filePath(u"never.pdf"_s)));
+        // A manager sees it.
+        auto ops = screen(StaffRole::Ops);
+        QVERIFY(selectAndWait(*ops, idOf(1002)));
+        QVERIFY2(ops->detailText().contains(u"12 Water St"_s), qPrintable(ops->detailText()));
+        QVERIFY(button(*ops, u"packingSlip"_s)->isEnabled());
+    }
+
+    void pickupOrder_readyThenPickedUp_byKeyboard_neverShipped()
+    {
+        makeShippable(Fulfillment::Pickup);
+        auto s = screen(StaffRole::Staff);
+        QVERIFY(selectAndWait(*s, idOf(1002)));
+        QVERIFY2(s->detailText().contains(u"Goes out: picked up at the shop, Pick up in Brooklyn · not ready yet"_s), qPrintable(s->detailText()));
+        QVERIFY(!button(*s, u"ship"_s)->isEnabled());
+        QCOMPARE(button(*s, u"ship"_s)->toolTip(), u"RDK-1002 is picked up at the shop, not shipped; mark it ready for pickup."_s);
+        QVERIFY(button(*s, u"readyForPickup"_s)->isEnabled());
+        QCOMPARE(button(*s, u"readyForPickup"_s)->toolTip(),
+                 u"Tell the customer the order waits at the counter (Ctrl+Shift+R)"_s);
+        QVERIFY(button(*s, u"fulfil"_s)->isEnabled());
+        QCOMPARE(button(*s, u"fulfil"_s)->text(), u"Picked &up"_s);
+
+        QSignalSpy done(s.get(), &OrdersScreen::actionFinished);
+        QSignalSpy shown(s.get(), &OrdersScreen::detailShown);
+        QTest::keyClick(s.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(done.wait(3000));
+        QCOMPARE(done.takeFirst().at(0).toBool(), true);
+        QVERIFY(shown.wait(3000));
+        QCOMPARE(s->message(), u"RDK-1002 is ready for pickup; the customer gets an e-mail."_s);
+        QVERIFY2(s->detailText().contains(u"waiting at the counter since"_s), qPrintable(s->detailText()));
+        QVERIFY(!button(*s, u"readyForPickup"_s)->isEnabled());
+        QCOMPARE(button(*s, u"readyForPickup"_s)->toolTip(), u"RDK-1002 is already waiting to be picked up."_s);
+        if (const QString dir = qEnvironmentVariable("RDK_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            s->resize(1366, 768);
+            QTest::qWait(50);   // screenshots only (RDK_SCREENSHOT_DIR): lets the layout settle before the grab
+            QVERIFY(s->grab().save(dir + u"/desk-orders-pickup-1366x768.png"_s));
+        }
+
+        // Picked up: Ctrl+Shift+U opens the question; the customer is there.
+        QTimer::singleShot(0, this, [] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
+                box->button(QMessageBox::Yes)->click();
+        });
+        QTest::keyClick(s.get(), Qt::Key_U, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(done.wait(3000));
+        waitIdle(*s);
+        QCOMPARE(toString(s->shownDetail()->summary.status), u"fulfilled"_s);
+    }
+
+    void onlineOrderScreenshot_1366x768()
+    {
+        if (qEnvironmentVariable("RDK_SCREENSHOT_DIR").isEmpty())
+            QSKIP("pictures only with RDK_SCREENSHOT_DIR");
+        makeShippable(Fulfillment::Ship);
+        auto s = screen(StaffRole::Ops);
+        s->resize(1366, 768);
+        QVERIFY(selectAndWait(*s, idOf(1002)));
+        QTest::qWait(50);   // screenshots only: lets the layout settle before the grab
+        QVERIFY(s->grab().save(qEnvironmentVariable("RDK_SCREENSHOT_DIR") + u"/desk-orders-online-1366x768.png"_s));
     }
 
     void detail_showsTaxPerRateAsCharged()

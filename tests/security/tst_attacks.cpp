@@ -246,7 +246,7 @@ private Q_SLOTS:
         QTest::addRow("ship") << u"staff B"_s << u"SELECT rdk.mark_order_shipped('%PAID%', 'UPS', '1Z')"_s;
         QTest::addRow("fulfil") << u"staff B"_s << u"SELECT rdk.mark_order_fulfilled('%PAID%')"_s;
         QTest::addRow("refund") << u"ops B"_s << u"SELECT rdk.request_refund('%PAID%', 100, NULL, 'gift')"_s;
-        QTest::addRow("attach a session") << u"service B"_s << u"SELECT rdk.checkout_attach_session('%1', 'cs_evil')"_s.arg(sale);
+        QTest::addRow("attach a session") << u"service B"_s << u"SELECT rdk.checkout_attach_session('%1', 'cs_evil', ARRAY[]::text[])"_s.arg(sale);
     }
 
     void otherShopsIds_toEveryFunction_findNothing()
@@ -384,7 +384,7 @@ private Q_SLOTS:
                                         << u"SELECT rdk.apply_payment_event('evt_sig', 't', NULL, NULL, 'stolen', 1, 'usd', NULL, NULL, NULL, NULL)"_s
                                         << u"Unknown payment signal"_s;
         QTest::addRow("session id that is no session id")
-            << u"service"_s << u"SELECT rdk.checkout_attach_session('%ORDER%', 'https://evil.example')"_s << u"not a Stripe Checkout Session id"_s;
+            << u"service"_s << u"SELECT rdk.checkout_attach_session('%ORDER%', 'https://evil.example', ARRAY[]::text[])"_s << u"not a Stripe Checkout Session id"_s;
     }
 
     void hostileArguments_refusedWithASentence()

@@ -2,7 +2,9 @@
 
 #include "domain/ordercsv.h"
 #include "domain/moneyformat.h"
+#include "domain/packingslip.h"
 #include "ui/orders/orderdialogs.h"
+#include "ui/orders/packingslipprinter.h"
 #include "ui/orders/ordertablemodel.h"
 #include "ui/shell/theme.h"
 
@@ -127,11 +129,14 @@ OrdersScreen::OrdersScreen(OrderBookFactory factory, StaffRole role, OrderChange
       m_detailTitle(new QLabel(m_detailPane)), m_detailBody(new QLabel(m_detailPane)),
       m_lines(new QTableWidget(0, 8, m_detailPane)), m_timeline(new QListWidget(m_detailPane)),
       m_ship(actionButton(m_detailPane, u"ship"_s, tr("Mark &shipped…"), tr("Mark the order shipped"))),
-      m_fulfil(actionButton(m_detailPane, u"fulfil"_s, tr("Mark f&ulfilled"), tr("Mark the order picked up"))),
+      m_fulfil(actionButton(m_detailPane, u"fulfil"_s, tr("Picked &up"), tr("Mark the order picked up"))),
       m_cancel(actionButton(m_detailPane, u"cancel"_s, tr("&Cancel order…"), tr("Cancel the order"))),
       m_refund(actionButton(m_detailPane, u"refund"_s, tr("&Refund…"), tr("Refund the order"))),
       m_receipt(actionButton(m_detailPane, u"receipt"_s, tr("&Print receipt…"), tr("Print the order's receipt"))),
-      m_emailReceipt(actionButton(m_detailPane, u"emailReceipt"_s, tr("E-&mail receipt…"), tr("E-mail the receipt to the customer")))
+      m_emailReceipt(actionButton(m_detailPane, u"emailReceipt"_s, tr("E-&mail receipt…"), tr("E-mail the receipt to the customer"))),
+      m_readyForPickup(actionButton(m_detailPane, u"readyForPickup"_s, tr("Rea&dy for pickup"),
+                                    tr("Tell the customer the order waits at the counter"))),
+      m_packingSlip(actionButton(m_detailPane, u"packingSlip"_s, tr("Pac&king slip…"), tr("Save the order's packing slip as PDF")))
 {
     setObjectName(u"ordersScreen"_s);
     setAccessibleName(tr("Orders"));
@@ -337,13 +342,16 @@ void OrdersScreen::buildDetail()
     m_timeline->setWordWrap(true);
 
     // Two rows, so every label reads in full on a narrow detail pane.
+    // Three rows: what sends the order out, then paper, then money.
     auto *actions = new QGridLayout;
     actions->addWidget(m_ship, 0, 0);
-    actions->addWidget(m_fulfil, 0, 1);
-    actions->addWidget(m_cancel, 0, 2);
-    actions->addWidget(m_refund, 1, 0);
-    actions->addWidget(m_emailReceipt, 1, 1);
-    actions->addWidget(m_receipt, 1, 2);
+    actions->addWidget(m_readyForPickup, 0, 1);
+    actions->addWidget(m_fulfil, 0, 2);
+    actions->addWidget(m_packingSlip, 1, 0);
+    actions->addWidget(m_receipt, 1, 1);
+    actions->addWidget(m_emailReceipt, 1, 2);
+    actions->addWidget(m_refund, 2, 0);
+    actions->addWidget(m_cancel, 2, 1);
 
     auto *layout = new QVBoxLayout(m_detailPane);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -392,6 +400,19 @@ void OrdersScreen::connectSignals(OrderChangeFeed *feed)
     connect(m_fulfil, &QPushButton::clicked, this, &OrdersScreen::confirmFulfil);
     connect(m_cancel, &QPushButton::clicked, this, &OrdersScreen::openCancelDialog);
     connect(m_refund, &QPushButton::clicked, this, &OrdersScreen::openRefundDialog);
+    connect(m_readyForPickup, &QPushButton::clicked, this, &OrdersScreen::markReadyForPickup);
+    connect(m_packingSlip, &QPushButton::clicked, this, &OrdersScreen::packingSlipWithDialog);
+    // Ctrl+Shift+K packing slip, Ctrl+Shift+R ready for pickup, Ctrl+Shift+U picked up: each
+    // only when its button is enabled (so the shortcut never does what the button refuses).
+    for (auto [keys, button] : {std::pair{QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), m_packingSlip},
+                                {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), m_readyForPickup},
+                                {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U), m_fulfil}}) {
+        auto *key = new QShortcut(keys, this);
+        connect(key, &QShortcut::activated, button, [button] {
+            if (button->isEnabled())
+                button->click();
+        });
+    }
     connect(m_receipt, &QPushButton::clicked, this, [this] {
         if (m_detail)
             Q_EMIT receiptRequested(m_detail->summary.orderId);
@@ -546,7 +567,7 @@ void OrdersScreen::selectOrder(const QString &orderId)
 void OrdersScreen::loadDetail(const QString &orderId)
 {
     m_wantedDetail = orderId;
-    m_runner->run<Result<OrderDetail>>([orderId](OrderBook &book) { return book.detail(orderId); },
+    m_runner->run<Result<OrderDetail>>([orderId](OrderBook &book) { return readOrderDetail(book, orderId); },
                                        [this, orderId](const Result<OrderDetail> &detail) {
                                            if (!detail) {
                                                if (orderId == m_wantedDetail)
@@ -589,7 +610,7 @@ void OrdersScreen::reloadChangedOrders()
     }
     const QSet<QString> changed = std::exchange(m_changedOrders, {});
     for (const QString &orderId : changed) {
-        m_runner->run<Result<OrderDetail>>([orderId](OrderBook &book) { return book.detail(orderId); },
+        m_runner->run<Result<OrderDetail>>([orderId](OrderBook &book) { return readOrderDetail(book, orderId); },
                                            [this, orderId](const Result<OrderDetail> &detail) {
                                                if (!detail)
                                                    return;  // gone or unreadable: the next refresh says why
@@ -634,6 +655,25 @@ void OrdersScreen::showDetail(const std::optional<OrderDetail> &detail)
         body << tr("Refunded: %1").arg(formatMoney(s.refunded));
     if (!detail->discountReason.isEmpty())
         body << tr("Discount reason: %1").arg(detail->discountReason);
+    if (s.channel == OrderChannel::Online) {
+        if (s.fulfillment == Fulfillment::Pickup)
+            body << (detail->readyForPickupAt.isValid()
+                         ? tr("Goes out: picked up at the shop, %1 · waiting at the counter since %2")
+                               .arg(detail->shippingMethod, when(detail->readyForPickupAt, zone))
+                         : tr("Goes out: picked up at the shop, %1 · not ready yet").arg(detail->shippingMethod));
+        else if (s.fulfillment == Fulfillment::Ship)
+            body << tr("Goes out: shipped, %1 · shipping charged %2")
+                        .arg(detail->shippingMethod, formatMoney(detail->totals.shipping));
+        if (detail->shipTo) {
+            const QStringList lines = shipToLines(*detail->shipTo);
+            if (!lines.isEmpty())
+                body << (s.fulfillment == Fulfillment::Pickup ? tr("Picked up by: %1") : tr("Ship to: %1")).arg(lines.join(u", "_s));
+            if (!detail->shipTo->phone.isEmpty())
+                body << tr("Phone: %1").arg(detail->shipTo->phone);
+        } else if (!detail->shipToRefusal.isEmpty()) {
+            body << tr("Ship to: %1").arg(detail->shipToRefusal);
+        }
+    }
     if (!detail->carrier.isEmpty() || !detail->trackingNumber.isEmpty())
         body << tr("Shipped with %1, tracking %2").arg(detail->carrier, detail->trackingNumber);
     if (s.needsReview)
@@ -684,7 +724,8 @@ void OrdersScreen::updateActions()
     const std::pair<QPushButton *, OrderAction> buttons[] = {
         {m_ship, OrderAction::Ship},     {m_fulfil, OrderAction::Fulfil},
         {m_cancel, OrderAction::Cancel}, {m_refund, OrderAction::Refund},
-        {m_receipt, OrderAction::PrintReceipt},
+        {m_receipt, OrderAction::PrintReceipt}, {m_readyForPickup, OrderAction::ReadyForPickup},
+        {m_packingSlip, OrderAction::PackingSlip},
     };
     for (const auto &[button, action] : buttons) {
         const QString refusal = m_detail ? orderActionRefusal(action, m_detail->summary, m_role) : tr("Choose an order first.");
@@ -693,6 +734,17 @@ void OrdersScreen::updateActions()
     }
     if (m_receipt->isEnabled())
         m_receipt->setToolTip(tr("Print the receipt again (Ctrl+P)"));
+    // The slip carries the address: a cashier who may not see it can't print it either.
+    if (m_packingSlip->isEnabled() && m_detail && !m_detail->shipTo) {
+        m_packingSlip->setEnabled(false);
+        m_packingSlip->setToolTip(m_detail->shipToRefusal.isEmpty() ? tr("The address of this order is not loaded yet.")
+                                                                    : m_detail->shipToRefusal);
+    }
+    for (auto [button, keys] : {std::pair{m_packingSlip, u"Ctrl+Shift+K"_s}, {m_readyForPickup, u"Ctrl+Shift+R"_s},
+                                {m_fulfil, u"Ctrl+Shift+U"_s}}) {
+        if (button->isEnabled())
+            button->setToolTip(u"%1 (%2)"_s.arg(button->accessibleName(), keys));
+    }
     const QString mailRefusal =
         m_detail ? emailReceiptRefusal(m_detail->summary.channel, m_detail->summary.status) : tr("Choose an order first.");
     m_emailReceipt->setEnabled(mailRefusal.isEmpty());
@@ -743,7 +795,7 @@ void OrdersScreen::runAction(const QString &done, std::function<Status(OrderBook
     if (!m_detail)
         return;
     const QString orderId = m_detail->summary.orderId;
-    for (QPushButton *b : {m_ship, m_fulfil, m_cancel, m_refund})
+    for (QPushButton *b : {m_ship, m_fulfil, m_cancel, m_refund, m_readyForPickup})
         b->setEnabled(false);  // one action at a time; the reloaded detail decides again
     m_runner->run<Status>(std::move(action), [this, done, orderId](const Status &status) {
         if (status)
@@ -773,6 +825,47 @@ void OrdersScreen::markFulfilled()
     const QString id = m_detail->summary.orderId;
     runAction(tr("%1 marked picked up.").arg(formatOrderNumber(m_detail->summary.orderNumber)),
               [=](OrderBook &book) { return book.markFulfilled(id); });
+}
+
+void OrdersScreen::markReadyForPickup()
+{
+    if (!m_detail)
+        return;
+    const QString id = m_detail->summary.orderId;
+    runAction(tr("%1 is ready for pickup; the customer gets an e-mail.").arg(formatOrderNumber(m_detail->summary.orderNumber)),
+              [=](OrderBook &book) { return book.markReadyForPickup(id); });
+}
+
+void OrdersScreen::setShop(const QString &name, const QString &address)
+{
+    m_shopName = name;
+    m_shopAddress = address;
+}
+
+Status OrdersScreen::writePackingSlip(const QString &path)
+{
+    if (!m_detail)
+        return Error::invalid(tr("Choose an order first."));
+    if (const QString refusal = orderActionRefusal(OrderAction::PackingSlip, m_detail->summary, m_role); !refusal.isEmpty())
+        return Error::invalid(refusal);
+    if (!m_detail->shipTo)
+        return Error::forbidden(m_detail->shipToRefusal.isEmpty() ? tr("The address of this order is not loaded yet.")
+                                                                  : m_detail->shipToRefusal);
+    const PackingSlip slip = buildPackingSlip(*m_detail, m_shopName, m_shopAddress, m_model->shopZone());
+    const Status written = PackingSlipPrinter(slip).savePdf(path);
+    showMessage(written ? tr("Packing slip of %1 saved to %2.").arg(slip.orderLabel, path) : written.error().message, !written);
+    return written;
+}
+
+void OrdersScreen::packingSlipWithDialog()
+{
+    if (!m_detail)
+        return;
+    const QString suggested = tr("packing-slip-%1.pdf").arg(formatOrderNumber(m_detail->summary.orderNumber));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save packing slip"), suggested, tr("PDF files (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    [[maybe_unused]] const Status written = writePackingSlip(path);   // the banner says how it went
 }
 
 void OrdersScreen::cancelOrder(const QString &reason)

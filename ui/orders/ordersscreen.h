@@ -2,6 +2,7 @@
 
 #include "domain/orderlist.h"
 #include "domain/pos.h"
+#include "domain/result.h"
 #include "ui/orders/orderbookrunner.h"
 
 #include <QPointer>
@@ -53,6 +54,9 @@ public:
     const std::optional<OrderDetail> &shownDetail() const { return m_detail; }
     QString detailText() const;
     QStringList timelineTexts() const;
+    /// The shop's name and its address as the receipt prints it: the packing slip's header
+    /// when the shop's settings hold no address.
+    void setShop(const QString &name, const QString &address);
     bool emailColumnShown() const;
 
     /// Selects the order's row (if loaded) and shows its detail.
@@ -70,8 +74,12 @@ public Q_SLOTS:
     /// Actions on the shown order (the buttons open dialogs and end here).
     void markShipped(const QString &carrier, const QString &trackingNumber);
     void markFulfilled();
+    void markReadyForPickup();
     void cancelOrder(const QString &reason);
     void requestRefund(const rdk::RefundRequest &request);
+    /// Writes the shown order's packing slip (PDF) to `path`; the banner says how it went.
+    Status writePackingSlip(const QString &path);
+    void packingSlipWithDialog();
 
 Q_SIGNALS:
     /// "Print receipt…": the lead connects it to the point of sale's receipt printer.
@@ -140,6 +148,8 @@ private:
     QListWidget *m_timeline;
     QPushButton *m_ship, *m_fulfil, *m_cancel, *m_refund, *m_receipt;
     QPushButton *m_emailReceipt;
+    QPushButton *m_readyForPickup, *m_packingSlip;
+    QString m_shopName, m_shopAddress;
     std::optional<OrderDetail> m_detail;
     QString m_wantedDetail;
     quint64 m_totalsGeneration = 0;
