@@ -1,5 +1,6 @@
 // rdk-admin: schema migrations, shops, staff accounts and the demo seed, from a terminal.
 #include "app/admin/admincli.h"
+#include "app/admin/stripecommands.h"
 #include "app/runtime/logging.h"
 #include "app/runtime/version.h"
 
@@ -24,6 +25,9 @@ int main(int argc, char *argv[])
         out << rdk::adminUsage() << Qt::endl;
         return args.isEmpty() ? 64 : 0;
     }
+    // Stripe set-up needs no database: it runs before DATABASE_URL is required.
+    if (args.value(0) == u"stripe"_s)
+        return rdk::runStripeCommand(args.mid(1), out, err);
     auto config = rdk::AdminConfig::load(rdk::ConfigSource::fromProcess());
     if (!config) {
         err << "rdk-admin: configuration problems:\n";
