@@ -223,6 +223,10 @@ int StripeConnect::run(const QString &envFile, const QString &expectAccount, Mod
     for (const sync::StripeWebhookEndpoint &endpoint : *listed) {
         if (endpoint.url == webhookUrl)
             ours.append(endpoint);
+        else if (endpoint.metadata.value(kManagedByKey).toString() == kManagedBy)
+            m_err << "rdk-admin: note: webhook endpoint " << endpoint.id << " for " << endpoint.url
+                  << " was also made by rdk-admin; if the shop moved from that address, delete it in Stripe's Dashboard."
+                  << Qt::endl;
     }
     // Oldest first: the newest generation is the current secret.
     std::stable_sort(ours.begin(), ours.end(), [](const auto &a, const auto &b) {
