@@ -36,6 +36,14 @@ int makeTemporary(const QString &path, QByteArray &name)
     return ::mkstemp(name.data());
 }
 
+/// The file a path names: a symbolic link's target (replacing the link itself with a regular
+/// file would quietly detach it from wherever it pointed).
+QString realPath(const QString &path)
+{
+    const QFileInfo info(path);
+    return info.exists() ? info.canonicalFilePath() : info.absoluteFilePath();
+}
+
 } // namespace
 
 Result<QByteArray> applyEnvChanges(const QByteArray &content, const QList<EnvChange> &changes)
@@ -71,8 +79,9 @@ Result<QByteArray> applyEnvChanges(const QByteArray &content, const QList<EnvCha
     return out;
 }
 
-Status checkEnvFileWritable(const QString &path)
+Status checkEnvFileWritable(const QString &givenPath)
 {
+    const QString path = realPath(givenPath);
     const QFileInfo info(path);
     if (info.exists() && !info.isFile())
         return Error::forbidden(u"%1 is not a regular file, so the webhook secret can't be stored there."_s.arg(path));
@@ -90,10 +99,11 @@ Status checkEnvFileWritable(const QString &path)
     return {};
 }
 
-Result<unsigned> writeEnvFileAtomically(const QString &path, const QByteArray &content)
+Result<unsigned> writeEnvFileAtomically(const QString &givenPath, const QByteArray &content)
 {
+    const QString path = realPath(givenPath);
     struct stat old {};
-    const QByteArray target = QFile::encodeName(QFileInfo(path).absoluteFilePath());
+    const QByteArray target = QFile::encodeName(path);
     const bool exists = ::stat(target.constData(), &old) == 0;
     // Secrets: never readable by others, never writable by the group.
     const unsigned mode = exists ? (old.st_mode & 0640u) | 0600u : 0600u;
