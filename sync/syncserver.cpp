@@ -221,8 +221,8 @@ void SyncServer::addRoutes()
     m_http.route(u"/api/checkout"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/api/checkout"_s, [this](const RequestInfo &i) { return checkout(i); });
     });
-    m_http.route(u"/api/stripe/webhook"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), u"/api/stripe/webhook"_s, [this](const RequestInfo &i) { return webhook(i); });
+    m_http.route(QString::fromUtf16(StripeWebhookPath), QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), QString::fromUtf16(StripeWebhookPath), [this](const RequestInfo &i) { return webhook(i); });
     });
     // The missing-route handler bypasses handle(), so it writes its headers itself.
     m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
@@ -497,7 +497,8 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
 
 QHttpServerResponse SyncServer::webhook(const RequestInfo &info)
 {
-    const WebhookResult result = processStripeWebhook(m_sessions, info.body, info.stripeSignature, m_options.webhookSecret,
+    const WebhookResult result = processStripeWebhook(m_sessions, info.body, info.stripeSignature,
+                                                      {m_options.webhookSecret, m_options.previousWebhookSecret},
                                                       QDateTime::currentSecsSinceEpoch());
     m_metrics.countWebhookEvent(result.outcome.toLatin1());
     return QHttpServerResponse("application/json", result.body, static_cast<HttpStatus>(result.httpStatus));

@@ -32,6 +32,7 @@ struct SyncServerOptions final {
     QUrl publicUrl;                     ///< shoppers' address: same-origin checks, HSTS when https
     QUrl stripeApiBase;                 ///< where shoppers are sent to pay (Content-Security-Policy)
     QByteArray webhookSecret;
+    QByteArray previousWebhookSecret;   ///< also accepted while a secret is rolled; empty otherwise
     QList<QHostAddress> trustedProxies; ///< e.g. Caddy on 127.0.0.1: X-Forwarded-For is believed from these only
     QList<QHostAddress> metricsAllow;   ///< peers besides loopback that may read /metrics
     int workerThreads = 8;

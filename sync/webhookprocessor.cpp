@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 
+#include <optional>
+
 using namespace Qt::Literals::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcWebhook, "rdk.sync.webhook")
@@ -88,13 +90,28 @@ PaymentEvent toPaymentEvent(const StripeEvent &event)
 }
 
 WebhookResult processStripeWebhook(SessionProvider &sessions, const QByteArray &rawBody, const QByteArray &signatureHeader,
-                                   const QByteArray &webhookSecret, qint64 nowUnix)
+                                   const QList<QByteArray> &webhookSecrets, qint64 nowUnix)
 {
     if (signatureHeader.isEmpty())
         return answer(400, u"missing_signature"_s, u"The Stripe-Signature header is missing."_s);
-    if (auto verified = verifyStripeSignature(rawBody, signatureHeader, webhookSecret, nowUnix); !verified) {
-        qCWarning(lcWebhook).noquote() << "refused a webhook:" << verified.error().message;
-        return answer(400, u"bad_signature"_s, verified.error().message);
+    // The first secret's refusal is the one reported: it is the current one, and the header's
+    // shape or age fails the same way for every secret.
+    std::optional<Error> refusal;
+    bool verified = false;
+    for (const QByteArray &secret : webhookSecrets) {
+        if (secret.isEmpty())
+            continue;
+        if (auto checked = verifyStripeSignature(rawBody, signatureHeader, secret, nowUnix)) {
+            verified = true;
+            break;
+        } else if (!refusal) {
+            refusal = checked.error();
+        }
+    }
+    if (!verified) {
+        const QString message = refusal ? refusal->message : u"No webhook signing secret is configured."_s;
+        qCWarning(lcWebhook).noquote() << "refused a webhook:" << message;
+        return answer(400, u"bad_signature"_s, message);
     }
     auto parsed = parseStripeEvent(rawBody);
     if (!parsed) {

@@ -3,6 +3,7 @@
 #include "app/admin/catalogcommands.h"
 #include "app/admin/dashboardcommands.h"
 #include "app/admin/tlscommands.h"
+#include "app/admin/stripecommands.h"
 #include "data/migrationrunner.h"
 #include "data/pgrepositories.h"
 #include "data/seed/demoseeder.h"
@@ -70,7 +71,7 @@ QString adminUsage()
   --version | --help
 
 Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(catalogCommandUsage() + u"\n"_s + dashboardUsage() + u"\n"_s + backupUsage()
-                                                                                           + u"\n"_s + tlsCommandUsage());
+                                                                                           + u"\n"_s + tlsCommandUsage() + u"\n"_s + stripeUsage());
 }
 
 AdminCli::AdminCli(AdminConfig config, QTextStream &out, QTextStream &err)
@@ -100,6 +101,8 @@ int AdminCli::run(const QStringList &args)
         return runDashboardCommand(command, rest, m_config, m_out, m_err);
     if (isBackupCommand(command))
         return runBackupCommand(command, rest, m_config, m_out, m_err);
+    if (command == u"stripe"_s)
+        return runStripeCommand(rest, m_out, m_err);
     return usage(u"unknown command '%1'"_s.arg(command.left(40)));
 }
 

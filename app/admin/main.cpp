@@ -1,6 +1,7 @@
 // rdk-admin: schema migrations, shops, staff accounts and the demo seed, from a terminal.
 #include "app/admin/admincli.h"
 #include "app/admin/tlscommands.h"
+#include "app/admin/stripecommands.h"
 #include "app/runtime/logging.h"
 #include "app/runtime/version.h"
 
@@ -28,6 +29,9 @@ int main(int argc, char *argv[])
     // Certificates need no database: `tls` runs before (and without) the configuration.
     if (args.value(0) == u"tls"_s)
         return rdk::runTlsCommand(args.mid(1), out, err);
+    // Stripe set-up needs no database: it runs before DATABASE_URL is required.
+    if (args.value(0) == u"stripe"_s)
+        return rdk::runStripeCommand(args.mid(1), out, err);
     auto config = rdk::AdminConfig::load(rdk::ConfigSource::fromProcess());
     if (!config) {
         err << "rdk-admin: configuration problems:\n";

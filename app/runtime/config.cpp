@@ -317,6 +317,7 @@ Result<SyncConfig> SyncConfig::load(const ConfigSource &source)
     c.publicUrl = r.httpUrl(u"RDK_PUBLIC_URL"_s, {}, true);
     c.stripeSecretKey = r.prefixedSecret(u"STRIPE_SECRET_KEY"_s, {u"sk_test_"_s, u"sk_live_"_s, u"rk_test_"_s, u"rk_live_"_s}, true);
     c.stripeWebhookSecret = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET"_s, {u"whsec_"_s}, true);
+    c.stripeWebhookSecretPrevious = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET_PREVIOUS"_s, {u"whsec_"_s}, false);
     c.stripeApiBase = r.httpUrl(u"STRIPE_API_BASE"_s, u"https://api.stripe.com"_s);
     readSmtp(r, c.smtp);
     c.log = r.logSettings(LogFormat::Json);

@@ -80,6 +80,7 @@ struct SyncConfig final {
     QUrl publicUrl;
     QString stripeSecretKey;
     QString stripeWebhookSecret;
+    QString stripeWebhookSecretPrevious;   ///< STRIPE_WEBHOOK_SECRET_PREVIOUS: still accepted while a secret is rolled
     QUrl stripeApiBase;
     /// Mail to customers (RDK_SMTP_*): off while RDK_SMTP_HOST is empty.
     struct Smtp final {

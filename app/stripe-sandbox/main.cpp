@@ -103,6 +103,7 @@ int main(int argc, char *argv[])
                                    const rdk::sandbox::EventRequest &request) {
         webhooks.publish(type, object, previous, request);
     });
+    webhooks.setTargetProvider([&store](const QString &type) { return store.webhookEndpoints().targetsFor(type); });
     rdk::sandbox::IdempotencyStore idempotency;
     rdk::sandbox::SandboxApi api(store, webhooks, idempotency);
     rdk::sandbox::SandboxServer server(api);

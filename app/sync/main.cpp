@@ -43,6 +43,7 @@ int main(int argc, char *argv[])
     options.server.publicUrl = config->publicUrl;
     options.server.stripeApiBase = config->stripeApiBase;
     options.server.webhookSecret = config->stripeWebhookSecret.toUtf8();
+    options.server.previousWebhookSecret = config->stripeWebhookSecretPrevious.toUtf8();
     // Only the configured proxy may name the client: with none configured (the default), a
     // client talking to rdk-sync directly can't pick its own rate-limit key.
     for (const QString &proxy : config->trustedProxies)

@@ -182,7 +182,7 @@ HttpResponse SandboxApi::handleApi(const HttpRequest &request, const QStringList
     }
 
     const bool post = request.method == "POST";
-    if (!post && request.method != "GET")
+    if (!post && request.method != "GET" && request.method != "DELETE")
         return unrecognized(request);
     QByteArrayView raw = request.query;
     if (post) {
@@ -247,6 +247,11 @@ StripeResult<QJsonObject> SandboxApi::dispatchApi(const QByteArray &method, cons
     const bool post = method == "POST";
     const QString resource = segments.value(1);
     const qsizetype n = segments.size();
+    // DELETE exists for webhook endpoints only; the other routes below read "not POST" as GET.
+    if (method == "DELETE" && resource != u"webhook_endpoints"_s) {
+        routed = false;
+        return StripeError::invalid(u"unrouted"_s);
+    }
     if (resource == u"checkout"_s && segments.value(2) == u"sessions"_s) {
         if (n == 3 && post)
             return m_store.createCheckoutSession(params);
@@ -269,6 +274,21 @@ StripeResult<QJsonObject> SandboxApi::dispatchApi(const QByteArray &method, cons
     } else if (resource == u"refunds"_s) {
         if (n == 2 && post)
             return m_store.createRefund(params, origin);
+    } else if (resource == u"account"_s) {
+        if (n == 2 && method == "GET")
+            return m_store.webhookEndpoints().retrieveAccount(params);
+    } else if (resource == u"webhook_endpoints"_s) {
+        WebhookEndpointStore &endpoints = m_store.webhookEndpoints();
+        if (n == 2 && post)
+            return endpoints.create(params);
+        if (n == 2 && method == "GET")
+            return endpoints.list(params);
+        if (n == 3 && post)
+            return endpoints.update(segments.at(2), params);
+        if (n == 3 && method == "GET")
+            return endpoints.retrieve(segments.at(2), params);
+        if (n == 3 && method == "DELETE")
+            return endpoints.remove(segments.at(2), params);
     }
     routed = false;
     return StripeError::invalid(u"unrouted"_s);

@@ -3,6 +3,7 @@
 #include "sync/sandbox/formnode.h"
 #include "sync/sandbox/stripeerror.h"
 #include "sync/sandbox/stripeobjects.h"
+#include "sync/sandbox/webhookendpoints.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -50,6 +51,10 @@ public:
     StripeResult<QJsonObject> updatePaymentLink(const QString &id, const FormNode &params);
     StripeResult<QJsonObject> retrievePaymentLink(const QString &id, const FormNode &params);
     StripeResult<QJsonObject> createRefund(const FormNode &params, const EventRequest &request);
+
+    /// GET /v1/account and /v1/webhook_endpoints.
+    WebhookEndpointStore &webhookEndpoints() { return m_webhookEndpoints; }
+    const WebhookEndpointStore &webhookEndpoints() const { return m_webhookEndpoints; }
 
     // What a customer does on the pay page, and the test controls that stand in for them.
     /// Completes an open session: `paid` false models an asynchronous payment method (bank
@@ -111,6 +116,7 @@ private:
     QHash<QString, Charge> m_charges;
     QHash<QString, Refund> m_refunds;
     QHash<QString, PaymentLink> m_links;
+    WebhookEndpointStore m_webhookEndpoints{[this] { return now(); }};
 };
 
 } // namespace rdk::sandbox

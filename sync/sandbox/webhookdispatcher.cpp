@@ -35,7 +35,8 @@ QJsonObject WebhookEvent::summaryJson() const
             {u"object_id"_s, objectId},
             {u"delivered"_s, delivered},
             {u"retry_scheduled"_s, retryScheduled},
-            {u"deliveries"_s, tries}};
+            {u"deliveries"_s, tries},
+            {u"webhook_endpoint"_s, target.endpointId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(target.endpointId)}};
 }
 
 WebhookDispatcher::WebhookDispatcher(Settings settings, QObject *parent)
@@ -87,15 +88,28 @@ QString WebhookDispatcher::publish(const QString &type, const QJsonObject &objec
     event.created = QDateTime::currentSecsSinceEpoch();
     event.objectId = object.value(u"id"_s).toString();
     const bool hasEndpoint = !m_settings.endpoint.isEmpty();
-    event.body = eventBody(event.id, type, event.created, object, previousAttributes, request, hasEndpoint ? 1 : 0);
+    const QList<WebhookTarget> targets = m_targets ? m_targets(type) : QList<WebhookTarget>();
+    event.body = eventBody(event.id, type, event.created, object, previousAttributes, request,
+                           int(targets.size()) + (hasEndpoint ? 1 : 0));
+    // The configured endpoint's copy is kept under the event id (resend and /_sandbox/events
+    // find it there); each registered endpoint's copy under "<event id>@<endpoint id>".
+    QStringList keys{event.id};
     m_events.insert(event.id, event);
     m_order.append(event.id);
+    for (const WebhookTarget &target : targets) {
+        WebhookEvent copy = event;
+        copy.target = target;
+        const QString key = event.id + u'@' + target.endpointId;
+        m_events.insert(key, copy);
+        m_order.append(key);
+        keys.append(key);
+    }
     while (m_order.size() > kMaxEvents)
         m_events.remove(m_order.takeFirst());
     qCInfo(lcWebhooks).noquote() << "event" << event.id << type << "for" << event.objectId;
-    if (hasEndpoint) {
-        const QString id = event.id;
-        QTimer::singleShot(0, this, [this, id] { attempt(id, false); });
+    for (const QString &key : std::as_const(keys)) {
+        if (key != event.id || hasEndpoint)
+            QTimer::singleShot(0, this, [this, key] { attempt(key, false); });
     }
     return event.id;
 }
@@ -129,7 +143,10 @@ void WebhookDispatcher::attempt(const QString &eventId, bool manual)
         return;
     if (!manual)
         it->retryScheduled = false;
-    if (m_settings.endpoint.isEmpty())
+    const bool registered = !it->target.endpointId.isEmpty();
+    const QUrl endpoint = registered ? it->target.url : m_settings.endpoint;
+    const QString secret = registered ? it->target.secret : m_settings.secret;
+    if (endpoint.isEmpty())
         return;
     if (!manual) {
         // A manual resend may have got through while this try was waiting.
@@ -140,13 +157,13 @@ void WebhookDispatcher::attempt(const QString &eventId, bool manual)
     WebhookDelivery delivery;
     delivery.attempt = ++it->attemptsStarted;
     delivery.manual = manual;
-    delivery.endpoint = m_settings.endpoint.toString();
+    delivery.endpoint = endpoint.toString();
     // Each try is signed afresh, so its timestamp is current (receivers check the age).
     const qint64 timestamp = QDateTime::currentSecsSinceEpoch();
-    QNetworkRequest request(m_settings.endpoint);
+    QNetworkRequest request(endpoint);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=utf-8"));
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("Stripe/1.0 (+https://stripe.com/docs/webhooks)"));
-    request.setRawHeader("Stripe-Signature", WebhookSigner::header(m_settings.secret, timestamp, it->body));
+    request.setRawHeader("Stripe-Signature", WebhookSigner::header(secret, timestamp, it->body));
     request.setRawHeader("Cache-Control", "no-cache");
     request.setTransferTimeout(kTimeoutMs);
     // Stripe treats a redirect as a failed delivery instead of following it.

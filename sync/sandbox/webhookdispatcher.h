@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sync/sandbox/sandboxstore.h"
+#include "sync/sandbox/webhookendpoints.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -35,6 +36,9 @@ struct WebhookEvent final {
     int automaticAttempts = 0;
     bool delivered = false;
     bool retryScheduled = false;
+    /// Empty: the endpoint set by SANDBOX_WEBHOOK_URL or /_sandbox/webhook_endpoint, signed with
+    /// STRIPE_WEBHOOK_SECRET. Else a registered webhook endpoint, signed with its own secret.
+    WebhookTarget target;
 
     QJsonObject summaryJson() const;
 };
@@ -70,6 +74,11 @@ public:
     /// False when the event is unknown or no endpoint is set.
     bool resend(const QString &eventId);
 
+    /// The webhook endpoints registered through the API that want an event type: each gets its
+    /// own copy of every event (same id and body), signed with its own secret, retried on its own.
+    using TargetProvider = std::function<QList<WebhookTarget>(const QString &type)>;
+    void setTargetProvider(TargetProvider provider) { m_targets = std::move(provider); }
+
     void setEndpoint(const QUrl &endpoint) { m_settings.endpoint = endpoint; }
     const QUrl &endpoint() const { return m_settings.endpoint; }
 
@@ -92,6 +101,7 @@ private:
     void finishAttempt(const QString &eventId, const WebhookDelivery &delivery, bool manual);
 
     Settings m_settings;
+    TargetProvider m_targets;
     QNetworkAccessManager m_network;
     QHash<QString, WebhookEvent> m_events;
     QStringList m_order;

@@ -3,6 +3,7 @@
 #include "domain/backoff.h"
 #include "domain/money.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLoggingCategory>
@@ -143,12 +144,37 @@ StripeCallError missingField(const char *what)
                                                             "Stripe's API?"_s.arg(QString::fromLatin1(what))));
 }
 
+bool isEndpointId(const QString &id)
+{
+    return id.startsWith(u"we_"_s) && isStripeId(id);
+}
+
+StripeCallResult<StripeWebhookEndpoint> answeredEndpoint(const QJsonObject &o)
+{
+    StripeWebhookEndpoint e;
+    e.id = o.value(u"id"_s).toString();
+    e.url = o.value(u"url"_s).toString();
+    for (const QJsonValue &event : o.value(u"enabled_events"_s).toArray())
+        e.enabledEvents.append(event.toString());
+    e.status = o.value(u"status"_s).toString();
+    e.apiVersion = o.value(u"api_version"_s).toString();
+    e.description = o.value(u"description"_s).toString();
+    e.metadata = o.value(u"metadata"_s).toObject();
+    e.created = o.value(u"created"_s).toInteger();
+    e.livemode = o.value(u"livemode"_s).toBool();
+    e.secret = o.value(u"secret"_s).toString();
+    if (!isEndpointId(e.id) || e.url.isEmpty())
+        return missingField("webhook endpoint id or url");
+    return e;
+}
+
 } // namespace
 
 struct StripeClient::Call {
     QByteArray verb;
     QString path;
     QByteArray body;
+    QByteArray query;           // GET parameters, already encoded
     QByteArray idempotencyKey;
     int attempt = 0;
     bool timedOut = false;
@@ -447,6 +473,137 @@ QFuture<StripeCallResult<RefundCreated>> StripeClient::createRefund(const QStrin
         });
 }
 
+Result<FormParams> StripeClient::webhookEndpointParams(const StripeWebhookEndpointRequest &request, bool create)
+{
+    FormParams p;
+    if (create || !request.url.isEmpty()) {
+        const QUrl url(request.url, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"https"_s && url.scheme() != u"http"_s) || url.host().isEmpty()
+            || url.hasFragment())
+            return Error::invalid(u"The webhook address must be an http(s) URL; check RDK_PUBLIC_URL."_s, u"url"_s);
+        p.append({u"url"_s, request.url});
+    }
+    if (create && request.enabledEvents.isEmpty())
+        return Error::invalid(u"A webhook endpoint needs at least one event."_s, u"enabledEvents"_s);
+    for (qsizetype i = 0; i < request.enabledEvents.size(); ++i) {
+        const QString &type = request.enabledEvents.at(i);
+        if (type.isEmpty() || type.size() > 100)
+            return Error::invalid(u"An event name is empty or too long."_s, u"enabledEvents"_s);
+        p.append({formKey(u"enabled_events", i), type});
+    }
+    if (create && request.pinApiVersion)
+        p.append({u"api_version"_s, QString::fromLatin1(StripeApiVersion)});
+    if (!request.description.isEmpty()) {
+        if (request.description.size() > 5000)
+            return Error::invalid(u"The webhook description is longer than Stripe takes (5000)."_s, u"description"_s);
+        p.append({u"description"_s, request.description});
+    }
+    if (request.metadata.size() > 50)
+        return Error::invalid(u"Stripe takes at most 50 metadata keys."_s, u"metadata"_s);
+    for (const auto &[key, value] : request.metadata) {
+        if (key.isEmpty() || key.size() > 40 || value.size() > 500 || key.contains(u'[') || key.contains(u']'))
+            return Error::invalid(u"Metadata keys take 1-40 characters without brackets, values at most 500."_s,
+                                  u"metadata"_s);
+        p.append({formKey(u"metadata", key), value});
+    }
+    if (!create && request.disabled)
+        p.append({u"disabled"_s, *request.disabled ? u"true"_s : u"false"_s});
+    if (!create && p.isEmpty())
+        return Error::invalid(u"Nothing to change on the webhook endpoint."_s);
+    return p;
+}
+
+QFuture<StripeCallResult<StripeAccount>> StripeClient::retrieveAccount()
+{
+    return send("GET", u"/v1/account"_s, {}, {}).then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<StripeAccount> {
+        if (!r)
+            return r.error();
+        StripeAccount account;
+        account.id = r->value(u"id"_s).toString();
+        account.displayName = r->value(u"settings"_s).toObject().value(u"dashboard"_s).toObject().value(u"display_name"_s).toString();
+        if (account.displayName.isEmpty())
+            account.displayName = r->value(u"business_profile"_s).toObject().value(u"name"_s).toString();
+        account.country = r->value(u"country"_s).toString();
+        account.chargesEnabled = r->value(u"charges_enabled"_s).toBool();
+        account.detailsSubmitted = r->value(u"details_submitted"_s).toBool();
+        if (!account.id.startsWith(u"acct_"_s) || !isStripeId(account.id))
+            return missingField("account id");
+        return account;
+    });
+}
+
+QFuture<StripeCallResult<QList<StripeWebhookEndpoint>>> StripeClient::listWebhookEndpoints()
+{
+    return send("GET", u"/v1/webhook_endpoints"_s, {{u"limit"_s, u"100"_s}}, {})
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<QList<StripeWebhookEndpoint>> {
+            if (!r)
+                return r.error();
+            if (r->value(u"object"_s).toString() != u"list"_s || !r->value(u"data"_s).isArray())
+                return missingField("list of webhook endpoints");
+            if (r->value(u"has_more"_s).toBool())
+                return failed(StripeFailure::BadAnswer,
+                              Error::internal(u"Stripe lists more than 100 webhook endpoints, more than an account may "
+                                              "have; is STRIPE_API_BASE really Stripe's API?"_s));
+            QList<StripeWebhookEndpoint> endpoints;
+            for (const QJsonValue &item : r->value(u"data"_s).toArray()) {
+                auto endpoint = answeredEndpoint(item.toObject());
+                if (!endpoint)
+                    return endpoint.error();
+                endpoints.append(std::move(endpoint).value());
+            }
+            return endpoints;
+        });
+}
+
+QFuture<StripeCallResult<StripeWebhookEndpoint>> StripeClient::createWebhookEndpoint(const StripeWebhookEndpointRequest &request,
+                                                                                     const QString &idempotencyKey)
+{
+    Result<FormParams> params = webhookEndpointParams(request, true);
+    if (!params)
+        return notSent<StripeWebhookEndpoint>(params.error());
+    return send("POST", u"/v1/webhook_endpoints"_s, std::move(params).value(), idempotencyKey)
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<StripeWebhookEndpoint> {
+            if (!r)
+                return r.error();
+            auto endpoint = answeredEndpoint(*r);
+            if (endpoint && !endpoint->secret.startsWith(u"whsec_"_s))
+                return missingField("webhook signing secret");
+            return endpoint;
+        });
+}
+
+QFuture<StripeCallResult<StripeWebhookEndpoint>> StripeClient::updateWebhookEndpoint(const QString &endpointId,
+                                                                                     const StripeWebhookEndpointRequest &request,
+                                                                                     const QString &idempotencyKey)
+{
+    if (!isEndpointId(endpointId))
+        return notSent<StripeWebhookEndpoint>(
+            Error::invalid(u"That is not a Stripe webhook endpoint id (we_...)."_s, u"endpointId"_s));
+    Result<FormParams> params = webhookEndpointParams(request, false);
+    if (!params)
+        return notSent<StripeWebhookEndpoint>(params.error());
+    return send("POST", u"/v1/webhook_endpoints/"_s + endpointId, std::move(params).value(), idempotencyKey)
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallResult<StripeWebhookEndpoint> {
+            if (!r)
+                return r.error();
+            return answeredEndpoint(*r);
+        });
+}
+
+QFuture<StripeCallStatus> StripeClient::deleteWebhookEndpoint(const QString &endpointId)
+{
+    if (!isEndpointId(endpointId))
+        return notSent<void>(Error::invalid(u"That is not a Stripe webhook endpoint id (we_...)."_s, u"endpointId"_s));
+    return send("DELETE", u"/v1/webhook_endpoints/"_s + endpointId, {}, {})
+        .then([](StripeCallResult<QJsonObject> r) -> StripeCallStatus {
+            if (!r)
+                return r.error();
+            if (!r->value(u"deleted"_s).toBool())
+                return missingField("deleted flag");
+            return {};
+        });
+}
+
 QFuture<StripeCallResult<QJsonObject>> StripeClient::send(QByteArray verb, QString path, FormParams params,
                                                 QString idempotencyKey)
 {
@@ -461,6 +618,7 @@ QFuture<StripeCallResult<QJsonObject>> StripeClient::send(QByteArray verb, QStri
     call->verb = std::move(verb);
     call->path = std::move(path);
     call->body = post ? encodeForm(params) : QByteArray();
+    call->query = post ? QByteArray() : encodeForm(params);
     call->idempotencyKey = post ? idempotencyKey.toLatin1() : QByteArray();
     call->promise.start();
     QFuture<StripeCallResult<QJsonObject>> future = call->promise.future();
@@ -491,6 +649,8 @@ void StripeClient::startAttempt(const std::shared_ptr<Call> &call)
     while (basePath.endsWith(u'/'))
         basePath.chop(1);
     url.setPath(basePath + call->path);
+    if (!call->query.isEmpty())
+        url.setQuery(QString::fromLatin1(call->query));
 
     QNetworkRequest request(url);
     // Stripe never redirects; following one could hand the key to another host.
@@ -505,6 +665,8 @@ void StripeClient::startAttempt(const std::shared_ptr<Call> &call)
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/x-www-form-urlencoded"));
         request.setRawHeader("Idempotency-Key", call->idempotencyKey);
         reply = m_network->post(request, call->body);
+    } else if (call->verb == "DELETE") {
+        reply = m_network->deleteResource(request);
     } else {
         reply = m_network->get(request);
     }

@@ -126,6 +126,41 @@ struct RefundCreated {
     qint64 amount = 0;
 };
 
+/// The Stripe account a key belongs to (GET /v1/account).
+struct StripeAccount {
+    QString id;             ///< "acct_..."
+    QString displayName;    ///< settings.dashboard.display_name, else business_profile.name; may be empty
+    QString country;
+    bool chargesEnabled = false;
+    bool detailsSubmitted = false;
+};
+
+/// A webhook endpoint as Stripe answers it. `secret` ("whsec_...") comes only in the answer to
+/// creating one: Stripe never shows it again.
+struct StripeWebhookEndpoint {
+    QString id;             ///< "we_..."
+    QString url;
+    QStringList enabledEvents;
+    QString status;         ///< "enabled" or "disabled"
+    QString apiVersion;     ///< empty when the account's default applies
+    QString description;
+    QJsonObject metadata;
+    qint64 created = 0;
+    bool livemode = false;
+    QString secret;
+};
+
+/// What to create or change. Update sends only the fields that are set (url and api_version
+/// are Stripe's create-only choice here: an endpoint's api_version can't be changed).
+struct StripeWebhookEndpointRequest {
+    QString url;                            ///< create: required, https (http only in test mode)
+    QStringList enabledEvents;              ///< create: required; update: empty = unchanged
+    QString description;                    ///< empty = none / unchanged
+    QList<QPair<QString, QString>> metadata;///< metadata[key]=value
+    bool pinApiVersion = true;              ///< create: api_version=StripeApiVersion, so events parse as we expect
+    std::optional<bool> disabled;           ///< update only
+};
+
 /// The one way the service talks to Stripe's API (DESIGN "Stripe"): form-encoded requests
 /// with Bearer auth, a pinned Stripe-Version, an Idempotency-Key on every POST (a required
 /// argument: derive it from our own ids, e.g. "checkout-<order id>", so a retried request
@@ -174,6 +209,24 @@ public:
     /// POST /v1/refunds; no amount = the whole remaining charge.
     QFuture<StripeCallResult<RefundCreated>> createRefund(const QString &paymentIntentId, std::optional<qint64> amount,
                                                 const QString &orderId, const QString &idempotencyKey);
+
+    /// GET /v1/account: which account the key belongs to.
+    QFuture<StripeCallResult<StripeAccount>> retrieveAccount();
+    /// GET /v1/webhook_endpoints?limit=100 (Stripe allows 16 endpoints per account, so one page
+    /// holds them all; a page that says there are more is a bad answer).
+    QFuture<StripeCallResult<QList<StripeWebhookEndpoint>>> listWebhookEndpoints();
+    /// POST /v1/webhook_endpoints. The answer carries the signing secret, once.
+    QFuture<StripeCallResult<StripeWebhookEndpoint>> createWebhookEndpoint(const StripeWebhookEndpointRequest &request,
+                                                                           const QString &idempotencyKey);
+    /// POST /v1/webhook_endpoints/{id}.
+    QFuture<StripeCallResult<StripeWebhookEndpoint>> updateWebhookEndpoint(const QString &endpointId,
+                                                                           const StripeWebhookEndpointRequest &request,
+                                                                           const QString &idempotencyKey);
+    /// DELETE /v1/webhook_endpoints/{id}.
+    QFuture<StripeCallStatus> deleteWebhookEndpoint(const QString &endpointId);
+
+    /// The exact form parameters createWebhookEndpoint / updateWebhookEndpoint send, in order.
+    static Result<FormParams> webhookEndpointParams(const StripeWebhookEndpointRequest &request, bool create);
 
     /// The exact form parameters createCheckoutSession / createPaymentLink send, in order.
     /// Checks the request first (Error::invalid naming the field).

@@ -236,20 +236,24 @@ Result<StripeCharge> readCharge(const QJsonObject &o, const QString &path)
     return c;
 }
 
-std::optional<StripeEventKind> checkoutKind(const QString &type)
+} // namespace
+
+StripeEventKind stripeEventKind(const QString &type)
 {
-    if (type == u"checkout.session.completed")
-        return StripeEventKind::CheckoutCompleted;
-    if (type == u"checkout.session.async_payment_succeeded")
-        return StripeEventKind::CheckoutAsyncSucceeded;
-    if (type == u"checkout.session.async_payment_failed")
-        return StripeEventKind::CheckoutAsyncFailed;
-    if (type == u"checkout.session.expired")
-        return StripeEventKind::CheckoutExpired;
-    return std::nullopt;
+    for (const HandledStripeEvent &handled : HandledStripeEvents) {
+        if (type == QStringView(handled.type))
+            return handled.kind;
+    }
+    return StripeEventKind::Other;
 }
 
-} // namespace
+QStringList handledStripeEventTypes()
+{
+    QStringList types;
+    for (const HandledStripeEvent &handled : HandledStripeEvents)
+        types.append(QString::fromUtf16(handled.type));
+    return types;
+}
 
 Result<StripeCheckoutSession> parseCheckoutSession(const QJsonObject &object)
 {
@@ -303,18 +307,19 @@ Result<StripeEvent> parseStripeEvent(QByteArrayView body)
     if (!object.isObject())
         return bad(u"data.object"_s, u"is missing or not an object"_s);
 
-    if (const std::optional<StripeEventKind> kind = checkoutKind(event.type)) {
-        Result<StripeCheckoutSession> session = readSession(object.toObject(), u"data.object"_s);
-        if (!session)
-            return session.error();
-        event.kind = *kind;
-        event.session = std::move(session).value();
-    } else if (event.type == u"charge.refunded") {
+    const StripeEventKind kind = stripeEventKind(event.type);
+    if (kind == StripeEventKind::ChargeRefunded) {
         Result<StripeCharge> charge = readCharge(object.toObject(), u"data.object"_s);
         if (!charge)
             return charge.error();
-        event.kind = StripeEventKind::ChargeRefunded;
+        event.kind = kind;
         event.charge = std::move(charge).value();
+    } else if (kind != StripeEventKind::Other) {
+        Result<StripeCheckoutSession> session = readSession(object.toObject(), u"data.object"_s);
+        if (!session)
+            return session.error();
+        event.kind = kind;
+        event.session = std::move(session).value();
     }
     return event;
 }

@@ -5,6 +5,7 @@
 #include <QByteArrayView>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -52,6 +53,26 @@ enum class StripeEventKind {
     ChargeRefunded,             ///< charge.refunded
     Other,                      ///< anything else: acknowledged, not acted on
 };
+
+/// The event types rdk-sync acts on, each with its kind: the one list that both the webhook
+/// parser and `rdk-admin stripe connect` (the endpoint's enabled_events) read, so the events
+/// Stripe is asked to send are exactly the events we handle.
+struct HandledStripeEvent {
+    const char16_t *type;
+    StripeEventKind kind;
+};
+inline constexpr HandledStripeEvent HandledStripeEvents[] = {
+    {u"checkout.session.completed", StripeEventKind::CheckoutCompleted},
+    {u"checkout.session.async_payment_succeeded", StripeEventKind::CheckoutAsyncSucceeded},
+    {u"checkout.session.async_payment_failed", StripeEventKind::CheckoutAsyncFailed},
+    {u"checkout.session.expired", StripeEventKind::CheckoutExpired},
+    {u"charge.refunded", StripeEventKind::ChargeRefunded},
+};
+
+/// The kind for an event type: Other for anything not in HandledStripeEvents.
+StripeEventKind stripeEventKind(const QString &type);
+/// HandledStripeEvents' types, in order.
+QStringList handledStripeEventTypes();
 
 struct StripeEvent {
     QString id;                 ///< "evt_...", the de-duplication key

@@ -70,6 +70,26 @@ private Q_SLOTS:
         QVERIFY(c->log.format == LogFormat::Json);
     }
 
+    void syncConfig_previousWebhookSecret_optionalAndChecked()
+    {
+        auto plain = SyncConfig::load(ConfigSource(validSync()));
+        QVERIFY(plain.ok());
+        QVERIFY(plain->stripeWebhookSecretPrevious.isEmpty());
+
+        QHash<QString, QString> values = validSync();
+        values.insert(u"STRIPE_WEBHOOK_SECRET_PREVIOUS"_s, u"whsec_previous1"_s);
+        auto rolling = SyncConfig::load(ConfigSource(values));
+        QVERIFY2(rolling.ok(), rolling.ok() ? "" : qPrintable(rolling.error().message));
+        QCOMPARE(rolling->stripeWebhookSecretPrevious, u"whsec_previous1"_s);
+        QCOMPARE(rolling->stripeWebhookSecret, u"whsec_abcdefgh"_s);
+
+        values.insert(u"STRIPE_WEBHOOK_SECRET_PREVIOUS"_s, u"previous-without-prefix"_s);
+        auto bad = SyncConfig::load(ConfigSource(values));
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().message.contains(u"STRIPE_WEBHOOK_SECRET_PREVIOUS:"_s));
+        QVERIFY(!bad.error().message.contains(u"previous-without-prefix"_s));
+    }
+
     void syncConfig_everyProblemReportedAtOnce()
     {
         QHash<QString, QString> values = validSync();

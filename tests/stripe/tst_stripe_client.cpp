@@ -187,6 +187,8 @@ private Q_SLOTS:
     void createPaymentLink_body();
     void setPaymentLinkActive_body();
     void createRefund_body();
+    void accountAndWebhookEndpoints_onTheWire();
+    void webhookEndpointParams_refusesWithoutSending();
     void retries_thenSuccess_data();
     void retries_thenSuccess();
     void retries_exhausted_data();
@@ -434,6 +436,84 @@ void TstStripeClient::createPrice_body()
     QCOMPARE(r.path, QByteArray("/v1/prices"));
     QCOMPARE(r.body, QByteArray("currency=usd&unit_amount=18000&product_data%5Bname%5D=Dunk%20Low%20%22Panda%22%20%28EU%2044%29"));
     QCOMPARE(r.headers.value("idempotency-key"), QByteArray("price-o1-0"));
+}
+
+void TstStripeClient::accountAndWebhookEndpoints_onTheWire()
+{
+    FakeStripe stripe;
+    const QByteArray endpoint = R"({"id":"we_1Abc","object":"webhook_endpoint","url":"https://shop.example/api/stripe/webhook",)"
+                                R"("enabled_events":["charge.refunded"],"status":"enabled","api_version":"2024-06-20",)"
+                                R"("metadata":{"rdk_secret_generation":"1"},"created":1719400000,"livemode":false)";
+    stripe.script({respond(200, R"({"id":"acct_1Abc","object":"account","settings":{"dashboard":{"display_name":"Kickz"}},"charges_enabled":true})"),
+                   respond(200, R"({"object":"list","data":[)" + endpoint + R"(}],"has_more":false})"),
+                   respond(200, endpoint + R"(,"secret":"whsec_abc123"})"),
+                   respond(200, endpoint + "}"),
+                   respond(200, R"({"id":"we_1Abc","object":"webhook_endpoint","deleted":true})")});
+    StripeClient client(options(stripe.url()));
+
+    auto account = client.retrieveAccount();
+    AWAIT(account);
+    QCOMPARE(account.result().value().id, u"acct_1Abc"_s);
+    QCOMPARE(account.result().value().displayName, u"Kickz"_s);
+    auto listed = client.listWebhookEndpoints();
+    AWAIT(listed);
+    QCOMPARE(listed.result().value().size(), 1);
+    QCOMPARE(listed.result().value().first().metadata.value(u"rdk_secret_generation"_s).toString(), u"1"_s);
+
+    StripeWebhookEndpointRequest create;
+    create.url = u"https://shop.example/api/stripe/webhook"_s;
+    create.enabledEvents = {u"checkout.session.completed"_s, u"charge.refunded"_s};
+    create.description = u"rdk-sync"_s;
+    create.metadata = {{u"rdk_secret_generation"_s, u"1"_s}};
+    auto created = client.createWebhookEndpoint(create, u"webhook-create-1"_s);
+    AWAIT(created);
+    QCOMPARE(created.result().value().secret, u"whsec_abc123"_s);
+
+    StripeWebhookEndpointRequest update;
+    update.enabledEvents = {u"charge.refunded"_s};
+    update.disabled = false;
+    auto updated = client.updateWebhookEndpoint(u"we_1Abc"_s, update, u"webhook-update-1"_s);
+    AWAIT(updated);
+    QVERIFY(updated.result().ok());
+    QVERIFY(updated.result().value().secret.isEmpty());
+    auto deleted = client.deleteWebhookEndpoint(u"we_1Abc"_s);
+    AWAIT(deleted);
+    QVERIFY(deleted.result().ok());
+
+    const QList<Recorded> &r = stripe.requests();
+    QCOMPARE(r.size(), 5);
+    QCOMPARE(r.at(0).method + ' ' + r.at(0).path, QByteArray("GET /v1/account"));
+    QCOMPARE(r.at(1).method + ' ' + r.at(1).path, QByteArray("GET /v1/webhook_endpoints?limit=100"));
+    QVERIFY(r.at(1).headers.value("idempotency-key").isEmpty());
+    QCOMPARE(r.at(2).method + ' ' + r.at(2).path, QByteArray("POST /v1/webhook_endpoints"));
+    QCOMPARE(r.at(2).body, QByteArray("url=https%3A%2F%2Fshop.example%2Fapi%2Fstripe%2Fwebhook"
+                                      "&enabled_events%5B0%5D=checkout.session.completed&enabled_events%5B1%5D=charge.refunded"
+                                      "&api_version=2024-06-20&description=rdk-sync&metadata%5Brdk_secret_generation%5D=1"));
+    QCOMPARE(r.at(2).headers.value("idempotency-key"), QByteArray("webhook-create-1"));
+    QCOMPARE(r.at(3).method + ' ' + r.at(3).path, QByteArray("POST /v1/webhook_endpoints/we_1Abc"));
+    QCOMPARE(r.at(3).body, QByteArray("enabled_events%5B0%5D=charge.refunded&disabled=false"));
+    QCOMPARE(r.at(4).method + ' ' + r.at(4).path, QByteArray("DELETE /v1/webhook_endpoints/we_1Abc"));
+    for (const Recorded &each : r)
+        QCOMPARE(each.headers.value("stripe-version"), QByteArray("2024-06-20"));
+}
+
+void TstStripeClient::webhookEndpointParams_refusesWithoutSending()
+{
+    StripeWebhookEndpointRequest noEvents;
+    noEvents.url = u"https://shop.example/h"_s;
+    QVERIFY(!StripeClient::webhookEndpointParams(noEvents, true).ok());
+    StripeWebhookEndpointRequest badUrl;
+    badUrl.url = u"shop.example/h"_s;
+    badUrl.enabledEvents = {u"charge.refunded"_s};
+    QVERIFY(!StripeClient::webhookEndpointParams(badUrl, true).ok());
+    StripeWebhookEndpointRequest nothing;
+    QVERIFY(!StripeClient::webhookEndpointParams(nothing, false).ok());
+    FakeStripe stripe;
+    StripeClient client(options(stripe.url()));
+    auto refused = client.updateWebhookEndpoint(u"plink_notAnEndpoint"_s, badUrl, u"k"_s);
+    AWAIT(refused);
+    QCOMPARE(refused.result().error().failure, StripeFailure::NotSent);
+    QCOMPARE(stripe.requests().size(), 0);
 }
 
 void TstStripeClient::createPaymentLink_body()
