@@ -22,14 +22,17 @@ REVOKE ALL ON FUNCTION rdk.mail_address(text) FROM PUBLIC;
 -- rdk.mail_order_payload(uuid)
 CREATE OR REPLACE FUNCTION rdk.mail_order_payload(p_order uuid)
  RETURNS jsonb
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
+BEGIN
     -- What a mail about the order says, as it is at the event: the shop (name, currency, time
     -- zone), the order's number, amounts in minor units, lines and tracking. Never the customer's
     -- address or e-mail: staff read this column.
-    SELECT jsonb_build_object(
+    -- (plpgsql, not sql: the shop's settings table is resolved when a mail is written, so the
+    -- module also loads on a database of an older migration level, as upgrade tests build.)
+    RETURN (SELECT jsonb_build_object(
         'shop', jsonb_build_object('name', t.name, 'timezone', t.timezone, 'currency', t.currency,
                                    'address', coalesce(s.shop_address, '')),
         'shipping_method', o.shipping_method,
@@ -54,7 +57,8 @@ AS $function$
                              FROM public.order_items i WHERE i.order_id = o.id), '[]'::jsonb))
       FROM public.orders o JOIN public.tenants t ON t.id = o.tenant_id
       LEFT JOIN public.shop_settings s ON s.tenant_id = o.tenant_id
-     WHERE o.id = p_order
+     WHERE o.id = p_order);
+END
 $function$;
 REVOKE ALL ON FUNCTION rdk.mail_order_payload(uuid) FROM PUBLIC;
 

@@ -56,8 +56,8 @@ private Q_SLOTS:
                 before.append(m);
         QList<MigrationModule> oldModules;
         for (const MigrationModule &m : *modules) {
-            if (m.fileName == u"mail.sql"_s || m.fileName == u"returns.sql"_s)
-                continue;   // need 0019/0020's tables
+            if (m.fileName == u"mail.sql"_s || m.fileName == u"returns.sql"_s || m.fileName == u"shipping.sql"_s)
+                continue;   // need 0019/0020/0021's tables
             oldModules.append(m);
         }
         auto old = MigrationRunner(db->ownerUrl(), before, oldModules).up();

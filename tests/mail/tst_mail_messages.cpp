@@ -242,8 +242,15 @@ private Q_SLOTS:
         QVERIFY2(content->html.contains(says.toHtmlEscaped()), qPrintable(content->html));
         // Previews for docs/screenshots (rendered with a browser): RDK_MAIL_PREVIEW_DIR only.
         if (const QString dir = qEnvironmentVariable("RDK_MAIL_PREVIEW_DIR"); !dir.isEmpty()) {
-            const auto shop = rdk::renderMail(kind, payload(u"Real Deal Kickz"_s),
-                                              {u"1 Sneaker Row, Springfield"_s, u"Returns within 30 days, unworn, with the box."_s,
+            QJsonObject preview = payload(u"Real Deal Kickz"_s);
+            QJsonObject shopObject = preview.value(u"shop"_s).toObject();
+            shopObject.insert(u"address"_s, u"212 Bedford Ave, Brooklyn, NY 11249"_s);
+            preview.insert(u"shop"_s, shopObject);
+            const bool pickup = kind == u"order_ready_for_pickup"_s;
+            preview.insert(u"shipping_method"_s, pickup ? u"Pick up in Brooklyn"_s : u"Express (1-2 days)"_s);
+            preview.insert(u"fulfillment"_s, pickup ? u"pickup"_s : u"ship"_s);
+            const auto shop = rdk::renderMail(kind, preview,
+                                              {QString(), u"Returns within 30 days, unworn, with the box."_s,
                                                u"https://shop.example"_s});
             QFile html(dir + u"/mail-"_s + kind + u".html"_s);
             QVERIFY(html.open(QIODevice::WriteOnly));
