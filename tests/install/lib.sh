@@ -63,7 +63,8 @@ rdk_t_extract() {
   for deb in "$out"/*.deb; do dpkg-deb -x "$deb" "$root"; done
 }
 
-# rdk_t_database: a new, migrated database on the test cluster; prints its owner URL.
+# rdk_t_database: a new database on the test cluster, recorded for rdk_t_cleanup; sets
+# RDK_T_DB_URL to its owner URL. Call it directly, not in $(...).
 rdk_t_database() {
   [ -n "${RDK_TEST_PG_URL:-}" ] || rdk_t_fail "RDK_TEST_PG_URL is not set (scripts/test starts the test PostgreSQL)"
   local name
@@ -72,7 +73,7 @@ rdk_t_database() {
     || rdk_t_fail "can't create a database on the test cluster"
   RDK_T_DATABASES+=("$name")
   # The maintenance URL with the new database's name in place of the last path part.
-  echo "${RDK_TEST_PG_URL%/*}/$name"
+  RDK_T_DB_URL="${RDK_TEST_PG_URL%/*}/$name"
 }
 
 # rdk_t_url_with_login URL LOGIN PASSWORD: URL with its credentials replaced.
@@ -82,15 +83,18 @@ rdk_t_url_with_login() {
 }
 
 # rdk_t_start_sync BINARY LOG ENV...: starts rdk-sync with exactly ENV (env -i), waits for its
-# "listening on" line, prints its port. The process is ended by rdk_t_cleanup.
+# "listening on" line and sets RDK_T_SYNC_PORT. Call it directly, not in $(...): the process is
+# recorded for rdk_t_cleanup, and also gets SIGTERM if this script dies first (parent-death signal).
 rdk_t_start_sync() {
   local binary=$1 log=$2; shift 2
-  env -i PATH=/usr/bin:/bin RDK_ENV_FILE=/dev/null PGGSSENCMODE=disable "$@" "$binary" >"$log" 2>&1 &
+  env -i PATH=/usr/bin:/bin RDK_ENV_FILE=/dev/null PGGSSENCMODE=disable "$@" \
+    setpriv --pdeathsig TERM -- "$binary" >"$log" 2>&1 &
   local pid=$!
   RDK_T_PIDS+=("$pid")
+  RDK_T_SYNC_PORT=
   for _ in $(seq 1 200); do
     if grep -q '^listening on ' "$log"; then
-      sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$log" | head -1
+      RDK_T_SYNC_PORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$log" | head -1)
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; rdk_t_fail "rdk-sync exited at start"; }

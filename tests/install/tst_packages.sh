@@ -141,7 +141,8 @@ else
 fi
 
 rdk_t_step "smoke test against the test PostgreSQL"
-owner_url=$(rdk_t_database)
+rdk_t_database
+owner_url=$RDK_T_DB_URL
 admin() { env -i PATH=/usr/bin:/bin RDK_ENV_FILE=/dev/null PGGSSENCMODE=disable DATABASE_URL="$owner_url" "$root/usr/bin/rdk-admin" "$@"; }
 admin migrate status >"$work/status-before.log" 2>&1 || true  # a new database: nothing applied yet
 admin migrate up >"$work/up.log" 2>&1 || { cat "$work/up.log" >&2; rdk_t_fail "rdk-admin migrate up failed"; }
@@ -159,10 +160,11 @@ printf '%s\n' "$password" | admin service create "$login" --tenant "$tenant" >/d
 rdk_t_pass "installed rdk-admin: migrate up, status, verify, a shop and its service login"
 
 secret=whsec_pkgtest_$(rdk_t_token 16)
-port=$(rdk_t_start_sync "$root/usr/bin/rdk-sync" "$work/sync.log" \
+rdk_t_start_sync "$root/usr/bin/rdk-sync" "$work/sync.log" \
   RDK_SYNC_DATABASE_URL="$(rdk_t_url_with_login "$owner_url" "$login" "$password")" RDK_TENANT="$tenant" \
   RDK_SYNC_LISTEN=127.0.0.1:0 RDK_PUBLIC_URL=http://127.0.0.1:9 STRIPE_SECRET_KEY=sk_test_pkgtest \
-  STRIPE_WEBHOOK_SECRET="$secret" STRIPE_API_BASE=http://127.0.0.1:9 QT_ENABLE_REGEXP_JIT=0)
+  STRIPE_WEBHOOK_SECRET="$secret" STRIPE_API_BASE=http://127.0.0.1:9 QT_ENABLE_REGEXP_JIT=0
+port=$RDK_T_SYNC_PORT
 [ "$(curl -fsS "http://127.0.0.1:$port/healthz")" = ok ] || rdk_t_fail "/healthz did not answer ok"
 curl -fsS "http://127.0.0.1:$port/readyz" >"$work/readyz.json" || rdk_t_fail "/readyz is not 200"
 grep -q '"migrations":"current"' "$work/readyz.json" || rdk_t_fail "/readyz: $(cat "$work/readyz.json")"
