@@ -46,6 +46,11 @@ install(FILES ${CMAKE_SOURCE_DIR}/resources/desktop/rdk-desk.desktop
         DESTINATION ${CMAKE_INSTALL_DATADIR}/applications COMPONENT rdk-desk)
 install(FILES ${CMAKE_SOURCE_DIR}/resources/storefront/favicon.svg RENAME rdk-desk.svg
         DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps COMPONENT rdk-desk)
+# The counter PC's settings (no secrets: staff sign in with their own logins); the menu entry
+# starts rdk-desk with RDK_ENV_FILE pointing at it.
+install(FILES ${CMAKE_SOURCE_DIR}/resources/desktop/rdk-desk.env DESTINATION /etc/rdk COMPONENT rdk-desk)
+install(FILES ${CMAKE_SOURCE_DIR}/.env.example RENAME env.example
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/rdk-desk COMPONENT rdk-desk)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME rdk)
@@ -94,5 +99,6 @@ shown as a QR code. Staff sign in with their own PostgreSQL login.")
 # for receipts and labels.
 set(CPACK_DEBIAN_RDK-DESK_PACKAGE_DEPENDS "libqt6svg6")
 set(CPACK_DEBIAN_RDK-DESK_PACKAGE_RECOMMENDS "fonts-dejavu-core")
+set(CPACK_DEBIAN_RDK-DESK_PACKAGE_CONTROL_EXTRA ${RDK_PKG_DIR}/rdk-desk/conffiles)
 
 include(CPack)

@@ -43,9 +43,11 @@ expect_files rdk-sync ./usr/bin/rdk-sync ./lib/systemd/system/rdk-sync.service .
   ./usr/share/doc/rdk-sync/copyright ./usr/share/doc/rdk-sync/changelog.gz
 expect_files rdk-admin ./usr/bin/rdk-admin ./usr/share/doc/rdk-admin/copyright
 expect_files rdk-desk ./usr/bin/rdk-desk ./usr/share/applications/rdk-desk.desktop \
-  ./usr/share/icons/hicolor/scalable/apps/rdk-desk.svg ./usr/share/doc/rdk-desk/copyright
+  ./usr/share/icons/hicolor/scalable/apps/rdk-desk.svg ./usr/share/doc/rdk-desk/copyright ./etc/rdk/rdk-desk.env
 dpkg-deb --ctrl-tarfile "$out/rdk-sync_${version}_amd64.deb" | tar -xO ./conffiles | grep -qx /etc/rdk/rdk-sync.env \
   || rdk_t_fail "/etc/rdk/rdk-sync.env is not a conffile"
+dpkg-deb --ctrl-tarfile "$out/rdk-desk_${version}_amd64.deb" | tar -xO ./conffiles | grep -qx /etc/rdk/rdk-desk.env \
+  || rdk_t_fail "/etc/rdk/rdk-desk.env is not a conffile"
 for script in postinst prerm postrm; do
   dpkg-deb --ctrl-tarfile "$out/rdk-sync_${version}_amd64.deb" | tar -xO "./$script" > "$work/$script"
   sh -n "$work/$script" || rdk_t_fail "rdk-sync $script does not parse"
@@ -105,6 +107,22 @@ set -e
 [ "$rc" -eq 2 ] || { cat "$work/unconfigured.log" >&2; rdk_t_fail "rdk-sync with the shipped settings exited $rc, not 2"; }
 grep -q 'STRIPE_SECRET_KEY' "$work/unconfigured.log" || rdk_t_fail "the refusal does not name STRIPE_SECRET_KEY"
 rdk_t_pass "the shipped settings template refuses to start (exit 2) until filled in"
+
+# rdk-desk's settings file, with every example line an operator would uncomment: the desk reads
+# it (the menu entry passes it as RDK_ENV_FILE) and finds fault with nothing but the one bad
+# value added on purpose, so the examples are values the desk accepts.
+grep -q '^Exec=env RDK_ENV_FILE=/etc/rdk/rdk-desk.env rdk-desk$' "$root/usr/share/applications/rdk-desk.desktop" \
+  || rdk_t_fail "the menu entry does not start rdk-desk with /etc/rdk/rdk-desk.env"
+{ sed -n 's/^#\(RDK_[A-Z_]*=\)/\1/p' "$root/etc/rdk/rdk-desk.env"; echo RDK_LOCK_MINUTES=soon; } > "$work/desk.env"
+[ "$(grep -c '^RDK_' "$work/desk.env")" -ge 6 ] || rdk_t_fail "the desk's settings file has fewer examples than expected"
+set +e
+env -i PATH=/usr/bin:/bin QT_QPA_PLATFORM=offscreen RDK_ENV_FILE="$work/desk.env" "$root/usr/bin/rdk-desk" >"$work/desk.log" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || { cat "$work/desk.log" >&2; rdk_t_fail "rdk-desk with a bad RDK_LOCK_MINUTES exited $rc, not 2"; }
+complaints=$(grep -oE 'RDK_[A-Z_]+:' "$work/desk.log" | sort -u | tr '\n' ' ')
+[ "$complaints" = "RDK_LOCK_MINUTES: " ] || { cat "$work/desk.log" >&2; rdk_t_fail "rdk-desk refused example values: $complaints"; }
+rdk_t_pass "rdk-desk reads its packaged settings file; every example value is accepted"
 
 rdk_t_step "systemd-analyze verify"
 unit=$root/lib/systemd/system/rdk-sync.service
