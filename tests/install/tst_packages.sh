@@ -67,22 +67,32 @@ for pkg in rdk-sync rdk-admin rdk-desk; do
   depend_names=" $(sed 's/([^)]*)//g; s/|/,/g; s/,/ /g' <<<"$depends" | tr -s ' ') "
   dpkg-deb -x "$deb" "$work/one-$pkg"
   binary=$work/one-$pkg/usr/bin/$pkg
+  ldd "$binary" >"$work/ldd-$pkg"
+  paths=()
+  libs=()
   while read -r lib; do
-    path=$(ldd "$binary" | awk -v l="$lib" '!done && $1 == l {print $3; done = 1} !done && $1 ~ "/" l "$" {print $1; done = 1}')
+    path=$(awk -v l="$lib" '!done && $1 == l {print $3; done = 1} !done && $1 ~ "/" l "$" {print $1; done = 1}' "$work/ldd-$pkg")
     [ -n "$path" ] || rdk_t_fail "$pkg: $lib does not resolve on this machine"
-    owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) \
-      || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1) || true
-    [ -n "$owner" ] || rdk_t_fail "$pkg: $lib ($path) belongs to no Debian package"
+    real=$(readlink -f "$path")
+    # usrmerge: dpkg knows a file by the path its package ships, /usr/lib/... or /lib/...
+    paths+=("$real" "${real#/usr}")
+    libs+=("$(basename "$real")")
+  done < <(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+  # One dpkg -S for all of them; each library must have an owner.
+  dpkg -S "${paths[@]}" >"$work/owners-$pkg" 2>/dev/null || true
+  for lib in "${libs[@]}"; do
+    grep -q "/$lib\$" "$work/owners-$pkg" || rdk_t_fail "$pkg: $lib belongs to no Debian package"
+  done
+  while read -r owner; do
     # The package itself, or a name it provides (libspdlog1.10 provides libspdlog1.10-fmt9, the
     # name its shlibs file gives: the library's ABI follows the fmt it was built with).
-    names=$owner
-    provides=$(dpkg-query -W -f='${Provides}' "$owner" 2>/dev/null | sed 's/([^)]*)//g; s/,/ /g') || true
+    provides=$(dpkg-query -W -f='${Provides}' "$owner" | sed 's/([^)]*)//g; s/,/ /g')
     found=0
-    for name in $names $provides; do
+    for name in $owner $provides; do
       if [[ $depend_names == *" $name "* ]]; then found=1; fi
     done
-    [ "$found" = 1 ] || rdk_t_fail "$pkg links $lib from $owner, which its Depends does not name"
-  done < <(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+    [ "$found" = 1 ] || rdk_t_fail "$pkg links a library of $owner, which its Depends does not name"
+  done < <(cut -d: -f1 "$work/owners-$pkg" | sort -u)
 done
 # dpkg itself agrees that this machine (Debian 12 with the project's packages) satisfies them.
 dpkg --dry-run -i "$out"/*.deb >"$work/dry-run.log" 2>&1 || { cat "$work/dry-run.log" >&2; rdk_t_fail "dpkg --dry-run -i refuses the packages"; }
