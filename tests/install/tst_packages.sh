@@ -3,7 +3,8 @@
 # for what they hold and depend on, unpacked into a fresh root that is not this machine's, and
 # run from there: --version of each binary, `rdk-admin migrate` against the test PostgreSQL,
 # rdk-sync answering /healthz and /readyz (and the unit's own readiness probe), the unit
-# through `systemd-analyze verify`, and lintian (errors fail; warnings are printed).
+# through `systemd-analyze verify`, the maintainer scripts in a private copy of /etc, and
+# lintian (errors fail; warnings are printed).
 # Usage: tst_packages.sh BUILD_DIR PROJECT_VERSION   (ctest passes both; RDK_TEST_PG_URL set)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -166,6 +167,54 @@ elif [ "${RDK_REQUIRE_LINTIAN:-0}" = 1 ]; then
   rdk_t_fail "lintian is not installed (scripts/lib/common.sh installs it)"
 else
   echo "  lintian is not installed: skipped (scripts/test installs it and requires it)"
+fi
+
+rdk_t_step "maintainer scripts, in a private copy of /etc"
+# The rdk-sync package's postinst, prerm and postrm run for real, as dpkg runs them, inside a
+# mount namespace where /etc (and systemd's helper state) are copies: the machine's own users
+# and files are never touched. Needs root (unshare); CI runs as root.
+if [ "$(id -u)" -ne 0 ]; then
+  echo "  not root: skipped (scripts/test runs as root)"
+else
+  cp -a /etc "$work/etc"
+  mkdir -p "$work/systemd-state"
+  cat >"$work/maintainer.sh" <<'SH'
+set -eu
+D=$1
+mount --bind "$1/etc" /etc
+[ -d /var/lib/systemd ] && mount --bind "$1/systemd-state" /var/lib/systemd
+export DPKG_MAINTSCRIPT_PACKAGE=rdk-sync DPKG_MAINTSCRIPT_ARCH=amd64   # as dpkg sets them
+run() { DPKG_MAINTSCRIPT_NAME=$1 sh "$D/$@"; }
+show() { printf '%s|%s|%s\n' "$1" "$(getent passwd rdk-sync | cut -d: -f3,6,7)" "$(stat -c '%U:%G %a' /etc/rdk/rdk-sync.env 2>/dev/null)"; }
+mkdir -p /etc/rdk
+install -m 0644 "$1/root/etc/rdk/rdk-sync.env" /etc/rdk/rdk-sync.env   # as dpkg unpacks it
+show unpacked
+run postinst configure ""
+show installed
+run postinst configure 0.0.1                                        # an upgrade: same user
+show upgraded
+run prerm remove
+run postrm remove
+show removed
+rm /etc/rdk/rdk-sync.env                                                # dpkg drops conffiles on purge
+run postrm purge
+printf 'purged|%s|%s|%s\n' "$(getent passwd rdk-sync || true)" "$(getent group rdk-sync || true)" "$(ls -d /etc/rdk 2>/dev/null || true)"
+SH
+  unshare --mount --propagation private bash "$work/maintainer.sh" "$work" >"$work/maintainer.log" 2>&1 \
+    || { cat "$work/maintainer.log" >&2; rdk_t_fail "the maintainer scripts failed"; }
+  sed 's/^/  /' "$work/maintainer.log"
+  getent passwd rdk-sync >/dev/null && rdk_t_fail "the rdk-sync user appeared on this machine"
+  line() { grep "^$1|" "$work/maintainer.log" | cut -d'|' -f2-; }
+  [ "$(line unpacked)" = "|root:root 644" ] || rdk_t_fail "before postinst: $(line unpacked)"
+  IFS='|' read -r user perms <<<"$(line installed)"
+  IFS=: read -r uid home shell <<<"$user"
+  [ "$uid" -lt 1000 ] && [ "$home" = /nonexistent ] && [ "$shell" = /usr/sbin/nologin ] \
+    || rdk_t_fail "postinst made '$user', not a system user without home or shell"
+  [ "$perms" = "root:rdk-sync 640" ] || rdk_t_fail "postinst left the settings file $perms"
+  [ "$(line upgraded)" = "$(line installed)" ] || rdk_t_fail "an upgrade changed the user or the file: $(line upgraded)"
+  [ "$(line removed)" = "$(line installed)" ] || rdk_t_fail "remove (not purge) changed the user or the file"
+  [ "$(line purged)" = "||" ] || rdk_t_fail "purge left: $(line purged)"
+  rdk_t_pass "postinst: system user rdk-sync (uid $uid), settings root:rdk-sync 0640; upgrade keeps both; purge removes user, group and /etc/rdk"
 fi
 
 rdk_t_step "smoke test against the test PostgreSQL"
