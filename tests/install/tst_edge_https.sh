@@ -6,20 +6,25 @@
 # PostgreSQL. Checked: the certificate chain to Caddy's root (and not to this machine's trust
 # store), the storefront page with HSTS over HTTP/2, /readyz private at the edge, a signed Stripe
 # webhook applied once (a forged one refused), the money path's body limit, http -> https, and the
-# JSON access log. Usage: tst_edge_https.sh BUILD_DIR PROJECT_VERSION   (RDK_TEST_PG_URL set)
+# JSON access log. Usage: tst_edge_https.sh BUILD_DIR PROJECT_VERSION [DEBS_DIR]   (RDK_TEST_PG_URL
+# set; without DEBS_DIR it builds the packages from BUILD_DIR first)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/lib.sh"
 build=${1:?BUILD_DIR}
 : "${2:?PROJECT_VERSION}"
+debs=${3:-}
 
 command -v caddy >/dev/null || rdk_t_fail "caddy is not installed (Debian package caddy; scripts/lib/common.sh installs it)"
 work=$(mktemp -d /tmp/rdk-httpstest.XXXXXX)
 trap 'rdk_t_cleanup; rm -rf "$work"' EXIT
 root=$work/root
 
-rdk_t_build_debs "$build" "$work/debs" >/dev/null
-rdk_t_extract "$work/debs" "$root"
+if [ -z "$debs" ]; then
+  rdk_t_build_debs "$build" "$work/debs" >/dev/null
+  debs=$work/debs
+fi
+rdk_t_extract "$debs" "$root"
 
 rdk_t_database
 owner_url=$RDK_T_DB_URL

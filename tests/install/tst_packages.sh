@@ -5,12 +5,15 @@
 # rdk-sync answering /healthz and /readyz (and the unit's own readiness probe), the unit
 # through `systemd-analyze verify`, the maintainer scripts in a private copy of /etc, and
 # lintian (errors fail; warnings are printed).
-# Usage: tst_packages.sh BUILD_DIR PROJECT_VERSION   (ctest passes both; RDK_TEST_PG_URL set)
+# Usage: tst_packages.sh BUILD_DIR PROJECT_VERSION [DEBS_DIR]   (RDK_TEST_PG_URL set)
+# With DEBS_DIR (ctest: the packages_build fixture's folder) it checks those packages; without,
+# it builds them from BUILD_DIR first.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/lib.sh"
 build=${1:?BUILD_DIR}
 version=${2:?PROJECT_VERSION}
+debs=${3:-}
 
 work=$(mktemp -d /tmp/rdk-pkgtest.XXXXXX)
 trap 'rdk_t_cleanup; rm -rf "$work"' EXIT
@@ -18,7 +21,11 @@ out=$work/debs
 root=$work/root
 
 rdk_t_step "packages"
-rdk_t_build_debs "$build" "$out"
+if [ -n "$debs" ]; then
+  mkdir -p "$out" && cp "$debs"/*.deb "$out"/
+else
+  rdk_t_build_debs "$build" "$out"
+fi
 for pkg in rdk-sync rdk-admin rdk-desk; do
   [ -f "$out/${pkg}_${version}_amd64.deb" ] || rdk_t_fail "no ${pkg}_${version}_amd64.deb"
   [ "$(dpkg-deb -f "$out/${pkg}_${version}_amd64.deb" Version)" = "$version" ] || rdk_t_fail "$pkg: version is not $version"
