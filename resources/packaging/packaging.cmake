@@ -87,7 +87,8 @@ set(CPACK_DEBIAN_RDK-ADMIN_PACKAGE_SECTION admin)
 set(CPACK_COMPONENT_RDK-ADMIN_DESCRIPTION "Real Deal Kickz administration command line
 rdk-admin migrates the shop's PostgreSQL database, creates shops, staff and
 service logins, seeds the demo store and imports or exports the catalog.")
-set(CPACK_DEBIAN_RDK-ADMIN_PACKAGE_SUGGESTS "postgresql-client-15")
+# Run, not linked: `rdk-admin backup` and `restore` call pg_dump and pg_restore (version 15).
+set(CPACK_DEBIAN_RDK-ADMIN_PACKAGE_DEPENDS "postgresql-client-15")
 
 set(CPACK_DEBIAN_RDK-DESK_PACKAGE_NAME rdk-desk)
 set(CPACK_DEBIAN_RDK-DESK_PACKAGE_SECTION x11)

@@ -112,7 +112,9 @@ code=$(webhook "t=$t,v1=$forged")
 rdk_t_pass "signed webhook through the edge: 200 ($first), again: duplicate, forged: 400"
 
 # The money path's limits hold over TLS: a checkout body over 16 KiB is refused by Caddy.
-code=$(head -c 20000 /dev/zero | tr '\0' 'a' | tls -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$base/api/checkout")
+# Caddy answers from the declared length and closes before reading the body, so curl may also
+# report the upload cut short (exit 18); the status it received is what counts.
+code=$(head -c 20000 /dev/zero | tr '\0' 'a' | tls -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$base/api/checkout" 2>/dev/null || true)
 [ "$code" = 413 ] || rdk_t_fail "20 kB checkout body: HTTP $code, expected 413"
 rdk_t_pass "checkout body over 16 KiB: 413 at the edge"
 
