@@ -7,6 +7,7 @@ RDK_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev qt6-h
 RDK_PACKAGES+=(poppler-utils)  # pdftotext: the POS receipt tests read the PDFs they render
 RDK_PACKAGES+=(caddy)  # the storefront's front door (resources/caddy/Caddyfile), in scripts/run and the edge tests
 RDK_PACKAGES+=(libzint-dev zbar-tools)  # box barcodes on labels and receipts (libzint); the label tests decode them with zbarimg
+RDK_PACKAGES+=(dpkg-dev lintian systemd)  # scripts/package (CPack runs dpkg-shlibdeps) and tests/install (lintian, systemd-analyze)
 RDK_PACKAGES+=(python3-aiosmtpd openssl)  # mail: the tests' SMTP server and the demo's mail catcher (tests/mail/smtpserver.py); openssl makes the tests' TLS certificate
 RDK_PG_BIN=/usr/lib/postgresql/15/bin
 
