@@ -83,10 +83,12 @@ QByteArray PayPage::render(const QString &title, const QString &body)
 
 QByteArray PayPage::payForm(const QString &id, const QList<LineItem> &items, const QString &currency, qint64 total,
                             const QString &email, const QString &footnote, const QString &extraRows,
-                            const QString &extraFields)
+                            const QString &extraFields, bool exactTotal)
 {
     const QString shop = QString::fromUtf16(kShopName);
-    const QString totalText = displayAmount(total, currency);
+    // The page has no script: when the total depends on a choice below (shipping), it says
+    // "from" and the button names no amount, rather than an amount the choice may change.
+    const QString totalText = exactTotal ? displayAmount(total, currency) : u"from "_s + displayAmount(total, currency);
     QString rows;
     for (const LineItem &item : items) {
         rows += uR"(<tr><td>%1<div class="meta">Qty %2 &middot; %3 each</div></td><td class="amount">%4</td></tr>
@@ -109,16 +111,29 @@ QByteArray PayPage::payForm(const QString &id, const QList<LineItem> &items, con
 <input id="email" name="email" type="email" autocomplete="email" required value="%5">
 %8<label for="card">Card information</label>
 <input id="card" value="4242 4242 4242 4242 &middot; 12/34 &middot; 123" disabled>
-<button class="pay" type="submit">Pay %2</button>
+<button class="pay" type="submit">%9</button>
 </form>
 <form method="post" action="%4/decline">
 <button class="decline" type="submit">Decline and return to the shop</button>
 </form>
 <p class="note">%6</p>
 </section>
-</main>)"_s.arg(esc(shop), esc(totalText), rows, esc(id), esc(email), esc(footnote), extraRows, extraFields);
+</main>)"_s.arg(esc(shop), esc(totalText), rows, esc(id), esc(email), esc(footnote), extraRows, extraFields,
+                 esc(exactTotal ? u"Pay "_s + totalText : u"Pay"_s));
     return render(u"Pay %1 · %2"_s.arg(totalText, shop), body);
 }
+
+namespace {
+
+qint64 cheapestShipping(const CheckoutSession &session)
+{
+    qint64 cheapest = session.shippingOptions.isEmpty() ? 0 : session.shippingOptions.first().amount;
+    for (const ShippingChoice &choice : session.shippingOptions)
+        cheapest = std::min(cheapest, choice.amount);
+    return cheapest;
+}
+
+} // namespace
 
 QByteArray PayPage::checkout(const CheckoutSession &session)
 {
@@ -147,20 +162,26 @@ QByteArray PayPage::checkout(const CheckoutSession &session)
         fields += u"<fieldset class=\"shipping\"><legend>Shipping method</legend>\n"_s;
         for (qsizetype i = 0; i < session.shippingOptions.size(); ++i) {
             const ShippingChoice &choice = session.shippingOptions.at(i);
-            fields += uR"x(<label class="choice"><input type="radio" name="shipping_rate" value="%1"%2> %3 <span class="meta">%4</span></label>
+            const qint64 withChoice = session.amountSubtotal + choice.amount;
+            fields += uR"x(<label class="choice"><input type="radio" name="shipping_rate" value="%1"%2> %3 <span class="meta">%4 &middot; total %5</span></label>
 )x"_s.arg(esc(choice.rateId), i == session.selectedShipping ? u" checked"_s : QString(), esc(choice.displayName),
-         esc(choice.amount == 0 ? u"Free"_s : displayAmount(choice.amount, session.currency)));
+         esc(choice.amount == 0 ? u"Free"_s : displayAmount(choice.amount, session.currency)),
+         esc(displayAmount(withChoice, session.currency)));
         }
         fields += u"</fieldset>\n"_s;
-        rows += uR"x(<tr><td>Shipping<div class="meta">%1</div></td><td class="amount">%2</td></tr>
-)x"_s.arg(esc(session.shippingOptions.value(session.selectedShipping).displayName),
-         esc(displayAmount(session.amountShipping(), session.currency)));
+        rows += session.shippingOptions.size() == 1
+            ? uR"x(<tr><td>Shipping<div class="meta">%1</div></td><td class="amount">%2</td></tr>
+)x"_s.arg(esc(session.shippingOptions.first().displayName), esc(displayAmount(session.amountShipping(), session.currency)))
+            : uR"x(<tr><td>Shipping<div class="meta">the method you choose</div></td><td class="amount">from %1</td></tr>
+)x"_s.arg(esc(displayAmount(cheapestShipping(session), session.currency)));
     }
     if (session.automaticTax)
         rows += uR"x(<tr><td>Tax<div class="meta">computed when you pay (sandbox: %1 %)</div></td><td class="amount">&mdash;</td></tr>
 )x"_s.arg(SandboxStore::kSandboxTaxBasisPoints / 100);
-    return payForm(session.id, session.lineItems, session.currency, session.amountTotal, session.customerEmail,
-                   u"Checkout Session %1 · expires %2"_s.arg(session.id, expires), rows, fields);
+    const bool exact = session.shippingOptions.size() <= 1 && !session.automaticTax;
+    return payForm(session.id, session.lineItems, session.currency,
+                   exact ? session.amountTotal : session.amountSubtotal + cheapestShipping(session), session.customerEmail,
+                   u"Checkout Session %1 · expires %2"_s.arg(session.id, expires), rows, fields, exact);
 }
 
 QByteArray PayPage::paymentLink(const PaymentLink &link)

@@ -28,7 +28,7 @@ private:
     /// the card (address, phone, shipping options). Both already HTML.
     static QByteArray payForm(const QString &id, const QList<LineItem> &items, const QString &currency, qint64 total,
                               const QString &email, const QString &footnote, const QString &extraRows = {},
-                              const QString &extraFields = {});
+                              const QString &extraFields = {}, bool exactTotal = true);
 };
 
 } // namespace rdk::sandbox

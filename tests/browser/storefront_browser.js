@@ -383,6 +383,23 @@ async function shop(context) {
         'the shipped mail does not carry the tracking number');
   log(`mail: the shipped mail of ${orderNumber} with its tracking number reached the SMTP server`);
 
+  // ------------------------------------------------------------------ order lookup and the shop's pages
+  step = 'lookup';
+  await page.goto(`${base}/orders/lookup`);
+  await page.fill('#lookup-number', orderNumber);
+  await page.fill('#lookup-email', email.toUpperCase());
+  await Promise.all([page.waitForLoadState('load'), page.click('.checkout-form button[type=submit]')]);
+  await settle(page);
+  const lookedUp = (await page.innerText('main')).replace(/\s+/g, ' ');
+  check(lookedUp.includes('Shipped') && lookedUp.includes('UPS 1Z999AA10123456784'), `the lookup does not show the shipment: ${lookedUp}`);
+  check(lookedUp.includes('Express (1-2 days)'), 'the lookup does not show how the order ships');
+  await screenshot(page, 'order-lookup');
+  await page.click('footer a[href="/policies/returns"]');
+  await settle(page);
+  check((await page.innerText('main')).includes('within 30 days'), "the returns page does not show the shop's policy");
+  await screenshot(page, 'returns-policy');
+  log(`lookup: ${orderNumber} shows shipped with its tracking; the returns policy page shows the shop's text`);
+
   // A paid order empties the cart (the cookie is cleared with the answer that shows it as paid).
   await page.goto(`${base}/cart`);
   check(await page.locator('.cart-line').count() === 0, 'the cart still has the pair after paying');
