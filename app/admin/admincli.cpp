@@ -1,6 +1,7 @@
 #include "app/admin/admincli.h"
 #include "app/admin/catalogcommands.h"
 #include "app/admin/dashboardcommands.h"
+#include "app/admin/doctorcommands.h"
 #include "data/migrationrunner.h"
 #include "data/pgrepositories.h"
 #include "data/seed/demoseeder.h"
@@ -67,7 +68,7 @@ QString adminUsage()
 %1
   --version | --help
 
-Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(catalogCommandUsage() + u"\n"_s + dashboardUsage());
+Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(catalogCommandUsage() + u"\n"_s + dashboardUsage() + u"\n"_s + doctorUsage());
 }
 
 AdminCli::AdminCli(AdminConfig config, QTextStream &out, QTextStream &err)
@@ -93,6 +94,8 @@ int AdminCli::run(const QStringList &args)
         return seedDemo(rest);
     if (command == u"catalog"_s)
         return runCatalogCommand(m_config, rest, m_out, m_err);
+    if (command == u"doctor"_s)
+        return runDoctorCommand(rest, m_config, m_out, m_err);
     if (isDashboardCommand(command))
         return runDashboardCommand(command, rest, m_config, m_out, m_err);
     return usage(u"unknown command '%1'"_s.arg(command.left(40)));
