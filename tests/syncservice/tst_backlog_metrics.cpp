@@ -5,7 +5,12 @@
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 
 #include <pqxx/pqxx>
@@ -87,17 +92,53 @@ private Q_SLOTS:
         QCOMPARE(after->reservationsStuck, 0);
     }
 
-    // A running rdk-sync publishes the gauges on /metrics. Its mail sender is off (no SMTP), so a
-    // queued mail stays queued and the gauge must show it.
-    void runningService_exportsTheGauges()
+    /// Every metric name `text` mentions (rdk_*, and Prometheus's own `up`).
+    static QSet<QString> metricNames(const QString &text)
     {
-        m_db->execOwner("UPDATE mail_outbox SET state = 'queued', sent_at = NULL WHERE tenant_id = '" + m_shopA.toStdString() + "'");
+        QSet<QString> names;
+        static const QRegularExpression name(u"\\b(rdk_[a-z0-9_]+|up)\\b"_s);
+        for (auto it = name.globalMatch(text); it.hasNext();)
+            names.insert(it.next().captured(1));
+        return names;
+    }
+
+    /// The names a scrape of /metrics exports: each # TYPE line, with a histogram's series.
+    static QSet<QString> exportedNames(const QByteArray &metrics)
+    {
+        QSet<QString> names{u"up"_s};   // Prometheus's own, per target
+        static const QRegularExpression type(u"^# TYPE (\\S+) (\\S+)$"_s, QRegularExpression::MultilineOption);
+        for (auto it = type.globalMatch(QString::fromUtf8(metrics)); it.hasNext();) {
+            const auto m = it.next();
+            names.insert(m.captured(1));
+            if (m.captured(2) == u"histogram"_s) {
+                for (const QString &suffix : {u"_bucket"_s, u"_sum"_s, u"_count"_s})
+                    names.insert(m.captured(1) + suffix);
+            }
+        }
+        return names;
+    }
+
+    // A running rdk-sync publishes the gauges on /metrics: the queued mail (not due yet) is
+    // waiting and the gauge must show it. Its mail sender is on, so that its own metric is in the
+    // scrape: the alert rules and the dashboard may name only metrics this scrape has.
+    void runningService_exportsTheGauges_andDocsNameOnlyThose()
+    {
+        const QString shop = m_db->createTenant(u"backlog-c"_s);
+        const test::Login service = m_db->createServiceLogin(shop);
+        fillQueues(shop, u"BACKLOG-C"_s);
+        // Due in an hour: the sender leaves it alone meanwhile, so it stays waiting.
+        m_db->execOwner("UPDATE mail_outbox SET next_attempt_at = now() + interval '1 hour' WHERE tenant_id = '"
+                        + shop.toStdString() + "'");
         test::ServiceProcess sandbox;
         test::ServiceProcess sync;
         test::SyncStackOptions options{QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
-                                       QString::fromStdString(m_db->urlFor(m_serviceA.login, m_serviceA.password)),
-                                       u"backlog-a"_s, u"whsec_backlog_test"_s, u"sk_test_backlog"_s};
+                                       QString::fromStdString(m_db->urlFor(service.login, service.password)),
+                                       u"backlog-c"_s, u"whsec_backlog_test"_s, u"sk_test_backlog"_s};
         options.syncEnvironment.insert(u"RDK_SYNC_BACKLOG_SECONDS"_s, u"1"_s);
+        options.syncEnvironment.insert(u"RDK_SMTP_HOST"_s, u"127.0.0.1"_s);
+        options.syncEnvironment.insert(u"RDK_SMTP_PORT"_s, u"1"_s);
+        options.syncEnvironment.insert(u"RDK_SMTP_TLS"_s, u"none"_s);
+        options.syncEnvironment.insert(u"RDK_SMTP_FROM"_s, u"shop@example.com"_s);
         QString error;
         QVERIFY2(test::startSyncStack(sandbox, sync, m_nam, options, &error), qPrintable(error));
         QByteArray metrics;
@@ -110,6 +151,35 @@ private Q_SLOTS:
                  metrics.constData());
         QVERIFY2(QRegularExpression(u"\nrdk_backlog_samples_total\\{outcome=\"ok\"\\} [1-9]"_s).match(QString::fromUtf8(metrics)).hasMatch(),
                  metrics.constData());
+
+        const QSet<QString> exported = exportedNames(metrics);
+        QVERIFY2(exported.contains(u"rdk_mail_total"_s) && exported.contains(u"rdk_stripe_requests_total"_s), metrics.constData());
+
+        QFile alerts(QStringLiteral(RDK_SOURCE_DIR "/docs/alerts.yml"));
+        QVERIFY(alerts.open(QIODevice::ReadOnly));
+        const QSet<QString> inAlerts = metricNames(QString::fromUtf8(alerts.readAll()));
+        QVERIFY(inAlerts.size() >= 8);
+        for (const QString &name : inAlerts)
+            QVERIFY2(exported.contains(name), qPrintable(u"docs/alerts.yml names %1, which rdk-sync does not export"_s.arg(name)));
+
+        QFile dashboardFile(QStringLiteral(RDK_SOURCE_DIR "/docs/grafana-dashboard.json"));
+        QVERIFY(dashboardFile.open(QIODevice::ReadOnly));
+        QJsonParseError parseError;
+        const QJsonDocument dashboard = QJsonDocument::fromJson(dashboardFile.readAll(), &parseError);
+        QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(parseError.errorString()));
+        const QJsonArray panels = dashboard.object().value(u"panels"_s).toArray();
+        QVERIFY(panels.size() >= 10);
+        for (const QJsonValue &panel : panels) {
+            const QString title = panel[u"title"_s].toString();
+            const QJsonArray targets = panel[u"targets"_s].toArray();
+            QVERIFY2(!title.isEmpty() && !targets.isEmpty(), qPrintable(title));
+            for (const QJsonValue &target : targets) {
+                const QSet<QString> names = metricNames(target[u"expr"_s].toString());
+                QVERIFY2(!names.isEmpty(), qPrintable(u"panel '%1' names no metric"_s.arg(title)));
+                for (const QString &name : names)
+                    QVERIFY2(exported.contains(name), qPrintable(u"panel '%1' names %2, which rdk-sync does not export"_s.arg(title, name)));
+            }
+        }
     }
 };
 
