@@ -2,6 +2,7 @@
 // judgements are tested as functions (any clock skew, any disk, any key); then the real binary
 // checks a real database, a web server the test runs on loopback and a crash folder.
 #include "app/admin/doctorcommands.h"
+#include "app/runtime/crashreport.h"
 #include "tests/support/testdatabase.h"
 
 #include <QDir>
@@ -11,6 +12,8 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 #include <pqxx/pqxx>
 
@@ -261,6 +264,19 @@ private Q_SLOTS:
         QVERIFY2(f.what.contains(u"rdk-desk-1796616000-42.crash"_s) && f.what.contains(u"SIGBUS"_s)
                      && f.what.contains(u"v1.2.3"_s),
                  qPrintable(f.what));
+    }
+
+    // Where rdk-sync and rdk-desk write reports, and so where the doctor looks.
+    void crashDirectory_followsTheSettings()
+    {
+        QCOMPARE(crashReportDirectory(sourceOf({{u"RDK_CRASH_DIR"_s, u"/srv/crash/"_s}, {u"STATE_DIRECTORY"_s, u"/var/lib/rdk-sync"_s}})),
+                 u"/srv/crash"_s);
+        // systemd may list several state directories, separated by colons: the first one.
+        QCOMPARE(crashReportDirectory(sourceOf({{u"STATE_DIRECTORY"_s, u"/var/lib/rdk-sync:/var/lib/other"_s}})),
+                 u"/var/lib/rdk-sync/crash"_s);
+        QVERIFY(crashReportDirectory(sourceOf({})).endsWith(u"/real-deal-kickz/crash"_s));
+        QCOMPARE(fatalSignalName(SIGBUS), u"SIGBUS"_s);
+        QCOMPARE(fatalSignalName(64), u"signal 64"_s);
     }
 
     // --- the binary against a real database ---
