@@ -5,7 +5,8 @@
 //
 // When a migration changes grants, run scripts/privilege-matrix, review the diff of
 // docs/SECURITY.md and commit it. The test writes the block it generated to
-// $RDK_PRIVILEGE_MATRIX_OUT (always) or, on a mismatch, next to itself.
+// $RDK_PRIVILEGE_MATRIX_OUT (always) or, on a mismatch, next to itself. The queries and the
+// comparer live in data/privilegematrix.cpp, shared with `rdk-admin doctor`.
 #include "data/privilegematrix.h"
 #include "securitytest.h"
 
