@@ -4,6 +4,7 @@
 #include "app/admin/dashboardcommands.h"
 #include "app/admin/tlscommands.h"
 #include "app/admin/stripecommands.h"
+#include "app/admin/doctorcommands.h"
 #include "data/migrationrunner.h"
 #include "data/pgrepositories.h"
 #include "data/seed/demoseeder.h"
@@ -71,7 +72,8 @@ QString adminUsage()
   --version | --help
 
 Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(catalogCommandUsage() + u"\n"_s + dashboardUsage() + u"\n"_s + backupUsage()
-                                                                                           + u"\n"_s + tlsCommandUsage() + u"\n"_s + stripeUsage());
+                                                                                           + u"\n"_s + tlsCommandUsage() + u"\n"_s + stripeUsage()
+                                                                                           + u"\n"_s + doctorUsage());
 }
 
 AdminCli::AdminCli(AdminConfig config, QTextStream &out, QTextStream &err)
@@ -97,6 +99,8 @@ int AdminCli::run(const QStringList &args)
         return seedDemo(rest);
     if (command == u"catalog"_s)
         return runCatalogCommand(m_config, rest, m_out, m_err);
+    if (command == u"doctor"_s)
+        return runDoctorCommand(rest, m_config, m_out, m_err);
     if (isDashboardCommand(command))
         return runDashboardCommand(command, rest, m_config, m_out, m_err);
     if (isBackupCommand(command))

@@ -2,6 +2,7 @@
 // person in and opens the main window (app/desk/deskapp.cpp).
 #include "app/desk/deskapp.h"
 #include "app/runtime/config.h"
+#include "app/runtime/crashreport.h"
 #include "app/runtime/logging.h"
 #include "app/runtime/version.h"
 
@@ -23,7 +24,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"Real Deal Kickz"_s);
     QApplication::setOrganizationName(u"Real Deal Kickz"_s);
     QTextStream err(stderr);
-    auto config = rdk::DeskConfig::load(rdk::ConfigSource::fromProcess());
+    const rdk::ConfigSource source = rdk::ConfigSource::fromProcess();
+    auto config = rdk::DeskConfig::load(source);
     if (!config) {
         err << "rdk-desk: configuration problems:\n";
         for (const QString &line : config.error().message.split(u'\n'))
@@ -32,6 +34,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     rdk::installLogging(u"rdk-desk"_s, config->log);
+    rdk::installCrashReports(u"rdk-desk"_s, source);
 
     rdk::DeskRunOptions options;
     const QStringList args = app.arguments();

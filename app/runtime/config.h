@@ -77,6 +77,7 @@ struct SyncConfig final {
     bool allowPublicListen = false;   ///< RDK_SYNC_ALLOW_PUBLIC_LISTEN=1: the operator means it
     QStringList trustedProxies;       ///< IP addresses whose X-Forwarded-For is believed (none by default)
     QStringList metricsAllow;         ///< peers besides loopback that may read /metrics
+    int backlogSeconds = 15;          ///< RDK_SYNC_BACKLOG_SECONDS: how often /metrics' queue gauges are read
     QUrl publicUrl;
     QString stripeSecretKey;
     QString stripeWebhookSecret;

@@ -1,5 +1,6 @@
 #include "app/runtime/logging.h"
 
+#include "app/runtime/crashreport.h"
 #include "app/runtime/version.h"
 #include "domain/logcontext.h"
 
@@ -77,7 +78,9 @@ void handleQtMessage(QtMsgType type, const QMessageLogContext &context, const QS
         for (const auto &[key, value] : std::as_const(threadLogFields()))
             line += u" %1=%2"_s.arg(key, value);
     }
-    s.logger->log(level, "{}", line.toStdString());
+    const std::string utf8 = line.toStdString();
+    rememberLogLine(QByteArrayView(utf8.data(), qsizetype(utf8.size())));   // for a crash report
+    s.logger->log(level, "{}", utf8);
     if (type == QtFatalMsg)
         std::abort();
 }

@@ -1,6 +1,7 @@
 // rdk-sync: the storefront sync service (storefront, catalog API, media, checkout, Stripe
 // webhooks). main() only reads the configuration, hands it to the composition root (SyncApp,
 // which builds the services and the router) and handles signals.
+#include "app/runtime/crashreport.h"
 #include "app/runtime/logging.h"
 #include "app/runtime/termination.h"
 #include "app/runtime/version.h"
@@ -24,7 +25,8 @@ int main(int argc, char *argv[])
         out << "rdk-sync " << rdk::releaseString() << Qt::endl;
         return 0;
     }
-    auto config = rdk::SyncConfig::load(rdk::ConfigSource::fromProcess());
+    const rdk::ConfigSource source = rdk::ConfigSource::fromProcess();
+    auto config = rdk::SyncConfig::load(source);
     if (!config) {
         err << "rdk-sync: configuration problems:\n";
         for (const QString &line : config.error().message.split(u'\n'))
@@ -33,6 +35,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     rdk::installLogging(u"rdk-sync"_s, config->log);
+    rdk::installCrashReports(u"rdk-sync"_s, source);
 
     rdk::sync::SyncAppOptions options;
     options.databaseUrl = config->databaseUrl.toStdString();
@@ -40,6 +43,7 @@ int main(int argc, char *argv[])
     options.stripe.secretKey = config->stripeSecretKey;
     options.server.databaseUrl = options.databaseUrl;
     options.server.tenantSlug = config->tenant;
+    options.backlogInterval = std::chrono::seconds(config->backlogSeconds);
     options.server.publicUrl = config->publicUrl;
     options.server.stripeApiBase = config->stripeApiBase;
     options.server.webhookSecret = config->stripeWebhookSecret.toUtf8();

@@ -4,6 +4,7 @@
 #include "data/pglistener.h"
 #include "data/pgserviceshop.h"
 #include "domain/checkoutservice.h"
+#include "sync/backlogsampler.h"
 #include "sync/catalogcache.h"
 #include "sync/catalogchanges.h"
 #include "sync/http/metrics.h"
@@ -108,6 +109,8 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
     } else {
         qCInfo(lcApp) << "mail to customers is off: no RDK_SMTP_HOST";
     }
+    m_backlog = std::make_unique<BacklogSampler>(*m_sessions, *m_metrics, m_options.backlogInterval);
+    m_backlog->start();
     listenForChanges();
 
     // Both feeds are one connection now; /readyz keeps reporting them apart.
@@ -158,6 +161,8 @@ void SyncApp::listenForChanges()
 
 void SyncApp::stop()
 {
+    if (m_backlog)
+        m_backlog->stop();
     if (m_stripeRequests)
         m_stripeRequests->stop();
     if (m_mail)

@@ -8,6 +8,7 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,7 @@ class PgListener;
 
 namespace rdk::sync {
 
+class BacklogSampler;
 class CatalogChanges;
 class StripePaymentGateway;
 class StripeRequestCalls;
@@ -32,6 +34,8 @@ struct SyncAppOptions final {
     SyncServerOptions server;           ///< shopName is filled in from the database
     bool mailEnabled = false;           ///< RDK_SMTP_HOST is set: send the shop's outbox
     MailSenderOptions mail;             ///< tenantId is filled in from the database
+    /// How often the queue gauges of /metrics are read (RDK_SYNC_BACKLOG_SECONDS, tests use 1 s).
+    std::chrono::milliseconds backlogInterval{15'000};
 };
 
 /// rdk-sync's composition root, as app/desk/screens.cpp is the desk's: it asks the database
@@ -70,6 +74,7 @@ private:
     std::unique_ptr<StripeRequestCalls> m_counterStripe;
     std::unique_ptr<StripeRequestWorker> m_stripeRequests;
     std::unique_ptr<MailSender> m_mail;
+    std::unique_ptr<BacklogSampler> m_backlog;
     std::unique_ptr<data::PgListener> m_changeFeed;
     std::unique_ptr<SyncServer> m_server;
 };

@@ -9,6 +9,7 @@ RDK_PACKAGES+=(caddy)  # the storefront's front door (resources/caddy/Caddyfile)
 RDK_PACKAGES+=(libzint-dev zbar-tools)  # box barcodes on labels and receipts (libzint); the label tests decode them with zbarimg
 RDK_PACKAGES+=(dpkg-dev lintian systemd)  # scripts/package (CPack runs dpkg-shlibdeps) and tests/install (lintian, systemd-analyze)
 RDK_PACKAGES+=(python3-aiosmtpd openssl)  # mail: the tests' SMTP server and the demo's mail catcher (tests/mail/smtpserver.py); openssl makes the tests' TLS certificate
+RDK_PACKAGES+=(prometheus)  # promtool checks and unit-tests docs/alerts.yml (tests/ops/check-alerts); 19 MB download
 RDK_PG_BIN=/usr/lib/postgresql/15/bin
 
 rdk_say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
