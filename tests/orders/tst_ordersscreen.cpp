@@ -677,8 +677,10 @@ private Q_SLOTS:
         d.shippingMethod = pickup ? u"Pick up in Brooklyn"_s : u"Standard (3–5 days)"_s;
         d.totals.shipping = usd(pickup ? 0 : 800);
         d.totals.tax = usd(1650);
+        d.totals.total = usd(d.totals.subtotal.minor() + d.totals.shipping.minor() + 1650);
         d.lines[0].line.name = u"Dunk Low Retro Panda"_s;
         d.lines[0].line.quantity = 2;
+        d.lines[0].line.unitPrice = usd(d.totals.subtotal.minor() / 2);
         ShipTo to;
         to.name = u"Dana Smith"_s;
         to.addressLines = pickup ? QStringList{} : QStringList{u"12 Water St"_s, u"Apt 4"_s, u"Brooklyn, NY 11201"_s, u"US"_s};
