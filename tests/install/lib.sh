@@ -87,6 +87,7 @@ rdk_t_url_with_login() {
 # recorded for rdk_t_cleanup, and also gets SIGTERM if this script dies first (parent-death signal).
 rdk_t_start_sync() {
   local binary=$1 log=$2; shift 2
+  : >"$log"  # exists before the first look at it below
   env -i PATH=/usr/bin:/bin RDK_ENV_FILE=/dev/null PGGSSENCMODE=disable "$@" \
     setpriv --pdeathsig TERM -- "$binary" >"$log" 2>&1 &
   local pid=$!
@@ -133,6 +134,7 @@ rdk_t_env_lines() {
 # signal); waits for its "listening on" line and sets RDK_T_SANDBOX_URL. Call it directly.
 rdk_t_start_sandbox() {
   local binary=$1 log=$2
+  : >"$log"
   env -i PATH=/usr/bin:/bin RDK_ENV_FILE=/dev/null RDK_LOG_LEVEL=warn SANDBOX_LISTEN=127.0.0.1:0 \
     SANDBOX_RETRY_BASE_MS=100 STRIPE_WEBHOOK_SECRET=whsec_sandbox_default_unused \
     setpriv --pdeathsig TERM -- timeout 170 "$binary" >"$log" 2>&1 </dev/null &
