@@ -87,6 +87,7 @@ rdk_t_url_with_login() {
 # recorded for rdk_t_cleanup, and also gets SIGTERM if this script dies first (parent-death signal).
 rdk_t_start_sync() {
   local binary=$1 log=$2; shift 2
+  : >"$log"  # exists before the first look at it below
   env -i PATH=/usr/bin:/bin RDK_ENV_FILE=/dev/null PGGSSENCMODE=disable "$@" \
     setpriv --pdeathsig TERM -- "$binary" >"$log" 2>&1 &
   local pid=$!
@@ -108,4 +109,46 @@ rdk_t_start_sync() {
 # the whole secret over "t.body", lowercase hex), as the official libraries compute it.
 rdk_t_webhook_signature() {
   printf '%s.%s' "$2" "$3" | openssl dgst -sha256 -hmac "$1" -r | cut -d' ' -f1
+}
+
+# rdk_t_stop PID: SIGTERM, then waits up to 10 s for the process to end (SIGKILL after that),
+# and takes it off RDK_T_PIDS. For a process that must end before the test does (a restart).
+rdk_t_stop() {
+  local pid=$1 p kept=()
+  for p in "${RDK_T_PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  RDK_T_PIDS=("${kept[@]}")
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# rdk_t_env_lines FILE: the KEY=value lines of an env file as systemd's EnvironmentFile= reads
+# them (comments and blank lines skipped, one pair of surrounding double quotes removed).
+rdk_t_env_lines() {
+  grep -E '^[A-Z_][A-Z0-9_]*=' "$1" | sed -E 's/^([A-Z0-9_]+)="(.*)"$/\1=\2/'
+}
+
+# rdk_t_start_sandbox BINARY LOG: the Stripe sandbox (development only, in no package) on a free
+# loopback port, for at most 170 s (timeout) and ended with the test (recorded, parent-death
+# signal); waits for its "listening on" line and sets RDK_T_SANDBOX_URL. Call it directly.
+rdk_t_start_sandbox() {
+  local binary=$1 log=$2
+  : >"$log"
+  env -i PATH=/usr/bin:/bin RDK_ENV_FILE=/dev/null RDK_LOG_LEVEL=warn SANDBOX_LISTEN=127.0.0.1:0 \
+    SANDBOX_RETRY_BASE_MS=100 STRIPE_WEBHOOK_SECRET=whsec_sandbox_default_unused \
+    setpriv --pdeathsig TERM -- timeout 170 "$binary" >"$log" 2>&1 </dev/null &
+  local pid=$!
+  RDK_T_PIDS+=("$pid")
+  RDK_T_SANDBOX_URL=
+  for _ in $(seq 1 100); do
+    if grep -q '^listening on ' "$log"; then
+      RDK_T_SANDBOX_URL=http://127.0.0.1:$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$log" | head -1)
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; rdk_t_fail "rdk-stripe-sandbox exited at start"; }
+    sleep 0.1
+  done
+  cat "$log" >&2
+  rdk_t_fail "rdk-stripe-sandbox did not start listening within 10 s"
 }
