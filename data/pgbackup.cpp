@@ -5,6 +5,8 @@
 
 #include <QUrl>
 
+#include <string_view>
+
 #include <algorithm>
 
 using namespace Qt::Literals::StringLiterals;
@@ -160,6 +162,16 @@ Result<RestoreTarget> PgRestoreTarget::inspect() const
                        .as<int>()
                    > 0;
     } catch (const std::exception &e) {
+        // A server set up as docs/INSTALL.md says revokes CONNECT on 'postgres' from PUBLIC:
+        // a missing grant, not a network fault, so the sentence says what to grant.
+        if (std::string_view(e.what()).find("permission denied for database") != std::string_view::npos) {
+            const QString role = QUrl(QString::fromStdString(m_url)).userName();
+            return Error::forbidden(
+                u"restore works from the server's 'postgres' database (it creates, renames and drops databases "
+                "there), which %1 may not connect to. As a superuser, run: GRANT CONNECT ON DATABASE postgres TO %1; "
+                "and, if it lacks it, ALTER ROLE %1 CREATEDB;"_s
+                    .arg(role.isEmpty() ? u"the owner role"_s : role));
+        }
         return backupError(u"can't reach the PostgreSQL server of DATABASE_URL (its database 'postgres')"_s, e);
     }
     if (!t.exists)

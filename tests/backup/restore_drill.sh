@@ -120,6 +120,12 @@ if DATABASE_URL=postgresql://other_owner:other-owner-pass@127.0.0.1:$port2/rdk "
 grep -q "belong to the role rdk_owner" "$work/refusal.err" || fail "no sentence for the wrong owner: $(cat "$work/refusal.err")"
 echo "  refused: $(cat "$work/refusal.err")"
 [ "$(cluster_state)" = "$before" ] || fail "a refused restore left something behind: $(cluster_state) vs $before"
+# A server set up as docs/INSTALL.md says, before the owner got CONNECT on 'postgres': the
+# sentence names the grant, not a network fault.
+psql -q -v ON_ERROR_STOP=1 "$su2" -c "REVOKE CONNECT ON DATABASE postgres FROM rdk_owner" >/dev/null
+expect_refusal "$work/shop.rdkbak" "GRANT CONNECT ON DATABASE postgres TO rdk_owner"
+psql -q -v ON_ERROR_STOP=1 "$su2" -c "GRANT CONNECT ON DATABASE postgres TO rdk_owner" >/dev/null
+[ "$(cluster_state)" = "$before" ] || fail "a refused restore left something behind: $(cluster_state) vs $before"
 # A privileged role that happens to carry a shop login's name: refused once the group roles
 # were made, which must be undone.
 psql -q "$su2" -c "CREATE ROLE $staff_login LOGIN CREATEDB" >/dev/null
@@ -127,7 +133,7 @@ before=$(cluster_state)
 expect_refusal "$work/shop.rdkbak" "exists on this server as a privileged role"
 [ "$(cluster_state)" = "$before" ] || fail "a refused restore left roles behind: $(cluster_state) vs $before"
 psql -q "$su2" -c "DROP ROLE $staff_login" >/dev/null
-step "six bad inputs refused, cluster unchanged"
+step "seven bad inputs refused, cluster unchanged"
 
 echo "== restore into the second cluster"
 admin2 restore "$work/shop.rdkbak" --settings-out "$work/restored.env" | tee "$work/restore.out"

@@ -1,6 +1,7 @@
 #include "ui/admin/shopsettingsdialog.h"
 
 #include "domain/moneyformat.h"
+#include "domain/savethenreload.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -394,14 +395,7 @@ void ShopSettingsDialog::save()
         return;
     }
     setMessage(tr("Saving…"), false);
-    m_jobs.run(this, [stores = m_stores, wanted = *settings]() -> Result<ShopSettings> {
-        auto store = stores();
-        if (!store)
-            return store.error();
-        if (Status s = (*store)->save(wanted); !s)
-            return s.error();
-        return (*store)->load();   // what the database now holds
-    }, [this](const Result<ShopSettings> &stored) {
+    m_jobs.run(this, [stores = m_stores, wanted = *settings]() { return saveThenReload(stores, wanted); }, [this](const Result<ShopSettings> &stored) {
         if (!stored) {
             // What was typed stays on screen, to be fixed and saved again.
             setMessage(tr("Not saved: %1").arg(stored.error().message), true);

@@ -1,6 +1,7 @@
 #include "ui/admin/taxsettingsdialog.h"
 
 #include "domain/moneyformat.h"
+#include "domain/savethenreload.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -240,14 +241,7 @@ void TaxSettingsDialog::save()
         return;
     }
     setMessage(tr("Saving…"), false);
-    m_jobs.run(this, [stores = m_stores, wanted = *settings]() -> Result<TaxSettings> {
-        auto store = stores();
-        if (!store)
-            return store.error();
-        if (Status s = (*store)->save(wanted); !s)
-            return s.error();
-        return (*store)->load();   // what the database now holds
-    }, [this](const Result<TaxSettings> &stored) {
+    m_jobs.run(this, [stores = m_stores, wanted = *settings]() { return saveThenReload(stores, wanted); }, [this](const Result<TaxSettings> &stored) {
         if (!stored) {
             setMessage(tr("Not saved: %1").arg(stored.error().message), true);
         } else {
