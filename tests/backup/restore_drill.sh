@@ -190,14 +190,16 @@ echo "  logins and groups: $(tr '\n' ';' < "$work/logins2")"
 step "counts, photo checksums and logins compared"
 
 echo "== rdk-sync on each database answers the catalog the same"
-start_sync() {  # DATABASE_URL -> echoes the port
+# Not in $(...): a subshell's pids+=() would never reach cleanup, and the services would outlive
+# the test. The port comes back in $synced_port.
+start_sync() {  # DATABASE_URL
   local port; port=$(rdk_free_port)
   DATABASE_URL=$1 RDK_TENANT=demo RDK_SYNC_LISTEN=127.0.0.1:$port RDK_PUBLIC_URL=http://127.0.0.1:9 \
     STRIPE_SECRET_KEY=sk_test_restore_drill STRIPE_WEBHOOK_SECRET=whsec_restore_drill STRIPE_API_BASE=http://127.0.0.1:9 \
-    RDK_SYNC_TRUSTED_PROXIES=127.0.0.1 "$sync" > "$work/sync-$port.log" 2>&1 &
+    RDK_SYNC_TRUSTED_PROXIES=127.0.0.1 setpriv --pdeathsig TERM -- "$sync" > "$work/sync-$port.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do
-    curl -fsS -m 2 "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && { echo "$port"; return 0; }
+    curl -fsS -m 2 "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && { synced_port=$port; return 0; }
     sleep 0.1
   done
   cat "$work/sync-$port.log" >&2
@@ -205,8 +207,8 @@ start_sync() {  # DATABASE_URL -> echoes the port
 }
 sync_url1=${url1/rdk_owner:*@/$sync_login:$sync_pass@}
 sync_url2=${url2/rdk_owner:*@/$sync_login:$sync_pass@}
-p1=$(start_sync "$sync_url1")
-p2=$(start_sync "$sync_url2")
+start_sync "$sync_url1"; p1=$synced_port
+start_sync "$sync_url2"; p2=$synced_port
 step "two rdk-sync ready"
 curl -fsS -m 10 "http://127.0.0.1:$p1/api/catalog" > "$work/catalog.json"
 paths=$(python3 - "$work/catalog.json" <<'EOF'
