@@ -65,7 +65,7 @@ cat > "$work/rdk-sync.env" <<SETTINGS
 RDK_TENANT=demo
 RDK_SYNC_DATABASE_URL=postgresql://$sync_login:$sync_pass@127.0.0.1:5432/rdk
 RDK_PUBLIC_URL=https://kicks.example
-STRIPE_SECRET_KEY=sk_live_drillsecretkey0123456789
+STRIPE_SECRET_KEY=sk_test_drillsecretkey0123456789
 STRIPE_WEBHOOK_SECRET=whsec_drillwebhooksecret0123456789
 RDK_SMTP_HOST=smtp.example.com
 RDK_SMTP_PASSWORD=drill-smtp-password-0123456789
@@ -144,7 +144,7 @@ for line in 'RDK_TENANT="demo"' 'RDK_PUBLIC_URL="https://kicks.example"' 'RDK_SM
     'RDK_MAIL_SHOP_ADDRESS="1 Drill Street, Springfield"' "RDK_SYNC_DATABASE_URL=\"postgresql://$sync_login@127.0.0.1:5432/rdk\""; do
   grep -qxF "$line" "$work/restored.env" || fail "the restored settings lack $line: $(cat "$work/restored.env")"
 done
-for secret in "$owner1_pass" "$sync_pass" sk_live_drillsecretkey drillwebhooksecret drill-smtp-password drill-unknown-key; do
+for secret in "$owner1_pass" "$sync_pass" sk_test_drillsecretkey drillwebhooksecret drill-smtp-password drill-unknown-key; do
   if grep -qF "$secret" "$work/restored.env" "$work/shop.rdkbak"; then fail "a secret ($secret) is in the backup or its settings"; fi
 done
 echo "  settings restored without secrets: $(grep -c '^[A-Z]' "$work/restored.env") keys"

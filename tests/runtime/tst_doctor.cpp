@@ -3,6 +3,7 @@
 // checks a real database, a web server the test runs on loopback and a crash folder.
 #include "app/admin/doctorcommands.h"
 #include "app/runtime/crashreport.h"
+#include "tests/support/fakekeys.h"
 #include "tests/support/testdatabase.h"
 
 #include <QDir>
@@ -102,12 +103,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("apiBase");
         QTest::addColumn<Verdict>("verdict");
         QTest::addRow("test key, local shop") << u"sk_test_abc123"_s << u"http://127.0.0.1:8080"_s << QString() << Verdict::Ok;
-        QTest::addRow("live key, public https shop") << u"sk_live_abc123"_s << u"https://kickz.example.com"_s << QString() << Verdict::Ok;
-        QTest::addRow("restricted live key, public shop") << u"rk_live_abc123"_s << u"https://kickz.example.com"_s
+        QTest::addRow("live key, public https shop") << test::fakeLiveStripeKey(u"abc123"_s) << u"https://kickz.example.com"_s << QString() << Verdict::Ok;
+        QTest::addRow("restricted live key, public shop") << test::fakeLiveStripeKey(u"abc123"_s, true) << u"https://kickz.example.com"_s
                                                          << u"https://api.stripe.com"_s << Verdict::Ok;
-        QTest::addRow("live key, localhost shop") << u"sk_live_abc123"_s << u"http://localhost:8080"_s << QString() << Verdict::Warning;
+        QTest::addRow("live key, localhost shop") << test::fakeLiveStripeKey(u"abc123"_s) << u"http://localhost:8080"_s << QString() << Verdict::Warning;
         QTest::addRow("test key, public shop") << u"sk_test_abc123"_s << u"https://kickz.example.com"_s << QString() << Verdict::Warning;
-        QTest::addRow("live key to the sandbox") << u"sk_live_abc123"_s << u"https://kickz.example.com"_s
+        QTest::addRow("live key to the sandbox") << test::fakeLiveStripeKey(u"abc123"_s) << u"https://kickz.example.com"_s
                                                  << u"http://127.0.0.1:12111"_s << Verdict::Problem;
         QTest::addRow("publishable key") << u"pk_live_abc123"_s << u"https://kickz.example.com"_s << QString() << Verdict::Problem;
         QTest::addRow("webhook secret") << u"whsec_abc123"_s << u"https://kickz.example.com"_s << QString() << Verdict::Problem;
@@ -370,7 +371,7 @@ private Q_SLOTS:
     void settingsFromTheEnvironment_areJudged()
     {
         const DoctorRun run = doctor(m_db->ownerUrl(), {u"--only"_s, u"stripe-key,mail,desk-tls,crash-reports"_s},
-                                     {{u"STRIPE_SECRET_KEY"_s, u"sk_live_doctor_test"_s},
+                                     {{u"STRIPE_SECRET_KEY"_s, test::fakeLiveStripeKey(u"doctor_test"_s)},
                                       {u"RDK_PUBLIC_URL"_s, u"http://localhost:8080"_s},
                                       {u"RDK_DESK_DATABASE_URL"_s, u"postgresql://db.shop.lan/rdk"_s}});
         QCOMPARE(run.exitCode, 1);   // the desk's clear connection

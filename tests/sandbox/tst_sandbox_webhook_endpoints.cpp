@@ -5,6 +5,7 @@
 #include "sync/sandbox/sandboxapi.h"
 #include "sync/sandbox/sandboxstore.h"
 #include "sync/sandbox/webhookdispatcher.h"
+#include "tests/support/fakekeys.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -71,7 +72,7 @@ private Q_SLOTS:
         QVERIFY(a.json.value(u"id"_s).toString().startsWith(u"acct_"_s));
         QVERIFY(a.json.value(u"charges_enabled"_s).toBool());
         QCOMPARE(call("GET", u"/v1/account"_s, {}, "rk_test_restricted_1234").status, 200);
-        QCOMPARE(call("GET", u"/v1/account"_s, {}, "sk_live_endpoints_1234").status, 401);
+        QCOMPARE(call("GET", u"/v1/account"_s, {}, rdk::test::fakeLiveStripeKey(u"endpoints_1234"_s).toUtf8()).status, 401);
         QCOMPARE(call("GET", u"/v1/account?color=red"_s).error().value(u"code"_s).toString(), u"parameter_unknown"_s);
     }
 

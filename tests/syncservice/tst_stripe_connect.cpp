@@ -4,6 +4,7 @@
 #include "app/admin/envfileeditor.h"
 #include "sync/stripe/stripeevent.h"
 #include "sync/stripe/webhooksignature.h"
+#include "tests/support/fakekeys.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 
@@ -268,7 +269,7 @@ private Q_SLOTS:
         QTest::addRow("publishable key") << EnvOverrides{{u"STRIPE_SECRET_KEY"_s, u"pk_test_abcdefgh12"_s}}
                                          << u"publishable key"_s;
         QTest::addRow("live key, http address")
-            << EnvOverrides{{u"STRIPE_SECRET_KEY"_s, u"sk_live_abcdefgh12"_s},
+            << EnvOverrides{{u"STRIPE_SECRET_KEY"_s, test::fakeLiveStripeKey(u"abcdefgh12"_s)},
                                        {u"RDK_PUBLIC_URL"_s, u"http://shop.example.com"_s}}
             << u"A live Stripe key needs an https public address"_s;
         QTest::addRow("public address with a query")
