@@ -30,24 +30,24 @@ std::optional<std::string> orderIdFromMetadata(const QString &orderId)
     return (id.isNull() || orderId.size() > 64 ? QUuid() : id).toString(QUuid::WithoutBraces).toStdString();
 }
 
-// The offers the database priced for the order, and what the shop asks at checkout.
-CheckoutShipping readCheckoutShipping(pqxx::work &tx, const std::string &orderId, const QString &currency)
+// The offers the database priced for the order and what the shop asks at checkout, from the
+// columns kCheckoutShippingColumns put at `first` of `row`.
+constexpr const char *kCheckoutShippingColumns =
+    "coalesce(o.shipping_offers, '[]')::text, o.stripe_tax, coalesce(array_to_string(s.ship_countries, ','), ''), "
+    "coalesce(s.collect_phone, false)";
+
+CheckoutShipping checkoutShippingFrom(const pqxx::row &row, int first, const QString &currency)
 {
-    const auto row = tx.exec_params1(
-        "SELECT coalesce(o.shipping_offers, '[]')::text, o.stripe_tax, "
-        "       coalesce(array_to_string(s.ship_countries, ','), ''), coalesce(s.collect_phone, false) "
-        "  FROM orders o LEFT JOIN shop_settings s ON s.tenant_id = o.tenant_id WHERE o.id = $1::uuid",
-        orderId);
     CheckoutShipping shipping;
-    for (const QJsonValue &value : QJsonDocument::fromJson(QByteArray::fromStdString(row[0].as<std::string>())).array()) {
+    for (const QJsonValue &value : QJsonDocument::fromJson(QByteArray::fromStdString(row[first].as<std::string>())).array()) {
         const QJsonObject offer = value.toObject();
         shipping.offers.append(ShippingOffer{shippingKindFromString(offer.value(u"kind"_s).toString()).value_or(ShippingKind::Flat),
                                              offer.value(u"label"_s).toString(),
                                              moneyOrZero(offer.value(u"amount_minor"_s).toInteger(), currency)});
     }
-    shipping.providerTax = row[1].as<bool>();
-    shipping.countries = text(row[2]).split(u',', Qt::SkipEmptyParts);
-    shipping.collectPhone = row[3].as<bool>();
+    shipping.providerTax = row[first + 1].as<bool>();
+    shipping.countries = text(row[first + 2]).split(u',', Qt::SkipEmptyParts);
+    shipping.collectPhone = row[first + 3].as<bool>();
     // An address is asked for only when something is shipped: a pickup-only shop asks none.
     const bool ships = std::any_of(shipping.offers.begin(), shipping.offers.end(),
                                    [](const ShippingOffer &offer) { return offer.kind != ShippingKind::Pickup; });
@@ -75,13 +75,15 @@ Result<PendingOrder> PgCheckout::placeOrder(const CheckoutRequest &cart, int res
                     .as<std::string>();
             const auto order = tx.exec_params1(std::string("SELECT o.order_number, o.currency, "
                                                            "(extract(epoch from o.reserved_until) * 1000)::bigint, ")
-                                                   + kOrderTotalsColumns + " FROM orders o WHERE o.id = $1::uuid",
+                                                   + kOrderTotalsColumns + ", " + kCheckoutShippingColumns
+                                                   + " FROM orders o LEFT JOIN shop_settings s ON s.tenant_id = o.tenant_id"
+                                                     " WHERE o.id = $1::uuid",
                                                orderId);
             const QString currency = text(order[1]).trimmed();
             return PendingOrder{QString::fromStdString(orderId), order[0].as<qint64>(),
                                 readOrderLines(tx, orderId, currency), totalsFrom(order, 3, currency),
                                 QDateTime::fromMSecsSinceEpoch(order[2].as<qint64>(), Qt::UTC),
-                                readCheckoutShipping(tx, orderId, currency)};
+                                checkoutShippingFrom(order, 9, currency)};
         });
     });
 }

@@ -1,7 +1,5 @@
 #include "domain/shopsettings.h"
 
-#include "domain/moneyformat.h"
-
 #include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
@@ -30,29 +28,6 @@ std::optional<ShippingKind> shippingKindFromString(const QString &text)
     if (text == u"pickup"_s)
         return ShippingKind::Pickup;
     return std::nullopt;
-}
-
-Money ShippingOption::priceFor(const Money &subtotal) const
-{
-    if (kind == ShippingKind::Pickup)
-        return Money::zero(amount.currency());
-    if (kind == ShippingKind::FreeAbove && freeAbove && subtotal.minor() >= freeAbove->minor())
-        return Money::zero(amount.currency());
-    return amount;
-}
-
-QString describeShippingOption(const ShippingOption &option)
-{
-    switch (option.kind) {
-    case ShippingKind::Pickup:
-        return u"%1 · free"_s.arg(option.label);
-    case ShippingKind::FreeAbove:
-        return u"%1 · %2, free from %3"_s.arg(option.label, formatMoney(option.amount),
-                                                 option.freeAbove ? formatMoney(*option.freeAbove) : u"?"_s);
-    case ShippingKind::Flat:
-        break;
-    }
-    return u"%1 · %2"_s.arg(option.label, formatMoney(option.amount));
 }
 
 QList<ShippingOption> ShopSettings::activeOptions() const

@@ -31,13 +31,8 @@ struct ShippingOption final {
     std::optional<Money> freeAbove; ///< FreeAbove only: the order amount from which it's free
     bool active = true;
 
-    /// What this option costs an order of `subtotal`.
-    Money priceFor(const Money &subtotal) const;
     friend bool operator==(const ShippingOption &, const ShippingOption &) = default;
 };
-
-/// "Standard shipping · $8.00, free from $150.00" / "Pick up at the shop · free".
-QString describeShippingOption(const ShippingOption &option);
 
 /// A shop's online settings (migration 0021): where and how it ships, whether Stripe
 /// computes the tax of online orders and asks for a phone number, and the texts the
