@@ -7,9 +7,12 @@ RDK_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev qt6-h
 RDK_PACKAGES+=(poppler-utils)  # pdftotext: the POS receipt tests read the PDFs they render
 RDK_PACKAGES+=(caddy)  # the storefront's front door (resources/caddy/Caddyfile), in scripts/run and the edge tests
 RDK_PACKAGES+=(libzint-dev zbar-tools)  # box barcodes on labels and receipts (libzint); the label tests decode them with zbarimg
-RDK_PACKAGES+=(dpkg-dev lintian systemd)  # scripts/package (CPack runs dpkg-shlibdeps) and tests/install (lintian, systemd-analyze)
 RDK_PACKAGES+=(python3-aiosmtpd openssl)  # mail: the tests' SMTP server and the demo's mail catcher (tests/mail/smtpserver.py); openssl makes the tests' TLS certificate
-RDK_PACKAGES+=(prometheus)  # promtool checks and unit-tests docs/alerts.yml (tests/ops/check-alerts); 19 MB download
+# Only scripts/package and scripts/test need these, so scripts/run leaves a shop's or a newcomer's
+# machine without them (Debian's prometheus package also enables a Prometheus server on :9090).
+RDK_PACKAGING_PACKAGES=(dpkg-dev)  # CPack runs dpkg-shlibdeps
+RDK_TEST_PACKAGES=(dpkg-dev lintian systemd  # tests/install and the package tests (lintian, systemd-analyze)
+  prometheus)  # promtool checks and unit-tests docs/alerts.yml (tests/ops/check-alerts); 19 MB download
 RDK_PG_BIN=/usr/lib/postgresql/15/bin
 
 rdk_say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
