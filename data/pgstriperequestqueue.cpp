@@ -25,14 +25,14 @@ Result<Money> money(const pqxx::field &minor, const QString &currency)
 
 } // namespace
 
-Result<QList<StripeRequestRow>> PgStripeRequestQueue::claim(int limit)
+Result<QList<StripeRequestRow>> PgStripeRequestQueue::claim(int limit, const QString &claimer)
 {
     return m_session.transact([&](pqxx::work &tx) -> Result<QList<StripeRequestRow>> {
         QList<StripeRequestRow> rows;
         QList<qint64> amounts;   // minor units of each row's amount, or -1 for none
         for (const auto &r : tx.exec_params("SELECT id, tenant_id::text, order_id::text, kind, amount_minor, attempts "
-                                            "FROM rdk.claim_stripe_requests($1) ORDER BY id",
-                                            std::max(0, limit))) {
+                                            "FROM rdk.claim_stripe_requests($1, $2) ORDER BY id",
+                                            std::max(0, limit), str(claimer))) {
             StripeRequestRow row;
             row.id = r[0].as<qint64>();
             row.tenantId = text(r[1]);
@@ -113,6 +113,22 @@ Result<std::optional<StripeRequestOrder>> PgStripeRequestQueue::order(const QStr
             o.lines.append({text(r[0]), text(r[1]), r[2].as<int>(), *unitPrice, *lineDiscount, *lineTotal});
         }
         return std::optional<StripeRequestOrder>(o);
+    });
+}
+
+Result<QList<qint64>> PgStripeRequestQueue::renew(const QList<qint64> &requestIds, const QString &claimer)
+{
+    if (requestIds.isEmpty())
+        return QList<qint64>();
+    QStringList ids;
+    for (qint64 id : requestIds)
+        ids.append(QString::number(id));
+    return m_session.transact([&](pqxx::work &tx) -> Result<QList<qint64>> {
+        QList<qint64> renewed;
+        for (const auto &r : tx.exec_params("SELECT id FROM rdk.renew_stripe_requests($1::bigint[], $2) AS id",
+                                            textArray(ids), str(claimer)))
+            renewed.append(r[0].as<qint64>());
+        return renewed;
     });
 }
 

@@ -52,9 +52,13 @@ class PgStripeRequestQueue final {
 public:
     explicit PgStripeRequestQueue(PgSession &session) : m_session(session) {}
 
-    /// Takes up to `limit` queued requests (and ones stuck in `working` by a crashed worker)
-    /// and marks them working: rdk.claim_stripe_requests.
-    Result<QList<StripeRequestRow>> claim(int limit);
+    /// Takes up to `limit` queued requests (and `working` ones whose claimer's lease ran out)
+    /// and marks them working, leased to `claimer` (this process, "host:pid") for 30 s:
+    /// rdk.claim_stripe_requests. Several rdk-sync processes may claim at once (ADR 0029).
+    Result<QList<StripeRequestRow>> claim(int limit, const QString &claimer);
+    /// Extends the lease of the requests `claimer` is still working; answers those that are
+    /// still its own (one another process took over after a lapse is not): rdk.renew_stripe_requests.
+    Result<QList<qint64>> renew(const QList<qint64> &requestIds, const QString &claimer);
     /// The order behind a request, or nullopt when this shop has no such order.
     Result<std::optional<StripeRequestOrder>> order(const QString &orderId);
     /// done (`ok`) or failed, with Stripe's answer or a sentence for staff:

@@ -7,9 +7,11 @@
 #include "sync/sessionprovider.h"
 #include "sync/stripe/striperequestcalls.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QMutexLocker>
+#include <QSysInfo>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -81,6 +83,11 @@ Result<std::optional<Money>> refundAmount(const data::StripeRequestRow &request,
     return std::optional<Money>(*request.amount);
 }
 
+QString processClaimerName()
+{
+    return u"%1:%2"_s.arg(QSysInfo::machineHostName().left(150)).arg(QCoreApplication::applicationPid());
+}
+
 QString unreachableReason(const StripeCallError &error)
 {
     switch (error.failure) {
@@ -123,6 +130,12 @@ StripeRequestWorker::StripeRequestWorker(StripeRequestWorkerOptions options, Str
     m_pool.setMaxThreadCount(std::max(1, m_options.concurrency) + 1);   // + the claiming task
     m_poll.setInterval(m_options.pollInterval);
     connect(&m_poll, &QTimer::timeout, this, &StripeRequestWorker::wake);
+    if (m_options.claimer.isEmpty())
+        m_options.claimer = processClaimerName();
+    m_leasePool.setMaxThreadCount(1);
+    m_leasePool.setExpiryTimeout(-1);   // keeps its session open between renewals
+    m_leaseTimer.setInterval(m_options.leaseRenewal);
+    connect(&m_leaseTimer, &QTimer::timeout, this, &StripeRequestWorker::renewLeases);
 }
 
 StripeRequestWorker::~StripeRequestWorker()
@@ -134,6 +147,7 @@ void StripeRequestWorker::start()
 {
     m_stopping = false;
     m_poll.start();
+    m_leaseTimer.start();
     wake();   // whatever was queued while the service was down
 }
 
@@ -141,9 +155,36 @@ void StripeRequestWorker::stop()
 {
     m_stopping = true;
     m_poll.stop();
+    m_leaseTimer.stop();
     // Requests still in flight finish their current Stripe call (bounded by its timeout);
     // one cut short stays `working` and is claimed again later, with the same idempotency keys.
     m_pool.waitForDone(30'000);
+    m_leasePool.waitForDone(10'000);
+}
+
+void StripeRequestWorker::renewLeases()
+{
+    QList<qint64> ids;
+    {
+        QMutexLocker lock(&m_mutex);
+        ids = m_inFlight.values();
+    }
+    if (ids.isEmpty() || m_stopping || m_leasePool.activeThreadCount() > 0)
+        return;
+    (void)QtConcurrent::run(&m_leasePool, [this, ids] {
+        auto renewed = m_sessions.run([&](data::PgSession &s) { return data::PgStripeRequestQueue(s).renew(ids, m_options.claimer); });
+        if (!renewed) {
+            qCWarning(lcStripeWork).noquote() << "can't renew the claims of" << ids.size() << "Stripe requests yet:"
+                                              << renewed.error().message;
+            return;
+        }
+        for (qint64 id : ids) {
+            // Finished meanwhile, or taken over after our lease lapsed: the other claimer redoes
+            // it with the same idempotency keys, so nothing is made twice at Stripe.
+            if (!renewed->contains(id))
+                qCDebug(lcStripeWork) << "Stripe request" << id << "is no longer ours to renew";
+        }
+    });
 }
 
 void StripeRequestWorker::wake()
@@ -178,7 +219,7 @@ void StripeRequestWorker::claimBatch()
     }
     if (free <= 0 || m_stopping)
         return;
-    auto rows = m_sessions.run([&](data::PgSession &s) { return data::PgStripeRequestQueue(s).claim(free); });
+    auto rows = m_sessions.run([&](data::PgSession &s) { return data::PgStripeRequestQueue(s).claim(free, m_options.claimer); });
     if (!rows) {
         // Once per distinct problem, not every poll: a database that is down or behind on
         // migrations would otherwise fill the log every few seconds.
@@ -239,11 +280,20 @@ void StripeRequestWorker::process(const data::StripeRequestRow &row)
     else
         outcome = {false, {}, u"rdk-sync does not know this kind of Stripe request (%1)."_s.arg(row.kind.left(40))};
 
-    const Status finished = m_sessions.run([&](data::PgSession &s) {
-        return data::PgStripeRequestQueue(s).finish(row.id, outcome.ok, outcome.result, outcome.error);
-    });
+    // Recorded while the claim is still ours (the lease is renewed meanwhile): a database that
+    // is restarting must not hand the request, done at Stripe, to another process to redo.
+    Status finished = Error::unavailable(u"not recorded yet"_s);
+    for (int attempt = 1;; ++attempt) {
+        finished = m_sessions.run([&](data::PgSession &s) {
+            return data::PgStripeRequestQueue(s).finish(row.id, outcome.ok, outcome.result, outcome.error);
+        });
+        if (finished || finished.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts
+            || !backoff(attempt))
+            break;
+        count(row.kind, "retry");
+    }
     if (!finished) {
-        // Left `working`: handed out again after two minutes and redone with the same keys.
+        // Left `working`: handed out again once its lease ran out, and redone with the same keys.
         qCWarning(lcStripeWork).noquote() << "Stripe request" << row.id << "done but not recorded yet:" << finished.error().message;
         count(row.kind, "unrecorded");
         return;

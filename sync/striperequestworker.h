@@ -59,7 +59,15 @@ struct StripeRequestWorkerOptions final {
     /// request has been attempted this often (counting earlier claims, see attempts).
     int maxAttempts = 4;
     std::chrono::milliseconds retryBackoff{2000};   ///< doubled per retry
+    /// This process's name on its claims ("host:pid"): several rdk-sync processes work one queue,
+    /// each claim is leased to its claimer for 30 s and renewed every `leaseRenewal` while the
+    /// request is worked, so no other process takes it over meanwhile (ADR 0029).
+    QString claimer;
+    std::chrono::milliseconds leaseRenewal{10'000};
 };
+
+/// "host:pid" of this process, as its claims of shared work name it.
+QString processClaimerName();
 
 /// Makes the Stripe calls the desk asks for through the stripe_requests table (ADR 0007):
 /// payment links for counter sales, their deactivation, and refunds. It looks at the queue when
@@ -103,6 +111,9 @@ public:
 
 private:
     void claimBatch();
+    /// Extends the leases of the requests in flight, on a thread of its own (the pool's threads
+    /// may all be waiting on Stripe).
+    void renewLeases();
     void process(const data::StripeRequestRow &row);
     Outcome makePaymentLink(const data::StripeRequestRow &row);
     Outcome deactivateLink(const data::StripeRequestRow &row);
@@ -119,7 +130,9 @@ private:
     SessionProvider &m_sessions;
     MetricsRegistry &m_metrics;
     QThreadPool m_pool;
+    QThreadPool m_leasePool;                // one thread: lease renewals
     QTimer m_poll;
+    QTimer m_leaseTimer;
     std::atomic_bool m_claiming{false};
     std::atomic_bool m_claimAgain{false};
     std::atomic_bool m_stopping{true};      // until start()

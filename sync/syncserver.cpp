@@ -105,6 +105,11 @@ SyncServer::SyncServer(SyncServerOptions options, SyncServices services, QObject
     // Shoppers are redirected to Stripe's hosted page, or the sandbox's pay page in the demo.
     m_checkoutOrigin = api.host() == u"api.stripe.com"_s ? QByteArray("https://checkout.stripe.com")
                                                           : api.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString().toUtf8();
+    m_rateLimiter.setProcessCount(m_options.processes);
+    if (m_services.sharedRates && m_options.processes > 1)
+        m_rateLimiter.setSharedBudget(m_services.sharedRates, {RouteFamily::Checkout, RouteFamily::Auth});
+    if (m_services.visitorSalt)
+        m_visitors.setSaltSource(m_services.visitorSalt);
     m_reservationSweep.setInterval(kReservationSweepMs);
     connect(&m_reservationSweep, &QTimer::timeout, this, &SyncServer::releaseExpiredReservations);
     m_pageViewFlush.setInterval(kPageViewFlushMs);
@@ -265,6 +270,19 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
         auto refused = jsonError(HttpStatus::TooManyRequests, u"Too many requests; please slow down."_s);
         finish(std::move(refused), info, route, privateRoute, extra, startedNs).write(std::move(responder));
         return;
+    }
+    if (decision.shared) {
+        // The same budget for every rdk-sync process (ADR 0029): taken from the database, on the pool.
+        work = [this, family, work = std::move(work)](const RequestInfo &i) {
+            const RateDecision shared = m_rateLimiter.checkShared(i.client, family, QDateTime::currentMSecsSinceEpoch());
+            HeaderList headers;
+            applyRateLimitHeaders(shared, headers);
+            QHttpServerResponse response = shared.allowed ? work(i)
+                                                          : jsonError(HttpStatus::TooManyRequests, u"Too many requests; please slow down."_s);
+            for (const auto &[name, value] : std::as_const(headers))
+                response.setHeader(name, value);
+            return response;
+        };
     }
     const qint64 limit = bodyLimitFor(family, info.method);
     if (bodyTooLarge(request.value("Content-Length").toLongLong(), info.body.size(), limit)) {

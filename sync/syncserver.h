@@ -36,6 +36,9 @@ struct SyncServerOptions final {
     QList<QHostAddress> trustedProxies; ///< e.g. Caddy on 127.0.0.1: X-Forwarded-For is believed from these only
     QList<QHostAddress> metricsAllow;   ///< peers besides loopback that may read /metrics
     int workerThreads = 8;
+    /// RDK_SYNC_PROCESSES: rdk-sync processes serving the shop behind the edge. Local rate-limit
+    /// budgets are divided by it; with more than one, checkout and sign-in budgets are shared (ADR 0029).
+    int processes = 1;
 };
 
 /// The services the router's handlers call. Built, owned and started by the composition root
@@ -49,6 +52,11 @@ struct SyncServices final {
     std::function<bool()> stripeRequestsListening;  ///< for /readyz
     /// For /readyz: the mail sender's state ("off: no RDK_SMTP_HOST", "listening", "reconnecting").
     std::function<QString()> mail = [] { return QStringLiteral("off: no RDK_SMTP_HOST"); };
+    /// Budgets every process draws from (the database); used for checkout and sign-in when
+    /// options.processes > 1. May be null (one process: every budget is local).
+    SharedRateBudget *sharedRates = nullptr;
+    /// The shared salt of the visitor hash; empty: a salt of this process's own.
+    VisitorCounter::SaltSource visitorSalt = {};
 };
 
 /// Everything a request needs, copied out of QHttpServerRequest on the event-loop thread so

@@ -1,5 +1,6 @@
 #include "sync/visitorcounter.h"
 
+#include <QDateTime>
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -19,6 +20,13 @@ bool VisitorCounter::looksLikeBot(QByteArrayView userAgent)
     return bots.match(QString::fromLatin1(userAgent.first(std::min<qsizetype>(userAgent.size(), 512)))).hasMatch();
 }
 
+void VisitorCounter::setSaltSource(SaltSource source)
+{
+    QMutexLocker lock(&m_mutex);
+    m_source = std::move(source);
+    m_saltDay = {};
+}
+
 QByteArray VisitorCounter::visitorId(const QHostAddress &client, QByteArrayView userAgent, const QDate &todayUtc)
 {
     if (looksLikeBot(userAgent))
@@ -27,8 +35,23 @@ QByteArray VisitorCounter::visitorId(const QHostAddress &client, QByteArrayView 
     {
         QMutexLocker lock(&m_mutex);
         if (m_saltDay != todayUtc) {
-            m_salt.resize(32);
-            QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_salt.data()), 8);
+            if (m_source) {
+                // A database that can't answer costs one try every few seconds, not one per view.
+                constexpr qint64 kRetryMs = 5'000;
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                if (m_sourceFailedAtMs != 0 && now - m_sourceFailedAtMs < kRetryMs)
+                    return {};
+                auto shared = m_source(todayUtc);
+                if (!shared || shared->size() < 16) {
+                    m_sourceFailedAtMs = now;
+                    return {};
+                }
+                m_sourceFailedAtMs = 0;
+                m_salt = *shared;
+            } else {
+                m_salt.resize(32);
+                QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_salt.data()), 8);
+            }
             m_saltDay = todayUtc;
         }
         salt = m_salt;

@@ -35,7 +35,7 @@ constexpr qsizetype kMaxManifestBytes = 4 * 1024 * 1024;
 // every backup; database URLs are kept without their password.
 const QStringList kSettingKeys = {
     u"DATABASE_URL"_s, u"RDK_TENANT"_s, u"RDK_SYNC_DATABASE_URL"_s, u"RDK_SYNC_LISTEN"_s,
-    u"RDK_SYNC_ALLOW_PUBLIC_LISTEN"_s, u"RDK_SYNC_TRUSTED_PROXIES"_s, u"RDK_SYNC_METRICS_ALLOW"_s, u"RDK_PUBLIC_URL"_s,
+    u"RDK_SYNC_ALLOW_PUBLIC_LISTEN"_s, u"RDK_SYNC_TRUSTED_PROXIES"_s, u"RDK_SYNC_METRICS_ALLOW"_s, u"RDK_SYNC_PROCESSES"_s, u"RDK_PUBLIC_URL"_s,
     u"STRIPE_API_BASE"_s, u"RDK_SMTP_HOST"_s, u"RDK_SMTP_PORT"_s, u"RDK_SMTP_TLS"_s, u"RDK_SMTP_USER"_s,
     u"RDK_SMTP_FROM"_s, u"RDK_SMTP_CA_FILE"_s, u"RDK_MAIL_SHOP_ADDRESS"_s, u"RDK_MAIL_POLICIES"_s,
     u"RDK_DESK_DATABASE_URL"_s, u"RDK_LOCK_MINUTES"_s, u"RDK_SYNC_URL"_s, u"RDK_POS_LINK_MINUTES"_s,

@@ -78,6 +78,9 @@ struct SyncConfig final {
     QStringList trustedProxies;       ///< IP addresses whose X-Forwarded-For is believed (none by default)
     QStringList metricsAllow;         ///< peers besides loopback that may read /metrics
     int backlogSeconds = 15;          ///< RDK_SYNC_BACKLOG_SECONDS: how often /metrics' queue gauges are read
+    /// RDK_SYNC_PROCESSES: how many rdk-sync processes serve the shop behind the edge (1..64); the
+    /// per-process rate-limit budgets are divided by it, so N processes can't multiply one (ADR 0029).
+    int processes = 1;
     QUrl publicUrl;
     QString stripeSecretKey;
     QString stripeWebhookSecret;

@@ -44,6 +44,7 @@ int main(int argc, char *argv[])
     options.server.databaseUrl = options.databaseUrl;
     options.server.tenantSlug = config->tenant;
     options.backlogInterval = std::chrono::seconds(config->backlogSeconds);
+    options.server.processes = config->processes;
     options.server.publicUrl = config->publicUrl;
     options.server.stripeApiBase = config->stripeApiBase;
     options.server.webhookSecret = config->stripeWebhookSecret.toUtf8();

@@ -10,6 +10,7 @@
 #include "sync/http/metrics.h"
 #include "sync/mail/mailsender.h"
 #include "sync/sessionprovider.h"
+#include "sync/sharedstate.h"
 #include "sync/stripe/stripepaymentgateway.h"
 #include "sync/stripe/striperequestcalls.h"
 #include "sync/striperequestworker.h"
@@ -116,6 +117,12 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
     // Both feeds are one connection now; /readyz keeps reporting them apart.
     const auto listening = [feed = m_changeFeed.get()] { return feed->isListening(); };
     SyncServices services{*m_sessions, *m_checkout, *m_cache, *m_metrics, listening, listening};
+    // What several processes must agree on lives in the database (ADR 0029): the visitor salt
+    // always (a restart mid-day must not count everyone again), the checkout and sign-in budgets
+    // once there is more than one process.
+    m_sharedRates = std::make_unique<PgSharedRateBudget>(*m_sessions);
+    services.sharedRates = m_sharedRates.get();
+    services.visitorSalt = sharedVisitorSalt(*m_sessions);
     if (m_mail) {
         services.mail = [feed = m_changeFeed.get()] { return feed->isListening() ? u"listening"_s : u"reconnecting"_s; };
     }

@@ -23,6 +23,7 @@ class PgListener;
 namespace rdk::sync {
 
 class BacklogSampler;
+class PgSharedRateBudget;
 class CatalogChanges;
 class StripePaymentGateway;
 class StripeRequestCalls;
@@ -71,6 +72,7 @@ private:
     std::unique_ptr<CatalogCache> m_cache;
     std::unique_ptr<CatalogChanges> m_catalogChanges;
     std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<PgSharedRateBudget> m_sharedRates;
     std::unique_ptr<StripeRequestCalls> m_counterStripe;
     std::unique_ptr<StripeRequestWorker> m_stripeRequests;
     std::unique_ptr<MailSender> m_mail;

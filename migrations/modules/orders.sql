@@ -78,6 +78,19 @@ BEGIN
             RAISE EXCEPTION 'Enter your two-factor code first.' USING ERRCODE = '42501';
         END IF;
     END IF;
+    -- One sweep of a shop at a time: every rdk-sync process runs this on its own timer (ADR
+    -- 0029). Two at once would each release some holds of one order and then neither would see
+    -- all of them released, leaving the order pending with nothing held. A sweep that finds
+    -- another running returns at once; the running one does the work. The owner's sweep of
+    -- every shop excludes all others; a shop's sweep excludes that shop's.
+    IF v_all THEN
+        IF NOT pg_try_advisory_xact_lock(hashtext('rdk.release_expired_reservations'), 0) THEN
+            RETURN 0;
+        END IF;
+    ELSIF NOT (pg_try_advisory_xact_lock_shared(hashtext('rdk.release_expired_reservations'), 0)
+               AND pg_try_advisory_xact_lock(hashtext('rdk.release_expired_reservations'), hashtext(v_tenant::text))) THEN
+        RETURN 0;
+    END IF;
     PERFORM set_config('rdk.reason', 'reservation_expired', true);
     -- Inventory rows are locked in id order so concurrent callers can't deadlock; rows
     -- another transaction holds (a webhook marking them sold) are left for later.

@@ -124,6 +124,78 @@ RateLimiter::RateLimiter(qsizetype maxClients)
     m_index.reserve(std::min<qsizetype>(m_maxClients, 1024));
 }
 
+void RateLimiter::setProcessCount(int processes)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_processes = std::max(1, processes);
+    recomputeIdleAfter();
+}
+
+int RateLimiter::processCount() const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_processes;
+}
+
+RateLimitPolicy RateLimiter::localPolicy(RouteFamily family) const
+{
+    const QMutexLocker lock(&m_mutex);
+    return localPolicyLocked(family);
+}
+
+RateLimitPolicy RateLimiter::localPolicyLocked(RouteFamily family) const
+{
+    const RateLimitPolicy whole = m_policies[index(family)];
+    if (whole.burst <= 0 || m_processes <= 1)
+        return whole;
+    // Rounded down, so n shares never add up to more than the whole; at least one request, so a
+    // budget smaller than the process count still lets a client through somewhere.
+    return {std::max(1, whole.burst / m_processes), whole.perSecond / m_processes};
+}
+
+void RateLimiter::setSharedBudget(SharedRateBudget *budget, QList<RouteFamily> families)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_shared = budget;
+    m_sharedFamilies.fill(false);
+    for (RouteFamily family : families) {
+        if (family != RouteFamily::Webhook)
+            m_sharedFamilies[index(family)] = true;
+    }
+}
+
+QString RateLimiter::sharedClientKey(const QHostAddress &client)
+{
+    const ClientKey key = keyFor(client);
+    if (key.kind == 4)
+        return u"4:"_s + QHostAddress(quint32(key.bits)).toString();
+    if (key.kind == 6)
+        return u"6:"_s + QString::number(key.bits, 16).rightJustified(16, u'0');
+    return u"0:other"_s;
+}
+
+RateDecision RateLimiter::checkShared(const QHostAddress &client, RouteFamily family, qint64 nowMs)
+{
+    SharedRateBudget *shared = nullptr;
+    RateLimitPolicy whole;
+    {
+        const QMutexLocker lock(&m_mutex);
+        shared = m_shared;
+        whole = m_policies[index(family)];
+    }
+    if (family == RouteFamily::Webhook || whole.burst <= 0)
+        return {};
+    if (shared) {
+        if (std::optional<RateDecision> decided = shared->take(family, sharedClientKey(client), whole)) {
+            decided->limit = whole.burst;
+            decided->shared = false;
+            return *decided;
+        }
+    }
+    const QMutexLocker lock(&m_mutex);
+    return checkLocked(client, family, nowMs);
+}
+
 void RateLimiter::setPolicy(RouteFamily family, RateLimitPolicy policy)
 {
     if (family == RouteFamily::Webhook)
@@ -167,7 +239,8 @@ void RateLimiter::recomputeIdleAfter()
     // After this long without a request every bucket of a client is full again, so forgetting
     // the client changes no later decision.
     qint64 longest = 0;
-    for (const RateLimitPolicy &policy : m_policies) {
+    for (int i = 0; i < routeFamilyCount; ++i) {
+        const RateLimitPolicy policy = localPolicyLocked(static_cast<RouteFamily>(i));
         if (policy.burst <= 0)
             continue;
         if (policy.perSecond <= 0.0) {
@@ -198,7 +271,17 @@ RateDecision RateLimiter::check(const QHostAddress &client, RouteFamily family, 
         return {};
 
     const QMutexLocker lock(&m_mutex);
-    const RateLimitPolicy policy = m_policies[index(family)];
+    if (m_shared && m_sharedFamilies[index(family)] && m_policies[index(family)].burst > 0) {
+        RateDecision deferred;
+        deferred.shared = true;
+        return deferred;
+    }
+    return checkLocked(client, family, nowMs);
+}
+
+RateDecision RateLimiter::checkLocked(const QHostAddress &client, RouteFamily family, qint64 nowMs)
+{
+    const RateLimitPolicy policy = localPolicyLocked(family);
     if (policy.burst <= 0)
         return {};
 

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <list>
+#include <optional>
 
 namespace rdk::sync {
 
@@ -51,6 +52,19 @@ struct RateDecision final {
     int remaining = 0;
     int resetSeconds = 0;
     int retryAfterSeconds = 0;
+    /// The family's budget is shared by every rdk-sync process (RateLimiter::setSharedBudget):
+    /// nothing was decided yet; call RateLimiter::checkShared off the event loop.
+    bool shared = false;
+};
+
+/// A rate-limit budget kept outside this process, so that several rdk-sync processes behind the
+/// edge draw from one budget per client instead of one each (the database: rdk.rate_take).
+class SharedRateBudget {
+public:
+    virtual ~SharedRateBudget() = default;
+    /// Takes one token from (`family`, `clientKey`)'s shared bucket under `policy`; nullopt when
+    /// the shared store can't be asked right now. Blocks (a database round trip).
+    virtual std::optional<RateDecision> take(RouteFamily family, const QString &clientKey, RateLimitPolicy policy) = 0;
 };
 
 /// Token-bucket limiter keyed by (client, route family). Thread-safe.
@@ -80,8 +94,27 @@ public:
     RateLimitPolicy policy(RouteFamily family) const;
 
     /// Takes one token from the client's bucket for `family` at time `nowMs` (any monotonic
-    /// milliseconds; a clock that steps back refills nothing).
+    /// milliseconds; a clock that steps back refills nothing). For a shared family (see
+    /// setSharedBudget) it decides nothing and answers `shared`.
     RateDecision check(const QHostAddress &client, RouteFamily family, qint64 nowMs);
+
+    /// How many rdk-sync processes serve the shop behind the edge (RDK_SYNC_PROCESSES). Each
+    /// process keeps 1/n of every local budget (burst and refill, at least one request), so a
+    /// client whose requests the edge spreads over all n processes gets the configured budget at
+    /// most, never n times it; one that always lands on the same process gets 1/n of it.
+    void setProcessCount(int processes);
+    int processCount() const;
+    /// The budget of `family` this process applies locally: the policy divided by the process count.
+    RateLimitPolicy localPolicy(RouteFamily family) const;
+
+    /// Keeps the budgets of `families` in `budget` (the database), whole: every process draws
+    /// from the same bucket of a client. `budget` must outlive the limiter; nullptr turns it off.
+    void setSharedBudget(SharedRateBudget *budget, QList<RouteFamily> families);
+    /// The decision for a shared family: the shared budget's, or, while it can't be asked, this
+    /// process's local share (never more than 1/n of the budget). Blocks: call it off the event loop.
+    RateDecision checkShared(const QHostAddress &client, RouteFamily family, qint64 nowMs);
+    /// The client's key in the shared budget: `4:a.b.c.d`, `6:<the /64 in hex>`.
+    static QString sharedClientKey(const QHostAddress &client);
 
     /// How many clients are tracked now (bounded by maxClients()).
     qsizetype trackedClients() const;
@@ -107,12 +140,17 @@ private:
     using ClientList = std::list<Client>;
 
     static ClientKey keyFor(const QHostAddress &client);
+    RateDecision checkLocked(const QHostAddress &client, RouteFamily family, qint64 nowMs);
+    RateLimitPolicy localPolicyLocked(RouteFamily family) const;
     void dropIdle(qint64 nowMs);
     void recomputeIdleAfter();
 
     mutable QMutex m_mutex;
     qsizetype m_maxClients;
     std::array<RateLimitPolicy, routeFamilyCount> m_policies;
+    int m_processes = 1;
+    SharedRateBudget *m_shared = nullptr;
+    std::array<bool, routeFamilyCount> m_sharedFamilies{};
     qint64 m_idleAfterMs = 0;
     ClientList m_lru;                                   // front: least recently seen
     QHash<ClientKey, ClientList::iterator> m_index;

@@ -6,6 +6,14 @@ Orders come from two channels: online shoppers through POST /api/checkout, and a
 storm-counter tool), waits for rdk-sync to make the sale's Stripe Payment Link, and then has
 the buyer pay it at the sandbox, cancels the sale, or walks away until its hold runs out.
 
+Several rdk-sync processes (--processes N, N > 1; the short CI form runs two): they sit behind
+Caddy with the project's own Caddyfile (resources/caddy/Caddyfile, upstreams taking turns), the
+address every client, the relay and the injector use; each kill SIGKILLs one of them (in turn)
+while the others keep serving, and restarts it. Shoppers then connect from their own loopback
+addresses (127.x.y.z), so Caddy, not the shopper, writes the X-Forwarded-For rdk-sync believes.
+The reconciliation also checks that no Stripe request of the counter was claimed twice except
+those whose claimer was killed while it held them (the lease of migration 0024, ADR 0029).
+
 Python standard library only: it drives processes (SIGKILL, pg_ctl restart), HTTP on many
 threads and HMAC signing, which a shell script can't do well and a Qt test would make much
 longer to read.
@@ -62,8 +70,9 @@ def psql(url, sql):
     return out.stdout.strip()
 
 
-def http_call(port, method, path, body=b"", headers=None, timeout=15):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def http_call(port, method, path, body=b"", headers=None, timeout=15, source=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()
@@ -96,34 +105,47 @@ COUNT = Counters()
 
 # --------------------------------------------------------------------------------------------
 # Processes
-class Sync:
-    """rdk-sync on a fixed port, so clients, the relay and the sandbox keep one address."""
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    def __init__(self, db_url):
+
+class Sync:
+    """rdk-sync on a fixed port, so clients, the relay and the sandbox keep one address (the
+    edge's, when there are several processes)."""
+
+    def __init__(self, db_url, port=SYNC_PORT, name="rdk-sync", processes=1):
         self.proc = None
+        self.port = port
+        self.name = name
+        self.pids = []      # every pid this slot has had, for the claims it may have left
         self.env = dict(ENV, RDK_ENV_FILE="/dev/null", DATABASE_URL=db_url, RDK_TENANT=TENANT,
-                        RDK_SYNC_LISTEN="127.0.0.1:%d" % SYNC_PORT, RDK_PUBLIC_URL="http://127.0.0.1:%d" % SYNC_PORT,
+                        RDK_SYNC_LISTEN="127.0.0.1:%d" % port, RDK_PUBLIC_URL="http://127.0.0.1:%d" % SYNC_PORT,
+                        RDK_SYNC_PROCESSES=str(processes),
                         STRIPE_SECRET_KEY="sk_test_storm", STRIPE_WEBHOOK_SECRET=SECRET,
                         STRIPE_API_BASE="http://127.0.0.1:%d" % SANDBOX_PORT, RDK_LOG_LEVEL="warn",
                         # The storm plays the proxy: each simulated shopper names itself in X-Forwarded-For.
                         RDK_SYNC_TRUSTED_PROXIES="127.0.0.1")
-        self.log = open(os.path.join(WORK, "rdk-sync.log"), "ab")
+        self.log = open(os.path.join(WORK, name + ".log"), "ab")
 
     def start(self):
         deadline = time.time() + 30
         while time.time() < deadline:
             self.proc = subprocess.Popen([os.path.join(BIN, "app/sync/rdk-sync")], env=self.env,
                                          stdout=self.log, stderr=self.log)
+            self.pids.append(self.proc.pid)
             while time.time() < deadline and self.proc.poll() is None:
                 try:
-                    if http_call(SYNC_PORT, "GET", "/healthz", timeout=2)[0] == 200:
+                    if http_call(self.port, "GET", "/healthz", timeout=2)[0] == 200:
                         return
                 except OSError:
                     pass
                 time.sleep(0.05)
             if self.proc.poll() is not None:
                 time.sleep(0.5)   # e.g. the database is restarting: try again, as systemd would
-        raise RuntimeError("rdk-sync did not come up; see rdk-sync.log")
+        raise RuntimeError("%s did not come up; see %s.log" % (self.name, self.name))
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
@@ -136,6 +158,28 @@ class Sync:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+def start_edge(upstreams):
+    """Caddy with the project's Caddyfile on SYNC_PORT, in front of every rdk-sync process."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    home = os.path.join(WORK, "caddy")
+    os.makedirs(home, exist_ok=True)
+    env = dict(PATH=ENV.get("PATH", "/usr/bin:/bin"), HOME=home, XDG_DATA_HOME=home + "/data",
+               XDG_CONFIG_HOME=home + "/config", RDK_EDGE_SITE="http://127.0.0.1:%d" % SYNC_PORT,
+               RDK_EDGE_BIND="127.0.0.1", RDK_EDGE_UPSTREAM=" ".join("127.0.0.1:%d" % p for p in upstreams),
+               RDK_EDGE_ADMIN="off", RDK_EDGE_STORAGE=home + "/storage", RDK_EDGE_ACCESS_LOG=home + "/access.log")
+    out = open(os.path.join(WORK, "caddy.log"), "ab")
+    proc = subprocess.Popen(["caddy", "run", "--config", os.path.join(root, "resources/caddy/Caddyfile"),
+                             "--adapter", "caddyfile"], env=env, stdout=out, stderr=out)
+    for _ in range(300):
+        try:
+            if http_call(SYNC_PORT, "GET", "/healthz", timeout=2)[0] == 200:
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError("caddy did not come up; see caddy.log")
 
 
 def start_sandbox():
@@ -331,6 +375,9 @@ class Shop:
         with self.lock:
             self.ip += 1
             n = self.ip
+        if EDGE:
+            # A loopback address of its own (never 127.0.0.1, Caddy's): the edge writes it.
+            return "127.%d.%d.%d" % (1 + ((n >> 16) & 127), (n >> 8) & 255, n & 255)
         return "10.%d.%d.%d" % ((n >> 16) & 255, (n >> 8) & 255, n & 255)
 
     def place(self):
@@ -338,10 +385,13 @@ class Shop:
         picks = self.rng.sample([(s, z) for s, _ in PRODUCTS for z in SIZES], self.rng.choice([1, 1, 2]))
         items = [{"sku": s, "size": z, "quantity": self.rng.choice([1, 1, 2])} for s, z in picks]
         body = json.dumps({"items": items, "email": "shopper@example.com"}).encode()
-        headers = {"Content-Type": "application/json", "X-Forwarded-For": self.next_ip()}
+        ip = self.next_ip()
+        headers = {"Content-Type": "application/json"}
+        if not EDGE:
+            headers["X-Forwarded-For"] = ip
         for attempt in range(8):
             try:
-                status, answer = http_call(SYNC_PORT, "POST", "/api/checkout", body, headers)
+                status, answer = http_call(SYNC_PORT, "POST", "/api/checkout", body, headers, source=ip if EDGE else None)
             except OSError:
                 status, answer = 0, b""
             if status == 201:
@@ -457,6 +507,7 @@ class Shop:
 
 
 COUNTER_URL = None     # the staff login the counter signs in with (set up in main)
+EDGE = False           # several rdk-sync processes behind Caddy (--processes > 1)
 POS_SHARE = 0.25
 
 
@@ -560,14 +611,17 @@ def main():
     ap.add_argument("--pg-restarts", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pos-share", type=float, default=0.25, help="fraction of orders placed at the counter")
+    ap.add_argument("--processes", type=int, default=1, help="rdk-sync processes; more than one run behind Caddy")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     started = time.time()
-    log("seed %d, %d orders (%.0f%% at the counter), %d kill(s) of rdk-sync, %d PostgreSQL restart(s)"
-        % (args.seed, args.orders, 100 * args.pos_share, args.kills, args.pg_restarts))
+    log("seed %d, %d orders (%.0f%% at the counter), %d rdk-sync process(es)%s, %d kill(s) of rdk-sync, "
+        "%d PostgreSQL restart(s)" % (args.seed, args.orders, 100 * args.pos_share, args.processes,
+                                      " behind Caddy" if args.processes > 1 else "", args.kills, args.pg_restarts))
 
-    global COUNTER_URL, POS_SHARE
+    global COUNTER_URL, POS_SHARE, EDGE
     POS_SHARE = args.pos_share
+    EDGE = args.processes > 1
     sync_url, COUNTER_URL = setup_database()
     initial_units = seed_stock(args.orders)
     baseline_audit = int(psql(ENV["STORM_SUPER_URL"], "SELECT count(*) FROM audit_log"))
@@ -577,11 +631,20 @@ def main():
     relay.daemon_threads = True
     threading.Thread(target=relay.serve_forever, daemon=True).start()
     sandbox = start_sandbox()
-    sync = Sync(sync_url)
+    if EDGE:
+        syncs = [Sync(sync_url, free_port(), "rdk-sync-%d" % (i + 1), args.processes) for i in range(args.processes)]
+    else:
+        syncs = [Sync(sync_url)]
+    edge = []
     # Whatever ends the run (a failed step, run-storm's cleanup), no service outlives it.
-    atexit.register(lambda: (sync.stop(), sandbox.kill()))
+    atexit.register(lambda: ([s.stop() for s in syncs], sandbox.kill(), [e.kill() for e in edge]))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    sync.start()
+    for s in syncs:
+        s.start()
+    if EDGE:
+        edge.append(start_edge([s.port for s in syncs]))
+    orphaned = {}   # Stripe request id -> times its claimer was killed while holding it
+    kills_done = 0
 
     injector = Injector(random.Random(args.seed + 1))
     shop = Shop(random.Random(args.seed + 2), args.orders)
@@ -613,10 +676,21 @@ def main():
         while shop.progress() < mark and any(s.is_alive() for s in shoppers):
             time.sleep(0.05)
         if kind == "kill":
-            log("SIGKILL rdk-sync at %.0f%% of the shoppers" % (100 * shop.progress()))
-            sync.kill()
+            victim = syncs[kills_done % len(syncs)]
+            kills_done += 1
+            pid = victim.proc.pid
+            log("SIGKILL %s (pid %d) at %.0f%% of the shoppers" % (victim.name, pid, 100 * shop.progress()))
+            victim.kill()
+            # What the dead process held: claims it committed and can never finish. (A claim it
+            # had not committed dies with its connection.) Taken over once their lease runs out.
+            time.sleep(0.5)
+            held = psql(ENV["STORM_SUPER_URL"], "SELECT coalesce(string_agg(id::text, ','), '') FROM stripe_requests "
+                                                "WHERE state = 'working' AND claimed_by LIKE '%%:%d'" % pid)
+            for rid in (x for x in held.split(",") if x):
+                orphaned[int(rid)] = orphaned.get(int(rid), 0) + 1
+            COUNT.add("Stripe requests held by a killed rdk-sync", len([x for x in held.split(",") if x]))
             time.sleep(rng.uniform(0.3, 1.5))
-            sync.start()
+            victim.start()
             COUNT.add("rdk-sync SIGKILLs")
         else:
             log("pg_ctl restart -m fast at %.0f%% of the shoppers" % (100 * shop.progress()))
@@ -651,8 +725,22 @@ def main():
 
     with open(os.path.join(WORK, "sandbox.log"), "rb") as f:
         COUNT.add("events the sandbox gave up on after 8 tries", f.read().count(b"giving up on"))
-    ok = reconcile(shop, injector, initial_units, baseline_audit, baseline_audit_id)
-    sync.stop()
+    if EDGE:
+        # Both served: what each answered since its last start (a restart zeroes its counters).
+        for s in syncs:
+            try:
+                text = http_call(s.port, "GET", "/metrics", timeout=10)[1].decode()
+            except OSError:
+                continue
+            for route, label in (("/api/checkout", "checkouts"), ("/api/stripe/webhook", "webhook deliveries")):
+                n = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                        if line.startswith("rdk_http_requests_total{") and 'route="%s"' % route in line)
+                COUNT.add("%s answered by %s since its last start" % (label, s.name), int(n))
+    ok = reconcile(shop, injector, initial_units, baseline_audit, baseline_audit_id, orphaned, syncs)
+    for s in syncs:
+        s.stop()
+    for e in edge:
+        e.terminate()
     sandbox.terminate()
     relay.shutdown()
     log("wall time %.1f s" % elapsed)
@@ -696,7 +784,7 @@ def drain(injector, expected_events):
     log("deliveries did not settle in time")
 
 
-def reconcile(shop, injector, initial_units, baseline_audit, baseline_audit_id):
+def reconcile(shop, injector, initial_units, baseline_audit, baseline_audit_id, orphaned, syncs):
     q = lambda sql: psql(ENV["STORM_SUPER_URL"], sql)
     checks = []
 
@@ -795,6 +883,37 @@ def reconcile(shop, injector, initial_units, baseline_audit, baseline_audit_id):
     failed_requests = q("SELECT count(*) FROM stripe_requests WHERE state = 'failed' AND kind <> 'payment_link'")
     check("every Stripe request of the counter was worked off", open_requests == "0" and failed_requests == "0",
           "%s open, %s deactivations/refunds failed" % (open_requests, failed_requests))
+    # Claimed once: a request is claimed again only when its claimer died holding it (each kill
+    # counted) or gave it up itself (it could not record the outcome, e.g. while PostgreSQL
+    # restarted, and says so in its log), never while a live process still works it.
+    given_up = {}
+    for s in syncs:
+        with open(os.path.join(WORK, s.name + ".log"), "rb") as f:
+            for line in f:
+                if b"done but not recorded yet" in line:
+                    try:
+                        rid = int(json.loads(line).get("stripe_request_id", "0"))
+                    except ValueError:
+                        continue
+                    given_up[rid] = given_up.get(rid, 0) + 1
+    claims = q("SELECT coalesce(string_agg(id || ':' || attempts || ':' || coalesce(claimed_by, ''), ','), '') "
+               "FROM stripe_requests WHERE attempts > 1")
+    reclaimed = [c.split(":") for c in claims.split(",") if c]
+    twice = [c for c in reclaimed if int(c[1]) > 1 + orphaned.get(int(c[0]), 0) + given_up.get(int(c[0]), 0)]
+    check("every Stripe request was claimed once, or again only after its claimer was killed or gave it up",
+          not twice, "%d claimed again, %d held by a killed process, %d given up, %d claimed more often than that%s"
+          % (len(reclaimed), len(orphaned), len(given_up), len(twice),
+             (": " + ", ".join(":".join(c) for c in twice[:5])) if twice else ""))
+    live_pids = set()
+    for s in syncs:
+        live_pids.update(s.pids)
+    strangers = q("SELECT count(*) FROM stripe_requests WHERE claimed_by IS NOT NULL AND "
+                  "NOT (split_part(claimed_by, ':', 2) = ANY ('{%s}'::text[]))" % ",".join(str(p) for p in live_pids))
+    check("every claim names one of the storm's rdk-sync processes", strangers == "0", "%s others" % strangers)
+    if len(syncs) > 1:
+        by = q("SELECT coalesce(string_agg(n::text, '/' ORDER BY n), '') FROM (SELECT count(*) n FROM stripe_requests "
+               "WHERE claimed_by IS NOT NULL GROUP BY split_part(claimed_by, ':', 2)) t")
+        log("Stripe requests claimed, per rdk-sync pid: %s" % (by or "none"))
     check("the counter never failed to place, link or cancel a sale",
           COUNT.get("COUNTER SALES FAILED") + COUNT.get("COUNTER LINKS NEVER READY") + COUNT.get("COUNTER CANCELS FAILED") == 0)
 
