@@ -13,6 +13,7 @@ using rdk::sync::RateDecision;
 using rdk::sync::RateLimiter;
 using rdk::sync::RateLimitPolicy;
 using rdk::sync::RouteFamily;
+using rdk::sync::SharedRateBudget;
 
 Q_DECLARE_METATYPE(RouteFamily)
 
@@ -40,6 +41,20 @@ int allowedCount(RateLimiter &limiter, const QHostAddress &client, RouteFamily f
 const QHostAddress alice(u"203.0.113.7"_s);
 const QHostAddress bob(u"198.51.100.23"_s);
 
+/// A shared budget that answers what the test says, and records what it was asked.
+class FakeSharedBudget final : public SharedRateBudget {
+public:
+    std::optional<RateDecision> answer;   // nullopt: "the database can't be asked"
+    QStringList asked;
+    std::optional<RateDecision> take(RouteFamily family, const QString &clientKey, RateLimitPolicy policy) override
+    {
+        asked.append(u"%1 %2 %3/%4"_s.arg(QString::fromLatin1(rdk::sync::routeFamilyName(family)), clientKey)
+                         .arg(policy.burst)
+                         .arg(policy.perSecond));
+        return answer;
+    }
+};
+
 } // namespace
 
 class TstRateLimiter final : public QObject {
@@ -65,6 +80,12 @@ private Q_SLOTS:
     void applyRateLimitHeaders_refused_addsRetryAfter();
     void applyRateLimitHeaders_unlimited_addsNothing();
     void applyRateLimitHeaders_replacesEarlierValues();
+    void processCount_dividesLocalBudgets_sharesNeverAddUpToMore_data();
+    void processCount_dividesLocalBudgets_sharesNeverAddUpToMore();
+    void sharedBudget_sharedFamiliesDeferred_othersStayLocal();
+    void sharedBudget_answersWithTheWholePolicy();
+    void sharedBudget_unavailable_fallsBackToThisProcessShare();
+    void sharedClientKey_groupsLikeTheLocalKey();
 };
 
 void TstRateLimiter::routeFamilyFor_classifiesPaths_data()
@@ -363,6 +384,113 @@ void TstRateLimiter::applyRateLimitHeaders_replacesEarlierValues()
     QCOMPARE(headerValue(headers, "RateLimit-Limit"_ba), "5"_ba);
     QCOMPARE(headerValue(headers, "Retry-After"_ba), "10"_ba);
     QCOMPARE(headerValue(headers, "Content-Type"_ba), "text/html"_ba);
+}
+
+void TstRateLimiter::processCount_dividesLocalBudgets_sharesNeverAddUpToMore_data()
+{
+    QTest::addColumn<int>("processes");
+    QTest::addRow("one") << 1;
+    QTest::addRow("two") << 2;
+    QTest::addRow("three") << 3;
+    QTest::addRow("seven") << 7;
+}
+
+void TstRateLimiter::processCount_dividesLocalBudgets_sharesNeverAddUpToMore()
+{
+    QFETCH(int, processes);
+    // N limiters stand for N processes; a client whose requests the edge spreads over all of
+    // them gets at most the whole burst, never N times it.
+    std::vector<std::unique_ptr<RateLimiter>> limiters;
+    for (int i = 0; i < processes; ++i) {
+        limiters.push_back(std::make_unique<RateLimiter>());
+        limiters.back()->setProcessCount(processes);
+    }
+    QCOMPARE(limiters.front()->processCount(), processes);
+    for (RouteFamily family : {RouteFamily::Pages, RouteFamily::Api, RouteFamily::Media, RouteFamily::Checkout,
+                               RouteFamily::Auth}) {
+        const RateLimitPolicy whole = rdk::sync::defaultRateLimitPolicy(family);
+        const RateLimitPolicy share = limiters.front()->localPolicy(family);
+        QCOMPARE(limiters.front()->policy(family).burst, whole.burst);   // the configured policy is unchanged
+        QCOMPARE(share.burst, std::max(1, whole.burst / processes));
+        QVERIFY(qFuzzyCompare(share.perSecond, whole.perSecond / processes));
+        int allowed = 0;
+        for (int round = 0; round < whole.burst * 2; ++round) {
+            for (auto &limiter : limiters)
+                allowed += limiter->check(alice, family, 5'000'000).allowed ? 1 : 0;
+        }
+        QVERIFY2(allowed <= std::max(whole.burst, processes),
+                 qPrintable(u"%1: %2 allowed of a burst of %3"_s.arg(QString::fromLatin1(rdk::sync::routeFamilyName(family)))
+                                .arg(allowed)
+                                .arg(whole.burst)));
+        QVERIFY(allowed >= whole.burst - processes);
+    }
+    // Webhooks stay unlimited whatever the count.
+    QCOMPARE(allowedCount(*limiters.front(), alice, RouteFamily::Webhook, 1000, 1), 1000);
+}
+
+void TstRateLimiter::sharedBudget_sharedFamiliesDeferred_othersStayLocal()
+{
+    RateLimiter limiter;
+    limiter.setProcessCount(2);
+    FakeSharedBudget budget;
+    limiter.setSharedBudget(&budget, {RouteFamily::Checkout, RouteFamily::Auth, RouteFamily::Webhook});
+    for (RouteFamily family : {RouteFamily::Checkout, RouteFamily::Auth}) {
+        const RateDecision deferred = limiter.check(alice, family, 1);
+        QVERIFY(deferred.shared);
+        QVERIFY(deferred.allowed);
+        QCOMPARE(deferred.limit, 0);   // no headers until the shared budget decided
+    }
+    const RateDecision pages = limiter.check(alice, RouteFamily::Pages, 1);
+    QVERIFY(!pages.shared);
+    QCOMPARE(pages.limit, 30);
+    QVERIFY(!limiter.check(alice, RouteFamily::Webhook, 1).shared);
+    QVERIFY(budget.asked.isEmpty());   // check() never blocks on the database
+    // Turned off: every family is local again.
+    limiter.setSharedBudget(nullptr, {});
+    QVERIFY(!limiter.check(alice, RouteFamily::Checkout, 1).shared);
+}
+
+void TstRateLimiter::sharedBudget_answersWithTheWholePolicy()
+{
+    RateLimiter limiter;
+    limiter.setProcessCount(4);
+    FakeSharedBudget budget;
+    limiter.setSharedBudget(&budget, {RouteFamily::Checkout});
+    RateDecision refused;
+    refused.allowed = false;
+    refused.retryAfterSeconds = 5;
+    refused.resetSeconds = 50;
+    budget.answer = refused;
+    const RateDecision decision = limiter.checkShared(alice, RouteFamily::Checkout, 1);
+    QVERIFY(!decision.allowed);
+    QVERIFY(!decision.shared);
+    QCOMPARE(decision.limit, 10);            // the whole budget, not a quarter of it
+    QCOMPARE(decision.retryAfterSeconds, 5);
+    QCOMPARE(budget.asked, QStringList{u"checkout 4:203.0.113.7 10/0.2"_s});
+}
+
+void TstRateLimiter::sharedBudget_unavailable_fallsBackToThisProcessShare()
+{
+    RateLimiter limiter;
+    limiter.setProcessCount(2);
+    FakeSharedBudget budget;   // answers nothing: the database is down
+    limiter.setSharedBudget(&budget, {RouteFamily::Checkout});
+    int allowed = 0;
+    for (int i = 0; i < 20; ++i)
+        allowed += limiter.checkShared(alice, RouteFamily::Checkout, 1'000).allowed ? 1 : 0;
+    QCOMPARE(allowed, 5);   // this process's half of 10: two processes together still can't exceed the budget
+    QCOMPARE(budget.asked.size(), 20);
+}
+
+void TstRateLimiter::sharedClientKey_groupsLikeTheLocalKey()
+{
+    QCOMPARE(RateLimiter::sharedClientKey(alice), u"4:203.0.113.7"_s);
+    QCOMPARE(RateLimiter::sharedClientKey(QHostAddress(u"::ffff:203.0.113.7"_s)), u"4:203.0.113.7"_s);
+    QCOMPARE(RateLimiter::sharedClientKey(QHostAddress(u"2001:db8:1:2:aaaa::1"_s)),
+             RateLimiter::sharedClientKey(QHostAddress(u"2001:db8:1:2:bbbb::9"_s)));
+    QCOMPARE(RateLimiter::sharedClientKey(QHostAddress(u"2001:db8:1:2::1"_s)), u"6:20010db800010002"_s);
+    QVERIFY(RateLimiter::sharedClientKey(QHostAddress(u"2001:db8:1:3::1"_s)) != u"6:20010db800010002"_s);
+    QVERIFY(RateLimiter::sharedClientKey(QHostAddress()).size() <= 64);
 }
 
 QTEST_GUILESS_MAIN(TstRateLimiter)
