@@ -23,7 +23,8 @@ public:
     explicit PgSharedState(PgSession &session) : m_session(session) {}
 
     /// Takes one request from the shop's shared budget of (`family`, `clientKey`): a token bucket
-    /// of `burst`, refilled at `perSecond`. rdk.rate_take.
+    /// of `burst`, refilled at `perSecond`. rdk.rate_take, in a transaction of its own that does
+    /// not wait for its commit to reach the disk.
     Result<SharedRateDecision> takeRateToken(const QString &family, const QString &clientKey, int burst, double perSecond);
 
     /// The salt of the visitor hash for the UTC day `day` (yesterday, today or tomorrow by the
