@@ -308,7 +308,13 @@ void StripeRequestWorker::process(const data::StripeRequestRow &row)
 
 Result<std::optional<data::StripeRequestOrder>> StripeRequestWorker::loadOrder(const QString &orderId)
 {
-    return m_sessions.run([&](data::PgSession &s) { return data::PgStripeRequestQueue(s).order(orderId); });
+    // A database that is restarting is waited for (the claim stays ours meanwhile): giving up
+    // would record the request as failed for good, though nothing was tried at Stripe.
+    for (int attempt = 1;; ++attempt) {
+        auto order = m_sessions.run([&](data::PgSession &s) { return data::PgStripeRequestQueue(s).order(orderId); });
+        if (order || order.error().code != ErrorCode::Unavailable || attempt >= m_options.maxAttempts || !backoff(attempt))
+            return order;
+    }
 }
 
 StripeRequestWorker::Outcome StripeRequestWorker::makePaymentLink(const data::StripeRequestRow &row)
