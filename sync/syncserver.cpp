@@ -124,6 +124,7 @@ SyncServer::~SyncServer()
 Status SyncServer::start(const QHostAddress &address, quint16 port)
 {
     addRoutes();
+    m_visitors.refreshSalts(QDateTime::currentDateTimeUtc().date());   // counted from the first view
     m_port = m_http.listen(address, port);
     if (m_port == 0)
         return Error::unavailable(u"Can't listen on %1:%2."_s.arg(address.toString()).arg(port));
@@ -557,6 +558,14 @@ void SyncServer::releaseExpiredReservations()
 
 void SyncServer::flushPageViews()
 {
+    // The shared visitor salts (ADR 0029) are fetched here, on the pool, never while a request
+    // is answered: today's if it was missing at start, tomorrow's ahead of midnight.
+    if (m_visitors.needsSalts(QDateTime::currentDateTimeUtc().date()) && !m_refreshingSalts.exchange(true)) {
+        (void)QtConcurrent::run(&m_pool, [this] {
+            m_visitors.refreshSalts(QDateTime::currentDateTimeUtc().date());
+            m_refreshingSalts = false;
+        });
+    }
     if (m_pageViews.size() == 0 || m_flushingPageViews.exchange(true))
         return;
     (void)QtConcurrent::run(&m_pool, [this] {

@@ -154,6 +154,7 @@ private:
     PageViewBuffer m_pageViews;
     QTimer m_pageViewFlush;
     std::atomic_bool m_flushingPageViews{false};
+    std::atomic_bool m_refreshingSalts{false};
     QTimer m_reservationSweep;
     QByteArray m_checkoutOrigin;
     bool m_https = false;

@@ -25,6 +25,46 @@ void VisitorCounter::setSaltSource(SaltSource source)
     QMutexLocker lock(&m_mutex);
     m_source = std::move(source);
     m_saltDay = {};
+    m_shared.clear();
+    m_sourceFailedAtMs = 0;
+}
+
+bool VisitorCounter::needsSalts(const QDate &todayUtc) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_source && (!m_shared.contains(todayUtc) || !m_shared.contains(todayUtc.addDays(1)));
+}
+
+void VisitorCounter::refreshSalts(const QDate &todayUtc)
+{
+    SaltSource source;
+    QList<QDate> missing;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_source)
+            return;
+        // A database that can't answer costs one try every few seconds, not one per tick.
+        constexpr qint64 kRetryMs = 5'000;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (m_sourceFailedAtMs != 0 && now - m_sourceFailedAtMs < kRetryMs)
+            return;
+        m_shared.removeIf([&todayUtc](const QHash<QDate, QByteArray>::iterator it) { return it.key() < todayUtc; });
+        for (const QDate &day : {todayUtc, todayUtc.addDays(1)}) {
+            if (!m_shared.contains(day))
+                missing.append(day);
+        }
+        source = m_source;
+    }
+    for (const QDate &day : std::as_const(missing)) {
+        auto salt = source(day);   // outside the lock: views go on being counted meanwhile
+        QMutexLocker lock(&m_mutex);
+        if (!salt || salt->size() < 16) {
+            m_sourceFailedAtMs = QDateTime::currentMSecsSinceEpoch();
+            return;
+        }
+        m_sourceFailedAtMs = 0;
+        m_shared.insert(day, *salt);
+    }
 }
 
 QByteArray VisitorCounter::visitorId(const QHostAddress &client, QByteArrayView userAgent, const QDate &todayUtc)
@@ -34,27 +74,18 @@ QByteArray VisitorCounter::visitorId(const QHostAddress &client, QByteArrayView 
     QByteArray salt;
     {
         QMutexLocker lock(&m_mutex);
-        if (m_saltDay != todayUtc) {
-            if (m_source) {
-                // A database that can't answer costs one try every few seconds, not one per view.
-                constexpr qint64 kRetryMs = 5'000;
-                const qint64 now = QDateTime::currentMSecsSinceEpoch();
-                if (m_sourceFailedAtMs != 0 && now - m_sourceFailedAtMs < kRetryMs)
-                    return {};
-                auto shared = m_source(todayUtc);
-                if (!shared || shared->size() < 16) {
-                    m_sourceFailedAtMs = now;
-                    return {};
-                }
-                m_sourceFailedAtMs = 0;
-                m_salt = *shared;
-            } else {
+        if (m_source) {
+            salt = m_shared.value(todayUtc);
+            if (salt.isEmpty())
+                return {};
+        } else {
+            if (m_saltDay != todayUtc) {
                 m_salt.resize(32);
                 QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_salt.data()), 8);
+                m_saltDay = todayUtc;
             }
-            m_saltDay = todayUtc;
+            salt = m_salt;
         }
-        salt = m_salt;
     }
     QMessageAuthenticationCode mac(QCryptographicHash::Sha256, salt);
     mac.addData(client.toString().toUtf8());

@@ -30,14 +30,25 @@ private Q_SLOTS:
         VisitorCounter first, second;
         first.setSaltSource(database);
         second.setSaltSource(database);
+        // Not at hand yet: a view is not counted, and visitorId never asks the database itself.
+        QVERIFY(first.needsSalts(kDay));
+        QVERIFY(first.visitorId(kShopper, kBrowser, kDay).isEmpty());
+        QVERIFY(asked.isEmpty());
+        first.refreshSalts(kDay);
+        second.refreshSalts(kDay);
+        QVERIFY(!first.needsSalts(kDay));
         const QByteArray id = first.visitorId(kShopper, kBrowser, kDay);
         QCOMPARE(id.size(), 16);
         QCOMPARE(second.visitorId(kShopper, kBrowser, kDay), id);
         QVERIFY(second.visitorId(QHostAddress(u"203.0.113.8"_s), kBrowser, kDay) != id);
+        // Tomorrow's salt was fetched ahead: midnight needs no round trip.
         QVERIFY(first.visitorId(kShopper, kBrowser, kDay.addDays(1)) != id);   // a new day, a new salt
         QCOMPARE(first.visitorId(kShopper, kBrowser, kDay.addDays(1)), second.visitorId(kShopper, kBrowser, kDay.addDays(1)));
-        // One ask per process and day, not one per view.
-        QCOMPARE(asked, (QList<QDate>{kDay, kDay, kDay.addDays(1), kDay.addDays(1)}));
+        // One ask per process and day, not one per view; the next day asks only for the day after.
+        QCOMPARE(asked, (QList<QDate>{kDay, kDay.addDays(1), kDay, kDay.addDays(1)}));
+        first.refreshSalts(kDay.addDays(1));
+        QCOMPARE(asked.last(), kDay.addDays(2));
+        QCOMPARE(asked.size(), 5);
     }
 
     void ownSalts_twoProcessesCountOneVisitorTwice()
@@ -56,12 +67,15 @@ private Q_SLOTS:
             ++asks;
             return rdk::Error::unavailable(u"The database can't be reached right now."_s);
         });
+        counter.refreshSalts(kDay);
         QVERIFY(counter.visitorId(kShopper, kBrowser, kDay).isEmpty());
+        counter.refreshSalts(kDay);
         QVERIFY(counter.visitorId(kShopper, kBrowser, kDay).isEmpty());
-        QCOMPARE(asks, 1);   // the next views within a few seconds don't ask again
+        QCOMPARE(asks, 1);   // the next refresh within a few seconds doesn't ask again
+        QVERIFY(counter.needsSalts(kDay));
     }
 
-    void bots_neverCounted_sourceNotAsked()
+    void bots_neverCounted()
     {
         int asks = 0;
         VisitorCounter counter;
@@ -69,9 +83,12 @@ private Q_SLOTS:
             ++asks;
             return QByteArray(32, 'x');
         });
+        counter.refreshSalts(kDay);
+        QCOMPARE(asks, 2);
         QVERIFY(counter.visitorId(kShopper, "curl/8.0", kDay).isEmpty());
         QVERIFY(counter.visitorId(kShopper, {}, kDay).isEmpty());
-        QCOMPARE(asks, 0);
+        QVERIFY(!counter.visitorId(kShopper, kBrowser, kDay).isEmpty());   // control: a browser counts
+        QCOMPARE(asks, 2);
     }
 };
 
