@@ -5,29 +5,44 @@
 -- rdk.dash_counts(text)
 CREATE OR REPLACE FUNCTION rdk.dash_counts(p_status text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
-AS $function$ SELECT p_status IN ('paid', 'shipped', 'fulfilled', 'partially_refunded', 'refunded') $function$;
+AS $function$
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN p_status IN ('paid', 'shipped', 'fulfilled', 'partially_refunded', 'refunded');
+END
+$function$;
 REVOKE ALL ON FUNCTION rdk.dash_counts(text) FROM PUBLIC;
 
 -- rdk.dash_item_units(text,integer,integer)
 CREATE OR REPLACE FUNCTION rdk.dash_item_units(p_status text, p_quantity integer, p_refunded integer)
  RETURNS integer
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
-AS $function$ SELECT CASE WHEN p_status = 'refunded' THEN 0 ELSE p_quantity - p_refunded END $function$;
+AS $function$
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN CASE WHEN p_status = 'refunded' THEN 0 ELSE p_quantity - p_refunded END;
+END
+$function$;
 REVOKE ALL ON FUNCTION rdk.dash_item_units(text,integer,integer) FROM PUBLIC;
 
 -- rdk.dash_item_revenue(text,integer,integer,bigint)
 CREATE OR REPLACE FUNCTION rdk.dash_item_revenue(p_status text, p_quantity integer, p_refunded integer, p_line_total bigint)
  RETURNS bigint
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
-AS $function$ SELECT CASE WHEN p_status = 'refunded' THEN 0::bigint
-                  ELSE p_line_total * (p_quantity - p_refunded) / p_quantity END $function$;
+AS $function$
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN CASE WHEN p_status = 'refunded' THEN 0::bigint
+                ELSE p_line_total * (p_quantity - p_refunded) / p_quantity END;
+END
+$function$;
 REVOKE ALL ON FUNCTION rdk.dash_item_revenue(text,integer,integer,bigint) FROM PUBLIC;
 
 -- rdk.dash_apply_sales(rdk.dash_sales_delta[])
