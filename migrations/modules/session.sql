@@ -249,11 +249,13 @@ CREATE OR REPLACE FUNCTION rdk.require_service()
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
 DECLARE
-    v_tenant uuid := rdk.current_tenant();
+    v_tenant uuid;
 BEGIN
     IF NOT rdk.is_service() THEN
         RAISE EXCEPTION 'Only the storefront service does this.' USING ERRCODE = '42501';
     END IF;
+    -- What rdk.current_tenant() answers for a service login, without asking rdk.is_service() twice.
+    v_tenant := (SELECT s.tenant_id FROM rdk.service_logins s WHERE s.login = session_user);
     IF v_tenant IS NULL THEN
         RAISE EXCEPTION 'This service login is not bound to a shop (rdk-admin service bind).' USING ERRCODE = '42501';
     END IF;
