@@ -137,25 +137,31 @@ Result<EventOutcome> PgCheckout::applyPaymentEvent(const PaymentEvent &event)
     const std::optional<std::string> checkoutJson =
         checkout.isEmpty() ? std::nullopt
                            : std::optional<std::string>(QJsonDocument(checkout).toJson(QJsonDocument::Compact).toStdString());
-    return m_session.transact(
-        [&](pqxx::work &tx) -> Result<EventOutcome> {
-            return keepSentences(tx, [&](pqxx::work &tx) -> Result<EventOutcome> {
-                const auto row = tx.exec_params1(
-                    "SELECT outcome FROM rdk.apply_payment_event($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, "
-                    "$12::jsonb)",
-                    str(event.eventId), str(event.type.left(100)), orderIdFromMetadata(event.orderId),
-                    orNull(event.paymentIntentId), report ? std::optional(str(toString(report->signal))) : std::nullopt,
-                    amountKnown ? std::optional(report->amount.minor()) : std::nullopt,
-                    amountKnown ? std::optional(str(report->amount.currency())) : std::nullopt,
-                    orNull(event.checkoutSessionId), orNull(event.paymentLinkId), orNull(event.customerEmail.left(254)),
-                    address, checkoutJson);
-                const auto outcome = eventOutcomeFromString(text(row[0]));
-                if (!outcome)
-                    return Error::internal(u"The database answered an unknown webhook outcome: %1"_s.arg(text(row[0])));
-                return *outcome;
-            });
-        },
-        u"stripe webhook"_s);
+    // One round trip (ADR 0028): the call is a lone statement, so PostgreSQL runs it in its own
+    // transaction, and the function sets the audit reason of what it changes itself. Prepared
+    // once per connection (libpqxx prepares it on first use; a new connection does it again).
+    constexpr const char *kStatement = "rdk_apply_payment_event";
+    return m_session.statement([&](pqxx::nontransaction &tx) -> Result<EventOutcome> {
+        try {
+            tx.conn().prepare(kStatement,
+                              "SELECT outcome FROM rdk.apply_payment_event($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, "
+                              "$11::jsonb, $12::jsonb)");
+            const auto row = tx.exec_prepared1(
+                kStatement, str(event.eventId), str(event.type.left(100)), orderIdFromMetadata(event.orderId),
+                orNull(event.paymentIntentId), report ? std::optional(str(toString(report->signal))) : std::nullopt,
+                amountKnown ? std::optional(report->amount.minor()) : std::nullopt,
+                amountKnown ? std::optional(str(report->amount.currency())) : std::nullopt, orNull(event.checkoutSessionId),
+                orNull(event.paymentLinkId), orNull(event.customerEmail.left(254)), address, checkoutJson);
+            const auto outcome = eventOutcomeFromString(text(row[0]));
+            if (!outcome)
+                return Error::internal(u"The database answered an unknown webhook outcome: %1"_s.arg(text(row[0])));
+            return *outcome;
+        } catch (const pqxx::sql_error &e) {
+            if (auto refusal = functionRefusal(e))
+                return *refusal;
+            throw;
+        }
+    });
 }
 
 Result<int> PgCheckout::releaseExpiredReservations()

@@ -53,6 +53,15 @@ public:
     template <typename Work>
     auto transact(Work &&work, const QString &reason = {});
 
+    /// Runs `work(pqxx::nontransaction &)`, which sends exactly ONE statement: PostgreSQL runs
+    /// a lone statement in its own implicit transaction (all of it or none of it), so this costs
+    /// one round trip where transact() costs four (BEGIN, the audit reason, the statement,
+    /// COMMIT). For one call of a database function that sets its own audit reason (the
+    /// webhook's rdk.apply_payment_event, ADR 0028). Retries and translates errors like
+    /// transact(). Defined in data/pgsessionpqxx.h.
+    template <typename Work>
+    auto statement(Work &&work);
+
 private:
     explicit PgSession(std::unique_ptr<Connection> connection);
 

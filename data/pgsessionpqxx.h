@@ -52,4 +52,22 @@ auto PgSession::transact(Work &&work, const QString &reason)
     }
 }
 
+template <typename Work>
+auto PgSession::statement(Work &&work)
+{
+    using R = std::invoke_result_t<Work, pqxx::nontransaction &>;
+    constexpr int kAttempts = 3;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            pqxx::nontransaction tx(connection());
+            return R(work(tx));
+        } catch (const std::exception &e) {
+            // A failed statement changed nothing (its implicit transaction rolled back).
+            if (isRetryable(e) && attempt < kAttempts)
+                continue;
+            return R(translatePgError(e));
+        }
+    }
+}
+
 } // namespace rdk::data

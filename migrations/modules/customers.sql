@@ -11,14 +11,18 @@
 -- rdk.customer_email_key(text)
 CREATE OR REPLACE FUNCTION rdk.customer_email_key(p_email text)
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
+DECLARE
+    v text := lower(btrim(p_email));
+BEGIN
     -- A customer's e-mail as stored and matched (trimmed, lower case), or NULL when there is none
     -- or it is not a complete address of at most 254 characters.
-    SELECT CASE WHEN length(v) <= 254 AND v ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' THEN v END
-      FROM (SELECT lower(btrim(p_email)) AS v) s
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN CASE WHEN length(v) <= 254 AND v ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' THEN v END;
+END
 $function$;
 REVOKE ALL ON FUNCTION rdk.customer_email_key(text) FROM PUBLIC;
 

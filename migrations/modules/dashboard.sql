@@ -5,29 +5,44 @@
 -- rdk.dash_counts(text)
 CREATE OR REPLACE FUNCTION rdk.dash_counts(p_status text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
-AS $function$ SELECT p_status IN ('paid', 'shipped', 'fulfilled', 'partially_refunded', 'refunded') $function$;
+AS $function$
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN p_status IN ('paid', 'shipped', 'fulfilled', 'partially_refunded', 'refunded');
+END
+$function$;
 REVOKE ALL ON FUNCTION rdk.dash_counts(text) FROM PUBLIC;
 
 -- rdk.dash_item_units(text,integer,integer)
 CREATE OR REPLACE FUNCTION rdk.dash_item_units(p_status text, p_quantity integer, p_refunded integer)
  RETURNS integer
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
-AS $function$ SELECT CASE WHEN p_status = 'refunded' THEN 0 ELSE p_quantity - p_refunded END $function$;
+AS $function$
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN CASE WHEN p_status = 'refunded' THEN 0 ELSE p_quantity - p_refunded END;
+END
+$function$;
 REVOKE ALL ON FUNCTION rdk.dash_item_units(text,integer,integer) FROM PUBLIC;
 
 -- rdk.dash_item_revenue(text,integer,integer,bigint)
 CREATE OR REPLACE FUNCTION rdk.dash_item_revenue(p_status text, p_quantity integer, p_refunded integer, p_line_total bigint)
  RETURNS bigint
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
-AS $function$ SELECT CASE WHEN p_status = 'refunded' THEN 0::bigint
-                  ELSE p_line_total * (p_quantity - p_refunded) / p_quantity END $function$;
+AS $function$
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN CASE WHEN p_status = 'refunded' THEN 0::bigint
+                ELSE p_line_total * (p_quantity - p_refunded) / p_quantity END;
+END
+$function$;
 REVOKE ALL ON FUNCTION rdk.dash_item_revenue(text,integer,integer,bigint) FROM PUBLIC;
 
 -- rdk.dash_apply_sales(rdk.dash_sales_delta[])
@@ -118,6 +133,11 @@ $function$;
 REVOKE ALL ON FUNCTION rdk.dash_orders_inserted() FROM PUBLIC;
 
 -- rdk.dash_orders_updated()
+-- A row trigger whose WHEN clause lets through only the updates that move a counted order
+-- (ADR 0028): every other UPDATE of orders (a checkout session attached, a review flag, a
+-- tracking number) no longer pays for transition tables and an empty pass. Bulk changes of
+-- counted orders are rare (one order at a time: payment, refund, shipping); inserts keep the
+-- statement trigger, which bulk loads need.
 CREATE OR REPLACE FUNCTION rdk.dash_orders_updated()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -125,49 +145,41 @@ CREATE OR REPLACE FUNCTION rdk.dash_orders_updated()
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
 DECLARE
+    v_old boolean := rdk.dash_counts(OLD.status);
+    v_new boolean := rdk.dash_counts(NEW.status);
     v_sales rdk.dash_sales_delta[];
     v_items rdk.dash_item_delta[];
 BEGIN
-    WITH changed AS (
-        SELECT o.tenant_id, o.id,
-               rdk.dash_counts(o.status) AS old_counts, rdk.dash_counts(n.status) AS new_counts,
-               o.status AS old_status, n.status AS new_status,
-               (coalesce(o.paid_at, o.created_at) AT TIME ZONE t.timezone)::date AS old_day,
-               (coalesce(n.paid_at, n.created_at) AT TIME ZONE t.timezone)::date AS new_day,
-               o.channel AS old_channel, n.channel AS new_channel,
-               o.total_minor AS old_total, n.total_minor AS new_total,
-               o.refunded_minor AS old_refunded, n.refunded_minor AS new_refunded
-          FROM old_orders o
-          JOIN new_orders n ON n.id = o.id
-          JOIN public.tenants t ON t.id = n.tenant_id
-         WHERE (rdk.dash_counts(o.status) OR rdk.dash_counts(n.status))
-           AND (o.status, o.paid_at, o.created_at, o.channel, o.total_minor, o.refunded_minor)
-               IS DISTINCT FROM (n.status, n.paid_at, n.created_at, n.channel, n.total_minor, n.refunded_minor)
+    WITH days AS (
+        SELECT (coalesce(OLD.paid_at, OLD.created_at) AT TIME ZONE t.timezone)::date AS old_day,
+               (coalesce(NEW.paid_at, NEW.created_at) AT TIME ZONE t.timezone)::date AS new_day
+          FROM public.tenants t WHERE t.id = NEW.tenant_id
+    ), lines AS (
+        SELECT i.product_id, p.brand, coalesce(i.size, '') AS size, i.quantity, i.refunded_quantity, i.line_total_minor
+          FROM public.order_items i JOIN public.products p ON p.id = i.product_id
+         WHERE i.order_id = NEW.id
     ), units AS (
-        SELECT c.id, coalesce(sum(i.quantity), 0)::integer AS units
-          FROM changed c LEFT JOIN public.order_items i ON i.order_id = c.id GROUP BY c.id
+        SELECT coalesce(sum(i.quantity), 0)::integer AS units FROM public.order_items i WHERE i.order_id = NEW.id
     ), sales AS (
-        SELECT ROW(c.tenant_id, c.old_day, c.old_channel, -1, -c.old_total, -c.old_refunded,
-                   -(c.old_refunded > 0)::integer, -u.units)::rdk.dash_sales_delta AS d
-          FROM changed c JOIN units u ON u.id = c.id WHERE c.old_counts
+        SELECT ROW(OLD.tenant_id, d.old_day, OLD.channel, -1, -OLD.total_minor, -OLD.refunded_minor,
+                   -(OLD.refunded_minor > 0)::integer, -u.units)::rdk.dash_sales_delta AS x
+          FROM days d, units u WHERE v_old
         UNION ALL
-        SELECT ROW(c.tenant_id, c.new_day, c.new_channel, 1, c.new_total, c.new_refunded,
-                   (c.new_refunded > 0)::integer, u.units)::rdk.dash_sales_delta
-          FROM changed c JOIN units u ON u.id = c.id WHERE c.new_counts
+        SELECT ROW(OLD.tenant_id, d.new_day, NEW.channel, 1, NEW.total_minor, NEW.refunded_minor,
+                   (NEW.refunded_minor > 0)::integer, u.units)::rdk.dash_sales_delta
+          FROM days d, units u WHERE v_new
     ), items AS (
-        SELECT ROW(c.tenant_id, c.old_day, i.product_id, p.brand, coalesce(i.size, ''),
-                   -rdk.dash_item_units(c.old_status, i.quantity, i.refunded_quantity),
-                   -rdk.dash_item_revenue(c.old_status, i.quantity, i.refunded_quantity, i.line_total_minor))::rdk.dash_item_delta AS d
-          FROM changed c JOIN public.order_items i ON i.order_id = c.id JOIN public.products p ON p.id = i.product_id
-         WHERE c.old_counts
+        SELECT ROW(OLD.tenant_id, d.old_day, l.product_id, l.brand, l.size,
+                   -rdk.dash_item_units(OLD.status, l.quantity, l.refunded_quantity),
+                   -rdk.dash_item_revenue(OLD.status, l.quantity, l.refunded_quantity, l.line_total_minor))::rdk.dash_item_delta AS x
+          FROM days d, lines l WHERE v_old
         UNION ALL
-        SELECT ROW(c.tenant_id, c.new_day, i.product_id, p.brand, coalesce(i.size, ''),
-                   rdk.dash_item_units(c.new_status, i.quantity, i.refunded_quantity),
-                   rdk.dash_item_revenue(c.new_status, i.quantity, i.refunded_quantity, i.line_total_minor))::rdk.dash_item_delta
-          FROM changed c JOIN public.order_items i ON i.order_id = c.id JOIN public.products p ON p.id = i.product_id
-         WHERE c.new_counts
+        SELECT ROW(OLD.tenant_id, d.new_day, l.product_id, l.brand, l.size,
+                   rdk.dash_item_units(NEW.status, l.quantity, l.refunded_quantity),
+                   rdk.dash_item_revenue(NEW.status, l.quantity, l.refunded_quantity, l.line_total_minor))::rdk.dash_item_delta
+          FROM days d, lines l WHERE v_new
     )
-    SELECT (SELECT array_agg(d) FROM sales), (SELECT array_agg(d) FROM items) INTO v_sales, v_items;
+    SELECT (SELECT array_agg(x) FROM sales), (SELECT array_agg(x) FROM items) INTO v_sales, v_items;
     PERFORM rdk.dash_apply_sales(v_sales);
     PERFORM rdk.dash_apply_items(v_items);
     RETURN NULL;
@@ -344,5 +356,5 @@ REVOKE ALL ON FUNCTION rdk.dash_expected_visits(uuid) FROM PUBLIC;
 CREATE OR REPLACE TRIGGER order_items_dash_insert AFTER INSERT ON public.order_items REFERENCING NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION rdk.dash_items_inserted();
 CREATE OR REPLACE TRIGGER order_items_dash_update AFTER UPDATE ON public.order_items REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION rdk.dash_items_updated();
 CREATE OR REPLACE TRIGGER orders_dash_insert AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION rdk.dash_orders_inserted();
-CREATE OR REPLACE TRIGGER orders_dash_update AFTER UPDATE ON public.orders REFERENCING OLD TABLE AS old_orders NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION rdk.dash_orders_updated();
+CREATE OR REPLACE TRIGGER orders_dash_update AFTER UPDATE ON public.orders FOR EACH ROW WHEN (((rdk.dash_counts(old.status) OR rdk.dash_counts(new.status)) AND ((((((old.status IS DISTINCT FROM new.status) OR (old.paid_at IS DISTINCT FROM new.paid_at)) OR (old.created_at IS DISTINCT FROM new.created_at)) OR (old.channel IS DISTINCT FROM new.channel)) OR (old.total_minor IS DISTINCT FROM new.total_minor)) OR (old.refunded_minor IS DISTINCT FROM new.refunded_minor)))) EXECUTE FUNCTION rdk.dash_orders_updated();
 CREATE OR REPLACE TRIGGER page_views_dash_insert AFTER INSERT ON public.page_views REFERENCING NEW TABLE AS new_views FOR EACH STATEMENT EXECUTE FUNCTION rdk.dash_page_views_inserted();

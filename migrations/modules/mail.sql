@@ -5,17 +5,21 @@
 -- rdk.mail_address(text)
 CREATE OR REPLACE FUNCTION rdk.mail_address(p_email text)
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
+DECLARE
+    v text := btrim(p_email, E' \t');
+BEGIN
     -- The trimmed address when it is one plain 7-bit address we can send to, else NULL. The same
     -- rule as the table's CHECK (mail_outbox_recipient_shape) and domain/mailaddress.
-    SELECT CASE WHEN length(v) BETWEEN 3 AND 254
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN CASE WHEN length(v) BETWEEN 3 AND 254
                  AND v ~ '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$'
                  AND length(split_part(v, '@', 1)) <= 64
-                THEN v END
-      FROM (SELECT btrim(p_email, E' \t') AS v) s
+                THEN v END;
+END
 $function$;
 REVOKE ALL ON FUNCTION rdk.mail_address(text) FROM PUBLIC;
 

@@ -71,11 +71,14 @@ REVOKE ALL ON FUNCTION rdk.notify_stripe_requests() FROM PUBLIC;
 -- rdk.tenant_channel(uuid,text)
 CREATE OR REPLACE FUNCTION rdk.tenant_channel(p_tenant uuid, p_kind text)
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
-    SELECT 'rdk_' || p_kind || '_' || t.notify_key FROM public.tenants t WHERE t.id = p_tenant
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN (SELECT 'rdk_' || p_kind || '_' || t.notify_key FROM public.tenants t WHERE t.id = p_tenant);
+END
 $function$;
 REVOKE ALL ON FUNCTION rdk.tenant_channel(uuid,text) FROM PUBLIC;
 

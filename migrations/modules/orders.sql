@@ -24,17 +24,20 @@ REVOKE ALL ON FUNCTION rdk.orders_keep_author() FROM PUBLIC;
 -- rdk.order_transition_allowed(text,text)
 CREATE OR REPLACE FUNCTION rdk.order_transition_allowed(p_from text, p_to text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
-    SELECT p_from = p_to OR (p_from, p_to) IN (
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    RETURN p_from = p_to OR (p_from, p_to) IN (
         ('pending', 'awaiting_payment'), ('pending', 'paid'), ('pending', 'canceled'),
         ('awaiting_payment', 'paid'), ('awaiting_payment', 'canceled'),
         ('paid', 'shipped'), ('paid', 'fulfilled'), ('paid', 'refunded'), ('paid', 'partially_refunded'),
         ('partially_refunded', 'partially_refunded'), ('partially_refunded', 'refunded'),
         ('shipped', 'refunded'), ('shipped', 'partially_refunded'),
-        ('fulfilled', 'refunded'), ('fulfilled', 'partially_refunded'))
+        ('fulfilled', 'refunded'), ('fulfilled', 'partially_refunded'));
+END
 $function$;
 REVOKE ALL ON FUNCTION rdk.order_transition_allowed(text,text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.order_transition_allowed(text,text) TO rdk_admin, rdk_ops, rdk_staff, rdk_sync;

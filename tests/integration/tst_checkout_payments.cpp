@@ -255,6 +255,40 @@ private Q_SLOTS:
         QCOMPARE(scalar("SELECT reserved FROM inventory WHERE size = '10'"), 0);
     }
 
+    // A webhook is one statement in its own transaction (ADR 0028): when it fails after its
+    // event row, the order and the stock were written, none of it stays, the event row
+    // included, so Stripe's retry applies it; and the session takes the next event.
+    void paymentEvent_failingHalfway_leavesNothingAndTheRetryApplies()
+    {
+        addProduct(u"DUNK-1"_s, 3);
+        const PendingOrder order = placeOne(u"DUNK-1"_s, 1);
+        // A fault only the owner can inject: queueing the paid mail fails.
+        m_db->execOwner("CREATE FUNCTION public.test_injected_fault() RETURNS trigger LANGUAGE plpgsql AS "
+                        "$$BEGIN RAISE EXCEPTION 'injected fault'; END$$");
+        m_db->execOwner("CREATE TRIGGER test_injected_fault AFTER INSERT ON mail_outbox FOR EACH ROW "
+                        "EXECUTE FUNCTION public.test_injected_fault()");
+        PgCheckout checkout(*m_sync);
+        auto failed = checkout.applyPaymentEvent(paidEvent(order, u"evt_halfway"_s));
+        QVERIFY(!failed.ok());
+        QCOMPARE(scalar("SELECT count(*) FROM stripe_events"), 0);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'pending' AND NOT needs_review"), 1);
+        QCOMPARE(scalar("SELECT reserved FROM inventory WHERE size = '10'"), 1);
+        QCOMPARE(scalar("SELECT quantity FROM inventory WHERE size = '10'"), 3);
+        QCOMPARE(scalar("SELECT count(*) FROM stock_reservations WHERE state = 'held'"), 1);
+        QCOMPARE(scalar("SELECT count(*) FROM audit_log WHERE entity IN ('order', 'inventory', 'customer') AND reason LIKE 'stripe%'"), 0);
+        QCOMPARE(scalar("SELECT count(*) FROM customers"), 0);
+
+        m_db->execOwner("DROP TRIGGER test_injected_fault ON mail_outbox");
+        auto retried = checkout.applyPaymentEvent(paidEvent(order, u"evt_halfway"_s));
+        QVERIFY2(retried.ok(), retried.ok() ? "" : qPrintable(retried.error().message));
+        QCOMPARE(toString(*retried), u"applied"_s);
+        QCOMPARE(scalar("SELECT count(*) FROM stripe_events WHERE outcome = 'applied'"), 1);
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'paid'"), 1);
+        QCOMPARE(scalar("SELECT quantity FROM inventory WHERE size = '10'"), 2);
+        QCOMPARE(scalar("SELECT count(*) FROM mail_outbox WHERE kind = 'order_paid'"), 1);
+        QCOMPARE(toString(*checkout.applyPaymentEvent(paidEvent(order, u"evt_halfway"_s))), u"duplicate"_s);
+    }
+
     // What a payment does to an order is decided by the database (rdk.decide_payment_effect).
     void decidePaymentEffect_followsTheTable_data()
     {
