@@ -134,6 +134,8 @@ Result<EventOutcome> PgCheckout::applyPaymentEvent(const PaymentEvent &event)
         checkout.insert(u"amount_tax"_s, *event.taxMinor);
     if (!event.customerPhone.isEmpty())
         checkout.insert(u"phone"_s, event.customerPhone.left(40));
+    if (!event.cardFingerprint.isEmpty())
+        checkout.insert(u"card_fingerprint"_s, event.cardFingerprint.left(100));
     const std::optional<std::string> checkoutJson =
         checkout.isEmpty() ? std::nullopt
                            : std::optional<std::string>(QJsonDocument(checkout).toJson(QJsonDocument::Compact).toStdString());
