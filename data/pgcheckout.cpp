@@ -70,8 +70,11 @@ Result<PendingOrder> PgCheckout::placeOrder(const CheckoutRequest &cart, int res
     return m_session.transact([&](pqxx::work &tx) -> Result<PendingOrder> {
         return keepSentences(tx, [&](pqxx::work &tx) -> Result<PendingOrder> {
             const std::string orderId =
-                tx.exec_params1("SELECT rdk.checkout_place_order($1::jsonb, $2, $3)::text", compactJson(items),
-                                orNull(cart.email), reservationMinutes)[0]
+                tx.exec_params1("SELECT rdk.checkout_place_order($1::jsonb, $2, $3, $4::jsonb)::text", compactJson(items),
+                                orNull(cart.email), reservationMinutes,
+                                cart.pass.isEmpty() ? std::nullopt
+                                                    : std::optional<std::string>(
+                                                          QJsonDocument(cart.pass).toJson(QJsonDocument::Compact).toStdString()))[0]
                     .as<std::string>();
             const auto order = tx.exec_params1(std::string("SELECT o.order_number, o.currency, "
                                                            "(extract(epoch from o.reserved_until) * 1000)::bigint, ")
