@@ -20,7 +20,7 @@ struct CheckoutRequest final {
     QString email;      ///< optional; Stripe asks for one if it's empty
     /// A release's pass for its lines (issue 15): {"ticket": "<waiting-room ticket>"} or
     /// {"claim": "<raffle claim code>"}; empty for none. The database checks it.
-    QJsonObject pass;
+    QJsonObject pass = {};
 };
 
 /// Limits that keep one checkout small enough to reserve atomically and to stop a script

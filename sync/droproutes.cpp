@@ -16,6 +16,8 @@
 #include <QHostInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
+#include <QTimeZone>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -143,6 +145,7 @@ DropRoutes::~DropRoutes() = default;
 void DropRoutes::start()
 {
     m_stopped = false;
+    m_purgedUpTo = QDateTime::currentMSecsSinceEpoch();
     m_refreshTimer.start();
     refresh();
 }
@@ -224,6 +227,22 @@ ProductPageExtras DropRoutes::productExtras(const StorefrontProduct &product) co
     if (!release)
         return {};
     return dropProductExtras(viewOf(*release, product.name), QDateTime::currentDateTimeUtc());
+}
+
+QHash<QString, QString> DropRoutes::catalogBadges() const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QLocale english(QLocale::English, QLocale::UnitedStates);
+    QHash<QString, QString> badges;
+    const QMutexLocker lock(&m_mutex);
+    for (const data::DropRelease &r : std::as_const(m_releases)) {
+        if (r.hidden || now >= r.releaseAt)
+            continue;
+        const QTimeZone zone(r.timeZone.toLatin1());
+        const QDateTime local = zone.isValid() ? r.releaseAt.toTimeZone(zone) : r.releaseAt.toUTC();
+        badges.insert(r.productId, u"Drops "_s + english.toString(local, u"ddd d MMM, HH:mm"_s));
+    }
+    return badges;
 }
 
 Status DropRoutes::attachPasses(CheckoutRequest &cart, const QByteArray &cookieHeader) const
@@ -593,7 +612,8 @@ void DropRoutes::refresh()
 void DropRoutes::armPurge()
 {
     // Every instant at which a release's pages change by themselves: the waiting room or the
-    // entries open, the release, the entries close.
+    // entries open, the release, the entries close. An instant that passed since the last purge
+    // but whose timer has not fired yet is kept, so a late timer still purges it.
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     QMap<qint64, QSet<QString>> purges;
     {
@@ -605,7 +625,7 @@ void DropRoutes::armPurge()
                     continue;
                 for (const qint64 repeat : kPurgeRepeatsMs) {
                     const qint64 when = at.toMSecsSinceEpoch() + repeat;
-                    if (when > nowMs)
+                    if (when > m_purgedUpTo)
                         purges[when].unite(tags);
                 }
             }
@@ -630,6 +650,7 @@ void DropRoutes::purgeDue()
             dropped += m_server.m_cache.invalidateTag(tag);
         qCInfo(lcDrops) << "release time reached: dropped" << dropped << "cached pages";
     }
+    m_purgedUpTo = std::max(m_purgedUpTo, nowMs);
     if (m_purges.isEmpty() || m_stopped)
         return;
     // A timer may fire a little early: it is armed again for what is still ahead.

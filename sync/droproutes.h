@@ -46,6 +46,8 @@ public:
 
     /// What a product's page shows for its release (nothing when it has none).
     ProductPageExtras productExtras(const StorefrontProduct &product) const;
+    /// Product id -> "Drops Sat 12 Dec, 10:00" for the catalog's cards of coming releases.
+    QHash<QString, QString> catalogBadges() const;
     /// The passes a checkout needs for release lines: the shopper's admitted waiting-room ticket
     /// (from the request's cookie). Forbidden with a sentence when the turn hasn't come.
     Status attachPasses(CheckoutRequest &cart, const QByteArray &cookieHeader) const;
@@ -97,6 +99,7 @@ private:
     int m_ticks = 0;
     QTimer m_purgeTimer;
     QMap<qint64, QSet<QString>> m_purges;    // unix ms -> cache tags to drop then (server thread only)
+    qint64 m_purgedUpTo = 0;                 // instants up to here are done (server thread only)
 };
 
 } // namespace rdk::sync
