@@ -11,6 +11,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "domain/result.h"
+
 #include <optional>
 
 namespace rdk {
@@ -142,5 +144,21 @@ struct RaffleDrawOutcome final {
 /// pairs at draw time). Returns the outcomes in draw order.
 QList<RaffleDrawOutcome> runRaffleDraw(const QString &seed, QList<RaffleDrawEntry> entries,
                                        QList<QPair<QString, int>> stock);
+
+/// The desk's side of releases (ops and admin change them; every staff role reads). The
+/// database decides every rule and answers refusals with a sentence.
+class ReleaseAdmin {
+public:
+    virtual ~ReleaseAdmin() = default;
+    /// The shop's releases, newest release time first, with their counts.
+    virtual Result<QList<ReleaseSummary>> overview() = 0;
+    /// Schedules a release (`releaseId` empty) or changes one before it starts; its id.
+    virtual Result<QString> save(const QString &releaseId, const ReleaseSettings &settings) = 0;
+    virtual Status cancel(const QString &releaseId, const QString &reason) = 0;
+    /// Draws a closed raffle once; an empty seed lets the database make a random one. The winners' count.
+    virtual Result<int> draw(const QString &releaseId, const QString &seed) = 0;
+    /// A drawn raffle's entries for checking, in draw order, and its seed.
+    virtual Result<QPair<QString, QList<RaffleResult>>> results(const QString &releaseId) = 0;
+};
 
 } // namespace rdk
