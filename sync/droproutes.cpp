@@ -185,10 +185,15 @@ std::optional<Release> DropRoutes::releaseById(const QString &id) const
 void DropRoutes::addRoutes(QHttpServer &http)
 {
     using Method = QHttpServerRequest::Method;
+    // `inMemory`: answered from this process's memory (no database), so on the server's own
+    // thread rather than behind checkouts waiting for Stripe on the worker pool.
     const auto one = [this, &http](const QString &pattern, Method method,
-                                   QHttpServerResponse (DropRoutes::*handler)(const RequestInfo &, const QString &)) {
-        http.route(pattern, method, [this, pattern, handler](const QString &sku, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-            m_server.handle(r, std::move(responder), pattern, [this, handler, sku](const RequestInfo &i) { return (this->*handler)(i, sku); });
+                                   QHttpServerResponse (DropRoutes::*handler)(const RequestInfo &, const QString &),
+                                   bool inMemory) {
+        http.route(pattern, method, [this, pattern, handler, inMemory](const QString &sku, const QHttpServerRequest &r,
+                                                                       QHttpServerResponder &&responder) {
+            m_server.handle(r, std::move(responder), pattern, [this, handler, sku](const RequestInfo &i) { return (this->*handler)(i, sku); },
+                            inMemory);
         });
     };
     const auto two = [this, &http](const QString &pattern, Method method,
@@ -199,14 +204,14 @@ void DropRoutes::addRoutes(QHttpServer &http)
                             [this, handler, sku, code](const RequestInfo &i) { return (this->*handler)(i, sku, code); });
         });
     };
-    one(u"/drops/<arg>/challenge"_s, Method::Get, &DropRoutes::challenge);
-    one(u"/drops/<arg>/status"_s, Method::Get, &DropRoutes::status);
-    one(u"/drops/<arg>/join"_s, Method::Post, &DropRoutes::join);
-    one(u"/drops/<arg>/enter"_s, Method::Post, &DropRoutes::enter);
-    one(u"/drops/<arg>/entered"_s, Method::Get, &DropRoutes::entered);
+    one(u"/drops/<arg>/challenge"_s, Method::Get, &DropRoutes::challenge, true);
+    one(u"/drops/<arg>/status"_s, Method::Get, &DropRoutes::status, true);
+    one(u"/drops/<arg>/join"_s, Method::Post, &DropRoutes::join, true);
+    one(u"/drops/<arg>/enter"_s, Method::Post, &DropRoutes::enter, false);
+    one(u"/drops/<arg>/entered"_s, Method::Get, &DropRoutes::entered, true);
     two(u"/drops/<arg>/claim/<arg>"_s, Method::Get, &DropRoutes::claim);
     two(u"/drops/<arg>/claim/<arg>"_s, Method::Post, &DropRoutes::payClaim);
-    one(u"/drops/<arg>"_s, Method::Get, &DropRoutes::room);
+    one(u"/drops/<arg>"_s, Method::Get, &DropRoutes::room, true);
     http.route(u"/static/drop.js"_s, Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         m_server.handle(r, std::move(responder), u"/static/drop.js"_s, [this](const RequestInfo &i) {
             return m_server.cached(i, u"asset:drop.js"_s, {}, "text/javascript; charset=utf-8",

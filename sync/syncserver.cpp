@@ -240,7 +240,8 @@ void SyncServer::addRoutes()
     });
 }
 
-void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work)
+void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work,
+                        bool onThisThread)
 {
     const qint64 startedNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                  std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -274,6 +275,11 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
     if (bodyTooLarge(request.value("Content-Length").toLongLong(), info.body.size(), limit)) {
         auto refused = jsonError(HttpStatus::PayloadTooLarge, u"The request body is too large."_s);
         finish(std::move(refused), info, route, privateRoute, extra, startedNs).write(std::move(responder));
+        return;
+    }
+    if (onThisThread) {
+        ScopedLogField requestField(u"request_id"_s, QString::fromLatin1(info.requestId));
+        finish(work(info), info, route, privateRoute, extra, startedNs).write(std::move(responder));
         return;
     }
     // The work runs on the pool; the answer is written back here, on the server's thread, and

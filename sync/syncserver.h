@@ -98,7 +98,10 @@ private:
     /// Registers drop day's routes (sync/droproutes.cpp).
     void addDropRoutes(QHttpServer &http);
     /// Checks limits, runs `work` on the pool and answers through `responder` on the server's thread.
-    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work);
+    /// `onThisThread`: `work` needs no database and takes microseconds (the waiting room's
+    /// status, join, challenge), so it runs here instead of queueing behind slow work on the pool.
+    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work,
+                bool onThisThread = false);
     QHttpServerResponse finish(QHttpServerResponse response, const RequestInfo &info, const QString &route, bool privateRoute,
                                const QList<QPair<QByteArray, QByteArray>> &extraHeaders, qint64 startedNs);
 
