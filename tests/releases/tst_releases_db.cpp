@@ -7,6 +7,7 @@
 #include "tests/security/securitytest.h"
 
 #include "data/pgsession.h"
+#include "data/pgreleases.h"
 #include "data/pgstorefront.h"
 #include "domain/release.h"
 
@@ -487,6 +488,18 @@ private Q_SLOTS:
         QCOMPARE(checkout(line("DRP-2", owner("SELECT size FROM raffle_entries WHERE state = 'lapsed' LIMIT 1").c_str()), "",
                           pass("claim", lapsedCode)).message,
                  u"The time to claim this pair has run out."_s);
+        // rdk-admin raffle verify's check: after lapses and promotions the recorded draw still
+        // re-runs to the same places and winners; a record changed by hand does not.
+        auto ownerSession = data::PgSession::open(m_db->ownerUrl());
+        QVERIFY(ownerSession.ok());
+        const auto record = data::readRaffleRecord(**ownerSession, QString::fromStdString(release));
+        QVERIFY(record.ok() && record->has_value());
+        QCOMPARE((*record)->entries.size(), 18);
+        QVERIFY2(raffleDrawMismatches(**record).isEmpty(), qPrintable(raffleDrawMismatches(**record).join(u'\n')));
+        owner("UPDATE raffle_entries SET won_at_draw = NOT won_at_draw WHERE id = " + nextUp9);
+        const auto tampered = data::readRaffleRecord(**ownerSession, QString::fromStdString(release));
+        QCOMPARE(raffleDrawMismatches(**tampered).size(), 1);
+        owner("UPDATE raffle_entries SET won_at_draw = NOT won_at_draw WHERE id = " + nextUp9);
         // Overview counts for the desk.
         QCOMPARE(scalarCommitted(as(u"staff"_s), "SELECT entries || '/' || won || '/' || held FROM rdk.release_overview() "
                                                  "WHERE release_id = '" + release + "'"),
