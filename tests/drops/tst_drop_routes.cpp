@@ -152,7 +152,8 @@ private Q_SLOTS:
         QString error;
         const QList<QPair<QString, QString>> products = {
             {u"DROP-Q"_s, u"Dunk Low Retro Panda"_s}, {u"DROP-SOON"_s, u"Dunk Low Soon"_s}, {u"DROP-R"_s, u"Air Jordan 1 High Chicago"_s},
-            {u"DROP-H"_s, u"Dunk Low Hidden"_s}, {u"DROP-PAGE"_s, u"Dunk Low Page"_s}, {u"DROP-R2"_s, u"Air Jordan 1 High Chicago Lost & Found"_s}};
+            {u"DROP-H"_s, u"Dunk Low Hidden"_s}, {u"DROP-PAGE"_s, u"Dunk Low Page"_s}, {u"DROP-R2"_s, u"Air Jordan 1 High Chicago Lost & Found"_s},
+            {u"DROP-TWO"_s, u"Dunk Low Two Processes"_s}};
         for (const auto &[sku, name] : products) {
             QVERIFY2(!test::seedProduct(*m_db, {.tenantId = m_tenant, .sku = sku, .name = name, .colorway = u"White/Black"_s,
                                                 .size10 = 5, .photoSeed = 11},
@@ -372,6 +373,55 @@ private Q_SLOTS:
         const Reply after = get(u"/products/DROP-PAGE"_s);
         QVERIFY(after.body.contains("Released."));
         QVERIFY(!after.body.contains("data-release-at"));
+    }
+
+    // Two rdk-sync processes of one shop (behind the edge's round-robin) give a ticket the same
+    // place: each publishes its own counts once a second and reads back the sum.
+    void twoProcesses_agreeOnEveryPlace()
+    {
+        test::ServiceProcess sandbox2;
+        test::ServiceProcess sync2;
+        QString error;
+        QVERIFY2(test::startSyncStack(sandbox2, sync2, m_nam,
+                                      {QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
+                                       QString::fromStdString(m_db->urlFor(m_service.login, m_service.password)), u"drop-shop"_s,
+                                       QString::fromLatin1(kWebhookSecret), u"sk_test_drop_routes"_s},
+                                      &error),
+                 qPrintable(error));
+        const auto on = [&](test::ServiceProcess &sync, const QByteArray &verb, const QString &path, const QByteArray &body,
+                            const QByteArray &cookie) {
+            Headers headers{{"X-Forwarded-For", nextClient()}, {"Content-Type", formHeader()}};
+            if (!cookie.isEmpty())
+                headers.append({"Cookie", cookie});
+            return test::httpRequest(m_nam, verb, sync.url(path), body, headers);
+        };
+        QCOMPARE(on(sync2, "GET", u"/drops/DROP-TWO/challenge"_s, {}, {}).status, 404);   // no release yet
+        addRelease(u"DROP-TWO"_s, u"queue"_s, u"coming_soon"_s, u"now() + interval '1 day'"_s, u"now() - interval '1 minute'"_s);
+        QList<QByteArray> cookies;
+        for (int i = 0; i < 5; ++i) {
+            test::ServiceProcess &sync = i % 2 == 0 ? m_sync : sync2;   // 3 tickets from the first, 2 from the second
+            QTRY_COMPARE_WITH_TIMEOUT(on(sync, "GET", u"/drops/DROP-TWO/challenge"_s, {}, {}).status, 200, 5000);
+            const QJsonObject challenge = on(sync, "GET", u"/drops/DROP-TWO/challenge"_s, {}, {}).json();
+            const QByteArray text = challenge.value(u"challenge"_s).toString().toLatin1();
+            const Reply joined = on(sync, "POST", u"/drops/DROP-TWO/join"_s,
+                                    "challenge=" + QUrl::toPercentEncoding(QString::fromLatin1(text)) + "&nonce="
+                                        + solveChallenge(text, challenge.value(u"bits"_s).toInt()) + "&website=",
+                                    {});
+            QCOMPARE(joined.status, 303);
+            const QByteArray setCookie = joined.headers.value("set-cookie");
+            cookies.append(setCookie.left(setCookie.indexOf(';')));
+            QTest::qWait(110);   // each ticket in a 100 ms bucket of its own, so places are distinct (not a timing assertion)
+        }
+        // Within the publish period both processes give every ticket its place in join order.
+        for (int i = 0; i < cookies.size(); ++i) {
+            QTRY_COMPARE_WITH_TIMEOUT(on(m_sync, "GET", u"/drops/DROP-TWO/status"_s, {}, cookies[i]).json().value(u"position"_s).toInt(),
+                                      i + 1, 5000);
+            QTRY_COMPARE_WITH_TIMEOUT(on(sync2, "GET", u"/drops/DROP-TWO/status"_s, {}, cookies[i]).json().value(u"position"_s).toInt(),
+                                      i + 1, 5000);
+        }
+        QCOMPARE(owner("SELECT count(DISTINCT process) FROM release_queue_counts c JOIN releases r ON r.id = c.release_id "
+                       "JOIN products p ON p.id = r.product_id WHERE p.sku = 'DROP-TWO'"),
+                 std::string("2"));
     }
 
     void raffle_enterOncePerPerson()
