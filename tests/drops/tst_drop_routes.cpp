@@ -201,6 +201,16 @@ private Q_SLOTS:
         QVERIFY(qAbs(parts[1].toLongLong() - QDateTime::currentSecsSinceEpoch()) < 30);
     }
 
+    void catalog_marksComingReleases_andHidesHiddenOnes()
+    {
+        const Reply catalog = get(u"/?per_page=60"_s);
+        QCOMPARE(catalog.status, 200);
+        QVERIFY(catalog.body.contains("Dunk Low Retro Panda"));
+        QVERIFY(catalog.body.contains("badge badge-drop\">Drops "));
+        QVERIFY(!catalog.body.contains("Dunk Low Hidden"));
+        QCOMPARE(get(u"/products/DROP-H"_s).status, 404);
+    }
+
     void unknownHiddenOrOtherShopsRelease_isNotFound_data()
     {
         QTest::addColumn<QString>("path");
