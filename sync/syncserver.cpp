@@ -10,6 +10,7 @@
 #include "sync/catalogchanges.h"
 #include "sync/catalogjson.h"
 #include "sync/checkoutform.h"
+#include "sync/droproutes.h"
 #include "sync/http/accesslog.h"
 #include "sync/http/bodylimit.h"
 #include "sync/http/clientaddress.h"
@@ -138,6 +139,8 @@ void SyncServer::stop()
 {
     m_reservationSweep.stop();
     m_pageViewFlush.stop();
+    if (m_drops)
+        m_drops->stop();
     const auto servers = m_http.servers();
     for (auto *server : servers)
         server->close();
@@ -230,6 +233,7 @@ void SyncServer::addRoutes()
     m_http.route(QString::fromUtf16(StripeWebhookPath), QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), QString::fromUtf16(StripeWebhookPath), [this](const RequestInfo &i) { return webhook(i); });
     });
+    addDropRoutes(m_http);
     // The missing-route handler bypasses handle(), so it writes its headers itself.
     m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         static const QByteArray body = R"({"error":{"message":"Not found."}})";
@@ -242,7 +246,8 @@ void SyncServer::addRoutes()
     });
 }
 
-void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work)
+void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work,
+                        bool onThisThread)
 {
     const qint64 startedNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                  std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -289,6 +294,11 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
     if (bodyTooLarge(request.value("Content-Length").toLongLong(), info.body.size(), limit)) {
         auto refused = jsonError(HttpStatus::PayloadTooLarge, u"The request body is too large."_s);
         finish(std::move(refused), info, route, privateRoute, extra, startedNs).write(std::move(responder));
+        return;
+    }
+    if (onThisThread) {
+        ScopedLogField requestField(u"request_id"_s, QString::fromLatin1(info.requestId));
+        finish(work(info), info, route, privateRoute, extra, startedNs).write(std::move(responder));
         return;
     }
     // The work runs on the pool; the answer is written back here, on the server's thread, and
@@ -488,7 +498,12 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
     auto cart = validateCheckout(*parsed);
     if (!cart)
         return refuse(cart.error());
-    const CheckoutOutcome outcome = m_services.checkout.start(*cart);
+    CheckoutRequest request = *cart;
+    if (m_drops) {
+        if (const Status passed = m_drops->attachPasses(request, info.cookie); !passed)
+            return refuse(passed.error());
+    }
+    const CheckoutOutcome outcome = m_services.checkout.start(request);
     if (!outcome.ok()) {
         switch (outcome.failedAt) {
         case CheckoutStep::OpenStore: return errorResponse(outcome.error, info);
