@@ -184,6 +184,22 @@ private Q_SLOTS:
         QCOMPARE((*claim)->sku, u"DD-1"_s);
         QVERIFY(!service.claimStatus(u"not-a-code"_s)->has_value());
         QCOMPARE(*service.sweep(), 0);
+        // The winner pays through the claim link: the entry is claimed, nothing else moves.
+        PgCheckout checkout(*m_service);
+        CheckoutRequest cart;
+        cart.items = {CartItem{u"DD-1"_s, u"9"_s, 1}};
+        cart.pass.claim = QString::fromStdString(code);
+        const auto placed = checkout.placeOrder(cart, 30);
+        QVERIFY2(placed.ok(), placed.ok() ? "" : qPrintable(placed.error().message));
+        PaymentEvent paid;
+        paid.eventId = u"evt_dd_claim"_s;
+        paid.type = u"checkout.session.completed"_s;
+        paid.orderId = placed->orderId;
+        paid.report = PaymentReport{PaymentSignal::Paid, Money::of(11000, u"USD"_s).value(), true};
+        QVERIFY(checkout.applyPaymentEvent(paid).ok());
+        QVERIFY(service.claimStatus(QString::fromStdString(code)).value()->state == RaffleEntryState::Claimed);
+        QCOMPARE(owner("SELECT order_id::text FROM raffle_entries WHERE claim_code = '" + code + "'"), str(placed->orderId));
+        QCOMPARE(*service.sweep(), 0);
     }
 };
 
