@@ -1,0 +1,371 @@
+#include "ui/releases/releaseeditdialog.h"
+
+#include "domain/sku.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHash>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace rdk {
+namespace {
+
+QDateTimeEdit *timeEdit(QWidget *parent, const QString &name)
+{
+    auto *edit = new QDateTimeEdit(parent);
+    edit->setObjectName(name);
+    edit->setTimeSpec(Qt::UTC);   // holds the shop's wall-clock time; see readTime()/writeTime()
+    edit->setDisplayFormat(u"yyyy-MM-dd HH:mm"_s);
+    edit->setCalendarPopup(true);
+    return edit;
+}
+
+} // namespace
+
+ReleaseEditDialog::ReleaseEditDialog(ReleaseBookFactory books, QTimeZone zone, ReleaseDraft draft,
+                                     std::function<QDateTime()> now, QWidget *parent)
+    : QDialog(parent), m_books(std::move(books)), m_zone(std::move(zone)), m_initial(std::move(draft)),
+      m_now(std::move(now)), m_jobs(UiTaskRunner::Options{u"release-edit"_s})
+{
+    setObjectName(u"releaseEditDialog"_s);
+    setWindowTitle(m_initial.id.isEmpty() ? tr("New release") : tr("Edit release"));
+    buildUi();
+
+    // What the draft says (a new release: tomorrow 10:00 shop time, the usual settings).
+    m_sku->setText(m_initial.sku);
+    m_sku->setReadOnly(!m_initial.id.isEmpty());
+    QDateTime releaseAt = m_initial.releaseAt;
+    if (!releaseAt.isValid())
+        releaseAt = QDateTime(m_now().toTimeZone(m_zone).date().addDays(1), QTime(10, 0), m_zone);
+    writeTime(m_releaseAt, releaseAt);
+    writeTime(m_opensAt, m_initial.queueOpensAt.isValid() ? m_initial.queueOpensAt : defaultQueueOpensAt(releaseAt));
+    writeTime(m_entriesClose, m_initial.entriesCloseAt.isValid() ? m_initial.entriesCloseAt : releaseAt.addSecs(-3600));
+    m_visibility->setCurrentIndex(m_initial.visibility == ReleaseVisibilityKind::Hidden ? 0 : 1);
+    m_allocation->setCurrentIndex(m_initial.allocation == ReleaseAllocationKind::Raffle ? 1 : 0);
+    m_admitPerMinute->setValue(m_initial.admitPerMinute);
+    m_limit->setValue(m_initial.limitPerBuyer);
+    m_powBits->setValue(m_initial.powBits);
+    m_claimHours->setValue(m_initial.claimHours);
+    m_allSizes->setChecked(m_initial.allSizes);
+    showAllocation();
+    updateHints();
+    if (!m_initial.sku.isEmpty())
+        lookUpSku();
+}
+
+ReleaseEditDialog::~ReleaseEditDialog() = default;
+
+void ReleaseEditDialog::buildUi()
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+
+    m_sku = new QLineEdit(this);
+    m_sku->setObjectName(u"sku"_s);
+    m_sku->setPlaceholderText(tr("SKU, e.g. DD1391-100"));
+    m_sku->setMaxLength(40);
+    m_product = new QLabel(this);
+    m_product->setObjectName(u"productName"_s);
+    m_product->setTextFormat(Qt::PlainText);
+    auto *skuRow = new QHBoxLayout;
+    skuRow->addWidget(m_sku);
+    skuRow->addWidget(m_product, 1);
+    form->addRow(tr("&SKU"), skuRow);
+    connect(m_sku, &QLineEdit::editingFinished, this, &ReleaseEditDialog::lookUpSku);
+
+    auto *sizes = new QWidget(this);
+    auto *sizesColumn = new QVBoxLayout(sizes);
+    sizesColumn->setContentsMargins(0, 0, 0, 0);
+    m_allSizes = new QCheckBox(tr("All sizes (sizes left out sell as usual)"), sizes);
+    m_allSizes->setObjectName(u"allSizes"_s);
+    m_sizesPanel = new QWidget(sizes);
+    m_sizesGrid = new QGridLayout(m_sizesPanel);
+    m_sizesGrid->setContentsMargins(0, 0, 0, 0);
+    m_sizesGrid->setHorizontalSpacing(12);
+    sizesColumn->addWidget(m_allSizes);
+    sizesColumn->addWidget(m_sizesPanel);
+    form->addRow(tr("Sizes"), sizes);
+    connect(m_allSizes, &QCheckBox::toggled, this, [this](bool all) {
+        for (QCheckBox *box : std::as_const(m_sizeBoxes))
+            box->setEnabled(!all);
+    });
+
+    m_releaseAt = timeEdit(this, u"releaseAt"_s);
+    auto *zoneLabel = new QLabel(tr("shop time (%1)").arg(QString::fromUtf8(m_zone.id())), this);
+    zoneLabel->setObjectName(u"zoneLabel"_s);
+    auto *timeRow = new QHBoxLayout;
+    timeRow->addWidget(m_releaseAt);
+    timeRow->addWidget(zoneLabel, 1);
+    form->addRow(tr("&Release time"), timeRow);
+
+    m_visibility = new QComboBox(this);
+    m_visibility->setObjectName(u"visibility"_s);
+    m_visibility->addItem(describe(ReleaseVisibilityKind::Hidden), toString(ReleaseVisibilityKind::Hidden));
+    m_visibility->addItem(describe(ReleaseVisibilityKind::ComingSoon), toString(ReleaseVisibilityKind::ComingSoon));
+    m_visibility->setToolTip(tr("Before the release time: absent from the storefront, or listed with a countdown and no "
+                                "add-to-cart"));
+    form->addRow(tr("&Before release"), m_visibility);
+
+    m_allocation = new QComboBox(this);
+    m_allocation->setObjectName(u"allocation"_s);
+    m_allocation->addItem(describe(ReleaseAllocationKind::Queue), toString(ReleaseAllocationKind::Queue));
+    m_allocation->addItem(describe(ReleaseAllocationKind::Raffle), toString(ReleaseAllocationKind::Raffle));
+    form->addRow(tr("Sold &through"), m_allocation);
+    connect(m_allocation, &QComboBox::currentIndexChanged, this, &ReleaseEditDialog::showAllocation);
+
+    m_opensAt = timeEdit(this, u"opensAt"_s);
+    m_opensLabel = new QLabel(this);
+    form->addRow(m_opensLabel, m_opensAt);
+
+    m_limit = new QSpinBox(this);
+    m_limit->setObjectName(u"limitPerBuyer"_s);
+    m_limit->setRange(MinPairsPerBuyer, MaxPairsPerBuyer);
+    m_limit->setSuffix(tr(" pair(s)"));
+    m_limit->setToolTip(tr("Per buyer, by e-mail, card and shipping address, online and at the counter together"));
+    form->addRow(tr("&Per buyer"), m_limit);
+
+    m_powBits = new QSpinBox(this);
+    m_powBits->setObjectName(u"powBits"_s);
+    m_powBits->setRange(MinProofOfWorkBits, MaxProofOfWorkBits);
+    m_powHint = new QLabel(this);
+    m_powHint->setObjectName(u"powHint"_s);
+    m_powHint->setWordWrap(true);
+    auto *powRow = new QHBoxLayout;
+    powRow->addWidget(m_powBits);
+    powRow->addWidget(m_powHint, 1);
+    form->addRow(tr("Bot &friction"), powRow);
+    connect(m_powBits, &QSpinBox::valueChanged, this, &ReleaseEditDialog::updateHints);
+    layout->addLayout(form);
+
+    m_queueGroup = new QGroupBox(tr("Waiting room"), this);
+    m_queueGroup->setObjectName(u"queueGroup"_s);
+    auto *queueForm = new QFormLayout(m_queueGroup);
+    m_admitPerMinute = new QSpinBox(m_queueGroup);
+    m_admitPerMinute->setObjectName(u"admitPerMinute"_s);
+    m_admitPerMinute->setRange(MinAdmitPerMinute, MaxAdmitPerMinute);
+    m_admitPerMinute->setSuffix(tr(" a minute"));
+    m_queueHint = new QLabel(m_queueGroup);
+    m_queueHint->setObjectName(u"queueHint"_s);
+    m_queueHint->setWordWrap(true);
+    queueForm->addRow(tr("Let &through"), m_admitPerMinute);
+    queueForm->addRow(QString(), m_queueHint);
+    connect(m_admitPerMinute, &QSpinBox::valueChanged, this, &ReleaseEditDialog::updateHints);
+    layout->addWidget(m_queueGroup);
+
+    m_raffleGroup = new QGroupBox(tr("Raffle"), this);
+    m_raffleGroup->setObjectName(u"raffleGroup"_s);
+    auto *raffleForm = new QFormLayout(m_raffleGroup);
+    m_entriesClose = timeEdit(m_raffleGroup, u"entriesCloseAt"_s);
+    m_claimHours = new QSpinBox(m_raffleGroup);
+    m_claimHours->setObjectName(u"claimHours"_s);
+    m_claimHours->setRange(MinClaimHours, MaxClaimHours);
+    m_claimHours->setSuffix(tr(" hours"));
+    m_claimHours->setToolTip(tr("A winner who hasn't paid by then loses the pair to the next entry of that size"));
+    raffleForm->addRow(tr("Entries &close"), m_entriesClose);
+    raffleForm->addRow(tr("Winners pay &within"), m_claimHours);
+    layout->addWidget(m_raffleGroup);
+
+    m_message = new QLabel(this);
+    m_message->setObjectName(u"message"_s);
+    m_message->setWordWrap(true);
+    m_message->setTextFormat(Qt::PlainText);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_message);
+    layout->addStretch(1);
+
+    auto *buttons = new QDialogButtonBox(this);
+    m_save = buttons->addButton(tr("Save"), QDialogButtonBox::AcceptRole);
+    m_save->setObjectName(u"save"_s);
+    m_save->setShortcut(QKeySequence::Save);
+    m_save->setToolTip(tr("Save the release (Ctrl+S); the database checks it again"));
+    m_save->setDefault(false);
+    m_save->setAutoDefault(false);
+    auto *cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    cancel->setAutoDefault(false);
+    layout->addWidget(buttons);
+    connect(m_save, &QPushButton::clicked, this, &ReleaseEditDialog::save);
+    connect(cancel, &QPushButton::clicked, this, &QDialog::reject);
+    connect(&m_jobs, &UiTaskRunner::busyChanged, this, [this](bool busy) { m_save->setEnabled(!busy); });
+    resize(660, 620);
+}
+
+QDateTime ReleaseEditDialog::readTime(const QDateTimeEdit *edit) const
+{
+    return QDateTime(edit->date(), edit->time(), m_zone);
+}
+
+void ReleaseEditDialog::writeTime(QDateTimeEdit *edit, const QDateTime &when) const
+{
+    const QDateTime local = when.toTimeZone(m_zone);
+    edit->setDateTime(QDateTime(local.date(), QTime(local.time().hour(), local.time().minute()), Qt::UTC));
+}
+
+void ReleaseEditDialog::showAllocation()
+{
+    const bool raffle = m_allocation->currentIndex() == 1;
+    m_queueGroup->setVisible(!raffle);
+    m_raffleGroup->setVisible(raffle);
+    m_opensLabel->setText(raffle ? tr("Entries &open") : tr("Waiting room &opens"));
+    m_opensAt->setToolTip(raffle ? tr("From then, shoppers can enter the raffle on the product's page")
+                                 : tr("From then, shoppers can take a place in the queue (default: 30 min before release)"));
+}
+
+void ReleaseEditDialog::updateHints()
+{
+    m_powHint->setText(proofOfWorkHint(m_powBits->value()));
+    const int perMinute = m_admitPerMinute->value();
+    m_queueHint->setText(tr("1,000 shoppers in the queue are through in about %1.")
+                             .arg(perMinute >= 1000 ? tr("a minute")
+                                                    : countdownText(qint64(std::ceil(1000.0 / perMinute * 60))).mid(3)));
+}
+
+void ReleaseEditDialog::lookUpSku()
+{
+    const auto sku = normalizeSku(m_sku->text());
+    if (!sku) {
+        m_product->clear();
+        return;
+    }
+    if (*sku == m_lookedUp)
+        return;
+    m_product->setText(tr("Looking up…"));
+    m_jobs.run(this, m_lookups.next(), [books = m_books, wanted = *sku]() -> Result<ReleaseProduct> {
+        auto book = books();
+        if (!book)
+            return book.error();
+        return (*book)->product(wanted);
+    }, [this, wanted = *sku](const Result<ReleaseProduct> &product) {
+        if (!product) {
+            m_lookedUp.clear();
+            m_product->setText(product.error().message);
+            m_product->setStyleSheet(u"color: #b3261e;"_s);
+        } else {
+            m_lookedUp = wanted;
+            m_product->setStyleSheet({});
+            showProduct(*product);
+        }
+        Q_EMIT answered();
+    });
+}
+
+void ReleaseEditDialog::showProduct(const ReleaseProduct &product)
+{
+    m_product->setText(product.name);
+    qDeleteAll(m_sizeBoxes);
+    m_sizeBoxes.clear();
+    const QStringList chosen = m_initial.allSizes || m_initial.sku.compare(product.sku, Qt::CaseInsensitive) != 0
+                                   ? QStringList() : m_initial.sizes;
+    constexpr int PerRow = 8;
+    for (const QString &size : product.sizes) {
+        auto *box = new QCheckBox(size, m_sizesPanel);
+        box->setObjectName(u"size_"_s + size);
+        box->setChecked(chosen.contains(size));
+        box->setEnabled(!m_allSizes->isChecked());
+        m_sizesGrid->addWidget(box, int(m_sizeBoxes.size()) / PerRow, int(m_sizeBoxes.size()) % PerRow);
+        m_sizeBoxes.append(box);
+    }
+    if (product.sizes.isEmpty()) {
+        m_allSizes->setChecked(true);
+        m_allSizes->setEnabled(false);
+        m_allSizes->setToolTip(tr("This product has no sizes: the release covers its whole stock."));
+    } else {
+        m_allSizes->setEnabled(true);
+        m_allSizes->setToolTip({});
+    }
+}
+
+QString ReleaseEditDialog::productName() const
+{
+    return m_lookedUp.isEmpty() ? QString() : m_product->text();
+}
+
+ReleaseDraft ReleaseEditDialog::draft() const
+{
+    ReleaseDraft d;
+    d.id = m_initial.id;
+    d.sku = m_sku->text().trimmed();
+    d.allSizes = m_allSizes->isChecked();
+    if (!d.allSizes) {
+        for (const QCheckBox *box : m_sizeBoxes)
+            if (box->isChecked())
+                d.sizes.append(box->text());
+    }
+    d.releaseAt = readTime(m_releaseAt);
+    d.visibility = m_visibility->currentIndex() == 0 ? ReleaseVisibilityKind::Hidden : ReleaseVisibilityKind::ComingSoon;
+    d.allocation = m_allocation->currentIndex() == 1 ? ReleaseAllocationKind::Raffle : ReleaseAllocationKind::Queue;
+    d.admitPerMinute = m_admitPerMinute->value();
+    d.limitPerBuyer = m_limit->value();
+    d.powBits = m_powBits->value();
+    d.queueOpensAt = readTime(m_opensAt);
+    if (d.allocation == ReleaseAllocationKind::Raffle) {
+        d.entriesCloseAt = readTime(m_entriesClose);
+        d.claimHours = m_claimHours->value();
+    }
+    return d;
+}
+
+void ReleaseEditDialog::save()
+{
+    if (m_jobs.isBusy())
+        return;
+    const ReleaseDraft wanted = draft();
+    if (auto checked = checkReleaseDraft(wanted, m_now()); !checked) {
+        setMessage(checked.error().message, true);
+        const QString field = checked.error().field;
+        const QHash<QString, QWidget *> fields{{u"sku"_s, m_sku}, {u"releaseAt"_s, m_releaseAt},
+                                               {u"entriesCloseAt"_s, m_entriesClose}, {u"queueOpensAt"_s, m_opensAt},
+                                               {u"sizes"_s, m_allSizes}, {u"admitPerMinute"_s, m_admitPerMinute},
+                                               {u"limitPerBuyer"_s, m_limit}, {u"powBits"_s, m_powBits},
+                                               {u"claimHours"_s, m_claimHours}};
+        QWidget *at = fields.value(field);
+        if (at)
+            at->setFocus();
+        return;
+    }
+    setMessage(tr("Saving…"), false);
+    m_jobs.run(this, [books = m_books, wanted]() -> Result<QString> {
+        auto book = books();
+        if (!book)
+            return book.error();
+        return (*book)->save(wanted);
+    }, [this](const Result<QString> &id) {
+        if (!id) {
+            setMessage(tr("Not saved: %1").arg(id.error().message), true);
+            Q_EMIT answered();
+            return;
+        }
+        setMessage(tr("Saved."), false);
+        Q_EMIT answered();
+        Q_EMIT saved(*id);
+        accept();
+    });
+}
+
+QString ReleaseEditDialog::messageText() const
+{
+    return m_message->text();
+}
+
+void ReleaseEditDialog::setMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? u"color: #b3261e;"_s : QString());
+}
+
+} // namespace rdk
