@@ -162,6 +162,8 @@ QString duration(double seconds)
 {
     if (seconds < 0.1)
         return u"instant"_s;
+    if (seconds < 0.95)
+        return u"under a second"_s;
     if (seconds < 1.5)
         return u"about 1 s"_s;
     if (seconds < 90)

@@ -56,6 +56,7 @@ RaffleResultsDialog::RaffleResultsDialog(ReleaseBookFactory books, ReleaseSummar
     m_seed->setObjectName(u"seed"_s);
     m_seed->setReadOnly(true);
     m_seed->setFont(QFont(u"monospace"_s));
+    m_seed->setFocusPolicy(Qt::ClickFocus);   // the keyboard starts in the table; Ctrl+Shift+C copies
     m_seed->setToolTip(tr("With the entry list, anyone can re-run the draw from this seed (docs/DROPS.md)"));
     auto *copy = new QPushButton(tr("Copy seed"), this);
     copy->setObjectName(u"copySeed"_s);
@@ -100,6 +101,7 @@ RaffleResultsDialog::RaffleResultsDialog(ReleaseBookFactory books, ReleaseSummar
     layout->addWidget(buttons);
 
     resize(900, 560);
+    m_table->setFocus();
     load();
 }
 

@@ -68,7 +68,11 @@ ReleaseEditDialog::ReleaseEditDialog(ReleaseBookFactory books, QTimeZone zone, R
         lookUpSku();
 }
 
-ReleaseEditDialog::~ReleaseEditDialog() = default;
+ReleaseEditDialog::~ReleaseEditDialog()
+{
+    // Hiding the dialog as it is destroyed takes the focus off the SKU field: no lookup then.
+    disconnect(m_sku, nullptr, this, nullptr);
+}
 
 void ReleaseEditDialog::buildUi()
 {
@@ -127,7 +131,14 @@ void ReleaseEditDialog::buildUi()
     m_allocation->addItem(describe(ReleaseAllocationKind::Queue), toString(ReleaseAllocationKind::Queue));
     m_allocation->addItem(describe(ReleaseAllocationKind::Raffle), toString(ReleaseAllocationKind::Raffle));
     form->addRow(tr("Sold &through"), m_allocation);
-    connect(m_allocation, &QComboBox::currentIndexChanged, this, &ReleaseEditDialog::showAllocation);
+    connect(m_allocation, &QComboBox::currentIndexChanged, this, [this](int index) {
+        // A raffle's entries usually open well before the release: from now, for a new one.
+        if (index == 1 && m_initial.id.isEmpty() && readTime(m_opensAt) >= readTime(m_entriesClose)) {
+            const QDateTime now = m_now();
+            writeTime(m_opensAt, now.addSecs(3600 - now.time().minute() * 60 - now.time().second()));
+        }
+        showAllocation();
+    });
 
     m_opensAt = timeEdit(this, u"opensAt"_s);
     m_opensLabel = new QLabel(this);
