@@ -56,6 +56,19 @@ CheckoutShipping checkoutShippingFrom(const pqxx::row &row, int first, const QSt
     return shipping;
 }
 
+// A release pass as rdk.checkout_place_order takes it: {"ticket": ...} or {"claim": ...}, or NULL.
+std::optional<std::string> passJson(const ReleasePass &pass)
+{
+    if (pass.isEmpty())
+        return std::nullopt;
+    QJsonObject json;
+    if (!pass.ticket.isEmpty())
+        json.insert(u"ticket"_s, pass.ticket.left(200));
+    if (!pass.claim.isEmpty())
+        json.insert(u"claim"_s, pass.claim.left(64));
+    return QJsonDocument(json).toJson(QJsonDocument::Compact).toStdString();
+}
+
 } // namespace
 
 Result<PendingOrder> PgCheckout::placeOrder(const CheckoutRequest &cart, int reservationMinutes)
@@ -70,8 +83,8 @@ Result<PendingOrder> PgCheckout::placeOrder(const CheckoutRequest &cart, int res
     return m_session.transact([&](pqxx::work &tx) -> Result<PendingOrder> {
         return keepSentences(tx, [&](pqxx::work &tx) -> Result<PendingOrder> {
             const std::string orderId =
-                tx.exec_params1("SELECT rdk.checkout_place_order($1::jsonb, $2, $3)::text", compactJson(items),
-                                orNull(cart.email), reservationMinutes)[0]
+                tx.exec_params1("SELECT rdk.checkout_place_order($1::jsonb, $2, $3, $4::jsonb)::text", compactJson(items),
+                                orNull(cart.email), reservationMinutes, passJson(cart.pass))[0]
                     .as<std::string>();
             const auto order = tx.exec_params1(std::string("SELECT o.order_number, o.currency, "
                                                            "(extract(epoch from o.reserved_until) * 1000)::bigint, ")
@@ -134,6 +147,8 @@ Result<EventOutcome> PgCheckout::applyPaymentEvent(const PaymentEvent &event)
         checkout.insert(u"amount_tax"_s, *event.taxMinor);
     if (!event.customerPhone.isEmpty())
         checkout.insert(u"phone"_s, event.customerPhone.left(40));
+    if (!event.cardFingerprint.isEmpty())
+        checkout.insert(u"card_fingerprint"_s, event.cardFingerprint.left(100));
     const std::optional<std::string> checkoutJson =
         checkout.isEmpty() ? std::nullopt
                            : std::optional<std::string>(QJsonDocument(checkout).toJson(QJsonDocument::Compact).toStdString());

@@ -48,6 +48,9 @@ struct PaymentEvent final {
     QString shippingRateId;
     std::optional<qint64> shippingMinor;
     std::optional<qint64> taxMinor;
+    /// Stripe's fingerprint of the card that paid, when its answer had one: a release's limit
+    /// per buyer also counts by card (rdk.release_check_buyer).
+    QString cardFingerprint;
     std::optional<PaymentReport> report;  ///< none: acknowledged, not acted on
 };
 
