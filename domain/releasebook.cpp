@@ -10,50 +10,38 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace rdk {
 
-QString toString(ReleaseAllocationKind allocation)
+QString describe(ReleaseAllocation allocation)
 {
-    return allocation == ReleaseAllocationKind::Raffle ? u"raffle"_s : u"queue"_s;
-}
-
-QString toString(ReleaseVisibilityKind visibility)
-{
-    return visibility == ReleaseVisibilityKind::Hidden ? u"hidden"_s : u"coming_soon"_s;
-}
-
-QString describe(ReleaseAllocationKind allocation)
-{
-    return allocation == ReleaseAllocationKind::Raffle ? u"Raffle"_s
+    return allocation == ReleaseAllocation::Raffle ? u"Raffle"_s
                                                        : u"Queue (first come, first served)"_s;
 }
 
-QString describe(ReleaseVisibilityKind visibility)
+QString describe(ReleaseVisibility visibility)
 {
-    return visibility == ReleaseVisibilityKind::Hidden ? u"Hidden until release"_s
+    return visibility == ReleaseVisibility::Hidden ? u"Hidden until release"_s
                                                        : u"Coming soon, with a countdown"_s;
 }
 
-QString ReleaseSummary::sizesText() const
+QString releaseSizesText(const ReleaseSummary &release)
 {
-    return allSizes ? u"All sizes"_s : sizes.join(u", "_s);
+    return release.sizes.isEmpty() ? u"All sizes"_s : release.sizes.join(u", "_s);
 }
 
-ReleaseDraft ReleaseSummary::toDraft() const
+ReleaseSettings settingsOf(const ReleaseSummary &r)
 {
-    ReleaseDraft d;
-    d.id = id;
-    d.sku = sku;
-    d.allSizes = allSizes;
-    d.sizes = sizes;
-    d.releaseAt = releaseAt;
-    d.visibility = visibility;
-    d.allocation = allocation;
-    d.admitPerMinute = admitPerMinute > 0 ? admitPerMinute : 60;
-    d.limitPerBuyer = limitPerBuyer;
-    d.powBits = powBits;
-    d.queueOpensAt = queueOpensAt;
-    d.entriesCloseAt = entriesCloseAt;
-    d.claimHours = claimHours;
-    return d;
+    ReleaseSettings s;
+    s.sku = r.sku;
+    s.sizes = r.sizes;
+    s.releaseAt = r.releaseAt;
+    s.visibility = r.visibility;
+    s.allocation = r.allocation;
+    s.admitPerMinute = r.admitPerMinute > 0 ? r.admitPerMinute : DefaultAdmitPerMinute;
+    s.limitPerBuyer = r.limitPerBuyer;
+    s.powBits = r.powBits;
+    s.queueOpensAt = r.queueOpensAt;
+    s.entriesCloseAt = r.entriesCloseAt;
+    s.claimHours = r.claimHours > 0 ? r.claimHours : DefaultClaimHours;
+    return s;
 }
 
 QDateTime defaultQueueOpensAt(const QDateTime &releaseAt)
@@ -87,7 +75,7 @@ ReleaseStage releaseStage(const ReleaseSummary &r, const QDateTime &now)
         return ReleaseStage::Canceled;
     if (r.releaseAt.isValid() && r.releaseAt.secsTo(now) > ReleaseActiveSeconds)
         return ReleaseStage::Ended;
-    const bool raffle = r.allocation == ReleaseAllocationKind::Raffle;
+    const bool raffle = r.allocation == ReleaseAllocation::Raffle;
     if (raffle) {
         if (r.drawnAt.isValid())
             return ReleaseStage::Drawn;
@@ -136,7 +124,7 @@ QString releaseCountdown(const ReleaseSummary &r, const QDateTime &now)
     const auto until = [&](const QDateTime &t) { return countdownText(now.secsTo(t)); };
     switch (releaseStage(r, now)) {
     case ReleaseStage::Upcoming:
-        return r.allocation == ReleaseAllocationKind::Raffle ? u"entries open %1"_s.arg(until(opensAt(r)))
+        return r.allocation == ReleaseAllocation::Raffle ? u"entries open %1"_s.arg(until(opensAt(r)))
                                                              : u"queue opens %1"_s.arg(until(opensAt(r)));
     case ReleaseStage::QueueOpen:
         return u"on sale %1"_s.arg(until(r.releaseAt));
@@ -191,30 +179,35 @@ QString proofOfWorkHint(int bits)
     return text.left(1).toUpper() + text.mid(1);
 }
 
-Status checkReleaseDraft(const ReleaseDraft &d, const QDateTime &now)
+bool releaseStarted(const ReleaseSummary &r, const QDateTime &now)
+{
+    return (r.releaseAt.isValid() && r.releaseAt <= now) || r.drawnAt.isValid();
+}
+
+Status checkReleaseSettings(const ReleaseSettings &d, bool isNew, const QDateTime &now)
 {
     if (!normalizeSku(d.sku))
         return Error::invalid(u"Type the SKU of the product to release."_s, u"sku"_s);
-    if (!d.allSizes && d.sizes.isEmpty())
-        return Error::invalid(u"Choose at least one size, or All sizes."_s, u"sizes"_s);
     if (!d.releaseAt.isValid())
         return Error::invalid(u"Choose the release time."_s, u"releaseAt"_s);
-    if (d.id.isEmpty() && d.releaseAt <= now)
+    if (isNew && d.releaseAt <= now)
         return Error::invalid(u"The release time has passed: choose a time in the future."_s, u"releaseAt"_s);
-    if (d.limitPerBuyer < MinPairsPerBuyer || d.limitPerBuyer > MaxPairsPerBuyer)
+    const int limit = d.limitPerBuyer.value_or(1);
+    if (limit < MinPairsPerBuyer || limit > MaxPairsPerBuyer)
         return Error::invalid(u"Pairs per buyer must be between %1 and %2."_s.arg(MinPairsPerBuyer).arg(MaxPairsPerBuyer),
                               u"limitPerBuyer"_s);
-    if (d.powBits < MinProofOfWorkBits || d.powBits > MaxProofOfWorkBits)
+    const int bits = d.powBits.value_or(DefaultProofOfWorkBits);
+    if (bits < MinProofOfWorkBits || bits > MaxProofOfWorkBits)
         return Error::invalid(u"Bot friction must be between %1 and %2."_s.arg(MinProofOfWorkBits).arg(MaxProofOfWorkBits),
                               u"powBits"_s);
     const QDateTime opens = d.queueOpensAt.isValid() ? d.queueOpensAt : defaultQueueOpensAt(d.releaseAt);
-    if (d.allocation == ReleaseAllocationKind::Queue) {
-        if (d.admitPerMinute < MinAdmitPerMinute || d.admitPerMinute > MaxAdmitPerMinute)
-            return Error::invalid(u"Let through between %1 and %L2 shoppers a minute."_s
-                                      .arg(MinAdmitPerMinute).arg(MaxAdmitPerMinute),
+    if (opens > d.releaseAt)
+        return Error::invalid(u"The waiting room must open by the release time."_s, u"queueOpensAt"_s);
+    if (d.allocation == ReleaseAllocation::Queue) {
+        const int rate = d.admitPerMinute.value_or(DefaultAdmitPerMinute);
+        if (rate < MinAdmitPerMinute || rate > MaxAdmitPerMinute)
+            return Error::invalid(u"Let between %1 and %2 shoppers through a minute."_s.arg(MinAdmitPerMinute).arg(MaxAdmitPerMinute),
                                   u"admitPerMinute"_s);
-        if (opens > d.releaseAt)
-            return Error::invalid(u"The waiting room must open before the release time."_s, u"queueOpensAt"_s);
         return {};
     }
     if (!d.entriesCloseAt.isValid())
@@ -222,45 +215,36 @@ Status checkReleaseDraft(const ReleaseDraft &d, const QDateTime &now)
     if (d.entriesCloseAt <= opens)
         return Error::invalid(u"Raffle entries must close after they open."_s, u"entriesCloseAt"_s);
     if (d.entriesCloseAt > d.releaseAt)
-        return Error::invalid(u"Raffle entries must close by the release time, so winners can pay from then."_s,
+        return Error::invalid(u"Raffle entries must close by the release time, so the draw comes before the sale."_s,
                               u"entriesCloseAt"_s);
-    if (d.claimHours < MinClaimHours || d.claimHours > MaxClaimHours)
+    const int hours = d.claimHours.value_or(DefaultClaimHours);
+    if (hours < MinClaimHours || hours > MaxClaimHours)
         return Error::invalid(u"A winner's time to pay must be between %1 and %2 hours."_s.arg(MinClaimHours).arg(MaxClaimHours),
                               u"claimHours"_s);
     return {};
 }
 
-QString toString(RaffleEntryStage stage)
+QString describe(RaffleEntryState state)
 {
-    switch (stage) {
-    case RaffleEntryStage::Entered: return u"entered"_s;
-    case RaffleEntryStage::Won: return u"won"_s;
-    case RaffleEntryStage::Lost: return u"lost"_s;
-    case RaffleEntryStage::Lapsed: return u"lapsed"_s;
-    case RaffleEntryStage::Claimed: return u"claimed"_s;
+    switch (state) {
+    case RaffleEntryState::Entered: return u"Entered"_s;
+    case RaffleEntryState::Won: return u"Won, not paid yet"_s;
+    case RaffleEntryState::Lost: return u"Not drawn"_s;
+    case RaffleEntryState::Lapsed: return u"Lapsed (didn't pay in time)"_s;
+    case RaffleEntryState::Claimed: return u"Claimed (paid)"_s;
     }
     return {};
 }
 
-std::optional<RaffleEntryStage> raffleEntryStageFromString(const QString &text)
+Result<RaffleDrawSummary> ReleaseBook::drawAndSummarize(const QString &releaseId)
 {
-    for (auto s : {RaffleEntryStage::Entered, RaffleEntryStage::Won, RaffleEntryStage::Lost, RaffleEntryStage::Lapsed,
-                   RaffleEntryStage::Claimed})
-        if (toString(s) == text)
-            return s;
-    return std::nullopt;
-}
-
-QString describe(RaffleEntryStage stage)
-{
-    switch (stage) {
-    case RaffleEntryStage::Entered: return u"Entered"_s;
-    case RaffleEntryStage::Won: return u"Won, not paid yet"_s;
-    case RaffleEntryStage::Lost: return u"Lost"_s;
-    case RaffleEntryStage::Lapsed: return u"Lapsed (didn't pay in time)"_s;
-    case RaffleEntryStage::Claimed: return u"Claimed (paid)"_s;
-    }
-    return {};
+    auto winners = draw(releaseId, {});
+    if (!winners)
+        return winners.error();
+    auto results = this->results(releaseId);
+    if (!results)
+        return results.error();
+    return RaffleDrawSummary{results->first, *winners, int(results->second.size()) - *winners};
 }
 
 } // namespace rdk

@@ -3,8 +3,8 @@
 // An in-memory ReleaseBook for the Releases window's tests and pictures: a shelf of products
 // and releases shared by every book made from it (each UiTaskRunner job gets its own book, as
 // with the database), with a sentence to refuse the next save, cancel or draw with, and the
-// calls counted. Its draw is the documented one in spirit only (entries in the order given):
-// the real draw is the database's, tested in tests/releases and in tst_desk_releases_db.
+// calls counted. It does not draw: the entries' outcomes are what the test puts in `results`
+// (the real draw is the database's, tested in tests/releases and in tst_desk_releases_db).
 
 #include "domain/releasebook.h"
 
@@ -21,10 +21,11 @@ struct ReleaseShelf final {
     QMutex mutex;
     QHash<QString, ReleaseProduct> products;   ///< by SKU
     QList<ReleaseSummary> releases;
-    QHash<QString, QList<RaffleResultRow>> results;   ///< by release id
+    QHash<QString, QList<RaffleResult>> results;      ///< by release id
     QString refuseNext;                               ///< the next save/cancel/draw answers with this sentence
-    QList<ReleaseDraft> saved;
+    QList<QPair<QString, ReleaseSettings>> saved;     ///< (release id, settings) as sent
     QStringList canceledReasons;
+    QHash<QString, QString> seeds;                    ///< recorded seeds by release id
     int reads = 0;
     int draws = 0;
     QThread *uiThread = nullptr;                      ///< calls on it are counted here: there must be none
@@ -45,7 +46,7 @@ public:
         return [shelf]() -> Result<std::unique_ptr<ReleaseBook>> { return std::unique_ptr<ReleaseBook>(new MemoryReleaseBook(shelf)); };
     }
 
-    Result<QList<ReleaseSummary>> releases() override
+    Result<QList<ReleaseSummary>> overview() override
     {
         QMutexLocker lock(&m_shelf->mutex);
         note();
@@ -63,40 +64,38 @@ public:
         return m_shelf->products.value(key);
     }
 
-    Result<QString> save(const ReleaseDraft &draft) override
+    Result<QString> save(const QString &releaseId, const ReleaseSettings &settings) override
     {
         QMutexLocker lock(&m_shelf->mutex);
         note();
         if (auto refused = takeRefusal())
             return *refused;
-        const QString key = draft.sku.trimmed().toUpper();
+        const QString key = settings.sku.trimmed().toUpper();
         if (!m_shelf->products.contains(key))
             return Error::notFound(QStringLiteral("No product with SKU %1.").arg(key));
-        m_shelf->saved.append(draft);
+        m_shelf->saved.append({releaseId, settings});
         const ReleaseProduct product = m_shelf->products.value(key);
         ReleaseSummary *r = nullptr;
         for (auto &existing : m_shelf->releases)
-            if (existing.id == draft.id)
+            if (existing.id == releaseId)
                 r = &existing;
         if (!r) {
             m_shelf->releases.prepend(ReleaseSummary{});
             r = &m_shelf->releases.first();
             r->id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         }
-        r->productId = product.productId;
         r->sku = product.sku;
         r->productName = product.name;
-        r->allSizes = draft.allSizes;
-        r->sizes = draft.sizes;
-        r->releaseAt = draft.releaseAt;
-        r->visibility = draft.visibility;
-        r->allocation = draft.allocation;
-        r->admitPerMinute = draft.admitPerMinute;
-        r->limitPerBuyer = draft.limitPerBuyer;
-        r->powBits = draft.powBits;
-        r->queueOpensAt = draft.queueOpensAt.isValid() ? draft.queueOpensAt : defaultQueueOpensAt(draft.releaseAt);
-        r->entriesCloseAt = draft.entriesCloseAt;
-        r->claimHours = draft.claimHours;
+        r->sizes = settings.sizes;
+        r->releaseAt = settings.releaseAt;
+        r->visibility = settings.visibility;
+        r->allocation = settings.allocation;
+        r->admitPerMinute = settings.admitPerMinute.value_or(DefaultAdmitPerMinute);
+        r->limitPerBuyer = settings.limitPerBuyer.value_or(1);
+        r->powBits = settings.powBits.value_or(DefaultProofOfWorkBits);
+        r->queueOpensAt = settings.queueOpensAt.isValid() ? settings.queueOpensAt : defaultQueueOpensAt(settings.releaseAt);
+        r->entriesCloseAt = settings.entriesCloseAt;
+        r->claimHours = settings.claimHours.value_or(0);
         return r->id;
     }
 
@@ -113,10 +112,11 @@ public:
                 return {};
             }
         }
-        return Error::notFound(QStringLiteral("The release no longer exists."));
+        return Error::notFound(QStringLiteral("No such release."));
     }
 
-    Result<RaffleDrawOutcome> draw(const QString &releaseId) override
+    /// Marks the release drawn; the entries' outcomes are whatever the test put in `results`.
+    Result<int> draw(const QString &releaseId, const QString &seed) override
     {
         QMutexLocker lock(&m_shelf->mutex);
         note();
@@ -126,27 +126,22 @@ public:
         for (auto &r : m_shelf->releases) {
             if (r.id != releaseId)
                 continue;
-            r.drawSeed = QStringLiteral("5eed").repeated(16);
+            m_shelf->seeds[releaseId] = seed.isEmpty() ? QStringLiteral("5eed").repeated(16) : seed;
             r.drawnAt = QDateTime::currentDateTimeUtc();
-            r.drawnBy = QStringLiteral("ops_login");
-            RaffleDrawOutcome out{r.drawSeed, 0, 0, r.drawnAt};
-            for (auto &row : m_shelf->results[releaseId]) {
-                if (row.stage == RaffleEntryStage::Won)
-                    ++out.won;
-                else
-                    ++out.lost;
-            }
-            r.won = out.won;
-            return out;
+            int won = 0;
+            for (const auto &row : std::as_const(m_shelf->results[releaseId]))
+                won += row.state == RaffleEntryState::Won ? 1 : 0;
+            r.won = won;
+            return won;
         }
-        return Error::notFound(QStringLiteral("The release no longer exists."));
+        return Error::notFound(QStringLiteral("No such release."));
     }
 
-    Result<QList<RaffleResultRow>> results(const QString &releaseId) override
+    Result<QPair<QString, QList<RaffleResult>>> results(const QString &releaseId) override
     {
         QMutexLocker lock(&m_shelf->mutex);
         note();
-        return m_shelf->results.value(releaseId);
+        return QPair<QString, QList<RaffleResult>>(m_shelf->seeds.value(releaseId), m_shelf->results.value(releaseId));
     }
 
 private:

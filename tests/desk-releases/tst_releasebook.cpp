@@ -10,7 +10,7 @@ using namespace rdk;
 
 Q_DECLARE_METATYPE(rdk::ReleaseStage)
 Q_DECLARE_METATYPE(rdk::ReleaseSummary)
-Q_DECLARE_METATYPE(rdk::ReleaseDraft)
+Q_DECLARE_METATYPE(rdk::ReleaseSettings)
 
 namespace {
 
@@ -24,7 +24,7 @@ ReleaseSummary queueRelease()
     r.productName = u"Dunk Low Panda"_s;
     r.releaseAt = T0;
     r.queueOpensAt = defaultQueueOpensAt(T0);
-    r.allocation = ReleaseAllocationKind::Queue;
+    r.allocation = ReleaseAllocation::Queue;
     r.admitPerMinute = 120;
     r.stockLeft = 40;
     return r;
@@ -33,15 +33,15 @@ ReleaseSummary queueRelease()
 ReleaseSummary raffleRelease()
 {
     ReleaseSummary r = queueRelease();
-    r.allocation = ReleaseAllocationKind::Raffle;
+    r.allocation = ReleaseAllocation::Raffle;
     r.queueOpensAt = T0.addDays(-3);
     r.entriesCloseAt = T0.addSecs(-3600);
     return r;
 }
 
-ReleaseDraft goodDraft()
+ReleaseSettings goodDraft()
 {
-    ReleaseDraft d;
+    ReleaseSettings d;
     d.sku = u"DD1391-100"_s;
     d.releaseAt = T0;
     return d;
@@ -129,55 +129,51 @@ private Q_SLOTS:
 
     void checkDraft_data()
     {
-        QTest::addColumn<ReleaseDraft>("draft");
+        QTest::addColumn<ReleaseSettings>("draft");
+        QTest::addColumn<bool>("isNew");
         QTest::addColumn<QString>("field");   // empty: accepted
 
-        const QDateTime now = T0.addDays(-1);
-        Q_UNUSED(now)
-        QTest::addRow("queue, good") << goodDraft() << QString();
-        ReleaseDraft d = goodDraft();
+        QTest::addRow("queue, good") << goodDraft() << true << QString();
+        ReleaseSettings d = goodDraft();
         d.sku = u"  "_s;
-        QTest::addRow("no SKU") << d << u"sku"_s;
-        d = goodDraft();
-        d.allSizes = false;
-        QTest::addRow("no size chosen") << d << u"sizes"_s;
+        QTest::addRow("no SKU") << d << true << u"sku"_s;
         d = goodDraft();
         d.releaseAt = T0.addDays(-2);
-        QTest::addRow("new release in the past") << d << u"releaseAt"_s;
-        d.id = u"existing"_s;
-        QTest::addRow("an existing release may keep its past time") << d << QString();
+        QTest::addRow("new release in the past") << d << true << u"releaseAt"_s;
+        QTest::addRow("an existing release is the database's to judge") << d << false << QString();
         d = goodDraft();
         d.limitPerBuyer = 11;
-        QTest::addRow("eleven pairs each") << d << u"limitPerBuyer"_s;
+        QTest::addRow("eleven pairs each") << d << true << u"limitPerBuyer"_s;
         d = goodDraft();
         d.powBits = 27;
-        QTest::addRow("27 bits") << d << u"powBits"_s;
+        QTest::addRow("27 bits") << d << true << u"powBits"_s;
         d = goodDraft();
         d.admitPerMinute = 0;
-        QTest::addRow("nobody let through") << d << u"admitPerMinute"_s;
+        QTest::addRow("nobody let through") << d << true << u"admitPerMinute"_s;
         d = goodDraft();
         d.queueOpensAt = T0.addSecs(60);
-        QTest::addRow("queue opens after release") << d << u"queueOpensAt"_s;
+        QTest::addRow("queue opens after release") << d << true << u"queueOpensAt"_s;
         d = goodDraft();
-        d.allocation = ReleaseAllocationKind::Raffle;
+        d.allocation = ReleaseAllocation::Raffle;
         d.queueOpensAt = T0.addDays(-3);
-        QTest::addRow("raffle without entry close") << d << u"entriesCloseAt"_s;
+        QTest::addRow("raffle without entry close") << d << true << u"entriesCloseAt"_s;
         d.entriesCloseAt = T0.addSecs(-3600);
-        QTest::addRow("raffle, good") << d << QString();
+        QTest::addRow("raffle, good") << d << true << QString();
         d.entriesCloseAt = T0.addSecs(60);
-        QTest::addRow("raffle closing after release") << d << u"entriesCloseAt"_s;
+        QTest::addRow("raffle closing after release") << d << true << u"entriesCloseAt"_s;
         d.entriesCloseAt = T0.addDays(-3).addSecs(-60);
-        QTest::addRow("raffle closing before it opens") << d << u"entriesCloseAt"_s;
+        QTest::addRow("raffle closing before it opens") << d << true << u"entriesCloseAt"_s;
         d.entriesCloseAt = T0.addSecs(-3600);
         d.claimHours = 0;
-        QTest::addRow("winners get no time to pay") << d << u"claimHours"_s;
+        QTest::addRow("winners get no time to pay") << d << true << u"claimHours"_s;
     }
 
     void checkDraft()
     {
-        QFETCH(ReleaseDraft, draft);
+        QFETCH(ReleaseSettings, draft);
+        QFETCH(bool, isNew);
         QFETCH(QString, field);
-        const Status checked = checkReleaseDraft(draft, T0.addDays(-1));
+        const Status checked = checkReleaseSettings(draft, isNew, T0.addDays(-1));
         if (field.isEmpty()) {
             QVERIFY2(checked.ok(), qPrintable(checked ? QString() : checked.error().message));
         } else {
@@ -187,12 +183,10 @@ private Q_SLOTS:
         }
     }
 
-    void raffleStage_roundTrips()
+    void raffleState_describedForStaff()
     {
-        for (auto s : {RaffleEntryStage::Entered, RaffleEntryStage::Won, RaffleEntryStage::Lost, RaffleEntryStage::Lapsed,
-                       RaffleEntryStage::Claimed})
-            QVERIFY(raffleEntryStageFromString(toString(s)) == s);
-        QVERIFY(!raffleEntryStageFromString(u"winner"_s));
+        QCOMPARE(describe(RaffleEntryState::Won), u"Won, not paid yet"_s);
+        QCOMPARE(describe(RaffleEntryState::Lapsed), u"Lapsed (didn't pay in time)"_s);
     }
 };
 

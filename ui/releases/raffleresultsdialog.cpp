@@ -23,7 +23,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk {
 namespace {
 
-enum Column { RankColumn, SizeColumn, EntryColumn, StateColumn, DeadlineColumn, ColumnCount };
+enum Column { RankColumn, SizeColumn, EntryColumn, StateColumn, ColumnCount };
 
 double sizeOrder(const QString &size)
 {
@@ -42,9 +42,8 @@ RaffleResultsDialog::RaffleResultsDialog(ReleaseBookFactory books, ReleaseSummar
     setWindowTitle(tr("Raffle results — %1").arg(m_release.productName));
     auto *layout = new QVBoxLayout(this);
 
-    auto *heading = new QLabel(tr("%1 (%2) · drawn %3 by %4")
-                                   .arg(m_release.productName, m_release.sku, formatShopTime(m_release.drawnAt, m_zone),
-                                        m_release.drawnBy.isEmpty() ? tr("the shop") : m_release.drawnBy), this);
+    auto *heading = new QLabel(tr("%1 (%2) · drawn %3 · winners have %n hour(s) to pay", nullptr, m_release.claimHours)
+                                   .arg(m_release.productName, m_release.sku, formatShopTime(m_release.drawnAt, m_zone)), this);
     heading->setObjectName(u"heading"_s);
     heading->setTextFormat(Qt::PlainText);
     heading->setWordWrap(true);
@@ -52,7 +51,7 @@ RaffleResultsDialog::RaffleResultsDialog(ReleaseBookFactory books, ReleaseSummar
 
     auto *seedRow = new QHBoxLayout;
     auto *seedLabel = new QLabel(tr("Seed:"), this);
-    m_seed = new QLineEdit(m_release.drawSeed, this);
+    m_seed = new QLineEdit(this);
     m_seed->setObjectName(u"seed"_s);
     m_seed->setReadOnly(true);
     m_seed->setFont(QFont(u"monospace"_s));
@@ -82,8 +81,7 @@ RaffleResultsDialog::RaffleResultsDialog(ReleaseBookFactory books, ReleaseSummar
 
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(u"results"_s);
-    m_table->setHorizontalHeaderLabels({tr("Rank"), tr("Size"), tr("Entry (hash of the e-mail)"), tr("State"),
-                                        tr("Pay by (shop time)")});
+    m_table->setHorizontalHeaderLabels({tr("Rank"), tr("Size"), tr("Entry (SHA-256 of the e-mail key)"), tr("State")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -126,21 +124,22 @@ void RaffleResultsDialog::copySeed()
 void RaffleResultsDialog::load()
 {
     m_message->setText(tr("Reading the results…"));
-    m_jobs.run(this, [books = m_books, id = m_release.id]() -> Result<QList<RaffleResultRow>> {
+    m_jobs.run(this, [books = m_books, id = m_release.id]() -> Result<QPair<QString, QList<RaffleResult>>> {
         auto book = books();
         if (!book)
             return book.error();
         return (*book)->results(id);
-    }, [this](const Result<QList<RaffleResultRow>> &rows) {
+    }, [this](const Result<QPair<QString, QList<RaffleResult>>> &rows) {
         if (!rows) {
             m_message->setText(tr("Couldn't read the results: %1").arg(rows.error().message));
             m_message->setStyleSheet(u"color: #b3261e;"_s);
         } else {
-            m_rows = *rows;
-            std::stable_sort(m_rows.begin(), m_rows.end(), [](const RaffleResultRow &a, const RaffleResultRow &b) {
+            m_seed->setText(rows->first);
+            m_rows = rows->second;
+            std::stable_sort(m_rows.begin(), m_rows.end(), [](const RaffleResult &a, const RaffleResult &b) {
                 if (a.size != b.size)
                     return sizeOrder(a.size) < sizeOrder(b.size) || (sizeOrder(a.size) == sizeOrder(b.size) && a.size < b.size);
-                return a.rank < b.rank;
+                return a.drawRank < b.drawRank;
             });
             m_message->clear();
             m_message->setStyleSheet({});
@@ -158,15 +157,15 @@ void RaffleResultsDialog::showRows()
     };
     QMap<double, QPair<QString, Count>> bySize;
     int winners = 0;
-    for (const RaffleResultRow &row : std::as_const(m_rows)) {
+    for (const RaffleResult &row : std::as_const(m_rows)) {
         auto &entry = bySize[sizeOrder(row.size)];
         entry.first = row.size;
-        switch (row.stage) {
-        case RaffleEntryStage::Won: ++entry.second.won; break;
-        case RaffleEntryStage::Claimed: ++entry.second.claimed; break;
-        case RaffleEntryStage::Lapsed: ++entry.second.lapsed; break;
-        case RaffleEntryStage::Lost:
-        case RaffleEntryStage::Entered: ++entry.second.lost; break;
+        switch (row.state) {
+        case RaffleEntryState::Won: ++entry.second.won; break;
+        case RaffleEntryState::Claimed: ++entry.second.claimed; break;
+        case RaffleEntryState::Lapsed: ++entry.second.lapsed; break;
+        case RaffleEntryState::Lost:
+        case RaffleEntryState::Entered: ++entry.second.lost; break;
         }
     }
     QStringList lines;
@@ -186,24 +185,21 @@ void RaffleResultsDialog::showRows()
 
     const bool every = m_everyEntry->isChecked();
     m_table->setRowCount(0);
-    for (const RaffleResultRow &row : std::as_const(m_rows)) {
-        const bool winner = row.stage == RaffleEntryStage::Won || row.stage == RaffleEntryStage::Claimed
-                            || row.stage == RaffleEntryStage::Lapsed;
+    for (const RaffleResult &row : std::as_const(m_rows)) {
+        const bool winner = row.state == RaffleEntryState::Won || row.state == RaffleEntryState::Claimed
+                            || row.state == RaffleEntryState::Lapsed;
         if (!every && !winner)
             continue;
         const int at = m_table->rowCount();
         m_table->insertRow(at);
         auto *rank = new QTableWidgetItem;
-        rank->setData(Qt::DisplayRole, row.rank);
+        rank->setData(Qt::DisplayRole, row.drawRank);
         m_table->setItem(at, RankColumn, rank);
         m_table->setItem(at, SizeColumn, new QTableWidgetItem(row.size));
         auto *hash = new QTableWidgetItem(row.emailHash);
         hash->setFont(QFont(u"monospace"_s));
         m_table->setItem(at, EntryColumn, hash);
-        m_table->setItem(at, StateColumn, new QTableWidgetItem(describe(row.stage)));
-        m_table->setItem(at, DeadlineColumn,
-                         new QTableWidgetItem(row.stage == RaffleEntryStage::Won ? formatShopTime(row.claimDeadline, m_zone)
-                                                                                 : QString()));
+        m_table->setItem(at, StateColumn, new QTableWidgetItem(describe(row.state)));
     }
 }
 

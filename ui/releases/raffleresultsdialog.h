@@ -45,7 +45,7 @@ private:
     ReleaseSummary m_release;
     QTimeZone m_zone;
     UiTaskRunner m_jobs;
-    QList<RaffleResultRow> m_rows;
+    QList<RaffleResult> m_rows;
     QLineEdit *m_seed = nullptr;
     QLabel *m_summary = nullptr;
     QCheckBox *m_everyEntry = nullptr;

@@ -18,6 +18,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
@@ -37,31 +38,32 @@ QDateTimeEdit *timeEdit(QWidget *parent, const QString &name)
 
 } // namespace
 
-ReleaseEditDialog::ReleaseEditDialog(ReleaseBookFactory books, QTimeZone zone, ReleaseDraft draft,
+ReleaseEditDialog::ReleaseEditDialog(ReleaseBookFactory books, QTimeZone zone, QString releaseId, ReleaseSettings settings,
                                      std::function<QDateTime()> now, QWidget *parent)
-    : QDialog(parent), m_books(std::move(books)), m_zone(std::move(zone)), m_initial(std::move(draft)),
+    : QDialog(parent), m_books(std::move(books)), m_zone(std::move(zone)), m_id(std::move(releaseId)),
+      m_initial(std::move(settings)),
       m_now(std::move(now)), m_jobs(UiTaskRunner::Options{u"release-edit"_s})
 {
     setObjectName(u"releaseEditDialog"_s);
-    setWindowTitle(m_initial.id.isEmpty() ? tr("New release") : tr("Edit release"));
+    setWindowTitle(m_id.isEmpty() ? tr("New release") : tr("Edit release"));
     buildUi();
 
     // What the draft says (a new release: tomorrow 10:00 shop time, the usual settings).
     m_sku->setText(m_initial.sku);
-    m_sku->setReadOnly(!m_initial.id.isEmpty());
+    m_sku->setReadOnly(!m_id.isEmpty());
     QDateTime releaseAt = m_initial.releaseAt;
     if (!releaseAt.isValid())
         releaseAt = QDateTime(m_now().toTimeZone(m_zone).date().addDays(1), QTime(10, 0), m_zone);
     writeTime(m_releaseAt, releaseAt);
     writeTime(m_opensAt, m_initial.queueOpensAt.isValid() ? m_initial.queueOpensAt : defaultQueueOpensAt(releaseAt));
     writeTime(m_entriesClose, m_initial.entriesCloseAt.isValid() ? m_initial.entriesCloseAt : releaseAt.addSecs(-3600));
-    m_visibility->setCurrentIndex(m_initial.visibility == ReleaseVisibilityKind::Hidden ? 0 : 1);
-    m_allocation->setCurrentIndex(m_initial.allocation == ReleaseAllocationKind::Raffle ? 1 : 0);
-    m_admitPerMinute->setValue(m_initial.admitPerMinute);
-    m_limit->setValue(m_initial.limitPerBuyer);
-    m_powBits->setValue(m_initial.powBits);
-    m_claimHours->setValue(m_initial.claimHours);
-    m_allSizes->setChecked(m_initial.allSizes);
+    m_visibility->setCurrentIndex(m_initial.visibility == ReleaseVisibility::Hidden ? 0 : 1);
+    m_allocation->setCurrentIndex(m_initial.allocation == ReleaseAllocation::Raffle ? 1 : 0);
+    m_admitPerMinute->setValue(m_initial.admitPerMinute.value_or(DefaultAdmitPerMinute));
+    m_limit->setValue(m_initial.limitPerBuyer.value_or(1));
+    m_powBits->setValue(m_initial.powBits.value_or(DefaultProofOfWorkBits));
+    m_claimHours->setValue(m_initial.claimHours.value_or(DefaultClaimHours));
+    m_allSizes->setChecked(m_initial.sizes.isEmpty());
     showAllocation();
     updateHints();
     if (!m_initial.sku.isEmpty())
@@ -120,20 +122,20 @@ void ReleaseEditDialog::buildUi()
 
     m_visibility = new QComboBox(this);
     m_visibility->setObjectName(u"visibility"_s);
-    m_visibility->addItem(describe(ReleaseVisibilityKind::Hidden), toString(ReleaseVisibilityKind::Hidden));
-    m_visibility->addItem(describe(ReleaseVisibilityKind::ComingSoon), toString(ReleaseVisibilityKind::ComingSoon));
+    m_visibility->addItem(describe(ReleaseVisibility::Hidden), toString(ReleaseVisibility::Hidden));
+    m_visibility->addItem(describe(ReleaseVisibility::ComingSoon), toString(ReleaseVisibility::ComingSoon));
     m_visibility->setToolTip(tr("Before the release time: absent from the storefront, or listed with a countdown and no "
                                 "add-to-cart"));
     form->addRow(tr("&Before release"), m_visibility);
 
     m_allocation = new QComboBox(this);
     m_allocation->setObjectName(u"allocation"_s);
-    m_allocation->addItem(describe(ReleaseAllocationKind::Queue), toString(ReleaseAllocationKind::Queue));
-    m_allocation->addItem(describe(ReleaseAllocationKind::Raffle), toString(ReleaseAllocationKind::Raffle));
+    m_allocation->addItem(describe(ReleaseAllocation::Queue), toString(ReleaseAllocation::Queue));
+    m_allocation->addItem(describe(ReleaseAllocation::Raffle), toString(ReleaseAllocation::Raffle));
     form->addRow(tr("Sold &through"), m_allocation);
     connect(m_allocation, &QComboBox::currentIndexChanged, this, [this](int index) {
         // A raffle's entries usually open well before the release: from now, for a new one.
-        if (index == 1 && m_initial.id.isEmpty() && readTime(m_opensAt) >= readTime(m_entriesClose)) {
+        if (index == 1 && m_id.isEmpty() && readTime(m_opensAt) >= readTime(m_entriesClose)) {
             const QDateTime now = m_now();
             writeTime(m_opensAt, now.addSecs(3600 - now.time().minute() * 60 - now.time().second()));
         }
@@ -280,8 +282,7 @@ void ReleaseEditDialog::showProduct(const ReleaseProduct &product)
     m_product->setText(product.name);
     qDeleteAll(m_sizeBoxes);
     m_sizeBoxes.clear();
-    const QStringList chosen = m_initial.allSizes || m_initial.sku.compare(product.sku, Qt::CaseInsensitive) != 0
-                                   ? QStringList() : m_initial.sizes;
+    const QStringList chosen = m_initial.sku.compare(product.sku, Qt::CaseInsensitive) != 0 ? QStringList() : m_initial.sizes;
     constexpr int PerRow = 8;
     for (const QString &size : product.sizes) {
         auto *box = new QCheckBox(size, m_sizesPanel);
@@ -306,37 +307,46 @@ QString ReleaseEditDialog::productName() const
     return m_lookedUp.isEmpty() ? QString() : m_product->text();
 }
 
-ReleaseDraft ReleaseEditDialog::draft() const
+ReleaseSettings ReleaseEditDialog::draft() const
 {
-    ReleaseDraft d;
-    d.id = m_initial.id;
+    ReleaseSettings d;
     d.sku = m_sku->text().trimmed();
-    d.allSizes = m_allSizes->isChecked();
-    if (!d.allSizes) {
+    if (!m_allSizes->isChecked()) {
         for (const QCheckBox *box : m_sizeBoxes)
             if (box->isChecked())
                 d.sizes.append(box->text());
     }
     d.releaseAt = readTime(m_releaseAt);
-    d.visibility = m_visibility->currentIndex() == 0 ? ReleaseVisibilityKind::Hidden : ReleaseVisibilityKind::ComingSoon;
-    d.allocation = m_allocation->currentIndex() == 1 ? ReleaseAllocationKind::Raffle : ReleaseAllocationKind::Queue;
+    d.visibility = m_visibility->currentIndex() == 0 ? ReleaseVisibility::Hidden : ReleaseVisibility::ComingSoon;
+    d.allocation = m_allocation->currentIndex() == 1 ? ReleaseAllocation::Raffle : ReleaseAllocation::Queue;
     d.admitPerMinute = m_admitPerMinute->value();
     d.limitPerBuyer = m_limit->value();
     d.powBits = m_powBits->value();
     d.queueOpensAt = readTime(m_opensAt);
-    if (d.allocation == ReleaseAllocationKind::Raffle) {
+    if (d.allocation == ReleaseAllocation::Raffle) {
         d.entriesCloseAt = readTime(m_entriesClose);
         d.claimHours = m_claimHours->value();
     }
     return d;
 }
 
+bool ReleaseEditDialog::noSizeChosen() const
+{
+    return !m_allSizes->isChecked() && std::none_of(m_sizeBoxes.cbegin(), m_sizeBoxes.cend(),
+                                                   [](const QCheckBox *box) { return box->isChecked(); });
+}
+
 void ReleaseEditDialog::save()
 {
     if (m_jobs.isBusy())
         return;
-    const ReleaseDraft wanted = draft();
-    if (auto checked = checkReleaseDraft(wanted, m_now()); !checked) {
+    const ReleaseSettings wanted = draft();
+    if (noSizeChosen()) {
+        setMessage(tr("Choose at least one size, or All sizes."), true);
+        m_allSizes->setFocus();
+        return;
+    }
+    if (auto checked = checkReleaseSettings(wanted, m_id.isEmpty(), m_now()); !checked) {
         setMessage(checked.error().message, true);
         const QString field = checked.error().field;
         const QHash<QString, QWidget *> fields{{u"sku"_s, m_sku}, {u"releaseAt"_s, m_releaseAt},
@@ -350,11 +360,11 @@ void ReleaseEditDialog::save()
         return;
     }
     setMessage(tr("Saving…"), false);
-    m_jobs.run(this, [books = m_books, wanted]() -> Result<QString> {
+    m_jobs.run(this, [books = m_books, id = m_id, wanted]() -> Result<QString> {
         auto book = books();
         if (!book)
             return book.error();
-        return (*book)->save(wanted);
+        return (*book)->save(id, wanted);
     }, [this](const Result<QString> &id) {
         if (!id) {
             setMessage(tr("Not saved: %1").arg(id.error().message), true);

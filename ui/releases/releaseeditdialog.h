@@ -32,13 +32,16 @@ class ReleaseEditDialog final : public QDialog {
     Q_DISABLE_COPY_MOVE(ReleaseEditDialog)
 
 public:
-    /// `draft.id` empty: a new release. `now` is the clock (tests pass their own).
-    ReleaseEditDialog(ReleaseBookFactory books, QTimeZone zone, ReleaseDraft draft, std::function<QDateTime()> now,
-                      QWidget *parent = nullptr);
+    /// `releaseId` empty: a new release (`settings` then default-constructed). `now` is the
+    /// clock (tests pass their own).
+    ReleaseEditDialog(ReleaseBookFactory books, QTimeZone zone, QString releaseId, ReleaseSettings settings,
+                      std::function<QDateTime()> now, QWidget *parent = nullptr);
     ~ReleaseEditDialog() override;
 
-    /// What the form says now, as it would be sent.
-    ReleaseDraft draft() const;
+    /// What the form says now, as it would be sent (sizes empty: every size).
+    ReleaseSettings draft() const;
+    /// "All sizes" is off and no size box is ticked.
+    bool noSizeChosen() const;
     QString messageText() const;
     bool isBusy() const { return m_jobs.isBusy(); }
     /// The product found for the SKU ("" while none).
@@ -67,7 +70,8 @@ private:
 
     ReleaseBookFactory m_books;
     QTimeZone m_zone;
-    ReleaseDraft m_initial;
+    QString m_id;
+    ReleaseSettings m_initial;
     std::function<QDateTime()> m_now;
     UiTaskRunner m_jobs;
     LatestRequest m_lookups;

@@ -191,7 +191,7 @@ void ReleasesDialog::refresh()
         auto book = books();
         if (!book)
             return book.error();
-        return (*book)->releases();
+        return (*book)->overview();
     }, [this](const Result<QList<ReleaseSummary>> &releases) {
         if (!releases) {
             setStatus(tr("Couldn't read the releases: %1").arg(releases.error().message), true);
@@ -228,8 +228,9 @@ void ReleasesDialog::updateButtons()
     const bool manage = mayManageReleases(m_role);
     const ReleaseSummary *r = selected();
     const ReleaseStage stage = r ? releaseStage(*r, m_now()) : ReleaseStage::Upcoming;
-    const bool raffle = r && r->allocation == ReleaseAllocationKind::Raffle;
+    const bool raffle = r && r->allocation == ReleaseAllocation::Raffle;
     const bool over = r && (stage == ReleaseStage::Canceled || stage == ReleaseStage::Ended);
+    const bool started = r && releaseStarted(*r, m_now());
 
     m_new->setEnabled(manage);
     m_new->setToolTip(manage ? tr("Schedule a new release (Ctrl+N)") : onlyOps());
@@ -250,13 +251,16 @@ void ReleasesDialog::updateButtons()
     } else {
         const QString overWhy = stage == ReleaseStage::Canceled ? tr("This release was canceled.")
                                                                 : tr("This release ended more than a week ago.");
-        set(m_editButton, !over, over ? overWhy : tr("Change the selected release (Ctrl+E)"));
+        set(m_editButton, !over && !started,
+            over ? overWhy
+                 : started ? tr("This release has started; it can only be canceled.")
+                           : tr("Change the selected release (Ctrl+E)"));
         set(m_cancelButton, !over, over ? overWhy
                                         : tr("Cancel the selected release: the product then sells as usual (Delete)"));
         if (!raffle)
             set(m_draw, false, tr("Only a raffle is drawn; this release sells through its queue."));
         else if (r->drawnAt.isValid())
-            set(m_draw, false, tr("Already drawn, with seed %1.").arg(r->drawSeed));
+            set(m_draw, false, tr("Already drawn (%1); Results… shows the seed.").arg(formatShopTime(r->drawnAt, m_zone)));
         else if (stage == ReleaseStage::Canceled)
             set(m_draw, false, overWhy);
         else if (stage != ReleaseStage::AwaitingDraw)
@@ -279,7 +283,7 @@ void ReleasesDialog::newRelease()
 {
     if (!mayManageReleases(m_role) || m_edit)
         return;
-    m_edit = new ReleaseEditDialog(m_books, m_zone, ReleaseDraft{}, m_now, this);
+    m_edit = new ReleaseEditDialog(m_books, m_zone, QString(), ReleaseSettings{}, m_now, this);
     m_edit->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_edit, &ReleaseEditDialog::saved, this, [this](const QString &id) {
         setStatus(tr("Release saved."), false);
@@ -295,7 +299,7 @@ void ReleasesDialog::editRelease()
     const ReleaseSummary *r = selected();
     if (!r || !m_editButton->isEnabled() || m_edit)
         return;
-    m_edit = new ReleaseEditDialog(m_books, m_zone, r->toDraft(), m_now, this);
+    m_edit = new ReleaseEditDialog(m_books, m_zone, r->id, settingsOf(*r), m_now, this);
     m_edit->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_edit, &ReleaseEditDialog::saved, this, [this] {
         setStatus(tr("Release saved."), false);
@@ -393,12 +397,12 @@ void ReleasesDialog::drawRaffle()
 void ReleasesDialog::startDraw(const QString &releaseId, const QString &name)
 {
     setStatus(tr("Drawing…"), false);
-    m_jobs.run(this, [books = m_books, releaseId]() -> Result<RaffleDrawOutcome> {
+    m_jobs.run(this, [books = m_books, releaseId]() -> Result<RaffleDrawSummary> {
         auto book = books();
         if (!book)
             return book.error();
-        return (*book)->draw(releaseId);
-    }, [this, releaseId, name](const Result<RaffleDrawOutcome> &outcome) {
+        return (*book)->drawAndSummarize(releaseId);
+    }, [this, releaseId, name](const Result<RaffleDrawSummary> &outcome) {
         if (!outcome) {
             setStatus(tr("Not drawn: %1").arg(outcome.error().message), true);
             Q_EMIT drawAnswered({});

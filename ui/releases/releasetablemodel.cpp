@@ -63,11 +63,11 @@ QVariant ReleaseTableModel::data(const QModelIndex &index, int role) const
     if (!r)
         return {};
     const QDateTime now = m_now();
-    const bool raffle = r->allocation == ReleaseAllocationKind::Raffle;
+    const bool raffle = r->allocation == ReleaseAllocation::Raffle;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Product: return u"%1 · %2"_s.arg(r->productName, r->sku);
-        case Sizes: return r->sizesText();
+        case Sizes: return releaseSizesText(*r);
         case ReleaseTime: return formatShopTime(r->releaseAt, m_zone);
         case State: return describe(releaseStage(*r, now));
         case When: return releaseCountdown(*r, now);
@@ -89,7 +89,7 @@ QVariant ReleaseTableModel::data(const QModelIndex &index, int role) const
         case ReleaseTime: return tr("Release time in the shop's time zone (%1)").arg(QString::fromUtf8(m_zone.id()));
         case When:
             if (raffle && r->drawnAt.isValid())
-                return tr("Drawn %1 by %2; seed %3").arg(formatShopTime(r->drawnAt, m_zone), r->drawnBy, r->drawSeed);
+                return tr("Drawn %1; Results… shows the seed").arg(formatShopTime(r->drawnAt, m_zone));
             return {};
         case Entries:
             return raffle ? tr("%1 entries; %2 won and not paid yet, %3 paid").arg(r->entries).arg(r->won).arg(r->claimed)
