@@ -257,6 +257,8 @@ void SaleController::startSale(bool thenCash)
         Q_EMIT buyerEmailWanted();
         return;
     }
+    if (m_cart.needsBuyerEmail())
+        sale.value().buyerEmail = m_buyerEmail;
     m_items->close();
     m_items->forgetLookups();
     setQuestion({});

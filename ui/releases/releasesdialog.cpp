@@ -175,6 +175,21 @@ bool ReleasesDialog::selectRelease(const QString &releaseId)
     return true;
 }
 
+ReleaseEditDialog *ReleasesDialog::editDialog() const
+{
+    return m_edit;
+}
+
+RaffleResultsDialog *ReleasesDialog::resultsDialog() const
+{
+    return m_results;
+}
+
+QDialog *ReleasesDialog::cancelDialog() const
+{
+    return m_cancel;
+}
+
 QString ReleasesDialog::statusText() const
 {
     return m_status->text();

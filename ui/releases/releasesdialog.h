@@ -52,9 +52,9 @@ public:
     /// "3 release(s) · updated 10:02:03".
     QString updatedText() const;
     /// The dialogs this window opened, while they are open (tests, previews).
-    ReleaseEditDialog *editDialog() const { return m_edit; }
-    RaffleResultsDialog *resultsDialog() const { return m_results; }
-    QDialog *cancelDialog() const { return m_cancel; }
+    ReleaseEditDialog *editDialog() const;
+    RaffleResultsDialog *resultsDialog() const;
+    QDialog *cancelDialog() const;
 
 public Q_SLOTS:
     void refresh();
