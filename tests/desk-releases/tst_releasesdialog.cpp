@@ -191,7 +191,7 @@ private Q_SLOTS:
         QCOMPARE(m_shelf->saved.size(), 1);
         QVERIFY(m_shelf->saved.first().first.isEmpty());   // a new release
         const ReleaseSettings sent = m_shelf->saved.first().second;
-        QCOMPARE(sent.sku, u"dd1391-100"_s);
+        QCOMPARE(sent.sku, u"DD1391-100"_s);   // typed in lower case
         QCOMPARE(sent.sizes, QStringList({u"9"_s, u"10"_s}));
         // Tomorrow 10:00 in the shop's zone (it is 09:00 there now), whatever the desk's own zone is.
         QCOMPARE(sent.releaseAt.toUTC(), QDateTime(QDate(2026, 12, 13), QTime(15, 0), Qt::UTC));

@@ -310,7 +310,9 @@ QString ReleaseEditDialog::productName() const
 ReleaseSettings ReleaseEditDialog::draft() const
 {
     ReleaseSettings d;
-    d.sku = m_sku->text().trimmed();
+    // The shop's SKUs are upper case (normalizeSku); the database matches them exactly.
+    const auto sku = normalizeSku(m_sku->text());
+    d.sku = sku ? *sku : m_sku->text().trimmed();
     if (!m_allSizes->isChecked()) {
         for (const QCheckBox *box : m_sizeBoxes)
             if (box->isChecked())
