@@ -51,6 +51,7 @@ void PosScreen::askBuyerEmail()
     });
     connect(m_buyerEmailDialog, &QDialog::finished, this, &PosScreen::focusScan);
     m_buyerEmailDialog->open();
+    m_buyerEmailDialog->activateWindow();
 }
 
 PosScreen::~PosScreen()
