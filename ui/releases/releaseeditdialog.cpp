@@ -36,6 +36,14 @@ QDateTimeEdit *timeEdit(QWidget *parent, const QString &name)
     return edit;
 }
 
+/// A form label whose mnemonic (Alt+letter) moves to `buddy`, for rows that hold a layout.
+QLabel *buddyLabel(const QString &text, QWidget *buddy, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    label->setBuddy(buddy);
+    return label;
+}
+
 } // namespace
 
 ReleaseEditDialog::ReleaseEditDialog(ReleaseBookFactory books, QTimeZone zone, QString releaseId, ReleaseSettings settings,
@@ -92,7 +100,7 @@ void ReleaseEditDialog::buildUi()
     auto *skuRow = new QHBoxLayout;
     skuRow->addWidget(m_sku);
     skuRow->addWidget(m_product, 1);
-    form->addRow(tr("&SKU"), skuRow);
+    form->addRow(buddyLabel(tr("&SKU"), m_sku, this), skuRow);
     connect(m_sku, &QLineEdit::editingFinished, this, &ReleaseEditDialog::lookUpSku);
 
     auto *sizes = new QWidget(this);
@@ -118,7 +126,7 @@ void ReleaseEditDialog::buildUi()
     auto *timeRow = new QHBoxLayout;
     timeRow->addWidget(m_releaseAt);
     timeRow->addWidget(zoneLabel, 1);
-    form->addRow(tr("&Release time"), timeRow);
+    form->addRow(buddyLabel(tr("&Release time"), m_releaseAt, this), timeRow);
 
     m_visibility = new QComboBox(this);
     m_visibility->setObjectName(u"visibility"_s);
@@ -144,6 +152,7 @@ void ReleaseEditDialog::buildUi()
 
     m_opensAt = timeEdit(this, u"opensAt"_s);
     m_opensLabel = new QLabel(this);
+    m_opensLabel->setBuddy(m_opensAt);
     form->addRow(m_opensLabel, m_opensAt);
 
     m_limit = new QSpinBox(this);
@@ -162,7 +171,7 @@ void ReleaseEditDialog::buildUi()
     auto *powRow = new QHBoxLayout;
     powRow->addWidget(m_powBits);
     powRow->addWidget(m_powHint, 1);
-    form->addRow(tr("Bot &friction"), powRow);
+    form->addRow(buddyLabel(tr("Bot &friction"), m_powBits, this), powRow);
     connect(m_powBits, &QSpinBox::valueChanged, this, &ReleaseEditDialog::updateHints);
     layout->addLayout(form);
 
@@ -215,7 +224,7 @@ void ReleaseEditDialog::buildUi()
     connect(m_save, &QPushButton::clicked, this, &ReleaseEditDialog::save);
     connect(cancel, &QPushButton::clicked, this, &QDialog::reject);
     connect(&m_jobs, &UiTaskRunner::busyChanged, this, [this](bool busy) { m_save->setEnabled(!busy); });
-    resize(660, 620);
+    resize(680, sizeHint().height());
 }
 
 QDateTime ReleaseEditDialog::readTime(const QDateTimeEdit *edit) const
