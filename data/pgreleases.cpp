@@ -134,6 +134,30 @@ Result<QPair<QString, QList<RaffleResult>>> PgReleases::results(const QString &r
     return readRaffleResults(m_session, releaseId);
 }
 
+Result<std::optional<RaffleRecord>> readRaffleRecord(PgSession &session, const QString &releaseId)
+{
+    if (!isUuid(releaseId))
+        return std::optional<RaffleRecord>();
+    return session.transact([&](pqxx::work &tx) -> Result<std::optional<RaffleRecord>> {
+        const auto release = tx.exec_params("SELECT coalesce(draw_seed, ''), coalesce(draw_stock, '{}')::text FROM releases "
+                                            "WHERE id = $1::uuid",
+                                            str(releaseId));
+        if (release.empty())
+            return std::optional<RaffleRecord>();
+        RaffleRecord record;
+        record.releaseId = releaseId;
+        record.seed = text(release[0][0]);
+        const QJsonObject stock = QJsonDocument::fromJson(QByteArray::fromStdString(release[0][1].as<std::string>())).object();
+        for (auto it = stock.constBegin(); it != stock.constEnd(); ++it)
+            record.stock.append({it.key(), it.value().toInt()});
+        for (const auto &r : tx.exec_params("SELECT id, email_key, coalesce(size, ''), coalesce(draw_rank, 0), coalesce(won_at_draw, false) "
+                                            "FROM raffle_entries WHERE release_id = $1::uuid ORDER BY id",
+                                            str(releaseId)))
+            record.entries.append(RaffleRecordEntry{r[0].as<qint64>(), text(r[1]), text(r[2]), r[3].as<int>(), r[4].as<bool>()});
+        return std::optional<RaffleRecord>(record);
+    });
+}
+
 Result<QPair<QString, QList<RaffleResult>>> readRaffleResults(PgSession &session, const QString &releaseId)
 {
     if (!isUuid(releaseId))

@@ -48,6 +48,11 @@ private:
     PgSession &m_session;
 };
 
+/// The recorded draw of a release (seed, stock at the draw, every entry with its key, rank and
+/// outcome) for `rdk-admin raffle verify`; `session` is the owner's (it reads e-mail keys).
+/// nullopt for an unknown release.
+Result<std::optional<RaffleRecord>> readRaffleRecord(PgSession &session, const QString &releaseId);
+
 /// Reads rdk.raffle_results rows (shared by the service and the desk).
 Result<QPair<QString, QList<RaffleResult>>> readRaffleResults(PgSession &session, const QString &releaseId);
 

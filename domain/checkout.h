@@ -26,7 +26,7 @@ struct ReleasePass final {
 struct CheckoutRequest final {
     QList<CartItem> items;
     QString email;      ///< optional; Stripe asks for one if it's empty (required for pairs of a release)
-    ReleasePass pass;   ///< for pairs of a release; one release per order
+    ReleasePass pass{}; ///< for pairs of a release; one release per order
 };
 
 /// Limits that keep one checkout small enough to reserve atomically and to stop a script

@@ -50,7 +50,7 @@ struct PaymentEvent final {
     std::optional<qint64> taxMinor;
     /// Stripe's fingerprint of the card that paid, when its answer had one: a release's limit
     /// per buyer also counts by card (rdk.release_check_buyer).
-    QString cardFingerprint;
+    QString cardFingerprint{};
     std::optional<PaymentReport> report;  ///< none: acknowledged, not acted on
 };
 

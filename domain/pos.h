@@ -63,7 +63,7 @@ struct PosSaleRequest final {
     int linkMinutes = DefaultPosLinkMinutes;
     /// The buyer's e-mail: required for pairs of a release (issue 15), whose limit per buyer
     /// counts counter and online sales together; empty otherwise.
-    QString buyerEmail;
+    QString buyerEmail{};
 };
 
 /// Where the Stripe Payment Link of a POS order stands.

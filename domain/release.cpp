@@ -114,4 +114,28 @@ QList<RaffleDrawOutcome> runRaffleDraw(const QString &seed, QList<RaffleDrawEntr
     return order;
 }
 
+QStringList raffleDrawMismatches(const RaffleRecord &record)
+{
+    QStringList problems;
+    if (record.seed.isEmpty())
+        return {QStringLiteral("The raffle has not been drawn.")};
+    QList<RaffleDrawEntry> entries;
+    QHash<qint64, RaffleRecordEntry> recorded;
+    for (const RaffleRecordEntry &e : record.entries) {
+        entries.append(RaffleDrawEntry{e.id, e.emailKey, e.size});
+        recorded.insert(e.id, e);
+    }
+    for (const RaffleDrawOutcome &o : runRaffleDraw(record.seed, entries, record.stock)) {
+        const RaffleRecordEntry &e = recorded[o.id];
+        if (e.drawRank != o.rank)
+            problems.append(QStringLiteral("Entry %1 is recorded at place %2; the re-run puts it at %3.").arg(o.id).arg(e.drawRank).arg(o.rank));
+        if (e.wonAtDraw != o.won)
+            problems.append(QStringLiteral("Entry %1 is recorded as %2; the re-run says it %3.")
+                                .arg(o.id)
+                                .arg(e.wonAtDraw ? QStringLiteral("a winner") : QStringLiteral("not winning"),
+                                     o.won ? QStringLiteral("wins") : QStringLiteral("loses")));
+    }
+    return problems;
+}
+
 } // namespace rdk

@@ -145,6 +145,26 @@ struct RaffleDrawOutcome final {
 QList<RaffleDrawOutcome> runRaffleDraw(const QString &seed, QList<RaffleDrawEntry> entries,
                                        QList<QPair<QString, int>> stock);
 
+/// A drawn raffle as recorded: what anyone needs to re-run THE DRAW and compare.
+struct RaffleRecordEntry final {
+    qint64 id = 0;
+    QString emailKey;
+    QString size;
+    int drawRank = 0;
+    bool wonAtDraw = false;
+};
+
+struct RaffleRecord final {
+    QString releaseId;
+    QString seed;                      ///< empty: not drawn yet
+    QList<QPair<QString, int>> stock;  ///< pairs per size at the draw
+    QList<RaffleRecordEntry> entries;
+};
+
+/// Re-runs the recorded draw and lists every difference from what was recorded, in sentences
+/// ("entry 12: ranked 3, re-run ranks 4"); empty when every rank and every winner matches.
+QStringList raffleDrawMismatches(const RaffleRecord &record);
+
 /// The desk's side of releases (ops and admin change them; every staff role reads). The
 /// database decides every rule and answers refusals with a sentence.
 class ReleaseAdmin {

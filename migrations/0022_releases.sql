@@ -32,6 +32,9 @@ CREATE TABLE public.releases (
     draw_seed        text CONSTRAINT releases_seed_length CHECK (length(draw_seed) BETWEEN 1 AND 200),
     drawn_at         timestamptz,
     drawn_by         name,
+    -- Pairs each size could give at the draw ({"size": pairs}): with the seed and the entries,
+    -- all anyone needs to re-run it (docs/DROPS.md).
+    draw_stock       jsonb CONSTRAINT releases_draw_stock_object CHECK (jsonb_typeof(draw_stock) = 'object'),
     -- Signs the waiting room's proof-of-work challenges and tickets (rdk-sync); made here,
     -- read only through rdk.storefront_releases by the shop's rdk-sync, never by staff.
     secret           bytea NOT NULL DEFAULT gen_random_bytes(32) CONSTRAINT releases_secret_length CHECK (length(secret) = 32),
@@ -66,6 +69,8 @@ CREATE TABLE public.raffle_entries (
     state          text NOT NULL DEFAULT 'entered' CONSTRAINT raffle_entries_state_valid
                        CHECK (state IN ('entered', 'won', 'lost', 'lapsed', 'claimed')),
     draw_rank      integer CONSTRAINT raffle_entries_rank_positive CHECK (draw_rank >= 1),
+    -- The draw's own outcome, kept when a lapse later moves the entry (won -> lapsed, lost -> won).
+    won_at_draw    boolean,
     -- hex sha256(seed || ':' || email_key): the entry's place in the draw, published for checking.
     draw_key       text CONSTRAINT raffle_entries_draw_key_shape CHECK (draw_key ~ '^[0-9a-f]{64}$'),
     claim_code     uuid UNIQUE,
@@ -140,13 +145,17 @@ ALTER TABLE public.raffle_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.release_queue_counts ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON public.releases, public.raffle_entries, public.release_queue_counts FROM PUBLIC;
 GRANT SELECT (id, tenant_id, product_id, sizes, release_at, visibility, allocation, admit_per_minute, limit_per_buyer,
-              pow_bits, queue_opens_at, entries_close_at, claim_hours, draw_seed, drawn_at, drawn_by, canceled_at,
+              pow_bits, queue_opens_at, entries_close_at, claim_hours, draw_seed, drawn_at, drawn_by, draw_stock, canceled_at,
               cancel_reason, created_by, created_at, updated_at)
     ON public.releases TO rdk_staff, rdk_ops, rdk_admin;
-GRANT SELECT (id, tenant_id, release_id, size, entered_at, state, draw_rank, draw_key, claim_deadline, order_id, updated_at)
+GRANT SELECT (id, tenant_id, release_id, size, entered_at, state, draw_rank, won_at_draw, draw_key, claim_deadline, order_id, updated_at)
     ON public.raffle_entries TO rdk_staff;
 GRANT SELECT ON public.raffle_entries TO rdk_ops, rdk_admin;
 CREATE POLICY releases_select ON public.releases FOR SELECT TO rdk_staff, rdk_ops, rdk_admin
     USING (tenant_id = (SELECT rdk.current_tenant()));
 CREATE POLICY raffle_entries_select ON public.raffle_entries FOR SELECT TO rdk_staff, rdk_ops, rdk_admin
     USING (tenant_id = (SELECT rdk.current_tenant()));
+-- A raffle winner's mail carries the claim code (the pay link): cashiers, who read the outbox
+-- for their orders' mails, don't see raffle mails; ops and admins do.
+CREATE POLICY mail_outbox_raffle_not_for_cashiers ON public.mail_outbox AS RESTRICTIVE FOR SELECT TO rdk_staff
+    USING (raffle_entry_id IS NULL OR (SELECT rdk.current_staff_role()) IN ('ops', 'admin'));

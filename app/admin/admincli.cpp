@@ -5,6 +5,7 @@
 #include "app/admin/tlscommands.h"
 #include "app/admin/stripecommands.h"
 #include "app/admin/doctorcommands.h"
+#include "app/admin/rafflecommands.h"
 #include "data/migrationrunner.h"
 #include "data/pgrepositories.h"
 #include "data/seed/demoseeder.h"
@@ -73,7 +74,8 @@ QString adminUsage()
 
 Configuration comes from the environment and .env (DATABASE_URL: the owner role).)"_s.arg(catalogCommandUsage() + u"\n"_s + dashboardUsage() + u"\n"_s + backupUsage()
                                                                                            + u"\n"_s + tlsCommandUsage() + u"\n"_s + stripeUsage()
-                                                                                           + u"\n"_s + doctorUsage());
+                                                                                           + u"\n"_s + doctorUsage()
+                                                                                           + u"\n"_s + raffleUsage());
 }
 
 AdminCli::AdminCli(AdminConfig config, QTextStream &out, QTextStream &err)
@@ -107,6 +109,8 @@ int AdminCli::run(const QStringList &args)
         return runBackupCommand(command, rest, m_config, m_out, m_err);
     if (command == u"stripe"_s)
         return runStripeCommand(rest, m_out, m_err);
+    if (command == u"raffle"_s)
+        return runRaffleCommand(rest, m_config, m_out, m_err);
     return usage(u"unknown command '%1'"_s.arg(command.left(40)));
 }
 

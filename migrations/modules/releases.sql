@@ -912,6 +912,7 @@ DECLARE
     v_release public.releases;
     v_seed text := btrim(coalesce(p_seed, ''));
     v_left jsonb := '{}';
+    v_stock jsonb;
     v_rank integer := 0;
     v_winners integer := 0;
     v_entry public.raffle_entries;
@@ -940,10 +941,12 @@ BEGIN
     ELSIF length(v_seed) > 200 OR v_seed ~ '[[:cntrl:]]' THEN
         RAISE EXCEPTION 'A draw seed has at most 200 printable characters.' USING ERRCODE = '22023';
     END IF;
-    -- Pairs each size can give at the draw: what is in stock and not held by an open order.
-    SELECT coalesce(jsonb_object_agg(coalesce(i.size, ''), greatest(i.quantity - i.reserved, 0)), '{}') INTO v_left
+    -- Pairs each size can give at the draw: what is in stock and not held by an open order
+    -- (recorded with the seed).
+    SELECT coalesce(jsonb_object_agg(coalesce(i.size, ''), greatest(i.quantity - i.reserved, 0)), '{}') INTO v_stock
       FROM public.inventory i
      WHERE i.product_id = v_release.product_id AND (v_release.sizes IS NULL OR i.size = ANY (v_release.sizes));
+    v_left := v_stock;
     -- THE DRAW (docs/DROPS.md): entries in the order of hex sha256(seed || ':' || email_key);
     -- an entry wins while its size has pairs left.
     FOR e IN
@@ -960,7 +963,7 @@ BEGIN
             v_winners := v_winners + 1;
         END IF;
         UPDATE public.raffle_entries
-           SET state = CASE WHEN v_won THEN 'won' ELSE 'lost' END, draw_rank = v_rank, draw_key = e.draw_key,
+           SET state = CASE WHEN v_won THEN 'won' ELSE 'lost' END, draw_rank = v_rank, draw_key = e.draw_key, won_at_draw = v_won,
                claim_code = CASE WHEN v_won THEN gen_random_uuid() END,
                claim_deadline = CASE WHEN v_won THEN now() + make_interval(hours => v_release.claim_hours) END,
                updated_at = now()
@@ -968,10 +971,10 @@ BEGIN
         RETURNING * INTO v_entry;
         PERFORM rdk.raffle_mail(v_entry, CASE WHEN v_won THEN 'raffle_won' ELSE 'raffle_lost' END);
     END LOOP;
-    UPDATE public.releases SET draw_seed = v_seed, drawn_at = now(), drawn_by = session_user, updated_at = now()
+    UPDATE public.releases SET draw_seed = v_seed, draw_stock = v_stock, drawn_at = now(), drawn_by = session_user, updated_at = now()
      WHERE id = v_release.id;
     PERFORM rdk.audit_write(v_tenant, 'draw', 'release', v_release.id::text, NULL,
-                            jsonb_build_object('seed', v_seed, 'entries', v_rank, 'winners', v_winners));
+                            jsonb_build_object('seed', v_seed, 'stock', v_stock, 'entries', v_rank, 'winners', v_winners));
     RETURN v_winners;
 END
 $function$;

@@ -7,10 +7,12 @@
 #include "tests/security/securitytest.h"
 
 #include "data/pgsession.h"
+#include "data/pgreleases.h"
 #include "data/pgstorefront.h"
 #include "domain/release.h"
 
 #include <QJsonArray>
+#include <QProcess>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -487,6 +489,35 @@ private Q_SLOTS:
         QCOMPARE(checkout(line("DRP-2", owner("SELECT size FROM raffle_entries WHERE state = 'lapsed' LIMIT 1").c_str()), "",
                           pass("claim", lapsedCode)).message,
                  u"The time to claim this pair has run out."_s);
+        // rdk-admin raffle verify's check: after lapses and promotions the recorded draw still
+        // re-runs to the same places and winners; a record changed by hand does not.
+        auto ownerSession = data::PgSession::open(m_db->ownerUrl());
+        QVERIFY(ownerSession.ok());
+        const auto record = data::readRaffleRecord(**ownerSession, QString::fromStdString(release));
+        QVERIFY(record.ok() && record->has_value());
+        QCOMPARE((*record)->entries.size(), 18);
+        QVERIFY2(raffleDrawMismatches(**record).isEmpty(), qPrintable(raffleDrawMismatches(**record).join(u'\n')));
+        auto verify = [&](QString *out) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(u"DATABASE_URL"_s, QString::fromStdString(m_db->ownerUrl()));
+            env.insert(u"RDK_ENV_FILE"_s, u"/dev/null"_s);
+            env.remove(u"RDK_TENANT"_s);
+            p.setProcessEnvironment(env);
+            p.start(QString::fromUtf8(RDK_ADMIN_BINARY), {u"raffle"_s, u"verify"_s, QString::fromStdString(release)});
+            p.waitForFinished(60000);
+            *out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+            return p.exitCode();
+        };
+        QString said;
+        QCOMPARE(verify(&said), 0);
+        QVERIFY2(said.contains(u"18 entries, 3 winners"_s) && said.contains(u"every place and every winner matches"_s), qPrintable(said));
+        owner("UPDATE raffle_entries SET won_at_draw = NOT won_at_draw WHERE id = " + nextUp9);
+        const auto tampered = data::readRaffleRecord(**ownerSession, QString::fromStdString(release));
+        QCOMPARE(raffleDrawMismatches(**tampered).size(), 1);
+        QCOMPARE(verify(&said), 2);
+        QVERIFY2(said.contains(u"MISMATCH Entry "_s + QString::fromStdString(nextUp9)), qPrintable(said));
+        owner("UPDATE raffle_entries SET won_at_draw = NOT won_at_draw WHERE id = " + nextUp9);
         // Overview counts for the desk.
         QCOMPARE(scalarCommitted(as(u"staff"_s), "SELECT entries || '/' || won || '/' || held FROM rdk.release_overview() "
                                                  "WHERE release_id = '" + release + "'"),
