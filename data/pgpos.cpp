@@ -9,6 +9,7 @@
 #include "domain/gtin.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -65,11 +66,16 @@ Error noSuchOrder()
 
 // ---- products ----------------------------------------------------------------------------
 
-// Whole products plus what the counter sells of each: (size, available) pairs as JSON.
+// Whole products plus what the counter sells of each: (size, available, in a release) as JSON.
+// A size is in a release while one that covers it is in force (not canceled, released less than
+// a week ago: rdk.release_check_lines' rule); the counter then asks for the buyer's e-mail.
 const std::string &sellableQuery()
 {
     static const std::string query = std::string("SELECT ") + kProductColumns +
-        ", coalesce((SELECT json_agg(json_build_array(coalesce(i.size, ''), greatest(i.quantity - i.reserved, 0))) "
+        ", coalesce((SELECT json_agg(json_build_array(coalesce(i.size, ''), greatest(i.quantity - i.reserved, 0), "
+        "                     EXISTS (SELECT 1 FROM releases r WHERE r.product_id = p.id AND r.canceled_at IS NULL "
+        "                                AND r.release_at > now() - interval '7 days' "
+        "                                AND (r.sizes IS NULL OR i.size = ANY (r.sizes))))) "
         "                   FROM inventory i WHERE i.product_id = p.id), '[]')::text "
         "  FROM products p ";
     return query;
@@ -94,16 +100,19 @@ SellableProduct sellableFromRow(const pqxx::row &r)
     p.price = product.price;
     p.inventoryStrategy = product.inventoryStrategy;
     QHash<QString, int> available;
+    QSet<QString> inRelease;
     QStringList stocked;
     const QJsonArray stock = QJsonDocument::fromJson(text(r[kProductColumnCount]).toUtf8()).array();
     for (const auto &entry : stock) {
         const QJsonArray pair = entry.toArray();
         const QString size = pair.at(0).toString();
         available.insert(size, std::max(0, pair.at(1).toInt()));
+        if (pair.at(2).toBool())
+            inRelease.insert(size);
         stocked.append(size);
     }
     if (p.inventoryStrategy == InventoryStrategy::Flat) {
-        p.sizes.append(SellableSize{QString(), available.value(QString())});
+        p.sizes.append(SellableSize{QString(), available.value(QString()), inRelease.contains(QString())});
         return p;
     }
     QStringList run = product.sizeRun;
@@ -113,7 +122,7 @@ SellableProduct sellableFromRow(const pqxx::row &r)
         if (!size.isEmpty() && !run.contains(size))
             run.append(size);
     for (const QString &size : run)
-        p.sizes.append(SellableSize{size, available.value(size)});
+        p.sizes.append(SellableSize{size, available.value(size), inRelease.contains(size)});
     return p;
 }
 

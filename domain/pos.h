@@ -25,6 +25,9 @@ inline constexpr int DefaultPosLinkMinutes = 15;
 struct SellableSize final {
     QString size;
     int available = 0;  ///< on hand minus held by open orders; never negative
+    /// A release (issue 15) covers this size: a sale of it needs the buyer's e-mail, and the
+    /// database holds it to the release's time and limit per buyer.
+    bool inRelease = false;
 };
 
 /// A product the counter can put in a cart (archived products are never returned).

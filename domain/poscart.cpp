@@ -267,6 +267,7 @@ Result<qsizetype> PosCart::add(const SellableProduct &product, const QString &si
     // The freshest figures win: the price and stock the store just returned.
     line.unitPrice = product.price;
     line.available = stock->available;
+    line.inRelease = stock->inRelease;
     const qint64 wanted = qint64(line.quantity) + quantity;
     if (Status ok = checkQuantity(line, int(std::clamp<qint64>(wanted, -1, MaxLineQuantity + 1))); !ok)
         return ok.error();
@@ -522,6 +523,11 @@ Result<OrderTotals> PosCart::totalsOf(const QList<PosCartLine> &lines, const Pos
     for (qsizetype k = 0; k < rates.size(); ++k)
         totals.value().taxes.append({rates.at(k).name, rates.at(k).ppm, *Money::of(split->rateTax.at(k), m_currency)});
     return totals;
+}
+
+bool PosCart::needsBuyerEmail() const
+{
+    return std::any_of(m_lines.cbegin(), m_lines.cend(), [](const PosCartLine &line) { return line.inRelease; });
 }
 
 } // namespace rdk

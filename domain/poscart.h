@@ -101,6 +101,7 @@ struct PosCartLine final {
     int quantity = 1;
     int available = 0;   ///< units the counter may sell, as last read from the store
     PosDiscount discount;
+    bool inRelease = false;   ///< a release covers this size (SellableSize::inRelease)
 
     /// "Dunk Low Retro Panda" (name and colorway).
     QString title() const;
@@ -142,6 +143,8 @@ public:
     Status setDiscountReason(const QString &reason);
     const QString &discountReason() const { return m_reason; }
     bool hasDiscount() const;
+    /// A line is of a release's size: the sale needs the buyer's e-mail (issue 15).
+    bool needsBuyerEmail() const;
 
     /// What a line's discount takes off it.
     Result<Money> lineDiscount(qsizetype index) const;

@@ -14,6 +14,7 @@
 #include "data/pgorderfeed.h"
 #include "data/pgdrawer.h"
 #include "data/pgpos.h"
+#include "data/pgreleasebook.h"
 #include "data/pgreturns.h"
 #include "data/pgrepositories.h"
 #include "data/pgstaffadmin.h"
@@ -38,6 +39,7 @@
 #include "ui/pos/customerpicker.h"
 #include "ui/pos/posscreen.h"
 #include "ui/pos/receiptprinter.h"
+#include "ui/releases/releasesdialog.h"
 #include "ui/shell/homescreen.h"
 
 #include <QAction>
@@ -46,6 +48,7 @@
 #include <QKeySequence>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPointer>
 #include <QToolBar>
 
 #include <functional>
@@ -263,6 +266,27 @@ void addShopSettingsAction(QMenu *menu, MainWindow &window, const SignedInUser &
     });
 }
 
+/// Shop ▸ Releases… (Ctrl+Shift+G, "go live"): the shop's drops with their countdown; ops and
+/// admins schedule, cancel and draw, cashiers follow along. One window, raised when asked again.
+void addReleasesAction(QMenu *menu, MainWindow &window, const SignedInUser &user, WorkerSessionPool *workers)
+{
+    auto *action = menu->addAction(QObject::tr("&Releases…"));
+    action->setObjectName(u"releasesAction"_s);
+    action->setShortcut(QKeySequence(u"Ctrl+Shift+G"_s));
+    auto open = std::make_shared<QPointer<ReleasesDialog>>();
+    QObject::connect(action, &QAction::triggered, &window, [&window, workers, open, role = user.role, zone = user.timezone] {
+        if (*open) {
+            (*open)->raise();
+            (*open)->activateWindow();
+            return;
+        }
+        auto *dialog = new ReleasesDialog(workerFactory<ReleaseBook, data::PgReleaseBook>(workers), role, zone, &window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        *open = dialog;
+        dialog->show();
+    });
+}
+
 } // namespace
 
 void registerScreens(MainWindow &window, DeskServices &services)
@@ -308,7 +332,9 @@ void registerScreens(MainWindow &window, DeskServices &services)
         window.addScreen(ScreenSpec::defaultsFor(ScreenKey::AuditLog),
                          makeAuditLogScreen(workers, services.connection.user()));
 
-    addShopSettingsAction(addTaxSettingsAction(window, user, workers), window, user, workers);
+    QMenu *shop = addTaxSettingsAction(window, user, workers);
+    addShopSettingsAction(shop, window, user, workers);
+    addReleasesAction(shop, window, user, workers);
     window.setHomeScreen(new HomeScreen(user, services.connection.server(), window.navigationTitles()));
 }
 

@@ -12,6 +12,7 @@
 #include "ui/catalog/catalogscreen.h"
 #include "ui/dashboard/dashboardscreen.h"
 #include "ui/mainwindow.h"
+#include "ui/releases/releasesdialog.h"
 #include "ui/shell/connectionbanner.h"
 #include "ui/shell/lockoverlay.h"
 
@@ -150,6 +151,16 @@ void TestDeskShell::registerScreens_buildsTheRealScreensForTheRole()
         QCOMPARE(bool(qobject_cast<AuditLogScreen *>(window.screen(ScreenKey::AuditLog))), admin);
         // The dashboard's first load runs on a worker session and finishes (an empty shop).
         QTRY_VERIFY_WITH_TIMEOUT(!dashboard->isLoading(), 10000);
+        // Shop ▸ Releases… (Ctrl+Shift+G) opens the Releases window on worker sessions of the login.
+        auto *releases = window.findChild<QAction *>(u"releasesAction"_s);
+        QVERIFY(releases);
+        QCOMPARE(releases->shortcut(), QKeySequence(u"Ctrl+Shift+G"_s));
+        releases->trigger();
+        auto *list = window.findChild<ReleasesDialog *>(u"releasesDialog"_s);
+        QVERIFY(list);
+        QTRY_VERIFY_WITH_TIMEOUT(list->updatedText().startsWith(u"No releases yet."_s), 10000);
+        QCOMPARE(list->findChild<QPushButton *>(u"newRelease"_s)->isEnabled(), admin);
+        list->close();
         QVERIFY(window.showScreen(ScreenKey::Catalog));
     }   // closing the window while workers hold sessions must not hang or crash
 }

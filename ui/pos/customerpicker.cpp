@@ -344,6 +344,8 @@ CustomerPicker *addCustomerPicker(PosScreen &screen, CustomerDirectoryFactory di
     key->setContext(Qt::WidgetWithChildrenShortcut);
     QObject::connect(key, &QShortcut::activated, picker, &CustomerPicker::focusSearch);
     QObject::connect(picker, &CustomerPicker::finished, &screen, [&screen] { screen.scanField()->setFocus(Qt::OtherFocusReason); });
+    // A release's pairs need the buyer's e-mail: the attached customer's, when it isn't masked.
+    screen.setBuyerEmailSuggestion([picker = QPointer<CustomerPicker>(picker)] { return picker ? picker->visibleEmail() : QString(); });
     return picker;
 }
 

@@ -41,6 +41,8 @@ public:
     CustomerDialog *dialog() const { return m_dialog; }
     /// The chosen customer's name, empty when none.
     QString customerName() const { return m_chosen.name; }
+    /// The chosen customer's e-mail when the role may see it (ops, admin); empty otherwise.
+    QString visibleEmail() const { return m_chosen.contactVisible ? m_chosen.email : QString(); }
     /// The order the chosen customer is attached to in the database, empty until it is.
     QString attachedOrder() const { return m_attachedTo; }
     /// What the control says ("Customer: Jane Doe", or why attaching failed).

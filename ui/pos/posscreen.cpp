@@ -6,6 +6,7 @@
 #include "ui/pos/drawerstrip.h"
 #include "ui/pos/paymentpanel.h"
 #include "ui/pos/scanpanel.h"
+#include "ui/releases/buyeremaildialog.h"
 
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -26,6 +27,31 @@ PosScreen::PosScreen(PosStoreFactory stores, OrderChangeFeed *feed, StaffRole ro
     bindKeys();
     routeMessages();
     connect(m_sale.get(), &SaleController::salePaid, this, &PosScreen::salePaid);
+    connect(m_sale.get(), &SaleController::buyerEmailWanted, this, &PosScreen::askBuyerEmail);
+}
+
+void PosScreen::setBuyerEmailSuggestion(std::function<QString()> suggest)
+{
+    m_buyerEmailSuggestion = std::move(suggest);
+}
+
+void PosScreen::askBuyerEmail()
+{
+    if (m_buyerEmailDialog) {
+        m_buyerEmailDialog->raise();
+        return;
+    }
+    QString suggestion = m_sale->lastBuyerEmail();
+    if (suggestion.isEmpty() && m_buyerEmailSuggestion)
+        suggestion = m_buyerEmailSuggestion();
+    m_buyerEmailDialog = new BuyerEmailDialog(suggestion, this);
+    m_buyerEmailDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_buyerEmailDialog, &QDialog::accepted, this, [this, dialog = m_buyerEmailDialog] {
+        m_sale->provideBuyerEmail(dialog->email());
+    });
+    connect(m_buyerEmailDialog, &QDialog::finished, this, &PosScreen::focusScan);
+    m_buyerEmailDialog->open();
+    m_buyerEmailDialog->activateWindow();
 }
 
 PosScreen::~PosScreen()

@@ -3,6 +3,7 @@
 #include "ui/pos/returndialog.h"
 #include "domain/drawer.h"
 #include "ui/pos/salecontroller.h"
+#include "ui/releases/buyeremaildialog.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -86,6 +87,12 @@ public:
     /// The return dialog while it is open, else null (tests, previews).
     ReturnDialog *returnDialog() const { return m_returnDialog; }
 
+    /// Where the buyer's e-mail for a release's pairs is first taken from (the attached
+    /// customer's, when the role may see it); empty when there is none.
+    void setBuyerEmailSuggestion(std::function<QString()> suggest);
+    /// The "Buyer's e-mail" question while it is open, else null (tests, previews).
+    BuyerEmailDialog *buyerEmailDialog() const { return m_buyerEmailDialog; }
+
 Q_SIGNALS:
     void salePaid(const QString &orderId);
     /// "E-mail receipt…" (Ctrl+M) on the paid sale: the composition root opens the dialog.
@@ -107,6 +114,7 @@ private:
     void newSale();
     void focusScan();
     void returnFromDialog();
+    void askBuyerEmail();
 
     std::unique_ptr<SaleController> m_sale;
     QWidget *m_cartSide = nullptr;        // the scan and cart panels, left
@@ -118,6 +126,8 @@ private:
     QPushButton *m_returnButton = nullptr;
     QPointer<ReturnDialog> m_returnDialog;
     DrawerStrip *m_drawerStrip = nullptr;
+    std::function<QString()> m_buyerEmailSuggestion;
+    QPointer<BuyerEmailDialog> m_buyerEmailDialog;
 };
 
 } // namespace rdk

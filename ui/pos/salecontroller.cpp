@@ -1,5 +1,7 @@
 #include "ui/pos/salecontroller.h"
 
+#include "domain/customer.h"
+
 #include "ui/pos/itempicker.h"
 #include "ui/pos/orderwatcher.h"
 
@@ -209,6 +211,20 @@ void SaleController::takeCash()
         Q_EMIT cashWanted(m_order->due());
 }
 
+void SaleController::provideBuyerEmail(const QString &email)
+{
+    if (m_phase != Phase::Cart)
+        return;
+    auto normalized = normalizeCustomerEmail(email);
+    if (!normalized || normalized->isEmpty()) {
+        say(normalized ? tr("Enter the buyer's e-mail address.") : normalized.error().message, Tone::Warning);
+        Q_EMIT buyerEmailWanted();
+        return;
+    }
+    m_buyerEmail = *normalized;
+    startSale(m_buyerEmailThenCash);
+}
+
 void SaleController::setCashDrawerOpen(bool open)
 {
     if (m_drawerOpen == open)
@@ -235,6 +251,14 @@ void SaleController::startSale(bool thenCash)
         say(sale.error().message, Tone::Warning);
         return;
     }
+    if (m_cart.needsBuyerEmail() && m_buyerEmail.isEmpty()) {
+        m_buyerEmailThenCash = thenCash;
+        say(tr("This cart holds pairs of a release: enter the buyer's e-mail to charge."), Tone::Warning);
+        Q_EMIT buyerEmailWanted();
+        return;
+    }
+    if (m_cart.needsBuyerEmail())
+        sale.value().buyerEmail = m_buyerEmail;
     m_items->close();
     m_items->forgetLookups();
     setQuestion({});
@@ -250,6 +274,11 @@ void SaleController::startSale(bool thenCash)
                               if (!result) {
                                   // Nothing was held (placeSale is all or nothing): back to the cart.
                                   m_cashAfterPlacing = false;
+                                  // A release's refusal may be about this buyer: ask again next time.
+                                  if (!m_buyerEmail.isEmpty()) {
+                                      m_lastBuyerEmail = m_buyerEmail;
+                                      m_buyerEmail.clear();
+                                  }
                                   say(tr("Couldn't start the sale: %1").arg(result.error().message), Tone::Error);
                                   setPhase(Phase::Cart);
                                   return;
@@ -391,6 +420,8 @@ void SaleController::confirmCancel()
     setQuestion({});
     if (m_phase == Phase::Cart) {
         m_cart.clear();
+        m_buyerEmail.clear();
+        m_lastBuyerEmail.clear();
         Q_EMIT cartChanged();
         say(tr("Cart cleared."), Tone::Info);
         return;
@@ -481,6 +512,8 @@ void SaleController::newSale()
     m_items->forgetLookups();
     m_order.reset();
     m_cart.clear();
+    m_buyerEmail.clear();
+    m_lastBuyerEmail.clear();
     m_cancelSent = false;
     m_cashAfterPlacing = false;
     m_recordingCash = false;

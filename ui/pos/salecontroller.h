@@ -91,6 +91,14 @@ public:
     QString cashRefusal() const;
     void recordCash(const Money &tendered);
     void retryPaymentLink();
+    /// The buyer's e-mail for a cart holding a release's pairs (buyerEmailWanted asked for it):
+    /// checked, kept for this sale, and the Charge (or Cash) that asked goes on. A refusal is a
+    /// message and nothing moves.
+    void provideBuyerEmail(const QString &email);
+    /// The e-mail given for this sale (empty: none yet). A new sale or a cleared cart forgets it.
+    const QString &buyerEmail() const { return m_buyerEmail; }
+    /// The e-mail of this cart's last refused attempt, to offer again (empty: none).
+    const QString &lastBuyerEmail() const { return m_lastBuyerEmail; }
     void requestCancel();                ///< asks first (question()): clear the cart or cancel the sale
     void confirmCancel();                ///< the "yes" to that question
     void dismissQuestion();              ///< the "no"
@@ -143,6 +151,9 @@ Q_SIGNALS:
     void salePaid(const QString &orderId);
     /// The drawer opened or closed: Cash turns on or off.
     void cashDrawerChanged(bool open);
+    /// Charge found a release's pairs in the cart and no buyer's e-mail: ask for it, then call
+    /// provideBuyerEmail(). The database counts pairs per buyer by it, online and here.
+    void buyerEmailWanted();
 
 private:
     template <typename T>
@@ -181,6 +192,9 @@ private:
     bool m_cashAfterPlacing = false;
     bool m_recordingCash = false;
     bool m_drawerOpen = false;   // closed until the drawer strip says otherwise
+    QString m_buyerEmail;        // for a release's pairs; forgotten with the cart
+    QString m_lastBuyerEmail;    // the one a refused attempt used
+    bool m_buyerEmailThenCash = false;
     QString m_cancelNote;
     QDateTime m_cancelRetryAt;   // after a failed automatic cancel, when to try again
     QTimer m_tick;               // countdown and the deadline of the link
