@@ -133,7 +133,11 @@ function readStatus(requestParams, response, context, events, next) {
     events.emit('counter', `drop.admitted.${context.vars.role}`, 1);
   }
   if (body.sold_out === true || body.soldOut === true)
-    context.vars.soldOut = true;
+    markSoldOut(context, events);
+  if (!context.vars.admitted && !context.vars.gaveUp && context.vars.polls * context.vars.pollSeconds >= maxWaitSeconds) {
+    context.vars.gaveUp = true;
+    events.emit('counter', `drop.gave_up.${context.vars.role}`, 1);
+  }
   context.vars.checkStock = !context.vars.admitted && context.vars.polls % stockCheckEvery === 0;
   return next();
 }
@@ -143,7 +147,8 @@ function readStock(requestParams, response, context, events, next) {
   try {
     const product = JSON.parse(response.body);
     const inStock = (product.sizes || []).filter((s) => s.available > 0).map((s) => s.size);
-    context.vars.soldOut = inStock.length === 0;
+    if (inStock.length === 0)
+      markSoldOut(context, events);
     if (inStock.length > 0 && !inStock.includes(context.vars.size))
       context.vars.size = inStock[Math.floor(Math.random() * inStock.length)];
   } catch (e) {
@@ -152,14 +157,17 @@ function readStock(requestParams, response, context, events, next) {
   return next();
 }
 
+function markSoldOut(context, events) {
+  if (context.vars.soldOut)
+    return;
+  context.vars.soldOut = true;
+  if (!context.vars.admitted)
+    events.emit('counter', `drop.saw_sold_out.${context.vars.role}`, 1);
+}
+
 function keepWaiting(context, next) {
   const waited = context.vars.polls * context.vars.pollSeconds;
-  const go = !context.vars.admitted && !context.vars.soldOut && waited < maxWaitSeconds;
-  if (!go && !context.vars.admitted) {
-    // counted once, when the shopper leaves the waiting room without a turn
-    context.vars.leftReason = context.vars.soldOut ? 'sold_out' : 'gave_up';
-  }
-  return next(go);
+  return next(!context.vars.admitted && !context.vars.soldOut && waited < maxWaitSeconds);
 }
 
 // afterResponse of POST /api/checkout (form): 303 to the pay page, or back to the cart with a
@@ -261,9 +269,23 @@ function replayTicket(context, events, next) {
   return next();
 }
 
-function hammerOn(context, next) {
-  context.vars.hammer += 1;
-  return next(context.vars.hammer <= 100);
+// Another checkout attempt: the first once admitted, then only after "sold out in your size".
+function wantCheckout(context, next) {
+  return next(context.vars.admitted === true && !context.vars.payUrl && (context.vars.tries === 0 || context.vars.retry === true));
+}
+
+// Bots that strike when the release is on sale: wait until release time (plus up to 3 s).
+function waitForRelease(context, events, next) {
+  const releaseAt = Date.parse(env.RDK_DROP_RELEASE_AT || '') || 0;
+  const wait = Math.max(0, releaseAt - Date.now()) + Math.random() * 3000;
+  context.vars.admitted = false;
+  setTimeout(next, wait);
+}
+
+// afterResponse of a bot's join: 303 = let in (a hole), 400 = refused with a sentence.
+function readJoin(requestParams, response, context, events, next) {
+  events.emit('counter', `drop.bot_join.${response.statusCode}`, 1);
+  return next();
 }
 
 function readRefusal(requestParams, response, context, events, next) {
@@ -273,5 +295,5 @@ function readRefusal(requestParams, response, context, events, next) {
 
 module.exports = {
   ownAddress, solvePow, skipPow, setupShopper, setupBot, readStatus, readStock, keepWaiting, readCheckout,
-  countCheckout, readPaid, forgeTicket, replayTicket, hammerOn, readRefusal,
+  countCheckout, readPaid, forgeTicket, replayTicket, readRefusal, wantCheckout, waitForRelease, readJoin,
 };
