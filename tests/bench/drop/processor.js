@@ -94,6 +94,9 @@ function setupShopper(context, events, next) {
   context.vars.pollSeconds = pollSeconds;
   context.vars.tries = 0;
   context.vars.role = 'shopper';
+  // What the shopper types on the pay page: a card and a door of their own.
+  context.vars.card = `4000${String(n).padStart(12, '0')}`;
+  context.vars.line1 = `${n} Shopper Street`;
   events.emit('counter', 'drop.shoppers', 1);
   return next();
 }
@@ -114,6 +117,9 @@ function setupBot(context, events, next) {
   context.vars.tries = 0;
   context.vars.role = role;
   context.vars.hammer = 0;
+  // One operator, one card and one door, whatever the e-mail address says.
+  context.vars.card = `4111${String(operator).padStart(12, '0')}`;
+  context.vars.line1 = `${operator} Bot Lane`;
   events.emit('counter', `drop.bots.${role}`, 1);
   return next();
 }
