@@ -70,8 +70,11 @@ Result<PendingOrder> PgCheckout::placeOrder(const CheckoutRequest &cart, int res
     return m_session.transact([&](pqxx::work &tx) -> Result<PendingOrder> {
         return keepSentences(tx, [&](pqxx::work &tx) -> Result<PendingOrder> {
             const std::string orderId =
-                tx.exec_params1("SELECT rdk.checkout_place_order($1::jsonb, $2, $3)::text", compactJson(items),
-                                orNull(cart.email), reservationMinutes)[0]
+                tx.exec_params1("SELECT rdk.checkout_place_order($1::jsonb, $2, $3, $4::jsonb)::text", compactJson(items),
+                                orNull(cart.email), reservationMinutes,
+                                cart.pass.isEmpty() ? std::nullopt
+                                                    : std::optional<std::string>(
+                                                          QJsonDocument(cart.pass).toJson(QJsonDocument::Compact).toStdString()))[0]
                     .as<std::string>();
             const auto order = tx.exec_params1(std::string("SELECT o.order_number, o.currency, "
                                                            "(extract(epoch from o.reserved_until) * 1000)::bigint, ")
@@ -134,6 +137,8 @@ Result<EventOutcome> PgCheckout::applyPaymentEvent(const PaymentEvent &event)
         checkout.insert(u"amount_tax"_s, *event.taxMinor);
     if (!event.customerPhone.isEmpty())
         checkout.insert(u"phone"_s, event.customerPhone.left(40));
+    if (!event.cardFingerprint.isEmpty())
+        checkout.insert(u"card_fingerprint"_s, event.cardFingerprint.left(100));
     const std::optional<std::string> checkoutJson =
         checkout.isEmpty() ? std::nullopt
                            : std::optional<std::string>(QJsonDocument(checkout).toJson(QJsonDocument::Compact).toStdString());

@@ -2,6 +2,7 @@
 
 #include "domain/result.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -17,6 +18,9 @@ struct CartItem final {
 struct CheckoutRequest final {
     QList<CartItem> items;
     QString email;      ///< optional; Stripe asks for one if it's empty
+    /// A release's pass for its lines (issue 15): {"ticket": "<waiting-room ticket>"} or
+    /// {"claim": "<raffle claim code>"}; empty for none. The database checks it.
+    QJsonObject pass;
 };
 
 /// Limits that keep one checkout small enough to reserve atomically and to stop a script

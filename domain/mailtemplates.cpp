@@ -8,6 +8,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <QTimeZone>
+#include <QUrl>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -107,7 +108,8 @@ QString htmlText(const Rendered &r, const QString &subject, const QString &shopN
 bool isKnownMailKind(const QString &kind)
 {
     return kind == u"order_paid"_s || kind == u"order_shipped"_s || kind == u"order_refunded"_s
-           || kind == u"counter_receipt"_s || kind == u"order_ready_for_pickup"_s;
+           || kind == u"counter_receipt"_s || kind == u"order_ready_for_pickup"_s || kind == u"raffle_won"_s
+           || kind == u"raffle_lost"_s;
 }
 
 QString formatShopTime(const QString &isoTimestamp, const QString &timeZone)
@@ -131,10 +133,65 @@ QString formatShopTime(const QString &isoTimestamp, const QString &timeZone)
     return QLocale::c().toString(local, u"d MMM yyyy, HH:mm"_s) + u" "_s + abbreviation;
 }
 
+namespace {
+
+// A raffle's result (issue 15): the payload is rdk.raffle_mail's snapshot of the release, the
+// product, the entry's size and, for a winner, the claim code and the deadline to pay.
+Result<MailContent> renderRaffleMail(const QString &kind, const QJsonObject &payload, const MailShopDetails &shop)
+{
+    const QJsonObject shopObject = payload.value(u"shop"_s).toObject();
+    const QString shopName = oneLine(shopObject.value(u"name"_s).toString());
+    const QString timeZone = shopObject.value(u"timezone"_s).toString();
+    const QJsonObject product = payload.value(u"product"_s).toObject();
+    const QString name = oneLine(product.value(u"name"_s).toString());
+    const QString sku = oneLine(product.value(u"sku"_s).toString());
+    const QString size = oneLine(payload.value(u"size"_s).toString());
+    if (shopName.isEmpty() || name.isEmpty() || sku.isEmpty())
+        return Error::invalid(u"The raffle mail's data has no shop name or product."_s);
+    MailShopDetails details = shop;
+    const QString shopAddress = shopObject.value(u"address"_s).toString().trimmed();
+    if (!shopAddress.isEmpty())
+        details.address = shopAddress;
+    const QString pair = size.isEmpty() ? name : u"%1, size %2"_s.arg(name, size);
+
+    Rendered r;
+    QString subject;
+    if (kind == u"raffle_won"_s) {
+        static const QRegularExpression uuid(u"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"_s);
+        const QString code = payload.value(u"claim_code"_s).toString().trimmed().toLower();
+        const QString deadline = formatShopTime(payload.value(u"claim_deadline"_s).toString(), timeZone);
+        if (!uuid.match(code).hasMatch() || deadline.isEmpty())
+            return Error::invalid(u"The raffle mail's data has no claim code or deadline."_s);
+        subject = u"You won the raffle for %1 at %2"_s.arg(name, shopName);
+        r.heading = u"Good news: your entry won a pair of %1."_s.arg(pair);
+        const QString path = u"/drops/%1/claim/%2"_s.arg(QString::fromLatin1(QUrl::toPercentEncoding(sku)), code);
+        r.paragraphs.append(shop.storefrontUrl.isEmpty()
+                                ? u"Pay for it on the shop's site at %1 before %2."_s.arg(path, deadline)
+                                : u"Pay for it here before %1: %2%3"_s.arg(deadline, shop.storefrontUrl, path));
+        const qint64 price = product.value(u"price_minor"_s).toInteger(0);
+        const QString currency = product.value(u"currency"_s).toString().trimmed();
+        if (price > 0 && Money::isValidCurrency(currency))
+            r.totals.append({u"Price"_s, money(price, currency)});
+        r.paragraphs.append(u"If it isn't paid by then, the pair goes to the next entry in the draw's order. "
+                            "The link is yours alone: don't share it."_s);
+    } else {
+        subject = u"The raffle for %1 at %2: not this time"_s.arg(name, shopName);
+        r.heading = u"Thank you for entering the raffle for %1. Your entry wasn't drawn this time."_s.arg(pair);
+        r.paragraphs.append(u"If a winner doesn't pay in time, their pair goes to the next entry in the draw's order, "
+                            "and we e-mail you if that is you. The draw's seed and order are kept so anyone can check it."_s);
+    }
+    subject = oneLine(subject);
+    return MailContent{subject, plainText(r, shopName, details), htmlText(r, subject, shopName, details)};
+}
+
+} // namespace
+
 Result<MailContent> renderMail(const QString &kind, const QJsonObject &payload, const MailShopDetails &shop)
 {
     if (!isKnownMailKind(kind))
         return Error::invalid(u"rdk-sync does not know how to write a mail of kind \"%1\"."_s.arg(oneLine(kind).left(40)));
+    if (kind == u"raffle_won"_s || kind == u"raffle_lost"_s)
+        return renderRaffleMail(kind, payload, shop);
     const QJsonObject shopObject = payload.value(u"shop"_s).toObject();
     const QString shopName = oneLine(shopObject.value(u"name"_s).toString());
     const QString timeZone = shopObject.value(u"timezone"_s).toString();

@@ -48,6 +48,9 @@ struct PaymentEvent final {
     QString shippingRateId;
     std::optional<qint64> shippingMinor;
     std::optional<qint64> taxMinor;
+    /// The paying card's fingerprint as Stripe reported it (charge.succeeded), for the per-buyer
+    /// limits of a release; empty when unknown.
+    QString cardFingerprint;
     std::optional<PaymentReport> report;  ///< none: acknowledged, not acted on
 };
 

@@ -5,6 +5,7 @@
 #include "domain/sku.h"
 #include "sync/cartcookie.h"
 #include "sync/catalogchanges.h"
+#include "sync/droproutes.h"
 #include "sync/storefront/storefrontpages.h"
 #include "sync/syncserver.h"
 
@@ -93,7 +94,8 @@ QHttpServerResponse SyncServer::productPage(const RequestInfo &info, const QStri
         if (!product)
             return product.error();
         tags.append(CatalogChanges::productTag(product->id));
-        return renderProductPage(PageContext{m_options.shopName, info.path, cartCount}, *product);
+        return renderProductPage(PageContext{m_options.shopName, info.path, cartCount}, *product,
+                                 m_drops ? m_drops->productExtras(*product) : ProductPageExtras{});
     });
     if (response.statusCode() == HttpStatus::NotFound)
         return pageError(info, 404, u"We couldn't find that product. It may have sold out and been taken down."_s);

@@ -10,6 +10,7 @@
 #include "sync/catalogchanges.h"
 #include "sync/catalogjson.h"
 #include "sync/checkoutform.h"
+#include "sync/droproutes.h"
 #include "sync/http/accesslog.h"
 #include "sync/http/bodylimit.h"
 #include "sync/http/clientaddress.h"
@@ -132,6 +133,8 @@ void SyncServer::stop()
 {
     m_reservationSweep.stop();
     m_pageViewFlush.stop();
+    if (m_drops)
+        m_drops->stop();
     const auto servers = m_http.servers();
     for (auto *server : servers)
         server->close();
@@ -224,6 +227,7 @@ void SyncServer::addRoutes()
     m_http.route(QString::fromUtf16(StripeWebhookPath), QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), QString::fromUtf16(StripeWebhookPath), [this](const RequestInfo &i) { return webhook(i); });
     });
+    addDropRoutes(m_http);
     // The missing-route handler bypasses handle(), so it writes its headers itself.
     m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         static const QByteArray body = R"({"error":{"message":"Not found."}})";
@@ -469,7 +473,12 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
     auto cart = validateCheckout(*parsed);
     if (!cart)
         return refuse(cart.error());
-    const CheckoutOutcome outcome = m_services.checkout.start(*cart);
+    CheckoutRequest request = *cart;
+    if (m_drops) {
+        if (const Status passed = m_drops->attachPasses(request, info.cookie); !passed)
+            return refuse(passed.error());
+    }
+    const CheckoutOutcome outcome = m_services.checkout.start(request);
     if (!outcome.ok()) {
         switch (outcome.failedAt) {
         case CheckoutStep::OpenStore: return errorResponse(outcome.error, info);

@@ -25,6 +25,8 @@
 
 namespace rdk::sync {
 
+class DropRoutes;
+
 struct SyncServerOptions final {
     QString tenantSlug;
     QString shopName;                   ///< as the database names the shop (page titles)
@@ -91,7 +93,10 @@ public:
     using Work = std::function<QHttpServerResponse(const RequestInfo &)>;
 
 private:
+    friend class DropRoutes;   // drop day's routes (sync/droproutes.cpp) use the router's helpers
     void addRoutes();
+    /// Registers drop day's routes (sync/droproutes.cpp).
+    void addDropRoutes(QHttpServer &http);
     /// Checks limits, runs `work` on the pool and answers through `responder` on the server's thread.
     void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work);
     QHttpServerResponse finish(QHttpServerResponse response, const RequestInfo &info, const QString &route, bool privateRoute,
@@ -149,6 +154,7 @@ private:
     QTimer m_reservationSweep;
     QByteArray m_checkoutOrigin;
     bool m_https = false;
+    std::unique_ptr<DropRoutes> m_drops;   // waiting room, raffle, release-time purges
 };
 
 } // namespace rdk::sync

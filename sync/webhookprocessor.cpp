@@ -83,6 +83,14 @@ PaymentEvent toPaymentEvent(const StripeEvent &event)
         e.chargeId = event.charge->id;
         e.report = reportFor(PaymentSignal::Refunded, event.charge->amountRefunded, event.charge->currency);
         break;
+    case StripeEventKind::ChargeSucceeded:
+        // Not a payment signal (the Checkout Session's events are): it reports the card's
+        // fingerprint, which the database keeps for a release's per-buyer limits.
+        e.orderId = event.charge->orderId;
+        e.paymentIntentId = event.charge->paymentIntent;
+        e.chargeId = event.charge->id;
+        e.cardFingerprint = event.charge->cardFingerprint;
+        break;
     case StripeEventKind::Other:
         break;
     }

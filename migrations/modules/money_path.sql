@@ -202,8 +202,8 @@ END
 $function$;
 REVOKE ALL ON FUNCTION rdk.held_currency(jsonb) FROM PUBLIC;
 
--- rdk.checkout_place_order(jsonb,text,integer)
-CREATE OR REPLACE FUNCTION rdk.checkout_place_order(p_items jsonb, p_email text, p_minutes integer)
+-- rdk.checkout_place_order(jsonb,text,integer,jsonb)
+CREATE OR REPLACE FUNCTION rdk.checkout_place_order(p_items jsonb, p_email text, p_minutes integer, p_pass jsonb)
  RETURNS uuid
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -216,6 +216,7 @@ DECLARE
     v_currency text;
     v_subtotal bigint;
     v_order uuid;
+    v_release record;
 BEGIN
     IF p_minutes IS NULL OR p_minutes NOT BETWEEN 30 AND 120 THEN
         RAISE EXCEPTION 'Stock is held for 30 to 120 minutes at checkout.' USING ERRCODE = '22023';
@@ -224,6 +225,10 @@ BEGIN
         RAISE EXCEPTION 'Enter a valid e-mail address.' USING ERRCODE = '22023';
     END IF;
     PERFORM count(*) FROM rdk.parse_lines(p_items, false);  -- refuses malformed lines and discounts
+    -- Pairs of a release need its pass (waiting-room ticket or raffle claim), an e-mail and
+    -- room in the buyer's limit (module releases.sql); other lines pass untouched.
+    SELECT * INTO v_release FROM rdk.release_check_lines(v_tenant, p_items, v_email, p_pass, false);
+    v_email := coalesce(v_email, v_release.buyer_email);
     SELECT jsonb_agg(to_jsonb(h)) INTO v_held FROM rdk.hold_lines(v_tenant, p_items, true) h;
     v_currency := rdk.held_currency(v_held);
     SELECT sum((h ->> 'price_minor')::bigint * (h ->> 'quantity')::integer) INTO v_subtotal
@@ -231,10 +236,12 @@ BEGIN
     -- The shop's shipping options priced for this subtotal, and whether Stripe adds the tax:
     -- the webhook checks what Stripe charged against these (rdk.shipping_charge_problem).
     INSERT INTO public.orders (tenant_id, channel, status, currency, subtotal_minor, total_minor, customer_email,
-                               reserved_until, shipping_offers, stripe_tax)
+                               reserved_until, shipping_offers, stripe_tax, release_id, release_ticket, raffle_entry_id,
+                               buyer_key)
     VALUES (v_tenant, 'online', 'pending', v_currency, v_subtotal, v_subtotal, v_email,
             now() + make_interval(mins => p_minutes), rdk.shipping_offers_for(v_tenant, v_subtotal),
-            coalesce((SELECT s.stripe_tax FROM public.shop_settings s WHERE s.tenant_id = v_tenant), false))
+            coalesce((SELECT s.stripe_tax FROM public.shop_settings s WHERE s.tenant_id = v_tenant), false),
+            v_release.release_id, v_release.ticket, v_release.entry_id, v_release.buyer_key)
     RETURNING id INTO v_order;
     INSERT INTO public.order_items (tenant_id, order_id, product_id, sku, name, size, quantity, unit_price_minor,
                                     line_total_minor)
@@ -246,6 +253,20 @@ BEGIN
     PERFORM rdk.reserve_held(v_tenant, v_order, now() + make_interval(mins => p_minutes));
     RETURN v_order;
 END
+$function$;
+COMMENT ON FUNCTION rdk.checkout_place_order(jsonb,text,integer,jsonb) IS 'rdk-sync: a pending online order at catalog prices, its stock held; all lines or none; pairs of a release need its pass ({"ticket"} or {"claim"}) and stay within its limit per buyer';
+REVOKE ALL ON FUNCTION rdk.checkout_place_order(jsonb,text,integer,jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdk.checkout_place_order(jsonb,text,integer,jsonb) TO rdk_sync;
+
+-- rdk.checkout_place_order(jsonb,text,integer)
+CREATE OR REPLACE FUNCTION rdk.checkout_place_order(p_items jsonb, p_email text, p_minutes integer)
+ RETURNS uuid
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+    -- The call without a pass (before issue 15): the same order, refused for pairs of a release.
+    SELECT rdk.checkout_place_order(p_items, p_email, p_minutes, NULL)
 $function$;
 COMMENT ON FUNCTION rdk.checkout_place_order(jsonb,text,integer) IS 'rdk-sync: a pending online order at catalog prices, its stock held; all lines or none';
 REVOKE ALL ON FUNCTION rdk.checkout_place_order(jsonb,text,integer) FROM PUBLIC;
@@ -293,8 +314,8 @@ COMMENT ON FUNCTION rdk.checkout_attach_session(uuid,text,text[]) IS 'rdk-sync: 
 REVOKE ALL ON FUNCTION rdk.checkout_attach_session(uuid,text,text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.checkout_attach_session(uuid,text,text[]) TO rdk_sync;
 
--- rdk.pos_place_sale(jsonb,bigint,text,integer)
-CREATE OR REPLACE FUNCTION rdk.pos_place_sale(p_lines jsonb, p_order_discount_minor bigint, p_reason text, p_minutes integer)
+-- rdk.pos_place_sale(jsonb,bigint,text,integer,text)
+CREATE OR REPLACE FUNCTION rdk.pos_place_sale(p_lines jsonb, p_order_discount_minor bigint, p_reason text, p_minutes integer, p_buyer_email text)
  RETURNS uuid
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -316,6 +337,7 @@ DECLARE
     v_rates_ppm bigint[];
     v_tax jsonb;
     v_tax_total bigint;
+    v_release record;
     r record;
 BEGIN
     IF p_minutes IS NULL OR p_minutes NOT BETWEEN 1 AND 1440 THEN
@@ -333,6 +355,9 @@ BEGIN
             RAISE EXCEPTION 'A discount needs a reason.' USING ERRCODE = '22023';
         END IF;
     END IF;
+    -- Pairs of a release: not before its time, a buyer's e-mail, the same limit per buyer as
+    -- online (module releases.sql).
+    SELECT * INTO v_release FROM rdk.release_check_lines(v_tenant, p_lines, p_buyer_email, NULL, true);
     SELECT jsonb_agg(to_jsonb(h)) INTO v_held FROM rdk.hold_lines(v_tenant, p_lines, false) h;
     v_currency := rdk.held_currency(v_held);
     FOR r IN
@@ -365,11 +390,12 @@ BEGIN
 
     PERFORM set_config('rdk.reason', coalesce(v_reason, 'counter sale'), true);
     INSERT INTO public.orders (tenant_id, channel, status, currency, subtotal_minor, discount_minor, tax_minor,
-                               tax_included, total_minor, discount_reason, reserved_until)
+                               tax_included, total_minor, discount_reason, reserved_until, release_id, buyer_key)
     VALUES (v_tenant, 'pos', 'pending', v_currency, v_subtotal, v_line_discounts + v_discount, v_tax_total,
             v_inclusive,
             v_subtotal - v_line_discounts - v_discount + CASE WHEN v_inclusive THEN 0 ELSE v_tax_total END,
-            CASE WHEN v_line_discounts + v_discount > 0 THEN v_reason END, now() + make_interval(mins => p_minutes))
+            CASE WHEN v_line_discounts + v_discount > 0 THEN v_reason END, now() + make_interval(mins => p_minutes),
+            v_release.release_id, v_release.buyer_key)
     RETURNING id INTO v_order;
     INSERT INTO public.order_items (tenant_id, order_id, product_id, sku, name, size, quantity, unit_price_minor,
                                     discount_minor, line_total_minor, tax_minor)
@@ -391,6 +417,20 @@ BEGIN
     PERFORM set_config('rdk.reason', coalesce(v_saved, ''), true);
     RETURN v_order;
 END
+$function$;
+COMMENT ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer,text) IS 'Staff: a pending counter sale at catalog prices (discounts: ops/admin with a reason) plus the shop''s tax, stock held, link asked for; pairs of a release need the buyer''s e-mail and stay within its limit per buyer';
+REVOKE ALL ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer,text) TO rdk_admin, rdk_ops, rdk_staff;
+
+-- rdk.pos_place_sale(jsonb,bigint,text,integer)
+CREATE OR REPLACE FUNCTION rdk.pos_place_sale(p_lines jsonb, p_order_discount_minor bigint, p_reason text, p_minutes integer)
+ RETURNS uuid
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+    -- The call without a buyer (before issue 15): the same sale, refused for pairs of a release.
+    SELECT rdk.pos_place_sale(p_lines, p_order_discount_minor, p_reason, p_minutes, NULL)
 $function$;
 COMMENT ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer) IS 'Staff: a pending counter sale at catalog prices (discounts: ops/admin with a reason) plus the shop''s tax, stock held, link asked for';
 REVOKE ALL ON FUNCTION rdk.pos_place_sale(jsonb,bigint,text,integer) FROM PUBLIC;
@@ -561,6 +601,7 @@ BEGIN
                    fulfillment = CASE WHEN v_offer IS NULL THEN fulfillment
                                       WHEN v_offer ->> 'kind' = 'pickup' THEN 'pickup' ELSE 'ship' END
              WHERE id = v_order.id;
+            PERFORM rdk.release_check_buyer(v_order.id, p_checkout);
             IF NOT v_exact THEN
                 UPDATE public.orders
                    SET needs_review = true,

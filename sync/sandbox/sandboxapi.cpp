@@ -71,6 +71,7 @@ CustomerEntry customerEntry(const FormNode &body, const FormNode &query)
     entry.country = controlValue(body, query, u"country"_s);
     entry.phone = controlValue(body, query, u"phone"_s);
     entry.shippingRate = controlValue(body, query, u"shipping_rate"_s);
+    entry.card = controlValue(body, query, u"card"_s);
     return entry;
 }
 

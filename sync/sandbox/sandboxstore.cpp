@@ -4,6 +4,7 @@
 #include "sync/sandbox/paramreader.h"
 #include "sync/sandbox/paramschema.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -462,9 +463,21 @@ StripeResult<QJsonObject> SandboxStore::expireCheckoutSession(const QString &id,
     return sessionJson(*session, expand.value_or(QStringList()));
 }
 
-QString SandboxStore::createCharge(PaymentIntent &intent)
+QString SandboxStore::createCharge(PaymentIntent &intent, const QString &card)
 {
     Charge charge;
+    // Stripe gives one card the same fingerprint on every payment of an account (and different
+    // cards different ones): derived here from the test card's digits.
+    QString digits;
+    for (const QChar c : card)
+        if (c.isDigit())
+            digits.append(c);
+    if (digits.size() < 12 || digits.size() > 19)
+        digits = u"4242424242424242"_s;
+    charge.cardLast4 = digits.right(4);
+    charge.cardFingerprint = QString::fromLatin1(
+        QCryptographicHash::hash("rdk-sandbox-card:" + digits.toLatin1(), QCryptographicHash::Sha256).toBase64(
+            QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)).remove(u'-').remove(u'_').left(16);
     charge.id = IdGenerator::make(u"ch_");
     charge.created = now();
     charge.amount = intent.amount;
@@ -578,7 +591,7 @@ StripeResult<QJsonObject> SandboxStore::completeCheckoutSession(const QString &i
     intent.metadata = session->paymentIntentMetadata;
     intent.status = paid ? u"succeeded"_s : u"processing"_s;
     if (paid)
-        createCharge(intent);
+        createCharge(intent, entry.card);
     m_intents.insert(intent.id, intent);
 
     session->status = SessionStatus::Complete;
@@ -591,6 +604,10 @@ StripeResult<QJsonObject> SandboxStore::completeCheckoutSession(const QString &i
             ++link->completedSessions;
     }
     const QJsonObject json = session->toJson(m_publicBase);
+    // As on Stripe, a card payment also sends charge.succeeded (with the card's fingerprint),
+    // usually just before the session's event.
+    if (paid && m_charges.contains(intent.latestChargeId))
+        emitEvent(u"charge.succeeded"_s, m_charges.value(intent.latestChargeId).toJson());
     emitEvent(u"checkout.session.completed"_s, json);
     return json;
 }

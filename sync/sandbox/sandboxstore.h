@@ -103,7 +103,8 @@ private:
     /// The session, expired first when its time is up (Stripe's expiry is lazy too).
     CheckoutSession *liveSession(const QString &id);
     void expire(CheckoutSession &session, const EventRequest &request);
-    QString createCharge(PaymentIntent &intent);
+    /// `card`: the test card's number (empty: 4242 4242 4242 4242), for its last four digits and fingerprint.
+    QString createCharge(PaymentIntent &intent, const QString &card = {});
     QList<LineItem> copyLineItems(const QList<LineItem> &items) const;
 
     QString m_publicBase;

@@ -69,6 +69,7 @@ struct CustomerEntry final {
     QString country;
     QString phone;
     QString shippingRate;   ///< "shr_..." of the chosen option; empty: the first
+    QString card;           ///< a test card number (digits, spaces allowed); empty: 4242 4242 4242 4242
 };
 
 enum class SessionStatus { Open, Complete, Expired };
@@ -134,6 +135,8 @@ struct Charge final {
     QString paymentIntentId;
     QString paymentMethodId;
     QString email;
+    QString cardLast4 = QStringLiteral("4242");
+    QString cardFingerprint;    ///< the same test card gives the same fingerprint, as on Stripe
     Metadata metadata;
     bool refunded() const { return amountRefunded >= amount; }
     QJsonObject toJson() const;

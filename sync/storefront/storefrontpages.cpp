@@ -560,7 +560,7 @@ QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page
     return html::document(context, options, out);
 }
 
-QByteArray renderProductPage(const PageContext &context, const StorefrontProduct &product)
+QByteArray renderProductPage(const PageContext &context, const StorefrontProduct &product, const ProductPageExtras &extras)
 {
     const int available = availableOf(product);
     QString out = u"<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\">\n<ol>\n<li><a href=\"/\">Shop</a></li>\n"_s;
@@ -581,7 +581,9 @@ QByteArray renderProductPage(const PageContext &context, const StorefrontProduct
         + stockBadge(available) + u"</div>\n"_s;
     out += u"<p class=\"condition-note\">"_s + escape(conditionSentence(product.condition, product.usedGrade, !isFlatStock(product)))
         + u"</p>\n"_s;
-    out += addToCartForm(product);
+    out += extras.buyBoxHtml;
+    if (extras.buyBoxHtml.isEmpty() || extras.keepAddToCart)
+        out += addToCartForm(product);
 
     const QString description = html::paragraphs(product.description);
     if (!description.isEmpty())
@@ -602,6 +604,7 @@ QByteArray renderProductPage(const PageContext &context, const StorefrontProduct
         ? options.title + u" \u2014 "_s + conditionLabel(product.condition, product.usedGrade)
         : product.description.simplified();
     options.mainClass = u"page-product"_s;
+    options.scripts = extras.scripts;
     return html::document(context, options, out);
 }
 

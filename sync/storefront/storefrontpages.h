@@ -39,8 +39,16 @@ struct CartLineView final {
 /// `/` and `/?brand=...`: filters, result count, product grid, pagination.
 QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page, const CatalogQuery &query);
 
+/// What a release (issue 15, sync/storefront/droppages.h) puts on its product's page instead of,
+/// or above, the add-to-cart form. Empty: the page as usual.
+struct ProductPageExtras final {
+    QString buyBoxHtml;         ///< already escaped markup shown in place of the add-to-cart form
+    bool keepAddToCart = false; ///< show the add-to-cart form under buyBoxHtml
+    QStringList scripts;        ///< same-origin scripts the page needs (e.g. /static/drop.js)
+};
+
 /// `/products/{sku}`: gallery, details and the add-to-cart form (none when sold out).
-QByteArray renderProductPage(const PageContext &context, const StorefrontProduct &product);
+QByteArray renderProductPage(const PageContext &context, const StorefrontProduct &product, const ProductPageExtras &extras = {});
 
 /// `/cart`: lines with update/remove forms, subtotal and the checkout form. `notice` is a
 /// sentence for the shopper (e.g. why checkout was refused); empty for none.

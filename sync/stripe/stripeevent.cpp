@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <cmath>
@@ -229,6 +230,12 @@ Result<StripeCharge> readCharge(const QJsonObject &o, const QString &path)
         read.fail(bad(path + u".refunded"_s, u"must be true or false"_s));
     c.currency = read.currency(o, true);
     c.orderId = metadataOrderId(o);
+    // Read leniently: only a plain, short token is kept (Stripe's are 16 characters).
+    static const QRegularExpression token(u"^[A-Za-z0-9_-]{1,100}$"_s);
+    const QString fingerprint = o.value(u"payment_method_details"_s).toObject().value(u"card"_s).toObject()
+                                    .value(u"fingerprint"_s).toString();
+    if (token.match(fingerprint).hasMatch())
+        c.cardFingerprint = fingerprint;
     if (read.error())
         return *read.error();
     if (c.amountRefunded > c.amount)
@@ -308,7 +315,7 @@ Result<StripeEvent> parseStripeEvent(QByteArrayView body)
         return bad(u"data.object"_s, u"is missing or not an object"_s);
 
     const StripeEventKind kind = stripeEventKind(event.type);
-    if (kind == StripeEventKind::ChargeRefunded) {
+    if (kind == StripeEventKind::ChargeRefunded || kind == StripeEventKind::ChargeSucceeded) {
         Result<StripeCharge> charge = readCharge(object.toObject(), u"data.object"_s);
         if (!charge)
             return charge.error();

@@ -43,6 +43,9 @@ struct StripeCharge {
     bool refunded = false;      ///< true once fully refunded
     QString currency;           ///< upper-cased ISO 4217
     QString orderId;            ///< metadata.order_id if present
+    /// payment_method_details.card.fingerprint: the same card gives the same value across
+    /// customers (per-buyer limits of a release, issue 15); empty when Stripe sent none.
+    QString cardFingerprint;
 };
 
 enum class StripeEventKind {
@@ -51,6 +54,7 @@ enum class StripeEventKind {
     CheckoutAsyncFailed,        ///< checkout.session.async_payment_failed
     CheckoutExpired,            ///< checkout.session.expired
     ChargeRefunded,             ///< charge.refunded
+    ChargeSucceeded,            ///< charge.succeeded: carries the card's fingerprint
     Other,                      ///< anything else: acknowledged, not acted on
 };
 
@@ -67,6 +71,7 @@ inline constexpr HandledStripeEvent HandledStripeEvents[] = {
     {u"checkout.session.async_payment_failed", StripeEventKind::CheckoutAsyncFailed},
     {u"checkout.session.expired", StripeEventKind::CheckoutExpired},
     {u"charge.refunded", StripeEventKind::ChargeRefunded},
+    {u"charge.succeeded", StripeEventKind::ChargeSucceeded},
 };
 
 /// The kind for an event type: Other for anything not in HandledStripeEvents.
@@ -80,7 +85,7 @@ struct StripeEvent {
     qint64 created = 0;         ///< seconds since the epoch; 0 when absent
     StripeEventKind kind = StripeEventKind::Other;
     std::optional<StripeCheckoutSession> session;   ///< set for the checkout.session.* kinds
-    std::optional<StripeCharge> charge;             ///< set for ChargeRefunded
+    std::optional<StripeCharge> charge;             ///< set for ChargeRefunded and ChargeSucceeded
 };
 
 /// Maps a webhook body (already signature-checked) to a typed event. The body must be a

@@ -29,6 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         RDK_FUZZ_CHECK(event->session->amountTotal >= -1);
         break;
     case StripeEventKind::ChargeRefunded:
+    case StripeEventKind::ChargeSucceeded:
         RDK_FUZZ_CHECK(event->charge.has_value());
         RDK_FUZZ_CHECK(event->charge->amount >= 0 && event->charge->amountRefunded >= 0);
         break;

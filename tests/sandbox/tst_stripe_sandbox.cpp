@@ -102,7 +102,8 @@ public:
             d.contentType = request.value("Content-Type");
             d.event = QJsonDocument::fromJson(d.body).object();
             m_deliveries.append(d);
-            const int status = m_statuses.isEmpty() ? 200 : m_statuses.takeFirst();
+            const bool counted = m_statusType.isEmpty() || d.type() == m_statusType;
+            const int status = m_statuses.isEmpty() || !counted ? 200 : m_statuses.takeFirst();
             return QHttpServerResponse(QHttpServerResponder::StatusCode(status));
         });
         m_port = m_server.listen(QHostAddress::LocalHost, 0);
@@ -110,7 +111,12 @@ public:
 
     quint16 port() const { return m_port; }
     QString url() const { return u"http://127.0.0.1:%1/hook"_s.arg(m_port); }
-    void answerNext(const QList<int> &statuses) { m_statuses = statuses; }
+    /// The next answers to deliveries (of `type` only, when given; others get 200).
+    void answerNext(const QList<int> &statuses, const QString &type = {})
+    {
+        m_statuses = statuses;
+        m_statusType = type;
+    }
     void reset() { m_statuses.clear(); }
 
     QList<Delivery> deliveriesFor(const QString &objectId, const QString &type) const
@@ -127,6 +133,7 @@ private:
     QHttpServer m_server;
     quint16 m_port = 0;
     QList<int> m_statuses;
+    QString m_statusType;
     QList<Delivery> m_deliveries;
 };
 
@@ -842,10 +849,39 @@ private Q_SLOTS:
 
     // --- Webhook delivery -------------------------------------------------------------------
 
+    // As on Stripe, a card payment sends charge.succeeded with the card's fingerprint: one
+    // card, one fingerprint; another card, another (issue 15: per-buyer limits by card).
+    void paidSession_sendsChargeSucceededWithTheCardsFingerprint()
+    {
+        const auto fingerprintOf = [&](const QByteArray &card) -> QString {
+            const QString id = createSession().value(u"id"_s).toString();
+            const QByteArray query = card.isEmpty() ? QByteArray() : "?card=" + card;
+            if (send("POST", u"/_sandbox/checkout/sessions/%1/complete"_s.arg(id) + QString::fromLatin1(query)).status != 200)
+                return u"not completed"_s;
+            const QJsonObject paid = api("GET", u"/v1/checkout/sessions/%1?expand%5B%5D=payment_intent"_s.arg(id))
+                                         .json().value(u"payment_intent"_s).toObject();
+            const QString intent = paid.value(u"id"_s).toString();
+            const QString charge = paid.value(u"latest_charge"_s).toString();
+            const auto delivery = waitForDelivery(charge, u"charge.succeeded"_s);
+            if (!delivery)
+                return u"no charge.succeeded"_s;
+            const QJsonObject object = delivery->object();
+            if (object.value(u"payment_intent"_s).toString() != intent)
+                return u"another payment intent"_s;
+            return object.value(u"payment_method_details"_s).toObject().value(u"card"_s).toObject().value(u"fingerprint"_s).toString();
+        };
+        const QString standard = fingerprintOf({});
+        QCOMPARE(standard.size(), 16);
+        QCOMPARE(fingerprintOf("4242424242424242"), standard);
+        const QString other = fingerprintOf("4000056655665556");
+        QCOMPARE(other.size(), 16);
+        QVERIFY(other != standard);
+    }
+
     void webhookReceiverFailsTwice_retriesUntilDelivered()
     {
         const QString id = createSession().value(u"id"_s).toString();
-        m_receiver.answerNext({500, 500});
+        m_receiver.answerNext({500, 500}, u"checkout.session.completed"_s);
         QCOMPARE(send("POST", u"/_sandbox/checkout/sessions/%1/complete"_s.arg(id)).status, 200);
         const auto delivered = waitForDelivery(id, u"checkout.session.completed"_s, 3);
         QVERIFY(delivered.has_value());

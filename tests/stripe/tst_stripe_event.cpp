@@ -1,9 +1,11 @@
 // Webhook bodies -> typed events: real event shapes (fixtures), lenient about new fields,
 // strict about the fields we act on, and bounded against hostile input.
 #include "sync/stripe/stripeevent.h"
+#include "sync/webhookprocessor.h"
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -11,6 +13,8 @@ using rdk::ErrorCode;
 using rdk::sync::StripeEvent;
 using rdk::sync::StripeEventKind;
 using rdk::sync::parseStripeEvent;
+using rdk::PaymentEvent;
+using rdk::sync::toPaymentEvent;
 
 Q_DECLARE_METATYPE(StripeEventKind)
 
@@ -60,6 +64,7 @@ class TstStripeEvent final : public QObject {
 private Q_SLOTS:
     void fixtures_mapToKinds_data();
     void fixtures_mapToKinds();
+    void chargeSucceeded_carriesTheCardFingerprint();
     void checkoutCompleted_paid();
     void checkoutCompleted_unpaid_usesFallbacks();
     void checkoutCompleted_paymentLink();
@@ -86,6 +91,7 @@ void TstStripeEvent::fixtures_mapToKinds_data()
     QTest::newRow("expired") << u"checkout_session_expired.json"_s << StripeEventKind::CheckoutExpired << u"checkout.session.expired"_s;
     QTest::newRow("refund full") << u"charge_refunded_full.json"_s << StripeEventKind::ChargeRefunded << u"charge.refunded"_s;
     QTest::newRow("refund partial") << u"charge_refunded_partial.json"_s << StripeEventKind::ChargeRefunded << u"charge.refunded"_s;
+    QTest::newRow("charge succeeded") << u"charge_succeeded.json"_s << StripeEventKind::ChargeSucceeded << u"charge.succeeded"_s;
     QTest::newRow("unknown type") << u"payment_intent_succeeded_unknown.json"_s << StripeEventKind::Other << u"payment_intent.succeeded"_s;
     QTest::newRow("collected_information") << u"checkout_session_completed_collected_information.json"_s << StripeEventKind::CheckoutCompleted << u"checkout.session.completed"_s;
     QTest::newRow("legacy shipping") << u"checkout_session_completed_legacy_shipping.json"_s << StripeEventKind::CheckoutCompleted << u"checkout.session.completed"_s;
@@ -103,9 +109,34 @@ void TstStripeEvent::fixtures_mapToKinds()
     QCOMPARE(event.type, type);
     QVERIFY(event.id.startsWith(u"evt_"_s));
     QVERIFY(event.created > 1700000000);
-    const bool isCheckout = kind != StripeEventKind::ChargeRefunded && kind != StripeEventKind::Other;
+    const bool isCharge = kind == StripeEventKind::ChargeRefunded || kind == StripeEventKind::ChargeSucceeded;
+    const bool isCheckout = !isCharge && kind != StripeEventKind::Other;
     QCOMPARE(event.session.has_value(), isCheckout);
-    QCOMPARE(event.charge.has_value(), kind == StripeEventKind::ChargeRefunded);
+    QCOMPARE(event.charge.has_value(), isCharge);
+}
+
+// Issue 15: the card's fingerprint reaches the database with the charge's payment intent, for
+// a release's per-buyer limits; it is not a payment signal (the session's events are).
+void TstStripeEvent::chargeSucceeded_carriesTheCardFingerprint()
+{
+    const StripeEvent event = parsedFixture(u"charge_succeeded.json"_s);
+    QCOMPARE(event.charge->cardFingerprint, u"Xt5EWLLDS7FJjR1c"_s);
+    const PaymentEvent mapped = toPaymentEvent(event);
+    QCOMPARE(mapped.cardFingerprint, u"Xt5EWLLDS7FJjR1c"_s);
+    QCOMPARE(mapped.paymentIntentId, event.charge->paymentIntent);
+    QVERIFY(!mapped.paymentIntentId.isEmpty());
+    QVERIFY(!mapped.report.has_value());
+    // A fingerprint that is not a plain token is dropped, not passed on.
+    QJsonObject root = QJsonDocument::fromJson(fixture(u"charge_succeeded.json"_s)).object();
+    QJsonObject data = root.value(u"data"_s).toObject();
+    QJsonObject charge = data.value(u"object"_s).toObject();
+    charge.insert(u"payment_method_details"_s,
+                  QJsonObject{{u"card"_s, QJsonObject{{u"fingerprint"_s, u"x'); DROP TABLE orders; --"_s}}}});
+    data.insert(u"object"_s, charge);
+    root.insert(u"data"_s, data);
+    const auto hostile = parseStripeEvent(QJsonDocument(root).toJson());
+    QVERIFY(hostile);
+    QVERIFY(hostile->charge->cardFingerprint.isEmpty());
 }
 
 void TstStripeEvent::checkoutCompleted_paid()

@@ -1,0 +1,102 @@
+#pragma once
+
+// Drop day in rdk-sync (issue 15, ADR 0030): the waiting room, its proof of work and tickets,
+// the raffle's pages, the release-time cache purge, and the ticket check at checkout. Routes
+// are registered by SyncServer::addDropRoutes (one call in addRoutes); the handlers run on the
+// server's worker pool like every other route.
+
+#include "domain/checkout.h"
+#include "domain/proofofwork.h"
+#include "data/pgdrops.h"
+#include "domain/result.h"
+#include "domain/storefront.h"
+#include "sync/queueboard.h"
+#include "sync/storefront/storefrontpages.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QHttpServer>
+#include <QMap>
+#include <QMutex>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <atomic>
+#include <optional>
+
+namespace rdk::sync {
+
+class SyncServer;
+struct RequestInfo;
+
+class DropRoutes final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DropRoutes)
+
+public:
+    /// Lives on the server's thread and is owned by `server`, which outlives it.
+    explicit DropRoutes(SyncServer &server);
+    ~DropRoutes() override;
+
+    void addRoutes(QHttpServer &http);
+    /// Starts the once-a-second refresh (releases, queue counts) and the release-time purges.
+    void start();
+    void stop();
+
+    /// What a product's page shows for its release (nothing when it has none).
+    ProductPageExtras productExtras(const StorefrontProduct &product) const;
+    /// The passes a checkout needs for release lines: the shopper's admitted waiting-room ticket
+    /// (from the request's cookie). Forbidden with a sentence when the turn hasn't come.
+    Status attachPasses(CheckoutRequest &cart, const QByteArray &cookieHeader) const;
+
+    /// This process's name in rdk.queue_publish (host, pid and start time).
+    const QString &processName() const { return m_process; }
+
+private:
+    std::optional<data::DropRelease> releaseForSku(const QString &rawSku) const;
+    std::optional<data::DropRelease> releaseById(const QString &id) const;
+
+    QHttpServerResponse challenge(const RequestInfo &info, const QString &sku);
+    QHttpServerResponse join(const RequestInfo &info, const QString &sku);
+    QHttpServerResponse room(const RequestInfo &info, const QString &sku);
+    QHttpServerResponse status(const RequestInfo &info, const QString &sku);
+    QHttpServerResponse enter(const RequestInfo &info, const QString &sku);
+    QHttpServerResponse entered(const RequestInfo &info, const QString &sku);
+    QHttpServerResponse claim(const RequestInfo &info, const QString &sku, const QString &code);
+    QHttpServerResponse payClaim(const RequestInfo &info, const QString &sku, const QString &code);
+
+    /// A refused join or entry: the page again with the sentence, as 400.
+    QHttpServerResponse refusedJoin(const RequestInfo &info, const data::DropRelease &release, const QString &sentence);
+    /// The proof of work and honeypot of a posted form; an empty string when they pass.
+    QString checkProof(const data::DropRelease &release, const QUrlQuery &form, qint64 nowSecs);
+    /// The shopper's valid ticket of `release`, if the request carries one.
+    std::optional<QByteArray> ticketOf(const data::DropRelease &release, const QByteArray &cookieHeader, qint64 *joinedAtMs = nullptr) const;
+
+    /// Runs on the pool once a second: reads the releases, publishes this process's counts and
+    /// reads back every process's. Then (on the server's thread) arms the purges.
+    void refresh();
+        void armPurge();
+    void purgeDue();
+
+    SyncServer &m_server;
+    QString m_process;
+    QueueBoard m_board;
+    UsedChallenges m_used;
+
+    mutable QMutex m_mutex;
+    QHash<QString, data::DropRelease> m_releases;      // by id
+    QHash<QString, QString> m_releaseBySku;  // normalised SKU -> id
+    QHash<QString, QString> m_names;         // release id -> product name (for the drop pages)
+    QHash<QString, QStringList> m_sizes;     // release id -> the product's sizes
+    bool m_loaded = false;
+
+    QTimer m_refreshTimer;
+    std::atomic_bool m_refreshing{false};
+    std::atomic_bool m_stopped{false};
+    int m_ticks = 0;
+    QTimer m_purgeTimer;
+    QMap<qint64, QSet<QString>> m_purges;    // unix ms -> cache tags to drop then (server thread only)
+};
+
+} // namespace rdk::sync
