@@ -133,7 +133,7 @@ function readStatus(requestParams, response, context, events, next) {
   try { body = JSON.parse(response.body); } catch (e) { body = {}; }
   if (response.statusCode >= 500)
     events.emit('counter', 'drop.status_5xx', 1);
-  if (env.RDK_DROP_DEBUG)
+  if (env.RDK_DROP_DEBUG && (env.RDK_DROP_DEBUG === 'all' || context.vars.role !== 'shopper'))
     console.log(`status ${context.vars.role} ${context.vars.addr} ${response.statusCode} ${response.body}`);
   context.vars.admitted = body.admitted === true;
   if (body.admitted === true && !context.vars.admittedAt) {
