@@ -203,17 +203,16 @@ function readCheckout(requestParams, response, context, events, next) {
     : response.statusCode === 429 ? 'rate_limited'
     : 'other';
   events.emit('counter', `drop.checkout_refused.${role}.${kind}`, 1);
-  if (kind === 'other' && !checkoutRefusals.has(notice.slice(0, 120)) && checkoutRefusals.size < 20)
-    checkoutRefusals.add(notice.slice(0, 120) || `HTTP ${response.statusCode}`);
+  const sentence = notice.slice(0, 160) || `HTTP ${response.statusCode}`;
+  if (!checkoutRefusals.has(sentence) && checkoutRefusals.size < 40) {
+    checkoutRefusals.add(sentence);
+    console.log(`checkout refused (${role}, counted as ${kind}): ${sentence}`);
+  }
   // Out of stock in this size: look once more at what is left and try another size.
   context.vars.retry = kind === 'out_of_stock' && context.vars.tries < 3;
   return next();
 }
-const checkoutRefusals = new Set();
-process.on('exit', () => {
-  if (checkoutRefusals.size > 0)
-    console.log(`checkout refusals seen (other): ${JSON.stringify([...checkoutRefusals])}`);
-});
+const checkoutRefusals = new Set();   // each distinct sentence is printed once (drop.log)
 
 // JSON checkout of the checkout bench: 201 with the pay URL, or an error.
 function countCheckout(requestParams, response, context, events, next) {
