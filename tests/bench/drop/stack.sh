@@ -223,7 +223,8 @@ run_artillery() {
   # Scenario, processor and payload side by side in the work folder (Artillery reads a payload
   # path relative to the scenario).
   cp "$drop_src"/*.yml "$drop_src"/*.js "$work/"
-  ( cd "$work" && NODE_PATH="$tools_dir/node_modules" timeout "${RDK_BENCH_ARTILLERY_TIMEOUT:-1800}" \
+  # 22,000 virtual users with their cookie jars need more than Node's default heap.
+  ( cd "$work" && NODE_OPTIONS="--max-old-space-size=${RDK_BENCH_NODE_HEAP_MB:-8192}" NODE_PATH="$tools_dir/node_modules" timeout "${RDK_BENCH_ARTILLERY_TIMEOUT:-1800}" \
       "$artillery" run --quiet --output "$out/$name.json" "$script" "$@" >"$out/$name.log" 2>&1; \
     echo "exit $?" >>"$out/$name.log"; times >"$work/times.txt" )
   artillery_cpu=$(awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); printf "%.2f\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times.txt")
