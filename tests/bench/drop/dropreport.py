@@ -78,6 +78,9 @@ def main():
     out["bots_let_in"] = f"{let_in} (queue skipped, ticket forged or replayed, or joined without proof-of-work)"
     rt = summaries.get("http.response_time", {})
     out["client_latency"] = f'all requests at the clients: p50 {rt.get("median", "?")} ms, p99 {rt.get("p99", "?")} ms'
+    out["requests"] = (f'{edge.get("lines", 0):,} requests in Caddy\'s access log ({edge.get("files", 1)} file(s) after its 50 MiB rolls), '
+                       f'{c("http.requests"):,} sent by Artillery; {c("vusers.created"):,} visitors started, {c("vusers.completed"):,} finished, '
+                       f'{c("vusers.failed"):,} failed')
     for k, v in out.items():
         print(f"{k}\t{v}")
 

@@ -4,13 +4,19 @@ writes one line per request: request.uri, request.remote_ip, status, duration in
 
     edgestats.py ACCESS_LOG [--bots-from 127.200.0.0]
 
+Caddy rolls its log at 50 MiB (and keeps 10, gzipped, beside it as ACCESS_LOG-<time>.log.gz):
+those are read too, and "lines" in the output says how many requests were seen in all.
+
 Prints one JSON object: per route group (product page, challenge, join, status, ...) and per
 kind of client (shopper / bot: the drop simulator gives bots addresses from --bots-from up)
 the count, p50/p99/max in ms, statuses, when the first request started and the last ended. Part of
 tests/bench/run-drop-bench and run-checkout-bench; not a test.
 """
 import argparse
+import glob
+import gzip
 import ipaddress
+import os
 import json
 import re
 import sys
@@ -54,32 +60,39 @@ def main():
     bots_from = int(ipaddress.ip_address(args.bots_from))
     stats = {}
     bad_lines = 0
-    with open(args.log, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            try:
-                entry = json.loads(line)
-                request = entry["request"]
-                uri = request.get("uri", "")
-                status = int(entry.get("status", 0))
-                duration_ms = float(entry.get("duration", 0)) * 1000.0
-                ts = float(entry.get("ts", 0))
-                ip = request.get("remote_ip") or request.get("client_ip") or "0.0.0.0"
-            except (ValueError, KeyError, TypeError):
-                bad_lines += 1
-                continue
-            try:
-                is_bot = int(ipaddress.ip_address(ip)) >= bots_from and ip.startswith("127.")
-            except ValueError:
-                is_bot = False
-            who = "bot" if is_bot else ("stripe" if group_of(uri) == "webhook" else "shopper")
-            key = (group_of(uri), who)
-            # Caddy logs a request when it ends: its start is ts - duration.
-            s = stats.setdefault(key, {"durations": [], "statuses": {}, "first": ts - duration_ms / 1000.0, "last": ts})
-            s["durations"].append(duration_ms)
-            s["statuses"][str(status)] = s["statuses"].get(str(status), 0) + 1
-            s["first"] = min(s["first"], ts - duration_ms / 1000.0)
-            s["last"] = max(s["last"], ts)
-    out = {"bad_lines": bad_lines, "groups": []}
+    stem, ext = os.path.splitext(args.log)
+    rolled = sorted(glob.glob(glob.escape(stem) + "-*" + ext + ".gz"))
+    files = rolled + [args.log]
+    lines = 0
+    for name in files:
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(name, "rt", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                lines += 1
+                try:
+                    entry = json.loads(line)
+                    request = entry["request"]
+                    uri = request.get("uri", "")
+                    status = int(entry.get("status", 0))
+                    duration_ms = float(entry.get("duration", 0)) * 1000.0
+                    ts = float(entry.get("ts", 0))
+                    ip = request.get("remote_ip") or request.get("client_ip") or "0.0.0.0"
+                except (ValueError, KeyError, TypeError):
+                    bad_lines += 1
+                    continue
+                try:
+                    is_bot = int(ipaddress.ip_address(ip)) >= bots_from and ip.startswith("127.")
+                except ValueError:
+                    is_bot = False
+                who = "bot" if is_bot else ("stripe" if group_of(uri) == "webhook" else "shopper")
+                key = (group_of(uri), who)
+                # Caddy logs a request when it ends: its start is ts - duration.
+                s = stats.setdefault(key, {"durations": [], "statuses": {}, "first": ts - duration_ms / 1000.0, "last": ts})
+                s["durations"].append(duration_ms)
+                s["statuses"][str(status)] = s["statuses"].get(str(status), 0) + 1
+                s["first"] = min(s["first"], ts - duration_ms / 1000.0)
+                s["last"] = max(s["last"], ts)
+    out = {"files": len(files), "lines": lines, "bad_lines": bad_lines, "groups": []}
     for (group, who), s in sorted(stats.items()):
         d = sorted(s["durations"])
         out["groups"].append({
