@@ -199,6 +199,7 @@ function readCheckout(requestParams, response, context, events, next) {
   const kind = response.statusCode >= 500 ? '5xx'
     : /sold out|enough stock|no longer|out of stock/i.test(notice) ? 'out_of_stock'
     : /at most|limit/i.test(notice) ? 'limit'
+    : /already|used|another order/i.test(notice) ? 'ticket_used'
     : /waiting room|turn|queue|ticket/i.test(notice) ? 'no_turn'
     : response.statusCode === 429 ? 'rate_limited'
     : 'other';
@@ -246,6 +247,8 @@ function ticketFromJar(context) {
 function setTicketCookie(context, value) {
   const name = `rdk_q_${releaseId.replace(/-/g, '').slice(0, 8)}`;
   context._jar.setCookieSync(`${name}=${value}; Path=/`, env.RDK_BENCH_EDGE + '/');
+  // Artillery sends the jar only once a response has set a cookie; a replaying bot never had one.
+  context._enableCookieJar = true;
 }
 
 // Forger: a ticket with a made-up signature and the earliest possible join time; then a real
