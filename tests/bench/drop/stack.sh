@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034  # sourced: the scripts set out, started_at, ... and read what it sets
 # The storefront as a drop meets it, for tests/bench/run-drop-bench and run-checkout-bench:
 # a throwaway PostgreSQL (fsync off), the Stripe sandbox answering its API after
 # $sandbox_latency_ms (Stripe's time, played), rdk-sync on loopback, and Caddy with the product's
