@@ -56,6 +56,19 @@ CheckoutShipping checkoutShippingFrom(const pqxx::row &row, int first, const QSt
     return shipping;
 }
 
+// A release pass as rdk.checkout_place_order takes it: {"ticket": ...} or {"claim": ...}, or NULL.
+std::optional<std::string> passJson(const ReleasePass &pass)
+{
+    if (pass.isEmpty())
+        return std::nullopt;
+    QJsonObject json;
+    if (!pass.ticket.isEmpty())
+        json.insert(u"ticket"_s, pass.ticket.left(200));
+    if (!pass.claim.isEmpty())
+        json.insert(u"claim"_s, pass.claim.left(64));
+    return QJsonDocument(json).toJson(QJsonDocument::Compact).toStdString();
+}
+
 } // namespace
 
 Result<PendingOrder> PgCheckout::placeOrder(const CheckoutRequest &cart, int reservationMinutes)
@@ -71,10 +84,7 @@ Result<PendingOrder> PgCheckout::placeOrder(const CheckoutRequest &cart, int res
         return keepSentences(tx, [&](pqxx::work &tx) -> Result<PendingOrder> {
             const std::string orderId =
                 tx.exec_params1("SELECT rdk.checkout_place_order($1::jsonb, $2, $3, $4::jsonb)::text", compactJson(items),
-                                orNull(cart.email), reservationMinutes,
-                                cart.pass.isEmpty() ? std::nullopt
-                                                    : std::optional<std::string>(
-                                                          QJsonDocument(cart.pass).toJson(QJsonDocument::Compact).toStdString()))[0]
+                                orNull(cart.email), reservationMinutes, passJson(cart.pass))[0]
                     .as<std::string>();
             const auto order = tx.exec_params1(std::string("SELECT o.order_number, o.currency, "
                                                            "(extract(epoch from o.reserved_until) * 1000)::bigint, ")

@@ -331,9 +331,9 @@ Result<PosOrderState> PgPos::placeSale(const PosSaleRequest &sale)
             return keepSentences(tx, [&](pqxx::work &tx) -> Result<PosOrderState> {
                 // The database prices the lines, checks the discount rules, holds the stock and
                 // asks rdk-sync for the payment link (rdk.pos_place_sale, migration 0012).
-                const auto placed = tx.exec_params1("SELECT rdk.pos_place_sale($1::jsonb, $2, $3, $4)::text",
+                const auto placed = tx.exec_params1("SELECT rdk.pos_place_sale($1::jsonb, $2, $3, $4, $5)::text",
                                                     saleLinesJson(*checked), sale.orderDiscount.minor(), orNull(reason),
-                                                    sale.linkMinutes);
+                                                    sale.linkMinutes, orNull(sale.buyerEmail.trimmed().left(254)));
                 return readState(tx, placed[0].as<std::string>());
             });
         },

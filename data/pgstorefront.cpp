@@ -13,6 +13,10 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk::data {
 namespace {
 
+// A hidden release keeps its product off the storefront until its release time. The rule lives
+// in one place, rdk.storefront_hidden() (module releases.sql); every read here filters by it.
+constexpr const char *kNotHidden = " AND p.id NOT IN (SELECT h.product_id FROM rdk.storefront_hidden() h WHERE h.size IS NULL)";
+
 // The storefront's view of a product: what a shopper sees, nothing of the back office.
 StorefrontProduct storefrontProduct(const Product &p)
 {
@@ -45,9 +49,39 @@ void loadDetails(pqxx::transaction_base &tx, QList<StorefrontProduct> &products)
         return;
     const std::string ids = uuidArray(products);
     QHash<QString, QList<StorefrontSize>> sizes;
+    // Sizes a hidden release names stay off the page until its time, like a hidden product.
     for (const auto &r : tx.exec_params("SELECT product_id::text, coalesce(size, ''), greatest(quantity - reserved, 0) "
-                                        "FROM inventory WHERE product_id = ANY($1::uuid[])", ids))
+                                        "FROM inventory i WHERE product_id = ANY($1::uuid[]) AND NOT EXISTS "
+                                        "(SELECT 1 FROM rdk.storefront_hidden() h WHERE h.product_id = i.product_id AND h.size = i.size)",
+                                        ids))
         sizes[text(r[0])].append(StorefrontSize{text(r[1]), r[2].as<int>()});
+    // The releases in force of these products: coming soon (a countdown), or on sale through
+    // the waiting room or to raffle winners.
+    QHash<QString, Release> releases;
+    for (const auto &r : tx.exec_params("SELECT release_id::text, product_id::text, sku, coalesce(array_to_string(sizes, ','), ''), "
+                                        "       (extract(epoch FROM release_at) * 1000)::bigint, visibility, allocation, "
+                                        "       admit_per_minute, limit_per_buyer, pow_bits, (extract(epoch FROM queue_opens_at) * 1000)::bigint, "
+                                        "       (extract(epoch FROM entries_close_at) * 1000)::bigint, (extract(epoch FROM drawn_at) * 1000)::bigint, "
+                                        "       timezone "
+                                        "  FROM rdk.storefront_releases() WHERE product_id = ANY($1::uuid[])",
+                                        ids)) {
+        Release rel;
+        rel.id = text(r[0]);
+        rel.productId = text(r[1]);
+        rel.sku = text(r[2]);
+        rel.sizes = text(r[3]).split(u',', Qt::SkipEmptyParts);
+        rel.releaseAt = fromMillis(r[4]);
+        rel.visibility = releaseVisibilityFromString(text(r[5])).value_or(ReleaseVisibility::ComingSoon);
+        rel.allocation = releaseAllocationFromString(text(r[6])).value_or(ReleaseAllocation::Queue);
+        rel.admitPerMinute = r[7].as<int>();
+        rel.limitPerBuyer = r[8].as<int>();
+        rel.powBits = r[9].as<int>();
+        rel.queueOpensAt = fromMillis(r[10]);
+        rel.entriesCloseAt = fromMillis(r[11]);
+        rel.drawnAt = fromMillis(r[12]);
+        rel.timeZone = text(r[13]);
+        releases.insert(rel.productId, rel);
+    }
     QHash<QString, QList<StorefrontImage>> images;
     for (const auto &r : tx.exec_params(
              "SELECT i.product_id::text, v.file_name, v.width, v.height FROM product_images i "
@@ -63,6 +97,8 @@ void loadDetails(pqxx::transaction_base &tx, QList<StorefrontProduct> &products)
         std::sort(s.begin(), s.end(), [](const StorefrontSize &a, const StorefrontSize &b) { return compareSizes(a.size, b.size) < 0; });
         p.sizes = s;
         p.images = images.value(p.id);
+        if (releases.contains(p.id))
+            p.release = releases.value(p.id);
     }
 }
 
@@ -139,7 +175,7 @@ Result<CatalogPage> PgStorefront::catalog(const CatalogQuery &query)
             "  AND ($2 = '' OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.size = $2 AND i.quantity > i.reserved)) "
             "  AND ($3 = '' OR p.condition = $3) "
             "  AND (NOT $4 OR EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.quantity > i.reserved))"
-            "  AND p.search_text LIKE ALL ($7::text[])"
+            "  AND p.search_text LIKE ALL ($7::text[])" + std::string(kNotHidden)
                 + orderBy(query.sort) + " LIMIT $5 OFFSET $6",
             str(query.brand), str(query.size), query.condition ? str(toString(*query.condition)) : std::string(),
             query.inStockOnly, perPage, (page - 1) * perPage, textArray(searchPatterns(query.search)));
@@ -148,10 +184,11 @@ Result<CatalogPage> PgStorefront::catalog(const CatalogQuery &query)
             result.total = r[kProductColumnCount].as<int>();
         }
         if (rows.empty() && page > 1) {
-            result.total = tx.exec1("SELECT count(*) FROM products WHERE published AND NOT archived")[0].as<int>();
+            result.total = tx.exec1(std::string("SELECT count(*) FROM products p WHERE p.published AND NOT p.archived") + kNotHidden)[0].as<int>();
         }
         loadDetails(tx, result.products);
-        for (const auto &r : tx.exec("SELECT DISTINCT brand FROM products WHERE published AND NOT archived ORDER BY brand"))
+        for (const auto &r : tx.exec(std::string("SELECT DISTINCT p.brand FROM products p WHERE p.published AND NOT p.archived") + kNotHidden
+                                     + " ORDER BY p.brand"))
             result.brands.append(text(r[0]));
         return result;
     });
@@ -161,7 +198,8 @@ Result<std::optional<StorefrontProduct>> PgStorefront::product(const QString &sk
 {
     return m_session.transact([&](pqxx::work &tx) -> Result<std::optional<StorefrontProduct>> {
         const auto rows = tx.exec_params(
-            std::string("SELECT ") + kProductColumns + " FROM products p WHERE p.sku = $1 AND p.published AND NOT p.archived", str(sku));
+            std::string("SELECT ") + kProductColumns + " FROM products p WHERE p.sku = $1 AND p.published AND NOT p.archived" + kNotHidden,
+            str(sku));
         if (rows.empty())
             return std::optional<StorefrontProduct>();
         QList<StorefrontProduct> one{storefrontProduct(productFromRow(rows[0]))};
@@ -177,7 +215,8 @@ Result<QList<StorefrontProduct>> PgStorefront::productsBySku(const QStringList &
         if (skus.isEmpty())
             return found;
         for (const auto &r : tx.exec_params(std::string("SELECT ") + kProductColumns
-                                                + " FROM products p WHERE p.sku = ANY($1::text[]) AND p.published AND NOT p.archived",
+                                                + " FROM products p WHERE p.sku = ANY($1::text[]) AND p.published AND NOT p.archived"
+                                                + kNotHidden,
                                             textArray(skus)))
             found.append(storefrontProduct(productFromRow(r)));
         loadDetails(tx, found);
@@ -197,7 +236,7 @@ Result<std::optional<MediaFile>> PgStorefront::media(const QString &fileName)
             "SELECT v.data, v.mime FROM product_image_variants v JOIN product_images i ON i.id = v.image_id "
             "JOIN products p ON p.id = i.product_id "
             "WHERE v.file_name = $1 AND v.variant IN ('thumb', 'medium', 'large') AND v.data IS NOT NULL "
-            "AND p.published AND NOT p.archived",
+            "AND p.published AND NOT p.archived" + std::string(kNotHidden),
             str(fileName));
         if (rows.empty())
             return std::optional<MediaFile>();

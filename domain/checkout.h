@@ -2,7 +2,6 @@
 
 #include "domain/result.h"
 
-#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -15,12 +14,19 @@ struct CartItem final {
     int quantity = 1;
 };
 
+/// What lets a cart buy pairs of a release (issue 15): the waiting room's admitted ticket, or
+/// a raffle winner's claim code. The database checks either; empty for ordinary carts.
+struct ReleasePass final {
+    QString ticket;  ///< "v1.<release>.<join ms>.<nonce>.<hmac>"
+    QString claim;   ///< a raffle entry's claim code (uuid)
+
+    bool isEmpty() const { return ticket.isEmpty() && claim.isEmpty(); }
+};
+
 struct CheckoutRequest final {
     QList<CartItem> items;
-    QString email;      ///< optional; Stripe asks for one if it's empty
-    /// A release's pass for its lines (issue 15): {"ticket": "<waiting-room ticket>"} or
-    /// {"claim": "<raffle claim code>"}; empty for none. The database checks it.
-    QJsonObject pass;
+    QString email;      ///< optional; Stripe asks for one if it's empty (required for pairs of a release)
+    ReleasePass pass;   ///< for pairs of a release; one release per order
 };
 
 /// Limits that keep one checkout small enough to reserve atomically and to stop a script

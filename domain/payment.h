@@ -48,8 +48,8 @@ struct PaymentEvent final {
     QString shippingRateId;
     std::optional<qint64> shippingMinor;
     std::optional<qint64> taxMinor;
-    /// The paying card's fingerprint as Stripe reported it (charge.succeeded), for the per-buyer
-    /// limits of a release; empty when unknown.
+    /// Stripe's fingerprint of the card that paid, when its answer had one: a release's limit
+    /// per buyer also counts by card (rdk.release_check_buyer).
     QString cardFingerprint;
     std::optional<PaymentReport> report;  ///< none: acknowledged, not acted on
 };

@@ -58,6 +58,9 @@ struct PosSaleRequest final {
     Money orderDiscount;                ///< off the whole cart after line discounts; zero = none
     QString discountReason;             ///< required when any discount is non-zero (audited)
     int linkMinutes = DefaultPosLinkMinutes;
+    /// The buyer's e-mail: required for pairs of a release (issue 15), whose limit per buyer
+    /// counts counter and online sales together; empty otherwise.
+    QString buyerEmail;
 };
 
 /// Where the Stripe Payment Link of a POS order stands.

@@ -5,6 +5,7 @@
 #include "domain/condition.h"
 #include "domain/money.h"
 #include "domain/order.h"
+#include "domain/release.h"
 
 #include <QDateTime>
 #include <QList>
@@ -41,6 +42,9 @@ struct StorefrontProduct final {
     QList<StorefrontSize> sizes;    ///< in size order; includes sold-out sizes with 0
     QList<StorefrontImage> images;  ///< primary first
     QDateTime updatedAt;
+    /// A release in force for this product (coming soon, or on sale through its waiting room
+    /// or to raffle winners); the secret is never filled here.
+    std::optional<Release> release;
 
     int totalAvailable() const
     {

@@ -3,6 +3,7 @@
 // release SQL API (data/pgreleases) and the page renderers (sync/storefront/droppages).
 #include "sync/droproutes.h"
 
+#include "data/pgreleases.h"
 #include "data/pgstorefront.h"
 #include "domain/sku.h"
 #include "sync/cartcookie.h"
@@ -16,12 +17,15 @@
 #include <QHostInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
+#include <QTimeZone>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -97,15 +101,15 @@ QString normalizedCode(const QString &code)
     return code.size() <= 40 && uuid.match(lower).hasMatch() ? lower : QString();
 }
 
-bool sameRelease(const data::DropRelease &a, const data::DropRelease &b)
+bool sameRelease(const Release &a, const Release &b)
 {
     return a.productId == b.productId && a.sku == b.sku && a.sizes == b.sizes && a.releaseAt == b.releaseAt
-        && a.hidden == b.hidden && a.raffle == b.raffle && a.admitPerMinute == b.admitPerMinute
+        && a.visibility == b.visibility && a.allocation == b.allocation && a.admitPerMinute == b.admitPerMinute
         && a.limitPerBuyer == b.limitPerBuyer && a.powBits == b.powBits && a.queueOpensAt == b.queueOpensAt
         && a.entriesCloseAt == b.entriesCloseAt && a.drawnAt == b.drawnAt && a.timeZone == b.timeZone;
 }
 
-DropView viewOf(const data::DropRelease &release, const QString &name)
+DropView viewOf(const Release &release, const QString &name)
 {
     DropView view;
     view.releaseId = release.id;
@@ -115,8 +119,8 @@ DropView viewOf(const data::DropRelease &release, const QString &name)
     view.queueOpensAt = release.queueOpensAt.isValid() ? release.queueOpensAt : release.releaseAt.addSecs(-30 * 60);
     view.entriesCloseAt = release.entriesCloseAt;
     view.timeZone = release.timeZone;
-    view.raffle = release.raffle;
-    view.comingSoon = !release.hidden;
+    view.raffle = release.allocation == ReleaseAllocation::Raffle;
+    view.comingSoon = release.visibility == ReleaseVisibility::ComingSoon;
     view.sizes = release.sizes;
     view.limitPerBuyer = release.limitPerBuyer;
     view.admitPerMinute = release.admitPerMinute;
@@ -143,6 +147,7 @@ DropRoutes::~DropRoutes() = default;
 void DropRoutes::start()
 {
     m_stopped = false;
+    m_purgedUpTo = QDateTime::currentMSecsSinceEpoch();
     m_refreshTimer.start();
     refresh();
 }
@@ -154,7 +159,7 @@ void DropRoutes::stop()
     m_purgeTimer.stop();
 }
 
-std::optional<data::DropRelease> DropRoutes::releaseForSku(const QString &rawSku) const
+std::optional<Release> DropRoutes::releaseForSku(const QString &rawSku) const
 {
     const auto sku = normalizeSku(rawSku);
     if (!sku)
@@ -163,18 +168,18 @@ std::optional<data::DropRelease> DropRoutes::releaseForSku(const QString &rawSku
     const auto id = m_releaseBySku.constFind(*sku);
     if (id == m_releaseBySku.cend())
         return std::nullopt;
-    const data::DropRelease &release = m_releases[*id];
+    const Release &release = m_releases[*id];
     // A hidden release doesn't exist for shoppers until its time: the same 404 as an unknown SKU.
-    if (release.hidden && QDateTime::currentDateTimeUtc() < release.releaseAt)
+    if (release.visibility == ReleaseVisibility::Hidden && QDateTime::currentDateTimeUtc() < release.releaseAt)
         return std::nullopt;
     return release;
 }
 
-std::optional<data::DropRelease> DropRoutes::releaseById(const QString &id) const
+std::optional<Release> DropRoutes::releaseById(const QString &id) const
 {
     const QMutexLocker lock(&m_mutex);
     const auto it = m_releases.constFind(id);
-    return it == m_releases.cend() ? std::nullopt : std::optional<data::DropRelease>(*it);
+    return it == m_releases.cend() ? std::nullopt : std::optional<Release>(*it);
 }
 
 void DropRoutes::addRoutes(QHttpServer &http)
@@ -214,10 +219,12 @@ void DropRoutes::addRoutes(QHttpServer &http)
 
 ProductPageExtras DropRoutes::productExtras(const StorefrontProduct &product) const
 {
-    std::optional<data::DropRelease> release;
-    {
+    // The release read with the product (the same snapshot the page is rendered from), else
+    // this process's copy.
+    std::optional<Release> release = product.release;
+    if (!release) {
         const QMutexLocker lock(&m_mutex);
-        for (const data::DropRelease &r : std::as_const(m_releases))
+        for (const Release &r : std::as_const(m_releases))
             if (r.productId == product.id)
                 release = r;
     }
@@ -226,14 +233,30 @@ ProductPageExtras DropRoutes::productExtras(const StorefrontProduct &product) co
     return dropProductExtras(viewOf(*release, product.name), QDateTime::currentDateTimeUtc());
 }
 
+QHash<QString, QString> DropRoutes::catalogBadges() const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QLocale english(QLocale::English, QLocale::UnitedStates);
+    QHash<QString, QString> badges;
+    const QMutexLocker lock(&m_mutex);
+    for (const Release &r : std::as_const(m_releases)) {
+        if (r.visibility == ReleaseVisibility::Hidden || now >= r.releaseAt)
+            continue;
+        const QTimeZone zone(r.timeZone.toLatin1());
+        const QDateTime local = zone.isValid() ? r.releaseAt.toTimeZone(zone) : r.releaseAt.toUTC();
+        badges.insert(r.productId, u"Drops "_s + english.toString(local, u"ddd d MMM, HH:mm"_s));
+    }
+    return badges;
+}
+
 Status DropRoutes::attachPasses(CheckoutRequest &cart, const QByteArray &cookieHeader) const
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const CartItem &item : cart.items) {
-        const std::optional<data::DropRelease> release = releaseForSku(item.sku);
+        const std::optional<Release> release = releaseForSku(item.sku);
         if (!release || !release->covers(item.size))
             continue;
-        if (release->raffle)
+        if (release->allocation == ReleaseAllocation::Raffle)
             return Error::forbidden(u"This release is sold to raffle winners: a winner pays through the link in their e-mail."_s);
         if (now < release->releaseAt)
             continue;   // the database says when it goes on sale, in the shop's time
@@ -247,12 +270,12 @@ Status DropRoutes::attachPasses(CheckoutRequest &cart, const QByteArray &cookieH
         if (!standing.admitted)
             return Error::forbidden(u"Your turn in the waiting room hasn't come yet (your place: %1). The waiting room at "
                                     "%2 tells you when it does."_s.arg(standing.position).arg(dropPath(release->sku)));
-        cart.pass = QJsonObject{{u"ticket"_s, QString::fromLatin1(*ticket)}};
+        cart.pass.ticket = QString::fromLatin1(*ticket);
     }
     return {};
 }
 
-std::optional<QByteArray> DropRoutes::ticketOf(const data::DropRelease &release, const QByteArray &cookieHeader, qint64 *joinedAtMs) const
+std::optional<QByteArray> DropRoutes::ticketOf(const Release &release, const QByteArray &cookieHeader, qint64 *joinedAtMs) const
 {
     const QByteArray value = cookieValue(cookieHeader, queueCookieName(release.id));
     const auto ticket = verifyQueueTicket(release.secret, release.id, value);
@@ -267,7 +290,7 @@ std::optional<QByteArray> DropRoutes::ticketOf(const data::DropRelease &release,
 
 QHttpServerResponse DropRoutes::challenge(const RequestInfo &, const QString &sku)
 {
-    const std::optional<data::DropRelease> release = releaseForSku(sku);
+    const std::optional<Release> release = releaseForSku(sku);
     if (!release)
         return jsonError(HttpStatus::NotFound, u"There is no release of this product."_s);
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -283,7 +306,7 @@ QHttpServerResponse DropRoutes::challenge(const RequestInfo &, const QString &sk
                             {u"expires_in"_s, kChallengeLifetimeSeconds}});
 }
 
-QString DropRoutes::checkProof(const data::DropRelease &release, const QUrlQuery &form, qint64 nowSecs)
+QString DropRoutes::checkProof(const Release &release, const QUrlQuery &form, qint64 nowSecs)
 {
     // A person never sees the honeypot; only a script that fills every field does.
     if (!form.queryItemValue(u"website"_s, QUrl::FullyDecoded).isEmpty())
@@ -302,7 +325,7 @@ QString DropRoutes::checkProof(const data::DropRelease &release, const QUrlQuery
     return proofCheckMessage(check);
 }
 
-QHttpServerResponse DropRoutes::refusedJoin(const RequestInfo &info, const data::DropRelease &release, const QString &sentence)
+QHttpServerResponse DropRoutes::refusedJoin(const RequestInfo &info, const Release &release, const QString &sentence)
 {
     const PageContext context{m_server.m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -316,10 +339,10 @@ QHttpServerResponse DropRoutes::join(const RequestInfo &info, const QString &sku
 {
     if (!m_server.sameOrigin(info))
         return m_server.pageError(info, 403, u"This form must be sent from the shop's own pages."_s);
-    const std::optional<data::DropRelease> release = releaseForSku(sku);
+    const std::optional<Release> release = releaseForSku(sku);
     if (!release)
         return m_server.pageError(info, 404, u"There is no release of this product."_s);
-    if (release->raffle)
+    if ((release->allocation == ReleaseAllocation::Raffle))
         return refusedJoin(info, *release, u"This release is a raffle: enter it instead of queueing."_s);
     const QString room = dropPath(release->sku);
     // A second join keeps the place the shopper already has.
@@ -344,7 +367,7 @@ QHttpServerResponse DropRoutes::join(const RequestInfo &info, const QString &sku
 
 QHttpServerResponse DropRoutes::room(const RequestInfo &info, const QString &sku)
 {
-    const std::optional<data::DropRelease> release = releaseForSku(sku);
+    const std::optional<Release> release = releaseForSku(sku);
     if (!release)
         return m_server.pageError(info, 404, u"There is no release of this product."_s);
     const PageContext context{m_server.m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
@@ -371,12 +394,12 @@ QHttpServerResponse DropRoutes::room(const RequestInfo &info, const QString &sku
 QHttpServerResponse DropRoutes::status(const RequestInfo &info, const QString &sku)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const std::optional<data::DropRelease> release = releaseForSku(sku);
+    const std::optional<Release> release = releaseForSku(sku);
     if (!release)
         return jsonError(HttpStatus::NotFound, u"There is no release of this product."_s, {{u"now"_s, isoUtc(now)}});
     const QJsonObject times{{u"release_at"_s, isoUtc(release->releaseAt)}, {u"now"_s, isoUtc(now)}};
     qint64 joinedAtMs = 0;
-    if (release->raffle || !ticketOf(*release, info.cookie, &joinedAtMs))
+    if ((release->allocation == ReleaseAllocation::Raffle) || !ticketOf(*release, info.cookie, &joinedAtMs))
         return jsonError(HttpStatus::NotFound, u"You have no place in this waiting room yet: join it first."_s, times);
     const QueueStanding standing = m_board.standing(release->id, joinedAtMs, release->admitPerMinute,
                                                     release->releaseAt.toMSecsSinceEpoch(), now.toMSecsSinceEpoch());
@@ -394,8 +417,8 @@ QHttpServerResponse DropRoutes::enter(const RequestInfo &info, const QString &sk
 {
     if (!m_server.sameOrigin(info))
         return m_server.pageError(info, 403, u"This form must be sent from the shop's own pages."_s);
-    const std::optional<data::DropRelease> release = releaseForSku(sku);
-    if (!release || !release->raffle)
+    const std::optional<Release> release = releaseForSku(sku);
+    if (!release || !(release->allocation == ReleaseAllocation::Raffle))
         return m_server.pageError(info, 404, u"There is no raffle for this product."_s);
     const QUrlQuery form = formOf(info);
     RaffleEntryForm entry{form.queryItemValue(u"email"_s, QUrl::FullyDecoded).trimmed().left(254),
@@ -420,7 +443,7 @@ QHttpServerResponse DropRoutes::enter(const RequestInfo &info, const QString &sk
     if (!looksLikeEmail(entry.email))
         return refuse(u"Enter a valid e-mail address; the result of the draw is sent there."_s, HttpStatus::BadRequest);
     const auto entered = m_server.m_sessions.run(
-        [&](data::PgSession &s) { return data::PgDrops(s).raffleEnter(release->id, entry.email, entry.size); });
+        [&](data::PgSession &s) { return data::PgReleases(s).enterRaffle(release->id, entry.email, entry.size); });
     if (!entered) {
         const Error &error = entered.error();
         if (error.code == ErrorCode::Unavailable || error.code == ErrorCode::Internal)
@@ -432,8 +455,8 @@ QHttpServerResponse DropRoutes::enter(const RequestInfo &info, const QString &sk
 
 QHttpServerResponse DropRoutes::entered(const RequestInfo &info, const QString &sku)
 {
-    const std::optional<data::DropRelease> release = releaseForSku(sku);
-    if (!release || !release->raffle)
+    const std::optional<Release> release = releaseForSku(sku);
+    if (!release || !(release->allocation == ReleaseAllocation::Raffle))
         return m_server.pageError(info, 404, u"There is no raffle for this product."_s);
     QString name;
     {
@@ -450,16 +473,16 @@ QHttpServerResponse DropRoutes::claim(const RequestInfo &info, const QString &sk
     const auto wantedSku = normalizeSku(sku);
     if (code.isEmpty() || !wantedSku)
         return m_server.pageError(info, 404, u"We couldn't find that raffle entry. Check the link in your e-mail."_s);
-    const auto found = m_server.m_sessions.run([&](data::PgSession &s) { return data::PgDrops(s).claimStatus(code); });
+    const auto found = m_server.m_sessions.run([&](data::PgSession &s) { return data::PgReleases(s).claimStatus(code); });
     if (!found)
         return m_server.pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
     if (!found->has_value() || (*found)->sku != *wantedSku)
         return m_server.pageError(info, 404, u"We couldn't find that raffle entry. Check the link in your e-mail."_s);
-    const data::DropClaim &entry = **found;
+    const RaffleClaim &entry = **found;
     const PageContext context{m_server.m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
     const QString notice = info.query.queryItemValue(u"notice"_s, QUrl::FullyDecoded).left(300);
     return html(renderRaffleClaimPage(context,
-                                      RaffleClaimView{code, entry.state, entry.size, entry.deadline, entry.productName, entry.sku},
+                                      RaffleClaimView{code, toString(entry.state), entry.size, entry.deadline, entry.productName, entry.sku},
                                       entry.timeZone, QDateTime::currentDateTimeUtc(), notice));
 }
 
@@ -471,7 +494,7 @@ QHttpServerResponse DropRoutes::payClaim(const RequestInfo &info, const QString 
     const auto wantedSku = normalizeSku(sku);
     if (code.isEmpty() || !wantedSku)
         return m_server.pageError(info, 404, u"We couldn't find that raffle entry. Check the link in your e-mail."_s);
-    const auto found = m_server.m_sessions.run([&](data::PgSession &s) { return data::PgDrops(s).claimStatus(code); });
+    const auto found = m_server.m_sessions.run([&](data::PgSession &s) { return data::PgReleases(s).claimStatus(code); });
     if (!found)
         return m_server.pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
     if (!found->has_value() || (*found)->sku != *wantedSku)
@@ -480,7 +503,7 @@ QHttpServerResponse DropRoutes::payClaim(const RequestInfo &info, const QString 
     // The database checks the claim again (state, deadline, size, one pair) as it holds the pair.
     CheckoutRequest cart;
     cart.items.append(CartItem{*wantedSku, (*found)->size, 1});
-    cart.pass = QJsonObject{{u"claim"_s, code}};
+    cart.pass.claim = code;
     const CheckoutOutcome outcome = m_server.m_services.checkout.start(cart);
     if (!outcome.ok()) {
         const bool ours = outcome.failedAt == CheckoutStep::PlaceOrder && outcome.error.code != ErrorCode::Internal
@@ -501,7 +524,7 @@ void DropRoutes::refresh()
     const int tick = m_ticks++;
     (void)QtConcurrent::run(&m_server.m_pool, [this, tick] {
         SessionProvider &sessions = m_server.m_sessions;
-        auto releases = sessions.run([](data::PgSession &s) { return data::PgDrops(s).releases(); });
+        auto releases = sessions.run([](data::PgSession &s) { return data::PgReleases(s).storefrontReleases(); });
         if (!releases) {
             qCWarning(lcDrops).noquote() << "releases not read:" << releases.error().message;
             m_refreshing = false;
@@ -511,8 +534,8 @@ void DropRoutes::refresh()
         QSet<QString> purgeNow;
         {
             const QMutexLocker lock(&m_mutex);
-            QHash<QString, data::DropRelease> next;
-            for (const data::DropRelease &r : *releases) {
+            QHash<QString, Release> next;
+            for (const Release &r : *releases) {
                 next.insert(r.id, r);
                 const auto old = m_releases.constFind(r.id);
                 if (!m_loaded || old == m_releases.cend() || !sameRelease(*old, r)) {
@@ -528,19 +551,19 @@ void DropRoutes::refresh()
                 }
             m_releases = std::move(next);
             m_releaseBySku.clear();
-            for (const data::DropRelease &r : std::as_const(m_releases))
+            for (const Release &r : std::as_const(m_releases))
                 if (const auto sku = normalizeSku(r.sku))
                     m_releaseBySku.insert(*sku, r.id);
             m_loaded = true;
         }
         if (changed || tick % kNamesEveryTicks == 0) {
             QStringList skus;
-            for (const data::DropRelease &r : *releases)
+            for (const Release &r : *releases)
                 skus.append(r.sku);
             auto products = sessions.run([&](data::PgSession &s) { return data::PgStorefront(s).productsBySku(skus); });
             if (products) {
                 const QMutexLocker lock(&m_mutex);
-                for (const data::DropRelease &r : *releases)
+                for (const Release &r : *releases)
                     for (const StorefrontProduct &p : *products)
                         if (p.id == r.productId) {
                             m_names.insert(r.id, p.name);
@@ -555,27 +578,33 @@ void DropRoutes::refresh()
         // This process's tickets out, every process's back in: the one write per second.
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QHash<QString, QueueBoard::Histogram> unpublished = m_board.unpublished();
-        for (const data::DropRelease &r : *releases) {
-            if (r.raffle || now < r.queueOpensAt.addSecs(-60))
+        for (const Release &r : *releases) {
+            if (r.allocation == ReleaseAllocation::Raffle || now < r.queueOpensAt.addSecs(-60))
                 continue;
             const auto mine = unpublished.constFind(r.id);
             const bool publishing = mine != unpublished.cend();
             if (publishing) {
-                const Status published = sessions.run([&](data::PgSession &s) { return data::PgDrops(s).publishQueue(r.id, m_process, *mine); });
+                QMap<qint64, int> counts;
+                for (auto it = mine->cbegin(); it != mine->cend(); ++it)
+                    counts.insert(it.key(), int(std::min<qint64>(it.value(), std::numeric_limits<int>::max())));
+                const Status published = sessions.run([&](data::PgSession &s) { return data::PgReleases(s).publishQueue(r.id, m_process, counts); });
                 if (!published) {
                     qCWarning(lcDrops).noquote() << "queue counts not published:" << published.error().message;
                     continue;
                 }
             }
-            auto counts = sessions.run([&](data::PgSession &s) { return data::PgDrops(s).queueCounts(r.id); });
+            auto counts = sessions.run([&](data::PgSession &s) { return data::PgReleases(s).queueCounts(r.id); });
             if (!counts) {
                 qCWarning(lcDrops).noquote() << "queue counts not read:" << counts.error().message;
                 continue;
             }
-            m_board.refreshed(r.id, publishing ? &*mine : nullptr, *counts);
+            QueueBoard::Histogram summed;
+            for (const auto &[bucket, tickets] : *counts)
+                summed.insert(bucket, tickets);
+            m_board.refreshed(r.id, publishing ? &*mine : nullptr, summed);
         }
         if (tick % kSweepEveryTicks == 0) {
-            auto swept = sessions.run([](data::PgSession &s) { return data::PgDrops(s).sweep(); });
+            auto swept = sessions.run([](data::PgSession &s) { return data::PgReleases(s).sweep(); });
             if (swept && *swept > 0)
                 qCInfo(lcDrops) << "raffle sweep moved" << *swept << "entries";
         }
@@ -593,19 +622,20 @@ void DropRoutes::refresh()
 void DropRoutes::armPurge()
 {
     // Every instant at which a release's pages change by themselves: the waiting room or the
-    // entries open, the release, the entries close.
+    // entries open, the release, the entries close. An instant that passed since the last purge
+    // but whose timer has not fired yet is kept, so a late timer still purges it.
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     QMap<qint64, QSet<QString>> purges;
     {
         const QMutexLocker lock(&m_mutex);
-        for (const data::DropRelease &r : std::as_const(m_releases)) {
+        for (const Release &r : std::as_const(m_releases)) {
             const QSet<QString> tags{CatalogChanges::productTag(r.productId), u"catalog"_s};
             for (const QDateTime &at : {r.queueOpensAt, r.releaseAt, r.entriesCloseAt}) {
                 if (!at.isValid())
                     continue;
                 for (const qint64 repeat : kPurgeRepeatsMs) {
                     const qint64 when = at.toMSecsSinceEpoch() + repeat;
-                    if (when > nowMs)
+                    if (when > m_purgedUpTo)
                         purges[when].unite(tags);
                 }
             }
@@ -630,6 +660,7 @@ void DropRoutes::purgeDue()
             dropped += m_server.m_cache.invalidateTag(tag);
         qCInfo(lcDrops) << "release time reached: dropped" << dropped << "cached pages";
     }
+    m_purgedUpTo = std::max(m_purgedUpTo, nowMs);
     if (m_purges.isEmpty() || m_stopped)
         return;
     // A timer may fire a little early: it is armed again for what is still ahead.

@@ -7,7 +7,7 @@
 
 #include "domain/checkout.h"
 #include "domain/proofofwork.h"
-#include "data/pgdrops.h"
+#include "domain/release.h"
 #include "domain/result.h"
 #include "domain/storefront.h"
 #include "sync/queueboard.h"
@@ -46,6 +46,8 @@ public:
 
     /// What a product's page shows for its release (nothing when it has none).
     ProductPageExtras productExtras(const StorefrontProduct &product) const;
+    /// Product id -> "Drops Sat 12 Dec, 10:00" for the catalog's cards of coming releases.
+    QHash<QString, QString> catalogBadges() const;
     /// The passes a checkout needs for release lines: the shopper's admitted waiting-room ticket
     /// (from the request's cookie). Forbidden with a sentence when the turn hasn't come.
     Status attachPasses(CheckoutRequest &cart, const QByteArray &cookieHeader) const;
@@ -54,8 +56,8 @@ public:
     const QString &processName() const { return m_process; }
 
 private:
-    std::optional<data::DropRelease> releaseForSku(const QString &rawSku) const;
-    std::optional<data::DropRelease> releaseById(const QString &id) const;
+    std::optional<Release> releaseForSku(const QString &rawSku) const;
+    std::optional<Release> releaseById(const QString &id) const;
 
     QHttpServerResponse challenge(const RequestInfo &info, const QString &sku);
     QHttpServerResponse join(const RequestInfo &info, const QString &sku);
@@ -67,11 +69,11 @@ private:
     QHttpServerResponse payClaim(const RequestInfo &info, const QString &sku, const QString &code);
 
     /// A refused join or entry: the page again with the sentence, as 400.
-    QHttpServerResponse refusedJoin(const RequestInfo &info, const data::DropRelease &release, const QString &sentence);
+    QHttpServerResponse refusedJoin(const RequestInfo &info, const Release &release, const QString &sentence);
     /// The proof of work and honeypot of a posted form; an empty string when they pass.
-    QString checkProof(const data::DropRelease &release, const QUrlQuery &form, qint64 nowSecs);
+    QString checkProof(const Release &release, const QUrlQuery &form, qint64 nowSecs);
     /// The shopper's valid ticket of `release`, if the request carries one.
-    std::optional<QByteArray> ticketOf(const data::DropRelease &release, const QByteArray &cookieHeader, qint64 *joinedAtMs = nullptr) const;
+    std::optional<QByteArray> ticketOf(const Release &release, const QByteArray &cookieHeader, qint64 *joinedAtMs = nullptr) const;
 
     /// Runs on the pool once a second: reads the releases, publishes this process's counts and
     /// reads back every process's. Then (on the server's thread) arms the purges.
@@ -85,7 +87,7 @@ private:
     UsedChallenges m_used;
 
     mutable QMutex m_mutex;
-    QHash<QString, data::DropRelease> m_releases;      // by id
+    QHash<QString, Release> m_releases;      // by id
     QHash<QString, QString> m_releaseBySku;  // normalised SKU -> id
     QHash<QString, QString> m_names;         // release id -> product name (for the drop pages)
     QHash<QString, QStringList> m_sizes;     // release id -> the product's sizes
@@ -97,6 +99,7 @@ private:
     int m_ticks = 0;
     QTimer m_purgeTimer;
     QMap<qint64, QSet<QString>> m_purges;    // unix ms -> cache tags to drop then (server thread only)
+    qint64 m_purgedUpTo = 0;                 // instants up to here are done (server thread only)
 };
 
 } // namespace rdk::sync

@@ -74,7 +74,8 @@ QHttpServerResponse SyncServer::catalogPage(const RequestInfo &info)
         auto page = data::PgStorefront(**session).catalog(query);
         if (!page)
             return page.error();
-        return renderCatalogPage(PageContext{m_options.shopName, info.path, cartCount, query.search}, *page, query);
+        return renderCatalogPage(PageContext{m_options.shopName, info.path, cartCount, query.search}, *page, query,
+                                 m_drops ? m_drops->catalogBadges() : QHash<QString, QString>{});
     });
     if (response.statusCode() == HttpStatus::ServiceUnavailable)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);

@@ -195,6 +195,17 @@
     }
   }
 
+  // As the server writes it (sync/storefront/droppages.cpp).
+  function estimateText(seconds) {
+    if (seconds < 0) return "not known yet";
+    if (seconds < 60) return "under a minute";
+    var minutes = Math.floor((seconds + 59) / 60);
+    if (minutes < 90) return minutes === 1 ? "about a minute" : "about " + minutes + " minutes";
+    var hours = Math.floor((minutes + 30) / 60);
+    if (hours < 48) return "about " + hours + " hours";
+    return "about " + Math.floor((hours + 12) / 24) + " days";
+  }
+
   // The waiting room: asks for this shopper's place every 3 seconds; once admitted the page
   // is fetched again and shows the way to checkout.
   function pollQueue() {
@@ -215,8 +226,7 @@
           if (s.admitted) { window.location.reload(); return; }
           set("position", String(s.position));
           set("ahead", String(s.ahead));
-          set("estimate", s.estimate_seconds < 60 ? "under a minute"
-              : "about " + Math.ceil(s.estimate_seconds / 60) + " minutes");
+          set("estimate", estimateText(s.estimate_seconds));
           again();
         })
         .catch(again);

@@ -61,6 +61,22 @@ QString joinForm(const DropView &drop)
           "<noscript><p class=\"fine-print\">Joining needs JavaScript for that check.</p></noscript>\n</form>\n"_s;
 }
 
+// The same wording as drop.js writes when it updates the page.
+QString estimateText(qint64 seconds)
+{
+    if (seconds < 0)
+        return u"not known yet"_s;
+    if (seconds < 60)
+        return u"under a minute"_s;
+    const qint64 minutes = (seconds + 59) / 60;
+    if (minutes < 90)
+        return minutes == 1 ? u"about a minute"_s : u"about %1 minutes"_s.arg(minutes);
+    const qint64 hours = (minutes + 30) / 60;
+    if (hours < 48)
+        return u"about %1 hours"_s.arg(hours);
+    return u"about %1 days"_s.arg((hours + 12) / 24);
+}
+
 QString sizesSentence(const DropView &drop)
 {
     if (drop.sizes.isEmpty())
@@ -182,10 +198,7 @@ QByteArray renderWaitingRoomPage(const PageContext &context, const DropView &dro
         options.refreshOnlyWithoutScript = true;
         if (now < drop.releaseAt)
             out += countdown(u"Release in"_s, drop.releaseAt, drop.timeZone, now, false);
-        const qint64 minutes = (standing->estimateSeconds + 59) / 60;
-        const QString estimate = standing->estimateSeconds < 0 ? u"not known yet"_s
-            : standing->estimateSeconds < 60                   ? u"under a minute"_s
-                                                               : u"about %1 minutes"_s.arg(minutes);
+        const QString estimate = estimateText(standing->estimateSeconds);
         out += u"<dl class=\"order-meta drop-place\">\n<div><dt>Your place</dt><dd data-queue-position>"_s
             + QString::number(standing->position) + u"</dd></div>\n<div><dt>People ahead of you</dt><dd data-queue-ahead>"_s
             + QString::number(standing->ahead) + u"</dd></div>\n<div><dt>Your turn in</dt><dd data-queue-estimate>"_s

@@ -193,7 +193,7 @@ QString filterForm(const CatalogPage &page, const CatalogQuery &query)
     return out;
 }
 
-QString productCard(const StorefrontProduct &product)
+QString productCard(const StorefrontProduct &product, const QString &dropBadge = {})
 {
     const int available = availableOf(product);
     QString out = u"<li class=\"card"_s + (available <= 0 ? u" is-soldout"_s : QString()) + u"\">\n<a class=\"card-link\" href=\""_s
@@ -207,7 +207,8 @@ QString productCard(const StorefrontProduct &product)
         out += html::placeholderImage({}) + u"\n"_s;
     }
     out += u"<div class=\"card-badges\">"_s + conditionBadge(product.condition, product.usedGrade)
-        + stockBadge(available) + u"</div>\n</div>\n<div class=\"card-body\">\n"_s;
+        + (dropBadge.isEmpty() ? stockBadge(available) : u"<span class=\"badge badge-drop\">"_s + escape(dropBadge) + u"</span>"_s)
+        + u"</div>\n</div>\n<div class=\"card-body\">\n"_s;
     if (!product.brand.isEmpty())
         out += u"<p class=\"card-brand\">"_s + escape(product.brand) + u"</p>\n"_s;
     out += u"<h2 class=\"card-title\">"_s + escape(product.name) + u"</h2>\n"_s;
@@ -494,7 +495,8 @@ QString reasonPhrase(int status)
 
 // ==================================================================== pages
 
-QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page, const CatalogQuery &query)
+QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page, const CatalogQuery &query,
+                             const QHash<QString, QString> &dropBadges)
 {
     const int perPage = qBound(1, page.perPage, 60);
     const int total = qMax(0, page.total);
@@ -548,7 +550,7 @@ QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page
     } else {
         out += u"<ul class=\"product-grid\">\n"_s;
         for (const auto &product : page.products)
-            out += productCard(product);
+            out += productCard(product, dropBadges.value(product.id));
         out += u"</ul>\n"_s;
         out += pagination(query, current, totalPages);
     }

@@ -9,6 +9,7 @@
 #include "domain/storefront.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QUrlQuery>
@@ -36,8 +37,10 @@ struct CartLineView final {
     int available = 0;     ///< what can be bought right now (on hand minus reserved)
 };
 
-/// `/` and `/?brand=...`: filters, result count, product grid, pagination.
-QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page, const CatalogQuery &query);
+/// `/` and `/?brand=...`: filters, result count, product grid, pagination. `dropBadges` (product
+/// id -> a short text such as "Drops Sat 12 Dec, 10:00") marks products of a coming release.
+QByteArray renderCatalogPage(const PageContext &context, const CatalogPage &page, const CatalogQuery &query,
+                             const QHash<QString, QString> &dropBadges = {});
 
 /// What a release (issue 15, sync/storefront/droppages.h) puts on its product's page instead of,
 /// or above, the add-to-cart form. Empty: the page as usual.

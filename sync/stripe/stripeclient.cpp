@@ -265,6 +265,9 @@ Result<FormParams> StripeClient::checkoutSessionParams(const CheckoutSessionRequ
     p.append({u"cancel_url"_s, request.cancelUrl});
     p.append({u"client_reference_id"_s, request.orderId});
     p.append({formKey(u"metadata", u"order_id"), request.orderId});
+    // Copied by Stripe onto the payment and its charge, so charge.succeeded (the card's
+    // fingerprint, for a release's per-buyer limits) names the order too.
+    p.append({formKey(u"payment_intent_data", u"metadata", u"order_id"), request.orderId});
     if (request.expiresAt)
         p.append({u"expires_at"_s, QString::number(*request.expiresAt)});
     if (!request.customerEmail.isEmpty())

@@ -9,6 +9,10 @@
 #include "tests/support/testdatabase.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkCookie>
@@ -146,8 +150,13 @@ private Q_SLOTS:
         const QString other = m_db->createTenant(u"other-shop"_s);
         m_service = m_db->createServiceLogin(m_tenant);
         QString error;
-        for (const QString &sku : {u"DROP-Q"_s, u"DROP-SOON"_s, u"DROP-R"_s, u"DROP-H"_s, u"DROP-PAGE"_s}) {
-            QVERIFY2(!test::seedProduct(*m_db, {.tenantId = m_tenant, .sku = sku, .name = u"Dunk Low "_s + sku, .size10 = 5}, &error)
+        const QList<QPair<QString, QString>> products = {
+            {u"DROP-Q"_s, u"Dunk Low Retro Panda"_s}, {u"DROP-SOON"_s, u"Dunk Low Soon"_s}, {u"DROP-R"_s, u"Air Jordan 1 High Chicago"_s},
+            {u"DROP-H"_s, u"Dunk Low Hidden"_s}, {u"DROP-PAGE"_s, u"Dunk Low Page"_s}, {u"DROP-R2"_s, u"Air Jordan 1 High Chicago Lost & Found"_s}};
+        for (const auto &[sku, name] : products) {
+            QVERIFY2(!test::seedProduct(*m_db, {.tenantId = m_tenant, .sku = sku, .name = name, .colorway = u"White/Black"_s,
+                                                .size10 = 5, .photoSeed = 11},
+                                        &error)
                           .isEmpty(),
                      qPrintable(error));
         }
@@ -156,6 +165,8 @@ private Q_SLOTS:
         addRelease(u"DROP-Q"_s, u"queue"_s, u"coming_soon"_s, u"now() + interval '1 day'"_s, u"now() - interval '1 minute'"_s);
         // Entries open now, close in a day.
         addRelease(u"DROP-R"_s, u"raffle"_s, u"coming_soon"_s, u"now() + interval '2 days'"_s, u"now() - interval '1 minute'"_s,
+                   60, u"now() + interval '1 day'"_s);
+        addRelease(u"DROP-R2"_s, u"raffle"_s, u"coming_soon"_s, u"now() + interval '2 days'"_s, u"now() - interval '1 minute'"_s,
                    60, u"now() + interval '1 day'"_s);
         addRelease(u"DROP-H"_s, u"queue"_s, u"hidden"_s, u"now() + interval '1 day'"_s, u"now() - interval '1 minute'"_s);
         // Another shop's release: this shop's rdk-sync must not know it.
@@ -459,6 +470,31 @@ private Q_SLOTS:
     {
         QCOMPARE(post(u"/drops/DROP-Q/join"_s, "website=&challenge=" + QByteArray(20'000, 'a')).status, 413);
         QCOMPARE(post(u"/drops/DROP-R/enter"_s, "email=" + QByteArray(20'000, 'a')).status, 413);
+    }
+
+    // Reference screenshots in a real browser (RDK_SCREENSHOTS=docs/screenshots), which also runs
+    // drop.js for real: the countdown ticks, the join solves its proof of work, the entry goes in.
+    void screenshots_ofTheDropPages()
+    {
+        const QString shots = qEnvironmentVariable("RDK_SCREENSHOTS");
+        if (shots.isEmpty())
+            QSKIP("RDK_SCREENSHOTS is not set");
+        if (QStandardPaths::findExecutable(u"node"_s).isEmpty() || !QFile::exists(u"/usr/bin/chromium"_s)
+            || !QFile::exists(QStringLiteral(RDK_SOURCE_DIR "/tests/browser/node_modules/playwright-core/package.json")))
+            QSKIP("node, chromium or playwright-core (npm ci --prefix tests/browser) is missing");
+        QProcess node;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"RDK_STOREFRONT_URL"_s, m_sync.url(u"/"_s).toString());
+        env.insert(u"RDK_SCREENSHOTS"_s, QDir(shots).absolutePath());
+        env.insert(u"RDK_SOON_SKU"_s, u"DROP-Q"_s);
+        env.insert(u"RDK_RAFFLE_SKU"_s, u"DROP-R2"_s);
+        env.insert(u"RDK_CLAIM_PATH"_s, u"/drops/DROP-R/claim/3f0c8f6e-4b5a-4c1d-9e2f-0a1b2c3d4e5f"_s);
+        node.setProcessEnvironment(env);
+        node.setProcessChannelMode(QProcess::MergedChannels);
+        node.start(QStandardPaths::findExecutable(u"node"_s), {QStringLiteral(RDK_SOURCE_DIR "/tests/drops/drop_screenshots.js")});
+        QVERIFY(node.waitForFinished(120'000));
+        const QByteArray output = node.readAll();
+        QVERIFY2(node.exitCode() == 0, output.constData());
     }
 
     void dropScript_isServedFromTheShop()

@@ -301,6 +301,7 @@ void TstStripeClient::checkoutSession_exactBodyAndHeaders()
         "&cancel_url=https%3A%2F%2Fshop.example%2Fcart"
         "&client_reference_id=0b6f3c2e-6a0e-4d8c-9d7e-3f5c2a1b9e10"
         "&metadata%5Border_id%5D=0b6f3c2e-6a0e-4d8c-9d7e-3f5c2a1b9e10"
+        "&payment_intent_data%5Bmetadata%5D%5Border_id%5D=0b6f3c2e-6a0e-4d8c-9d7e-3f5c2a1b9e10"
         "&expires_at=1719401800"
         "&customer_email=jo%2Bkicks%40example.com"
         "&shipping_address_collection%5Ballowed_countries%5D%5B0%5D=US"
@@ -329,7 +330,8 @@ void TstStripeClient::checkoutSession_minimalBody()
                         "&line_items%5B0%5D%5Bprice_data%5D%5Bproduct_data%5D%5Bname%5D=Sock"
                         "&line_items%5B0%5D%5Bquantity%5D=3"
                         "&success_url=http%3A%2F%2F127.0.0.1%3A8080%2Fok&cancel_url=http%3A%2F%2F127.0.0.1%3A8080%2Fno"
-                        "&client_reference_id=o1&metadata%5Border_id%5D=o1"));
+                        "&client_reference_id=o1&metadata%5Border_id%5D=o1"
+                        "&payment_intent_data%5Bmetadata%5D%5Border_id%5D=o1"));
 }
 
 void TstStripeClient::checkoutSession_refusesBadRequestsWithoutSending_data()
