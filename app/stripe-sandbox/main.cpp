@@ -30,6 +30,7 @@ struct SandboxConfig final {
     QUrl webhookUrl;
     QString webhookSecret;
     int retryBaseMs = 1000;
+    int apiLatencyMs = 0;       ///< Stripe's answer time, played (benchmarks)
     rdk::LogSettings log;
 };
 
@@ -58,6 +59,7 @@ rdk::Result<SandboxConfig> loadConfig(const rdk::ConfigSource &source)
     c.webhookUrl = r.httpUrl(u"SANDBOX_WEBHOOK_URL"_s, {});
     c.webhookSecret = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET"_s, {u"whsec_"_s}, true);
     c.retryBaseMs = r.integer(u"SANDBOX_RETRY_BASE_MS"_s, 1000, 1, 60'000);
+    c.apiLatencyMs = r.integer(u"SANDBOX_API_LATENCY_MS"_s, 0, 0, rdk::sandbox::FaultInjector::kMaxLatencyMs);
     c.log = r.logSettings(rdk::LogFormat::Text);
     if (auto s = r.finish(); !s)
         return s.error();
@@ -106,6 +108,7 @@ int main(int argc, char *argv[])
     webhooks.setTargetProvider([&store](const QString &type) { return store.webhookEndpoints().targetsFor(type); });
     rdk::sandbox::IdempotencyStore idempotency;
     rdk::sandbox::SandboxApi api(store, webhooks, idempotency);
+    api.setApiLatency(config->apiLatencyMs);
     rdk::sandbox::SandboxServer server(api);
     const quint16 port = server.listen(config->host, config->port);
     if (port == 0) {

@@ -32,6 +32,11 @@ public:
 
     HttpResponse handle(const HttpRequest &request);
 
+    /// Stripe's latency, played: API answers wait this long (SANDBOX_API_LATENCY_MS).
+    void setApiLatency(int ms) { m_faults.setApiLatency(ms); }
+    /// Milliseconds the answer to a request for `path` should wait before it is written.
+    int latencyFor(QStringView path) const { return m_faults.latencyFor(path); }
+
     static HttpResponse json(const QJsonObject &body, int status = 200);
     static HttpResponse error(const StripeError &error);
 

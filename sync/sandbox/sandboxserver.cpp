@@ -8,6 +8,11 @@
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QLoggingCategory>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
 
 Q_LOGGING_CATEGORY(lcHttp, "rdk.sandbox.http")
 
@@ -48,13 +53,27 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
 
     const HttpResponse out = m_api.handle(in);
 
-    QHttpServerResponse response(out.contentType, out.body, QHttpServerResponder::StatusCode(out.status));
+    auto response = std::make_shared<QHttpServerResponse>(out.contentType, out.body,
+                                                          QHttpServerResponder::StatusCode(out.status));
     for (const auto &[name, value] : out.headers)
-        response.addHeader(name, value);
-    response.write(makeResponder(request, socket));
+        response->addHeader(name, value);
 
     const ScopedLogField requestId(QStringLiteral("request_id"), QString::fromLatin1(out.header("Request-Id")));
     qCInfo(lcHttp).noquote() << in.method << in.path << out.status << timer.elapsed() << "ms";
+
+    const int latencyMs = m_api.latencyFor(in.path);
+    if (latencyMs <= 0) {
+        response->write(makeResponder(request, socket));
+        return true;
+    }
+    // Stripe's latency: the work is done, the answer is written later, and the event loop serves
+    // other requests meanwhile. Written only while the client's socket still exists (a client
+    // that hung up has its socket deleted by QAbstractHttpServer).
+    auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
+    QTimer::singleShot(latencyMs, this, [responder, response, alive = QPointer<QTcpSocket>(socket)] {
+        if (alive)
+            response->write(std::move(*responder));
+    });
     return true;
 }
 

@@ -346,6 +346,7 @@ private Q_SLOTS:
         env.insert(u"STRIPE_WEBHOOK_SECRET"_s, u"sk_test_not_a_webhook_secret"_s);
         env.insert(u"SANDBOX_RETRY_BASE_MS"_s, u"soon"_s);
         env.insert(u"SANDBOX_WEBHOOK_URL"_s, u"ftp://example"_s);
+        env.insert(u"SANDBOX_API_LATENCY_MS"_s, u"-300"_s);
         QProcess process;
         process.setProcessEnvironment(env);
         process.setWorkingDirectory(m_workDir.path());
@@ -353,7 +354,8 @@ private Q_SLOTS:
         QVERIFY(process.waitForFinished(kWaitMs));
         QCOMPARE(process.exitCode(), 2);
         const QByteArray err = process.readAllStandardError();
-        for (const char *key : {"SANDBOX_LISTEN", "STRIPE_WEBHOOK_SECRET", "SANDBOX_RETRY_BASE_MS", "SANDBOX_WEBHOOK_URL"})
+        for (const char *key : {"SANDBOX_LISTEN", "STRIPE_WEBHOOK_SECRET", "SANDBOX_RETRY_BASE_MS", "SANDBOX_WEBHOOK_URL",
+                                "SANDBOX_API_LATENCY_MS"})
             QVERIFY2(err.contains(key), err.constData());
         QVERIFY2(!err.contains("sk_test_not_a_webhook_secret"), "a secret must never be echoed");
         QVERIFY(process.readAllStandardOutput().isEmpty());
@@ -940,6 +942,62 @@ private Q_SLOTS:
         QVERIFY(arrived);
         QVERIFY(m_receiver.deliveriesFor(id, u"checkout.session.completed"_s).isEmpty());
         QCOMPARE(send("POST", u"/_sandbox/webhook_endpoint"_s, form({{"url", "ftp://nope"}})).status, 400);
+    }
+
+    // --- Stripe's latency (SANDBOX_API_LATENCY_MS, the drop and checkout benchmarks) --------
+
+    void apiLatency_answerWaits_otherRequestsAndHangUpsUnharmed()
+    {
+        QProcess process;
+        QProcessEnvironment env = sandboxEnv({});
+        // Long enough that the ordering below can't come from scheduling noise.
+        env.insert(u"SANDBOX_API_LATENCY_MS"_s, u"1500"_s);
+        const quint16 port = start(process, env);
+        QVERIFY2(port != 0, qPrintable(m_firstLine));
+        const QString base = u"http://127.0.0.1:%1"_s.arg(port);
+        auto post = [&](const QString &path, const QByteArray &body) {
+            QNetworkRequest request(QUrl(base + path));
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+            request.setRawHeader("Authorization", "Bearer " + kKey);
+            request.setTransferTimeout(kWaitMs);
+            return m_network.post(request, body);
+        };
+
+        // A client that hangs up while its answer waits: the sandbox must neither crash nor write
+        // to the dead socket (the session it created stays, as at Stripe).
+        QNetworkReply *abandoned = post(u"/v1/checkout/sessions"_s, sessionBody());
+        QTest::qWait(100);  // only to let the request reach the sandbox before the hang-up
+        abandoned->abort();
+        abandoned->deleteLater();
+
+        // An API answer waits; a test control sent after it is answered first, because the
+        // wait holds no thread: the event loop goes on serving.
+        QList<QString> finishedOrder;
+        QNetworkReply *created = post(u"/v1/checkout/sessions"_s, sessionBody());
+        connect(created, &QNetworkReply::finished, this, [&] { finishedOrder.append(u"api"_s); });
+        QNetworkRequest healthRequest(QUrl(base + u"/_sandbox/health"_s));
+        QNetworkReply *health = m_network.get(healthRequest);
+        connect(health, &QNetworkReply::finished, this, [&] { finishedOrder.append(u"health"_s); });
+        QVERIFY(QTest::qWaitFor([&] { return finishedOrder.size() == 2; }, kWaitMs));
+        QCOMPARE(finishedOrder, (QList<QString>{u"health"_s, u"api"_s}));
+
+        // The delayed answer is whole: status, Stripe's headers and the session.
+        QCOMPARE(created->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(!created->rawHeader("Request-Id").isEmpty());
+        const QJsonObject session = QJsonDocument::fromJson(created->readAll()).object();
+        QVERIFY2(session.value(u"id"_s).toString().startsWith(u"cs_test_"_s), qPrintable(session.value(u"id"_s).toString()));
+        QCOMPARE(session.value(u"amount_total"_s).toInteger(), 2468);
+        created->deleteLater();
+        health->deleteLater();
+
+        // The pay page is not an API answer: it is served at once, and the sandbox is still up.
+        QNetworkReply *page = m_network.get(QNetworkRequest(QUrl(session.value(u"url"_s).toString())));
+        QVERIFY(QTest::qWaitFor([&] { return page->isFinished(); }, kWaitMs));
+        QCOMPARE(page->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        page->deleteLater();
+        QCOMPARE(process.state(), QProcess::Running);
+        stop(&process);
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     }
 
     // --- Payment links ----------------------------------------------------------------------
