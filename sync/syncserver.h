@@ -22,6 +22,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
+
+class QThread;
 
 namespace rdk::sync {
 
@@ -36,6 +39,10 @@ struct SyncServerOptions final {
     QList<QHostAddress> trustedProxies; ///< e.g. Caddy on 127.0.0.1: X-Forwarded-For is believed from these only
     QList<QHostAddress> metricsAllow;   ///< peers besides loopback that may read /metrics
     int workerThreads = 8;
+    /// HTTP event loops sharing the port (RDK_SYNC_EVENT_LOOPS; ADR 0027): each is a QHttpServer
+    /// on its own thread with its own SO_REUSEPORT socket; the first runs on the caller's thread.
+    /// 1 listens exactly as before, with one socket.
+    int eventLoops = 1;
 };
 
 /// The services the router's handlers call. Built, owned and started by the composition root
@@ -68,6 +75,7 @@ struct RequestInfo final {
     QByteArray cookie;
     QByteArray origin;
     QByteArray host;
+    int loop = 0;               ///< which HTTP event loop took the request (access log)
 };
 
 /// rdk-sync's HTTP surface: storefront pages, catalog API, media, checkout, Stripe webhooks,
@@ -88,12 +96,29 @@ public:
     /// Stops taking requests and waits for those in flight (graceful shutdown).
     void stop();
 
+    /// How many HTTP event loops serve the port (after start()).
+    int eventLoops() const { return int(m_loops.size()); }
+
     using Work = std::function<QHttpServerResponse(const RequestInfo &)>;
+    /// Where a route's answer is made. OnPool: always on the worker pool. ReadyOrPool: first on
+    /// the event loop, where the work may only use answers kept ready in the cache (cached()
+    /// gives up on a miss instead of rendering); only a miss goes to the pool. For routes whose
+    /// handler does nothing that blocks or counts before cached().
+    enum class Answer { OnPool, ReadyOrPool };
 
 private:
-    void addRoutes();
-    /// Checks limits, runs `work` on the pool and answers through `responder` on the server's thread.
-    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work);
+    struct Loop;
+    /// Registers every route on `http`: called once for each event loop's server.
+    void addRoutes(QHttpServer &http);
+    /// Starts loop `index` (> 0) on its own thread, serving the listening socket `descriptor`.
+    Status startLoop(int index, qintptr descriptor);
+    /// The event loop whose thread owns `socket` (the one that must write its answer).
+    const Loop *loopFor(const QObject *socket) const;
+    /// Checks limits, makes the answer (on the pool, or at once when it is ready; see Answer)
+    /// and writes it through `responder` on the thread of the event loop that owns the client's
+    /// socket.
+    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work,
+                Answer answer = Answer::OnPool);
     QHttpServerResponse finish(QHttpServerResponse response, const RequestInfo &info, const QString &route, bool privateRoute,
                                const QList<QPair<QByteArray, QByteArray>> &extraHeaders, qint64 startedNs);
 
@@ -138,7 +163,8 @@ private:
     SessionProvider &m_sessions;
     CatalogCache &m_cache;
     MetricsRegistry &m_metrics;
-    QHttpServer m_http;
+    QHttpServer m_http;                         // loop 0, on the thread that called start()
+    std::vector<std::unique_ptr<Loop>> m_loops; // [0] is m_http's; the others own their threads
     quint16 m_port = 0;
     QThreadPool m_pool;
     RateLimiter m_rateLimiter;
@@ -146,6 +172,8 @@ private:
     PageViewBuffer m_pageViews;
     QTimer m_pageViewFlush;
     std::atomic_bool m_flushingPageViews{false};
+    std::atomic_bool m_stopping{false};         // stop() began: no new work goes to the pool
+    std::atomic_int m_dispatching{0};           // handle() calls between that check and the pool
     QTimer m_reservationSweep;
     QByteArray m_checkoutOrigin;
     bool m_https = false;

@@ -78,6 +78,7 @@ struct SyncConfig final {
     QStringList trustedProxies;       ///< IP addresses whose X-Forwarded-For is believed (none by default)
     QStringList metricsAllow;         ///< peers besides loopback that may read /metrics
     int backlogSeconds = 15;          ///< RDK_SYNC_BACKLOG_SECONDS: how often /metrics' queue gauges are read
+    int eventLoops = 0;               ///< RDK_SYNC_EVENT_LOOPS: HTTP event loops on the port; 0 = one per core
     QUrl publicUrl;
     QString stripeSecretKey;
     QString stripeWebhookSecret;
