@@ -72,6 +72,11 @@ public:
     ReadyOnlyScope &operator=(const ReadyOnlyScope &) = delete;
 };
 
+// The loop whose thread this is (loops > 0; set on that thread when it starts). Loop 0 runs on
+// the thread that called start(), possibly shared with other objects, so it is found through
+// SyncServer::m_firstLoop instead. Neither needs m_loops, which only the starting thread reads.
+thread_local const void *t_loop = nullptr;
+
 qint64 steadyNowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -139,6 +144,7 @@ bool isPrivateRoute(const QString &route)
 
 /// One HTTP event loop: a QHttpServer and the connections it accepted, all on one thread.
 struct SyncServer::Loop final {
+    const SyncServer *owner = nullptr;
     int index = 0;
     QByteArray label;                       // "0", "1", ...: metrics and the access log
     QThread *thread = nullptr;              // whose event loop serves it
@@ -175,9 +181,11 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
     const int loops = std::clamp(m_options.eventLoops, 1, kMaxEventLoops);
     addRoutes(m_http);
     auto first = std::make_unique<Loop>();
+    first->owner = this;
     first->label = "0";
     first->thread = m_http.thread();
     first->http = &m_http;
+    m_firstLoop = first.get();
     m_loops.push_back(std::move(first));
     m_stopping = false;
     if (loops == 1) {
@@ -217,6 +225,7 @@ Status SyncServer::start(const QHostAddress &address, quint16 port)
 Status SyncServer::startLoop(int index, qintptr descriptor)
 {
     auto loop = std::make_unique<Loop>();
+    loop->owner = this;
     loop->index = index;
     loop->label = QByteArray::number(index);
     loop->ownThread = std::make_unique<QThread>();
@@ -227,35 +236,37 @@ Status SyncServer::startLoop(int index, qintptr descriptor)
     loop->ownThread->start();
     // The server, its listening socket and every connection it accepts are made on the loop's
     // thread, so they belong to it.
-    QHttpServer *http = nullptr;
-    QMetaObject::invokeMethod(loop->anchor.get(), [this, descriptor, &http] {
+    // Everything the loop's thread reads (t_loop, self->http) is set on that thread before it
+    // processes its first event; this thread reads self->http only after the blocking call.
+    Loop *self = loop.get();
+    QMetaObject::invokeMethod(loop->anchor.get(), [this, self, descriptor] {
         auto server = std::make_unique<QHttpServer>();
         addRoutes(*server);
         auto *tcp = new QTcpServer(server.get());
         if (!tcp->setSocketDescriptor(descriptor))
             return;
         server->bind(tcp);
-        http = server.release();
+        self->http = server.release();
+        t_loop = self;
     }, Qt::BlockingQueuedConnection);
-    if (!http) {
+    if (!self->http) {
         closeDescriptors({descriptor});
         loop->ownThread->quit();
         loop->ownThread->wait();
         return Error::unavailable(u"Can't start HTTP event loop %1."_s.arg(index));
     }
-    loop->http = http;
     m_loops.push_back(std::move(loop));
     return {};
 }
 
 const SyncServer::Loop *SyncServer::loopFor(const QObject *socket) const
 {
-    const QThread *thread = socket ? socket->thread() : QThread::currentThread();
-    for (const auto &loop : m_loops) {
-        if (loop->thread == thread)
-            return loop.get();
-    }
-    return m_loops.empty() ? nullptr : m_loops.front().get();
+    // handle() runs on the thread that owns the socket: this thread's loop, if it is one of ours.
+    Q_ASSERT(!socket || socket->thread() == QThread::currentThread());
+    const auto *loop = static_cast<const Loop *>(t_loop);
+    if (loop && loop->owner == this)
+        return loop;
+    return m_firstLoop;
 }
 
 void SyncServer::stop()
@@ -289,6 +300,7 @@ void SyncServer::stop()
             QMetaObject::invokeMethod(loop->anchor.get(), [http = loop->http] {
                 flushConnections(*http);
                 delete http;
+                t_loop = nullptr;
             }, Qt::BlockingQueuedConnection);
             loop->ownThread->quit();
             loop->ownThread->wait();
@@ -297,6 +309,7 @@ void SyncServer::stop()
             flushConnections(m_http);
         }
     }
+    m_firstLoop = nullptr;
     m_loops.clear();
     writePageViews();   // what the last requests counted
 }

@@ -112,7 +112,8 @@ private:
     void addRoutes(QHttpServer &http);
     /// Starts loop `index` (> 0) on its own thread, serving the listening socket `descriptor`.
     Status startLoop(int index, qintptr descriptor);
-    /// The event loop whose thread owns `socket` (the one that must write its answer).
+    /// The event loop whose thread owns `socket` (the one that must write its answer); called
+    /// on that thread.
     const Loop *loopFor(const QObject *socket) const;
     /// Checks limits, makes the answer (on the pool, or at once when it is ready; see Answer)
     /// and writes it through `responder` on the thread of the event loop that owns the client's
@@ -165,6 +166,7 @@ private:
     MetricsRegistry &m_metrics;
     QHttpServer m_http;                         // loop 0, on the thread that called start()
     std::vector<std::unique_ptr<Loop>> m_loops; // [0] is m_http's; the others own their threads
+    const Loop *m_firstLoop = nullptr;          // m_loops[0], readable from any loop while others start
     quint16 m_port = 0;
     QThreadPool m_pool;
     RateLimiter m_rateLimiter;
