@@ -420,8 +420,10 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
     const qint64 startedNs = steadyNowNs();
     const Loop *loop = m_stopping ? nullptr : loopFor(responder.socket());
     if (!loop) {
-        // A request on a connection that was open when stop() began.
+        // A request on a connection that was open when stop() began (no loop to count it on).
         auto closing = jsonError(HttpStatus::ServiceUnavailable, u"The shop is restarting. Please try again in a moment."_s);
+        for (const auto &[name, value] : securityHeaders(SecurityHeaderOptions{}))
+            closing.setHeader(name, value);
         closing.setHeader("Connection", "close");
         closing.write(std::move(responder));
         return;
