@@ -193,7 +193,7 @@ void DropRoutes::addRoutes(QHttpServer &http)
         http.route(pattern, method, [this, pattern, handler, inMemory](const QString &sku, const QHttpServerRequest &r,
                                                                        QHttpServerResponder &&responder) {
             m_server.handle(r, std::move(responder), pattern, [this, handler, sku](const RequestInfo &i) { return (this->*handler)(i, sku); },
-                            inMemory);
+                            inMemory ? SyncServer::Answer::Here : SyncServer::Answer::OnPool);
         });
     };
     const auto two = [this, &http](const QString &pattern, Method method,

@@ -65,7 +65,6 @@ QHttpServerResponse SyncServer::catalogPage(const RequestInfo &info)
 {
     const CatalogQuery query = parseCatalogQuery(info.query);
     const int cartCount = cartUnits(cartFromCookieHeader(info.cookie));
-    countVisit(info, {});
     const QString key = u"page:/?%1#cart=%2"_s.arg(catalogQueryString(query, query.page)).arg(cartCount);
     QHttpServerResponse response = cached(info, key, {u"catalog"_s}, "text/html; charset=utf-8", [&]() -> Result<QByteArray> {
         auto session = m_sessions.session();
@@ -77,6 +76,9 @@ QHttpServerResponse SyncServer::catalogPage(const RequestInfo &info)
         return renderCatalogPage(PageContext{m_options.shopName, info.path, cartCount, query.search}, *page, query,
                                  m_drops ? m_drops->catalogBadges() : QHash<QString, QString>{});
     });
+    // Counted after cached(): an answer first tried on the event loop (Answer::ReadyOrPool) and
+    // then rendered on the pool is one view, not two.
+    countVisit(info, {});
     if (response.statusCode() == HttpStatus::ServiceUnavailable)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
     return response;

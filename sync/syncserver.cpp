@@ -14,11 +14,13 @@
 #include "sync/http/accesslog.h"
 #include "sync/http/bodylimit.h"
 #include "sync/http/clientaddress.h"
+#include "sync/http/reuseport.h"
 #include "sync/http/securityheaders.h"
 #include "sync/requestid.h"
 #include "sync/storefront/storefrontpages.h"
 #include "sync/webhookprocessor.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,9 +29,13 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -49,6 +55,47 @@ constexpr int kReservationSweepMs = 10'000;
 // Page views reach the database within about this long; a batch is one INSERT.
 constexpr int kPageViewFlushMs = 500;
 constexpr qsizetype kPageViewBatch = 2'000;
+// RDK_SYNC_EVENT_LOOPS is checked against the same bound (app/runtime/config.cpp).
+constexpr int kMaxEventLoops = 64;
+// At shutdown, how long a loop may take to hand the last answers to the kernel.
+constexpr int kFlushOnStopMs = 1'000;
+
+// Answers kept ready (SyncServer::Answer::ReadyOrPool): while a route's work runs on an event
+// loop, cached() may only answer from the cache; on a miss it throws NotReady, which unwinds
+// the handler before it did anything else, and the request goes to the pool as usual.
+struct NotReady final {};
+thread_local bool t_readyOnly = false;
+class ReadyOnlyScope final {
+public:
+    ReadyOnlyScope() { t_readyOnly = true; }
+    ~ReadyOnlyScope() { t_readyOnly = false; }
+    ReadyOnlyScope(const ReadyOnlyScope &) = delete;
+    ReadyOnlyScope &operator=(const ReadyOnlyScope &) = delete;
+};
+
+// The loop whose thread this is (loops > 0; set on that thread when it starts). Loop 0 runs on
+// the thread that called start(), possibly shared with other objects, so it is found through
+// SyncServer::m_firstLoop instead. Neither needs m_loops, which only the starting thread reads.
+thread_local const void *t_loop = nullptr;
+
+qint64 steadyNowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/// Hands what each connection still has buffered to the kernel (bounded), before the loop's
+/// server and its connections are deleted.
+void flushConnections(QHttpServer &http)
+{
+    const qint64 deadline = steadyNowNs() + qint64(kFlushOnStopMs) * 1'000'000;
+    const auto sockets = http.findChildren<QTcpSocket *>();
+    for (QTcpSocket *socket : sockets) {
+        socket->flush();
+        const qint64 leftMs = (deadline - steadyNowNs()) / 1'000'000;
+        if (socket->bytesToWrite() > 0 && leftMs > 0)
+            socket->waitForBytesWritten(int(leftMs));
+    }
+}
 
 QByteArray methodName(QHttpServerRequest::Method m)
 {
@@ -96,6 +143,17 @@ bool isPrivateRoute(const QString &route)
 
 } // namespace
 
+/// One HTTP event loop: a QHttpServer and the connections it accepted, all on one thread.
+struct SyncServer::Loop final {
+    const SyncServer *owner = nullptr;
+    int index = 0;
+    QByteArray label;                       // "0", "1", ...: metrics and the access log
+    QThread *thread = nullptr;              // whose event loop serves it
+    QHttpServer *http = nullptr;            // loop 0: &m_http; others: owned, deleted on `thread`
+    std::unique_ptr<QThread> ownThread;     // loops > 0
+    std::unique_ptr<QObject> anchor;        // lives on ownThread: what calls into the loop go through
+};
+
 SyncServer::SyncServer(SyncServerOptions options, SyncServices services, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_services(std::move(services)), m_sessions(m_services.sessions),
       m_cache(m_services.cache), m_metrics(m_services.metrics)
@@ -124,15 +182,98 @@ SyncServer::~SyncServer()
 
 Status SyncServer::start(const QHostAddress &address, quint16 port)
 {
-    addRoutes();
+    if (!m_loops.empty())
+        return Error::conflict(u"The server is already started."_s);
+    const int loops = std::clamp(m_options.eventLoops, 1, kMaxEventLoops);
+    addRoutes(m_http);
     m_visitors.refreshSalts(QDateTime::currentDateTimeUtc().date());   // counted from the first view
-    m_port = m_http.listen(address, port);
-    if (m_port == 0)
-        return Error::unavailable(u"Can't listen on %1:%2."_s.arg(address.toString()).arg(port));
+    auto first = std::make_unique<Loop>();
+    first->owner = this;
+    first->label = "0";
+    first->thread = m_http.thread();
+    first->http = &m_http;
+    m_firstLoop = first.get();
+    m_loops.push_back(std::move(first));
+    m_stopping = false;
+    if (loops == 1) {
+        m_port = m_http.listen(address, port);
+        if (m_port == 0)
+            return Error::unavailable(u"Can't listen on %1:%2."_s.arg(address.toString()).arg(port));
+    } else {
+        // One socket per loop on the same port (SO_REUSEPORT): the kernel spreads connections
+        // over the loops, and each accepts, reads and writes its own on its own thread.
+        auto sockets = listenReusePort(address, port, loops, &m_port);
+        if (!sockets)
+            return sockets.error();
+        auto *tcp = new QTcpServer(&m_http);
+        if (!tcp->setSocketDescriptor((*sockets)[0])) {
+            delete tcp;
+            closeDescriptors(*sockets);
+            m_port = 0;
+            return Error::unavailable(u"Can't listen on %1:%2."_s.arg(address.toString()).arg(port));
+        }
+        m_http.bind(tcp);
+        for (int i = 1; i < loops; ++i) {
+            if (const Status started = startLoop(i, (*sockets)[i]); !started) {
+                closeDescriptors(sockets->mid(i + 1));
+                stop();
+                m_port = 0;
+                return started;
+            }
+        }
+    }
     m_reservationSweep.start();
     m_pageViewFlush.start();
-    qCInfo(lcServer).noquote() << "serving shop" << m_options.tenantSlug << "on" << address.toString() << "port" << m_port;
+    qCInfo(lcServer).noquote() << "serving shop" << m_options.tenantSlug << "on" << address.toString() << "port" << m_port
+                               << "with" << loops << (loops == 1 ? "event loop" : "event loops");
     return {};
+}
+
+Status SyncServer::startLoop(int index, qintptr descriptor)
+{
+    auto loop = std::make_unique<Loop>();
+    loop->owner = this;
+    loop->index = index;
+    loop->label = QByteArray::number(index);
+    loop->ownThread = std::make_unique<QThread>();
+    loop->ownThread->setObjectName(u"http-loop-%1"_s.arg(index));
+    loop->thread = loop->ownThread.get();
+    loop->anchor = std::make_unique<QObject>();
+    loop->anchor->moveToThread(loop->thread);
+    loop->ownThread->start();
+    // The server, its listening socket and every connection it accepts are made on the loop's
+    // thread, so they belong to it.
+    // Everything the loop's thread reads (t_loop, self->http) is set on that thread before it
+    // processes its first event; this thread reads self->http only after the blocking call.
+    Loop *self = loop.get();
+    QMetaObject::invokeMethod(loop->anchor.get(), [this, self, descriptor] {
+        auto server = std::make_unique<QHttpServer>();
+        addRoutes(*server);
+        auto *tcp = new QTcpServer(server.get());
+        if (!tcp->setSocketDescriptor(descriptor))
+            return;
+        server->bind(tcp);
+        self->http = server.release();
+        t_loop = self;
+    }, Qt::BlockingQueuedConnection);
+    if (!self->http) {
+        closeDescriptors({descriptor});
+        loop->ownThread->quit();
+        loop->ownThread->wait();
+        return Error::unavailable(u"Can't start HTTP event loop %1."_s.arg(index));
+    }
+    m_loops.push_back(std::move(loop));
+    return {};
+}
+
+const SyncServer::Loop *SyncServer::loopFor(const QObject *socket) const
+{
+    // handle() runs on the thread that owns the socket: this thread's loop, if it is one of ours.
+    Q_ASSERT(!socket || socket->thread() == QThread::currentThread());
+    const auto *loop = static_cast<const Loop *>(t_loop);
+    if (loop && loop->owner == this)
+        return loop;
+    return m_firstLoop;
 }
 
 void SyncServer::stop()
@@ -141,22 +282,57 @@ void SyncServer::stop()
     m_pageViewFlush.stop();
     if (m_drops)
         m_drops->stop();
-    const auto servers = m_http.servers();
-    for (auto *server : servers)
-        server->close();
+    if (m_loops.empty())
+        return;
+    // 1. No new connections, on any loop.
+    for (const auto &loop : m_loops) {
+        auto closeListeners = [http = loop->http] {
+            const auto servers = http->servers();
+            for (auto *server : servers)
+                server->close();
+        };
+        if (loop->anchor)
+            QMetaObject::invokeMethod(loop->anchor.get(), closeListeners, Qt::BlockingQueuedConnection);
+        else
+            closeListeners();
+    }
+    // 2. Requests already taken finish; those still arriving on open connections get a 503
+    //    (handle() checks m_stopping) rather than work that would outlive the loops.
+    m_stopping = true;
+    while (m_dispatching.load() > 0)
+        QThread::yieldCurrentThread();
     m_pool.waitForDone(10'000);
+    // 3. Each loop writes the answers the pool posted to it (they are queued before this call)
+    //    and hands them to the kernel; then the other loops end.
+    for (const auto &loop : m_loops) {
+        if (loop->anchor) {
+            QMetaObject::invokeMethod(loop->anchor.get(), [http = loop->http] {
+                flushConnections(*http);
+                delete http;
+                t_loop = nullptr;
+            }, Qt::BlockingQueuedConnection);
+            loop->ownThread->quit();
+            loop->ownThread->wait();
+        } else if (QThread::currentThread() == m_http.thread()) {
+            QCoreApplication::sendPostedEvents(&m_http);
+            flushConnections(m_http);
+        }
+    }
+    m_firstLoop = nullptr;
+    m_loops.clear();
     writePageViews();   // what the last requests counted
 }
 
-void SyncServer::addRoutes()
+void SyncServer::addRoutes(QHttpServer &http)
 {
-    m_http.route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), u"/healthz"_s, [](const RequestInfo &) { return QHttpServerResponse("text/plain", "ok\n"); });
+    http.route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/healthz"_s, [](const RequestInfo &) { return QHttpServerResponse("text/plain", "ok\n"); },
+               Answer::ReadyOrPool);
     });
-    m_http.route(u"/readyz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(u"/readyz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/readyz"_s, [this](const RequestInfo &i) { return ready(i); });
     });
-    m_http.route(u"/metrics"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(u"/metrics"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         // For the host and its scraper only. Behind Caddy every peer is loopback, so the edge
         // answers /metrics itself (404) and never forwards it; here the socket's peer decides.
         const bool allowed = isOperatorPeer(r.remoteAddress(), m_options.metricsAllow);
@@ -166,50 +342,52 @@ void SyncServer::addRoutes()
             return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8", m_metrics.render());
         });
     });
-    m_http.route(u"/api/catalog"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), u"/api/catalog"_s, [this](const RequestInfo &i) { return catalogApi(i); });
+    http.route(u"/api/catalog"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/api/catalog"_s, [this](const RequestInfo &i) { return catalogApi(i); }, Answer::ReadyOrPool);
     });
-    m_http.route(u"/api/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), u"/api/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productApi(i, sku); });
+    http.route(u"/api/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/api/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productApi(i, sku); },
+               Answer::ReadyOrPool);
     });
-    m_http.route(u"/api/orders/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &id, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(u"/api/orders/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &id, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/api/orders/<arg>"_s, [this, id](const RequestInfo &i) { return orderStatusApi(i, id); });
     });
-    m_http.route(u"/media/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &name, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(u"/media/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &name, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/media/<arg>"_s, [this, name](const RequestInfo &i) { return media(i, name); });
     });
-    m_http.route(u"/"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), u"/"_s, [this](const RequestInfo &i) { return catalogPage(i); });
+    http.route(u"/"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/"_s, [this](const RequestInfo &i) { return catalogPage(i); }, Answer::ReadyOrPool);
     });
-    m_http.route(u"/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), u"/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productPage(i, sku); });
+    http.route(u"/products/<arg>"_s, QHttpServerRequest::Method::Get, [this](const QString &sku, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        handle(r, std::move(responder), u"/products/<arg>"_s, [this, sku](const RequestInfo &i) { return productPage(i, sku); },
+               Answer::ReadyOrPool);
     });
-    m_http.route(u"/cart"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(u"/cart"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/cart"_s, [this](const RequestInfo &i) { return cartPage(i); });
     });
     const QList<QPair<QString, CartChange>> cartRoutes = {
         {u"/cart/add"_s, CartChange::Add}, {u"/cart/update"_s, CartChange::Update}, {u"/cart/remove"_s, CartChange::Remove}};
     for (const auto &[path, change] : cartRoutes) {
         // Init-captures: clang before 16 can't capture structured bindings directly.
-        m_http.route(path, QHttpServerRequest::Method::Post, [this, path = path, change = change](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        http.route(path, QHttpServerRequest::Method::Post, [this, path = path, change = change](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
             handle(r, std::move(responder), path, [this, change](const RequestInfo &i) { return changeCart(i, change); });
         });
     }
-    m_http.route(u"/checkout/success"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(u"/checkout/success"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/checkout/success"_s, [this](const RequestInfo &i) { return checkoutResult(i, false); });
     });
     for (const auto method : {QHttpServerRequest::Method::Get, QHttpServerRequest::Method::Post}) {
-        m_http.route(u"/orders/lookup"_s, method, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        http.route(u"/orders/lookup"_s, method, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
             handle(r, std::move(responder), u"/orders/lookup"_s, [this](const RequestInfo &i) { return orderLookup(i); });
         });
     }
     for (const ShopPage page : {ShopPage::Shipping, ShopPage::Returns, ShopPage::Contact}) {
         const QString path = shopPagePath(page);
-        m_http.route(path, QHttpServerRequest::Method::Get, [this, path, page](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        http.route(path, QHttpServerRequest::Method::Get, [this, path, page](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
             handle(r, std::move(responder), path, [this, page](const RequestInfo &i) { return shopPage(i, page); });
         });
     }
-    m_http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/checkout/cancel"_s, [this](const RequestInfo &i) { return checkoutResult(i, true); });
     });
     // Built-in files; /favicon.ico is what browsers ask for without being told, so it is the SVG too.
@@ -220,22 +398,22 @@ void SyncServer::addRoutes()
         {u"/favicon.ico"_s, {u"favicon.svg"_s, "image/svg+xml"}},
     };
     for (const auto &[path, asset] : assets) {
-        m_http.route(path, QHttpServerRequest::Method::Get, [this, path = path, asset = asset](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+        http.route(path, QHttpServerRequest::Method::Get, [this, path = path, asset = asset](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
             handle(r, std::move(responder), path, [this, asset](const RequestInfo &i) {
                 return cached(i, u"asset:"_s + asset.first, {}, asset.second,
                               [name = asset.first] { return Result<QByteArray>(storefrontAsset(name)); });
-            });
+            }, Answer::ReadyOrPool);
         });
     }
-    m_http.route(u"/api/checkout"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(u"/api/checkout"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), u"/api/checkout"_s, [this](const RequestInfo &i) { return checkout(i); });
     });
-    m_http.route(QString::fromUtf16(StripeWebhookPath), QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+    http.route(QString::fromUtf16(StripeWebhookPath), QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
         handle(r, std::move(responder), QString::fromUtf16(StripeWebhookPath), [this](const RequestInfo &i) { return webhook(i); });
     });
-    addDropRoutes(m_http);
+    addDropRoutes(http);
     // The missing-route handler bypasses handle(), so it writes its headers itself.
-    m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+    http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         static const QByteArray body = R"({"error":{"message":"Not found."}})";
         responder.writeStatusLine(HttpStatus::NotFound);
         for (const auto &[name, value] : securityHeaders(SecurityHeaderOptions{}))
@@ -247,11 +425,22 @@ void SyncServer::addRoutes()
 }
 
 void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work,
-                        bool onThisThread)
+                        Answer answer)
 {
-    const qint64 startedNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                 std::chrono::steady_clock::now().time_since_epoch()).count();
+    const qint64 startedNs = steadyNowNs();
+    const Loop *loop = m_stopping ? nullptr : loopFor(responder.socket());
+    if (!loop) {
+        // A request on a connection that was open when stop() began (no loop to count it on).
+        auto closing = jsonError(HttpStatus::ServiceUnavailable, u"The shop is restarting. Please try again in a moment."_s);
+        for (const auto &[name, value] : securityHeaders(SecurityHeaderOptions{}))
+            closing.setHeader(name, value);
+        closing.setHeader("Connection", "close");
+        closing.write(std::move(responder));
+        return;
+    }
+    m_metrics.countLoopRequest(loop->label);
     RequestInfo info;
+    info.loop = loop->index;
     info.method = methodName(request.method());
     info.path = request.url().path();
     info.query = request.query();
@@ -278,7 +467,9 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
         return;
     }
     if (decision.shared) {
-        // The same budget for every rdk-sync process (ADR 0029): taken from the database, on the pool.
+        // The same budget for every rdk-sync process (ADR 0029): taken from the database, so
+        // always on the pool, never on an event loop.
+        answer = Answer::OnPool;
         work = [this, family, work = std::move(work)](const RequestInfo &i) {
             const RateDecision shared = m_rateLimiter.checkShared(i.client, family, QDateTime::currentMSecsSinceEpoch());
             HeaderList headers;
@@ -296,29 +487,55 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
         finish(std::move(refused), info, route, privateRoute, extra, startedNs).write(std::move(responder));
         return;
     }
-    if (onThisThread) {
+    if (answer == Answer::Here) {
+        // Work that needs no database and takes microseconds (the waiting room's status,
+        // join, challenge): answered here rather than queued behind checkouts on the pool.
         ScopedLogField requestField(u"request_id"_s, QString::fromLatin1(info.requestId));
         finish(work(info), info, route, privateRoute, extra, startedNs).write(std::move(responder));
         return;
     }
-    // The work runs on the pool; the answer is written back here, on the server's thread, and
-    // only while the client's socket still exists. QHttpServer 6.4's own QFuture responses
-    // crashed under load when clients hung up with answers in flight (QFutureInterfaceBase::
-    // reportStarted on a destroyed watcher, seen in tests/bench/run-sync-bench). The responder
-    // is handed from lambda to lambda (never shared), so it is freed on this thread: after the
-    // write, or with the posted call if the server shuts down first.
+    if (answer == Answer::ReadyOrPool) {
+        // Answered on this loop when the answer is ready (a cache hit): no thread hand-over.
+        std::optional<QHttpServerResponse> ready;
+        try {
+            const ReadyOnlyScope readyOnly;
+            ready.emplace(work(info));
+        } catch (const NotReady &) {
+        }
+        if (ready) {
+            finish(std::move(*ready), info, route, privateRoute, extra, startedNs).write(std::move(responder));
+            return;
+        }
+    }
+    // The work runs on the pool; the answer is written back on the thread of the loop that owns
+    // the client's socket, and only while that socket still exists. QHttpServer 6.4's own
+    // QFuture responses crashed under load when clients hung up with answers in flight
+    // (QFutureInterfaceBase::reportStarted on a destroyed watcher, seen in
+    // tests/bench/run-sync-bench). The responder is handed from lambda to lambda (never
+    // shared), so it is freed on the loop's thread: after the write, or with the posted call if
+    // the loop's server is deleted first.
+    m_dispatching.fetch_add(1);
+    if (m_stopping) {
+        m_dispatching.fetch_sub(1);
+        auto closing = jsonError(HttpStatus::ServiceUnavailable, u"The shop is restarting. Please try again in a moment."_s);
+        closing.setHeader("Connection", "close");
+        finish(std::move(closing), info, route, privateRoute, extra, startedNs).write(std::move(responder));
+        return;
+    }
     auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
     QPointer<QObject> socket(pending->socket());
+    QObject *writer = loop->http;
     (void)QtConcurrent::run(&m_pool, [this, info, route, privateRoute, extra, startedNs, work = std::move(work),
-                                      pending = std::move(pending), socket]() mutable {
+                                      pending = std::move(pending), socket, writer]() mutable {
         ScopedLogField requestField(u"request_id"_s, QString::fromLatin1(info.requestId));
         ScopedLogField tenantField(u"tenant"_s, m_options.tenantSlug);
         auto answer = std::make_shared<QHttpServerResponse>(finish(work(info), info, route, privateRoute, extra, startedNs));
-        QMetaObject::invokeMethod(this, [pending = std::move(pending), socket, answer] {
+        QMetaObject::invokeMethod(writer, [pending = std::move(pending), socket, answer] {
             if (socket)
                 answer->write(std::move(*pending));
         }, Qt::QueuedConnection);
     });
+    m_dispatching.fetch_sub(1);
 }
 
 QHttpServerResponse SyncServer::finish(QHttpServerResponse response, const RequestInfo &info, const QString &route,
@@ -339,9 +556,7 @@ QHttpServerResponse SyncServer::finish(QHttpServerResponse response, const Reque
         response.setHeader(name, value);
     response.setHeader("X-Request-Id", info.requestId);
 
-    const qint64 nowNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch()).count();
-    const double seconds = double(nowNs - startedNs) / 1e9;
+    const double seconds = double(steadyNowNs() - startedNs) / 1e9;
     const int status = int(response.statusCode());
     m_metrics.observeRequest(route, info.method, status, seconds);
     AccessLogEntry entry;
@@ -355,6 +570,7 @@ QHttpServerResponse SyncServer::finish(QHttpServerResponse response, const Reque
     entry.bytes = response.data().size();
     entry.client = info.client;
     entry.userAgent = info.userAgent;
+    entry.loop = info.loop;
     logAccess(entry);
     return response;
 }
@@ -387,6 +603,8 @@ QHttpServerResponse SyncServer::cached(const RequestInfo &info, const QString &k
     if (hit) {
         m_metrics.countCacheHit();
     } else {
+        if (t_readyOnly)
+            throw NotReady{};   // rendered on the pool instead (see Answer::ReadyOrPool)
         m_metrics.countCacheMiss();
         const quint64 generation = m_cache.generation();
         auto body = render();

@@ -22,6 +22,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
+
+class QThread;
 
 namespace rdk::sync {
 
@@ -41,6 +44,10 @@ struct SyncServerOptions final {
     /// RDK_SYNC_PROCESSES: rdk-sync processes serving the shop behind the edge. Local rate-limit
     /// budgets are divided by it; with more than one, checkout and sign-in budgets are shared (ADR 0029).
     int processes = 1;
+    /// HTTP event loops sharing the port (RDK_SYNC_EVENT_LOOPS; ADR 0027): each is a QHttpServer
+    /// on its own thread with its own SO_REUSEPORT socket; the first runs on the caller's thread.
+    /// 1 listens exactly as before, with one socket.
+    int eventLoops = 1;
 };
 
 /// The services the router's handlers call. Built, owned and started by the composition root
@@ -78,6 +85,7 @@ struct RequestInfo final {
     QByteArray cookie;
     QByteArray origin;
     QByteArray host;
+    int loop = 0;               ///< which HTTP event loop took the request (access log)
 };
 
 /// rdk-sync's HTTP surface: storefront pages, catalog API, media, checkout, Stripe webhooks,
@@ -98,18 +106,34 @@ public:
     /// Stops taking requests and waits for those in flight (graceful shutdown).
     void stop();
 
+    /// How many HTTP event loops serve the port (after start()).
+    int eventLoops() const { return int(m_loops.size()); }
+
     using Work = std::function<QHttpServerResponse(const RequestInfo &)>;
+    /// Where a route's answer is made. OnPool: always on the worker pool. ReadyOrPool: first on
+    /// the event loop, where the work may only use answers kept ready in the cache (cached()
+    /// gives up on a miss instead of rendering); only a miss goes to the pool. For routes whose
+    /// handler does nothing that blocks or counts before cached(). Here: always on the event loop,
+    /// for work that needs no database and takes microseconds (the drop's waiting room).
+    enum class Answer { OnPool, ReadyOrPool, Here };
 
 private:
     friend class DropRoutes;   // drop day's routes (sync/droproutes.cpp) use the router's helpers
-    void addRoutes();
-    /// Registers drop day's routes (sync/droproutes.cpp).
+    /// Registers drop day's routes (sync/droproutes.cpp) on `http`.
     void addDropRoutes(QHttpServer &http);
-    /// Checks limits, runs `work` on the pool and answers through `responder` on the server's thread.
-    /// `onThisThread`: `work` needs no database and takes microseconds (the waiting room's
-    /// status, join, challenge), so it runs here instead of queueing behind slow work on the pool.
+    struct Loop;
+    /// Registers every route on `http`: called once for each event loop's server.
+    void addRoutes(QHttpServer &http);
+    /// Starts loop `index` (> 0) on its own thread, serving the listening socket `descriptor`.
+    Status startLoop(int index, qintptr descriptor);
+    /// The event loop whose thread owns `socket` (the one that must write its answer); called
+    /// on that thread.
+    const Loop *loopFor(const QObject *socket) const;
+    /// Checks limits, makes the answer (on the pool, or at once when it is ready; see Answer)
+    /// and writes it through `responder` on the thread of the event loop that owns the client's
+    /// socket.
     void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route, Work work,
-                bool onThisThread = false);
+                Answer answer = Answer::OnPool);
     QHttpServerResponse finish(QHttpServerResponse response, const RequestInfo &info, const QString &route, bool privateRoute,
                                const QList<QPair<QByteArray, QByteArray>> &extraHeaders, qint64 startedNs);
 
@@ -154,7 +178,9 @@ private:
     SessionProvider &m_sessions;
     CatalogCache &m_cache;
     MetricsRegistry &m_metrics;
-    QHttpServer m_http;
+    QHttpServer m_http;                         // loop 0, on the thread that called start()
+    std::vector<std::unique_ptr<Loop>> m_loops; // [0] is m_http's; the others own their threads
+    const Loop *m_firstLoop = nullptr;          // m_loops[0], readable from any loop while others start
     quint16 m_port = 0;
     QThreadPool m_pool;
     RateLimiter m_rateLimiter;
@@ -163,6 +189,8 @@ private:
     QTimer m_pageViewFlush;
     std::atomic_bool m_flushingPageViews{false};
     std::atomic_bool m_refreshingSalts{false};
+    std::atomic_bool m_stopping{false};         // stop() began: no new work goes to the pool
+    std::atomic_int m_dispatching{0};           // handle() calls between that check and the pool
     QTimer m_reservationSweep;
     QByteArray m_checkoutOrigin;
     bool m_https = false;

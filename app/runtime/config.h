@@ -81,6 +81,7 @@ struct SyncConfig final {
     /// RDK_SYNC_PROCESSES: how many rdk-sync processes serve the shop behind the edge (1..64); the
     /// per-process rate-limit budgets are divided by it, so N processes can't multiply one (ADR 0029).
     int processes = 1;
+    int eventLoops = 0;               ///< RDK_SYNC_EVENT_LOOPS: HTTP event loops on the port; 0 = one per core
     QUrl publicUrl;
     QString stripeSecretKey;
     QString stripeWebhookSecret;

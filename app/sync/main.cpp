@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QLoggingCategory>
+#include <QThread>
 
 
 using namespace Qt::Literals::StringLiterals;
@@ -45,6 +46,8 @@ int main(int argc, char *argv[])
     options.server.tenantSlug = config->tenant;
     options.backlogInterval = std::chrono::seconds(config->backlogSeconds);
     options.server.processes = config->processes;
+    // One HTTP event loop per core unless RDK_SYNC_EVENT_LOOPS says otherwise (ADR 0027).
+    options.server.eventLoops = config->eventLoops > 0 ? config->eventLoops : std::max(1, QThread::idealThreadCount());
     options.server.publicUrl = config->publicUrl;
     options.server.stripeApiBase = config->stripeApiBase;
     options.server.webhookSecret = config->stripeWebhookSecret.toUtf8();

@@ -46,7 +46,7 @@ QString loggedPath(const AccessLogEntry &entry)
 
 QList<QPair<QString, QString>> accessLogFields(const AccessLogEntry &entry)
 {
-    return {
+    QList<QPair<QString, QString>> fields = {
         {u"request_id"_s, clean(entry.requestId)},
         {u"method"_s, clean(entry.method.left(16))},
         {u"route"_s, entry.route.isEmpty() ? u"unmatched"_s : entry.route.left(maxFieldChars)},
@@ -57,6 +57,9 @@ QList<QPair<QString, QString>> accessLogFields(const AccessLogEntry &entry)
         {u"client"_s, entry.client.isNull() ? u"-"_s : entry.client.toString()},
         {u"user_agent"_s, clean(entry.userAgent)},
     };
+    if (entry.loop >= 0)
+        fields.append({u"loop"_s, QString::number(entry.loop)});
+    return fields;
 }
 
 QString accessLogMessage(const AccessLogEntry &entry)

@@ -21,11 +21,12 @@ struct AccessLogEntry final {
     qint64 bytes = 0;         ///< response body bytes
     QHostAddress client;      ///< from clientAddress(), not the raw peer behind a proxy
     QByteArray userAgent;
+    int loop = -1;            ///< the HTTP event loop that took the request; -1: not said
 };
 
 /// The structured fields of the access line, in order: request_id, method, route, path,
-/// status, duration_ms, bytes, client, user_agent. `path` drops the query of private routes
-/// (it can carry session ids, emails, order tokens); path and user agent lose control
+/// status, duration_ms, bytes, client, user_agent, then loop when known. `path` drops the
+/// query of private routes (it can carry session ids, emails, order tokens); path and user agent lose control
 /// characters (no forged log lines) and are cut to 200 characters, so a client can't make one
 /// request cost a kilobyte of log.
 QList<QPair<QString, QString>> accessLogFields(const AccessLogEntry &entry);

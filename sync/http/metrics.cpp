@@ -132,6 +132,8 @@ MetricsRegistry::MetricsRegistry(qsizetype maxSeriesPerMetric)
     addCounter("rdk_cache_invalidations_total"_ba, "Catalog cache invalidations, by reason."_ba, {"reason"_ba});
     addCounter("rdk_page_views_total"_ba, "Storefront views by outcome: written, or dropped when the buffer was full."_ba,
                {"outcome"_ba});
+    addCounter("rdk_http_loop_requests_total"_ba, "HTTP requests taken, by the event loop that read them (RDK_SYNC_EVENT_LOOPS)."_ba,
+               {"loop"_ba});
 }
 
 bool MetricsRegistry::add(const QByteArray &name, const QByteArray &help, Kind kind,
@@ -309,6 +311,11 @@ void MetricsRegistry::countCacheInvalidation(QByteArrayView reason)
 void MetricsRegistry::countPageViews(QByteArrayView outcome, qsizetype count)
 {
     increment("rdk_page_views_total"_ba, {outcome.toByteArray()}, double(count));
+}
+
+void MetricsRegistry::countLoopRequest(const QByteArray &loop)
+{
+    increment("rdk_http_loop_requests_total"_ba, {loop});
 }
 
 } // namespace rdk::sync

@@ -27,6 +27,7 @@ namespace rdk::sync {
 /// - `rdk_webhook_events_total{outcome}` (counter)
 /// - `rdk_cache_hits_total`, `rdk_cache_misses_total` (counters)
 /// - `rdk_cache_invalidations_total{reason}` (counter)
+/// - `rdk_http_loop_requests_total{loop}` (counter: requests each HTTP event loop took, ADR 0027)
 class MetricsRegistry final {
 public:
     enum class Kind { Counter, Gauge, Histogram };
@@ -67,6 +68,8 @@ public:
     void countCacheInvalidation(QByteArrayView reason);
     /// Storefront views written to the database, or dropped because the buffer was full.
     void countPageViews(QByteArrayView outcome, qsizetype count);
+    /// One request taken by HTTP event loop `loop` ("0", "1", ...).
+    void countLoopRequest(const QByteArray &loop);
 
 private:
     struct Series final {

@@ -70,6 +70,18 @@ private Q_SLOTS:
         QVERIFY(c->log.format == LogFormat::Json);
     }
 
+    void syncConfig_eventLoops_defaultOnePerCore_orTheNumberGiven()
+    {
+        auto unset = SyncConfig::load(ConfigSource(validSync()));
+        QVERIFY(unset.ok());
+        QCOMPARE(unset->eventLoops, 0);   // 0: rdk-sync starts one per core
+        QHash<QString, QString> values = validSync();
+        values.insert(u"RDK_SYNC_EVENT_LOOPS"_s, u"4"_s);
+        auto four = SyncConfig::load(ConfigSource(values));
+        QVERIFY(four.ok());
+        QCOMPARE(four->eventLoops, 4);
+    }
+
     void syncConfig_previousWebhookSecret_optionalAndChecked()
     {
         auto plain = SyncConfig::load(ConfigSource(validSync()));
@@ -123,6 +135,9 @@ private Q_SLOTS:
         QTest::addRow("oversized value") << u"RDK_TENANT"_s << QString(5000, u'a');
         QTest::addRow("newline in value") << u"RDK_PUBLIC_URL"_s << u"https://a\nb"_s;
         QTest::addRow("api base not http") << u"STRIPE_API_BASE"_s << u"file:///etc/passwd"_s;
+        QTest::addRow("event loops negative") << u"RDK_SYNC_EVENT_LOOPS"_s << u"-1"_s;
+        QTest::addRow("event loops too many") << u"RDK_SYNC_EVENT_LOOPS"_s << u"65"_s;
+        QTest::addRow("event loops not a number") << u"RDK_SYNC_EVENT_LOOPS"_s << u"two"_s;
     }
 
     void syncConfig_malformedValues_areRefused()
