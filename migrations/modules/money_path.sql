@@ -548,15 +548,21 @@ BEGIN
 
     -- Two statements rather than one with an OR, so each keeps a plan that uses its index
     -- (the order's key; the payment intent: orders_tenant_payment_intent_idx, migration 0023).
-    IF p_signal IS NOT NULL AND p_order IS NOT NULL THEN
+    -- A charge with the card's fingerprint (charge.succeeded) carries no payment signal but
+    -- feeds a release's per-buyer limit by card (rdk.release_check_buyer).
+    IF (p_signal IS NOT NULL OR p_checkout ? 'card_fingerprint') AND p_order IS NOT NULL THEN
         SELECT * INTO v_order FROM public.orders o WHERE o.id = p_order AND o.tenant_id = v_tenant FOR UPDATE;
-    ELSIF p_signal IS NOT NULL AND nullif(p_payment_intent, '') IS NOT NULL THEN
+    ELSIF (p_signal IS NOT NULL OR p_checkout ? 'card_fingerprint') AND nullif(p_payment_intent, '') IS NOT NULL THEN
         SELECT * INTO v_order FROM public.orders o
          WHERE o.tenant_id = v_tenant AND o.stripe_payment_intent_id = p_payment_intent
          ORDER BY o.created_at LIMIT 1
            FOR UPDATE;
     END IF;
-    IF p_signal IS NULL THEN
+    IF p_signal IS NULL AND v_order.release_id IS NOT NULL THEN
+        order_id := v_order.id;
+        PERFORM rdk.release_check_buyer(v_order.id, p_checkout);
+        outcome := 'applied';
+    ELSIF p_signal IS NULL THEN
         outcome := 'ignored';
     ELSIF v_order.id IS NULL THEN
         outcome := 'unknown_order';

@@ -401,6 +401,11 @@ BEGIN
        SET card_fingerprint = coalesce(left(nullif(btrim(p_checkout ->> 'card_fingerprint'), ''), 100), card_fingerprint)
      WHERE id = p_order
     RETURNING * INTO v_order;
+    -- The card's charge can come before the order is paid: its fingerprint is kept, and the
+    -- check runs when the payment arrives.
+    IF v_order.status IN ('pending', 'awaiting_payment', 'canceled') THEN
+        RETURN;
+    END IF;
     IF v_order.raffle_entry_id IS NOT NULL THEN
         UPDATE public.raffle_entries SET state = 'claimed', order_id = p_order, updated_at = now()
          WHERE id = v_order.raffle_entry_id AND state IN ('won', 'lapsed');
@@ -432,7 +437,8 @@ BEGIN
                          || ' (' || rdk.order_label(v_other.order_number) || '); check before shipping.';
         END IF;
     END IF;
-    IF v_problem IS NOT NULL THEN
+    -- A late charge event checks again; a sentence already there is not written twice.
+    IF v_problem IS NOT NULL AND position(v_problem IN coalesce(v_order.review_reason, '')) = 0 THEN
         UPDATE public.orders
            SET needs_review = true,
                review_reason = left(CASE WHEN needs_review AND review_reason IS NOT NULL THEN review_reason || ' ' ELSE '' END

@@ -141,6 +141,7 @@ private Q_SLOTS:
         addProduct(m_shop, "DRP-1", {{"9", 5}, {"10", 5}, {"11", 5}});
         addProduct(m_shop, "DRP-2", {{"9", 2}, {"10", 1}});
         addProduct(m_shop, "PLAIN", {{"10", 20}});
+        addProduct(m_shop, "DRP-3", {{"10", 5}});
         m_staff = m_db->createStaff(m_shop, u"staff"_s);
         m_ops = m_db->createStaff(m_shop, u"ops"_s);
         m_service = m_db->createServiceLogin(m_shop);
@@ -188,7 +189,7 @@ private Q_SLOTS:
         for (const auto &p : catalog->products)
             skus.append(p.sku);
         QVERIFY2(!skus.contains(u"DRP-1"_s) && skus.contains(u"DRP-2"_s) && skus.contains(u"PLAIN"_s), qPrintable(skus.join(u',')));
-        QCOMPARE(catalog->total, 2);
+        QCOMPARE(catalog->total, 3);   // DRP-2, PLAIN and DRP-3
         QVERIFY(!storefront.product(u"DRP-1"_s)->has_value());
         QCOMPARE(storefront.productsBySku({u"DRP-1"_s, u"DRP-2"_s})->size(), 1);
         const auto page = storefront.product(u"DRP-2"_s);
@@ -565,6 +566,49 @@ private Q_SLOTS:
         pay(plain, "evt_plain", "fpCARD1", "1 Main St");
         QCOMPARE(owner("SELECT status || ':' || needs_review || ':' || coalesce(card_fingerprint, '-') FROM orders WHERE id = '" + plain + "'"),
                  std::string("paid:false:-"));
+    }
+
+    // Stripe names the card only on the charge (charge.succeeded: no payment signal), which may
+    // arrive before or after the session's completed event; either way the limit by card holds.
+    void webhook_cardFromChargeEvent_beforeOrAfterPayment_flagsSameCard()
+    {
+        const std::string release = makeRelease("DRP-3");
+        releaseIn(release, -10);
+        const QByteArray secret = secretOf(release);
+        auto event = [&](const std::string &order, const std::string &id, const char *type, const char *signal,
+                         const std::string &checkout) {
+            return scalarCommitted(as(u"service"_s),
+                                   "SELECT outcome FROM rdk.apply_payment_event('" + id + "', '" + type + "', '" + order +
+                                       "', 'pi_" + order.substr(0, 8) + "', " + signal + ", 11000, 'usd', NULL, NULL, NULL, NULL, " +
+                                       quoted(checkout) + ")");
+        };
+        auto order = [&](const char *email, const char *nonce) {
+            return checkoutCommitted(line("DRP-3", "10"), email, pass("ticket", ticketFor(release, secret, nonce)));
+        };
+        const std::string card = "{\"card_fingerprint\": \"fpSAME\"}";
+        // First buyer: the charge comes first (kept on the pending order), then the payment.
+        const std::string first = order("one@example.com", "eeeeeeeeeeeeeeeeeeeeeeee");
+        QCOMPARE(event(first, "evt_ch_first", "charge.succeeded", "NULL", card), std::string("applied"));
+        QCOMPARE(owner("SELECT status || ':' || card_fingerprint FROM orders WHERE id = '" + first + "'"), std::string("pending:fpSAME"));
+        QCOMPARE(event(first, "evt_cs_first", "checkout.session.completed", "'paid'", "{}"), std::string("applied"));
+        QCOMPARE(owner("SELECT status || ':' || needs_review FROM orders WHERE id = '" + first + "'"), std::string("paid:false"));
+        // Second buyer, same card, charge first: flagged when the payment arrives.
+        const std::string second = order("two@example.com", "ffffffffffffffffffffffff");
+        QCOMPARE(event(second, "evt_ch_second", "charge.succeeded", "NULL", card), std::string("applied"));
+        QCOMPARE(event(second, "evt_cs_second", "checkout.session.completed", "'paid'", "{}"), std::string("applied"));
+        QCOMPARE(owner("SELECT status || ':' || needs_review FROM orders WHERE id = '" + second + "'"), std::string("paid:true"));
+        // Third buyer, same card, charge after the payment: flagged then, and only once.
+        const std::string third = order("three@example.com", "111111111111111111111111");
+        QCOMPARE(event(third, "evt_cs_third", "checkout.session.completed", "'paid'", "{}"), std::string("applied"));
+        QCOMPARE(owner("SELECT needs_review::text FROM orders WHERE id = '" + third + "'"), std::string("false"));
+        QCOMPARE(event(third, "evt_ch_third", "charge.succeeded", "NULL", card), std::string("applied"));
+        const std::string reason = owner("SELECT review_reason FROM orders WHERE id = '" + third + "'");
+        QVERIFY2(reason.find("same card") != std::string::npos, reason.c_str());
+        QCOMPARE(event(third, "evt_ch_third_again", "charge.succeeded", "NULL", card), std::string("applied"));
+        QCOMPARE(owner("SELECT review_reason FROM orders WHERE id = '" + third + "'"), reason);
+        // Positive control: a charge of an order outside any release is ignored, as before.
+        const std::string plain = checkoutCommitted(line("PLAIN", "10"), "one@example.com", "NULL");
+        QCOMPARE(event(plain, "evt_ch_plain", "charge.succeeded", "NULL", card), std::string("ignored"));
     }
 
     // --- staff settings ----------------------------------------------------------------
