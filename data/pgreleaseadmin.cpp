@@ -1,6 +1,7 @@
 #include "data/pgreleaseadmin.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgreleaserows.h"
 #include "data/pgreleases.h"
 #include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
@@ -60,26 +61,16 @@ Result<QList<ReleaseSummary>> PgReleaseAdmin::overview()
         return keepSentences(tx, [&](pqxx::work &tx) -> Result<QList<ReleaseSummary>> {
             QList<ReleaseSummary> list;
             for (const auto &r : tx.exec(
-                     "SELECT release_id::text, sku, product_name, coalesce(array_to_string(sizes, ','), ''), "
-                     "       (extract(epoch FROM release_at) * 1000)::bigint, visibility, allocation, admit_per_minute, "
-                     "       limit_per_buyer, pow_bits, (extract(epoch FROM queue_opens_at) * 1000)::bigint, "
-                     "       (extract(epoch FROM entries_close_at) * 1000)::bigint, coalesce(claim_hours, 0), "
-                     "       (extract(epoch FROM drawn_at) * 1000)::bigint, (extract(epoch FROM canceled_at) * 1000)::bigint, "
+                     std::string("SELECT release_id::text, sku, product_name, ") + kReleaseScheduleColumns +
+                     ", coalesce(claim_hours, 0), (extract(epoch FROM drawn_at) * 1000)::bigint, "
+                     "       (extract(epoch FROM canceled_at) * 1000)::bigint, "
                      "       timezone, entries, won, claimed, sold, held, stock_left "
                      "  FROM rdk.release_overview()")) {
                 ReleaseSummary s;
                 s.id = text(r[0]);
                 s.sku = text(r[1]);
                 s.productName = text(r[2]);
-                s.sizes = text(r[3]).split(u',', Qt::SkipEmptyParts);
-                s.releaseAt = fromMillis(r[4]);
-                s.visibility = releaseVisibilityFromString(text(r[5])).value_or(ReleaseVisibility::ComingSoon);
-                s.allocation = releaseAllocationFromString(text(r[6])).value_or(ReleaseAllocation::Queue);
-                s.admitPerMinute = r[7].as<int>();
-                s.limitPerBuyer = r[8].as<int>();
-                s.powBits = r[9].as<int>();
-                s.queueOpensAt = fromMillis(r[10]);
-                s.entriesCloseAt = fromMillis(r[11]);
+                readReleaseSchedule(r, 3, s);
                 s.claimHours = r[12].as<int>();
                 s.drawnAt = fromMillis(r[13]);
                 s.canceledAt = fromMillis(r[14]);

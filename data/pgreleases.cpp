@@ -1,6 +1,7 @@
 #include "data/pgreleases.h"
 
 #include "data/pgfunctionerror.h"
+#include "data/pgreleaserows.h"
 #include "data/pgsessionpqxx.h"
 #include "data/pgvalues.h"
 
@@ -31,25 +32,14 @@ Result<QList<Release>> PgReleases::storefrontReleases()
     return m_session.transact([&](pqxx::work &tx) -> Result<QList<Release>> {
         QList<Release> releases;
         for (const auto &r : tx.exec(
-                 "SELECT release_id::text, product_id::text, sku, coalesce(array_to_string(sizes, ','), ''), "
-                 "       (extract(epoch FROM release_at) * 1000)::bigint, visibility, allocation, admit_per_minute, "
-                 "       limit_per_buyer, pow_bits, (extract(epoch FROM queue_opens_at) * 1000)::bigint, "
-                 "       (extract(epoch FROM entries_close_at) * 1000)::bigint, (extract(epoch FROM drawn_at) * 1000)::bigint, "
-                 "       encode(secret, 'hex'), timezone "
+                 std::string("SELECT release_id::text, product_id::text, sku, ") + kReleaseScheduleColumns +
+                 ", (extract(epoch FROM drawn_at) * 1000)::bigint, encode(secret, 'hex'), timezone "
                  "  FROM rdk.storefront_releases()")) {
             Release rel;
             rel.id = text(r[0]);
             rel.productId = text(r[1]);
             rel.sku = text(r[2]);
-            rel.sizes = text(r[3]).split(u',', Qt::SkipEmptyParts);
-            rel.releaseAt = fromMillis(r[4]);
-            rel.visibility = releaseVisibilityFromString(text(r[5])).value_or(ReleaseVisibility::ComingSoon);
-            rel.allocation = releaseAllocationFromString(text(r[6])).value_or(ReleaseAllocation::Queue);
-            rel.admitPerMinute = r[7].as<int>();
-            rel.limitPerBuyer = r[8].as<int>();
-            rel.powBits = r[9].as<int>();
-            rel.queueOpensAt = fromMillis(r[10]);
-            rel.entriesCloseAt = fromMillis(r[11]);
+            readReleaseSchedule(r, 3, rel);
             rel.drawnAt = fromMillis(r[12]);
             rel.secret = QByteArray::fromHex(text(r[13]).toLatin1());
             rel.timeZone = text(r[14]);
