@@ -140,6 +140,29 @@ Result<SeedReport> DemoSeeder::seed(const QString &tenantSlug, const QDateTime &
                                str(tenantId));
                 say(u"  ships to the US and Canada: standard (free from $150), express, pickup in the shop"_s);
             }
+            // Two drops to come (rdk-desk: Shop > Releases...): a pair sold through the waiting
+            // room the day after tomorrow at 10:00 shop time, and a raffle whose entries are
+            // open until then. Their pages show the countdown; the database makes each secret.
+            if (tx.exec1("SELECT to_regclass('public.releases') IS NOT NULL")[0].as<bool>()) {
+                const auto releases = tx.exec_params(
+                    "WITH shop AS (SELECT t.id, t.timezone FROM tenants t WHERE t.id = $1::uuid), "
+                    "     at AS (SELECT ((date_trunc('day', now() AT TIME ZONE s.timezone) + interval '2 days 10 hours') "
+                    "                    AT TIME ZONE s.timezone) AS release_at FROM shop s), "
+                    "     picked AS (SELECT p.id, row_number() OVER (ORDER BY p.sku) AS n FROM products p "
+                    "                 WHERE p.tenant_id = $1::uuid AND p.published AND NOT p.archived "
+                    "                   AND p.inventory_strategy = 'per_size' "
+                    "                   AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.tenant_id = $1::uuid)) "
+                    "INSERT INTO releases (tenant_id, product_id, release_at, visibility, allocation, admit_per_minute, "
+                    "                      limit_per_buyer, queue_opens_at, entries_close_at, claim_hours) "
+                    "SELECT $1::uuid, p.id, at.release_at + CASE WHEN p.n = 1 THEN interval '0' ELSE interval '1 day' END, "
+                    "       'coming_soon', CASE WHEN p.n = 1 THEN 'queue' ELSE 'raffle' END, 120, 1, "
+                    "       CASE WHEN p.n = 1 THEN at.release_at - interval '30 minutes' ELSE now() END, "
+                    "       CASE WHEN p.n = 2 THEN at.release_at END, CASE WHEN p.n = 2 THEN 24 END "
+                    "  FROM picked p, at WHERE p.n <= 2",
+                    str(tenantId));
+                if (releases.affected_rows() > 0)
+                    say(u"  two drops to come: one through the waiting room, one by raffle (entries open now)"_s);
+            }
             // The paid online orders' buyers become customers, as paying online makes them
             // (module customers.sql); these orders were written paid, so no payment ran.
             const auto customers = tx.exec_params(

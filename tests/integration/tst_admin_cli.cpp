@@ -202,6 +202,11 @@ private Q_SLOTS:
         // The demo shop charges one sales tax rate at the counter, added to its prices.
         QCOMPARE(count("SELECT count(*) FROM tax_rates WHERE rate_percent = 8.875 AND active"), 1);
         QCOMPARE(count("SELECT count(*) FROM tenants WHERE slug = 'kickz' AND prices_include_tax"), 0);
+        // Two drops to come, coming soon: one through the waiting room, one raffle taking entries.
+        QCOMPARE(count("SELECT count(*) FROM releases WHERE release_at > now() AND visibility = 'coming_soon' "
+                       "AND canceled_at IS NULL"), 2);
+        QCOMPARE(count("SELECT count(*) FROM releases WHERE allocation = 'raffle' AND queue_opens_at <= now() "
+                       "AND entries_close_at > now()"), 1);
 
         const int productsBefore = count("SELECT count(*) FROM products");
         const Run again = admin({u"seed-demo"_s, u"--tenant"_s, u"kickz"_s});
