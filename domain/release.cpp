@@ -59,14 +59,21 @@ std::optional<RaffleEntryState> raffleEntryStateFromString(const QString &s)
     return std::nullopt;
 }
 
+qint64 admittedCount(int ratePerMinute, qint64 releaseAtMs, qint64 nowMs)
+{
+    if (ratePerMinute <= 0)
+        return 0;
+    const qint64 elapsedMs = std::max<qint64>(0, nowMs - releaseAtMs);
+    // ceil(rate × ms / 60000) in integers: no rounding drift between processes. rate <= 100000
+    // and a release lives days, not centuries, so the product stays far inside 64 bits.
+    return (qint64(ratePerMinute) * elapsedMs + 59'999) / 60'000;
+}
+
 qint64 admittedCount(int ratePerMinute, const QDateTime &releaseAt, const QDateTime &now)
 {
-    if (ratePerMinute <= 0 || !releaseAt.isValid() || !now.isValid())
+    if (!releaseAt.isValid() || !now.isValid())
         return 0;
-    const qint64 elapsedMs = std::max<qint64>(0, releaseAt.msecsTo(now));
-    // ceil(rate × ms / 60000) in integers: no rounding drift between processes.
-    const qint64 product = qint64(ratePerMinute) * elapsedMs;
-    return (product + 59999) / 60000;
+    return admittedCount(ratePerMinute, releaseAt.toMSecsSinceEpoch(), now.toMSecsSinceEpoch());
 }
 
 QByteArray ticketPayload(const QString &releaseId, qint64 joinMs, const QString &nonceHex)

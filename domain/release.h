@@ -114,7 +114,8 @@ struct RaffleClaim final {
 };
 
 /// Queue tickets let through `now`: ceil(ratePerMinute × max(0, now − releaseAt) / 60 s).
-/// Every rdk-sync process computes the same number from the same inputs.
+/// Every rdk-sync process computes the same number from the same inputs (times in unix ms).
+qint64 admittedCount(int ratePerMinute, qint64 releaseAtMs, qint64 nowMs);
 qint64 admittedCount(int ratePerMinute, const QDateTime &releaseAt, const QDateTime &now);
 
 /// The waiting-room ticket's signed part and its check (spec: v1.<release>.<join ms>.<24 hex>.<hmac hex>).

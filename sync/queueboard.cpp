@@ -6,20 +6,10 @@
 
 namespace rdk::sync {
 
-qint64 admittedCount(int perMinute, qint64 releaseAtMs, qint64 nowMs)
-{
-    const qint64 elapsed = std::max<qint64>(0, nowMs - releaseAtMs);
-    if (perMinute <= 0 || elapsed == 0)
-        return 0;
-    // ceil(perMinute * elapsed / 60000); perMinute <= 100000 and a release lives days, not
-    // centuries, so the product stays far inside 64 bits.
-    return (qint64(perMinute) * elapsed + 59'999) / 60'000;
-}
-
 QueueStanding queueStanding(qint64 before, qint64 own, int perMinute, qint64 releaseAtMs, qint64 nowMs)
 {
     const qint64 through = std::max<qint64>(0, before) + std::max<qint64>(1, own);
-    const qint64 admitted = admittedCount(perMinute, releaseAtMs, nowMs);
+    const qint64 admitted = rdk::admittedCount(perMinute, releaseAtMs, nowMs);
     QueueStanding standing;
     standing.admitted = through <= admitted;
     standing.position = std::max<qint64>(0, through - admitted);

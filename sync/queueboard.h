@@ -9,6 +9,8 @@
 // and a ticket is admitted when the tickets up to and including its bucket are <= admitted(t).
 // The database sees one small write per process per second, never one per visitor.
 
+#include "domain/release.h"   // admittedCount: the arithmetic every process shares
+
 #include <QHash>
 #include <QMap>
 #include <QMutex>
@@ -27,9 +29,6 @@ struct QueueStanding final {
     qint64 estimateSeconds = 0; ///< until admission at the release's rate (0 when admitted)
     bool admitted = false;
 };
-
-/// How many ticket holders are let through by `nowMs` (unix ms) at `perMinute` from `releaseAtMs`.
-qint64 admittedCount(int perMinute, qint64 releaseAtMs, qint64 nowMs);
 
 /// The start of the 100 ms bucket of a join time.
 constexpr qint64 queueBucket(qint64 joinedAtMs)

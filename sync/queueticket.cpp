@@ -1,5 +1,7 @@
 #include "sync/queueticket.h"
 
+#include "domain/release.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -34,9 +36,7 @@ bool isLowerHex(QByteArrayView text)
 
 QByteArray makeQueueTicket(QByteArrayView secret, const QString &releaseId, qint64 joinedAtMs, QByteArrayView random)
 {
-    const QByteArray signedPart = "v1." + releaseId.toLatin1() + '.' + QByteArray::number(joinedAtMs) + '.'
-        + random.toByteArray().toHex();
-    return signedPart + '.' + hmacHex(secret, signedPart);
+    return signTicket(secret.toByteArray(), releaseId, joinedAtMs, QString::fromLatin1(random.toByteArray().toHex())).toLatin1();
 }
 
 std::optional<QueueTicket> verifyQueueTicket(QByteArrayView secret, const QString &releaseId, QByteArrayView text)
