@@ -528,88 +528,18 @@ void DropRoutes::refresh()
         return;
     const int tick = m_ticks++;
     (void)QtConcurrent::run(&m_server.m_pool, [this, tick] {
-        SessionProvider &sessions = m_server.m_sessions;
-        auto releases = sessions.run([](data::PgSession &s) { return data::PgReleases(s).storefrontReleases(); });
+        auto releases = m_server.m_sessions.run([](data::PgSession &s) { return data::PgReleases(s).storefrontReleases(); });
         if (!releases) {
             qCWarning(lcDrops).noquote() << "releases not read:" << releases.error().message;
             m_refreshing = false;
             return;
         }
-        bool changed = false;
-        QSet<QString> purgeNow;
-        {
-            const QMutexLocker lock(&m_mutex);
-            QHash<QString, Release> next;
-            for (const Release &r : *releases) {
-                next.insert(r.id, r);
-                const auto old = m_releases.constFind(r.id);
-                if (!m_loaded || old == m_releases.cend() || !sameRelease(*old, r)) {
-                    purgeNow.insert(CatalogChanges::productTag(r.productId));
-                    changed = true;
-                }
-            }
-            for (auto it = m_releases.cbegin(); it != m_releases.cend(); ++it)
-                if (!next.contains(it.key())) {
-                    purgeNow.insert(CatalogChanges::productTag(it->productId));
-                    m_board.forget(it.key());
-                    changed = true;
-                }
-            m_releases = std::move(next);
-            m_releaseBySku.clear();
-            for (const Release &r : std::as_const(m_releases))
-                if (const auto sku = normalizeSku(r.sku))
-                    m_releaseBySku.insert(*sku, r.id);
-            m_loaded = true;
-        }
-        if (changed || tick % kNamesEveryTicks == 0) {
-            QStringList skus;
-            for (const Release &r : *releases)
-                skus.append(r.sku);
-            auto products = sessions.run([&](data::PgSession &s) { return data::PgStorefront(s).productsBySku(skus); });
-            if (products) {
-                const QMutexLocker lock(&m_mutex);
-                for (const Release &r : *releases)
-                    for (const StorefrontProduct &p : *products)
-                        if (p.id == r.productId) {
-                            m_names.insert(r.id, p.name);
-                            QStringList sizes;
-                            for (const StorefrontSize &s : p.sizes)
-                                if (!s.size.isEmpty())
-                                    sizes.append(s.size);
-                            m_sizes.insert(r.id, sizes);
-                        }
-            }
-        }
-        // This process's tickets out, every process's back in: the one write per second.
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        const QHash<QString, QueueBoard::Histogram> unpublished = m_board.unpublished();
-        for (const Release &r : *releases) {
-            if (r.allocation == ReleaseAllocation::Raffle || now < r.queueOpensAt.addSecs(-60))
-                continue;
-            const auto mine = unpublished.constFind(r.id);
-            const bool publishing = mine != unpublished.cend();
-            if (publishing) {
-                QMap<qint64, int> counts;
-                for (auto it = mine->cbegin(); it != mine->cend(); ++it)
-                    counts.insert(it.key(), int(std::min<qint64>(it.value(), std::numeric_limits<int>::max())));
-                const Status published = sessions.run([&](data::PgSession &s) { return data::PgReleases(s).publishQueue(r.id, m_process, counts); });
-                if (!published) {
-                    qCWarning(lcDrops).noquote() << "queue counts not published:" << published.error().message;
-                    continue;
-                }
-            }
-            auto counts = sessions.run([&](data::PgSession &s) { return data::PgReleases(s).queueCounts(r.id); });
-            if (!counts) {
-                qCWarning(lcDrops).noquote() << "queue counts not read:" << counts.error().message;
-                continue;
-            }
-            QueueBoard::Histogram summed;
-            for (const auto &[bucket, tickets] : *counts)
-                summed.insert(bucket, tickets);
-            m_board.refreshed(r.id, publishing ? &*mine : nullptr, summed);
-        }
+        const QSet<QString> purgeNow = takeReleases(*releases);
+        if (!purgeNow.isEmpty() || tick % kNamesEveryTicks == 0)
+            readProductNames(*releases);
+        exchangeQueueCounts(*releases);
         if (tick % kSweepEveryTicks == 0) {
-            auto swept = sessions.run([](data::PgSession &s) { return data::PgReleases(s).sweep(); });
+            auto swept = m_server.m_sessions.run([](data::PgSession &s) { return data::PgReleases(s).sweep(); });
             if (swept && *swept > 0)
                 qCInfo(lcDrops) << "raffle sweep moved" << *swept << "entries";
         }
@@ -622,6 +552,86 @@ void DropRoutes::refresh()
         }, Qt::QueuedConnection);
         m_refreshing = false;
     });
+}
+
+QSet<QString> DropRoutes::takeReleases(const QList<Release> &releases)
+{
+    QSet<QString> changedTags;
+    const QMutexLocker lock(&m_mutex);
+    QHash<QString, Release> next;
+    for (const Release &r : releases) {
+        next.insert(r.id, r);
+        const auto old = m_releases.constFind(r.id);
+        if (!m_loaded || old == m_releases.cend() || !sameRelease(*old, r))
+            changedTags.insert(CatalogChanges::productTag(r.productId));
+    }
+    for (auto it = m_releases.cbegin(); it != m_releases.cend(); ++it)
+        if (!next.contains(it.key())) {
+            changedTags.insert(CatalogChanges::productTag(it->productId));
+            m_board.forget(it.key());
+        }
+    m_releases = std::move(next);
+    m_releaseBySku.clear();
+    for (const Release &r : std::as_const(m_releases))
+        if (const auto sku = normalizeSku(r.sku))
+            m_releaseBySku.insert(*sku, r.id);
+    m_loaded = true;
+    return changedTags;
+}
+
+void DropRoutes::readProductNames(const QList<Release> &releases)
+{
+    QStringList skus;
+    for (const Release &r : releases)
+        skus.append(r.sku);
+    auto products = m_server.m_sessions.run([&](data::PgSession &s) { return data::PgStorefront(s).productsBySku(skus); });
+    if (!products)
+        return;
+    const QMutexLocker lock(&m_mutex);
+    for (const Release &r : releases)
+        for (const StorefrontProduct &p : *products) {
+            if (p.id != r.productId)
+                continue;
+            m_names.insert(r.id, p.name);
+            QStringList sizes;
+            for (const StorefrontSize &size : p.sizes)
+                if (!size.size.isEmpty())
+                    sizes.append(size.size);
+            m_sizes.insert(r.id, sizes);
+        }
+}
+
+void DropRoutes::exchangeQueueCounts(const QList<Release> &releases)
+{
+    // This process's tickets out, every process's back in: the one write per second.
+    SessionProvider &sessions = m_server.m_sessions;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QHash<QString, QueueBoard::Histogram> unpublished = m_board.unpublished();
+    for (const Release &r : releases) {
+        if (r.allocation == ReleaseAllocation::Raffle || now < r.queueOpensAt.addSecs(-60))
+            continue;
+        const auto mine = unpublished.constFind(r.id);
+        const bool publishing = mine != unpublished.cend();
+        if (publishing) {
+            QMap<qint64, int> counts;
+            for (auto it = mine->cbegin(); it != mine->cend(); ++it)
+                counts.insert(it.key(), int(std::min<qint64>(it.value(), std::numeric_limits<int>::max())));
+            const Status published = sessions.run([&](data::PgSession &s) { return data::PgReleases(s).publishQueue(r.id, m_process, counts); });
+            if (!published) {
+                qCWarning(lcDrops).noquote() << "queue counts not published:" << published.error().message;
+                continue;
+            }
+        }
+        auto counts = sessions.run([&](data::PgSession &s) { return data::PgReleases(s).queueCounts(r.id); });
+        if (!counts) {
+            qCWarning(lcDrops).noquote() << "queue counts not read:" << counts.error().message;
+            continue;
+        }
+        QueueBoard::Histogram summed;
+        for (const auto &[bucket, tickets] : *counts)
+            summed.insert(bucket, tickets);
+        m_board.refreshed(r.id, publishing ? &*mine : nullptr, summed);
+    }
 }
 
 void DropRoutes::armPurge()

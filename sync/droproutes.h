@@ -78,7 +78,14 @@ private:
     /// Runs on the pool once a second: reads the releases, publishes this process's counts and
     /// reads back every process's. Then (on the server's thread) arms the purges.
     void refresh();
-        void armPurge();
+    /// Keeps `releases` as this process's list; returns the cache tags of releases that are new,
+    /// changed or gone (their pages must be rendered again).
+    QSet<QString> takeReleases(const QList<Release> &releases);
+    /// Re-reads the releases' product names and sizes for the drop pages.
+    void readProductNames(const QList<Release> &releases);
+    /// Publishes this process's new tickets and reads back every process's counts.
+    void exchangeQueueCounts(const QList<Release> &releases);
+    void armPurge();
     void purgeDue();
 
     SyncServer &m_server;
