@@ -1,6 +1,7 @@
 #include "sync/catalogcache.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 
 namespace rdk::sync {
 
@@ -10,6 +11,8 @@ std::optional<CachedResponse> CatalogCache::find(const QString &key) const
     const auto it = m_entries.constFind(key);
     if (it == m_entries.constEnd())
         return std::nullopt;
+    if (it->expiresAtMs != 0 && QDateTime::currentMSecsSinceEpoch() >= it->expiresAtMs)
+        return std::nullopt;   // replaced by the next store()
     return it->response;
 }
 
@@ -32,7 +35,8 @@ void CatalogCache::store(const QString &key, CachedResponse response, const QStr
     removeLocked(key);
     for (const QString &tag : tags)
         m_keysByTag[tag].insert(key);
-    m_entries.insert(key, Entry{std::move(response), tags});
+    const qint64 expiresAtMs = tags.contains(clockTag()) ? QDateTime::currentMSecsSinceEpoch() + kClockBoundMs : 0;
+    m_entries.insert(key, Entry{std::move(response), tags, expiresAtMs});
 }
 
 int CatalogCache::invalidateTag(const QString &tag)

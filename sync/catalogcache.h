@@ -20,12 +20,18 @@ struct CachedResponse final {
 /// Rendered pages and API answers, tagged ("catalog", "product:AJ1-CHI") so a change
 /// invalidates exactly what shows it. Thread-safe.
 ///
+/// An answer tagged clockTag() shows the time it was made (a release's countdown): it is kept
+/// for at most kClockBoundMs, so no shopper is shown a clock older than that.
+///
 /// A reader notes generation() before it queries the database and stores with that number;
 /// if an invalidation happened in between, the store is dropped, so an answer computed from
 /// data older than a change can never outlive the change.
 class CatalogCache final {
 public:
     explicit CatalogCache(int maxEntries = 5000) : m_maxEntries(maxEntries) {}
+
+    static constexpr qint64 kClockBoundMs = 1000;
+    static QString clockTag() { return QStringLiteral("clock"); }
 
     std::optional<CachedResponse> find(const QString &key) const;
     quint64 generation() const;
@@ -40,6 +46,7 @@ private:
     struct Entry {
         CachedResponse response;
         QStringList tags;
+        qint64 expiresAtMs = 0;   ///< 0: kept until a change invalidates it
     };
     void removeLocked(const QString &key);
 

@@ -97,8 +97,10 @@ QHttpServerResponse SyncServer::productPage(const RequestInfo &info, const QStri
         if (!product)
             return product.error();
         tags.append(CatalogChanges::productTag(product->id));
-        return renderProductPage(PageContext{m_options.shopName, info.path, cartCount}, *product,
-                                 m_drops ? m_drops->productExtras(*product) : ProductPageExtras{});
+        const ProductPageExtras extras = m_drops ? m_drops->productExtras(*product) : ProductPageExtras{};
+        if (extras.showsClock)
+            tags.append(CatalogCache::clockTag());   // the countdown's clock stays within a second
+        return renderProductPage(PageContext{m_options.shopName, info.path, cartCount}, *product, extras);
     });
     if (response.statusCode() == HttpStatus::NotFound)
         return pageError(info, 404, u"We couldn't find that product. It may have sold out and been taken down."_s);

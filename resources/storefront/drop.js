@@ -139,6 +139,7 @@
   function startCountdowns() {
     var nodes = document.querySelectorAll("[data-release-at]");
     if (!nodes.length) return;
+    var loadedAt = Date.now();
     function tick() {
       var now = Date.now() + offsetMs;
       for (var i = 0; i < nodes.length; i++) {
@@ -147,7 +148,13 @@
         var out = nodes[i].querySelector("[data-countdown]");
         if (out) out.textContent = countdownText(left);
         // At the release the server's page changes by itself; fetch it.
-        if (left <= 0 && nodes[i].hasAttribute("data-reload-at-release")) { window.location.reload(); return; }
+        if (left <= 0 && nodes[i].hasAttribute("data-reload-at-release")) {
+          // A page that counts zero as soon as it loads was made just before the release:
+          // ask again in a moment instead of at once, so no browser reloads in a tight loop.
+          var wait = Date.now() - loadedAt < 1000 ? 1500 : 0;
+          window.setTimeout(function () { window.location.reload(); }, wait);
+          return;
+        }
       }
       window.setTimeout(tick, 1000 - ((Date.now() + offsetMs) % 1000) + 5);
     }

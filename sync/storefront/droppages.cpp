@@ -129,6 +129,7 @@ ProductPageExtras dropProductExtras(const DropView &drop, const QDateTime &now)
     QString box = u"<section class=\"drop-box\" aria-label=\"Release\">\n"_s;
     if (now < drop.releaseAt) {
         box += countdown(u"Release in"_s, drop.releaseAt, drop.timeZone, now, true);
+        extras.showsClock = true;
         if (drop.raffle) {
             const bool open = now >= drop.queueOpensAt && (!drop.entriesCloseAt.isValid() || now < drop.entriesCloseAt);
             box += open ? u"<p>This release goes to raffle winners. Entries are open until "_s

@@ -48,6 +48,7 @@ struct ProductPageExtras final {
     QString buyBoxHtml;         ///< already escaped markup shown in place of the add-to-cart form
     bool keepAddToCart = false; ///< show the add-to-cart form under buyBoxHtml
     QStringList scripts;        ///< same-origin scripts the page needs (e.g. /static/drop.js)
+    bool showsClock = false;    ///< counts down from the time it was made: not to be kept long
 };
 
 /// `/products/{sku}`: gallery, details and the add-to-cart form (none when sold out).

@@ -240,6 +240,10 @@ for path in $paths; do
   b=$(curl -sS -m 10 -o "$work/b" -w '%{http_code}' "http://127.0.0.1:$p2$path")
   [ "$a" = 200 ] || fail "original answered $a for $path"
   [ "$b" = 200 ] || fail "restored answered $b for $path"
+  # A drop's countdown shows the moment each rdk-sync made the page; all else must match.
+  case $path in
+    /products/*) sed -i -E 's/data-now="[^"]*"/data-now=""/; s/(data-countdown aria-live="off">)[^<]*/\1/' "$work/a" "$work/b" ;;
+  esac
   cmp -s "$work/a" "$work/b" || fail "answers for $path differ ($(wc -c < "$work/a") vs $(wc -c < "$work/b") bytes)"
   n=$((n + 1))
 done

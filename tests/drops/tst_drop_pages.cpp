@@ -61,6 +61,7 @@ private Q_SLOTS:
         QVERIFY(extras.buyBoxHtml.contains(u"The waiting room opens Saturday 12 December 2026, 09:30"_s));
         QVERIFY(!extras.buyBoxHtml.contains(u"Join the queue"_s));
         QVERIFY(!extras.keepAddToCart);
+        QVERIFY(extras.showsClock);   // the server keeps it for a second at most
         QCOMPARE(extras.scripts, QStringList{u"/static/drop.js"_s});
     }
 
@@ -81,6 +82,7 @@ private Q_SLOTS:
         QVERIFY(extras.buyBoxHtml.contains(u"Released."_s));
         QVERIFY(extras.buyBoxHtml.contains(u"href=\"/drops/AJ1-CHI\""_s));
         QVERIFY(!extras.buyBoxHtml.contains(u"data-release-at"_s));
+        QVERIFY(!extras.showsClock);   // cached until something changes
     }
 
     void raffleProduct_linksToTheEntryWhileOpen()

@@ -111,6 +111,18 @@ private Q_SLOTS:
         QVERIFY(m_cache->find(u"page:/products/BOOT"_s));   // another product's page stays
     }
 
+    // A page with a countdown shows the time it was made; kept longer, a shopper's countdown
+    // (which drop.js sets from the page's clock) would run behind by the page's age.
+    void clockTaggedAnswer_isKeptAtMostASecond()
+    {
+        m_cache->store(u"page:/products/DROP"_s, CachedResponse{"countdown", "text/html", "\"6\""},
+                       {CatalogChanges::productTag(kShoe), CatalogCache::clockTag()}, m_cache->generation());
+        QVERIFY(m_cache->find(u"page:/products/DROP"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_cache->find(u"page:/products/DROP"_s), 3 * CatalogCache::kClockBoundMs);
+        QVERIFY(m_cache->find(u"page:/products/BOOT"_s));   // answers without a clock stay
+        QVERIFY(m_cache->find(u"page:/"_s));
+    }
+
     void noticesInABurst_areAppliedOnce()
     {
         CatalogChanges changes(*m_cache, 30);
