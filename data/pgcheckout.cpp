@@ -30,6 +30,64 @@ std::optional<std::string> orderIdFromMetadata(const QString &orderId)
     return (id.isNull() || orderId.size() > 64 ? QUuid() : id).toString(QUuid::WithoutBraces).toStdString();
 }
 
+// One event as rdk.apply_payment_events reads it: a key left out is NULL, as the single call's
+// NULL arguments were. The amount goes as text, so the database casts it inside the event's
+// own block.
+QJsonObject paymentEventJson(const PaymentEvent &event)
+{
+    QJsonObject json{{u"id"_s, event.eventId}, {u"type"_s, event.type.left(100)}};
+    const auto put = [&json](const QString &key, const QString &value) {
+        if (!value.isEmpty())
+            json.insert(key, value);
+    };
+    if (const auto order = orderIdFromMetadata(event.orderId))
+        json.insert(u"order"_s, QString::fromStdString(*order));
+    put(u"payment_intent"_s, event.paymentIntentId);
+    if (const std::optional<PaymentReport> &report = event.report) {
+        json.insert(u"signal"_s, toString(report->signal));
+        if (report->amountKnown) {
+            json.insert(u"amount_minor"_s, QString::number(report->amount.minor()));
+            json.insert(u"currency"_s, report->amount.currency());
+        }
+    }
+    put(u"checkout_session"_s, event.checkoutSessionId);
+    put(u"payment_link"_s, event.paymentLinkId);
+    put(u"customer_email"_s, event.customerEmail.left(254));
+    if (!event.shippingAddress.isEmpty())
+        json.insert(u"shipping_address"_s, event.shippingAddress);
+    QJsonObject checkout;
+    if (!event.shippingRateId.isEmpty())
+        checkout.insert(u"shipping_rate"_s, event.shippingRateId.left(255));
+    if (event.shippingMinor)
+        checkout.insert(u"amount_shipping"_s, *event.shippingMinor);
+    if (event.taxMinor)
+        checkout.insert(u"amount_tax"_s, *event.taxMinor);
+    if (!event.customerPhone.isEmpty())
+        checkout.insert(u"phone"_s, event.customerPhone.left(40));
+    if (!event.cardFingerprint.isEmpty())
+        checkout.insert(u"card_fingerprint"_s, event.cardFingerprint.left(100));
+    if (!checkout.isEmpty())
+        json.insert(u"checkout"_s, checkout);
+    return json;
+}
+
+// An event's answer from the columns (outcome, error_state, error_message) at `first`: an
+// error the function caught keeps its sentence where it is one of ours.
+Result<EventOutcome> eventOutcomeOf(const pqxx::row &row, int first)
+{
+    if (!row[first + 1].is_null()) {
+        const std::string state = row[first + 1].as<std::string>();
+        const QString message = text(row[first + 2]);
+        if (auto refusal = functionRefusal(state, message))
+            return *refusal;
+        return Error::internal(u"The database could not apply the event (SQLSTATE %1): %2"_s.arg(QString::fromStdString(state), message));
+    }
+    const auto outcome = eventOutcomeFromString(text(row[first]));
+    if (!outcome)
+        return Error::internal(u"The database answered an unknown webhook outcome: %1"_s.arg(text(row[first])));
+    return *outcome;
+}
+
 // The offers the database priced for the order and what the shop asks at checkout, from the
 // columns kCheckoutShippingColumns put at `first` of `row`.
 constexpr const char *kCheckoutShippingColumns =
@@ -132,45 +190,35 @@ Status PgCheckout::abandon(const QString &orderId)
 
 Result<EventOutcome> PgCheckout::applyPaymentEvent(const PaymentEvent &event)
 {
-    const std::optional<PaymentReport> &report = event.report;
-    const bool amountKnown = report && report->amountKnown;
-    const std::optional<std::string> address =
-        event.shippingAddress.isEmpty()
-            ? std::nullopt
-            : std::optional<std::string>(QJsonDocument(event.shippingAddress).toJson(QJsonDocument::Compact).toStdString());
-    QJsonObject checkout;
-    if (!event.shippingRateId.isEmpty())
-        checkout.insert(u"shipping_rate"_s, event.shippingRateId.left(255));
-    if (event.shippingMinor)
-        checkout.insert(u"amount_shipping"_s, *event.shippingMinor);
-    if (event.taxMinor)
-        checkout.insert(u"amount_tax"_s, *event.taxMinor);
-    if (!event.customerPhone.isEmpty())
-        checkout.insert(u"phone"_s, event.customerPhone.left(40));
-    if (!event.cardFingerprint.isEmpty())
-        checkout.insert(u"card_fingerprint"_s, event.cardFingerprint.left(100));
-    const std::optional<std::string> checkoutJson =
-        checkout.isEmpty() ? std::nullopt
-                           : std::optional<std::string>(QJsonDocument(checkout).toJson(QJsonDocument::Compact).toStdString());
-    // One round trip (ADR 0028): the call is a lone statement, so PostgreSQL runs it in its own
-    // transaction, and the function sets the audit reason of what it changes itself. Prepared
-    // once per connection (libpqxx prepares it on first use; a new connection does it again).
-    constexpr const char *kStatement = "rdk_apply_payment_event";
-    return m_session.statement([&](pqxx::nontransaction &tx) -> Result<EventOutcome> {
+    auto outcomes = applyPaymentEvents({event});
+    if (!outcomes)
+        return outcomes.error();
+    return outcomes->first();
+}
+
+Result<QList<Result<EventOutcome>>> PgCheckout::applyPaymentEvents(const QList<PaymentEvent> &events)
+{
+    QJsonArray list;
+    for (const PaymentEvent &event : events)
+        list.append(paymentEventJson(event));
+    const std::string json = compactJson(list);
+    // One round trip and one transaction for the lot (ADR 0028, 0031): the call is a lone
+    // statement, which PostgreSQL runs in its own transaction, and the function sets the audit
+    // reason of each change itself. Prepared once per connection (libpqxx prepares it on first
+    // use; a new connection does it again).
+    constexpr const char *kStatement = "rdk_apply_payment_events";
+    return m_session.statement([&](pqxx::nontransaction &tx) -> Result<QList<Result<EventOutcome>>> {
         try {
-            tx.conn().prepare(kStatement,
-                              "SELECT outcome FROM rdk.apply_payment_event($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, "
-                              "$11::jsonb, $12::jsonb)");
-            const auto row = tx.exec_prepared1(
-                kStatement, str(event.eventId), str(event.type.left(100)), orderIdFromMetadata(event.orderId),
-                orNull(event.paymentIntentId), report ? std::optional(str(toString(report->signal))) : std::nullopt,
-                amountKnown ? std::optional(report->amount.minor()) : std::nullopt,
-                amountKnown ? std::optional(str(report->amount.currency())) : std::nullopt, orNull(event.checkoutSessionId),
-                orNull(event.paymentLinkId), orNull(event.customerEmail.left(254)), address, checkoutJson);
-            const auto outcome = eventOutcomeFromString(text(row[0]));
-            if (!outcome)
-                return Error::internal(u"The database answered an unknown webhook outcome: %1"_s.arg(text(row[0])));
-            return *outcome;
+            tx.conn().prepare(kStatement, "SELECT event_no, outcome, error_state, error_message "
+                                          "FROM rdk.apply_payment_events($1::jsonb)");
+            const pqxx::result rows = tx.exec_prepared(kStatement, json);
+            QList<Result<EventOutcome>> outcomes(events.size(), Error::internal(u"The database did not answer for this event."_s));
+            for (const auto &row : rows) {
+                const int index = row[0].as<int>() - 1;
+                if (index >= 0 && index < outcomes.size())
+                    outcomes[index] = eventOutcomeOf(row, 1);
+            }
+            return outcomes;
         } catch (const pqxx::sql_error &e) {
             if (auto refusal = functionRefusal(e))
                 return *refusal;

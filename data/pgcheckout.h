@@ -36,6 +36,12 @@ public:
     /// event id is a Duplicate with no effect, even when copies arrive at the same moment.
     Result<EventOutcome> applyPaymentEvent(const PaymentEvent &event);
 
+    /// Several events that arrived together, in one transaction with one commit (ADR 0031),
+    /// each applied on its own: the answer holds one Result per event, in order, and an event
+    /// that fails leaves the others applied. The whole call fails only when the database can't
+    /// be reached or refuses the login; then nothing was applied. At most 32 events.
+    Result<QList<Result<EventOutcome>>> applyPaymentEvents(const QList<PaymentEvent> &events);
+
     /// Gives back stock held by reservations whose time ran out; returns how many.
     Result<int> releaseExpiredReservations();
 

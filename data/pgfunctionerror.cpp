@@ -30,7 +30,11 @@ std::optional<Error> functionRefusal(const std::exception &e)
     std::string state = sqlState(e);
     if (state.empty() && dynamic_cast<const pqxx::plpgsql_no_data_found *>(&e))
         state = "P0002";
-    const QString sentence = sentenceOf(e);
+    return functionRefusal(state, sentenceOf(e));
+}
+
+std::optional<Error> functionRefusal(const std::string &state, const QString &sentence)
+{
     if (isServerWording(sentence))
         return std::nullopt;
     if (state == "42501")

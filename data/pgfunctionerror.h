@@ -22,6 +22,9 @@ namespace rdk::data {
 /// The staff sentence of an error raised by one of our functions, or nullopt when `e` is
 /// something else (a server message, a lost connection, a retryable conflict).
 std::optional<Error> functionRefusal(const std::exception &e);
+/// The same for an error a function caught and reported as its SQLSTATE and message (as
+/// rdk.apply_payment_events does per event).
+std::optional<Error> functionRefusal(const std::string &state, const QString &message);
 
 /// Runs `work(tx)` and turns our functions' refusals into Errors with their sentence. The
 /// transaction is then dead: the Error result makes PgSession::transact roll it back. Other

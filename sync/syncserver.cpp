@@ -749,7 +749,7 @@ QHttpServerResponse SyncServer::checkout(const RequestInfo &info)
 
 QHttpServerResponse SyncServer::webhook(const RequestInfo &info)
 {
-    const WebhookResult result = processStripeWebhook(m_sessions, info.body, info.stripeSignature,
+    const WebhookResult result = processStripeWebhook(m_webhooks, info.body, info.stripeSignature,
                                                       {m_options.webhookSecret, m_options.previousWebhookSecret},
                                                       QDateTime::currentSecsSinceEpoch());
     m_metrics.countWebhookEvent(result.outcome.toLatin1());

@@ -10,6 +10,7 @@
 #include "sync/storefront/storefrontpages.h"
 #include "sync/pageviewbuffer.h"
 #include "sync/visitorcounter.h"
+#include "sync/webhookbatcher.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
@@ -178,6 +179,7 @@ private:
     SessionProvider &m_sessions;
     CatalogCache &m_cache;
     MetricsRegistry &m_metrics;
+    WebhookBatcher m_webhooks{m_sessions};     // payments that arrive together commit together
     QHttpServer m_http;                         // loop 0, on the thread that called start()
     std::vector<std::unique_ptr<Loop>> m_loops; // [0] is m_http's; the others own their threads
     const Loop *m_firstLoop = nullptr;          // m_loops[0], readable from any loop while others start

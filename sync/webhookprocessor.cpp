@@ -1,6 +1,5 @@
 #include "sync/webhookprocessor.h"
 
-#include "data/pgcheckout.h"
 #include "domain/logcontext.h"
 #include "sync/stripe/webhooksignature.h"
 
@@ -97,7 +96,7 @@ PaymentEvent toPaymentEvent(const StripeEvent &event)
     return e;
 }
 
-WebhookResult processStripeWebhook(SessionProvider &sessions, const QByteArray &rawBody, const QByteArray &signatureHeader,
+WebhookResult processStripeWebhook(WebhookBatcher &batcher, const QByteArray &rawBody, const QByteArray &signatureHeader,
                                    const QList<QByteArray> &webhookSecrets, qint64 nowUnix)
 {
     if (signatureHeader.isEmpty())
@@ -128,7 +127,7 @@ WebhookResult processStripeWebhook(SessionProvider &sessions, const QByteArray &
     }
     ScopedLogField eventField(u"stripe_event_id"_s, parsed->id);
     const PaymentEvent event = toPaymentEvent(*parsed);
-    auto outcome = sessions.run([&](data::PgSession &session) { return data::PgCheckout(session).applyPaymentEvent(event); });
+    auto outcome = batcher.apply(event);
     if (!outcome) {
         const bool down = outcome.error().code == ErrorCode::Unavailable;
         qCWarning(lcWebhook).noquote() << "webhook" << parsed->type << "not applied:" << outcome.error().message;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "domain/payment.h"
-#include "sync/sessionprovider.h"
+#include "sync/webhookbatcher.h"
 #include "sync/stripe/stripeevent.h"
 
 #include <QByteArray>
@@ -24,11 +24,12 @@ struct WebhookResult final {
 };
 
 /// The whole webhook path: verify the signature over the raw body, parse leniently, record
-/// the event and apply its effect in one transaction. A bad signature or body is a 400 with
-/// nothing changed; a database that can't be reached is a 503 so Stripe retries.
+/// the event and apply its effect (with the events that arrive together: `batcher`). A bad
+/// signature or body is a 400 with nothing changed; a database that can't be reached is a 503
+/// so Stripe retries.
 /// `webhookSecrets`: the endpoint's current secret first, then any still accepted while a
 /// secret is rolled (STRIPE_WEBHOOK_SECRET_PREVIOUS); a signature by any one of them passes.
-WebhookResult processStripeWebhook(SessionProvider &sessions, const QByteArray &rawBody, const QByteArray &signatureHeader,
+WebhookResult processStripeWebhook(WebhookBatcher &batcher, const QByteArray &rawBody, const QByteArray &signatureHeader,
                                    const QList<QByteArray> &webhookSecrets, qint64 nowUnix);
 
 } // namespace rdk::sync

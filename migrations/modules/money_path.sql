@@ -660,3 +660,56 @@ $function$;
 COMMENT ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) IS 'rdk-sync before 0021: the same without the checkout''s shipping choice and tax';
 REVOKE ALL ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) TO rdk_sync;
+
+-- rdk.apply_payment_events(jsonb)
+CREATE OR REPLACE FUNCTION rdk.apply_payment_events(p_events jsonb)
+ RETURNS TABLE(event_no integer, outcome text, order_id uuid, error_state text, error_message text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+-- Webhooks that arrived together, applied in one transaction (ADR 0031): one commit, one hold
+-- of the notification lock and of the dashboard's rows for the lot. Each event is the call of
+-- rdk.apply_payment_event in its own subtransaction, so one that fails is answered with its
+-- SQLSTATE and message (event_no: its place in the list, from 1) and the others still apply.
+-- At most 32 events: more subtransactions than PostgreSQL keeps per backend (64) would slow
+-- every other session's snapshots.
+DECLARE
+    v_tenant uuid := rdk.require_service();
+    e record;
+BEGIN
+    IF jsonb_typeof(p_events) IS DISTINCT FROM 'array' OR jsonb_array_length(p_events) NOT BETWEEN 1 AND 32 THEN
+        RAISE EXCEPTION 'Payment events come as a list of 1 to 32.' USING ERRCODE = '22023';
+    END IF;
+    -- One batch of a shop at a time, across rdk-sync processes: two batches that each hold
+    -- some sizes' stock rows and wait for the other's would deadlock.
+    PERFORM pg_advisory_xact_lock(hashtextextended('rdk.apply_payment_events:' || v_tenant, 0));
+    -- Everything is read as text and cast inside the event's own block, so a malformed value
+    -- fails that event, not the list.
+    FOR e IN SELECT x.*, l.n::integer AS no
+               FROM jsonb_array_elements(p_events) WITH ORDINALITY AS l(item, n),
+                    jsonb_to_record(l.item) AS x(id text, type text, "order" text, payment_intent text, signal text,
+                                                 amount_minor text, currency text, checkout_session text, payment_link text,
+                                                 customer_email text, shipping_address jsonb, checkout jsonb)
+              ORDER BY l.n
+    LOOP
+        event_no := e.no;
+        outcome := NULL;
+        order_id := NULL;
+        error_state := NULL;
+        error_message := NULL;
+        BEGIN
+            SELECT a.outcome, a.order_id INTO outcome, order_id
+              FROM rdk.apply_payment_event(e.id, e.type, e."order"::uuid, e.payment_intent, e.signal, e.amount_minor::bigint,
+                                           e.currency, e.checkout_session, e.payment_link, e.customer_email,
+                                           e.shipping_address, e.checkout) a;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS error_state = RETURNED_SQLSTATE, error_message = MESSAGE_TEXT;
+        END;
+        RETURN NEXT;
+    END LOOP;
+END
+$function$;
+COMMENT ON FUNCTION rdk.apply_payment_events(jsonb) IS 'rdk-sync: record and apply Stripe events that arrived together, in one transaction, each on its own';
+REVOKE ALL ON FUNCTION rdk.apply_payment_events(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdk.apply_payment_events(jsonb) TO rdk_sync;

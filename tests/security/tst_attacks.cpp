@@ -266,6 +266,12 @@ private Q_SLOTS:
                                            str(m_pendingSale) + "', NULL, 'paid', 12000, 'usd', NULL, NULL, NULL, NULL) "
                                            "WHERE outcome = 'unknown_order'", true);
         QVERIFY2(forged.ok && forged.rows == 1, qPrintable(forged.describe()));
+        // The same through the list of events that arrived together.
+        const Outcome listed = tryExec(as(u"service B"_s),
+                                       "SELECT count(*) FROM rdk.apply_payment_events('[{\"id\": \"evt_b_listed\", \"type\": "
+                                       "\"checkout.session.completed\", \"order\": \"" + str(m_pendingSale) + "\", \"signal\": \"paid\", "
+                                       "\"amount_minor\": \"12000\", \"currency\": \"usd\"}]') WHERE outcome = 'unknown_order'", true);
+        QVERIFY2(listed.ok && listed.rows == 1, qPrintable(listed.describe()));
         QCOMPARE(owner("SELECT status FROM orders WHERE id = '" + str(m_pendingSale) + "'"), std::string("pending"));
         // Nor can it claim shop A's Stripe work.
         const Outcome claimed = tryExec(as(u"service B"_s), "SELECT count(*) FROM rdk.claim_stripe_requests(100)", true);
@@ -316,6 +322,8 @@ private Q_SLOTS:
     {
         QVERIFY(tryExec(as(u"staff"_s), "SELECT rdk.checkout_place_order('" + std::string(kOneLine) + "', NULL, 35)").refused());
         QVERIFY(tryExec(as(u"staff"_s), "SELECT rdk.apply_payment_event('evt_x', 't', NULL, NULL, 'paid', 1, 'usd', NULL, NULL, NULL, NULL)")
+                    .refused());
+        QVERIFY(tryExec(as(u"staff"_s), "SELECT * FROM rdk.apply_payment_events('[{\"id\": \"evt_x\", \"signal\": \"paid\"}]')")
                     .refused());
         QVERIFY(tryExec(as(u"service"_s), "SELECT rdk.pos_place_sale('" + std::string(kOneLine) + "', 0, NULL, 15)").refused());
         QVERIFY(tryExec(as(u"service"_s), "SELECT rdk.bind_service_login(session_user, '" + str(m_shopB) + "')").refused());
@@ -380,6 +388,12 @@ private Q_SLOTS:
         QTest::addRow("event id that is no event id")
             << u"service"_s << u"SELECT rdk.apply_payment_event('x; DROP TABLE orders', 't', NULL, NULL, 'paid', 1, 'usd', NULL, NULL, NULL, NULL)"_s
             << u"not a Stripe event id"_s;
+        QTest::addRow("payment events that are not a list")
+            << u"service"_s << u"SELECT * FROM rdk.apply_payment_events('{\"id\": \"evt_obj\"}')"_s << u"list of 1 to 32"_s;
+        QTest::addRow("33 payment events at once")
+            << u"service"_s
+            << u"SELECT * FROM rdk.apply_payment_events((SELECT jsonb_agg(jsonb_build_object('id', 'evt_n' || i)) FROM generate_series(1, 33) i))"_s
+            << u"list of 1 to 32"_s;
         QTest::addRow("unknown signal") << u"service"_s
                                         << u"SELECT rdk.apply_payment_event('evt_sig', 't', NULL, NULL, 'stolen', 1, 'usd', NULL, NULL, NULL, NULL)"_s
                                         << u"Unknown payment signal"_s;

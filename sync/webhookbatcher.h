@@ -1,0 +1,53 @@
+#pragma once
+
+#include "domain/payment.h"
+#include "domain/result.h"
+#include "sync/sessionprovider.h"
+
+#include <QMutex>
+#include <QWaitCondition>
+
+#include <deque>
+#include <optional>
+
+namespace rdk::sync {
+
+/// Stripe's webhooks that arrive together are applied together (ADR 0031). A handler hands
+/// its event over and waits. One handler at a time sends everything that waits, up to
+/// kMaxBatch, to the database as one transaction (rdk.apply_payment_events), while the events
+/// that arrive meanwhile gather for the next send. Every payment of a shop touches the same
+/// dashboard rows and takes the database's one notification lock at commit, so per-event
+/// transactions queue for each other anyway; in one transaction they pay for that once.
+///
+/// Each event is still answered only after the transaction that applied it committed, and an
+/// event that fails leaves the others of its batch applied. Thread-safe.
+class WebhookBatcher final {
+public:
+    static constexpr int kMaxBatch = 32;   ///< what rdk.apply_payment_events takes
+
+    explicit WebhookBatcher(SessionProvider &sessions) : m_sessions(sessions) {}
+
+    /// Applies `event` (with whatever else waits) and returns its outcome once committed.
+    /// Blocks the calling thread meanwhile.
+    Result<EventOutcome> apply(const PaymentEvent &event);
+
+    /// Events handed over and not yet sent to the database.
+    int waitingCount() const;
+
+private:
+    struct Waiting {
+        const PaymentEvent *event;
+        std::optional<Result<EventOutcome>> result;
+    };
+    /// Sends up to kMaxBatch waiting events; called with m_mutex held, which it releases
+    /// while the database works.
+    void sendWaiting(QMutexLocker<QMutex> &lock);
+
+    SessionProvider &m_sessions;
+    mutable QMutex m_mutex;
+    QWaitCondition m_sent;
+    std::deque<Waiting *> m_waiting;
+    bool m_sending = false;
+};
+
+} // namespace rdk::sync
