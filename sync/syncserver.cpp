@@ -412,15 +412,18 @@ void SyncServer::addRoutes(QHttpServer &http)
         handle(r, std::move(responder), QString::fromUtf16(StripeWebhookPath), [this](const RequestInfo &i) { return webhook(i); });
     });
     addDropRoutes(http);
-    // The missing-route handler bypasses handle(), so it writes its headers itself.
-    http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+    // The missing-route handler bypasses handle(), so it writes its headers itself. Routes take
+    // GET, not HEAD (the edge turns HEAD into GET), so every HEAD that reaches rdk-sync lands
+    // here: it is answered without the body, or the body would be read as the start of the next
+    // answer on the same connection.
+    http.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         static const QByteArray body = R"({"error":{"message":"Not found."}})";
         responder.writeStatusLine(HttpStatus::NotFound);
         for (const auto &[name, value] : securityHeaders(SecurityHeaderOptions{}))
             responder.writeHeader(name, value);
         responder.writeHeader("Content-Type", "application/json");
         responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-        responder.writeBody(body);
+        responder.writeBody(request.method() == QHttpServerRequest::Method::Head ? QByteArray() : body);
     });
 }
 

@@ -503,6 +503,48 @@ private Q_SLOTS:
         QVERIFY(syncLog().contains("honest=2"));
     }
 
+    // HEAD (uptime checks, link checkers, anyone on the internet) is answered without a body.
+    // A body after a HEAD answer would be read as the start of the next answer on the same
+    // connection: Caddy keeps its connections to rdk-sync open, so one HEAD could spoil the
+    // answer of some other shopper.
+    void head_answeredWithoutBody_andTheConnectionStaysUsable_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<int>("status");
+        QTest::addRow("catalog") << QByteArray("/") << 200;
+        QTest::addRow("product page") << QByteArray("/products/EDGE-LIVE") << 200;
+        QTest::addRow("no such route") << QByteArray("/no/such/page") << 404;
+        QTest::addRow("health") << QByteArray("/healthz") << 200;
+    }
+
+    void head_answeredWithoutBody_andTheConnectionStaysUsable()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(int, status);
+        // Through the edge: GET's status and headers, no body, and the GETs after it answer.
+        // From an address of its own, so the other tests' requests don't count against it.
+        for (int i = 0; i < 3; ++i) {
+            const QByteArray head = exchange(m_edge.port(), "HEAD " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                                             "127.0.0.7");
+            QVERIFY2(statusOf(head) == status, head.constData());
+            QVERIFY2(head.endsWith("\r\n\r\n"), head.constData());
+            QCOMPARE(statusOf(exchange(m_edge.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                                       "127.0.0.7")), 200);
+            QTest::qWait(1);   // lets this process read rdk-sync's log pipe, which would otherwise fill and stall it
+        }
+        // Straight to rdk-sync (which routes GET only): not found, without the body, and the next
+        // pipelined answer starts right after the headers.
+        RawConnection c(m_sync.port(), "127.0.0.8");
+        QVERIFY(c.ok());
+        QVERIFY(c.send("HEAD " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+        const QByteArray both = c.readAll(3000);
+        QCOMPARE(statusOf(both), 404);
+        const qsizetype end = both.indexOf("\r\n\r\n");
+        QVERIFY(end > 0);
+        QVERIFY2(both.mid(end + 4).startsWith("HTTP/1.1 200"), both.constData());
+    }
+
     void http10AndConnectionClose_areClosedAfterTheAnswer_data()
     {
         QTest::addColumn<QByteArray>("request");
