@@ -9,21 +9,30 @@
 -- rdk.release_email_key(text)
 CREATE OR REPLACE FUNCTION rdk.release_email_key(p_email text)
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
+DECLARE
+    v_key text := rdk.customer_email_key(p_email);
+    v_name text := split_part(v_key, '@', 1);
+    v_domain text := split_part(v_key, '@', 2);
+BEGIN
     -- One buyer, however the address is spelled: rdk.customer_email_key (trimmed, lower case),
     -- without a "+tag" after the name, and for Gmail without the dots Gmail ignores
     -- (j.doe+drop@googlemail.com and JDoe@gmail.com are one person). NULL for no address.
-    SELECT CASE WHEN k IS NULL THEN NULL
-                WHEN d IN ('gmail.com', 'googlemail.com') THEN replace(n, '.', '') || '@gmail.com'
-                ELSE n || '@' || d END
-      FROM (SELECT k, split_part(k, '@', 2) AS d,
-                   CASE WHEN position('+' IN split_part(k, '@', 1)) > 1
-                        THEN left(split_part(k, '@', 1), position('+' IN split_part(k, '@', 1)) - 1)
-                        ELSE split_part(k, '@', 1) END AS n
-              FROM (SELECT rdk.customer_email_key(p_email) AS k) a) b
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    IF v_key IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF position('+' IN v_name) > 1 THEN
+        v_name := left(v_name, position('+' IN v_name) - 1);
+    END IF;
+    IF v_domain IN ('gmail.com', 'googlemail.com') THEN
+        RETURN replace(v_name, '.', '') || '@gmail.com';
+    END IF;
+    RETURN v_name || '@' || v_domain;
+END
 $function$;
 COMMENT ON FUNCTION rdk.release_email_key(text) IS 'One buyer per address however spelled: lower case, no +tag, Gmail without dots; the per-buyer key of releases and raffles';
 REVOKE ALL ON FUNCTION rdk.release_email_key(text) FROM PUBLIC;
@@ -32,17 +41,22 @@ GRANT EXECUTE ON FUNCTION rdk.release_email_key(text) TO rdk_admin, rdk_ops, rdk
 -- rdk.release_address_key(jsonb)
 CREATE OR REPLACE FUNCTION rdk.release_address_key(p_address jsonb)
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
+BEGIN
     -- A shipping address (Stripe's shape: line1, line2, postal_code, country) reduced to its
     -- letters and digits in lower case, so "12 Main St., Apt 3" and "12 main st apt 3" match.
     -- The name is left out on purpose: one door, several names, is one buyer. NULL when empty.
-    SELECT nullif(lower(regexp_replace(coalesce(p_address ->> 'line1', '') || coalesce(p_address ->> 'line2', '')
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    IF jsonb_typeof(p_address) IS DISTINCT FROM 'object' OR coalesce(p_address ->> 'line1', '') = '' THEN
+        RETURN NULL;
+    END IF;
+    RETURN nullif(lower(regexp_replace(coalesce(p_address ->> 'line1', '') || coalesce(p_address ->> 'line2', '')
                                        || '|' || coalesce(p_address ->> 'postal_code', '') || '|'
-                                       || coalesce(p_address ->> 'country', ''), '[^[:alnum:]|]+', '', 'g')), '||')
-     WHERE jsonb_typeof(p_address) = 'object' AND coalesce(p_address ->> 'line1', '') <> ''
+                                       || coalesce(p_address ->> 'country', ''), '[^[:alnum:]|]+', '', 'g')), '||');
+END
 $function$;
 REVOKE ALL ON FUNCTION rdk.release_address_key(jsonb) FROM PUBLIC;
 
