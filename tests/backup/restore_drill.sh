@@ -99,7 +99,10 @@ cluster_state() {
 before=$(cluster_state)
 head -c 3000000 "$work/shop.rdkbak" > "$work/cut.rdkbak"
 cp "$work/shop.rdkbak" "$work/changed.rdkbak"
-printf 'X' | dd of="$work/changed.rdkbak" bs=1 seek=4000000 conv=notrunc 2>/dev/null
+# One byte inverted (writing a fixed byte would change nothing when the byte already was it).
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(4000000); b = f.read(1)[0]; f.seek(4000000); f.write(bytes([b ^ 0xFF]))' \
+  "$work/changed.rdkbak"
+cmp -s "$work/shop.rdkbak" "$work/changed.rdkbak" && fail "the damaged copy is the same as the backup"
 head -c 2048 /dev/urandom > "$work/noise.rdkbak"
 expect_refusal() {  # FILE EXPECTED-TEXT
   if admin2 restore "$1" > "$work/refusal.out" 2> "$work/refusal.err"; then fail "restore of $1 succeeded"; fi
