@@ -179,7 +179,7 @@ private:
     SessionProvider &m_sessions;
     CatalogCache &m_cache;
     MetricsRegistry &m_metrics;
-    WebhookBatcher m_webhooks{m_sessions};     // payments that arrive together commit together
+    WebhookBatcher m_webhooks{m_sessions, &m_metrics};   // payments that arrive together commit together
     QHttpServer m_http;                         // loop 0, on the thread that called start()
     std::vector<std::unique_ptr<Loop>> m_loops; // [0] is m_http's; the others own their threads
     const Loop *m_firstLoop = nullptr;          // m_loops[0], readable from any loop while others start

@@ -50,6 +50,8 @@ void WebhookBatcher::sendWaiting(QMutexLocker<QMutex> &lock)
         outcomes = Error::internal(QString::fromUtf8(e.what()));
     }
 
+    if (m_metrics)
+        m_metrics->observeWebhookBatch(int(events.size()));
     lock.relock();
     for (qsizetype i = 0; i < batch.size(); ++i)
         batch[i]->result = outcomes ? outcomes->value(i, Error::internal(u"No answer for this event."_s)) : Result<EventOutcome>(outcomes.error());

@@ -2,6 +2,7 @@
 
 #include "domain/payment.h"
 #include "domain/result.h"
+#include "sync/http/metrics.h"
 #include "sync/sessionprovider.h"
 
 #include <QMutex>
@@ -25,7 +26,11 @@ class WebhookBatcher final {
 public:
     static constexpr int kMaxBatch = 32;   ///< what rdk.apply_payment_events takes
 
-    explicit WebhookBatcher(SessionProvider &sessions) : m_sessions(sessions) {}
+    /// `metrics`, when given, observes each send's size (rdk_webhook_batch_events).
+    explicit WebhookBatcher(SessionProvider &sessions, MetricsRegistry *metrics = nullptr)
+        : m_sessions(sessions), m_metrics(metrics)
+    {
+    }
 
     /// Applies `event` (with whatever else waits) and returns its outcome once committed.
     /// Blocks the calling thread meanwhile.
@@ -44,6 +49,7 @@ private:
     void sendWaiting(QMutexLocker<QMutex> &lock);
 
     SessionProvider &m_sessions;
+    MetricsRegistry *m_metrics;
     mutable QMutex m_mutex;
     QWaitCondition m_sent;
     std::deque<Waiting *> m_waiting;

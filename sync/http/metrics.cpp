@@ -127,6 +127,8 @@ MetricsRegistry::MetricsRegistry(qsizetype maxSeriesPerMetric)
     addHistogram("rdk_http_request_duration_seconds"_ba, "Time to answer an HTTP request, by route template."_ba,
                  {"route"_ba}, latencyBuckets());
     addCounter("rdk_webhook_events_total"_ba, "Stripe webhook deliveries, by outcome."_ba, {"outcome"_ba});
+    addHistogram("rdk_webhook_batch_events"_ba, "Stripe events applied per database transaction (ADR 0031)."_ba, {},
+                 {1, 2, 4, 8, 16, 32});
     addCounter("rdk_cache_hits_total"_ba, "Catalog cache lookups answered from the cache."_ba);
     addCounter("rdk_cache_misses_total"_ba, "Catalog cache lookups that went to the database."_ba);
     addCounter("rdk_cache_invalidations_total"_ba, "Catalog cache invalidations, by reason."_ba, {"reason"_ba});
@@ -291,6 +293,11 @@ void MetricsRegistry::observeRequest(QStringView routeTemplate, QByteArrayView m
 void MetricsRegistry::countWebhookEvent(QByteArrayView outcome)
 {
     increment("rdk_webhook_events_total"_ba, {outcome.isEmpty() ? overflowValue : outcome.toByteArray()});
+}
+
+void MetricsRegistry::observeWebhookBatch(int events)
+{
+    observe("rdk_webhook_batch_events"_ba, {}, events);
 }
 
 void MetricsRegistry::countCacheHit()

@@ -25,6 +25,7 @@ namespace rdk::sync {
 /// - `rdk_http_requests_total{route,method,status}` (counter)
 /// - `rdk_http_request_duration_seconds{route}` (histogram, latencyBuckets())
 /// - `rdk_webhook_events_total{outcome}` (counter)
+/// - `rdk_webhook_batch_events` (histogram: Stripe events per database transaction, ADR 0031)
 /// - `rdk_cache_hits_total`, `rdk_cache_misses_total` (counters)
 /// - `rdk_cache_invalidations_total{reason}` (counter)
 /// - `rdk_http_loop_requests_total{loop}` (counter: requests each HTTP event loop took, ADR 0027)
@@ -63,6 +64,8 @@ public:
     void observeRequest(QStringView routeTemplate, QByteArrayView method, int status, double seconds);
     /// A Stripe webhook delivery's outcome ("processed", "duplicate", "bad_signature", ...).
     void countWebhookEvent(QByteArrayView outcome);
+    /// One database transaction of webhooks that arrived together, with `events` events.
+    void observeWebhookBatch(int events);
     void countCacheHit();
     void countCacheMiss();
     void countCacheInvalidation(QByteArrayView reason);

@@ -99,6 +99,7 @@ void TstMetrics::render_fresh_parsesAndDeclaresStandardMetrics()
     for (const QByteArray &line : {"# TYPE rdk_http_requests_total counter"_ba,
                                    "# TYPE rdk_http_request_duration_seconds histogram"_ba,
                                    "# TYPE rdk_webhook_events_total counter"_ba,
+                                   "# TYPE rdk_webhook_batch_events histogram"_ba,
                                    "# TYPE rdk_cache_hits_total counter"_ba,
                                    "# TYPE rdk_cache_misses_total counter"_ba,
                                    "# TYPE rdk_cache_invalidations_total counter"_ba,
@@ -325,7 +326,13 @@ void TstMetrics::webhookAndCache_counted()
     registry.countCacheHit();
     registry.countCacheMiss();
     registry.countCacheInvalidation("stock_changed");
+    registry.observeWebhookBatch(1);
+    registry.observeWebhookBatch(20);
     const QByteArray text = registry.render();
+    QCOMPARE(samples(text, "rdk_webhook_batch_events_count "_ba), QByteArrayList{"rdk_webhook_batch_events_count 2"_ba});
+    QCOMPARE(samples(text, "rdk_webhook_batch_events_sum "_ba), QByteArrayList{"rdk_webhook_batch_events_sum 21"_ba});
+    QCOMPARE(samples(text, "rdk_webhook_batch_events_bucket{le=\"16\"}"_ba),
+             QByteArrayList{"rdk_webhook_batch_events_bucket{le=\"16\"} 1"_ba});
     QCOMPARE(samples(text, "rdk_webhook_events_total{"_ba),
              (QByteArrayList{"rdk_webhook_events_total{outcome=\"bad_signature\"} 1"_ba,
                              "rdk_webhook_events_total{outcome=\"processed\"} 2"_ba}));

@@ -528,7 +528,8 @@ private Q_SLOTS:
         hold.exec("SELECT pg_advisory_lock(hashtextextended('rdk.apply_payment_events:" + m_tenant.toStdString() + "', 0))");
 
         sync::SessionProvider sessions(m_db->urlFor(m_service.login, m_service.password));
-        sync::WebhookBatcher batcher(sessions);
+        sync::MetricsRegistry metrics;
+        sync::WebhookBatcher batcher(sessions, &metrics);
         QList<Result<EventOutcome>> outcomes(orders.size(), Error::internal({}));
         std::vector<std::thread> handlers;
         handlers.emplace_back([&] { outcomes[0] = batcher.apply(paidEvent(orders[0], u"evt_gather_0"_s)); });
@@ -546,6 +547,9 @@ private Q_SLOTS:
         QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'paid'"), 21);
         // paid_at is the transaction's start: the first send, then one for the other twenty.
         QCOMPARE(scalar("SELECT count(DISTINCT paid_at) FROM orders WHERE status = 'paid'"), 2);
+        const QByteArrayList exposition = metrics.render().split('\n');
+        QVERIFY(exposition.contains("rdk_webhook_batch_events_count 2"_ba));
+        QVERIFY(exposition.contains("rdk_webhook_batch_events_sum 21"_ba));
         QCOMPARE(scalar("SELECT count(*) FROM stripe_events WHERE outcome = 'applied'"), 21);
     }
 };
