@@ -18,27 +18,9 @@
 
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
-using rdk::test::usd;
+using rdk::test::sellableProduct;
 using rdk::test::ReleaseRules;
 using rdk::test::ReleaseAwareStore;
-
-namespace {
-
-SellableProduct product(const QString &sku, const QString &name, qint64 price, const QStringList &sizes)
-{
-    SellableProduct p;
-    p.productId = u"p-"_s + sku;
-    p.sku = sku;
-    p.name = name;
-    p.brand = u"Nike"_s;
-    p.price = usd(price);
-    p.inventoryStrategy = sizes == QStringList{QString()} ? InventoryStrategy::Flat : InventoryStrategy::PerSize;
-    for (const QString &s : sizes)
-        p.sizes.append({s, 0});
-    return p;
-}
-
-} // namespace
 
 class TestPosBuyerEmail final : public QObject {
     Q_OBJECT
@@ -85,8 +67,8 @@ private Q_SLOTS:
     void init()
     {
         m_shelf = std::make_shared<test::Shelf>();
-        m_shelf->addProduct(product(u"DNK-LO-PANDA"_s, u"Dunk Low Retro"_s, 11500, {u"9"_s, u"10"_s}), {{u"9"_s, 4}, {u"10"_s, 4}});
-        m_shelf->addProduct(product(u"SOCK-3PK"_s, u"Crew socks 3-pack"_s, 1999, {QString()}), {{QString(), 5}});
+        m_shelf->addProduct(sellableProduct(u"DNK-LO-PANDA"_s, u"Dunk Low Retro"_s, {}, 11500, {u"9"_s, u"10"_s}), {{u"9"_s, 4}, {u"10"_s, 4}});
+        m_shelf->addProduct(sellableProduct(u"SOCK-3PK"_s, u"Crew socks 3-pack"_s, {}, 1999, {QString()}), {{QString(), 5}});
         m_rules = std::make_shared<ReleaseRules>();
         build();
     }

@@ -1,6 +1,6 @@
 #pragma once
 
-// Helpers shared by the point of sale tests: orders as the store returns them and reading a
+// Helpers shared by the point of sale tests: products as the counter sells them, and reading a
 // PDF back with pdftotext (poppler-utils, installed by scripts/lib/common.sh).
 
 #include "domain/pos.h"
@@ -8,12 +8,30 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QString>
+#include <QStringList>
 
 namespace rdk::test {
 
 inline Money usd(qint64 minor)
 {
     return *Money::of(minor, QStringLiteral("USD"));
+}
+
+/// A product as the counter's search finds it: `sizes` {""} is a flat product (socks, laces).
+inline SellableProduct sellableProduct(const QString &sku, const QString &name, const QString &colorway, qint64 price,
+                                       const QStringList &sizes)
+{
+    SellableProduct p;
+    p.productId = QStringLiteral("p-") + sku;
+    p.sku = sku;
+    p.name = name;
+    p.brand = QStringLiteral("Nike");
+    p.colorway = colorway;
+    p.price = usd(price);
+    p.inventoryStrategy = sizes == QStringList{QString()} ? InventoryStrategy::Flat : InventoryStrategy::PerSize;
+    for (const QString &s : sizes)
+        p.sizes.append({s, 0});
+    return p;
 }
 
 /// Text of a PDF as pdftotext reads it; a null string when pdftotext is not installed.

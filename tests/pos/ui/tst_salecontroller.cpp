@@ -11,6 +11,7 @@
 
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
+using rdk::test::sellableProduct;
 using rdk::test::usd;
 using Phase = SaleController::Phase;
 using Tone = SaleController::Tone;
@@ -18,22 +19,6 @@ using Tone = SaleController::Tone;
 namespace {
 
 const QString kLinkUrl = u"http://127.0.0.1:12111/pay/plink_test_1001"_s;
-
-SellableProduct product(const QString &sku, const QString &name, const QString &colorway, qint64 price,
-                        const QStringList &sizes)
-{
-    SellableProduct p;
-    p.productId = u"p-"_s + sku;
-    p.sku = sku;
-    p.name = name;
-    p.brand = u"Nike"_s;
-    p.colorway = colorway;
-    p.price = usd(price);
-    p.inventoryStrategy = sizes == QStringList{QString()} ? InventoryStrategy::Flat : InventoryStrategy::PerSize;
-    for (const QString &s : sizes)
-        p.sizes.append({s, 0});
-    return p;
-}
 
 } // namespace
 
@@ -86,12 +71,12 @@ private Q_SLOTS:
         m_clock = QDateTime(QDate(2026, 3, 10), QTime(16, 0), Qt::UTC);
         m_shelf = std::make_shared<test::Shelf>();
         m_shelf->now = [this] { return m_clock; };
-        m_shelf->addProduct(product(u"SOCK-3PK"_s, u"Crew socks 3-pack"_s, QString(), 1999, {QString()}), {{QString(), 5}});
-        m_shelf->addProduct(product(u"DNK-LO-PANDA"_s, u"Dunk Low Retro"_s, u"Panda"_s, 11500, {u"9"_s, u"10"_s, u"10.5"_s, u"11"_s}),
+        m_shelf->addProduct(sellableProduct(u"SOCK-3PK"_s, u"Crew socks 3-pack"_s, QString(), 1999, {QString()}), {{QString(), 5}});
+        m_shelf->addProduct(sellableProduct(u"DNK-LO-PANDA"_s, u"Dunk Low Retro"_s, u"Panda"_s, 11500, {u"9"_s, u"10"_s, u"10.5"_s, u"11"_s}),
                             {{u"9"_s, 2}, {u"10"_s, 0}, {u"10.5"_s, 3}, {u"11"_s, 1}});
-        m_shelf->addProduct(product(u"DNK-LO-FOG"_s, u"Dunk Low Retro"_s, u"Grey Fog"_s, 12000, {u"9"_s, u"10"_s}),
+        m_shelf->addProduct(sellableProduct(u"DNK-LO-FOG"_s, u"Dunk Low Retro"_s, u"Grey Fog"_s, 12000, {u"9"_s, u"10"_s}),
                             {{u"9"_s, 0}, {u"10"_s, 0}});
-        m_shelf->addProduct(product(u"CRTZ-WVR"_s, u"Cortez"_s, u"White Varsity Red"_s, 9000, {u"8"_s}), {{u"8"_s, 4}});
+        m_shelf->addProduct(sellableProduct(u"CRTZ-WVR"_s, u"Cortez"_s, u"White Varsity Red"_s, 9000, {u"8"_s}), {{u"8"_s, 4}});
         m_feed = std::make_unique<OrderChangeFeed>();
         m_message.clear();
         build(StaffRole::Ops);
