@@ -472,7 +472,8 @@ QHttpServerResponse DropRoutes::entered(const RequestInfo &info, const QString &
     return html(renderRaffleEnteredPage(context, viewOf(*release, name)));
 }
 
-QHttpServerResponse DropRoutes::claim(const RequestInfo &info, const QString &sku, const QString &rawCode)
+std::variant<DropRoutes::FoundClaim, QHttpServerResponse> DropRoutes::findClaim(const RequestInfo &info, const QString &sku,
+                                                                                const QString &rawCode)
 {
     const QString code = normalizedCode(rawCode);
     const auto wantedSku = normalizeSku(sku);
@@ -483,7 +484,15 @@ QHttpServerResponse DropRoutes::claim(const RequestInfo &info, const QString &sk
         return m_server.pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
     if (!found->has_value() || (*found)->sku != *wantedSku)
         return m_server.pageError(info, 404, u"We couldn't find that raffle entry. Check the link in your e-mail."_s);
-    const RaffleClaim &entry = **found;
+    return FoundClaim{code, *wantedSku, **found};
+}
+
+QHttpServerResponse DropRoutes::claim(const RequestInfo &info, const QString &sku, const QString &rawCode)
+{
+    auto found = findClaim(info, sku, rawCode);
+    if (auto *refusal = std::get_if<QHttpServerResponse>(&found))
+        return std::move(*refusal);
+    const auto &[code, wantedSku, entry] = std::get<FoundClaim>(found);
     const PageContext context{m_server.m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
     const QString notice = info.query.queryItemValue(u"notice"_s, QUrl::FullyDecoded).left(300);
     return html(renderRaffleClaimPage(context,
@@ -495,19 +504,14 @@ QHttpServerResponse DropRoutes::payClaim(const RequestInfo &info, const QString 
 {
     if (!m_server.sameOrigin(info))
         return m_server.pageError(info, 403, u"This form must be sent from the shop's own pages."_s);
-    const QString code = normalizedCode(rawCode);
-    const auto wantedSku = normalizeSku(sku);
-    if (code.isEmpty() || !wantedSku)
-        return m_server.pageError(info, 404, u"We couldn't find that raffle entry. Check the link in your e-mail."_s);
-    const auto found = m_server.m_sessions.run([&](data::PgSession &s) { return data::PgReleases(s).claimStatus(code); });
-    if (!found)
-        return m_server.pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
-    if (!found->has_value() || (*found)->sku != *wantedSku)
-        return m_server.pageError(info, 404, u"We couldn't find that raffle entry. Check the link in your e-mail."_s);
-    const QString back = dropPath(*wantedSku) + u"/claim/"_s + code;
+    auto found = findClaim(info, sku, rawCode);
+    if (auto *refusal = std::get_if<QHttpServerResponse>(&found))
+        return std::move(*refusal);
+    const auto &[code, wantedSku, entry] = std::get<FoundClaim>(found);
+    const QString back = dropPath(wantedSku) + u"/claim/"_s + code;
     // The database checks the claim again (state, deadline, size, one pair) as it holds the pair.
     CheckoutRequest cart;
-    cart.items.append(CartItem{*wantedSku, (*found)->size, 1});
+    cart.items.append(CartItem{wantedSku, entry.size, 1});
     cart.pass.claim = code;
     const CheckoutOutcome outcome = m_server.m_services.checkout.start(cart);
     if (!outcome.ok()) {

@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <optional>
+#include <variant>
 
 namespace rdk::sync {
 
@@ -67,6 +68,15 @@ private:
     QHttpServerResponse entered(const RequestInfo &info, const QString &sku);
     QHttpServerResponse claim(const RequestInfo &info, const QString &sku, const QString &code);
     QHttpServerResponse payClaim(const RequestInfo &info, const QString &sku, const QString &code);
+
+    /// The raffle entry a claim link names, its code and product checked; or the page that says
+    /// why there is none (404, or 503 when the database can't be asked).
+    struct FoundClaim {
+        QString code;
+        QString sku;
+        RaffleClaim entry;
+    };
+    std::variant<FoundClaim, QHttpServerResponse> findClaim(const RequestInfo &info, const QString &sku, const QString &rawCode);
 
     /// A refused join or entry: the page again with the sentence, as 400.
     QHttpServerResponse refusedJoin(const RequestInfo &info, const Release &release, const QString &sentence);
