@@ -18,17 +18,11 @@ CREATE OR REPLACE FUNCTION rdk.rate_take(p_family text, p_client text, p_burst i
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
 DECLARE
-    v_tenant uuid := rdk.current_tenant();
+    v_tenant uuid := rdk.require_service();   -- the service login of a shop, or 42501
     v_now timestamptz := clock_timestamp();
     v_tokens double precision;
     v_allowed boolean;
 BEGIN
-    IF NOT rdk.is_service() THEN
-        RAISE EXCEPTION 'Only the rdk-sync service keeps rate-limit budgets.' USING ERRCODE = '42501';
-    END IF;
-    IF v_tenant IS NULL THEN
-        RAISE EXCEPTION 'This login works for no shop.' USING ERRCODE = '42501';
-    END IF;
     IF p_family IS NULL OR p_family NOT IN ('pages', 'api', 'checkout', 'auth', 'media') THEN
         RAISE EXCEPTION 'Unknown route family; use pages, api, checkout, auth or media.' USING ERRCODE = '22023';
     END IF;
@@ -93,16 +87,10 @@ CREATE OR REPLACE FUNCTION rdk.visitor_salt(p_day date)
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
 DECLARE
-    v_tenant uuid := rdk.current_tenant();
+    v_tenant uuid := rdk.require_service();   -- the service login of a shop, or 42501
     v_today date := (now() AT TIME ZONE 'UTC')::date;
     v_salt bytea;
 BEGIN
-    IF NOT rdk.is_service() THEN
-        RAISE EXCEPTION 'Only the rdk-sync service counts visitors.' USING ERRCODE = '42501';
-    END IF;
-    IF v_tenant IS NULL THEN
-        RAISE EXCEPTION 'This login works for no shop.' USING ERRCODE = '42501';
-    END IF;
     IF p_day IS NULL OR p_day NOT BETWEEN v_today - 1 AND v_today + 1 THEN
         RAISE EXCEPTION 'Visitor salts exist for yesterday, today and tomorrow (UTC) only.' USING ERRCODE = '22023';
     END IF;

@@ -315,6 +315,12 @@ private Q_SLOTS:
         QVERIFY2(seen.ok && seen.rows == 0, qPrintable(seen.describe()));
         const Outcome place = tryExec(conn, "SELECT rdk.checkout_place_order('" + std::string(kOneLine) + "', NULL, 35)");
         QVERIFY2(place.refused() && place.message.contains(u"not bound"_s), qPrintable(place.describe()));
+        // Nor does it keep rate budgets or get a visitor salt (migration 0024) for any shop.
+        for (const char *sql : {"SELECT count(*) FROM rdk.rate_take('checkout', '4:10.0.0.1', 10, 1)",
+                                "SELECT length(rdk.visitor_salt((now() AT TIME ZONE 'UTC')::date))"}) {
+            const Outcome o = tryExec(conn, sql);
+            QVERIFY2(o.refused() && o.message.contains(u"not bound"_s), qPrintable(QString::fromLatin1(sql) + u": "_s + o.describe()));
+        }
     }
 
     // Functions are granted to the one login kind that needs them.
