@@ -184,6 +184,11 @@ bool releaseStarted(const ReleaseSummary &r, const QDateTime &now)
     return (r.releaseAt.isValid() && r.releaseAt <= now) || r.drawnAt.isValid();
 }
 
+bool mayManageReleases(StaffRole role)
+{
+    return role == StaffRole::Ops || role == StaffRole::Admin;
+}
+
 Status checkReleaseSettings(const ReleaseSettings &d, bool isNew, const QDateTime &now)
 {
     if (!normalizeSku(d.sku))

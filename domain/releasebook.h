@@ -9,6 +9,7 @@
 
 #include "domain/release.h"
 #include "domain/result.h"
+#include "domain/staff.h"
 
 #include <QDateTime>
 #include <QList>
@@ -70,6 +71,9 @@ ReleaseStage releaseStage(const ReleaseSummary &release, const QDateTime &now);
 /// True once the release time has passed or the raffle was drawn: the database then only
 /// cancels it ("This release has started; it can only be canceled.").
 bool releaseStarted(const ReleaseSummary &release, const QDateTime &now);
+/// Who may schedule, change, cancel and draw releases: operations staff and administrators
+/// (the database's grants on rdk.set_release, rdk.cancel_release and rdk.raffle_draw).
+bool mayManageReleases(StaffRole role);
 /// "Upcoming", "Queue open", "Entries open", "Waiting for the draw", "On sale", "Drawn",
 /// "Sold out", "Ended", "Canceled".
 QString describe(ReleaseStage stage);

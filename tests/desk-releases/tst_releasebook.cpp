@@ -102,6 +102,13 @@ private Q_SLOTS:
         QVERIFY(!describe(stage).isEmpty());
     }
 
+    void manage_onlyOpsAndAdmins()
+    {
+        QVERIFY(!mayManageReleases(StaffRole::Staff));
+        QVERIFY(mayManageReleases(StaffRole::Ops));
+        QVERIFY(mayManageReleases(StaffRole::Admin));
+    }
+
     void countdown_neverNegative()
     {
         QCOMPARE(countdownText(-5), u"in 00:00:00"_s);

@@ -37,11 +37,6 @@ QString label(const ReleaseSummary &r)
 
 } // namespace
 
-bool mayManageReleases(StaffRole role)
-{
-    return role == StaffRole::Ops || role == StaffRole::Admin;
-}
-
 ReleasesDialog::ReleasesDialog(ReleaseBookFactory books, StaffRole role, const QString &timeZone, QWidget *parent)
     : QDialog(parent), m_books(std::move(books)), m_role(role), m_zone(shopTimeZone(timeZone)),
       m_now([] { return QDateTime::currentDateTimeUtc(); }), m_jobs(UiTaskRunner::Options{u"releases"_s})

@@ -101,7 +101,4 @@ private:
     QPointer<QDialog> m_cancel;
 };
 
-/// Who may schedule, cancel and draw: operations staff and administrators.
-bool mayManageReleases(StaffRole role);
-
 } // namespace rdk
