@@ -36,11 +36,10 @@ Result<CheckoutRequest> parseJsonCart(const QByteArray &body)
     return request;
 }
 
-Result<CheckoutRequest> parseFormCart(QByteArray body)
+Result<CheckoutRequest> parseFormCart(const QByteArray &body)
 {
     CheckoutRequest request;
-    body.replace('+', "%20");
-    const QUrlQuery form(QString::fromUtf8(body));
+    const QUrlQuery form = formFields(body);
     static const QRegularExpression itemKey(u"^items\\[(\\d{1,2})\\]\\[(sku|size|quantity)\\]$"_s);
     QMap<int, CartItem> byIndex;
     for (const auto &[rawKey, rawValue] : form.queryItems(QUrl::FullyDecoded)) {
@@ -69,6 +68,12 @@ Result<CheckoutRequest> parseFormCart(QByteArray body)
 }
 
 } // namespace
+
+QUrlQuery formFields(QByteArray body)
+{
+    body.replace('+', "%20");
+    return QUrlQuery(QString::fromUtf8(body));
+}
 
 Result<CheckoutRequest> parseCheckoutBody(QByteArrayView contentType, const QByteArray &body)
 {

@@ -5,8 +5,13 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QUrlQuery>
 
 namespace rdk::sync {
+
+/// The fields of an application/x-www-form-urlencoded body, as every storefront form posts them
+/// ('+' is a space there, which QUrlQuery alone would keep). Read values with QUrl::FullyDecoded.
+QUrlQuery formFields(QByteArray body);
 
 /// Reads the body of POST /api/checkout: the cart form (`items[N][sku|size|quantity]`,
 /// `email`, application/x-www-form-urlencoded) or JSON (`{"items":[{...}],"email":...}`).

@@ -9,6 +9,7 @@
 #include "sync/cartcookie.h"
 #include "sync/catalogcache.h"
 #include "sync/catalogchanges.h"
+#include "sync/checkoutform.h"
 #include "sync/queueticket.h"
 #include "sync/storefront/droppages.h"
 #include "sync/syncserver.h"
@@ -73,13 +74,6 @@ QHttpServerResponse seeOther(const QString &location)
     response.setHeader("Location", location.toUtf8());
     response.setHeader("Cache-Control", "no-store");
     return response;
-}
-
-QUrlQuery formOf(const RequestInfo &info)
-{
-    QByteArray body = info.body;
-    body.replace('+', "%20");
-    return QUrlQuery(QString::fromUtf8(body));
 }
 
 QString isoUtc(const QDateTime &time)
@@ -357,7 +351,7 @@ QHttpServerResponse DropRoutes::join(const RequestInfo &info, const QString &sku
     const DropView view = viewOf(*release, {});
     if (now < view.queueOpensAt)
         return refusedJoin(info, *release, u"The waiting room isn't open yet: it opens %1."_s.arg(formatShopTime(view.queueOpensAt, view.timeZone)));
-    const QString problem = checkProof(*release, formOf(info), now.toSecsSinceEpoch());
+    const QString problem = checkProof(*release, formFields(info.body), now.toSecsSinceEpoch());
     if (!problem.isEmpty())
         return refusedJoin(info, *release, problem);
     const qint64 joinedAtMs = now.toMSecsSinceEpoch();
@@ -425,7 +419,7 @@ QHttpServerResponse DropRoutes::enter(const RequestInfo &info, const QString &sk
     const std::optional<Release> release = releaseForSku(sku);
     if (!release || !(release->allocation == ReleaseAllocation::Raffle))
         return m_server.pageError(info, 404, u"There is no raffle for this product."_s);
-    const QUrlQuery form = formOf(info);
+    const QUrlQuery form = formFields(info.body);
     RaffleEntryForm entry{form.queryItemValue(u"email"_s, QUrl::FullyDecoded).trimmed().left(254),
                           form.queryItemValue(u"size"_s, QUrl::FullyDecoded).trimmed().left(10), QString()};
     const QDateTime now = QDateTime::currentDateTimeUtc();

@@ -5,6 +5,7 @@
 #include "domain/sku.h"
 #include "sync/cartcookie.h"
 #include "sync/catalogchanges.h"
+#include "sync/checkoutform.h"
 #include "sync/droproutes.h"
 #include "sync/storefront/storefrontpages.h"
 #include "sync/syncserver.h"
@@ -143,9 +144,7 @@ QHttpServerResponse SyncServer::changeCart(const RequestInfo &info, CartChange c
 {
     if (!sameOrigin(info))
         return pageError(info, 403, u"This form must be sent from the shop's own pages."_s);
-    QByteArray body = info.body;
-    body.replace('+', "%20");
-    const QUrlQuery form(QString::fromUtf8(body));
+    const QUrlQuery form = formFields(info.body);
     const QString sku = normalizedSku(form.queryItemValue(u"sku"_s, QUrl::FullyDecoded));
     const QString size = form.queryItemValue(u"size"_s, QUrl::FullyDecoded).trimmed();
     static const QRegularExpression sizePattern(u"^([0-9]{1,2}(\\.5)?)?$"_s);
@@ -188,9 +187,7 @@ QHttpServerResponse SyncServer::orderLookup(const RequestInfo &info)
     const PageContext context{m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
     if (info.method != "POST")
         return html(renderOrderLookupPage(context, {}));
-    QByteArray body = info.body;
-    body.replace('+', "%20");
-    const QUrlQuery fields(QString::fromUtf8(body));
+    const QUrlQuery fields = formFields(info.body);
     OrderLookupForm form{fields.queryItemValue(u"number"_s, QUrl::FullyDecoded).trimmed(),
                          fields.queryItemValue(u"email"_s, QUrl::FullyDecoded).trimmed(), QString()};
     const std::optional<qint64> number = parseOrderNumber(form.number);
