@@ -111,6 +111,115 @@ END
 $function$;
 REVOKE ALL ON FUNCTION rdk.dash_apply_items(rdk.dash_item_delta[]) FROM PUBLIC;
 
+-- rdk.dash_batch_tables_ours()
+CREATE OR REPLACE FUNCTION rdk.dash_batch_tables_ours()
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+BEGIN
+    -- Both tables of a dashboard batch exist in this session and belong to the role running
+    -- these functions (the schema's owner), not to the session's own role.
+    RETURN (SELECT count(*) = 2
+              FROM pg_catalog.pg_class c
+             WHERE c.oid IN (to_regclass('pg_temp.rdk_dash_batch'), to_regclass('pg_temp.rdk_dash_deltas'))
+               AND c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user));
+END
+$function$;
+REVOKE ALL ON FUNCTION rdk.dash_batch_tables_ours() FROM PUBLIC;
+
+-- rdk.dash_batch_begin()
+-- Payments applied as one list (rdk.apply_payment_events) write the dashboard once for the
+-- list rather than once per payment (ADR 0032): between rdk.dash_batch_begin() and
+-- rdk.dash_batch_end() the orders trigger puts its deltas aside (rdk.dash_put_aside), and the
+-- end applies them all in one pass. What is put aside lives in two temporary tables of the
+-- session that only the schema's owner may read or write. The caller puts the batch's random
+-- token (the answer; NULL: no batch) in the setting rdk.dash_batch, which must be set by the
+-- caller: a function with SET clauses, like this one, takes its SET LOCALs back on return. A
+-- batch is open only while its token is also a row of those tables: any role may set the
+-- setting, but a session that sets it itself holds no such row, so its changes still reach the
+-- dashboard at once, and nobody but these functions can add to or remove from a batch.
+CREATE OR REPLACE FUNCTION rdk.dash_batch_begin()
+ RETURNS text
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+DECLARE
+    v_token text := gen_random_uuid()::text;
+BEGIN
+    -- A database whose operator took the right to make temporary tables from this role: the
+    -- payments keep writing the dashboard one by one.
+    IF NOT has_database_privilege(current_database(), 'TEMPORARY') THEN
+        RETURN NULL;
+    END IF;
+    -- No index and no ON COMMIT action: a batch's rows are deleted by its end (or vanish with
+    -- its transaction), and truncating at every commit cost more than the batch saved.
+    IF to_regclass('pg_temp.rdk_dash_batch') IS NULL THEN
+        CREATE TEMPORARY TABLE rdk_dash_batch (token text NOT NULL);
+    END IF;
+    IF to_regclass('pg_temp.rdk_dash_deltas') IS NULL THEN
+        CREATE TEMPORARY TABLE rdk_dash_deltas (sales rdk.dash_sales_delta[], items rdk.dash_item_delta[]);
+    END IF;
+    IF NOT rdk.dash_batch_tables_ours() THEN
+        RAISE EXCEPTION 'This session''s dashboard batch tables belong to another role.' USING ERRCODE = '42501';
+    END IF;
+    INSERT INTO pg_temp.rdk_dash_batch (token) VALUES (v_token);
+    RETURN v_token;
+END
+$function$;
+REVOKE ALL ON FUNCTION rdk.dash_batch_begin() FROM PUBLIC;
+
+-- rdk.dash_put_aside(rdk.dash_sales_delta[],rdk.dash_item_delta[])
+CREATE OR REPLACE FUNCTION rdk.dash_put_aside(p_sales rdk.dash_sales_delta[], p_items rdk.dash_item_delta[])
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+DECLARE
+    v_token text := current_setting('rdk.dash_batch', true);
+BEGIN
+    -- True when a batch of rdk.dash_batch_begin() is open and took the deltas; false when the
+    -- caller must apply them now.
+    IF coalesce(v_token, '') = '' OR to_regclass('pg_temp.rdk_dash_batch') IS NULL OR NOT rdk.dash_batch_tables_ours() THEN
+        RETURN false;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_temp.rdk_dash_batch b WHERE b.token = v_token) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pg_temp.rdk_dash_deltas (sales, items) VALUES (p_sales, p_items);
+    RETURN true;
+END
+$function$;
+REVOKE ALL ON FUNCTION rdk.dash_put_aside(rdk.dash_sales_delta[],rdk.dash_item_delta[]) FROM PUBLIC;
+
+-- rdk.dash_batch_end(text)
+CREATE OR REPLACE FUNCTION rdk.dash_batch_end(p_token text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+DECLARE
+    v_sales rdk.dash_sales_delta[];
+    v_items rdk.dash_item_delta[];
+BEGIN
+    -- Closes the batch rdk.dash_batch_begin() opened (the caller has cleared rdk.dash_batch)
+    -- and applies what it put aside, in one pass per dashboard table (rdk.dash_apply_sales and
+    -- rdk.dash_apply_items sum the deltas by row).
+    IF p_token IS NULL THEN
+        RETURN;
+    END IF;
+    DELETE FROM pg_temp.rdk_dash_batch b WHERE b.token = p_token;
+    SELECT (SELECT array_agg(x) FROM pg_temp.rdk_dash_deltas d, unnest(d.sales) x),
+           (SELECT array_agg(x) FROM pg_temp.rdk_dash_deltas d, unnest(d.items) x)
+      INTO v_sales, v_items;
+    DELETE FROM pg_temp.rdk_dash_deltas;
+    PERFORM rdk.dash_apply_sales(v_sales);
+    PERFORM rdk.dash_apply_items(v_items);
+END
+$function$;
+REVOKE ALL ON FUNCTION rdk.dash_batch_end(text) FROM PUBLIC;
+
 -- rdk.dash_orders_inserted()
 CREATE OR REPLACE FUNCTION rdk.dash_orders_inserted()
  RETURNS trigger
@@ -180,8 +289,11 @@ BEGIN
           FROM days d, lines l WHERE v_new
     )
     SELECT (SELECT array_agg(x) FROM sales), (SELECT array_agg(x) FROM items) INTO v_sales, v_items;
-    PERFORM rdk.dash_apply_sales(v_sales);
-    PERFORM rdk.dash_apply_items(v_items);
+    -- Within a list of payments (rdk.dash_batch_begin) the list's end applies them together.
+    IF NOT rdk.dash_put_aside(v_sales, v_items) THEN
+        PERFORM rdk.dash_apply_sales(v_sales);
+        PERFORM rdk.dash_apply_items(v_items);
+    END IF;
     RETURN NULL;
 END
 $function$;

@@ -680,6 +680,7 @@ AS $function$
 -- every other session's snapshots.
 DECLARE
     v_tenant uuid := rdk.require_service();
+    v_dashboard text;
     e record;
 BEGIN
     IF jsonb_typeof(p_events) IS DISTINCT FROM 'array' OR jsonb_array_length(p_events) NOT BETWEEN 1 AND 32 THEN
@@ -688,6 +689,12 @@ BEGIN
     -- One batch of a shop at a time, across rdk-sync processes: two batches that each hold
     -- some sizes' stock rows and wait for the other's would deadlock.
     PERFORM pg_advisory_xact_lock(hashtextextended('rdk.apply_payment_events:' || v_tenant, 0));
+    -- The dashboard is written once for the list, at its end (ADR 0032); a list of one has
+    -- nothing to share.
+    IF jsonb_array_length(p_events) > 1 THEN
+        v_dashboard := rdk.dash_batch_begin();
+        PERFORM set_config('rdk.dash_batch', coalesce(v_dashboard, ''), true);
+    END IF;
     -- Everything is read as text and cast inside the event's own block, so a malformed value
     -- fails that event, not the list.
     FOR e IN SELECT x.*, l.n::integer AS no
@@ -712,6 +719,8 @@ BEGIN
         END;
         RETURN NEXT;
     END LOOP;
+    PERFORM set_config('rdk.dash_batch', '', true);
+    PERFORM rdk.dash_batch_end(v_dashboard);
 END
 $function$;
 COMMENT ON FUNCTION rdk.apply_payment_events(jsonb) IS 'rdk-sync: record and apply Stripe events that arrived together, in one transaction, each on its own';

@@ -2,6 +2,7 @@
 // events that arrive together, applied in one transaction (ADR 0031): rdk.apply_payment_events
 // through PgCheckout, and rdk-sync's WebhookBatcher gathering what concurrent handlers hand over.
 #include "data/pgcheckout.h"
+#include "data/pgdashboard.h"
 #include "data/pgrepositories.h"
 #include "sync/webhookbatcher.h"
 #include "tests/support/testdatabase.h"
@@ -66,6 +67,19 @@ class TestCheckoutPayments final : public QObject {
         if (!placed)
             qFatal("placeOrder failed: %s", qPrintable(placed.error().message));
         return placed.value();
+    }
+
+    // rdk-admin's rebuild finds no aggregate that differs from what the orders say.
+    void verifyDashboardMatchesOrders()
+    {
+        auto owner = PgSession::open(m_db->ownerUrl());
+        QVERIFY(owner.ok());
+        auto report = PgDashboardMaintenance(**owner).rebuild(u"shop-a"_s);
+        QVERIFY2(report.ok(), report.ok() ? "" : qPrintable(report.error().message));
+        QStringList differences;
+        for (const AggregateDifference &d : report->differences)
+            differences.append(d.table + u' ' + d.key + u": expected "_s + d.expected + u", found "_s + d.actual);
+        QVERIFY2(differences.isEmpty(), qPrintable(differences.join(u'\n')));
     }
 
     PaymentEvent paidEvent(const PendingOrder &order, const QString &eventId, qint64 amount = -1)
@@ -513,7 +527,55 @@ private Q_SLOTS:
         QCOMPARE(scalar("SELECT count(*) FROM stripe_events"), 32);
     }
 
-    // Twenty handlers hand their events over while the database is busy with a first one: they
+    // A list of payments writes the dashboard once, at its end (ADR 0032): in the list's
+    // transaction the shop's day row of sales_daily is written once, not once per payment,
+    // and the aggregates agree with the orders, a refund in the list and an event that failed
+    // halfway (its deltas went with it) included.
+    void paymentEvents_dashboardIsWrittenOnceForTheList_andAddsUp()
+    {
+        addProduct(u"BATCH-1"_s, 30);
+        const PendingOrder refunded = placeOne(u"BATCH-1"_s);
+        QVERIFY(PgCheckout(*m_sync).applyPaymentEvent(paidEvent(refunded, u"evt_dash_r"_s)).ok());
+        const PendingOrder a = placeOne(u"BATCH-1"_s, 2);
+        const PendingOrder b = placeOne(u"BATCH-1"_s);
+        const PendingOrder c = placeOne(u"BATCH-1"_s);
+        m_db->execOwner("CREATE FUNCTION public.test_injected_fault() RETURNS trigger LANGUAGE plpgsql AS "
+                        "$$BEGIN IF NEW.order_id = '" + b.orderId.toStdString() + "' THEN RAISE EXCEPTION 'injected fault'; END IF; "
+                        "RETURN NEW; END$$");
+        m_db->execOwner("CREATE TRIGGER test_injected_fault BEFORE INSERT ON mail_outbox FOR EACH ROW "
+                        "EXECUTE FUNCTION public.test_injected_fault()");
+        const auto paid = [](const PendingOrder &order, const char *id) {
+            return "{\"id\": \"" + std::string(id) + "\", \"type\": \"checkout.session.completed\", \"order\": \"" +
+                   order.orderId.toStdString() + "\", \"signal\": \"paid\", \"amount_minor\": \"" +
+                   std::to_string(order.totals.total.minor()) + "\", \"currency\": \"usd\"}";
+        };
+        const std::string refund = "{\"id\": \"evt_dash_refund\", \"type\": \"charge.refunded\", \"payment_intent\": \"pi_dash_r\", "
+                                   "\"signal\": \"refunded\", \"amount_minor\": \"" + std::to_string(refunded.totals.total.minor()) +
+                                   "\", \"currency\": \"usd\"}";
+        pqxx::connection service(m_db->urlFor(m_service.login, m_service.password));
+        pqxx::work tx(service);
+        const pqxx::result outcomes = tx.exec("SELECT outcome, error_state FROM rdk.apply_payment_events('[" + paid(a, "evt_dash_a") + ", " +
+                                              paid(b, "evt_dash_b") + ", " + refund + ", " + paid(c, "evt_dash_c") + "]') ORDER BY event_no");
+        QCOMPARE(outcomes[0][0].c_str(), "applied");
+        QVERIFY(outcomes[1][0].is_null() && !outcomes[1][1].is_null());
+        QCOMPARE(outcomes[2][0].c_str(), "applied");
+        QCOMPARE(outcomes[3][0].c_str(), "applied");
+        QCOMPARE(tx.exec1("SELECT n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'sales_daily'")[0].as<int>(), 1);
+        tx.commit();
+
+        QCOMPARE(scalar("SELECT sum(orders) FROM sales_daily"), 3);
+        QCOMPARE(scalar("SELECT sum(units) FROM size_sales_daily WHERE size = '10'"), 3);
+        verifyDashboardMatchesOrders();
+
+        // The session's second list reuses what the first one set up, and adds up too.
+        const PendingOrder d = placeOne(u"BATCH-1"_s);
+        const PendingOrder e = placeOne(u"BATCH-1"_s);
+        QVERIFY(PgCheckout(*m_sync).applyPaymentEvents({paidEvent(d, u"evt_dash_d"_s), paidEvent(e, u"evt_dash_e"_s)}).ok());
+        QCOMPARE(scalar("SELECT sum(orders) FROM sales_daily"), 5);
+        verifyDashboardMatchesOrders();
+    }
+
+    // Twenty handlers hand their events over while the database is busy with a first one: they    // Twenty handlers hand their events over while the database is busy with a first one: they
     // are sent together, in one transaction (one commit time for all twenty orders), and each
     // handler gets its own event's answer.
     void webhookBatcher_gathersWhatArrivesWhileTheDatabaseWorks()

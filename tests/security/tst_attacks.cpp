@@ -337,6 +337,55 @@ private Q_SLOTS:
         QVERIFY(tryExec(as(u"service"_s), "SELECT rdk.tenant_id_for_slug('attack-b')").refused());
     }
 
+    // The dashboard's batch (ADR 0032): while a list of payments runs, the orders trigger puts
+    // its dashboard deltas aside in two temporary tables only the schema's owner can touch, and
+    // the list's end applies them. No login can reach those functions or tables, and one that
+    // sets the batch's setting itself hides no payment from the dashboard.
+    void dashboardBatch_cantBeReachedOrForged()
+    {
+        for (const QString &who : {u"staff"_s, u"admin verified"_s, u"service"_s, u"service B"_s}) {
+            for (const char *sql : {"SELECT rdk.dash_batch_begin()", "SELECT rdk.dash_batch_end('x')",
+                                    "SELECT rdk.dash_put_aside(NULL, NULL)", "SELECT rdk.dash_batch_tables_ours()"}) {
+                const Outcome o = tryExec(as(who), sql);
+                QVERIFY2(o.refused(), qPrintable(who + u": "_s + QString::fromLatin1(sql) + u": "_s + o.describe()));
+            }
+        }
+        const auto paidOrders = [this] { return std::stoll(owner("SELECT coalesce(sum(orders), 0) FROM sales_daily WHERE tenant_id = '" +
+                                                                 str(m_shopA) + "'")); };
+        const auto pendingOrder = [this](const std::string &email) {
+            return scalarCommitted(as(u"service"_s), "SELECT rdk.checkout_place_order('" + std::string(kOneLine) + "', '" + email +
+                                                         "', 35)::text");
+        };
+        const auto event = [](const std::string &id, const std::string &order) {
+            return "{\"id\": \"" + id + "\", \"type\": \"checkout.session.completed\", \"order\": \"" + order +
+                   "\", \"signal\": \"paid\", \"amount_minor\": \"12000\", \"currency\": \"usd\"}";
+        };
+        const qint64 before = paidOrders();
+        // The honest path first: a list of two counts both, at its end, and leaves the
+        // session with the batch's tables.
+        const std::string list = "[" + event("evt_atk_dash_1", pendingOrder("fan1@example.com")) + ", " +
+                                 event("evt_atk_dash_2", pendingOrder("fan2@example.com")) + "]";
+        const Outcome pair = tryExec(as(u"service"_s), "SELECT count(*) FROM rdk.apply_payment_events('" + list + "') WHERE outcome = 'applied'",
+                                     true);
+        QVERIFY2(pair.ok && pair.rows == 2, qPrintable(pair.describe()));
+        scalarCommitted(as(u"service"_s), "SELECT count(*) FROM rdk.apply_payment_events('" + list + "')");  // tryExec rolled back
+        QCOMPARE(paidOrders(), before + 2);
+        // Then the same login opens a "batch" by the setting alone and pays a list of one: the
+        // dashboard counts the payment at once, not in the tables the next list would empty.
+        const std::string forged = "SELECT set_config('rdk.dash_batch', 'forged', false); SELECT outcome FROM rdk.apply_payment_events('[" +
+                                   event("evt_atk_dash_forged", pendingOrder("fan3@example.com")) + "]')";
+        QCOMPARE(scalarCommitted(as(u"service"_s), forged), std::string("applied"));
+        scalarCommitted(as(u"service"_s), "SELECT set_config('rdk.dash_batch', '', false)");
+        QCOMPARE(paidOrders(), before + 3);
+        // Nor can that login read, fill, empty or drop the batch's tables of its own session.
+        for (const char *sql : {"SELECT count(*) FROM pg_temp.rdk_dash_batch", "INSERT INTO pg_temp.rdk_dash_batch VALUES ('mine')",
+                                "INSERT INTO pg_temp.rdk_dash_deltas VALUES (NULL, NULL)", "DELETE FROM pg_temp.rdk_dash_deltas",
+                                "DROP TABLE pg_temp.rdk_dash_batch"}) {
+            const Outcome o = tryExec(as(u"service"_s), sql);
+            QVERIFY2(o.refused(), qPrintable(QString::fromLatin1(sql) + u": "_s + o.describe()));
+        }
+    }
+
     // Class 7: the storefront host can't mark a sale paid without saying how much.
     void paymentEventWithoutAmount_goesToReview()
     {
