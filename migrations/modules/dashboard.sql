@@ -178,10 +178,17 @@ CREATE OR REPLACE FUNCTION rdk.dash_put_aside(p_sales rdk.dash_sales_delta[], p_
 AS $function$
 DECLARE
     v_token text := current_setting('rdk.dash_batch', true);
+    v_batch regclass;
 BEGIN
     -- True when a batch of rdk.dash_batch_begin() is open and took the deltas; false when the
-    -- caller must apply them now.
-    IF coalesce(v_token, '') = '' OR to_regclass('pg_temp.rdk_dash_batch') IS NULL OR NOT rdk.dash_batch_tables_ours() THEN
+    -- caller must apply them now. Per payment, so only the token's table is checked for its
+    -- owner: when it is the owner's, rdk.dash_batch_begin() made or checked both in this session.
+    IF coalesce(v_token, '') = '' THEN
+        RETURN false;
+    END IF;
+    v_batch := to_regclass('pg_temp.rdk_dash_batch');
+    IF v_batch IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                                       WHERE c.oid = v_batch AND pg_catalog.pg_get_userbyid(c.relowner) = current_user) THEN
         RETURN false;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_temp.rdk_dash_batch b WHERE b.token = v_token) THEN
