@@ -60,6 +60,11 @@ constexpr int kMaxEventLoops = 64;
 // At shutdown, how long a loop may take to hand the last answers to the kernel.
 constexpr int kFlushOnStopMs = 1'000;
 
+// Webhook handlers wait on their own pool for the batch that carries their event: a full
+// batch in the database and a full one gathering for the next send, without taking the
+// storefront's threads (ADR 0033).
+constexpr int kWebhookThreads = 2 * WebhookBatcher::kMaxBatch;
+
 // Answers kept ready (SyncServer::Answer::ReadyOrPool): while a route's work runs on an event
 // loop, cached() may only answer from the cache; on a miss it throws NotReady, which unwinds
 // the handler before it did anything else, and the request goes to the pool as usual.
@@ -159,6 +164,7 @@ SyncServer::SyncServer(SyncServerOptions options, SyncServices services, QObject
       m_cache(m_services.cache), m_metrics(m_services.metrics)
 {
     m_pool.setMaxThreadCount(std::max(2, m_options.workerThreads));
+    m_webhookPool.setMaxThreadCount(kWebhookThreads);
     m_https = m_options.publicUrl.scheme() == u"https"_s;
     const QUrl api = m_options.stripeApiBase;
     // Shoppers are redirected to Stripe's hosted page, or the sandbox's pay page in the demo.
@@ -302,6 +308,7 @@ void SyncServer::stop()
     while (m_dispatching.load() > 0)
         QThread::yieldCurrentThread();
     m_pool.waitForDone(10'000);
+    m_webhookPool.waitForDone(10'000);
     // 3. Each loop writes the answers the pool posted to it (they are queued before this call)
     //    and hands them to the kernel; then the other loops end.
     for (const auto &loop : m_loops) {
@@ -409,7 +416,8 @@ void SyncServer::addRoutes(QHttpServer &http)
         handle(r, std::move(responder), u"/api/checkout"_s, [this](const RequestInfo &i) { return checkout(i); });
     });
     http.route(QString::fromUtf16(StripeWebhookPath), QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-        handle(r, std::move(responder), QString::fromUtf16(StripeWebhookPath), [this](const RequestInfo &i) { return webhook(i); });
+        handle(r, std::move(responder), QString::fromUtf16(StripeWebhookPath), [this](const RequestInfo &i) { return webhook(i); },
+               Answer::OnWebhookPool);
     });
     addDropRoutes(http);
     // The missing-route handler bypasses handle(), so it writes its headers itself. Routes take
@@ -528,8 +536,9 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
     auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
     QPointer<QObject> socket(pending->socket());
     QObject *writer = loop->http;
-    (void)QtConcurrent::run(&m_pool, [this, info, route, privateRoute, extra, startedNs, work = std::move(work),
-                                      pending = std::move(pending), socket, writer]() mutable {
+    QThreadPool *pool = answer == Answer::OnWebhookPool ? &m_webhookPool : &m_pool;
+    (void)QtConcurrent::run(pool, [this, info, route, privateRoute, extra, startedNs, work = std::move(work),
+                                   pending = std::move(pending), socket, writer]() mutable {
         ScopedLogField requestField(u"request_id"_s, QString::fromLatin1(info.requestId));
         ScopedLogField tenantField(u"tenant"_s, m_options.tenantSlug);
         auto answer = std::make_shared<QHttpServerResponse>(finish(work(info), info, route, privateRoute, extra, startedNs));

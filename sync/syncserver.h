@@ -116,7 +116,9 @@ public:
     /// gives up on a miss instead of rendering); only a miss goes to the pool. For routes whose
     /// handler does nothing that blocks or counts before cached(). Here: always on the event loop,
     /// for work that needs no database and takes microseconds (the drop's waiting room).
-    enum class Answer { OnPool, ReadyOrPool, Here };
+    /// OnWebhookPool: on a pool of its own, for Stripe's webhooks, whose handlers wait there for
+    /// the batch that carries their event (sync/webhookbatcher.h).
+    enum class Answer { OnPool, ReadyOrPool, Here, OnWebhookPool };
 
 private:
     friend class DropRoutes;   // drop day's routes (sync/droproutes.cpp) use the router's helpers
@@ -185,6 +187,7 @@ private:
     const Loop *m_firstLoop = nullptr;          // m_loops[0], readable from any loop while others start
     quint16 m_port = 0;
     QThreadPool m_pool;
+    QThreadPool m_webhookPool;                  // Answer::OnWebhookPool: handlers waiting for a batch
     RateLimiter m_rateLimiter;
     VisitorCounter m_visitors;
     PageViewBuffer m_pageViews;

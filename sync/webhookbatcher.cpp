@@ -8,18 +8,29 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace rdk::sync {
 
+WebhookBatcher::WebhookBatcher(SessionProvider &sessions, MetricsRegistry *metrics)
+    : m_sessions(sessions), m_metrics(metrics), m_sender([this] { sendLoop(); })
+{
+}
+
+WebhookBatcher::~WebhookBatcher()
+{
+    {
+        const QMutexLocker lock(&m_mutex);
+        m_stopping = true;
+        m_arrived.wakeAll();
+    }
+    m_sender.join();
+}
+
 Result<EventOutcome> WebhookBatcher::apply(const PaymentEvent &event)
 {
     Waiting me{&event, std::nullopt};
     QMutexLocker lock(&m_mutex);
     m_waiting.push_back(&me);
-    // Whoever finds nobody sending sends; the rest wait for the send that carries their event.
-    while (!me.result) {
-        if (m_sending)
-            m_sent.wait(&m_mutex);
-        else
-            sendWaiting(lock);
-    }
+    m_arrived.wakeOne();
+    while (!me.result)
+        m_sent.wait(&m_mutex);
     return *me.result;
 }
 
@@ -29,19 +40,31 @@ int WebhookBatcher::waitingCount() const
     return int(m_waiting.size());
 }
 
-void WebhookBatcher::sendWaiting(QMutexLocker<QMutex> &lock)
+void WebhookBatcher::sendLoop()
 {
-    m_sending = true;
-    QList<Waiting *> batch;
-    while (!m_waiting.empty() && batch.size() < kMaxBatch) {
-        batch.append(m_waiting.front());
-        m_waiting.pop_front();
+    QMutexLocker lock(&m_mutex);
+    for (;;) {
+        while (m_waiting.empty() && !m_stopping)
+            m_arrived.wait(&m_mutex);
+        if (m_waiting.empty())
+            return;   // stopping, and everything handed over was answered
+        QList<Waiting *> batch;
+        while (!m_waiting.empty() && batch.size() < kMaxBatch) {
+            batch.append(m_waiting.front());
+            m_waiting.pop_front();
+        }
+        lock.unlock();
+        send(batch);
+        lock.relock();
+        m_sent.wakeAll();
     }
-    QList<PaymentEvent> events;
-    for (const Waiting *w : std::as_const(batch))
-        events.append(*w->event);
-    lock.unlock();
+}
 
+void WebhookBatcher::send(const QList<Waiting *> &batch)
+{
+    QList<PaymentEvent> events;
+    for (const Waiting *w : batch)
+        events.append(*w->event);
     Result<QList<Result<EventOutcome>>> outcomes = Error::internal(u"The payment events were not applied."_s);
     try {
         outcomes = m_sessions.run([&](data::PgSession &session) { return data::PgCheckout(session).applyPaymentEvents(events); });
@@ -49,14 +72,11 @@ void WebhookBatcher::sendWaiting(QMutexLocker<QMutex> &lock)
         // Nothing below throws by design; should it, the waiters still get an answer.
         outcomes = Error::internal(QString::fromUtf8(e.what()));
     }
-
     if (m_metrics)
         m_metrics->observeWebhookBatch(int(events.size()));
-    lock.relock();
+    const QMutexLocker lock(&m_mutex);
     for (qsizetype i = 0; i < batch.size(); ++i)
         batch[i]->result = outcomes ? outcomes->value(i, Error::internal(u"No answer for this event."_s)) : Result<EventOutcome>(outcomes.error());
-    m_sending = false;
-    m_sent.wakeAll();
 }
 
 } // namespace rdk::sync

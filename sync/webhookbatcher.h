@@ -10,15 +10,18 @@
 
 #include <deque>
 #include <optional>
+#include <thread>
 
 namespace rdk::sync {
 
 /// Stripe's webhooks that arrive together are applied together (ADR 0031). A handler hands
-/// its event over and waits. One handler at a time sends everything that waits, up to
+/// its event over and waits. The batcher's own thread sends everything that waits, up to
 /// kMaxBatch, to the database as one transaction (rdk.apply_payment_events), while the events
 /// that arrive meanwhile gather for the next send. Every payment of a shop touches the same
 /// dashboard rows and takes the database's one notification lock at commit, so per-event
-/// transactions queue for each other anyway; in one transaction they pay for that once.
+/// transactions queue for each other anyway; in one transaction they pay for that once. One
+/// sending thread also means one database connection for a process's webhooks, however many
+/// handlers wait.
 ///
 /// Each event is still answered only after the transaction that applied it committed, and an
 /// event that fails leaves the others of its batch applied. Thread-safe.
@@ -27,10 +30,11 @@ public:
     static constexpr int kMaxBatch = 32;   ///< what rdk.apply_payment_events takes
 
     /// `metrics`, when given, observes each send's size (rdk_webhook_batch_events).
-    explicit WebhookBatcher(SessionProvider &sessions, MetricsRegistry *metrics = nullptr)
-        : m_sessions(sessions), m_metrics(metrics)
-    {
-    }
+    explicit WebhookBatcher(SessionProvider &sessions, MetricsRegistry *metrics = nullptr);
+    /// Sends what still waits, then ends the sending thread.
+    ~WebhookBatcher();
+    WebhookBatcher(const WebhookBatcher &) = delete;
+    WebhookBatcher &operator=(const WebhookBatcher &) = delete;
 
     /// Applies `event` (with whatever else waits) and returns its outcome once committed.
     /// Blocks the calling thread meanwhile.
@@ -44,16 +48,20 @@ private:
         const PaymentEvent *event;
         std::optional<Result<EventOutcome>> result;
     };
-    /// Sends up to kMaxBatch waiting events; called with m_mutex held, which it releases
-    /// while the database works.
-    void sendWaiting(QMutexLocker<QMutex> &lock);
+    /// The sending thread: sends up to kMaxBatch waiting events at a time until stopped with
+    /// nothing left to send.
+    void sendLoop();
+    /// Applies `batch` in one transaction and answers each of its events.
+    void send(const QList<Waiting *> &batch);
 
     SessionProvider &m_sessions;
     MetricsRegistry *m_metrics;
     mutable QMutex m_mutex;
-    QWaitCondition m_sent;
+    QWaitCondition m_arrived;   // the sending thread waits here for events
+    QWaitCondition m_sent;      // handlers wait here for their answers
     std::deque<Waiting *> m_waiting;
-    bool m_sending = false;
+    bool m_stopping = false;
+    std::thread m_sender;       // last: starts once the members above exist
 };
 
 } // namespace rdk::sync

@@ -22,6 +22,7 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
+#include <QUuid>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
@@ -626,6 +627,51 @@ private Q_SLOTS:
         const int before = product(u"AM90-TWO"_s).value(u"available"_s).toInt();
         m_db->execOwner("UPDATE inventory SET quantity = quantity + 5 FROM products p WHERE p.id = inventory.product_id AND p.sku = 'AM90-TWO' AND inventory.size = '10'");
         QTRY_COMPARE_WITH_TIMEOUT(product(u"AM90-TWO"_s).value(u"available"_s).toInt(), before + 5, 1000);
+    }
+
+    // Webhooks wait on a pool of their own for the batch that carries them (ADR 0033): a dozen
+    // waiting while the database is busy leave the storefront's eight threads free. Before,
+    // they took all eight and the shop's pages waited with them.
+    void webhooksWaitingForTheDatabase_leaveTheStorefrontItsThreads()
+    {
+        // The owner holds the shop's batch lock, so the first send waits inside the database.
+        pqxx::connection owner(m_db->ownerUrl());
+        pqxx::nontransaction hold(owner);
+        hold.exec("SELECT pg_advisory_lock(hashtextextended('rdk.apply_payment_events:" + m_tenant.toStdString() + "', 0))");
+        // Twelve deliveries at once: QNetworkAccessManager opens at most six connections to a host.
+        QNetworkAccessManager stripeA, stripeB;
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < 12; ++i) {
+            const QByteArray body = completedEvent(u"evt_pool_%1"_s.arg(i), QUuid::createUuid().toString(QUuid::WithoutBraces), 100);
+            QNetworkRequest req(m_sync.url(u"/api/stripe/webhook"_s));
+            req.setRawHeader("Content-Type", "application/json");
+            req.setRawHeader("Stripe-Signature", sync::signStripePayload(body, kWebhookSecret, QDateTime::currentSecsSinceEpoch()));
+            replies.append((i % 2 ? stripeB : stripeA).post(req, body));
+        }
+        QTRY_COMPARE(scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' "
+                            "AND datname = current_database()"), 1);
+        QTest::qWait(500);   // the other eleven reach rdk-sync and wait for the next send
+        QVERIFY(std::none_of(replies.cbegin(), replies.cend(), [](const QNetworkReply *r) { return r->isFinished(); }));
+
+        // A page that needs the database (on the storefront's pool) answers meanwhile.
+        QElapsedTimer answered;
+        answered.start();
+        const Reply page = request(m_nam, "GET", m_sync.url(u"/api/orders/%1"_s.arg(QUuid::createUuid().toString(QUuid::WithoutBraces))));
+        QCOMPARE(page.status, 404);
+        QVERIFY2(answered.elapsed() < 5000, qPrintable(QString::number(answered.elapsed())));
+
+        hold.exec("SELECT pg_advisory_unlock_all()");
+        for (QNetworkReply *reply : std::as_const(replies)) {
+            if (!reply->isFinished()) {
+                QEventLoop loop;
+                QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+                loop.exec();
+            }
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+            QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object().value(u"outcome"_s).toString(), u"unknown_order"_s);
+            reply->deleteLater();
+        }
+        QCOMPARE(scalar("SELECT count(*) FROM stripe_events WHERE id LIKE 'evt_pool_%'"), 12);
     }
 
     void unknownRoute_is404WithSecurityHeaders()
