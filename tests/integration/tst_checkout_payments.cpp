@@ -575,7 +575,7 @@ private Q_SLOTS:
         verifyDashboardMatchesOrders();
     }
 
-    // Twenty handlers hand their events over while the database is busy with a first one: they    // Twenty handlers hand their events over while the database is busy with a first one: they
+    // Twenty handlers hand their events over while the database is busy with a first one: they
     // are sent together, in one transaction (one commit time for all twenty orders), and each
     // handler gets its own event's answer.
     void webhookBatcher_gathersWhatArrivesWhileTheDatabaseWorks()
