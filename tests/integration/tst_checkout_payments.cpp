@@ -69,6 +69,18 @@ class TestCheckoutPayments final : public QObject {
         return placed.value();
     }
 
+    // A fault only the owner can inject: queueing `order`'s paid mail fails, halfway through
+    // its payment (after its event row, its order and its stock were written). The trigger is
+    // named test_injected_fault, for a test that drops it again.
+    void failPaidMailOf(const PendingOrder &order)
+    {
+        m_db->execOwner("CREATE FUNCTION public.test_injected_fault() RETURNS trigger LANGUAGE plpgsql AS "
+                        "$$BEGIN IF NEW.order_id = '" + order.orderId.toStdString() + "' THEN RAISE EXCEPTION 'injected fault'; END IF; "
+                        "RETURN NEW; END$$");
+        m_db->execOwner("CREATE TRIGGER test_injected_fault BEFORE INSERT ON mail_outbox FOR EACH ROW "
+                        "EXECUTE FUNCTION public.test_injected_fault()");
+    }
+
     // rdk-admin's rebuild finds no aggregate that differs from what the orders say.
     void verifyDashboardMatchesOrders()
     {
@@ -479,12 +491,7 @@ private Q_SLOTS:
         const PendingOrder a = placeOne(u"BATCH-1"_s);
         const PendingOrder b = placeOne(u"BATCH-1"_s);
         const PendingOrder c = placeOne(u"BATCH-1"_s);
-        // A fault only the owner can inject: queueing b's paid mail fails.
-        m_db->execOwner("CREATE FUNCTION public.test_injected_fault() RETURNS trigger LANGUAGE plpgsql AS "
-                        "$$BEGIN IF NEW.order_id = '" + b.orderId.toStdString() + "' THEN RAISE EXCEPTION 'injected fault'; END IF; "
-                        "RETURN NEW; END$$");
-        m_db->execOwner("CREATE TRIGGER test_injected_fault BEFORE INSERT ON mail_outbox FOR EACH ROW "
-                        "EXECUTE FUNCTION public.test_injected_fault()");
+        failPaidMailOf(b);
         auto outcomes = PgCheckout(*m_sync).applyPaymentEvents(
             {paidEvent(a, u"evt_half_a"_s), paidEvent(b, u"evt_half_b"_s), paidEvent(c, u"evt_half_c"_s)});
         QVERIFY(outcomes.ok());
@@ -539,11 +546,7 @@ private Q_SLOTS:
         const PendingOrder a = placeOne(u"BATCH-1"_s, 2);
         const PendingOrder b = placeOne(u"BATCH-1"_s);
         const PendingOrder c = placeOne(u"BATCH-1"_s);
-        m_db->execOwner("CREATE FUNCTION public.test_injected_fault() RETURNS trigger LANGUAGE plpgsql AS "
-                        "$$BEGIN IF NEW.order_id = '" + b.orderId.toStdString() + "' THEN RAISE EXCEPTION 'injected fault'; END IF; "
-                        "RETURN NEW; END$$");
-        m_db->execOwner("CREATE TRIGGER test_injected_fault BEFORE INSERT ON mail_outbox FOR EACH ROW "
-                        "EXECUTE FUNCTION public.test_injected_fault()");
+        failPaidMailOf(b);
         const auto paid = [](const PendingOrder &order, const char *id) {
             return "{\"id\": \"" + std::string(id) + "\", \"type\": \"checkout.session.completed\", \"order\": \"" +
                    order.orderId.toStdString() + "\", \"signal\": \"paid\", \"amount_minor\": \"" +
