@@ -49,22 +49,24 @@ void WebhookBatcher::sendLoop()
         if (m_waiting.empty())
             return;   // stopping, and everything handed over was answered
         QList<Waiting *> batch;
+        QList<PaymentEvent> events;
         while (!m_waiting.empty() && batch.size() < kMaxBatch) {
             batch.append(m_waiting.front());
+            events.append(*m_waiting.front()->event);
             m_waiting.pop_front();
         }
         lock.unlock();
-        send(batch);
+        const Result<QList<Result<EventOutcome>>> outcomes = send(events);
         lock.relock();
+        for (qsizetype i = 0; i < batch.size(); ++i)
+            batch[i]->result = outcomes ? outcomes->value(i, Error::internal(u"No answer for this event."_s))
+                                        : Result<EventOutcome>(outcomes.error());
         m_sent.wakeAll();
     }
 }
 
-void WebhookBatcher::send(const QList<Waiting *> &batch)
+Result<QList<Result<EventOutcome>>> WebhookBatcher::send(const QList<PaymentEvent> &events)
 {
-    QList<PaymentEvent> events;
-    for (const Waiting *w : batch)
-        events.append(*w->event);
     Result<QList<Result<EventOutcome>>> outcomes = Error::internal(u"The payment events were not applied."_s);
     try {
         outcomes = m_sessions.run([&](data::PgSession &session) { return data::PgCheckout(session).applyPaymentEvents(events); });
@@ -74,9 +76,7 @@ void WebhookBatcher::send(const QList<Waiting *> &batch)
     }
     if (m_metrics)
         m_metrics->observeWebhookBatch(int(events.size()));
-    const QMutexLocker lock(&m_mutex);
-    for (qsizetype i = 0; i < batch.size(); ++i)
-        batch[i]->result = outcomes ? outcomes->value(i, Error::internal(u"No answer for this event."_s)) : Result<EventOutcome>(outcomes.error());
+    return outcomes;
 }
 
 } // namespace rdk::sync

@@ -48,11 +48,11 @@ private:
         const PaymentEvent *event;
         std::optional<Result<EventOutcome>> result;
     };
-    /// The sending thread: sends up to kMaxBatch waiting events at a time until stopped with
-    /// nothing left to send.
+    /// The sending thread: sends up to kMaxBatch waiting events at a time and answers each,
+    /// until stopped with nothing left to send.
     void sendLoop();
-    /// Applies `batch` in one transaction and answers each of its events.
-    void send(const QList<Waiting *> &batch);
+    /// Applies `events` in one transaction: one outcome per event, or the error of the send.
+    Result<QList<Result<EventOutcome>>> send(const QList<PaymentEvent> &events);
 
     SessionProvider &m_sessions;
     MetricsRegistry *m_metrics;
