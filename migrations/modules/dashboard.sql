@@ -124,7 +124,7 @@ BEGIN
     RETURN (SELECT count(*) = 2
               FROM pg_catalog.pg_class c
              WHERE c.oid IN (to_regclass('pg_temp.rdk_dash_batch'), to_regclass('pg_temp.rdk_dash_deltas'))
-               AND c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user));
+               AND pg_catalog.pg_get_userbyid(c.relowner) = current_user);
 END
 $function$;
 REVOKE ALL ON FUNCTION rdk.dash_batch_tables_ours() FROM PUBLIC;
