@@ -518,15 +518,16 @@ END
 $function$;
 REVOKE ALL ON FUNCTION rdk.decide_payment_effect(text,bigint,text,text,bigint,text) FROM PUBLIC;
 
--- rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb)
-CREATE OR REPLACE FUNCTION rdk.apply_payment_event(p_event_id text, p_type text, p_order uuid, p_payment_intent text, p_signal text, p_amount_minor bigint, p_currency text, p_checkout_session text, p_payment_link text, p_customer_email text, p_shipping_address jsonb, p_checkout jsonb, OUT outcome text, OUT order_id uuid)
+-- rdk.apply_shop_payment_event(uuid,text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb)
+CREATE OR REPLACE FUNCTION rdk.apply_shop_payment_event(p_tenant uuid, p_event_id text, p_type text, p_order uuid, p_payment_intent text, p_signal text, p_amount_minor bigint, p_currency text, p_checkout_session text, p_payment_link text, p_customer_email text, p_shipping_address jsonb, p_checkout jsonb, OUT outcome text, OUT order_id uuid)
  RETURNS record
  LANGUAGE plpgsql
- SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
 AS $function$
+-- The work of rdk.apply_payment_event for the shop its caller has already resolved
+-- (rdk.require_service): rdk.apply_payment_events resolves it once for its whole list rather
+-- than once per event. Not a definer and granted to no one: only the owner's functions reach it.
 DECLARE
-    v_tenant uuid := rdk.require_service();
     v_order public.orders;
     v_decision record;
     v_saved text := current_setting('rdk.reason', true);
@@ -542,29 +543,26 @@ BEGIN
     IF p_signal IS NOT NULL AND p_signal NOT IN ('paid', 'awaiting_payment', 'failed', 'expired', 'refunded') THEN
         RAISE EXCEPTION 'Unknown payment signal %.', left(p_signal, 40) USING ERRCODE = '22023';
     END IF;
-    INSERT INTO public.stripe_events (id, tenant_id, type, outcome)
-    VALUES (p_event_id, v_tenant, left(coalesce(p_type, ''), 100), 'received')
-    ON CONFLICT (id) DO NOTHING;
-    IF NOT FOUND THEN
-        outcome := 'duplicate';
-        RETURN;
-    END IF;
+    -- First what the event means for its order, then the event's row with that outcome, then the
+    -- effect: the row is written once rather than inserted as 'received' and updated at the end.
+    -- It is still what makes the event count once: a second delivery (in this list, or in a
+    -- transaction that commits first) finds its key taken and returns 'duplicate' before any
+    -- effect. All it did before that was read and lock the order's row.
 
     -- Two statements rather than one with an OR, so each keeps a plan that uses its index
     -- (the order's key; the payment intent: orders_tenant_payment_intent_idx, migration 0023).
     -- A charge with the card's fingerprint (charge.succeeded) carries no payment signal but
     -- feeds a release's per-buyer limit by card (rdk.release_check_buyer).
     IF (p_signal IS NOT NULL OR p_checkout ? 'card_fingerprint') AND p_order IS NOT NULL THEN
-        SELECT * INTO v_order FROM public.orders o WHERE o.id = p_order AND o.tenant_id = v_tenant FOR UPDATE;
+        SELECT * INTO v_order FROM public.orders o WHERE o.id = p_order AND o.tenant_id = p_tenant FOR UPDATE;
     ELSIF (p_signal IS NOT NULL OR p_checkout ? 'card_fingerprint') AND nullif(p_payment_intent, '') IS NOT NULL THEN
         SELECT * INTO v_order FROM public.orders o
-         WHERE o.tenant_id = v_tenant AND o.stripe_payment_intent_id = p_payment_intent
+         WHERE o.tenant_id = p_tenant AND o.stripe_payment_intent_id = p_payment_intent
          ORDER BY o.created_at LIMIT 1
            FOR UPDATE;
     END IF;
     IF p_signal IS NULL AND v_order.release_id IS NOT NULL THEN
         order_id := v_order.id;
-        PERFORM rdk.release_check_buyer(v_order.id, p_checkout);
         outcome := 'applied';
     ELSIF p_signal IS NULL THEN
         outcome := 'ignored';
@@ -588,8 +586,27 @@ BEGIN
             v_decision.action := 'flag_for_review';
             v_decision.reason := v_problem;
         END IF;
+        outcome := CASE WHEN v_decision.action = 'flag_for_review' THEN 'flagged_for_review'
+                        WHEN v_decision.action IN ('mark_paid', 'mark_awaiting_payment', 'cancel', 'refund', 'partial_refund')
+                             THEN 'applied'
+                        ELSE 'ignored' END;
+    END IF;
+
+    INSERT INTO public.stripe_events (id, tenant_id, type, outcome, order_id)
+    VALUES (p_event_id, p_tenant, left(coalesce(p_type, ''), 100), outcome, order_id)
+    ON CONFLICT (id) DO NOTHING;
+    IF NOT FOUND THEN
+        outcome := 'duplicate';
+        order_id := NULL;
+        RETURN;
+    END IF;
+
+    IF p_signal IS NULL THEN
+        IF order_id IS NOT NULL THEN
+            PERFORM rdk.release_check_buyer(order_id, p_checkout);
+        END IF;
+    ELSIF order_id IS NOT NULL THEN
         PERFORM set_config('rdk.reason', left('stripe ' || coalesce(p_type, '') || ': ' || v_decision.reason, 200), true);
-        outcome := 'applied';
         CASE v_decision.action
         WHEN 'mark_paid' THEN
             v_exact := rdk.settle_reservations(v_order.id, true);
@@ -634,14 +651,28 @@ BEGIN
              WHERE id = v_order.id;
         WHEN 'flag_for_review' THEN
             UPDATE public.orders SET needs_review = true, review_reason = v_decision.reason WHERE id = v_order.id;
-            outcome := 'flagged_for_review';
         ELSE
-            outcome := 'ignored';
+            NULL;   -- nothing to do for this event ('ignored')
         END CASE;
+        PERFORM set_config('rdk.reason', coalesce(v_saved, ''), true);
     END IF;
-    UPDATE public.stripe_events SET outcome = apply_payment_event.outcome, order_id = apply_payment_event.order_id
-     WHERE id = p_event_id;
-    PERFORM set_config('rdk.reason', coalesce(v_saved, ''), true);
+END
+$function$;
+REVOKE ALL ON FUNCTION rdk.apply_shop_payment_event(uuid,text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb) FROM PUBLIC;
+
+-- rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb)
+CREATE OR REPLACE FUNCTION rdk.apply_payment_event(p_event_id text, p_type text, p_order uuid, p_payment_intent text, p_signal text, p_amount_minor bigint, p_currency text, p_checkout_session text, p_payment_link text, p_customer_email text, p_shipping_address jsonb, p_checkout jsonb, OUT outcome text, OUT order_id uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+BEGIN
+    -- plpgsql, not sql: see rdk.is_service() (ADR 0028).
+    SELECT a.outcome, a.order_id INTO outcome, order_id
+      FROM rdk.apply_shop_payment_event(rdk.require_service(), p_event_id, p_type, p_order, p_payment_intent, p_signal,
+                                        p_amount_minor, p_currency, p_checkout_session, p_payment_link, p_customer_email,
+                                        p_shipping_address, p_checkout) a;
 END
 $function$;
 COMMENT ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb,jsonb) IS 'rdk-sync: record a Stripe event once and apply its effect on the order of the caller''s shop';
@@ -711,9 +742,9 @@ BEGIN
         error_message := NULL;
         BEGIN
             SELECT a.outcome, a.order_id INTO outcome, order_id
-              FROM rdk.apply_payment_event(e.id, e.type, e."order"::uuid, e.payment_intent, e.signal, e.amount_minor::bigint,
-                                           e.currency, e.checkout_session, e.payment_link, e.customer_email,
-                                           e.shipping_address, e.checkout) a;
+              FROM rdk.apply_shop_payment_event(v_tenant, e.id, e.type, e."order"::uuid, e.payment_intent, e.signal,
+                                                e.amount_minor::bigint, e.currency, e.checkout_session, e.payment_link,
+                                                e.customer_email, e.shipping_address, e.checkout) a;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS error_state = RETURNED_SQLSTATE, error_message = MESSAGE_TEXT;
         END;

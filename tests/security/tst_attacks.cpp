@@ -272,6 +272,14 @@ private Q_SLOTS:
                                        "\"checkout.session.completed\", \"order\": \"" + str(m_pendingSale) + "\", \"signal\": \"paid\", "
                                        "\"amount_minor\": \"12000\", \"currency\": \"usd\"}]') WHERE outcome = 'unknown_order'", true);
         QVERIFY2(listed.ok && listed.rows == 1, qPrintable(listed.describe()));
+        // Nor by naming shop A to the function both of those use once they know the caller's
+        // shop: it is granted to no login, whatever role it takes.
+        for (const QString &who : {u"service B"_s, u"service"_s, u"staff"_s, u"admin verified"_s}) {
+            const Outcome named = tryExec(as(who), "SELECT count(*) FROM rdk.apply_shop_payment_event('" + str(m_shopA) +
+                                                       "', 'evt_b_named', 'checkout.session.completed', '" + str(m_pendingSale) +
+                                                       "', NULL, 'paid', 12000, 'usd', NULL, NULL, NULL, NULL, NULL)");
+            QVERIFY2(named.refused(), qPrintable(who + u": "_s + named.describe()));
+        }
         QCOMPARE(owner("SELECT status FROM orders WHERE id = '" + str(m_pendingSale) + "'"), std::string("pending"));
         // Nor can it claim shop A's Stripe work.
         const Outcome claimed = tryExec(as(u"service B"_s), "SELECT count(*) FROM rdk.claim_stripe_requests(100)", true);
