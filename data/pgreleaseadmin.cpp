@@ -131,7 +131,7 @@ Result<int> PgReleaseAdmin::draw(const QString &releaseId, const QString &seed)
 
 Result<QPair<QString, QList<RaffleResult>>> PgReleaseAdmin::results(const QString &releaseId)
 {
-    return readRaffleResults(*m_session, releaseId);
+    return readRaffleResults(*m_session, releaseId, ClaimDeadlines::Read);
 }
 
 } // namespace rdk::data

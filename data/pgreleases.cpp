@@ -148,19 +148,29 @@ Result<std::optional<RaffleRecord>> readRaffleRecord(PgSession &session, const Q
     });
 }
 
-Result<QPair<QString, QList<RaffleResult>>> readRaffleResults(PgSession &session, const QString &releaseId)
+Result<QPair<QString, QList<RaffleResult>>> readRaffleResults(PgSession &session, const QString &releaseId,
+                                                              ClaimDeadlines deadlines)
 {
     if (!isUuid(releaseId))
         return noSuchRelease();
+    // An entry's draw key (sha256 of seed and e-mail key) names it within its raffle, so the
+    // staff's read finds its deadline without the e-mail key ever leaving the function.
+    const char *sql = deadlines == ClaimDeadlines::Read
+                          ? "SELECT r.email_hash, coalesce(r.size, ''), coalesce(r.draw_rank, 0), r.state, coalesce(r.draw_key, ''), "
+                            "       coalesce(r.seed, ''), (extract(epoch FROM e.claim_deadline) * 1000)::bigint "
+                            "  FROM rdk.raffle_results($1::uuid) WITH ORDINALITY AS r "
+                            "  LEFT JOIN raffle_entries e ON e.release_id = $1::uuid AND e.draw_key = r.draw_key "
+                            " ORDER BY r.ordinality"
+                          : "SELECT email_hash, coalesce(size, ''), coalesce(draw_rank, 0), state, coalesce(draw_key, ''), "
+                            "       coalesce(seed, ''), NULL::bigint FROM rdk.raffle_results($1::uuid)";
     return session.transact([&](pqxx::work &tx) -> Result<QPair<QString, QList<RaffleResult>>> {
         return keepSentences(tx, [&](pqxx::work &tx) -> Result<QPair<QString, QList<RaffleResult>>> {
             QPair<QString, QList<RaffleResult>> out;
-            for (const auto &r : tx.exec_params("SELECT email_hash, coalesce(size, ''), coalesce(draw_rank, 0), state, "
-                                                "coalesce(draw_key, ''), coalesce(seed, '') FROM rdk.raffle_results($1::uuid)",
-                                                str(releaseId))) {
+            for (const auto &r : tx.exec_params(sql, str(releaseId))) {
                 out.first = text(r[5]);
                 out.second.append(RaffleResult{text(r[0]), text(r[1]), r[2].as<int>(),
-                                               raffleEntryStateFromString(text(r[3])).value_or(RaffleEntryState::Entered), text(r[4])});
+                                               raffleEntryStateFromString(text(r[3])).value_or(RaffleEntryState::Entered), text(r[4]),
+                                               fromMillis(r[6])});
             }
             return out;
         });

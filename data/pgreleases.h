@@ -53,7 +53,12 @@ private:
 /// nullopt for an unknown release.
 Result<std::optional<RaffleRecord>> readRaffleRecord(PgSession &session, const QString &releaseId);
 
+/// Whether a raffle's results carry each winner's time to pay by: staff read it from
+/// raffle_entries (a column granted to them); rdk-sync publishes the results without it.
+enum class ClaimDeadlines { Omit, Read };
+
 /// Reads rdk.raffle_results rows (shared by the service and the desk).
-Result<QPair<QString, QList<RaffleResult>>> readRaffleResults(PgSession &session, const QString &releaseId);
+Result<QPair<QString, QList<RaffleResult>>> readRaffleResults(PgSession &session, const QString &releaseId,
+                                                              ClaimDeadlines deadlines = ClaimDeadlines::Omit);
 
 } // namespace rdk::data

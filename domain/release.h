@@ -100,6 +100,7 @@ struct RaffleResult final {
     int drawRank = 0;
     RaffleEntryState state = RaffleEntryState::Entered;
     QString drawKey;    ///< hex sha256(seed + ":" + e-mail key)
+    QDateTime claimDeadline;   ///< a winner's time to pay by (staff's read only; invalid otherwise)
 };
 
 /// The raffle claim link's entry (rdk.raffle_claim_status).

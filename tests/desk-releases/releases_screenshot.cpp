@@ -106,7 +106,7 @@ std::shared_ptr<test::ReleaseShelf> shelf()
     d.queueOpensAt = Now.addDays(-5);
     d.entriesCloseAt = Now.addSecs(-30 * 3600);
     d.drawnAt = Now.addSecs(-29 * 3600);
-    d.claimHours = 48;
+    d.claimHours = 24;
     d.entries = 1290;
     d.won = 4;
     d.claimed = 8;
@@ -125,8 +125,15 @@ std::shared_ptr<test::ReleaseShelf> shelf()
                                             RaffleEntryState::Won, RaffleEntryState::Claimed, RaffleEntryState::Won,
                                             RaffleEntryState::Claimed, RaffleEntryState::Claimed, RaffleEntryState::Won,
                                             RaffleEntryState::Claimed, RaffleEntryState::Lost, RaffleEntryState::Lost};
+    // A winner who didn't pay lapsed 24 hours after the draw; the entry that moved up has until
+    // 24 hours after that.
+    const auto deadline = [](RaffleEntryState state) {
+        return state == RaffleEntryState::Lapsed ? Now.addSecs(-5 * 3600)
+               : state == RaffleEntryState::Won  ? Now.addSecs(19 * 3600)
+                                                 : QDateTime();
+    };
     for (int i = 0; i < hashes.size(); ++i)
-        s->results[u"d"_s].append({hashes.at(i).repeated(16), u"10"_s, i + 1, states.at(i), QString()});
+        s->results[u"d"_s].append({hashes.at(i).repeated(16), u"10"_s, i + 1, states.at(i), QString(), deadline(states.at(i))});
     return s;
 }
 

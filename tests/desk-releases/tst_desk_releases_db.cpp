@@ -162,6 +162,16 @@ private Q_SLOTS:
         QCOMPARE(results->table()->rowCount(), 3);
         QVERIFY2(results->summaryText().contains(u"Size 9: 0 paid, 2 to pay, 0 lapsed, 1 not drawn"_s), qPrintable(results->summaryText()));
         QVERIFY(results->summaryText().contains(u"Size 10: 0 paid, 1 to pay, 0 lapsed, 0 not drawn"_s));
+        // Each winner's time to pay by, as the database set it (the draw plus claim_hours),
+        // read by the ops login from the column granted to staff.
+        const std::string winners = "FROM raffle_entries WHERE release_id = '" + str(id) + "' AND state = 'won'";
+        QCOMPARE(owner("SELECT count(DISTINCT claim_deadline) " + winners), std::string("1"));
+        QCOMPARE(owner("SELECT count(*) " + winners + " AND claim_deadline BETWEEN now() + interval '47 hours' AND now() + interval '48 hours'"),
+                 std::string("3"));
+        const QDateTime due = QDateTime::fromMSecsSinceEpoch(
+            std::stoll(owner("SELECT (extract(epoch FROM max(claim_deadline)) * 1000)::bigint " + winners)), Qt::UTC);
+        for (int row = 0; row < 3; ++row)
+            QCOMPARE(results->table()->item(row, 4)->text(), formatShopTime(due, QTimeZone("UTC")));
         QCOMPARE(cell(*d, 0, ReleaseTableModel::State), u"Drawn"_s);
     }
 

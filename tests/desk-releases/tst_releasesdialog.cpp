@@ -102,11 +102,11 @@ class TestReleasesDialog final : public QObject {
         r.stockLeft = 3;
         m_shelf->releases.append(r);
         m_shelf->results[r.id] = {
-            {u"3fa1"_s, u"9"_s, 1, RaffleEntryState::Won, u"00a1"_s},
-            {u"77c0"_s, u"9"_s, 2, RaffleEntryState::Lost, u"01b2"_s},
-            {u"a0b2"_s, u"10"_s, 3, RaffleEntryState::Won, u"02c3"_s},
-            {u"c9d4"_s, u"10"_s, 4, RaffleEntryState::Won, u"03d4"_s},
-            {u"e511"_s, u"10"_s, 5, RaffleEntryState::Lost, u"04e5"_s},
+            {u"3fa1"_s, u"9"_s, 1, RaffleEntryState::Won, u"00a1"_s, T0.addDays(1)},
+            {u"77c0"_s, u"9"_s, 2, RaffleEntryState::Lost, u"01b2"_s, {}},
+            {u"a0b2"_s, u"10"_s, 3, RaffleEntryState::Won, u"02c3"_s, T0.addDays(1)},
+            {u"c9d4"_s, u"10"_s, 4, RaffleEntryState::Won, u"03d4"_s, T0.addDays(1)},
+            {u"e511"_s, u"10"_s, 5, RaffleEntryState::Lost, u"04e5"_s, {}},
         };
         return r;
     }
@@ -340,9 +340,14 @@ private Q_SLOTS:
         QCOMPARE(results->table()->rowCount(), 3);    // winners only
         QCOMPARE(results->table()->item(0, 1)->text(), u"9"_s);
         QCOMPARE(results->table()->item(0, 3)->text(), u"Won, not paid yet"_s);
+        QCOMPARE(results->table()->item(0, 4)->text(), u"Sun 13 Dec 2026, 10:00"_s);   // claim_hours later, shop's zone
         QVERIFY(results->summaryText().contains(u"Size 10: 0 paid, 2 to pay, 0 lapsed, 1 not drawn"_s));
+        m_now = T0.addDays(2);   // the winners didn't pay: the column says the time has passed
         QTest::keyClick(child<QCheckBox>(*results, u"everyEntry"_s), Qt::Key_Space);
         QCOMPARE(results->table()->rowCount(), 5);
+        QCOMPARE(results->table()->item(0, 4)->text(), u"Sun 13 Dec 2026, 10:00 (passed)"_s);
+        QCOMPARE(results->table()->item(1, 3)->text(), u"Not drawn"_s);
+        QCOMPARE(results->table()->item(1, 4)->text(), QString());
         QApplication::setActiveWindow(results);
         QVERIFY(QTest::qWaitForWindowActive(results));
         QTest::keyClick(results, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);

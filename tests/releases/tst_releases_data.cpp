@@ -176,6 +176,19 @@ private Q_SLOTS:
             keys.append(raffleDrawKey(results->first, QStringLiteral("fan%1@example.com").arg(i)));
         std::sort(keys.begin(), keys.end());
         QCOMPARE(results->second.first().drawKey, keys.first());
+        // The storefront's copy carries no winner's deadline; the shop's staff read theirs.
+        for (const RaffleResult &row : results->second)
+            QVERIFY(!row.claimDeadline.isValid());
+        const auto staffView = admin.results(*id);
+        QVERIFY2(staffView.ok(), staffView.ok() ? "" : qPrintable(staffView.error().message));
+        QCOMPARE(staffView->second.size(), 5);
+        int withDeadline = 0;
+        for (const RaffleResult &row : staffView->second) {
+            QCOMPARE(row.claimDeadline.isValid(), row.state == RaffleEntryState::Won);
+            withDeadline += row.claimDeadline.isValid();
+        }
+        QCOMPARE(withDeadline, 3);
+        QCOMPARE(staffView->second.first().drawKey, keys.first());   // the same order as the storefront's
         const std::string code = owner("SELECT claim_code::text FROM raffle_entries WHERE state = 'won' LIMIT 1");
         const auto claim = service.claimStatus(QString::fromStdString(code));
         QVERIFY(claim.ok() && claim->has_value());

@@ -23,7 +23,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk {
 namespace {
 
-enum Column { RankColumn, SizeColumn, EntryColumn, StateColumn, ColumnCount };
+enum Column { RankColumn, SizeColumn, EntryColumn, StateColumn, PayByColumn, ColumnCount };
 
 double sizeOrder(const QString &size)
 {
@@ -34,8 +34,26 @@ double sizeOrder(const QString &size)
 
 } // namespace
 
-RaffleResultsDialog::RaffleResultsDialog(ReleaseBookFactory books, ReleaseSummary release, QTimeZone zone, QWidget *parent)
-    : QDialog(parent), m_books(std::move(books)), m_release(std::move(release)), m_zone(std::move(zone)),
+QString RaffleResultsDialog::payBy(const RaffleResult &row) const
+{
+    // Only a winner who hasn't paid has a time that still matters; a lapsed one shows the time
+    // that passed. The sweep hands a lapsed pair to the next entry (rdk.release_sweep).
+    switch (row.state) {
+    case RaffleEntryState::Won:
+        if (row.claimDeadline.isValid() && row.claimDeadline <= m_now())
+            return tr("%1 (passed)").arg(formatShopTime(row.claimDeadline, m_zone));
+        return formatShopTime(row.claimDeadline, m_zone);
+    case RaffleEntryState::Lapsed: return formatShopTime(row.claimDeadline, m_zone);
+    case RaffleEntryState::Claimed:
+    case RaffleEntryState::Lost:
+    case RaffleEntryState::Entered: break;
+    }
+    return {};
+}
+
+RaffleResultsDialog::RaffleResultsDialog(ReleaseBookFactory books, ReleaseSummary release, QTimeZone zone,
+                                         std::function<QDateTime()> now, QWidget *parent)
+    : QDialog(parent), m_books(std::move(books)), m_release(std::move(release)), m_zone(std::move(zone)), m_now(std::move(now)),
       m_jobs(UiTaskRunner::Options{u"raffle-results"_s})
 {
     setObjectName(u"raffleResultsDialog"_s);
@@ -81,7 +99,7 @@ RaffleResultsDialog::RaffleResultsDialog(ReleaseBookFactory books, ReleaseSummar
 
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(u"results"_s);
-    m_table->setHorizontalHeaderLabels({tr("Rank"), tr("Size"), tr("Entry (SHA-256 of the e-mail key)"), tr("State")});
+    m_table->setHorizontalHeaderLabels({tr("Rank"), tr("Size"), tr("Entry (SHA-256 of the e-mail key)"), tr("State"), tr("Pay by")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -200,6 +218,10 @@ void RaffleResultsDialog::showRows()
         hash->setFont(QFont(u"monospace"_s));
         m_table->setItem(at, EntryColumn, hash);
         m_table->setItem(at, StateColumn, new QTableWidgetItem(describe(row.state)));
+        auto *payByItem = new QTableWidgetItem(payBy(row));
+        if (row.state == RaffleEntryState::Won)
+            payByItem->setToolTip(tr("Unpaid by then, the storefront passes the pair to the next entry of its size."));
+        m_table->setItem(at, PayByColumn, payByItem);
     }
 }
 

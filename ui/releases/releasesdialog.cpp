@@ -440,7 +440,7 @@ void ReleasesDialog::showResults()
         return;
     if (m_results)
         m_results->close();
-    m_results = new RaffleResultsDialog(m_books, *r, m_zone, this);
+    m_results = new RaffleResultsDialog(m_books, *r, m_zone, m_now, this);
     m_results->setAttribute(Qt::WA_DeleteOnClose);
     m_results->open();
 }
