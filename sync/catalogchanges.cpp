@@ -22,12 +22,23 @@ QString CatalogChanges::productTag(const QString &productId)
     return u"product-id:"_s + productId;
 }
 
+QString CatalogChanges::shopTag()
+{
+    return u"shop-settings"_s;
+}
+
 bool CatalogChanges::notice(const QByteArray &payload)
 {
     if (payload.size() > MaxPayload)
         return false;
     const QJsonObject o = QJsonDocument::fromJson(payload).object();
     const QString entity = o.value(u"entity"_s).toString();
+    if (entity == u"shop"_s && o.size() == 1) {
+        m_shop = true;   // the shop's settings: the channel is the shop's own, nothing to name
+        if (!m_timer.isActive())
+            m_timer.start();
+        return true;
+    }
     if (entity != u"product"_s && entity != u"inventory"_s && entity != u"image"_s)
         return false;
     // The id as the database writes it (lowercase, hyphenated), so it matches the tag of the
@@ -50,20 +61,21 @@ bool CatalogChanges::notice(const QByteArray &payload)
 int CatalogChanges::flush()
 {
     m_timer.stop();
-    if (!m_overflow && m_products.isEmpty())
+    if (!m_overflow && m_products.isEmpty() && !m_shop)
         return 0;
-    int dropped = 0;
+    int dropped = m_shop ? m_cache.invalidateTag(shopTag()) : 0;
     const int products = int(m_products.size());
     const bool everything = m_overflow;
     if (everything) {
-        dropped = m_cache.invalidateAll();
-    } else {
+        dropped += m_cache.invalidateAll();
+    } else if (products > 0) {
         // Lists show prices, stock and what is published: any product change may touch them.
-        dropped = m_cache.invalidateTag(u"catalog"_s);
+        dropped += m_cache.invalidateTag(u"catalog"_s);
         for (const QString &id : std::as_const(m_products))
             dropped += m_cache.invalidateTag(productTag(id));
     }
     m_products.clear();
+    m_shop = false;
     m_overflow = false;
     Q_EMIT flushed(everything ? 0 : products, dropped, everything);
     return dropped;

@@ -11,11 +11,13 @@ namespace rdk::sync {
 class CatalogCache;
 
 /// Turns the shop's catalog notices (migration 0013: `{"entity": "product" | "inventory" |
-/// "image", "id": product id}` on the shop's private channel) into cache invalidations.
+/// "image", "id": product id}` on the shop's private channel, and `{"entity": "shop"}` from
+/// rdk.set_shop_settings) into cache invalidations.
 ///
 /// A notice is a wake-up, not a fact: any login of the shop can send one. So a malformed or
 /// unknown notice changes nothing, and a well-formed one drops only what it names: the pages
-/// of that product (tagged productTag(id) when they were rendered) and the catalog lists. The
+/// of that product (tagged productTag(id) when they were rendered) and the catalog lists, or
+/// the pages rendered from the shop's settings (tagged shopTag(): its policy texts). The
 /// pages are rendered again from the database, through row-level security, on the next read.
 /// Notices are coalesced: the first one starts a short timer, and everything that arrives
 /// meanwhile is applied at once, so a flood (forged or a bulk import) costs one pass over at
@@ -37,6 +39,8 @@ public:
 
     /// The tag of everything rendered from the product with this id.
     static QString productTag(const QString &productId);
+    /// The tag of everything rendered from the shop's settings (the policy and contact pages).
+    static QString shopTag();
 
     static constexpr qsizetype MaxPending = 1000;
     static constexpr qsizetype MaxPayload = 8000;   // PostgreSQL's own limit is 8000 bytes
@@ -50,6 +54,7 @@ private:
     CatalogCache &m_cache;
     QTimer m_timer;
     QSet<QString> m_products;
+    bool m_shop = false;
     bool m_overflow = false;
 };
 

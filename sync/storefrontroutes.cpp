@@ -213,17 +213,22 @@ QHttpServerResponse SyncServer::orderLookup(const RequestInfo &info)
 
 QHttpServerResponse SyncServer::shopPage(const RequestInfo &info, ShopPage page)
 {
+    // Kept like the catalog's pages until the shop's settings change (rdk.set_shop_settings
+    // sends a notice): footer links on drop day cost no database read each.
     const PageContext context{m_options.shopName, info.path, cartUnits(cartFromCookieHeader(info.cookie))};
-    auto session = m_sessions.session();
-    if (!session)
+    QHttpServerResponse response = cached(info, u"page:%1#cart=%2"_s.arg(shopPagePath(page)).arg(context.cartCount),
+                                          {CatalogChanges::shopTag()}, "text/html; charset=utf-8", [&]() -> Result<QByteArray> {
+        auto settings = m_sessions.run([](data::PgSession &session) { return data::PgShopSettings(session).load(); });
+        if (!settings)
+            return settings.error();
+        const QString &text = page == ShopPage::Shipping  ? settings->shippingPolicy
+                              : page == ShopPage::Returns ? settings->returnsPolicy
+                                                          : settings->contactText;
+        return renderShopPage(context, page, text, settings->shopAddress);
+    });
+    if (response.statusCode() != HttpStatus::Ok && response.statusCode() != HttpStatus::NotModified)
         return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
-    auto settings = data::PgShopSettings(**session).load();
-    if (!settings)
-        return pageError(info, 503, u"The shop is briefly unavailable. Please try again in a moment."_s);
-    const QString &text = page == ShopPage::Shipping  ? settings->shippingPolicy
-                          : page == ShopPage::Returns ? settings->returnsPolicy
-                                                      : settings->contactText;
-    return html(renderShopPage(context, page, text, settings->shopAddress));
+    return response;
 }
 
 } // namespace rdk::sync

@@ -391,7 +391,8 @@ void SyncServer::addRoutes(QHttpServer &http)
     for (const ShopPage page : {ShopPage::Shipping, ShopPage::Returns, ShopPage::Contact}) {
         const QString path = shopPagePath(page);
         http.route(path, QHttpServerRequest::Method::Get, [this, path, page](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
-            handle(r, std::move(responder), path, [this, page](const RequestInfo &i) { return shopPage(i, page); });
+            handle(r, std::move(responder), path, [this, page](const RequestInfo &i) { return shopPage(i, page); },
+                   Answer::ReadyOrPool);
         });
     }
     http.route(u"/checkout/cancel"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {

@@ -197,6 +197,8 @@ BEGIN
     v_after := rdk.shop_settings_json(v_tenant);
     IF v_after IS DISTINCT FROM v_before THEN
         PERFORM rdk.audit_write(v_tenant, 'update', 'shop_settings', v_tenant::text, v_before, v_after);
+        -- rdk-sync keeps the policy and contact pages until this notice (sync/catalogchanges).
+        PERFORM pg_notify(rdk.tenant_channel(v_tenant, 'catalog'), json_build_object('entity', 'shop')::text);
     END IF;
 END
 $function$;

@@ -111,6 +111,29 @@ private Q_SLOTS:
         QVERIFY(m_cache->find(u"page:/products/BOOT"_s));   // another product's page stays
     }
 
+    // The shop's settings changed (rdk.set_shop_settings): its policy pages go, the catalog stays.
+    void shopNotice_dropsOnlyTheShopsPages()
+    {
+        m_cache->store(u"page:/policies/returns#cart=0"_s, CachedResponse{"returns", "text/html", "\"7\""},
+                       {CatalogChanges::shopTag()}, m_cache->generation());
+        CatalogChanges changes(*m_cache, 10);
+        QSignalSpy flushed(&changes, &CatalogChanges::flushed);
+        QVERIFY(changes.notice("{\"entity\":\"shop\"}"));
+        QTRY_COMPARE(flushed.size(), 1);
+        QCOMPARE(flushed[0][0].toInt(), 0);   // no product named
+        QCOMPARE(flushed[0][1].toInt(), 1);
+        QVERIFY(!m_cache->find(u"page:/policies/returns#cart=0"_s));
+        QCOMPARE(m_cache->size(), 5);         // the catalog's five answers stay
+        // Malformed shop notices drop nothing, like any other.
+        m_cache->store(u"page:/contact#cart=0"_s, CachedResponse{"contact", "text/html", "\"8\""}, {CatalogChanges::shopTag()},
+                       m_cache->generation());
+        QVERIFY(!changes.notice(notice(u"shop"_s, kShoe)));   // the shop's notice names nothing
+        QVERIFY(!changes.notice("{\"entity\":\"Shop\"}"));
+        QVERIFY(!changes.notice("[\"shop\"]"));
+        QCOMPARE(changes.flush(), 0);
+        QVERIFY(m_cache->find(u"page:/contact#cart=0"_s));
+    }
+
     // A page with a countdown shows the time it was made; kept longer, a shopper's countdown
     // (which drop.js sets from the page's clock) would run behind by the page's age.
     void clockTaggedAnswer_isKeptAtMostASecond()

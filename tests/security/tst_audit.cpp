@@ -344,6 +344,27 @@ private Q_SLOTS:
             QVERIFY(payload.size() < 8000);
     }
 
+    // The policy and contact pages rdk-sync keeps are dropped when an admin saves the shop's
+    // settings: the save sends {"entity": "shop"} on the shop's catalog channel (no shop id:
+    // payloads name what to re-read, nothing more).
+    void shopSettingsSaved_notifyTheShopsCatalogChannel()
+    {
+        Collector catalog(*m_service, channelOf(*m_service, "catalog"));
+        const auto isShop = [&](const QJsonObject &o) {
+            return o.value(u"entity"_s).toString() == u"shop"_s && o.keys() == QStringList({u"entity"_s});
+        };
+        const std::string save = "SELECT rdk.set_shop_settings('{\"returns_policy\": \"30 days, unworn.\"}', '[]')";
+        commitAs(*m_admin, save);
+        QVERIFY(waitForPayload(*m_service, catalog, isShop));
+        // Saving the same settings again changes nothing, and says nothing.
+        catalog.payloads.clear();
+        commitAs(*m_admin, save);
+        commitAs(*m_ops, "UPDATE products SET price_minor = price_minor WHERE sku = 'AUD-NTF'");   // a notice that does come
+        QVERIFY(waitForPayload(*m_service, catalog, [](const QJsonObject &o) { return o.value(u"entity"_s).toString() == u"product"_s; }));
+        for (const std::string &payload : catalog.payloads)
+            QVERIFY2(!isShop(parseObject(payload)), payload.c_str());
+    }
+
     void orderChanges_notifyTheShopsOrdersChannel()
     {
         Collector orders(*m_service, channelOf(*m_service, "orders"));

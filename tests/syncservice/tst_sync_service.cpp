@@ -739,6 +739,17 @@ private Q_SLOTS:
         QCOMPARE(shipping.status, 200);
         QVERIFY(shipping.body.contains("hasn\u2019t published"));
         QCOMPARE(request(m_nam, "POST", m_sync.url(u"/policies/returns"_s), "x=1").status, 404);  // GET only, like every page
+
+        // The pages are kept until the shop's settings change: a write that sends no notice (the
+        // owner's, here) isn't seen; the notice rdk.set_shop_settings sends drops them.
+        const QByteArray etag = returns.headers.value("etag");
+        QVERIFY(!etag.isEmpty());
+        m_db->execOwner("UPDATE shop_settings SET returns_policy = '14 days.' WHERE tenant_id = '" + tenant + "'");
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/policies/returns"_s)).headers.value("etag"), etag);
+        m_db->execOwner("SELECT pg_notify(rdk.tenant_channel('" + tenant + "', 'catalog'), '{\"entity\": \"shop\"}')");
+        QVERIFY(QTest::qWaitFor([&] { return request(m_nam, "GET", m_sync.url(u"/policies/returns"_s)).body.contains("<p>14 days.</p>"); },
+                                5000));
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/policies/returns"_s), {}, {{"If-None-Match", etag}}).status, 200);
     }
 };
 
