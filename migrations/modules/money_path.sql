@@ -586,10 +586,10 @@ BEGIN
             v_decision.action := 'flag_for_review';
             v_decision.reason := v_problem;
         END IF;
-        outcome := CASE WHEN v_decision.action = 'flag_for_review' THEN 'flagged_for_review'
-                        WHEN v_decision.action IN ('mark_paid', 'mark_awaiting_payment', 'cancel', 'refund', 'partial_refund')
-                             THEN 'applied'
-                        ELSE 'ignored' END;
+        -- Every other action of rdk.decide_payment_effect has an effect below.
+        outcome := CASE v_decision.action WHEN 'flag_for_review' THEN 'flagged_for_review'
+                                          WHEN 'ignore' THEN 'ignored'
+                                          ELSE 'applied' END;
     END IF;
 
     INSERT INTO public.stripe_events (id, tenant_id, type, outcome, order_id)
@@ -651,9 +651,9 @@ BEGIN
              WHERE id = v_order.id;
         WHEN 'flag_for_review' THEN
             UPDATE public.orders SET needs_review = true, review_reason = v_decision.reason WHERE id = v_order.id;
-        ELSE
-            NULL;   -- nothing to do for this event ('ignored')
-        END CASE;
+        WHEN 'ignore' THEN
+            NULL;
+        END CASE;   -- no ELSE: an action without an effect here fails the event (CASE_NOT_FOUND)
         PERFORM set_config('rdk.reason', coalesce(v_saved, ''), true);
     END IF;
 END
