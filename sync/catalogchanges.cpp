@@ -33,17 +33,21 @@ bool CatalogChanges::notice(const QByteArray &payload)
         return false;
     const QJsonObject o = QJsonDocument::fromJson(payload).object();
     const QString entity = o.value(u"entity"_s).toString();
-    if (entity == u"shop"_s && o.size() == 1) {
+    if (entity == u"shop"_s && o.size() == 1)
         m_shop = true;   // the shop's settings: the channel is the shop's own, nothing to name
-        if (!m_timer.isActive())
-            m_timer.start();
-        return true;
-    }
+    else if (!addProduct(entity, o.value(u"id"_s).toString()))
+        return false;
+    if (!m_timer.isActive())
+        m_timer.start();
+    return true;
+}
+
+bool CatalogChanges::addProduct(const QString &entity, const QString &id)
+{
     if (entity != u"product"_s && entity != u"inventory"_s && entity != u"image"_s)
         return false;
     // The id as the database writes it (lowercase, hyphenated), so it matches the tag of the
     // rendered page and nothing else.
-    const QString id = o.value(u"id"_s).toString();
     if (id.size() != 36 || QUuid::fromString(id).isNull() || QUuid::fromString(id).toString(QUuid::WithoutBraces) != id)
         return false;
     if (!m_overflow) {
@@ -53,8 +57,6 @@ bool CatalogChanges::notice(const QByteArray &payload)
             m_products.clear();
         }
     }
-    if (!m_timer.isActive())
-        m_timer.start();
     return true;
 }
 

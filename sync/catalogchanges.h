@@ -51,6 +51,9 @@ Q_SIGNALS:
     void flushed(int products, int dropped, bool everything);
 
 private:
+    /// Takes a product notice's entity and id: false (nothing taken) unless both are well-formed.
+    bool addProduct(const QString &entity, const QString &id);
+
     CatalogCache &m_cache;
     QTimer m_timer;
     QSet<QString> m_products;
