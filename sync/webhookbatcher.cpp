@@ -9,8 +9,10 @@ using namespace Qt::Literals::StringLiterals;
 namespace rdk::sync {
 
 WebhookBatcher::WebhookBatcher(SessionProvider &sessions, MetricsRegistry *metrics)
-    : m_sessions(sessions), m_metrics(metrics), m_sender([this] { sendLoop(); })
+    : m_sessions(sessions), m_metrics(metrics)
 {
+    for (int i = 0; i < kLanes; ++i)
+        m_senders.emplace_back([this] { sendLoop(); });
 }
 
 WebhookBatcher::~WebhookBatcher()
@@ -20,7 +22,8 @@ WebhookBatcher::~WebhookBatcher()
         m_stopping = true;
         m_arrived.wakeAll();
     }
-    m_sender.join();
+    for (std::thread &sender : m_senders)
+        sender.join();
 }
 
 Result<EventOutcome> WebhookBatcher::apply(const PaymentEvent &event)
@@ -40,11 +43,18 @@ int WebhookBatcher::waitingCount() const
     return int(m_waiting.size());
 }
 
+bool WebhookBatcher::worthSending() const
+{
+    if (m_waiting.empty())
+        return false;
+    return m_sending == 0 || m_stopping || m_waiting.size() >= std::size_t(kSecondLaneBatch);
+}
+
 void WebhookBatcher::sendLoop()
 {
     QMutexLocker lock(&m_mutex);
     for (;;) {
-        while (m_waiting.empty() && !m_stopping)
+        while (!worthSending() && !(m_stopping && m_waiting.empty()))
             m_arrived.wait(&m_mutex);
         if (m_waiting.empty())
             return;   // stopping, and everything handed over was answered
@@ -55,13 +65,16 @@ void WebhookBatcher::sendLoop()
             events.append(*m_waiting.front()->event);
             m_waiting.pop_front();
         }
+        ++m_sending;
         lock.unlock();
         const Result<QList<Result<EventOutcome>>> outcomes = send(events);
         lock.relock();
+        --m_sending;
         for (qsizetype i = 0; i < batch.size(); ++i)
             batch[i]->result = outcomes ? outcomes->value(i, Error::internal(u"No answer for this event."_s))
                                         : Result<EventOutcome>(outcomes.error());
         m_sent.wakeAll();
+        m_arrived.wakeAll();   // what gathered meanwhile may now be worth a send by the other lane
     }
 }
 

@@ -696,6 +696,49 @@ COMMENT ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text
 REVOKE ALL ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdk.apply_payment_event(text,text,uuid,text,text,bigint,text,text,text,text,jsonb) TO rdk_sync;
 
+-- rdk.lock_payment_rows(uuid,jsonb)
+CREATE OR REPLACE FUNCTION rdk.lock_payment_rows(p_tenant uuid, p_events jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'rdk', 'pg_temp'
+AS $function$
+-- Several lists of one shop's payments run side by side (two per rdk-sync, and more with more
+-- processes; ADR 0035). Each event locks its order, the stock rows its reservations hold and,
+-- for a pair of a release, the release's row (rdk.release_check_buyer); two lists taking those
+-- in their events' order could each hold what the other waits for. So a list takes them all
+-- first, in one order: releases, then orders, then stock rows, each sorted. An event whose
+-- order isn't found here (a malformed id, an intent not yet known) locks its rows later, as
+-- before; should that meet another list in a circle, PostgreSQL fails one event of the two
+-- (40P01), which leaves nothing of itself, and Stripe delivers it again.
+DECLARE
+    v_keys uuid[];
+    v_intents text[];
+    v_orders uuid[];
+BEGIN
+    -- By the order's key, or by the payment intent when the event names no order, as
+    -- rdk.apply_shop_payment_event finds it (each query with its index).
+    SELECT array_agg((e.item ->> 'order')::uuid) FILTER (WHERE e.item ->> 'order' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
+           array_agg(e.item ->> 'payment_intent') FILTER (WHERE e.item ->> 'order' IS NULL AND e.item ->> 'payment_intent' <> '')
+      INTO v_keys, v_intents
+      FROM jsonb_array_elements(p_events) e(item);
+    SELECT array_agg(x.id ORDER BY x.id) INTO v_orders
+      FROM (SELECT o.id FROM public.orders o WHERE o.id = ANY (v_keys) AND o.tenant_id = p_tenant
+            UNION
+            SELECT o.id FROM public.orders o WHERE o.tenant_id = p_tenant AND o.stripe_payment_intent_id = ANY (v_intents)) x;
+    IF v_orders IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM 1 FROM public.releases r
+     WHERE r.id IN (SELECT o.release_id FROM public.orders o WHERE o.id = ANY (v_orders))
+     ORDER BY r.id FOR NO KEY UPDATE;
+    PERFORM 1 FROM public.orders o WHERE o.id = ANY (v_orders) ORDER BY o.id FOR UPDATE;
+    PERFORM 1 FROM public.inventory i
+     WHERE i.id IN (SELECT s.inventory_id FROM public.stock_reservations s WHERE s.order_id = ANY (v_orders))
+     ORDER BY i.id FOR UPDATE;
+END
+$function$;
+REVOKE ALL ON FUNCTION rdk.lock_payment_rows(uuid,jsonb) FROM PUBLIC;
+
 -- rdk.apply_payment_events(jsonb)
 CREATE OR REPLACE FUNCTION rdk.apply_payment_events(p_events jsonb)
  RETURNS TABLE(event_no integer, outcome text, order_id uuid, error_state text, error_message text)
@@ -717,9 +760,8 @@ BEGIN
     IF jsonb_typeof(p_events) IS DISTINCT FROM 'array' OR jsonb_array_length(p_events) NOT BETWEEN 1 AND 32 THEN
         RAISE EXCEPTION 'Payment events come as a list of 1 to 32.' USING ERRCODE = '22023';
     END IF;
-    -- One batch of a shop at a time, across rdk-sync processes: two batches that each hold
-    -- some sizes' stock rows and wait for the other's would deadlock.
-    PERFORM pg_advisory_xact_lock(hashtextextended('rdk.apply_payment_events:' || v_tenant, 0));
+    -- Lists of one shop run side by side (ADR 0035): each takes its rows in one order first.
+    PERFORM rdk.lock_payment_rows(v_tenant, p_events);
     -- The dashboard is written once for the list, at its end (ADR 0032); a list of one has
     -- nothing to share.
     IF jsonb_array_length(p_events) > 1 THEN

@@ -410,7 +410,11 @@ BEGIN
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    SELECT * INTO v_release FROM public.releases r WHERE r.id = v_order.release_id;
+    -- Lists of payments run side by side (ADR 0035): those of one release wait for each other
+    -- here, so two can't each miss the other's pairs of the same card or address. A row lock,
+    -- not an advisory one: no login may take it (staff only read releases), and it doesn't stop
+    -- checkouts, whose orders take only the key share lock of their release.
+    SELECT * INTO v_release FROM public.releases r WHERE r.id = v_order.release_id FOR NO KEY UPDATE;
     UPDATE public.orders
        SET card_fingerprint = coalesce(left(nullif(btrim(p_checkout ->> 'card_fingerprint'), ''), 100), card_fingerprint)
      WHERE id = p_order

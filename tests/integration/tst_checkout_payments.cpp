@@ -578,44 +578,108 @@ private Q_SLOTS:
         verifyDashboardMatchesOrders();
     }
 
-    // Twenty handlers hand their events over while the database is busy with a first one: they
-    // are sent together, in one transaction (one commit time for all twenty orders), and each
-    // handler gets its own event's answer.
+    // Handlers hand their events over while the database is busy with a first one. They gather
+    // into one list; a second lane sends it once kSecondLaneBatch wait (ADR 0035), and what
+    // arrives while both lanes are busy gathers for the next send. Each handler gets its own
+    // event's answer.
     void webhookBatcher_gathersWhatArrivesWhileTheDatabaseWorks()
     {
         addProduct(u"BATCH-1"_s, 30);
         QList<PendingOrder> orders;
         for (int i = 0; i < 21; ++i)
             orders.append(placeOne(u"BATCH-1"_s));
-        // The owner holds the shop's batch lock, so the first send waits inside the database.
+        // The owner keeps every event's row from being written, so each send waits inside the
+        // database.
         pqxx::connection owner(m_db->ownerUrl());
         pqxx::nontransaction hold(owner);
-        hold.exec("SELECT pg_advisory_lock(hashtextextended('rdk.apply_payment_events:" + m_tenant.toStdString() + "', 0))");
+        hold.exec("BEGIN");
+        hold.exec("LOCK TABLE stripe_events IN SHARE MODE");
+        const auto sendsWaiting = [&] {
+            return scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+        };
 
         sync::SessionProvider sessions(m_db->urlFor(m_service.login, m_service.password));
         sync::MetricsRegistry metrics;
         sync::WebhookBatcher batcher(sessions, &metrics);
         QList<Result<EventOutcome>> outcomes(orders.size(), Error::internal({}));
         std::vector<std::thread> handlers;
-        handlers.emplace_back([&] { outcomes[0] = batcher.apply(paidEvent(orders[0], u"evt_gather_0"_s)); });
-        QTRY_COMPARE(scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' "
-                                  "AND datname = current_database()"), 1);
-        for (int i = 1; i < orders.size(); ++i)
-            handlers.emplace_back([&, i] { outcomes[i] = batcher.apply(paidEvent(orders[i], u"evt_gather_%1"_s.arg(i))); });
-        QTRY_COMPARE(batcher.waitingCount(), 20);
-        hold.exec("SELECT pg_advisory_unlock_all()");
+        const auto hand = [&](int from, int to) {
+            for (int i = from; i < to; ++i)
+                handlers.emplace_back([&, i] { outcomes[i] = batcher.apply(paidEvent(orders[i], u"evt_gather_%1"_s.arg(i))); });
+        };
+        hand(0, 1);
+        QTRY_COMPARE(sendsWaiting(), 1);
+        // Fewer than kSecondLaneBatch wait: they wait for the first lane.
+        hand(1, sync::WebhookBatcher::kSecondLaneBatch);
+        QTRY_COMPARE(batcher.waitingCount(), sync::WebhookBatcher::kSecondLaneBatch - 1);
+        QTest::qWait(200);
+        QCOMPARE(sendsWaiting(), 1);
+        // One more, and the second lane sends them all.
+        hand(sync::WebhookBatcher::kSecondLaneBatch, sync::WebhookBatcher::kSecondLaneBatch + 1);
+        QTRY_COMPARE(sendsWaiting(), 2);
+        QCOMPARE(batcher.waitingCount(), 0);
+        // Both lanes busy: the rest gathers.
+        hand(sync::WebhookBatcher::kSecondLaneBatch + 1, int(orders.size()));
+        QTRY_COMPARE(batcher.waitingCount(), int(orders.size()) - sync::WebhookBatcher::kSecondLaneBatch - 1);
+        hold.exec("COMMIT");
         for (auto &t : handlers)
             t.join();
 
         for (int i = 0; i < orders.size(); ++i)
             QVERIFY2(outcomes[i].ok() && *outcomes[i] == EventOutcome::Applied, qPrintable(QString::number(i)));
         QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'paid'"), 21);
-        // paid_at is the transaction's start: the first send, then one for the other twenty.
-        QCOMPARE(scalar("SELECT count(DISTINCT paid_at) FROM orders WHERE status = 'paid'"), 2);
+        // paid_at is the transaction's start: the first send, the second lane's, the rest.
+        QCOMPARE(scalar("SELECT count(DISTINCT paid_at) FROM orders WHERE status = 'paid'"), 3);
         const QByteArrayList exposition = metrics.render().split('\n');
-        QVERIFY(exposition.contains("rdk_webhook_batch_events_count 2"_ba));
+        QVERIFY(exposition.contains("rdk_webhook_batch_events_count 3"_ba));
         QVERIFY(exposition.contains("rdk_webhook_batch_events_sum 21"_ba));
         QCOMPARE(scalar("SELECT count(*) FROM stripe_events WHERE outcome = 'applied'"), 21);
+        verifyDashboardMatchesOrders();
+    }
+
+    // Two lists of one shop run side by side and name the same two orders in opposite orders.
+    // Each takes its orders and stock rows sorted before applying anything
+    // (rdk.lock_payment_rows), so neither holds what the other waits for: no deadlock, each
+    // order paid once. Taken in the events' order, the second list's first event waits behind
+    // the first list's hold of the other order, and PostgreSQL ends one of them with 40P01.
+    void paymentLists_sideBySide_takeTheirRowsInOneOrder()
+    {
+        addProduct(u"SIDE-1"_s, 3);
+        addProduct(u"SIDE-2"_s, 3);
+        PendingOrder low = placeOne(u"SIDE-1"_s), high = placeOne(u"SIDE-2"_s);
+        if (high.orderId < low.orderId)
+            std::swap(low, high);
+        // The owner holds the higher order, so the list that starts with it waits first.
+        pqxx::connection owner(m_db->ownerUrl());
+        pqxx::nontransaction hold(owner);
+        hold.exec("BEGIN");
+        hold.exec("SELECT 1 FROM orders WHERE id = '" + high.orderId.toStdString() + "' FOR UPDATE");
+        const auto waiting = [&] {
+            return scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+        };
+
+        sync::SessionProvider sessions(m_db->urlFor(m_service.login, m_service.password));
+        const auto applyList = [&](const QList<PaymentEvent> &events) {
+            return sessions.run([&](PgSession &session) { return PgCheckout(session).applyPaymentEvents(events); });
+        };
+        Result<QList<Result<EventOutcome>>> first = Error::internal({}), second = Error::internal({});
+        std::thread highFirst([&] { first = applyList({paidEvent(high, u"evt_side_a_high"_s), paidEvent(low, u"evt_side_a_low"_s)}); });
+        QTRY_COMPARE(waiting(), 1);
+        std::thread lowFirst([&] { second = applyList({paidEvent(low, u"evt_side_b_low"_s), paidEvent(high, u"evt_side_b_high"_s)}); });
+        QTRY_COMPARE(waiting(), 2);
+        hold.exec("COMMIT");
+        highFirst.join();
+        lowFirst.join();
+
+        QVERIFY(first.ok());
+        QVERIFY(second.ok());
+        for (const auto &outcome : *first + *second)
+            QVERIFY2(outcome.ok(), qPrintable(outcome ? QString() : outcome.error().message));
+        QCOMPARE(scalar("SELECT count(*) FROM orders WHERE status = 'paid'"), 2);
+        QCOMPARE(scalar("SELECT count(*) FROM stripe_events WHERE outcome = 'applied'"), 2);
+        QCOMPARE(scalar("SELECT count(*) FROM stripe_events WHERE outcome = 'ignored'"), 2);
+        QCOMPARE(scalar("SELECT count(*) FROM stock_reservations WHERE state = 'sold'"), 2);
+        verifyDashboardMatchesOrders();
     }
 };
 

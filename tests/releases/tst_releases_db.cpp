@@ -17,6 +17,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <QUuid>
+
 #include <atomic>
 #include <map>
 #include <thread>
@@ -566,6 +568,54 @@ private Q_SLOTS:
         pay(plain, "evt_plain", "fpCARD1", "1 Main St");
         QCOMPARE(owner("SELECT status || ':' || needs_review || ':' || coalesce(card_fingerprint, '-') FROM orders WHERE id = '" + plain + "'"),
                  std::string("paid:false:-"));
+    }
+
+    // Two lists of payments run side by side (ADR 0035). Each pays one pair of the release with
+    // the same card, and both reach their end (the dashboard's write, held here by the owner)
+    // before either commits. The release's row lock makes the second check wait for the first
+    // list's commit, so it sees that order and flags its own. Without it each check saw the
+    // other's order as still pending and both went through unflagged.
+    void webhook_sameCardInTwoListsAtOnce_oneFlagged()
+    {
+        const std::string release = makeRelease("DRP-1");
+        releaseIn(release, -10);
+        const QByteArray secret = secretOf(release);
+        const std::string first = checkoutCommitted(line("DRP-1", "10"), "one@example.com",
+                                                    pass("ticket", ticketFor(release, secret, "aaaaaaaaaaaaaaaaaaaaaaaa")));
+        const std::string second = checkoutCommitted(line("DRP-1", "9"), "two@example.com",
+                                                     pass("ticket", ticketFor(release, secret, "bbbbbbbbbbbbbbbbbbbbbbbb")));
+        // Two events a list, so each list writes the dashboard at its end.
+        const auto list = [](const std::string &order, const std::string &event) {
+            return quoted("[{\"id\": \"evt_" + event + "\", \"type\": \"checkout.session.completed\", \"order\": \"" + order +
+                          "\", \"signal\": \"paid\", \"amount_minor\": \"11000\", \"currency\": \"usd\", "
+                          "\"checkout\": {\"card_fingerprint\": \"fpSAME\"}}, "
+                          "{\"id\": \"evt_" + event + "_other\", \"type\": \"checkout.session.completed\", "
+                          "\"order\": \"" + QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString() + "\", \"signal\": \"paid\"}]");
+        };
+        pqxx::connection holder(m_db->ownerUrl());
+        pqxx::nontransaction hold(holder);
+        hold.exec("BEGIN");
+        hold.exec("LOCK TABLE sales_daily IN SHARE MODE");
+        const auto waiting = [&] {
+            return owner("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+        };
+        auto serviceA = connectAs(*m_db, m_service), serviceB = connectAs(*m_db, m_service);
+        std::string outcomesA, outcomesB;
+        std::thread a([&] { outcomesA = scalarCommitted(*serviceA, "SELECT string_agg(coalesce(outcome, error_state), ',' ORDER BY event_no) "
+                                                                   "FROM rdk.apply_payment_events(" + list(first, "side_a") + ")"); });
+        QTRY_COMPARE(waiting(), std::string("1"));
+        std::thread b([&] { outcomesB = scalarCommitted(*serviceB, "SELECT string_agg(coalesce(outcome, error_state), ',' ORDER BY event_no) "
+                                                                   "FROM rdk.apply_payment_events(" + list(second, "side_b") + ")"); });
+        QTRY_COMPARE(waiting(), std::string("2"));
+        hold.exec("COMMIT");
+        a.join();
+        b.join();
+
+        QCOMPARE(outcomesA, std::string("applied,unknown_order"));
+        QCOMPARE(outcomesB, std::string("applied,unknown_order"));
+        QCOMPARE(owner("SELECT status || ':' || needs_review FROM orders WHERE id = '" + first + "'"), std::string("paid:false"));
+        QCOMPARE(owner("SELECT status || ':' || needs_review FROM orders WHERE id = '" + second + "'"), std::string("paid:true"));
+        QVERIFY(owner("SELECT review_reason FROM orders WHERE id = '" + second + "'").find("same card") != std::string::npos);
     }
 
     // Stripe names the card only on the charge (charge.succeeded: no payment signal), which may

@@ -279,6 +279,10 @@ private Q_SLOTS:
                                                        "', 'evt_b_named', 'checkout.session.completed', '" + str(m_pendingSale) +
                                                        "', NULL, 'paid', 12000, 'usd', NULL, NULL, NULL, NULL, NULL)");
             QVERIFY2(named.refused(), qPrintable(who + u": "_s + named.describe()));
+            // Nor lock shop A's order the way a list does before applying it (ADR 0035).
+            const Outcome locked = tryExec(as(who), "SELECT rdk.lock_payment_rows('" + str(m_shopA) + "', '[{\"order\": \"" +
+                                                        str(m_pendingSale) + "\"}]')");
+            QVERIFY2(locked.refused(), qPrintable(who + u": "_s + locked.describe()));
         }
         QCOMPARE(owner("SELECT status FROM orders WHERE id = '" + str(m_pendingSale) + "'"), std::string("pending"));
         // Nor can it claim shop A's Stripe work.

@@ -26,6 +26,9 @@ const std::vector<std::pair<const char *, std::string>> kDirectWrites = {
     {"replace the secret", "UPDATE releases SET secret = decode(repeat('00', 32), 'hex')"},
     {"cancel by hand", "UPDATE releases SET canceled_at = now()"},
     {"delete releases", "DELETE FROM releases"},
+    // The row lock that makes a release's payments check their buyers one at a time (ADR 0035):
+    // held from a session, it would stall them.
+    {"hold the release's payments", "SELECT 1 FROM releases FOR NO KEY UPDATE"},
     {"truncate releases", "TRUNCATE releases"},
     {"stuff the raffle", "INSERT INTO raffle_entries (tenant_id, release_id, email, email_key, size) "
                          "SELECT tenant_id, id, 'bot@example.com', 'bot@example.com', '10' FROM releases"},
