@@ -71,6 +71,7 @@ DECLARE
     v_reason text := current_setting('rdk.reason', true);
     v_orders uuid[] := '{}';
     v_count integer := 0;
+    v_shops uuid[];
     r record;
 BEGIN
     IF NOT v_all THEN
@@ -83,15 +84,18 @@ BEGIN
     END IF;
     -- One sweep of a shop at a time: every rdk-sync process runs this on its own timer (ADR
     -- 0029). Two at once would each release some holds of one order and then neither would see
-    -- all of them released, leaving the order pending with nothing held. A sweep that finds
-    -- another running returns at once; the running one does the work. The owner's sweep of
-    -- every shop excludes all others; a shop's sweep excludes that shop's.
-    IF v_all THEN
-        IF NOT pg_try_advisory_xact_lock(hashtext('rdk.release_expired_reservations'), 0) THEN
-            RETURN 0;
-        END IF;
-    ELSIF NOT (pg_try_advisory_xact_lock_shared(hashtext('rdk.release_expired_reservations'), 0)
-               AND pg_try_advisory_xact_lock(hashtext('rdk.release_expired_reservations'), hashtext(v_tenant::text))) THEN
+    -- all of them released, leaving the order pending with nothing held. A sweep claims its
+    -- shop's row of tenants (SKIP LOCKED: one that finds it taken returns at once, and the
+    -- running one does the work); the owner's sweep of every shop sweeps the shops it could
+    -- claim. A row lock rather than an advisory one, which any login can take and hold from
+    -- psql to stop the sweeps: locking the row needs the right to update it, which only the
+    -- shop's admins have (and FOR NO KEY UPDATE doesn't stop inserts that refer to the shop).
+    SELECT array_agg(t.id) INTO v_shops
+      FROM (SELECT t.id FROM public.tenants t
+             WHERE v_all OR t.id = v_tenant
+             ORDER BY t.id
+               FOR NO KEY UPDATE SKIP LOCKED) t;
+    IF v_shops IS NULL THEN
         RETURN 0;
     END IF;
     PERFORM set_config('rdk.reason', 'reservation_expired', true);
@@ -103,7 +107,7 @@ BEGIN
           JOIN public.orders o ON o.id = s.order_id
          WHERE s.state = 'held' AND s.expires_at <= now()
            AND o.status IN ('pending', 'awaiting_payment', 'canceled')
-           AND (v_all OR s.tenant_id = v_tenant)
+           AND s.tenant_id = ANY (v_shops)
          ORDER BY s.inventory_id, s.id
            FOR UPDATE OF s SKIP LOCKED
     LOOP

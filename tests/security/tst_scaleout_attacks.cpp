@@ -295,6 +295,28 @@ private Q_SLOTS:
         QVERIFY2(out.message.contains(u"at most 1000"_s), qPrintable(out.message));
     }
 
+    // Any login may take any advisory lock. The sweep used to claim its shop with one, so a
+    // session holding it (shop B's service, or a cashier) made every sweep of shop A skip and
+    // abandoned checkouts kept their pairs. It now claims its shop's row of tenants, which only
+    // the shop's admins may lock (they may update it).
+    void sweep_notStoppedByALoginHoldingLocks()
+    {
+        const QString sale = qstr(scalarCommitted(as(u"staff"_s), "SELECT rdk.pos_place_sale('[{\"sku\": \"SCALE-1\", \"size\": "
+                                                                  "\"10\", \"quantity\": 2}]', 0, NULL, 15)::text"));
+        owner("UPDATE stock_reservations SET expires_at = now() - interval '1 second' WHERE order_id = '" + str(sale) + "'");
+        for (const QString &who : {u"staff"_s, u"ops"_s, u"service"_s, u"service B"_s}) {
+            const Outcome claimed = tryExec(as(who), "SELECT id FROM tenants FOR NO KEY UPDATE");
+            QVERIFY2(claimed.refused(), qPrintable(who + u": "_s + claimed.describe()));
+        }
+        auto holder = secondProcess(m_serviceB);
+        pqxx::nontransaction hold(*holder);
+        hold.exec("SELECT pg_advisory_lock(hashtext('rdk.release_expired_reservations'), 0), "
+                  "pg_advisory_lock(hashtext('rdk.release_expired_reservations'), hashtext('" + str(m_shopA) + "'))");
+        QCOMPARE(scalarCommitted(as(u"service"_s), "SELECT rdk.release_expired_reservations()::text"), std::string("1"));
+        QCOMPARE(owner("SELECT status FROM orders WHERE id = '" + str(sale) + "'"), std::string("canceled"));
+        QCOMPARE(count("SELECT count(*) FROM stock_reservations WHERE order_id = '" + str(sale) + "' AND state = 'held'"), 0LL);
+    }
+
     void sweep_secondSweepAtTheSameTimeReturnsAtOnce_firstDoesTheWork()
     {
         const QString sale = qstr(scalarCommitted(as(u"staff"_s), "SELECT rdk.pos_place_sale('[{\"sku\": \"SCALE-1\", \"size\": "
