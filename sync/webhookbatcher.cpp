@@ -45,16 +45,14 @@ int WebhookBatcher::waitingCount() const
 
 bool WebhookBatcher::worthSending() const
 {
-    if (m_waiting.empty())
-        return false;
-    return m_sending == 0 || m_stopping || m_waiting.size() >= std::size_t(kSecondLaneBatch);
+    return !m_waiting.empty() && (m_sending == 0 || m_waiting.size() >= std::size_t(kSecondLaneBatch));
 }
 
 void WebhookBatcher::sendLoop()
 {
     QMutexLocker lock(&m_mutex);
     for (;;) {
-        while (!worthSending() && !(m_stopping && m_waiting.empty()))
+        while (!worthSending() && !m_stopping)
             m_arrived.wait(&m_mutex);
         if (m_waiting.empty())
             return;   // stopping, and everything handed over was answered

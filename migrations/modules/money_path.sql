@@ -714,6 +714,7 @@ DECLARE
     v_keys uuid[];
     v_intents text[];
     v_orders uuid[];
+    v_releases uuid[];
 BEGIN
     -- By the order's key, or by the payment intent when the event names no order, as
     -- rdk.apply_shop_payment_event finds it (each query with its index).
@@ -721,16 +722,16 @@ BEGIN
            array_agg(e.item ->> 'payment_intent') FILTER (WHERE e.item ->> 'order' IS NULL AND e.item ->> 'payment_intent' <> '')
       INTO v_keys, v_intents
       FROM jsonb_array_elements(p_events) e(item);
-    SELECT array_agg(x.id ORDER BY x.id) INTO v_orders
-      FROM (SELECT o.id FROM public.orders o WHERE o.id = ANY (v_keys) AND o.tenant_id = p_tenant
+    SELECT array_agg(x.id ORDER BY x.id), array_agg(DISTINCT x.release_id) FILTER (WHERE x.release_id IS NOT NULL)
+      INTO v_orders, v_releases
+      FROM (SELECT o.id, o.release_id FROM public.orders o WHERE o.id = ANY (v_keys) AND o.tenant_id = p_tenant
             UNION
-            SELECT o.id FROM public.orders o WHERE o.tenant_id = p_tenant AND o.stripe_payment_intent_id = ANY (v_intents)) x;
+            SELECT o.id, o.release_id FROM public.orders o
+             WHERE o.tenant_id = p_tenant AND o.stripe_payment_intent_id = ANY (v_intents)) x;
     IF v_orders IS NULL THEN
         RETURN;
     END IF;
-    PERFORM 1 FROM public.releases r
-     WHERE r.id IN (SELECT o.release_id FROM public.orders o WHERE o.id = ANY (v_orders))
-     ORDER BY r.id FOR NO KEY UPDATE;
+    PERFORM 1 FROM public.releases r WHERE r.id = ANY (v_releases) ORDER BY r.id FOR NO KEY UPDATE;
     PERFORM 1 FROM public.orders o WHERE o.id = ANY (v_orders) ORDER BY o.id FOR UPDATE;
     PERFORM 1 FROM public.inventory i
      WHERE i.id IN (SELECT s.inventory_id FROM public.stock_reservations s WHERE s.order_id = ANY (v_orders))
