@@ -5,6 +5,7 @@
 #include "data/pgdashboard.h"
 #include "data/pgrepositories.h"
 #include "sync/webhookbatcher.h"
+#include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 
 #include <QTest>
@@ -590,13 +591,7 @@ private Q_SLOTS:
             orders.append(placeOne(u"BATCH-1"_s));
         // The owner keeps every event's row from being written, so each send waits inside the
         // database.
-        pqxx::connection owner(m_db->ownerUrl());
-        pqxx::nontransaction hold(owner);
-        hold.exec("BEGIN");
-        hold.exec("LOCK TABLE stripe_events IN SHARE MODE");
-        const auto sendsWaiting = [&] {
-            return scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
-        };
+        test::OwnerLockHold hold(*m_db, "LOCK TABLE stripe_events IN SHARE MODE");
 
         sync::SessionProvider sessions(m_db->urlFor(m_service.login, m_service.password));
         sync::MetricsRegistry metrics;
@@ -608,20 +603,20 @@ private Q_SLOTS:
                 handlers.emplace_back([&, i] { outcomes[i] = batcher.apply(paidEvent(orders[i], u"evt_gather_%1"_s.arg(i))); });
         };
         hand(0, 1);
-        QTRY_COMPARE(sendsWaiting(), 1);
+        QTRY_COMPARE(test::sessionsWaitingOnLocks(*m_db), 1);
         // Fewer than kSecondLaneBatch wait: they wait for the first lane.
         hand(1, sync::WebhookBatcher::kSecondLaneBatch);
         QTRY_COMPARE(batcher.waitingCount(), sync::WebhookBatcher::kSecondLaneBatch - 1);
         QTest::qWait(200);
-        QCOMPARE(sendsWaiting(), 1);
+        QCOMPARE(test::sessionsWaitingOnLocks(*m_db), 1);
         // One more, and the second lane sends them all.
         hand(sync::WebhookBatcher::kSecondLaneBatch, sync::WebhookBatcher::kSecondLaneBatch + 1);
-        QTRY_COMPARE(sendsWaiting(), 2);
+        QTRY_COMPARE(test::sessionsWaitingOnLocks(*m_db), 2);
         QCOMPARE(batcher.waitingCount(), 0);
         // Both lanes busy: the rest gathers.
         hand(sync::WebhookBatcher::kSecondLaneBatch + 1, int(orders.size()));
         QTRY_COMPARE(batcher.waitingCount(), int(orders.size()) - sync::WebhookBatcher::kSecondLaneBatch - 1);
-        hold.exec("COMMIT");
+        hold.release();
         for (auto &t : handlers)
             t.join();
 
@@ -650,13 +645,7 @@ private Q_SLOTS:
         if (high.orderId < low.orderId)
             std::swap(low, high);
         // The owner holds the higher order, so the list that starts with it waits first.
-        pqxx::connection owner(m_db->ownerUrl());
-        pqxx::nontransaction hold(owner);
-        hold.exec("BEGIN");
-        hold.exec("SELECT 1 FROM orders WHERE id = '" + high.orderId.toStdString() + "' FOR UPDATE");
-        const auto waiting = [&] {
-            return scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
-        };
+        test::OwnerLockHold hold(*m_db, "SELECT 1 FROM orders WHERE id = '" + high.orderId.toStdString() + "' FOR UPDATE");
 
         sync::SessionProvider sessions(m_db->urlFor(m_service.login, m_service.password));
         const auto applyList = [&](const QList<PaymentEvent> &events) {
@@ -664,10 +653,10 @@ private Q_SLOTS:
         };
         Result<QList<Result<EventOutcome>>> first = Error::internal({}), second = Error::internal({});
         std::thread highFirst([&] { first = applyList({paidEvent(high, u"evt_side_a_high"_s), paidEvent(low, u"evt_side_a_low"_s)}); });
-        QTRY_COMPARE(waiting(), 1);
+        QTRY_COMPARE(test::sessionsWaitingOnLocks(*m_db), 1);
         std::thread lowFirst([&] { second = applyList({paidEvent(low, u"evt_side_b_low"_s), paidEvent(high, u"evt_side_b_high"_s)}); });
-        QTRY_COMPARE(waiting(), 2);
-        hold.exec("COMMIT");
+        QTRY_COMPARE(test::sessionsWaitingOnLocks(*m_db), 2);
+        hold.release();
         highFirst.join();
         lowFirst.join();
 

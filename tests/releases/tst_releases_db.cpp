@@ -5,6 +5,7 @@
 // re-run, stock per size, claims, lapses, concurrent sweeps) and the webhook's card and
 // address checks. Every call is made by the login that makes it in production.
 #include "tests/security/securitytest.h"
+#include "tests/support/sessionwait.h"
 
 #include "data/pgsession.h"
 #include "data/pgreleases.h"
@@ -592,22 +593,16 @@ private Q_SLOTS:
                           "{\"id\": \"evt_" + event + "_other\", \"type\": \"checkout.session.completed\", "
                           "\"order\": \"" + QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString() + "\", \"signal\": \"paid\"}]");
         };
-        pqxx::connection holder(m_db->ownerUrl());
-        pqxx::nontransaction hold(holder);
-        hold.exec("BEGIN");
-        hold.exec("LOCK TABLE sales_daily IN SHARE MODE");
-        const auto waiting = [&] {
-            return owner("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
-        };
+        OwnerLockHold hold(*m_db, "LOCK TABLE sales_daily IN SHARE MODE");
         auto serviceA = connectAs(*m_db, m_service), serviceB = connectAs(*m_db, m_service);
         std::string outcomesA, outcomesB;
         std::thread a([&] { outcomesA = scalarCommitted(*serviceA, "SELECT string_agg(coalesce(outcome, error_state), ',' ORDER BY event_no) "
                                                                    "FROM rdk.apply_payment_events(" + list(first, "side_a") + ")"); });
-        QTRY_COMPARE(waiting(), std::string("1"));
+        QTRY_COMPARE(sessionsWaitingOnLocks(*m_db), 1);
         std::thread b([&] { outcomesB = scalarCommitted(*serviceB, "SELECT string_agg(coalesce(outcome, error_state), ',' ORDER BY event_no) "
                                                                    "FROM rdk.apply_payment_events(" + list(second, "side_b") + ")"); });
-        QTRY_COMPARE(waiting(), std::string("2"));
-        hold.exec("COMMIT");
+        QTRY_COMPARE(sessionsWaitingOnLocks(*m_db), 2);
+        hold.release();
         a.join();
         b.join();
 

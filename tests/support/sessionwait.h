@@ -32,4 +32,29 @@ inline void waitForOtherSessionsToEnd(TestDatabase &db, int timeoutMs = 3000)
     }
 }
 
+/// The owner holding locks in an open transaction until release() or the end of the scope, so
+/// a test can make the code under test wait inside the database at a chosen point.
+class OwnerLockHold final {
+public:
+    OwnerLockHold(const TestDatabase &db, const std::string &lockStatement) : m_conn(db.ownerUrl()), m_tx(m_conn)
+    {
+        m_tx.exec(lockStatement);
+    }
+    void release() { m_tx.commit(); }
+
+private:
+    pqxx::connection m_conn;
+    pqxx::work m_tx;
+};
+
+/// How many sessions of the test database wait for a lock right now. A connection of its own:
+/// within one transaction PostgreSQL shows the same pg_stat_activity however long one polls.
+inline int sessionsWaitingOnLocks(const TestDatabase &db)
+{
+    pqxx::connection conn(db.ownerUrl());
+    pqxx::nontransaction tx(conn);
+    return tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")[0]
+        .as<int>();
+}
+
 } // namespace rdk::test

@@ -8,6 +8,7 @@
 #include "sync/stripe/webhooksignature.h"
 #include "tests/support/e2efixture.h"
 #include "tests/support/serviceprocess.h"
+#include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
 
 #include <QElapsedTimer>
@@ -636,10 +637,7 @@ private Q_SLOTS:
     {
         // The owner keeps every event's row from being written, so the first send waits inside
         // the database.
-        pqxx::connection owner(m_db->ownerUrl());
-        pqxx::nontransaction hold(owner);
-        hold.exec("BEGIN");
-        hold.exec("LOCK TABLE stripe_events IN SHARE MODE");
+        test::OwnerLockHold hold(*m_db, "LOCK TABLE stripe_events IN SHARE MODE");
         // Twelve deliveries at once: QNetworkAccessManager opens at most six connections to a host.
         QNetworkAccessManager stripeA, stripeB;
         QList<QNetworkReply *> replies;
@@ -650,7 +648,7 @@ private Q_SLOTS:
             req.setRawHeader("Stripe-Signature", sync::signStripePayload(body, kWebhookSecret, QDateTime::currentSecsSinceEpoch()));
             replies.append((i % 2 ? stripeB : stripeA).post(req, body));
         }
-        QTRY_COMPARE(scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"), 1);
+        QTRY_COMPARE(test::sessionsWaitingOnLocks(*m_db), 1);
         QTest::qWait(500);   // the other eleven reach rdk-sync and wait for the next send
         QVERIFY(std::none_of(replies.cbegin(), replies.cend(), [](const QNetworkReply *r) { return r->isFinished(); }));
 
@@ -661,7 +659,7 @@ private Q_SLOTS:
         QCOMPARE(page.status, 404);
         QVERIFY2(answered.elapsed() < 5000, qPrintable(QString::number(answered.elapsed())));
 
-        hold.exec("COMMIT");
+        hold.release();
         for (QNetworkReply *reply : std::as_const(replies)) {
             if (!reply->isFinished()) {
                 QEventLoop loop;
