@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace rdk::sync {
@@ -15,6 +16,7 @@ struct CachedResponse final {
     QByteArray body;
     QByteArray contentType;
     QByteArray etag;        ///< strong, quoted
+    int edgeKeepSeconds = 0; ///< how long a shared edge may keep this answer (X-Accel-Expires)
 };
 
 /// Rendered pages and API answers, tagged ("catalog", "product:AJ1-CHI") so a change
@@ -26,6 +28,10 @@ struct CachedResponse final {
 /// A reader notes generation() before it queries the database and stores with that number;
 /// if an invalidation happened in between, the store is dropped, so an answer computed from
 /// data older than a change can never outlive the change.
+///
+/// An edge in front of rdk-sync may keep the same answers (ADR 0034): each entry says for how
+/// long (edgeKeepSeconds) and remembers the request targets it answered, so that when a change
+/// drops it the edge can be asked to fetch those targets again (setEdgeRefresh).
 class CatalogCache final {
 public:
     explicit CatalogCache(int maxEntries = 5000) : m_maxEntries(maxEntries) {}
@@ -33,12 +39,30 @@ public:
     static constexpr qint64 kClockBoundMs = 1000;
     static QString clockTag() { return QStringLiteral("clock"); }
 
-    std::optional<CachedResponse> find(const QString &key) const;
+    /// The edge keeps an answer that only a product or the shop's settings change this long,
+    /// and is asked to fetch it again as soon as a change drops it here.
+    static constexpr int kEdgeKeepSeconds = 60;
+    /// Catalog lists change with every sale, so they are not fetched again on each change: the
+    /// edge keeps them one second and refreshes them in the background while serving the copy.
+    static constexpr int kEdgeListSeconds = 1;
+    /// Targets remembered per entry ("/products/aj1-chi" and "/products/AJ1-CHI" are one entry).
+    static constexpr int kMaxTargetsPerEntry = 4;
+    /// 0 for a clock (never kept), kEdgeListSeconds for a list, else kEdgeKeepSeconds.
+    static int edgeKeepSeconds(const QStringList &tags);
+
+    /// `target`: the request target being answered, remembered for the edge's refresh.
+    std::optional<CachedResponse> find(const QString &key, const QString &target = {});
     quint64 generation() const;
-    void store(const QString &key, CachedResponse response, const QStringList &tags, quint64 readGeneration);
+    /// False when the store was dropped because a change came while the answer was made.
+    bool store(const QString &key, CachedResponse response, const QStringList &tags, quint64 readGeneration,
+               const QString &target = {});
     int invalidateTag(const QString &tag);
     int invalidateAll();
     int size() const;
+
+    /// Called, outside the cache's lock, with the targets of the dropped entries an edge keeps
+    /// for kEdgeKeepSeconds. Set once, before the cache is shared.
+    void setEdgeRefresh(std::function<void(const QStringList &targets)> refresh) { m_edgeRefresh = std::move(refresh); }
 
     static QByteArray strongEtag(const QByteArray &body);
 
@@ -46,15 +70,18 @@ private:
     struct Entry {
         CachedResponse response;
         QStringList tags;
+        QStringList targets;      ///< request targets it answered, at most kMaxTargetsPerEntry
         qint64 expiresAtMs = 0;   ///< 0: kept until a change invalidates it
     };
-    void removeLocked(const QString &key);
+    void removeLocked(const QString &key, QStringList *edgeTargets = nullptr);
+    void refreshAtEdge(const QStringList &targets) const;
 
     mutable QMutex m_mutex;
     QHash<QString, Entry> m_entries;
     QHash<QString, QSet<QString>> m_keysByTag;
     quint64 m_generation = 0;
     int m_maxEntries;
+    std::function<void(const QStringList &)> m_edgeRefresh;
 };
 
 } // namespace rdk::sync

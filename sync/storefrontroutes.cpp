@@ -48,6 +48,8 @@ bool SyncServer::sameOrigin(const RequestInfo &info) const
 
 void SyncServer::countVisit(const RequestInfo &info, const QString &productId)
 {
+    if (info.edgeRefresh)
+        return;   // the edge fetching a page again, not a shopper
     const QByteArray visitor = m_visitors.visitorId(info.client, info.userAgent, QDateTime::currentDateTimeUtc().date());
     if (visitor.isEmpty())
         return;

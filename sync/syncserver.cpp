@@ -467,11 +467,15 @@ void SyncServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
     info.cookie = request.value("Cookie");
     info.origin = request.value("Origin");
     info.host = request.value("Host");
+    info.edgeRefresh = request.value("X-Rdk-Edge-Refresh") == "1"
+        && isTrustedProxy(request.remoteAddress(), m_options.trustedProxies);
 
     const bool privateRoute = isPrivateRoute(route);
     const RouteFamily family = routeFamilyFor(info.path, info.method);
     HeaderList extra;
-    const RateDecision decision = m_rateLimiter.check(info.client, family, QDateTime::currentMSecsSinceEpoch());
+    // The edge's refreshes are rdk-sync's own requests, already bounded by EdgeRefresher.
+    const RateDecision decision = info.edgeRefresh ? RateDecision{true}
+                                                   : m_rateLimiter.check(info.client, family, QDateTime::currentMSecsSinceEpoch());
     applyRateLimitHeaders(decision, extra);
     if (!decision.allowed) {
         auto refused = jsonError(HttpStatus::TooManyRequests, u"Too many requests; please slow down."_s);
@@ -568,6 +572,10 @@ QHttpServerResponse SyncServer::finish(QHttpServerResponse response, const Reque
     for (const auto &[name, value] : extraHeaders)
         response.setHeader(name, value);
     response.setHeader("X-Request-Id", info.requestId);
+    // A page the edge refreshes that is gone now (taken down, archived): the edge keeps the 404
+    // briefly in place of the page it kept. Any other failure leaves the kept page as it was.
+    if (info.edgeRefresh && response.statusCode() == HttpStatus::NotFound && !response.hasHeader("X-Accel-Expires"))
+        response.setHeader("X-Accel-Expires", QByteArray::number(CatalogCache::kEdgeListSeconds));
 
     const double seconds = double(steadyNowNs() - startedNs) / 1e9;
     const int status = int(response.statusCode());
@@ -612,7 +620,10 @@ QHttpServerResponse SyncServer::errorResponse(const Error &error, const RequestI
 QHttpServerResponse SyncServer::cached(const RequestInfo &info, const QString &key, const QStringList &tags,
                                        const QByteArray &contentType, const std::function<Result<QByteArray>()> &render)
 {
-    std::optional<CachedResponse> hit = m_cache.find(key);
+    const QString target = QString::fromLatin1(info.target);
+    // A refresh from the edge must not be answered from this process's copy: another process
+    // may have seen the change first and asked the edge, which can send the refresh here.
+    std::optional<CachedResponse> hit = info.edgeRefresh ? std::nullopt : m_cache.find(key, target);
     if (hit) {
         m_metrics.countCacheHit();
     } else {
@@ -624,7 +635,9 @@ QHttpServerResponse SyncServer::cached(const RequestInfo &info, const QString &k
         if (!body)
             return errorResponse(body.error(), info);
         hit = CachedResponse{*body, contentType, CatalogCache::strongEtag(*body)};
-        m_cache.store(key, *hit, tags, generation);
+        // Made from data a change has since replaced: neither this cache nor the edge keeps it.
+        if (m_cache.store(key, *hit, tags, generation, target))
+            hit->edgeKeepSeconds = CatalogCache::edgeKeepSeconds(tags);
     }
     bool notModified = false;
     for (const QByteArray &candidate : info.ifNoneMatch.split(','))
@@ -635,6 +648,9 @@ QHttpServerResponse SyncServer::cached(const RequestInfo &info, const QString &k
     // HTML pages carry the shopper's cart count and live stock: the browser revalidates them
     // (a cheap 304 with the ETag) instead of reusing a stale copy for 30 s.
     response.setHeader("Cache-Control", contentType.startsWith("text/html") ? "no-cache" : "public, max-age=30");
+    // For a keeping edge (nginx reads this header and drops it; the shipped Caddy drops it).
+    if (!notModified)
+        response.setHeader("X-Accel-Expires", QByteArray::number(hit->edgeKeepSeconds));
     return response;
 }
 

@@ -87,6 +87,9 @@ struct RequestInfo final {
     QByteArray origin;
     QByteArray host;
     int loop = 0;               ///< which HTTP event loop took the request (access log)
+    /// The edge fetches this answer again because a change dropped it (ADR 0034): rendered
+    /// fresh, not rate-limited, not a page view. Believed only from a trusted proxy.
+    bool edgeRefresh = false;
 };
 
 /// rdk-sync's HTTP surface: storefront pages, catalog API, media, checkout, Stripe webhooks,

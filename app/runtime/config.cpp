@@ -318,6 +318,7 @@ Result<SyncConfig> SyncConfig::load(const ConfigSource &source)
     c.processes = r.integer(u"RDK_SYNC_PROCESSES"_s, 1, 1, 64);
     c.eventLoops = r.integer(u"RDK_SYNC_EVENT_LOOPS"_s, 0, 0, 64);
     c.publicUrl = r.httpUrl(u"RDK_PUBLIC_URL"_s, {}, true);
+    c.edgeRefreshUrl = r.httpUrl(u"RDK_SYNC_EDGE_REFRESH_URL"_s, {}, false);
     c.stripeSecretKey = r.prefixedSecret(u"STRIPE_SECRET_KEY"_s, {u"sk_test_"_s, u"sk_live_"_s, u"rk_test_"_s, u"rk_live_"_s}, true);
     c.stripeWebhookSecret = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET"_s, {u"whsec_"_s}, true);
     c.stripeWebhookSecretPrevious = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET_PREVIOUS"_s, {u"whsec_"_s}, false);

@@ -83,6 +83,9 @@ struct SyncConfig final {
     int processes = 1;
     int eventLoops = 0;               ///< RDK_SYNC_EVENT_LOOPS: HTTP event loops on the port; 0 = one per core
     QUrl publicUrl;
+    /// RDK_SYNC_EDGE_REFRESH_URL: the keeping edge's loopback refresh listener (ADR 0034); empty:
+    /// no edge keeps answers, nothing is refreshed.
+    QUrl edgeRefreshUrl;
     QString stripeSecretKey;
     QString stripeWebhookSecret;
     QString stripeWebhookSecretPrevious;   ///< STRIPE_WEBHOOK_SECRET_PREVIOUS: still accepted while a secret is rolled

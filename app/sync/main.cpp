@@ -49,6 +49,7 @@ int main(int argc, char *argv[])
     // One HTTP event loop per core unless RDK_SYNC_EVENT_LOOPS says otherwise (ADR 0027).
     options.server.eventLoops = config->eventLoops > 0 ? config->eventLoops : std::max(1, QThread::idealThreadCount());
     options.server.publicUrl = config->publicUrl;
+    options.edgeRefreshUrl = config->edgeRefreshUrl;
     options.server.stripeApiBase = config->stripeApiBase;
     options.server.webhookSecret = config->stripeWebhookSecret.toUtf8();
     options.server.previousWebhookSecret = config->stripeWebhookSecretPrevious.toUtf8();

@@ -7,6 +7,7 @@
 #include "sync/backlogsampler.h"
 #include "sync/catalogcache.h"
 #include "sync/catalogchanges.h"
+#include "sync/edgerefresher.h"
 #include "sync/http/metrics.h"
 #include "sync/mail/mailsender.h"
 #include "sync/sessionprovider.h"
@@ -90,6 +91,12 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
 
     // Catalog notices drop cached answers; after a lost connection everything goes.
     m_cache = std::make_unique<CatalogCache>();
+    if (!m_options.edgeRefreshUrl.isEmpty()) {
+        // A keeping edge (ADR 0034) fetches again what a change dropped here.
+        m_edgeRefresher = std::make_unique<EdgeRefresher>(m_options.edgeRefreshUrl);
+        m_edgeRefresher->countInto(m_metrics.get());
+        m_cache->setEdgeRefresh([refresher = m_edgeRefresher.get()](const QStringList &targets) { refresher->refresh(targets); });
+    }
     m_catalogChanges = std::make_unique<CatalogChanges>(*m_cache);
     connect(m_catalogChanges.get(), &CatalogChanges::flushed, this, [this](int products, int dropped, bool everything) {
         m_metrics->countCacheInvalidation(everything ? "notify_flood" : "notify");

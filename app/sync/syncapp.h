@@ -25,6 +25,7 @@ namespace rdk::sync {
 class BacklogSampler;
 class PgSharedRateBudget;
 class CatalogChanges;
+class EdgeRefresher;
 class StripePaymentGateway;
 class StripeRequestCalls;
 class StripeRequestWorker;
@@ -37,6 +38,8 @@ struct SyncAppOptions final {
     MailSenderOptions mail;             ///< tenantId is filled in from the database
     /// How often the queue gauges of /metrics are read (RDK_SYNC_BACKLOG_SECONDS, tests use 1 s).
     std::chrono::milliseconds backlogInterval{15'000};
+    /// The keeping edge's refresh listener (RDK_SYNC_EDGE_REFRESH_URL); empty: none.
+    QUrl edgeRefreshUrl;
 };
 
 /// rdk-sync's composition root, as app/desk/screens.cpp is the desk's: it asks the database
@@ -72,6 +75,7 @@ private:
     std::unique_ptr<CatalogCache> m_cache;
     std::unique_ptr<CatalogChanges> m_catalogChanges;
     std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<EdgeRefresher> m_edgeRefresher;   // called by the cache; counts into the metrics
     std::unique_ptr<PgSharedRateBudget> m_sharedRates;
     std::unique_ptr<StripeRequestCalls> m_counterStripe;
     std::unique_ptr<StripeRequestWorker> m_stripeRequests;

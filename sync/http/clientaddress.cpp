@@ -124,4 +124,9 @@ bool isOperatorPeer(const QHostAddress &peer, const QList<QHostAddress> &allowLi
     return plain.isLoopback() || isTrusted(plain, allowList);
 }
 
+bool isTrustedProxy(const QHostAddress &peer, const QList<QHostAddress> &trustedProxies)
+{
+    return isTrusted(peer, trustedProxies);
+}
+
 } // namespace rdk::sync

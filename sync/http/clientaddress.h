@@ -20,6 +20,10 @@ namespace rdk::sync {
 QHostAddress clientAddress(const QHostAddress &peer, QByteArrayView forwardedFor,
                            const QList<QHostAddress> &trustedProxies);
 
+/// Whether the TCP peer is one of `trustedProxies` (the edge): only then are the headers the
+/// edge writes (X-Forwarded-For, X-Rdk-Edge-Refresh) believed.
+bool isTrustedProxy(const QHostAddress &peer, const QList<QHostAddress> &trustedProxies);
+
 /// One X-Forwarded-For hop (`1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`, `[2001:db8::1]:443`) as an
 /// address; a null QHostAddress when it is anything else.
 QHostAddress parseForwardedHop(QByteArrayView hop);

@@ -136,6 +136,8 @@ MetricsRegistry::MetricsRegistry(qsizetype maxSeriesPerMetric)
                {"outcome"_ba});
     addCounter("rdk_http_loop_requests_total"_ba, "HTTP requests taken, by the event loop that read them (RDK_SYNC_EVENT_LOOPS)."_ba,
                {"loop"_ba});
+    addCounter("rdk_edge_refreshes_total"_ba, "Answers a keeping edge was asked to fetch again, by result (ADR 0034)."_ba,
+               {"result"_ba});
 }
 
 bool MetricsRegistry::add(const QByteArray &name, const QByteArray &help, Kind kind,
@@ -318,6 +320,11 @@ void MetricsRegistry::countCacheInvalidation(QByteArrayView reason)
 void MetricsRegistry::countPageViews(QByteArrayView outcome, qsizetype count)
 {
     increment("rdk_page_views_total"_ba, {outcome.toByteArray()}, double(count));
+}
+
+void MetricsRegistry::countEdgeRefresh(QByteArrayView result)
+{
+    increment("rdk_edge_refreshes_total"_ba, {result.toByteArray()});
 }
 
 void MetricsRegistry::countLoopRequest(const QByteArray &loop)

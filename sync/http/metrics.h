@@ -29,6 +29,7 @@ namespace rdk::sync {
 /// - `rdk_cache_hits_total`, `rdk_cache_misses_total` (counters)
 /// - `rdk_cache_invalidations_total{reason}` (counter)
 /// - `rdk_http_loop_requests_total{loop}` (counter: requests each HTTP event loop took, ADR 0027)
+/// - `rdk_edge_refreshes_total{result}` (counter: refreshes asked of a keeping edge, ADR 0034)
 class MetricsRegistry final {
 public:
     enum class Kind { Counter, Gauge, Histogram };
@@ -73,6 +74,8 @@ public:
     void countPageViews(QByteArrayView outcome, qsizetype count);
     /// One request taken by HTTP event loop `loop` ("0", "1", ...).
     void countLoopRequest(const QByteArray &loop);
+    /// Refreshes asked of a keeping edge: "sent", "failed" (of those sent), "dropped" (never sent).
+    void countEdgeRefresh(QByteArrayView result);
 
 private:
     struct Series final {

@@ -699,6 +699,31 @@ private Q_SLOTS:
         QVERIFY2(!log.contains("203.0.113."), "rdk-sync believed a forged address");
     }
 
+    // ADR 0034: what rdk-sync tells a keeping edge (X-Accel-Expires) never reaches a shopper
+    // through Caddy, and a shopper can't pass itself off as the edge refreshing a page.
+    void keepingEdgeHeaders_neitherReachShoppersNorComeFromThem()
+    {
+        const QByteArray direct = exchange(m_sync.port(), "GET /products/EDGE-LIVE HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                          "Connection: close\r\n\r\n", "127.0.0.1");
+        QCOMPARE(headerOf(direct, "X-Accel-Expires"), QByteArray("60"));   // rdk-sync does say it
+        const QByteArray viaCaddy = get("/products/EDGE-LIVE");
+        QVERIFY2(answeredBySync(viaCaddy), viaCaddy.left(300).constData());
+        QVERIFY(headerOf(viaCaddy, "X-Accel-Expires").isEmpty());
+
+        // A change rdk-sync isn't told of (its notice trigger off for one transaction): only the
+        // trusted edge's refresh would show it.
+        m_db->execOwner("ALTER TABLE products DISABLE TRIGGER products_notify; "
+                        "UPDATE products SET colorway = 'Quiet Change' WHERE sku = 'EDGE-LIVE'; "
+                        "ALTER TABLE products ENABLE TRIGGER products_notify");
+        const QByteArray refresh = "GET /products/EDGE-LIVE HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Rdk-Edge-Refresh: 1\r\n"
+                                   "Connection: close\r\n\r\n";
+        const QByteArray forged = exchange(m_edge.port(), refresh, "127.0.0.3");
+        QVERIFY2(answeredBySync(forged), forged.left(300).constData());
+        QVERIFY(!forged.contains("Quiet Change"));
+        // Positive control: the same request from the trusted proxy's own address renders afresh.
+        QVERIFY(exchange(m_sync.port(), refresh, "127.0.0.1").contains("Quiet Change"));
+    }
+
     void forgedForwardedFor_directFromUntrustedPeer_ignored()
     {
         // 127.0.0.2 is not the configured proxy: its X-Forwarded-For is just a header.

@@ -1,7 +1,8 @@
 // rdk-sync's catalog notices (sync/catalogchanges): a notice is a wake-up that any login of the
 // shop can forge (migration 0013), so a malformed or unknown one drops nothing, a well-formed
 // one drops only the catalog lists and the pages of the product it names, and a flood is
-// coalesced into bounded work. No database, no network.
+// coalesced into bounded work. What a change drops is handed on for the keeping edge to fetch
+// again (ADR 0034). No database, no network.
 #include "sync/catalogcache.h"
 #include "sync/catalogchanges.h"
 
@@ -136,6 +137,67 @@ private Q_SLOTS:
 
     // A page with a countdown shows the time it was made; kept longer, a shopper's countdown
     // (which drop.js sets from the page's clock) would run behind by the page's age.
+    // ADR 0034: how long an edge may keep each kind of answer, and what it is asked to fetch
+    // again when a change drops it here.
+    void edgeKeep_dependsOnWhatTheAnswerShows()
+    {
+        QCOMPARE(CatalogCache::edgeKeepSeconds({CatalogChanges::productTag(kShoe)}), CatalogCache::kEdgeKeepSeconds);
+        QCOMPARE(CatalogCache::edgeKeepSeconds({CatalogChanges::shopTag()}), CatalogCache::kEdgeKeepSeconds);
+        QCOMPARE(CatalogCache::edgeKeepSeconds({u"catalog"_s}), CatalogCache::kEdgeListSeconds);
+        QCOMPARE(CatalogCache::edgeKeepSeconds({CatalogChanges::productTag(kShoe), CatalogCache::clockTag()}), 0);
+        QCOMPARE(m_cache->find(u"page:/products/SHOE"_s)->edgeKeepSeconds, CatalogCache::kEdgeKeepSeconds);
+        QCOMPARE(m_cache->find(u"page:/"_s)->edgeKeepSeconds, CatalogCache::kEdgeListSeconds);
+    }
+
+    void answerMadeDuringAChange_isNotKept()
+    {
+        const quint64 before = m_cache->generation();
+        m_cache->invalidateTag(CatalogChanges::productTag(kBoot));
+        QVERIFY(!m_cache->store(u"page:/products/BOOT"_s, CachedResponse{"old boot", "text/html", "\"9\""},
+                                {CatalogChanges::productTag(kBoot)}, before));
+        QVERIFY(!m_cache->find(u"page:/products/BOOT"_s));
+    }
+
+    void droppedAnswers_areFetchedAgainAtTheEdge_byEveryTargetTheyAnswered()
+    {
+        QList<QStringList> refreshed;
+        m_cache->setEdgeRefresh([&refreshed](const QStringList &targets) { refreshed.append(targets); });
+        const quint64 g = m_cache->generation();
+        QVERIFY(m_cache->store(u"page:/products/SHOE"_s, CachedResponse{"shoe", "text/html", "\"3\""},
+                               {CatalogChanges::productTag(kShoe)}, g, u"/products/SHOE"_s));
+        QVERIFY(m_cache->find(u"page:/products/SHOE"_s, u"/products/shoe"_s));
+        QVERIFY(m_cache->find(u"page:/products/SHOE"_s, u"/products/shoe"_s));   // once is enough
+        // A refresh makes the answer again: the targets it answered before are kept.
+        QVERIFY(m_cache->store(u"page:/products/SHOE"_s, CachedResponse{"shoe 2", "text/html", "\"7\""},
+                               {CatalogChanges::productTag(kShoe)}, m_cache->generation(), u"/products/SHOE"_s));
+        QVERIFY(m_cache->store(u"page:/"_s, CachedResponse{"list", "text/html", "\"1\""}, {u"catalog"_s},
+                               m_cache->generation(), u"/?page=1"_s));
+
+        CatalogChanges changes(*m_cache, 30);
+        QVERIFY(changes.notice(notice(u"inventory"_s, kShoe)));
+        QCOMPARE(changes.flush(), 4);   // both lists and the product's two answers
+        // The product page by both of its spellings; not the list (the edge keeps it a second),
+        // and not the product API, which no request with a target made.
+        QCOMPARE(refreshed.size(), 1);
+        QStringList targets = refreshed.constFirst();
+        targets.sort();
+        QCOMPARE(targets, (QStringList{u"/products/SHOE"_s, u"/products/shoe"_s}));
+    }
+
+    void targetsPerAnswer_areBounded()
+    {
+        QStringList refreshed;
+        m_cache->setEdgeRefresh([&refreshed](const QStringList &targets) { refreshed += targets; });
+        QVERIFY(m_cache->store(u"page:/products/BOOT"_s, CachedResponse{"boot", "text/html", "\"5\""},
+                               {CatalogChanges::productTag(kBoot)}, m_cache->generation(), u"/products/BOOT"_s));
+        // Anyone can spell one product's page a thousand ways (?utm=1, ?utm=2, ...).
+        for (int i = 0; i < 1000; ++i)
+            QVERIFY(m_cache->find(u"page:/products/BOOT"_s, u"/products/BOOT?utm=%1"_s.arg(i)));
+        QCOMPARE(m_cache->invalidateAll(), 5);
+        QCOMPARE(refreshed.size(), CatalogCache::kMaxTargetsPerEntry);
+        QCOMPARE(refreshed.constFirst(), u"/products/BOOT"_s);
+    }
+
     void clockTaggedAnswer_isKeptAtMostASecond()
     {
         m_cache->store(u"page:/products/DROP"_s, CachedResponse{"countdown", "text/html", "\"6\""},

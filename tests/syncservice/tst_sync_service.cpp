@@ -20,6 +20,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
@@ -41,6 +42,62 @@ Reply request(QNetworkAccessManager &nam, const QByteArray &verb, const QUrl &ur
     return test::httpRequest(nam, verb, url, body, headers);
 }
 
+// A keeping edge's refresh listener, as far as rdk-sync can tell (ADR 0034): it records the
+// requests rdk-sync sends it and answers each with 200.
+class FakeEdge final : public QObject {
+public:
+    struct Seen {
+        QByteArray requestLine;
+        QByteArray refreshHeader;
+    };
+    FakeEdge()
+    {
+        QVERIFY(m_server.listen(QHostAddress::LocalHost, 0));
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection())
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
+        });
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    QList<Seen> seen;
+
+private:
+    void read(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        for (qsizetype end = buffer.indexOf("\r\n\r\n"); end >= 0; end = buffer.indexOf("\r\n\r\n")) {
+            const QList<QByteArray> lines = buffer.left(end).split('\n');
+            Seen request{lines.value(0).trimmed(), {}};
+            for (const QByteArray &line : lines) {
+                if (line.toLower().startsWith("x-rdk-edge-refresh:"))
+                    request.refreshHeader = line.mid(line.indexOf(':') + 1).trimmed();
+            }
+            seen.append(request);
+            buffer.remove(0, end + 4);
+            socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        }
+    }
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
+// One GET to rdk-sync from a chosen loopback source address (rdk-sync trusts 127.0.0.1 only).
+QByteArray rawGet(quint16 port, const QHostAddress &from, const QByteArray &target, const QByteArray &extraHeaders)
+{
+    QTcpSocket socket;
+    if (!socket.bind(from) )
+        return {};
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(3000))
+        return {};
+    socket.write("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extraHeaders + "\r\n");
+    QByteArray answer;
+    while (socket.waitForReadyRead(3000))
+        answer += socket.readAll();
+    return answer;
+}
+
 } // namespace
 
 class TestSyncService final : public QObject {
@@ -52,6 +109,7 @@ class TestSyncService final : public QObject {
     Service m_sandbox;
     Service m_sync;
     QNetworkAccessManager m_nam;
+    std::unique_ptr<FakeEdge> m_edge;
 
     int scalar(const std::string &sql)
     {
@@ -107,11 +165,14 @@ private Q_SLOTS:
         addProduct(tenant, u"AM90-TWO"_s, 5, false);
         addProduct(other, u"OTHER-SHOP"_s, 5, false);
 
+        m_edge = std::make_unique<FakeEdge>();
         QString error;
         QVERIFY2(test::startSyncStack(m_sandbox, m_sync, m_nam,
                                       {QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
                                        QString::fromStdString(m_db->urlFor(m_service.login, m_service.password)), u"shop-a"_s,
-                                       QString::fromLatin1(kWebhookSecret), u"sk_test_sync_service"_s},
+                                       QString::fromLatin1(kWebhookSecret), u"sk_test_sync_service"_s,
+                                       {{u"RDK_SYNC_TRUSTED_PROXIES"_s, u"127.0.0.1"_s},
+                                        {u"RDK_SYNC_EDGE_REFRESH_URL"_s, u"http://127.0.0.1:%1"_s.arg(m_edge->port())}}},
                                       &error),
                  qPrintable(error));
     }
@@ -213,6 +274,72 @@ private Q_SLOTS:
         m_db->execOwner("UPDATE products SET colorway = 'Infrared II' WHERE sku = 'AM90-TWO'");
         QTRY_COMPARE_WITH_TIMEOUT(product(u"AM90-TWO"_s).value(u"colorway"_s).toString(), u"Infrared II"_s, 1000);
         QVERIFY(metric("rdk_cache_invalidations_total{reason=\"notify\"}") > dropped);
+    }
+
+    // ADR 0034: rdk-sync tells a keeping edge how long it may keep each answer, asks it to fetch
+    // again what a change dropped, and renders a refresh afresh; only its trusted proxy may ask.
+    void keepingEdge_toldHowLong_askedToRefresh_onlyByTheTrustedProxy()
+    {
+        addProduct(m_tenant, u"AM90-EDG"_s, 3, false);   // archived again at the end
+        const QByteArray browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0";
+        const QList<QPair<QByteArray, QByteArray>> curl{{"User-Agent", "curl/8.0"}};   // not a page view
+        QTRY_COMPARE(request(m_nam, "GET", m_sync.url(u"/products/AM90-EDG"_s), {}, curl).status, 200);
+        const Reply page = request(m_nam, "GET", m_sync.url(u"/products/AM90-EDG"_s), {}, curl);
+        QCOMPARE(page.status, 200);
+        QCOMPARE(page.headers.value("x-accel-expires"), QByteArray("60"));
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/api/products/AM90-EDG"_s), {}, curl).headers.value("x-accel-expires"),
+                 QByteArray("60"));
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/?page=1"_s), {}, curl).headers.value("x-accel-expires"), QByteArray("1"));
+        QVERIFY(!request(m_nam, "GET", m_sync.url(u"/cart"_s), {}, curl).headers.contains("x-accel-expires"));
+        QVERIFY(!request(m_nam, "GET", m_sync.url(u"/products/NOPE-404"_s), {}, curl).headers.contains("x-accel-expires"));
+
+        // A change rdk-sync hears nothing of (its notice trigger off for one transaction): its own copy
+        // stays, and only a refresh from the trusted proxy renders the page afresh.
+        m_db->execOwner("ALTER TABLE products DISABLE TRIGGER products_notify; "
+                        "UPDATE products SET colorway = 'Unheard' WHERE sku = 'AM90-EDG'; "
+                        "ALTER TABLE products ENABLE TRIGGER products_notify");
+        const QByteArray refresh = "X-Rdk-Edge-Refresh: 1\r\n";
+        const QByteArray untrusted = rawGet(m_sync.port(), QHostAddress(u"127.0.0.2"_s), "/products/AM90-EDG", refresh);
+        QVERIFY2(untrusted.startsWith("HTTP/1.1 200"), untrusted.left(200).constData());
+        QVERIFY(!untrusted.contains("Unheard"));   // a shopper can't make rdk-sync render afresh
+        const std::string refreshedViews = "SELECT count(*) FROM page_views WHERE path = '/products/AM90-EDG'";
+        const std::string markerViews = "SELECT count(*) FROM page_views WHERE path = '/products/AM90-INF'";
+        const int refreshedBefore = scalar(refreshedViews);
+        const int markerBefore = scalar(markerViews);
+        const QByteArray trusted = rawGet(m_sync.port(), QHostAddress::LocalHost, "/products/AM90-EDG",
+                                          refresh + "User-Agent: " + browser + "\r\n");
+        QVERIFY2(trusted.startsWith("HTTP/1.1 200"), trusted.left(200).constData());
+        QVERIFY(trusted.contains("Unheard"));
+        QVERIFY(trusted.toLower().contains("x-accel-expires: 60"));
+        // The refresh is no page view. Views are written in the order they came, so once a
+        // browser's view of another page after it is written, a wrongly counted refresh is too.
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/products/AM90-INF"_s), {}, {{"User-Agent", browser}}).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(markerViews), markerBefore + 1, 5000);
+        QCOMPARE(scalar(refreshedViews), refreshedBefore);
+
+        // A change rdk-sync hears of: the edge is asked for the product's page and API again. (This
+        // edge only listens, so answers it was asked for earlier are made here first.)
+        QCOMPARE(request(m_nam, "GET", m_sync.url(u"/api/products/AM90-EDG"_s), {}, curl).status, 200);
+        m_edge->seen.clear();
+        m_db->execOwner("UPDATE inventory SET quantity = quantity + 1 WHERE product_id = "
+                        "(SELECT id FROM products WHERE sku = 'AM90-EDG')");
+        const auto asked = [this](const QByteArray &line) {
+            return std::any_of(m_edge->seen.cbegin(), m_edge->seen.cend(),
+                               [&line](const FakeEdge::Seen &s) { return s.requestLine == line && s.refreshHeader == "1"; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(asked("GET /products/AM90-EDG HTTP/1.1") && asked("GET /api/products/AM90-EDG HTTP/1.1"), 5000);
+        QVERIFY(!asked("GET /?page=1 HTTP/1.1"));   // lists: the edge keeps them a second
+        QVERIFY(!asked("GET /products/AM90-INF HTTP/1.1"));   // nothing the change didn't touch
+        QVERIFY(metric("rdk_edge_refreshes_total{result=\"sent\"}") >= 2);
+
+        m_db->execOwner("UPDATE products SET archived = true WHERE sku = 'AM90-EDG'");
+        QTRY_COMPARE(request(m_nam, "GET", m_sync.url(u"/products/AM90-EDG"_s), {}, curl).status, 404);
+        // The edge's refresh of a page that is gone gets a 404 it may keep a second, in place of
+        // the page it kept; a shopper's 404 is not kept.
+        const QByteArray gone = rawGet(m_sync.port(), QHostAddress::LocalHost, "/products/AM90-EDG", refresh);
+        QVERIFY2(gone.startsWith("HTTP/1.1 404"), gone.left(200).constData());
+        QVERIFY(gone.toLower().contains("x-accel-expires: 1\r\n"));
+        QVERIFY(!request(m_nam, "GET", m_sync.url(u"/products/AM90-EDG"_s), {}, curl).headers.contains("x-accel-expires"));
     }
 
     void requestId_isEchoedOrMade()
