@@ -13,7 +13,8 @@ RDK_PACKAGES+=(python3-aiosmtpd openssl)  # mail: the tests' SMTP server and the
 RDK_PACKAGING_PACKAGES=(dpkg-dev)  # CPack runs dpkg-shlibdeps
 RDK_TEST_PACKAGES=(dpkg-dev lintian systemd  # tests/install and the package tests (lintian, systemd-analyze)
   prometheus  # promtool checks and unit-tests docs/alerts.yml (tests/ops/check-alerts); 19 MB download
-  nodejs)      # runs the storefront's drop.js against the C++ proof-of-work verifier (tests/drops/tst_drop_js)
+  nodejs       # runs the storefront's drop.js against the C++ proof-of-work verifier (tests/drops/tst_drop_js)
+  nginx-light) # the keeping edge of docs/adr/0034, not shipped yet (tests/edge/tst_keeping_edge)
 RDK_PG_BIN=/usr/lib/postgresql/15/bin
 
 rdk_say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
