@@ -218,13 +218,6 @@ qint64 residentKiB(qint64 pid)
     return -1;
 }
 
-quint16 freeLoopbackPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
 /// Caddy with resources/caddy/Caddyfile, on loopback, offline: no admin endpoint, its state in `dir`.
 class Edge final {
 public:
@@ -237,7 +230,7 @@ public:
             *error = u"caddy is not installed (Debian package caddy; scripts/test installs it)"_s;
             return false;
         }
-        m_port = freeLoopbackPort();
+        m_port = test::freeLoopbackPort();
         QProcessEnvironment env;
         env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
         env.insert(u"HOME"_s, dir);
@@ -273,16 +266,7 @@ public:
         return false;
     }
 
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(10000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
+    void stop() { test::stopChild(m_process); }
 
     quint16 port() const { return m_port; }
     QByteArray accessLog() const

@@ -9,11 +9,10 @@
 #include "tests/support/testdatabase.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -25,13 +24,6 @@ using namespace rdk;
 namespace {
 
 constexpr char kWebhookSecret[] = "whsec_test_keeping_edge_secret";
-
-quint16 freeLoopbackPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 /// nginx with the keeping edge's configuration, its files in `dir`, stopped with this object.
 class KeepingEdge final {
@@ -85,16 +77,7 @@ public:
         return false;
     }
 
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(10000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
+    void stop() { test::stopChild(m_process); }
 
     QUrl url(const QString &path) const { return m_base.resolved(QUrl(path)); }
 
@@ -145,8 +128,8 @@ private Q_SLOTS:
                      qPrintable(error));
         }
 
-        const quint16 port = freeLoopbackPort();
-        const quint16 refreshPort = freeLoopbackPort();
+        const quint16 port = test::freeLoopbackPort();
+        const quint16 refreshPort = test::freeLoopbackPort();
         test::SyncStackOptions options{QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
                                        QString::fromStdString(m_db->urlFor(service.login, service.password)),
                                        u"keeping-shop"_s, QString::fromLatin1(kWebhookSecret), u"sk_test_keeping_edge"_s};
