@@ -32,7 +32,8 @@ std::optional<CachedResponse> CatalogCache::find(const QString &key, const QStri
         return std::nullopt;
     if (it->expiresAtMs != 0 && QDateTime::currentMSecsSinceEpoch() >= it->expiresAtMs)
         return std::nullopt;   // replaced by the next store()
-    remember(it->targets, target);
+    if (m_edgeRefresh)
+        remember(it->targets, target);
     return it->response;
 }
 
@@ -56,7 +57,8 @@ bool CatalogCache::store(const QString &key, CachedResponse response, const QStr
     }
     // An answer made again (a refresh from the edge) keeps the targets the old one answered.
     QStringList targets = m_entries.value(key).targets;
-    remember(targets, target);
+    if (m_edgeRefresh)
+        remember(targets, target);
     removeLocked(key);
     for (const QString &tag : tags)
         m_keysByTag[tag].insert(key);
@@ -90,10 +92,8 @@ int CatalogCache::invalidateAll()
         QMutexLocker lock(&m_mutex);
         ++m_generation;
         dropped = int(m_entries.size());
-        for (const Entry &entry : std::as_const(m_entries)) {
-            if (entry.response.edgeKeepSeconds == kEdgeKeepSeconds)
-                edgeTargets += entry.targets;
-        }
+        for (const Entry &entry : std::as_const(m_entries))
+            edgeTargets += refreshedAtEdge(entry);
         m_entries.clear();
         m_keysByTag.clear();
     }
@@ -112,8 +112,8 @@ void CatalogCache::removeLocked(const QString &key, QStringList *edgeTargets)
     const auto it = m_entries.find(key);
     if (it == m_entries.end())
         return;
-    if (edgeTargets && it->response.edgeKeepSeconds == kEdgeKeepSeconds)
-        *edgeTargets += it->targets;
+    if (edgeTargets)
+        *edgeTargets += refreshedAtEdge(*it);
     for (const QString &tag : std::as_const(it->tags)) {
         auto tagged = m_keysByTag.find(tag);
         if (tagged != m_keysByTag.end()) {
@@ -123,6 +123,12 @@ void CatalogCache::removeLocked(const QString &key, QStringList *edgeTargets)
         }
     }
     m_entries.erase(it);
+}
+
+QStringList CatalogCache::refreshedAtEdge(const Entry &entry)
+{
+    // Lists and clocks are not fetched again: the edge keeps them a second at most.
+    return entry.response.edgeKeepSeconds == kEdgeKeepSeconds ? entry.targets : QStringList();
 }
 
 void CatalogCache::refreshAtEdge(const QStringList &targets) const

@@ -50,7 +50,8 @@ public:
     /// 0 for a clock (never kept), kEdgeListSeconds for a list, else kEdgeKeepSeconds.
     static int edgeKeepSeconds(const QStringList &tags);
 
-    /// `target`: the request target being answered, remembered for the edge's refresh.
+    /// `target`: the request target being answered, remembered for the edge's refresh (only
+    /// when setEdgeRefresh was called: without an edge, nothing is kept per request).
     std::optional<CachedResponse> find(const QString &key, const QString &target = {});
     quint64 generation() const;
     /// False when the store was dropped because a change came while the answer was made.
@@ -74,6 +75,8 @@ private:
         qint64 expiresAtMs = 0;   ///< 0: kept until a change invalidates it
     };
     void removeLocked(const QString &key, QStringList *edgeTargets = nullptr);
+    /// The targets the edge is asked to fetch again when this entry is dropped.
+    static QStringList refreshedAtEdge(const Entry &entry);
     void refreshAtEdge(const QStringList &targets) const;
 
     mutable QMutex m_mutex;
