@@ -5,114 +5,18 @@
 // maxInFlight at once, a bounded FIFO queue, failures counted and not retried, and no target
 // that could reach another host, inject a header or refresh another answer than the one named.
 #include "sync/edgerefresher.h"
+#include "tests/support/fakeedge.h"
 
-#include <QHostAddress>
-#include <QPointer>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QThread>
 
-#include <algorithm>
-#include <limits>
 #include <memory>
 
 using namespace Qt::Literals::StringLiterals;
 using rdk::sync::EdgeRefresher;
-
-namespace {
-
-/// The edge's refresh listener, as far as the refresher can tell: records every request and
-/// answers it, or holds the answer until the test releases it.
-class FakeEdge final : public QObject {
-    Q_OBJECT
-
-public:
-    struct Request {
-        QByteArray method;
-        QByteArray target;
-        QByteArray refreshHeader;
-        QByteArray cookie;
-    };
-
-    FakeEdge() { connect(&m_server, &QTcpServer::newConnection, this, &FakeEdge::accept); }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QUrl base() const { return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server.serverPort())); }
-    quint16 port() const { return m_server.serverPort(); }
-
-    QByteArrayList targets() const
-    {
-        QByteArrayList out;
-        for (const Request &r : requests)
-            out.append(r.target);
-        return out;
-    }
-
-    /// Requests received and not answered yet.
-    int held() const
-    {
-        return int(std::count_if(m_held.cbegin(), m_held.cend(), [](const QPointer<QTcpSocket> &s) { return !s.isNull(); }));
-    }
-
-    /// Answers the n oldest held requests.
-    void release(int n = std::numeric_limits<int>::max())
-    {
-        while (n-- > 0 && !m_held.isEmpty()) {
-            const QPointer<QTcpSocket> socket = m_held.takeFirst();
-            if (socket)
-                socket->write(answer);
-        }
-    }
-
-    QList<Request> requests;
-    QByteArray answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-    bool hold = false;
-    int maxHeld = 0;   // the most requests outstanding at once
-
-private:
-    void accept()
-    {
-        while (QTcpSocket *socket = m_server.nextPendingConnection())
-            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-    }
-
-    void read(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        qsizetype end = -1;
-        while ((end = buffer.indexOf("\r\n\r\n")) >= 0) {   // a GET has no body
-            const QByteArrayList lines = buffer.left(end).split('\n');
-            buffer.remove(0, end + 4);
-            const QByteArrayList requestLine = lines.value(0).trimmed().split(' ');
-            Request request{requestLine.value(0), requestLine.value(1), {}, {}};
-            for (const QByteArray &line : lines.mid(1)) {
-                const qsizetype colon = line.indexOf(':');
-                const QByteArray name = line.left(colon).trimmed().toLower();
-                if (name == "x-rdk-edge-refresh")
-                    request.refreshHeader = line.mid(colon + 1).trimmed();
-                else if (name == "cookie")
-                    request.cookie = line.mid(colon + 1).trimmed();
-            }
-            requests.append(request);
-            if (hold) {
-                m_held.append(socket);
-                maxHeld = std::max(maxHeld, held());
-            } else {
-                socket->write(answer);
-            }
-        }
-    }
-
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-    QList<QPointer<QTcpSocket>> m_held;
-};
-
-} // namespace
+using rdk::test::FakeEdge;
 
 class TestEdgeRefresher final : public QObject {
     Q_OBJECT

@@ -7,6 +7,7 @@
 #include "domain/order.h"
 #include "sync/stripe/webhooksignature.h"
 #include "tests/support/e2efixture.h"
+#include "tests/support/fakeedge.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/sessionwait.h"
 #include "tests/support/testdatabase.h"
@@ -20,7 +21,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
@@ -58,51 +58,6 @@ QByteArray rawGet(quint16 port, const QHostAddress &from, const QByteArray &targ
     return answer;
 }
 
-// A keeping edge's refresh listener, as far as rdk-sync can tell (ADR 0034): it records the
-// requests rdk-sync sends it and, like the real edge, fetches each from rdk-sync (so rdk-sync
-// keeps the answer, and knows its target, again) before it answers 200.
-class FakeEdge final : public QObject {
-public:
-    struct Seen {
-        QByteArray requestLine;
-        QByteArray refreshHeader;
-    };
-    FakeEdge()
-    {
-        QVERIFY(m_server.listen(QHostAddress::LocalHost, 0));
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-        });
-    }
-    quint16 port() const { return m_server.serverPort(); }
-    QList<Seen> seen;
-    quint16 upstream = 0;   ///< rdk-sync's port
-
-private:
-    void read(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        for (qsizetype end = buffer.indexOf("\r\n\r\n"); end >= 0; end = buffer.indexOf("\r\n\r\n")) {
-            const QList<QByteArray> lines = buffer.left(end).split('\n');
-            Seen request{lines.value(0).trimmed(), {}};
-            for (const QByteArray &line : lines) {
-                if (line.toLower().startsWith("x-rdk-edge-refresh:"))
-                    request.refreshHeader = line.mid(line.indexOf(':') + 1).trimmed();
-            }
-            seen.append(request);
-            buffer.remove(0, end + 4);
-            const QByteArray target = request.requestLine.split(' ').value(1);
-            if (upstream != 0 && target.startsWith('/'))
-                rawGet(upstream, QHostAddress::LocalHost, target, "X-Rdk-Edge-Refresh: 1\r\n");
-            socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        }
-    }
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-};
-
 } // namespace
 
 class TestSyncService final : public QObject {
@@ -114,7 +69,7 @@ class TestSyncService final : public QObject {
     Service m_sandbox;
     Service m_sync;
     QNetworkAccessManager m_nam;
-    std::unique_ptr<FakeEdge> m_edge;
+    std::unique_ptr<test::FakeEdge> m_edge;   // the keeping edge's refresh listener (ADR 0034)
 
     int scalar(const std::string &sql)
     {
@@ -170,7 +125,8 @@ private Q_SLOTS:
         addProduct(tenant, u"AM90-TWO"_s, 5, false);
         addProduct(other, u"OTHER-SHOP"_s, 5, false);
 
-        m_edge = std::make_unique<FakeEdge>();
+        m_edge = std::make_unique<test::FakeEdge>();
+        QVERIFY(m_edge->listen());
         QString error;
         QVERIFY2(test::startSyncStack(m_sandbox, m_sync, m_nam,
                                       {QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
@@ -180,7 +136,11 @@ private Q_SLOTS:
                                         {u"RDK_SYNC_EDGE_REFRESH_URL"_s, u"http://127.0.0.1:%1"_s.arg(m_edge->port())}}},
                                       &error),
                  qPrintable(error));
-        m_edge->upstream = m_sync.port();
+        // Like the real edge, it fetches each refresh from rdk-sync before it answers, so rdk-sync
+        // keeps the answer, and knows its target, again.
+        m_edge->beforeAnswer = [port = m_sync.port()](const test::FakeEdge::Request &r) {
+            rawGet(port, QHostAddress::LocalHost, r.target, "X-Rdk-Edge-Refresh: 1\r\n");
+        };
     }
 
     // Clients that hang up while their answer is still being made (a browser tab closed, a
@@ -326,16 +286,17 @@ private Q_SLOTS:
         QCOMPARE(scalar(refreshedViews), refreshedBefore);
 
         // A change rdk-sync hears of: the edge is asked for the product's page and API again.
-        m_edge->seen.clear();
+        m_edge->requests.clear();
         m_db->execOwner("UPDATE inventory SET quantity = quantity + 1 WHERE product_id = "
                         "(SELECT id FROM products WHERE sku = 'AM90-EDG')");
-        const auto asked = [this](const QByteArray &line) {
-            return std::any_of(m_edge->seen.cbegin(), m_edge->seen.cend(),
-                               [&line](const FakeEdge::Seen &s) { return s.requestLine == line && s.refreshHeader == "1"; });
+        const auto asked = [this](const QByteArray &target) {
+            return std::any_of(m_edge->requests.cbegin(), m_edge->requests.cend(), [&target](const test::FakeEdge::Request &r) {
+                return r.method == "GET" && r.target == target && r.refreshHeader == "1";
+            });
         };
-        QTRY_VERIFY_WITH_TIMEOUT(asked("GET /products/AM90-EDG HTTP/1.1") && asked("GET /api/products/AM90-EDG HTTP/1.1"), 5000);
-        QVERIFY(!asked("GET /?page=1 HTTP/1.1"));   // lists: the edge keeps them a second
-        QVERIFY(!asked("GET /products/AM90-INF HTTP/1.1"));   // nothing the change didn't touch
+        QTRY_VERIFY_WITH_TIMEOUT(asked("/products/AM90-EDG") && asked("/api/products/AM90-EDG"), 5000);
+        QVERIFY(!asked("/?page=1"));   // lists: the edge keeps them a second
+        QVERIFY(!asked("/products/AM90-INF"));   // nothing the change didn't touch
         QVERIFY(metric("rdk_edge_refreshes_total{result=\"sent\"}") >= 2);
         m_db->execOwner("UPDATE products SET colorway = 'Infrared' WHERE sku = 'AM90-INF'");   // as it was, heard
 
