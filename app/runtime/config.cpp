@@ -319,6 +319,14 @@ Result<SyncConfig> SyncConfig::load(const ConfigSource &source)
     c.eventLoops = r.integer(u"RDK_SYNC_EVENT_LOOPS"_s, 0, 0, 64);
     c.publicUrl = r.httpUrl(u"RDK_PUBLIC_URL"_s, {}, true);
     c.edgeRefreshUrl = r.httpUrl(u"RDK_SYNC_EDGE_REFRESH_URL"_s, {}, false);
+    // The request target is appended to it as it is: a path, a query or a password would
+    // refresh other answers than the ones named (EdgeRefresher drops every target then).
+    const QString edgePath = c.edgeRefreshUrl.path();
+    if (!c.edgeRefreshUrl.isEmpty()
+        && ((!edgePath.isEmpty() && edgePath != u"/"_s) || c.edgeRefreshUrl.hasQuery() || !c.edgeRefreshUrl.userInfo().isEmpty()))
+        r.addError(u"RDK_SYNC_EDGE_REFRESH_URL"_s,
+                   u"give the edge's refresh listener as http://host:port, without a path, query or user (got '%1')"_s
+                       .arg(c.edgeRefreshUrl.toDisplayString().left(80)));
     c.stripeSecretKey = r.prefixedSecret(u"STRIPE_SECRET_KEY"_s, {u"sk_test_"_s, u"sk_live_"_s, u"rk_test_"_s, u"rk_live_"_s}, true);
     c.stripeWebhookSecret = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET"_s, {u"whsec_"_s}, true);
     c.stripeWebhookSecretPrevious = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET_PREVIOUS"_s, {u"whsec_"_s}, false);

@@ -138,6 +138,22 @@ private Q_SLOTS:
         QTest::addRow("event loops negative") << u"RDK_SYNC_EVENT_LOOPS"_s << u"-1"_s;
         QTest::addRow("event loops too many") << u"RDK_SYNC_EVENT_LOOPS"_s << u"65"_s;
         QTest::addRow("event loops not a number") << u"RDK_SYNC_EVENT_LOOPS"_s << u"two"_s;
+        QTest::addRow("edge refresh not http") << u"RDK_SYNC_EDGE_REFRESH_URL"_s << u"file:///etc/passwd"_s;
+        QTest::addRow("edge refresh with a path") << u"RDK_SYNC_EDGE_REFRESH_URL"_s << u"http://127.0.0.1:8083/refresh"_s;
+        QTest::addRow("edge refresh with a query") << u"RDK_SYNC_EDGE_REFRESH_URL"_s << u"http://127.0.0.1:8083?x=1"_s;
+        QTest::addRow("edge refresh with a user") << u"RDK_SYNC_EDGE_REFRESH_URL"_s << u"http://u:p@127.0.0.1:8083"_s;
+    }
+
+    void syncConfig_edgeRefreshUrl_offByDefault_andTakenAsAnOrigin()
+    {
+        auto off = SyncConfig::load(ConfigSource(validSync()));
+        QVERIFY(off.ok());
+        QVERIFY(off->edgeRefreshUrl.isEmpty());
+        QHash<QString, QString> values = validSync();
+        values.insert(u"RDK_SYNC_EDGE_REFRESH_URL"_s, u"http://127.0.0.1:8083"_s);
+        auto on = SyncConfig::load(ConfigSource(values));
+        QVERIFY2(on.ok(), on.ok() ? "" : qPrintable(on.error().message));
+        QCOMPARE(on->edgeRefreshUrl, QUrl(u"http://127.0.0.1:8083"_s));
     }
 
     void syncConfig_malformedValues_areRefused()
