@@ -138,6 +138,8 @@ MetricsRegistry::MetricsRegistry(qsizetype maxSeriesPerMetric)
                {"loop"_ba});
     addCounter("rdk_edge_refreshes_total"_ba, "Answers a keeping edge was asked to fetch again, by result (ADR 0034)."_ba,
                {"result"_ba});
+    addCounter("rdk_edge_views_total"_ba, "Page views a keeping edge reported, by result: counted or refused (ADR 0034)."_ba,
+               {"result"_ba});
 }
 
 bool MetricsRegistry::add(const QByteArray &name, const QByteArray &help, Kind kind,
@@ -325,6 +327,11 @@ void MetricsRegistry::countPageViews(QByteArrayView outcome, qsizetype count)
 void MetricsRegistry::countEdgeRefresh(QByteArrayView result)
 {
     increment("rdk_edge_refreshes_total"_ba, {result.toByteArray()});
+}
+
+void MetricsRegistry::countEdgeView(QByteArrayView result)
+{
+    increment("rdk_edge_views_total"_ba, {result.toByteArray()});
 }
 
 void MetricsRegistry::countLoopRequest(const QByteArray &loop)

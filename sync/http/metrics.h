@@ -30,6 +30,7 @@ namespace rdk::sync {
 /// - `rdk_cache_invalidations_total{reason}` (counter)
 /// - `rdk_http_loop_requests_total{loop}` (counter: requests each HTTP event loop took, ADR 0027)
 /// - `rdk_edge_refreshes_total{result}` (counter: refreshes asked of a keeping edge, ADR 0034)
+/// - `rdk_edge_views_total{result}` (counter: page views a keeping edge reported, sync/edgeviews.h)
 class MetricsRegistry final {
 public:
     enum class Kind { Counter, Gauge, Histogram };
@@ -76,6 +77,8 @@ public:
     void countLoopRequest(const QByteArray &loop);
     /// Refreshes asked of a keeping edge: "sent", "failed" (of those sent), "dropped" (never sent).
     void countEdgeRefresh(QByteArrayView result);
+    /// Page views a keeping edge reported over syslog: "counted", or "refused" (malformed, not from loopback).
+    void countEdgeView(QByteArrayView result);
 
 private:
     struct Series final {
