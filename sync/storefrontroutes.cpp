@@ -7,6 +7,7 @@
 #include "sync/catalogchanges.h"
 #include "sync/checkoutform.h"
 #include "sync/droproutes.h"
+#include "sync/edgeviews.h"
 #include "sync/storefront/storefrontpages.h"
 #include "sync/syncserver.h"
 
@@ -48,13 +49,22 @@ bool SyncServer::sameOrigin(const RequestInfo &info) const
 
 void SyncServer::countVisit(const RequestInfo &info, const QString &productId)
 {
-    if (info.edgeRefresh)
-        return;   // the edge fetching a page again, not a shopper
+    if (info.edgeRefresh || m_options.edgeCountsViews)
+        return;   // the edge fetching a page again, not a shopper; or the edge counts every view
     const QByteArray visitor = m_visitors.visitorId(info.client, info.userAgent, QDateTime::currentDateTimeUtc().date());
     if (visitor.isEmpty())
         return;
     // Counting must never cost the shopper time: the view is written with the next batch.
     if (!m_pageViews.add(PageView{visitor, info.path, productId, QDateTime::currentDateTimeUtc()}))
+        m_metrics.countPageViews("dropped", 1);
+}
+
+void SyncServer::countEdgeView(const EdgeView &view)
+{
+    const QByteArray visitor = m_visitors.visitorId(view.client, view.userAgent, QDateTime::currentDateTimeUtc().date());
+    if (visitor.isEmpty())
+        return;
+    if (!m_pageViews.add(PageView{visitor, view.path, {}, view.at}))
         m_metrics.countPageViews("dropped", 1);
 }
 

@@ -29,6 +29,8 @@ class QThread;
 
 namespace rdk::sync {
 
+struct EdgeView;
+
 class DropRoutes;
 
 struct SyncServerOptions final {
@@ -49,6 +51,9 @@ struct SyncServerOptions final {
     /// on its own thread with its own SO_REUSEPORT socket; the first runs on the caller's thread.
     /// 1 listens exactly as before, with one socket.
     int eventLoops = 1;
+    /// The keeping edge reports every page view (RDK_SYNC_EDGE_VIEWS_LISTEN, ADR 0034): count
+    /// those reports (countEdgeView) and not the pages served here, which would count twice.
+    bool edgeCountsViews = false;
 };
 
 /// The services the router's handlers call. Built, owned and started by the composition root
@@ -106,6 +111,9 @@ public:
 
     /// Listens for HTTP and starts the sweep of expired holds and the page-view writer.
     Status start(const QHostAddress &address, quint16 port);
+    /// Counts a page view the keeping edge reported, as countVisit counts the pages served
+    /// here: bots and views without the day's salt are left out. Thread-safe.
+    void countEdgeView(const EdgeView &view);
     quint16 port() const { return m_port; }
     /// Stops taking requests and waits for those in flight (graceful shutdown).
     void stop();

@@ -327,6 +327,12 @@ Result<SyncConfig> SyncConfig::load(const ConfigSource &source)
         r.addError(u"RDK_SYNC_EDGE_REFRESH_URL"_s,
                    u"give the edge's refresh listener as http://host:port, without a path, query or user (got '%1')"_s
                        .arg(c.edgeRefreshUrl.toDisplayString().left(80)));
+    if (!r.string(u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s, {}, false).isEmpty()) {
+        c.edgeViewsListen = r.hostPort(u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s, {});
+        if (!c.edgeViewsListen.isEmpty() && !isLoopbackHost(c.edgeViewsListen.section(u':', 0, -2)))
+            r.addError(u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s, u"%1 is not a loopback address; the edge reports page views on "
+                                                     "127.0.0.1 or ::1"_s.arg(c.edgeViewsListen.left(80)));
+    }
     c.stripeSecretKey = r.prefixedSecret(u"STRIPE_SECRET_KEY"_s, {u"sk_test_"_s, u"sk_live_"_s, u"rk_test_"_s, u"rk_live_"_s}, true);
     c.stripeWebhookSecret = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET"_s, {u"whsec_"_s}, true);
     c.stripeWebhookSecretPrevious = r.prefixedSecret(u"STRIPE_WEBHOOK_SECRET_PREVIOUS"_s, {u"whsec_"_s}, false);

@@ -86,6 +86,10 @@ struct SyncConfig final {
     /// RDK_SYNC_EDGE_REFRESH_URL: the keeping edge's loopback refresh listener (ADR 0034); empty:
     /// no edge keeps answers, nothing is refreshed.
     QUrl edgeRefreshUrl;
+    /// RDK_SYNC_EDGE_VIEWS_LISTEN: loopback host:port where the keeping edge reports page views
+    /// (ADR 0034); rdk-sync then counts those reports instead of the pages it serves. Empty:
+    /// rdk-sync counts the pages it serves.
+    QString edgeViewsListen;
     QString stripeSecretKey;
     QString stripeWebhookSecret;
     QString stripeWebhookSecretPrevious;   ///< STRIPE_WEBHOOK_SECRET_PREVIOUS: still accepted while a secret is rolled

@@ -26,6 +26,7 @@ class BacklogSampler;
 class PgSharedRateBudget;
 class CatalogChanges;
 class EdgeRefresher;
+class EdgeViewListener;
 class StripePaymentGateway;
 class StripeRequestCalls;
 class StripeRequestWorker;
@@ -40,6 +41,9 @@ struct SyncAppOptions final {
     std::chrono::milliseconds backlogInterval{15'000};
     /// The keeping edge's refresh listener (RDK_SYNC_EDGE_REFRESH_URL); empty: none.
     QUrl edgeRefreshUrl;
+    /// Where the keeping edge reports page views (RDK_SYNC_EDGE_VIEWS_LISTEN, loopback
+    /// host:port); empty: none. Set server.edgeCountsViews with it.
+    QString edgeViewsListen;
 };
 
 /// rdk-sync's composition root, as app/desk/screens.cpp is the desk's: it asks the database
@@ -65,6 +69,8 @@ private:
     /// One LISTEN connection for the service: catalog notices drop cached answers, Stripe
     /// request notices wake the worker, and a reconnect does both.
     void listenForChanges();
+    /// With RDK_SYNC_EDGE_VIEWS_LISTEN: the edge's page-view reports, counted by the router.
+    Status listenForEdgeViews();
 
     SyncAppOptions m_options;
     // Declared in build order; destroyed in reverse, so the router goes before its services.
@@ -83,6 +89,7 @@ private:
     std::unique_ptr<BacklogSampler> m_backlog;
     std::unique_ptr<data::PgListener> m_changeFeed;
     std::unique_ptr<SyncServer> m_server;
+    std::unique_ptr<EdgeViewListener> m_edgeViews;   // hands views to the router
 };
 
 } // namespace rdk::sync

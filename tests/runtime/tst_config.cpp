@@ -142,6 +142,11 @@ private Q_SLOTS:
         QTest::addRow("edge refresh with a path") << u"RDK_SYNC_EDGE_REFRESH_URL"_s << u"http://127.0.0.1:8083/refresh"_s;
         QTest::addRow("edge refresh with a query") << u"RDK_SYNC_EDGE_REFRESH_URL"_s << u"http://127.0.0.1:8083?x=1"_s;
         QTest::addRow("edge refresh with a user") << u"RDK_SYNC_EDGE_REFRESH_URL"_s << u"http://u:p@127.0.0.1:8083"_s;
+        QTest::addRow("edge views on a public address") << u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s << u"0.0.0.0:8082"_s;
+        QTest::addRow("edge views on another host") << u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s << u"203.0.113.5:8082"_s;
+        QTest::addRow("edge views without a port") << u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s << u"127.0.0.1"_s;
+        QTest::addRow("edge views as a URL") << u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s << u"udp://127.0.0.1:8082"_s;
+        QTest::addRow("edge views port too big") << u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s << u"127.0.0.1:70000"_s;
     }
 
     void syncConfig_edgeRefreshUrl_offByDefault_andTakenAsAnOrigin()
@@ -154,6 +159,20 @@ private Q_SLOTS:
         auto on = SyncConfig::load(ConfigSource(values));
         QVERIFY2(on.ok(), on.ok() ? "" : qPrintable(on.error().message));
         QCOMPARE(on->edgeRefreshUrl, QUrl(u"http://127.0.0.1:8083"_s));
+    }
+
+    void syncConfig_edgeViews_offByDefault_andOnLoopback()
+    {
+        auto off = SyncConfig::load(ConfigSource(validSync()));
+        QVERIFY(off.ok());
+        QVERIFY(off->edgeViewsListen.isEmpty());
+        for (const QString &listen : {u"127.0.0.1:8082"_s, u"[::1]:8082"_s}) {
+            QHash<QString, QString> values = validSync();
+            values.insert(u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s, listen);
+            auto on = SyncConfig::load(ConfigSource(values));
+            QVERIFY2(on.ok(), on.ok() ? "" : qPrintable(on.error().message));
+            QCOMPARE(on->edgeViewsListen, listen);
+        }
     }
 
     void syncConfig_malformedValues_areRefused()
