@@ -1,6 +1,7 @@
-// The HTTP edge as the public meets it: Caddy (resources/caddy/Caddyfile, the file scripts/run and
-// production use) in front of the real rdk-sync, the Stripe sandbox and a real PostgreSQL, all
-// on loopback, started and stopped by this test. Every attack has its honest twin next to it.
+// The HTTP edge as the public meets it, in front of the real rdk-sync, the Stripe sandbox and a
+// real PostgreSQL, all on loopback, started and stopped by this test. Every attack has its honest
+// twin next to it. The same cases run against each edge: Caddy (resources/caddy/Caddyfile, ADR
+// 0009) as tst_edge, and nginx (resources/edge, ADR 0034) as tst_edge_nginx.
 #include "data/media/imagepipeline.h"
 #include "data/media/placeholdersneaker.h"
 #include "data/pgimagestore.h"
@@ -200,7 +201,7 @@ QByteArray headerOf(const QByteArray &response, const QByteArray &name)
     return {};
 }
 
-/// rdk-sync answers every request it handles with an X-Request-Id; Caddy's own answers don't
+/// rdk-sync answers every request it handles with an X-Request-Id; the edge's own answers don't
 /// have one. So the header tells who answered.
 bool answeredBySync(const QByteArray &response)
 {
@@ -218,40 +219,41 @@ qint64 residentKiB(qint64 pid)
     return -1;
 }
 
-/// Caddy with resources/caddy/Caddyfile, on loopback, offline: no admin endpoint, its state in `dir`.
+/// Which edge this run puts in front of rdk-sync: `RDK_TEST_EDGE=nginx` (resources/edge, ADR
+/// 0034) or, by default, Caddy (resources/caddy/Caddyfile, ADR 0009). Both must pass every case.
+bool edgeIsNginx()
+{
+    return qEnvironmentVariable("RDK_TEST_EDGE") == u"nginx"_s;
+}
+
+/// The edge on loopback, offline, its files in `dir`, stopped with this object. Caddy runs without
+/// an admin endpoint; nginx with the file resources/edge/render-nginx-conf writes.
 class Edge final {
 public:
+    /// Time limits for a run of its own, in seconds (0: the shipped value).
+    struct Limits {
+        int headerSeconds = 0;
+        int idleSeconds = 0;
+    };
+
     ~Edge() { stop(); }
 
-    bool start(const QString &dir, quint16 upstream, const QHash<QString, QString> &timeouts, QString *error)
+    QString name() const { return edgeIsNginx() ? u"nginx"_s : u"Caddy"_s; }
+
+    bool start(const QString &dir, quint16 upstream, Limits limits, QString *error)
     {
-        const QString caddy = QStandardPaths::findExecutable(u"caddy"_s);
-        if (caddy.isEmpty()) {
-            *error = u"caddy is not installed (Debian package caddy; scripts/test installs it)"_s;
+        m_port = test::freeLoopbackPort();
+        m_accessLog = dir + u"/access.log"_s;
+        if (!QDir().mkpath(dir)) {
+            *error = u"can't create %1"_s.arg(dir);
             return false;
         }
-        m_port = test::freeLoopbackPort();
-        QProcessEnvironment env;
-        env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
-        env.insert(u"HOME"_s, dir);
-        env.insert(u"XDG_DATA_HOME"_s, dir + u"/data"_s);
-        env.insert(u"XDG_CONFIG_HOME"_s, dir + u"/config"_s);
-        env.insert(u"RDK_EDGE_SITE"_s, u"http://127.0.0.1:%1"_s.arg(m_port));
-        env.insert(u"RDK_EDGE_BIND"_s, u"127.0.0.1"_s);
-        env.insert(u"RDK_EDGE_UPSTREAM"_s, u"127.0.0.1:%1"_s.arg(upstream));
-        env.insert(u"RDK_EDGE_ADMIN"_s, u"off"_s);
-        env.insert(u"RDK_EDGE_STORAGE"_s, dir + u"/storage"_s);
-        m_accessLog = dir + u"/access.log"_s;
-        env.insert(u"RDK_EDGE_ACCESS_LOG"_s, m_accessLog);
-        for (auto it = timeouts.cbegin(); it != timeouts.cend(); ++it)
-            env.insert(it.key(), it.value());
-        m_process.setProcessEnvironment(env);
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         test::endWithThisTest(m_process);
-        m_process.start(caddy, {u"run"_s, u"--config"_s, QStringLiteral(RDK_SOURCE_DIR "/resources/caddy/Caddyfile"),
-                                u"--adapter"_s, u"caddyfile"_s});
+        if (!(edgeIsNginx() ? startNginx(dir, upstream, limits, error) : startCaddy(dir, upstream, limits, error)))
+            return false;
         if (!m_process.waitForStarted(5000)) {
-            *error = u"caddy did not start"_s;
+            *error = name() + u" did not start"_s;
             return false;
         }
         const qint64 deadline = nowMs() + 15000;
@@ -262,7 +264,10 @@ public:
                 return true;
             m_process.waitForReadyRead(100);
         }
-        *error = u"caddy did not answer on port %1:\n%2"_s.arg(m_port).arg(QString::fromUtf8(m_process.readAll().right(3000)));
+        QFile errors(dir + u"/error.log"_s);
+        errors.open(QIODevice::ReadOnly);
+        *error = u"%1 did not answer on port %2:\n%3\n%4"_s.arg(name()).arg(m_port).arg(
+            QString::fromUtf8(m_process.readAll().right(3000)), QString::fromUtf8(errors.readAll().right(3000)));
         return false;
     }
 
@@ -276,6 +281,66 @@ public:
     }
 
 private:
+    bool startCaddy(const QString &dir, quint16 upstream, Limits limits, QString *error)
+    {
+        const QString caddy = QStandardPaths::findExecutable(u"caddy"_s);
+        if (caddy.isEmpty()) {
+            *error = u"caddy is not installed (Debian package caddy; scripts/test installs it)"_s;
+            return false;
+        }
+        QProcessEnvironment env;
+        env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
+        env.insert(u"HOME"_s, dir);
+        env.insert(u"XDG_DATA_HOME"_s, dir + u"/data"_s);
+        env.insert(u"XDG_CONFIG_HOME"_s, dir + u"/config"_s);
+        env.insert(u"RDK_EDGE_SITE"_s, u"http://127.0.0.1:%1"_s.arg(m_port));
+        env.insert(u"RDK_EDGE_BIND"_s, u"127.0.0.1"_s);
+        env.insert(u"RDK_EDGE_UPSTREAM"_s, u"127.0.0.1:%1"_s.arg(upstream));
+        env.insert(u"RDK_EDGE_ADMIN"_s, u"off"_s);
+        env.insert(u"RDK_EDGE_STORAGE"_s, dir + u"/storage"_s);
+        env.insert(u"RDK_EDGE_ACCESS_LOG"_s, m_accessLog);
+        if (limits.headerSeconds)
+            env.insert(u"RDK_EDGE_READ_HEADER"_s, u"%1s"_s.arg(limits.headerSeconds));
+        if (limits.idleSeconds)
+            env.insert(u"RDK_EDGE_IDLE"_s, u"%1s"_s.arg(limits.idleSeconds));
+        m_process.setProcessEnvironment(env);
+        m_process.start(caddy, {u"run"_s, u"--config"_s, QStringLiteral(RDK_SOURCE_DIR "/resources/caddy/Caddyfile"),
+                                u"--adapter"_s, u"caddyfile"_s});
+        return true;
+    }
+
+    bool startNginx(const QString &dir, quint16 upstream, Limits limits, QString *error)
+    {
+        const QString nginx = QStandardPaths::findExecutable(u"nginx"_s, {u"/usr/sbin"_s, u"/usr/bin"_s});
+        if (nginx.isEmpty()) {
+            *error = u"nginx is not installed (Debian package nginx-light; scripts/test installs it)"_s;
+            return false;
+        }
+        QStringList settings{u"prefix="_s + dir, u"workers=1"_s, u"listen=127.0.0.1:%1"_s.arg(m_port),
+                             u"refresh_listen=127.0.0.1:%1"_s.arg(test::freeLoopbackPort()),
+                             u"upstream=127.0.0.1:%1"_s.arg(upstream), u"access_log="_s + m_accessLog};
+        // Started as root (CI), nginx's workers would run as nobody, who can't use this test's
+        // private directory.
+        if (::geteuid() == 0)
+            settings.append(u"user=root"_s);
+        if (limits.headerSeconds)
+            settings.append(u"header_timeout=%1s"_s.arg(limits.headerSeconds));
+        if (limits.idleSeconds)
+            settings.append(u"idle_timeout=%1s"_s.arg(limits.idleSeconds));
+        QProcess render;
+        render.start(QStringLiteral(RDK_SOURCE_DIR "/resources/edge/render-nginx-conf"), settings);
+        QFile conf(dir + u"/nginx.conf"_s);
+        if (!render.waitForFinished(10000) || render.exitCode() != 0 || !QDir(dir).mkpath(u"tmp"_s)
+            || !QDir(dir).mkpath(u"cache"_s) || !conf.open(QIODevice::WriteOnly) || conf.write(render.readAllStandardOutput()) <= 0) {
+            *error = u"can't write the nginx configuration: "_s + QString::fromUtf8(render.readAllStandardError());
+            return false;
+        }
+        conf.close();
+        m_process.start(nginx, {u"-p"_s, dir, u"-c"_s, conf.fileName(), u"-e"_s, dir + u"/startup.log"_s,
+                                u"-g"_s, u"daemon off;"_s});
+        return true;
+    }
+
     QProcess m_process;
     quint16 m_port = 0;
     QString m_accessLog;
@@ -369,7 +434,7 @@ private Q_SLOTS:
         test::SyncStackOptions options{QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
                                        QString::fromStdString(m_db->urlFor(service.login, service.password)),
                                        u"edge-shop"_s, QString::fromLatin1(kWebhookSecret), u"sk_test_edge_stack"_s};
-        // As in scripts/run: rdk-sync believes X-Forwarded-For from Caddy's address only.
+        // As in scripts/run: rdk-sync believes X-Forwarded-For from the edge's address only.
         options.syncEnvironment = {{u"RDK_SYNC_TRUSTED_PROXIES"_s, u"127.0.0.1"_s}, {u"RDK_LOG_LEVEL"_s, u"info"_s}};
         QString error;
         QVERIFY2(test::startSyncStack(m_sandbox, m_sync, m_nam, options, &error), qPrintable(error));
@@ -385,7 +450,7 @@ private Q_SLOTS:
 
     // --- Body limits ------------------------------------------------------------------------
 
-    void body100MB_refusedByCaddy_syncMemoryFlat_data()
+    void body100MB_refusedAtEdge_syncMemoryFlat_data()
     {
         QTest::addColumn<QByteArray>("path");
         QTest::addRow("checkout") << QByteArray("/api/checkout");
@@ -393,7 +458,7 @@ private Q_SLOTS:
         QTest::addRow("cart form") << QByteArray("/cart/add");
     }
 
-    void body100MB_refusedByCaddy_syncMemoryFlat()
+    void body100MB_refusedAtEdge_syncMemoryFlat()
     {
         QFETCH(QByteArray, path);
         constexpr qint64 size = 100LL * 1024 * 1024;
@@ -404,8 +469,8 @@ private Q_SLOTS:
         QVERIFY(c.ok());
         QVERIFY(c.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                        "Content-Length: " + QByteArray::number(size) + "\r\n\r\n"));
-        // Send the whole body as a client would, until Caddy's answer (or its hang-up) stops us.
-        // The answer is read as soon as it is there: once Caddy closes, unread data may be lost.
+        // Send the whole body as a client would, until the edge's answer (or its hang-up) stops us.
+        // The answer is read as soon as it is there: once the edge closes, unread data may be lost.
         const QByteArray chunk(256 * 1024, 'x');
         qint64 sent = 0;
         const qint64 deadline = nowMs() + 30000;
@@ -416,8 +481,8 @@ private Q_SLOTS:
         QVERIFY2(!answeredBySync(answer), answer.constData());
         QThread::msleep(300);
         const qint64 after = residentKiB(m_sync.pid());
-        qInfo("100 MB to %s: 413 from Caddy after %lld MB sent; rdk-sync RSS %lld -> %lld KiB", path.constData(),
-              sent / (1024 * 1024), before, after);
+        qInfo("100 MB to %s: 413 from %s after %lld MB sent; rdk-sync RSS %lld -> %lld KiB", path.constData(),
+              qPrintable(m_edge.name()), sent / (1024 * 1024), before, after);
         QVERIFY2(after - before < 4 * 1024, qPrintable(u"rdk-sync grew by %1 KiB"_s.arg(after - before)));
 
         // Honest twin: a small body on the same route goes through to rdk-sync.
@@ -470,7 +535,7 @@ private Q_SLOTS:
         const QByteArray answer = c.readAll(3000, &closed);
         QCOMPARE(statusOf(answer), 400);
         QCOMPARE(responseCount(answer), 1);
-        QVERIFY2(closed, "Caddy keeps the connection open after refusing the framing");
+        QVERIFY2(closed, "the edge keeps the connection open after refusing the framing");
         QVERIFY(!answeredBySync(answer));
         QThread::msleep(200);
         QVERIFY2(!syncLog().contains("smuggled"), "the smuggled request reached rdk-sync");
@@ -489,7 +554,7 @@ private Q_SLOTS:
 
     // HEAD (uptime checks, link checkers, anyone on the internet) is answered without a body.
     // A body after a HEAD answer would be read as the start of the next answer on the same
-    // connection: Caddy keeps its connections to rdk-sync open, so one HEAD could spoil the
+    // connection: the edge keeps its connections to rdk-sync open, so one HEAD could spoil the
     // answer of some other shopper.
     void head_answeredWithoutBody_andTheConnectionStaysUsable_data()
     {
@@ -567,11 +632,10 @@ private Q_SLOTS:
 
     void idleAndSlowConnections_closedWithinConfiguredTime()
     {
-        // A Caddy of its own with short timeouts, set through the template's variables.
+        // An edge of its own with short timeouts, set through its configuration's settings.
         Edge quick;
         QString error;
-        QVERIFY2(quick.start(m_dir.path() + u"/quick"_s, m_sync.port(),
-                             {{u"RDK_EDGE_READ_HEADER"_s, u"2s"_s}, {u"RDK_EDGE_IDLE"_s, u"2s"_s}}, &error),
+        QVERIFY2(quick.start(m_dir.path() + u"/quick"_s, m_sync.port(), {.headerSeconds = 2, .idleSeconds = 2}, &error),
                  qPrintable(error));
         constexpr qint64 limitMs = 2000;
         constexpr qint64 slackMs = 2000;
@@ -609,8 +673,8 @@ private Q_SLOTS:
         idle.readAll(int(limitMs + slackMs + 2000), &idleClosed);
         const qint64 idleMs = nowMs() - t2;
 
-        qInfo("closed by Caddy (limits 2 s): silent connection after %lld ms, header drip after %lld ms, "
-              "idle keep-alive after %lld ms", silentMs, dripMs, idleMs);
+        qInfo("closed by %s (limits 2 s): silent connection after %lld ms, header drip after %lld ms, "
+              "idle keep-alive after %lld ms", qPrintable(quick.name()), silentMs, dripMs, idleMs);
         QVERIFY(silentMs < limitMs + slackMs);
         QVERIFY(dripMs < limitMs + slackMs);
         QVERIFY(idleClosed);
@@ -654,8 +718,8 @@ private Q_SLOTS:
         slow.clear();
 
         QVERIFY(loaded.first() >= 0);
-        qInfo("GET /healthz through Caddy: median %.2f ms, max %.2f ms alone; median %.2f ms, max %.2f ms with %d slow "
-              "connections open (%d still held at the end; opened in %lld ms)",
+        qInfo("GET /healthz through %s: median %.2f ms, max %.2f ms alone; median %.2f ms, max %.2f ms with %d slow "
+              "connections open (%d still held at the end; opened in %lld ms)", qPrintable(m_edge.name()),
               quiet.at(quiet.size() / 2) / 1000.0, quiet.last() / 1000.0, loaded.at(loaded.size() / 2) / 1000.0,
               loaded.last() / 1000.0, slowCount, stillOpen, openMs);
         QVERIFY2(stillOpen > slowCount * 9 / 10, "the slow connections were not held during the measurement");
@@ -664,35 +728,65 @@ private Q_SLOTS:
 
     // --- Who the client is ------------------------------------------------------------------
 
-    void forgedForwardedFor_throughCaddy_rateLimitedUnderRealAddress()
+    void forgedForwardedFor_throughEdge_rateLimitedUnderRealAddress()
     {
-        // The client connects from 127.0.0.3, so its real address differs from Caddy's.
+        // The client connects from 127.0.0.3, so its real address differs from the edge's.
         QList<int> remaining;
         for (int i = 1; i <= 4; ++i) {
             const QByteArray answer = exchange(m_edge.port(), checkoutRequest("203.0.113." + QByteArray::number(i)), "127.0.0.3");
             QVERIFY2(answeredBySync(answer), answer.left(300).constData());
             remaining.append(headerOf(answer, "RateLimit-Remaining").toInt());
         }
-        qInfo() << "checkout budget left through Caddy, forged X-Forwarded-For each time:" << remaining;
+        qInfo() << "checkout budget left through" << m_edge.name() << "forged X-Forwarded-For each time:" << remaining;
         for (int i = 1; i < remaining.size(); ++i)
             QVERIFY2(remaining.at(i) < remaining.at(i - 1), "a forged X-Forwarded-For bought a fresh budget");
         QThread::msleep(200);
-        // Honest twin: rdk-sync does see the real client (Caddy wrote it), not Caddy and not the forgery.
+        // Honest twin: rdk-sync does see the real client (the edge wrote it), not the edge and not the forgery.
         const QByteArray log = syncLog();
         QVERIFY2(log.contains("127.0.0.3"), "rdk-sync never saw the client's real address");
         QVERIFY2(!log.contains("203.0.113."), "rdk-sync believed a forged address");
     }
 
+    // Reads the keeping edge answers from its copies never reach rdk-sync's rate limiter, so
+    // nginx keeps the same budgets per client itself: a client reading as fast as it can is
+    // slowed down, and nobody else is. (Caddy passes every read to rdk-sync, whose limits
+    // tests/http/tst_ratelimiter and tst_sync_service check.)
+    void rapidReads_limitedPerClientAtTheKeepingEdge_otherClientsServed()
+    {
+        if (!edgeIsNginx())
+            QSKIP("Caddy keeps no answers: rdk-sync's own limits apply");
+        const QByteArray read = "GET /products/EDGE-LIVE HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        int served = 0;
+        int refused = 0;
+        QByteArray lastServed;
+        for (int i = 0; i < 150; ++i) {
+            const QByteArray answer = exchange(m_edge.port(), read, "127.0.0.9");
+            const int status = statusOf(answer);
+            QVERIFY2(status == 200 || status == 429, answer.left(300).constData());
+            if (status == 200)
+                lastServed = answer;
+            (status == 200 ? served : refused) += 1;
+        }
+        qInfo("150 reads of one page from one client through %s: %d served, %d refused", qPrintable(m_edge.name()),
+              served, refused);
+        QVERIFY(served >= 60);   // the page budget's burst
+        QVERIFY(refused > 0);
+        // A kept copy carries the budget of whoever filled it, so the keeping edge drops it.
+        QVERIFY2(headerOf(lastServed, "RateLimit-Remaining").isEmpty(), lastServed.left(600).constData());
+        // Honest twin: another client is served at once.
+        QCOMPARE(statusOf(exchange(m_edge.port(), read, "127.0.0.10")), 200);
+    }
+
     // ADR 0034: what rdk-sync tells a keeping edge (X-Accel-Expires) never reaches a shopper
-    // through Caddy, and a shopper can't pass itself off as the edge refreshing a page.
+    // through either edge, and a shopper can't pass itself off as the edge refreshing a page.
     void keepingEdgeHeaders_neitherReachShoppersNorComeFromThem()
     {
         const QByteArray direct = exchange(m_sync.port(), "GET /products/EDGE-LIVE HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                                           "Connection: close\r\n\r\n", "127.0.0.1");
         QCOMPARE(headerOf(direct, "X-Accel-Expires"), QByteArray("60"));   // rdk-sync does say it
-        const QByteArray viaCaddy = get("/products/EDGE-LIVE");
-        QVERIFY2(answeredBySync(viaCaddy), viaCaddy.left(300).constData());
-        QVERIFY(headerOf(viaCaddy, "X-Accel-Expires").isEmpty());
+        const QByteArray viaEdge = get("/products/EDGE-LIVE");
+        QVERIFY2(answeredBySync(viaEdge), viaEdge.left(300).constData());
+        QVERIFY(headerOf(viaEdge, "X-Accel-Expires").isEmpty());
 
         // A change rdk-sync isn't told of (its notice trigger off for one transaction): only the
         // trusted edge's refresh would show it.
@@ -746,13 +840,13 @@ private Q_SLOTS:
         QVERIFY(sync.waitForFinished(10000));
         QCOMPARE(sync.exitCode(), 2);
         QVERIFY(sync.readAllStandardError().contains("RDK_SYNC_ALLOW_PUBLIC_LISTEN"));
-        // Honest twin: the rdk-sync behind this test's Caddy listens on loopback and serves.
+        // Honest twin: the rdk-sync behind this test's edge listens on loopback and serves.
         QCOMPARE(statusOf(exchange(m_sync.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")), 200);
     }
 
     // --- Leaks ------------------------------------------------------------------------------
 
-    void metrics_notThroughCaddy_onlyForLoopbackPeers()
+    void metrics_notThroughEdge_onlyForLoopbackPeers()
     {
         for (const QByteArray &path : {QByteArray("/metrics"), QByteArray("/METRICS"), QByteArray("//metrics"),
                                        QByteArray("/metrics/"), QByteArray("/metrics?x=1"), QByteArray("/readyz")}) {

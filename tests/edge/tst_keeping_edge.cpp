@@ -1,4 +1,4 @@
-// The keeping edge of ADR 0034: Debian's nginx with resources/edge/nginx-keeping.conf.in in front
+// The keeping edge of ADR 0034: Debian's nginx with resources/edge/nginx.conf.in in front
 // of the real rdk-sync (the Stripe sandbox and PostgreSQL behind it), all on loopback. What the
 // edge keeps, it serves without asking rdk-sync; what a committed change touches, rdk-sync asks it
 // to fetch again; what is one shopper's, or gone, is never served from a copy. No timing is
@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <pqxx/pqxx>
+
 #include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
@@ -30,39 +32,33 @@ class KeepingEdge final {
 public:
     ~KeepingEdge() { stop(); }
 
-    bool start(const QString &dir, quint16 port, quint16 refreshPort, quint16 upstream, QString *error)
+    bool start(const QString &dir, quint16 port, quint16 refreshPort, quint16 viewsPort, quint16 upstream, QString *error)
     {
         const QString nginx = QStandardPaths::findExecutable(u"nginx"_s, {u"/usr/sbin"_s, u"/usr/bin"_s});
         if (nginx.isEmpty()) {
             *error = u"nginx is not installed (Debian package nginx-light; scripts/test installs it)"_s;
             return false;
         }
-        QFile in(QStringLiteral(RDK_SOURCE_DIR "/resources/edge/nginx-keeping.conf.in"));
-        if (!in.open(QIODevice::ReadOnly)) {
-            *error = u"can't read resources/edge/nginx-keeping.conf.in"_s;
-            return false;
-        }
-        const QByteArray conf = in.readAll()
-                                    .replace("@PREFIX@", dir.toUtf8())
-                                    .replace("@WORKERS@", "1")
-                                    .replace("@LISTEN@", "127.0.0.1:" + QByteArray::number(port))
-                                    .replace("@REFRESH_LISTEN@", "127.0.0.1:" + QByteArray::number(refreshPort))
-                                    .replace("@UPSTREAM@", "127.0.0.1:" + QByteArray::number(upstream))
-                                    .replace("@CLIENT_ADDRESS@", "$remote_addr");
-        QFile out(dir + u"/nginx.conf"_s);
-        if (!QDir(dir).mkpath(u"tmp"_s) || !QDir(dir).mkpath(u"cache"_s) || !out.open(QIODevice::WriteOnly)
-            || out.write(conf) != conf.size()) {
-            *error = u"can't write the nginx configuration in %1"_s.arg(dir);
-            return false;
-        }
-        out.close();
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        test::endWithThisTest(m_process);
+        QStringList settings{u"prefix="_s + dir, u"workers=1"_s, u"listen=127.0.0.1:%1"_s.arg(port),
+                             u"refresh_listen=127.0.0.1:%1"_s.arg(refreshPort), u"upstream=127.0.0.1:%1"_s.arg(upstream),
+                             u"views=127.0.0.1:%1"_s.arg(viewsPort)};
         // Started as root (CI), nginx's workers would run as nobody, who can't write the cache in
         // this test's private directory.
-        const QString global = ::geteuid() == 0 ? u"daemon off; user root;"_s : u"daemon off;"_s;
-        m_process.start(nginx, {u"-p"_s, dir, u"-c"_s, dir + u"/nginx.conf"_s, u"-e"_s, dir + u"/startup.log"_s,
-                                u"-g"_s, global});
+        if (::geteuid() == 0)
+            settings.append(u"user=root"_s);
+        QProcess render;
+        render.start(QStringLiteral(RDK_SOURCE_DIR "/resources/edge/render-nginx-conf"), settings);
+        QFile conf(dir + u"/nginx.conf"_s);
+        if (!render.waitForFinished(10000) || render.exitCode() != 0 || !QDir(dir).mkpath(u"tmp"_s)
+            || !QDir(dir).mkpath(u"cache"_s) || !conf.open(QIODevice::WriteOnly) || conf.write(render.readAllStandardOutput()) <= 0) {
+            *error = u"can't write the nginx configuration in %1: %2"_s.arg(dir, QString::fromUtf8(render.readAllStandardError()));
+            return false;
+        }
+        conf.close();
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        test::endWithThisTest(m_process);
+        m_process.start(nginx, {u"-p"_s, dir, u"-c"_s, conf.fileName(), u"-e"_s, dir + u"/startup.log"_s,
+                                u"-g"_s, u"daemon off;"_s});
         m_base = QUrl(u"http://127.0.0.1:%1"_s.arg(port));
         QNetworkAccessManager nam;
         for (QDeadlineTimer deadline(15000); !deadline.hasExpired() && m_process.state() != QProcess::NotRunning;) {
@@ -130,14 +126,16 @@ private Q_SLOTS:
 
         const quint16 port = test::freeLoopbackPort();
         const quint16 refreshPort = test::freeLoopbackPort();
+        const quint16 viewsPort = test::freeLoopbackPort();
         test::SyncStackOptions options{QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
                                        QString::fromStdString(m_db->urlFor(service.login, service.password)),
                                        u"keeping-shop"_s, QString::fromLatin1(kWebhookSecret), u"sk_test_keeping_edge"_s};
         options.syncEnvironment = {{u"RDK_SYNC_TRUSTED_PROXIES"_s, u"127.0.0.1"_s},
-                                   {u"RDK_SYNC_EDGE_REFRESH_URL"_s, u"http://127.0.0.1:%1"_s.arg(refreshPort)}};
+                                   {u"RDK_SYNC_EDGE_REFRESH_URL"_s, u"http://127.0.0.1:%1"_s.arg(refreshPort)},
+                                   {u"RDK_SYNC_EDGE_VIEWS_LISTEN"_s, u"127.0.0.1:%1"_s.arg(viewsPort)}};
         QString error;
         QVERIFY2(test::startSyncStack(m_sandbox, m_sync, m_nam, options, &error), qPrintable(error));
-        QVERIFY2(m_edge.start(m_dir.path() + u"/edge"_s, port, refreshPort, m_sync.port(), &error), qPrintable(error));
+        QVERIFY2(m_edge.start(m_dir.path() + u"/edge"_s, port, refreshPort, viewsPort, m_sync.port(), &error), qPrintable(error));
     }
 
     void cleanupTestCase()
@@ -145,6 +143,43 @@ private Q_SLOTS:
         m_edge.stop();
         m_sync.stop();
         m_sandbox.stop();
+    }
+
+    int scalar(const std::string &sql)
+    {
+        pqxx::connection c(m_db->ownerUrl());
+        pqxx::read_transaction tx(c);
+        return tx.exec1(sql)[0].as<int>();
+    }
+
+    // The edge serves most page views from its copies, so it reports every view to rdk-sync
+    // (RDK_SYNC_EDGE_VIEWS_LISTEN), which then counts nothing itself: each shopper's view is
+    // one row, whether the copy, a cart shopper's trip to rdk-sync or the first fill served it.
+    void pageViews_reportedByTheEdge_eachCountedOnce()
+    {
+        const QByteArray browser = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0";
+        const std::string views = "SELECT count(*) FROM page_views WHERE path = '/products/KEEP-TWO'";
+        const std::string catalogViews = "SELECT count(*) FROM page_views WHERE path = '/'";
+        const int before = scalar(views);
+        const int catalogBefore = scalar(catalogViews);
+        for (int i = 0; i < 3; ++i)   // the first fills the copy, the others are served from it
+            QCOMPARE(get(u"/products/KEEP-TWO"_s, {{"User-Agent", browser}}).status, 200);
+        QCOMPARE(get(u"/products/KEEP-TWO"_s, {{"User-Agent", browser}, {"Cookie", "rdk_cart=KEEP-TWO:1"}}).status, 200);
+        QCOMPARE(get(u"/?page=1"_s, {{"User-Agent", browser}}).status, 200);
+        // Not page views: the product's API answer, a HEAD, a bot, a page that doesn't exist.
+        QCOMPARE(get(u"/api/products/KEEP-TWO"_s, {{"User-Agent", browser}}).status, 200);
+        QCOMPARE(test::httpRequest(m_nam, "HEAD", m_edge.url(u"/products/KEEP-TWO"_s), {}, {{"User-Agent", browser}}).status, 200);
+        QCOMPARE(get(u"/products/KEEP-TWO"_s, {{"User-Agent", "Googlebot/2.1 (+http://www.google.com/bot.html)"}}).status, 200);
+        QCOMPARE(get(u"/products/NO-SUCH-SHOE"_s, {{"User-Agent", browser}}).status, 404);
+
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(views), before + 4, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(catalogViews), catalogBefore + 1, 10000);
+        // Nothing arrives late: rdk-sync did not count the requests that reached it as well.
+        QTest::qWait(2500);
+        QCOMPARE(scalar(views), before + 4);
+        QCOMPARE(scalar("SELECT count(*) FROM page_views WHERE path = '/products/NO-SUCH-SHOE'"), 0);
+        const test::HttpReply metrics = test::httpRequest(m_nam, "GET", QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(m_sync.port())));
+        QVERIFY2(metrics.body.contains("rdk_edge_views_total{result=\"counted\"}"), metrics.body.right(2000).constData());
     }
 
     // The same X-Request-Id twice means the second answer came from the edge's copy: rdk-sync
