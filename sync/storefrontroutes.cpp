@@ -61,10 +61,16 @@ void SyncServer::countVisit(const RequestInfo &info, const QString &productId)
 
 void SyncServer::countEdgeView(const EdgeView &view)
 {
-    const QByteArray visitor = m_visitors.visitorId(view.client, view.userAgent, QDateTime::currentDateTimeUtc().date());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QByteArray visitor = m_visitors.visitorId(view.client, view.userAgent, now.date());
     if (visitor.isEmpty())
         return;
-    if (!m_pageViews.add(PageView{visitor, view.path, {}, view.at}))
+    // A report is a few milliseconds old. One that claims another time (a clock set wrong, a
+    // forged datagram) is counted now rather than in a day the dashboard has already shown.
+    constexpr qint64 kMaxReportAgeSeconds = 300;
+    const qint64 age = view.at.secsTo(now);
+    const bool plausible = age >= -1 && age <= kMaxReportAgeSeconds;
+    if (!m_pageViews.add(PageView{visitor, view.path, {}, plausible ? view.at : now}))
         m_metrics.countPageViews("dropped", 1);
 }
 

@@ -15,6 +15,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUdpSocket>
 
 #include <pqxx/pqxx>
 
@@ -93,6 +94,7 @@ class TestKeepingEdge final : public QObject {
     QNetworkAccessManager m_nam;
     QTemporaryDir m_dir;
     KeepingEdge m_edge;
+    quint16 m_viewsPort = 0;   // rdk-sync's RDK_SYNC_EDGE_VIEWS_LISTEN
 
     test::HttpReply get(const QString &path, const QList<QPair<QByteArray, QByteArray>> &headers = {})
     {
@@ -126,7 +128,7 @@ private Q_SLOTS:
 
         const quint16 port = test::freeLoopbackPort();
         const quint16 refreshPort = test::freeLoopbackPort();
-        const quint16 viewsPort = test::freeLoopbackPort();
+        const quint16 viewsPort = m_viewsPort = test::freeLoopbackPort();
         test::SyncStackOptions options{QString::fromUtf8(RDK_SANDBOX_BINARY), QString::fromUtf8(RDK_SYNC_BINARY),
                                        QString::fromStdString(m_db->urlFor(service.login, service.password)),
                                        u"keeping-shop"_s, QString::fromLatin1(kWebhookSecret), u"sk_test_keeping_edge"_s};
@@ -180,6 +182,38 @@ private Q_SLOTS:
         QCOMPARE(scalar("SELECT count(*) FROM page_views WHERE path = '/products/NO-SUCH-SHOE'"), 0);
         const test::HttpReply metrics = test::httpRequest(m_nam, "GET", QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(m_sync.port())));
         QVERIFY2(metrics.body.contains("rdk_edge_views_total{result=\"counted\"}"), metrics.body.right(2000).constData());
+    }
+
+    // Anything on the server can send rdk-sync a view report (UDP proves no sender); what it can
+    // do with one is a view on the dashboard, now. A report that claims a day long gone, or a
+    // day to come, is counted at the time it arrives.
+    void forgedViewReport_countedNowOrNotAtAll()
+    {
+        const auto report = [](double unixSeconds, const QByteArray &path) {
+            return "<190>Dec  8 00:02:26 rdk_views: {\"t\":" + QByteArray::number(unixSeconds, 'f', 3)
+                + ",\"c\":\"192.0.2.44\",\"ua\":\"Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0\",\"p\":\"" + path + "\"}";
+        };
+        QUdpSocket forger;
+        const QHostAddress rdkSync(QHostAddress::LocalHost);
+        QVERIFY(forger.writeDatagram(report(1'000'000'000.0, "/products/FORGED-PAST"), rdkSync, m_viewsPort) > 0);
+        QVERIFY(forger.writeDatagram(report(4'000'000'000.0, "/products/FORGED-FUTURE"), rdkSync, m_viewsPort) > 0);
+        QVERIFY(forger.writeDatagram("<190>Dec  8 00:02:26 rdk_views: {\"t\":1}", rdkSync, m_viewsPort) > 0);
+        // Honest twin: a report from two minutes ago (a backlog) keeps its time.
+        const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+        QVERIFY(forger.writeDatagram(report(now - 120.0, "/products/REPORTED-LATE"), rdkSync, m_viewsPort) > 0);
+
+        const auto countNow = [this](const char *path) {
+            return scalar("SELECT count(*) FROM page_views WHERE path = '" + std::string(path)
+                          + "' AND viewed_at > now() - interval '1 minute' AND viewed_at <= now()");
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(countNow("/products/FORGED-PAST"), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(countNow("/products/FORGED-FUTURE"), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(scalar("SELECT count(*) FROM page_views WHERE path = '/products/REPORTED-LATE' "
+                                         "AND viewed_at BETWEEN now() - interval '3 minutes' AND now() - interval '100 seconds'"),
+                                  1, 10000);
+        QCOMPARE(scalar("SELECT count(*) FROM page_views WHERE path LIKE '/products/FORGED-%' OR path LIKE '/products/REPORTED-%'"), 3);
+        const test::HttpReply metrics = test::httpRequest(m_nam, "GET", QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(m_sync.port())));
+        QVERIFY2(metrics.body.contains("rdk_edge_views_total{result=\"refused\"} 1"), metrics.body.right(2000).constData());
     }
 
     // The same X-Request-Id twice means the second answer came from the edge's copy: rdk-sync
