@@ -2,6 +2,7 @@
 
 #include "sync/http/clientaddress.h"
 #include "sync/http/metrics.h"
+#include "sync/http/reuseport.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,11 +13,9 @@
 #include <QUdpSocket>
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -115,59 +114,6 @@ QHostAddress normalized(const QHostAddress &address)
     bool isV4 = false;
     const quint32 v4 = address.toIPv4Address(&isV4);
     return isV4 ? QHostAddress(v4) : address;
-}
-
-/// A bound, non-blocking, close-on-exec UDP socket on a loopback address; -1 and errno set on
-/// failure. Never SO_REUSEADDR: for UDP on Linux it would let any later socket with it take the
-/// port's datagrams, where SO_REUSEPORT keeps to sockets of this user that all set it.
-int boundUdpSocket(const QHostAddress &address, quint16 port, bool reusePort)
-{
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-    int family = AF_INET;
-    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
-        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
-        in6->sin6_family = AF_INET6;
-        in6->sin6_port = htons(port);
-        const Q_IPV6ADDR bytes = address.toIPv6Address();
-        std::memcpy(&in6->sin6_addr, bytes.c, sizeof(bytes.c));
-        length = sizeof(sockaddr_in6);
-        family = AF_INET6;
-    } else {
-        auto *in4 = reinterpret_cast<sockaddr_in *>(&storage);
-        in4->sin_family = AF_INET;
-        in4->sin_port = htons(port);
-        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
-        length = sizeof(sockaddr_in);
-    }
-    const int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    const int on = 1;
-    bool ok = !reusePort || ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == 0;
-    if (ok && family == AF_INET6)
-        ok = ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == 0;
-    if (ok && reusePort)   // only the socket that stays; best effort, capped by the kernel
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &ReceiveBufferBytes, sizeof(ReceiveBufferBytes));
-    ok = ok && ::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) == 0;
-    if (!ok) {
-        const int saved = errno;
-        ::close(fd);
-        errno = saved;
-        return -1;
-    }
-    return fd;
-}
-
-quint16 localPort(int fd)
-{
-    sockaddr_storage storage{};
-    socklen_t length = sizeof(storage);
-    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
-        return 0;
-    if (storage.ss_family == AF_INET6)
-        return ntohs(reinterpret_cast<sockaddr_in6 *>(&storage)->sin6_port);
-    return ntohs(reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
 }
 
 Error listenError(const QHostAddress &address, quint16 port, int error)
@@ -282,7 +228,7 @@ Result<quint16> EdgeViewListener::listen(const QHostAddress &address, quint16 po
     if (sharing == PortSharing::Exclusive) {
         // The plain bind, as sync/http/reuseport does for TCP: fails with EADDRINUSE when any
         // socket holds the port, with SO_REUSEPORT or not, and picks the port when 0 was asked.
-        const int probe = boundUdpSocket(where, port, false);
+        const int probe = boundSocket(where, port, SocketKind::Udp, false);
         if (probe < 0)
             return listenError(where, port, errno);
         chosen = localPort(probe);
@@ -290,9 +236,11 @@ Result<quint16> EdgeViewListener::listen(const QHostAddress &address, quint16 po
         if (chosen == 0)
             return listenError(where, port, EADDRNOTAVAIL);
     }
-    const int fd = boundUdpSocket(where, chosen, true);
+    const int fd = boundSocket(where, chosen, SocketKind::Udp, true);
     if (fd < 0)
         return listenError(where, chosen, errno);
+    // Best effort, capped by the kernel at net.core.rmem_max.
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &ReceiveBufferBytes, sizeof(ReceiveBufferBytes));
     chosen = localPort(fd);
 
     auto *socket = new QUdpSocket(this);

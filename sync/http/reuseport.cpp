@@ -48,8 +48,15 @@ bool toSocketAddress(const QHostAddress &address, quint16 port, SocketAddress *o
     return false;
 }
 
-/// A bound TCP socket (listening when `listening`); -1 and errno set on failure.
-int boundSocket(const QHostAddress &address, quint16 port, bool reusePort, bool listening)
+Error listenError(const QHostAddress &address, quint16 port, int error)
+{
+    return Error::unavailable(u"Can't listen on %1:%2 (%3)."_s.arg(address.toString()).arg(port)
+                                  .arg(QString::fromLocal8Bit(std::strerror(error))));
+}
+
+} // namespace
+
+int boundSocket(const QHostAddress &address, quint16 port, SocketKind kind, bool reusePort, bool listening)
 {
     SocketAddress where;
     bool dualStack = false;
@@ -57,19 +64,22 @@ int boundSocket(const QHostAddress &address, quint16 port, bool reusePort, bool 
         errno = EAFNOSUPPORT;
         return -1;
     }
-    const int fd = ::socket(where.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const bool tcp = kind == SocketKind::Tcp;
+    const int fd = ::socket(where.family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
     const int on = 1;
     const int v6only = dualStack ? 0 : 1;
     // SO_REUSEADDR as QTcpServer sets it: a restart isn't refused for connections in TIME_WAIT.
-    bool ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == 0;
+    // Never for UDP: there it would let any later socket with it take the port's datagrams,
+    // where SO_REUSEPORT keeps to sockets of this user that all set it.
+    bool ok = !tcp || ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == 0;
     if (ok && reusePort)
         ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == 0;
     if (ok && where.family == AF_INET6)
         ok = ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) == 0;
     ok = ok && ::bind(fd, reinterpret_cast<sockaddr *>(&where.storage), where.length) == 0;
-    ok = ok && (!listening || ::listen(fd, kBacklog) == 0);
+    ok = ok && (!tcp || !listening || ::listen(fd, kBacklog) == 0);
     if (!ok) {
         const int saved = errno;
         ::close(fd);
@@ -79,24 +89,16 @@ int boundSocket(const QHostAddress &address, quint16 port, bool reusePort, bool 
     return fd;
 }
 
-quint16 localPort(int fd)
+quint16 localPort(qintptr descriptor)
 {
     sockaddr_storage storage{};
     socklen_t length = sizeof(storage);
-    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+    if (::getsockname(int(descriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
         return 0;
     if (storage.ss_family == AF_INET6)
         return ntohs(reinterpret_cast<sockaddr_in6 *>(&storage)->sin6_port);
     return ntohs(reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
 }
-
-Error listenError(const QHostAddress &address, quint16 port, int error)
-{
-    return Error::unavailable(u"Can't listen on %1:%2 (%3)."_s.arg(address.toString()).arg(port)
-                                  .arg(QString::fromLocal8Bit(std::strerror(error))));
-}
-
-} // namespace
 
 Result<QList<qintptr>> listenReusePort(const QHostAddress &address, quint16 port, int count, quint16 *boundPort)
 {
@@ -105,7 +107,7 @@ Result<QList<qintptr>> listenReusePort(const QHostAddress &address, quint16 port
     // The plain bind: fails with EADDRINUSE when anyone listens there (with or without
     // SO_REUSEPORT), and picks the port when 0 was asked for. Closed right away; the shared
     // sockets take the port over.
-    const int probe = boundSocket(address, port, false, false);
+    const int probe = boundSocket(address, port, SocketKind::Tcp, false, false);
     if (probe < 0)
         return listenError(address, port, errno);
     const quint16 chosen = localPort(probe);
@@ -115,7 +117,7 @@ Result<QList<qintptr>> listenReusePort(const QHostAddress &address, quint16 port
 
     QList<qintptr> descriptors;
     for (int i = 0; i < count; ++i) {
-        const int fd = boundSocket(address, chosen, true, true);
+        const int fd = boundSocket(address, chosen, SocketKind::Tcp, true, true);
         if (fd < 0) {
             const int saved = errno;
             closeDescriptors(descriptors);

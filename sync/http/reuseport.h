@@ -20,6 +20,17 @@ namespace rdk::sync {
 /// them (QTcpServer::setSocketDescriptor takes one each). `boundPort` is the port they share.
 Result<QList<qintptr>> listenReusePort(const QHostAddress &address, quint16 port, int count, quint16 *boundPort);
 
+enum class SocketKind { Tcp, Udp };
+
+/// A bound, non-blocking, close-on-exec socket on `address` (QHostAddress::Any: IPv6 and IPv4),
+/// listening when `listening` (TCP only); -1 and errno set on failure. TCP sockets get
+/// SO_REUSEADDR as QTcpServer's do; `reusePort` adds SO_REUSEPORT. The building block of
+/// listenReusePort and of the edge's page-view listener (sync/edgeviews.h).
+int boundSocket(const QHostAddress &address, quint16 port, SocketKind kind, bool reusePort, bool listening = false);
+
+/// The local port a bound socket has, or 0.
+quint16 localPort(qintptr descriptor);
+
 /// Closes descriptors listenReusePort returned that were never handed to a QTcpServer.
 void closeDescriptors(const QList<qintptr> &descriptors);
 
