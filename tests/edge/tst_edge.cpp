@@ -8,6 +8,7 @@
 #include "data/pgrepositories.h"
 #include "tests/support/childprocess.h"
 #include "tests/support/e2efixture.h"
+#include "tests/support/nginxedge.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 
@@ -311,34 +312,14 @@ private:
 
     bool startNginx(const QString &dir, quint16 upstream, Limits limits, QString *error)
     {
-        const QString nginx = QStandardPaths::findExecutable(u"nginx"_s, {u"/usr/sbin"_s, u"/usr/bin"_s});
-        if (nginx.isEmpty()) {
-            *error = u"nginx is not installed (Debian package nginx-light; scripts/test installs it)"_s;
-            return false;
-        }
-        QStringList settings{u"prefix="_s + dir, u"workers=1"_s, u"listen=127.0.0.1:%1"_s.arg(m_port),
+        QStringList settings{u"workers=1"_s, u"listen=127.0.0.1:%1"_s.arg(m_port),
                              u"refresh_listen=127.0.0.1:%1"_s.arg(test::freeLoopbackPort()),
                              u"upstream=127.0.0.1:%1"_s.arg(upstream), u"access_log="_s + m_accessLog};
-        // Started as root (CI), nginx's workers would run as nobody, who can't use this test's
-        // private directory.
-        if (::geteuid() == 0)
-            settings.append(u"user=root"_s);
         if (limits.headerSeconds)
             settings.append(u"header_timeout=%1s"_s.arg(limits.headerSeconds));
         if (limits.idleSeconds)
             settings.append(u"idle_timeout=%1s"_s.arg(limits.idleSeconds));
-        QProcess render;
-        render.start(QStringLiteral(RDK_SOURCE_DIR "/resources/edge/render-nginx-conf"), settings);
-        QFile conf(dir + u"/nginx.conf"_s);
-        if (!render.waitForFinished(10000) || render.exitCode() != 0 || !QDir(dir).mkpath(u"tmp"_s)
-            || !QDir(dir).mkpath(u"cache"_s) || !conf.open(QIODevice::WriteOnly) || conf.write(render.readAllStandardOutput()) <= 0) {
-            *error = u"can't write the nginx configuration: "_s + QString::fromUtf8(render.readAllStandardError());
-            return false;
-        }
-        conf.close();
-        m_process.start(nginx, {u"-p"_s, dir, u"-c"_s, conf.fileName(), u"-e"_s, dir + u"/startup.log"_s,
-                                u"-g"_s, u"daemon off;"_s});
-        return true;
+        return test::startNginxEdge(m_process, QStringLiteral(RDK_SOURCE_DIR), dir, settings, error);
     }
 
     QProcess m_process;

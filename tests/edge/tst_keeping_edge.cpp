@@ -5,21 +5,18 @@
 // asserted: each wait has a generous bound, and PERFORMANCE.md has the measured delays.
 #include "tests/support/childprocess.h"
 #include "tests/support/e2efixture.h"
+#include "tests/support/nginxedge.h"
 #include "tests/support/serviceprocess.h"
 #include "tests/support/testdatabase.h"
 
 #include <QDeadlineTimer>
-#include <QDir>
 #include <QFile>
 #include <QNetworkAccessManager>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUdpSocket>
 
 #include <pqxx/pqxx>
-
-#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace rdk;
@@ -35,31 +32,11 @@ public:
 
     bool start(const QString &dir, quint16 port, quint16 refreshPort, quint16 viewsPort, quint16 upstream, QString *error)
     {
-        const QString nginx = QStandardPaths::findExecutable(u"nginx"_s, {u"/usr/sbin"_s, u"/usr/bin"_s});
-        if (nginx.isEmpty()) {
-            *error = u"nginx is not installed (Debian package nginx-light; scripts/test installs it)"_s;
+        const QStringList settings{u"workers=1"_s, u"listen=127.0.0.1:%1"_s.arg(port),
+                                   u"refresh_listen=127.0.0.1:%1"_s.arg(refreshPort),
+                                   u"upstream=127.0.0.1:%1"_s.arg(upstream), u"views=127.0.0.1:%1"_s.arg(viewsPort)};
+        if (!test::startNginxEdge(m_process, QStringLiteral(RDK_SOURCE_DIR), dir, settings, error))
             return false;
-        }
-        QStringList settings{u"prefix="_s + dir, u"workers=1"_s, u"listen=127.0.0.1:%1"_s.arg(port),
-                             u"refresh_listen=127.0.0.1:%1"_s.arg(refreshPort), u"upstream=127.0.0.1:%1"_s.arg(upstream),
-                             u"views=127.0.0.1:%1"_s.arg(viewsPort)};
-        // Started as root (CI), nginx's workers would run as nobody, who can't write the cache in
-        // this test's private directory.
-        if (::geteuid() == 0)
-            settings.append(u"user=root"_s);
-        QProcess render;
-        render.start(QStringLiteral(RDK_SOURCE_DIR "/resources/edge/render-nginx-conf"), settings);
-        QFile conf(dir + u"/nginx.conf"_s);
-        if (!render.waitForFinished(10000) || render.exitCode() != 0 || !QDir(dir).mkpath(u"tmp"_s)
-            || !QDir(dir).mkpath(u"cache"_s) || !conf.open(QIODevice::WriteOnly) || conf.write(render.readAllStandardOutput()) <= 0) {
-            *error = u"can't write the nginx configuration in %1: %2"_s.arg(dir, QString::fromUtf8(render.readAllStandardError()));
-            return false;
-        }
-        conf.close();
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        test::endWithThisTest(m_process);
-        m_process.start(nginx, {u"-p"_s, dir, u"-c"_s, conf.fileName(), u"-e"_s, dir + u"/startup.log"_s,
-                                u"-g"_s, u"daemon off;"_s});
         m_base = QUrl(u"http://127.0.0.1:%1"_s.arg(port));
         QNetworkAccessManager nam;
         for (QDeadlineTimer deadline(15000); !deadline.hasExpired() && m_process.state() != QProcess::NotRunning;) {
