@@ -728,20 +728,20 @@ private Q_SLOTS:
         QVERIFY2(!log.contains("203.0.113."), "rdk-sync believed a forged address");
     }
 
-    // Reads the keeping edge answers from its copies never reach rdk-sync's rate limiter, so
-    // nginx keeps the same budgets per client itself: a client reading as fast as it can is
-    // slowed down, and nobody else is. (Caddy passes every read to rdk-sync, whose limits
-    // tests/http/tst_ratelimiter and tst_sync_service check.)
-    void rapidReads_limitedPerClientAtTheKeepingEdge_otherClientsServed()
+    // A client reading as fast as it can is slowed down at once (429), and nobody else is.
+    // Behind Caddy rdk-sync refuses. The reads nginx answers from its copies never reach
+    // rdk-sync's limiter, so nginx keeps the same budgets per client itself.
+    void rapidReads_limitedPerClient_otherClientsServed()
     {
-        if (!edgeIsNginx())
-            QSKIP("Caddy keeps no answers: rdk-sync's own limits apply");
         const QByteArray read = "GET /products/EDGE-LIVE HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
         int served = 0;
         int refused = 0;
         QByteArray lastServed;
         for (int i = 0; i < 150; ++i) {
             const QByteArray answer = exchange(m_edge.port(), read, "127.0.0.9");
+            // Behind Caddy every read reaches rdk-sync, which logs it: this process must read
+            // that log pipe as it goes, or rdk-sync stalls on a full pipe.
+            QTest::qWait(1);
             const int status = statusOf(answer);
             QVERIFY2(status == 200 || status == 429, answer.left(300).constData());
             if (status == 200)
@@ -753,7 +753,8 @@ private Q_SLOTS:
         QVERIFY(served >= 60);   // the page budget's burst
         QVERIFY(refused > 0);
         // A kept copy carries the budget of whoever filled it, so the keeping edge drops it.
-        QVERIFY2(headerOf(lastServed, "RateLimit-Remaining").isEmpty(), lastServed.left(600).constData());
+        if (edgeIsNginx())
+            QVERIFY2(headerOf(lastServed, "RateLimit-Remaining").isEmpty(), lastServed.left(600).constData());
         // Honest twin: another client is served at once.
         QCOMPARE(statusOf(exchange(m_edge.port(), read, "127.0.0.10")), 200);
     }
