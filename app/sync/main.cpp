@@ -51,7 +51,6 @@ int main(int argc, char *argv[])
     options.server.publicUrl = config->publicUrl;
     options.edgeRefreshUrl = config->edgeRefreshUrl;
     options.edgeViewsListen = config->edgeViewsListen;
-    options.server.edgeCountsViews = !config->edgeViewsListen.isEmpty();
     options.server.stripeApiBase = config->stripeApiBase;
     options.server.webhookSecret = config->stripeWebhookSecret.toUtf8();
     options.server.previousWebhookSecret = config->stripeWebhookSecretPrevious.toUtf8();

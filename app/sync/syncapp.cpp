@@ -134,6 +134,7 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
     if (m_mail) {
         services.mail = [feed = m_changeFeed.get()] { return feed->isListening() ? u"listening"_s : u"reconnecting"_s; };
     }
+    m_options.server.edgeCountsViews = !m_options.edgeViewsListen.isEmpty();
     m_server = std::make_unique<SyncServer>(m_options.server, std::move(services));
     if (Status views = listenForEdgeViews(); !views)
         return views;

@@ -42,7 +42,7 @@ struct SyncAppOptions final {
     /// The keeping edge's refresh listener (RDK_SYNC_EDGE_REFRESH_URL); empty: none.
     QUrl edgeRefreshUrl;
     /// Where the keeping edge reports page views (RDK_SYNC_EDGE_VIEWS_LISTEN, loopback
-    /// host:port); empty: none. Set server.edgeCountsViews with it.
+    /// host:port); empty: none. When set, the router counts those reports and not its own pages.
     QString edgeViewsListen;
 };
 
