@@ -51,27 +51,29 @@ void SyncServer::countVisit(const RequestInfo &info, const QString &productId)
 {
     if (info.edgeRefresh || m_options.edgeCountsViews)
         return;   // the edge fetching a page again, not a shopper; or the edge counts every view
-    const QByteArray visitor = m_visitors.visitorId(info.client, info.userAgent, QDateTime::currentDateTimeUtc().date());
+    countView(info.client, info.userAgent, info.path, productId, QDateTime::currentDateTimeUtc());
+}
+
+void SyncServer::countView(const QHostAddress &client, QByteArrayView userAgent, const QString &path,
+                           const QString &productId, const QDateTime &at)
+{
+    const QByteArray visitor = m_visitors.visitorId(client, userAgent, QDateTime::currentDateTimeUtc().date());
     if (visitor.isEmpty())
         return;
     // Counting must never cost the shopper time: the view is written with the next batch.
-    if (!m_pageViews.add(PageView{visitor, info.path, productId, QDateTime::currentDateTimeUtc()}))
+    if (!m_pageViews.add(PageView{visitor, path, productId, at}))
         m_metrics.countPageViews("dropped", 1);
 }
 
 void SyncServer::countEdgeView(const EdgeView &view)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QByteArray visitor = m_visitors.visitorId(view.client, view.userAgent, now.date());
-    if (visitor.isEmpty())
-        return;
     // A report is a few milliseconds old. One that claims another time (a clock set wrong, a
     // forged datagram) is counted now rather than in a day the dashboard has already shown.
     constexpr qint64 kMaxReportAgeSeconds = 300;
     const qint64 age = view.at.secsTo(now);
     const bool plausible = age >= -1 && age <= kMaxReportAgeSeconds;
-    if (!m_pageViews.add(PageView{visitor, view.path, {}, plausible ? view.at : now}))
-        m_metrics.countPageViews("dropped", 1);
+    countView(view.client, view.userAgent, view.path, {}, plausible ? view.at : now);
 }
 
 QHttpServerResponse SyncServer::pageError(const RequestInfo &info, int status, const QString &message)

@@ -174,6 +174,9 @@ private:
     /// rely on than SameSite cookies and this check).
     bool sameOrigin(const RequestInfo &info) const;
     void countVisit(const RequestInfo &info, const QString &productId);
+    /// One page view into the batch (bots and views without the day's salt left out).
+    void countView(const QHostAddress &client, QByteArrayView userAgent, const QString &path, const QString &productId,
+                   const QDateTime &at);
 
     /// Serves `key` from the cache or computes it with `render` (which returns the body, or
     /// an error response), answering 304 for a matching If-None-Match. `tags` is read after

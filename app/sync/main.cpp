@@ -12,10 +12,25 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+#include <tuple>
+#include <utility>
+
 
 using namespace Qt::Literals::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcMain, "rdk.sync")
+
+namespace {
+
+/// A host:port the configuration accepted ("[::1]:8082", "localhost:8080") as an address to bind.
+std::pair<QHostAddress, quint16> addressAndPort(const QString &hostPort)
+{
+    const QString host = hostPort.section(u':', 0, -2).remove(u'[').remove(u']');
+    const quint16 port = hostPort.section(u':', -1).toUShort();
+    return {QHostAddress(host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0 ? u"127.0.0.1"_s : host), port};
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -50,7 +65,6 @@ int main(int argc, char *argv[])
     options.server.eventLoops = config->eventLoops > 0 ? config->eventLoops : std::max(1, QThread::idealThreadCount());
     options.server.publicUrl = config->publicUrl;
     options.edgeRefreshUrl = config->edgeRefreshUrl;
-    options.edgeViewsListen = config->edgeViewsListen;
     options.server.stripeApiBase = config->stripeApiBase;
     options.server.webhookSecret = config->stripeWebhookSecret.toUtf8();
     options.server.previousWebhookSecret = config->stripeWebhookSecretPrevious.toUtf8();
@@ -74,11 +88,13 @@ int main(int argc, char *argv[])
         options.mail.shop.policies = config->smtp.policies;
         options.mail.shop.storefrontUrl = config->publicUrl.toString(QUrl::StripTrailingSlash);
     }
+    if (!config->edgeViewsListen.isEmpty())
+        std::tie(options.edgeViewsAddress, options.edgeViewsPort) = addressAndPort(config->edgeViewsListen);
     rdk::sync::SyncApp server(options);
 
-    const QString host = config->listen.section(u':', 0, -2).remove(u'[').remove(u']');
-    const quint16 port = config->listen.section(u':', -1).toUShort();
-    if (auto started = server.start(QHostAddress(host), port); !started) {
+    const auto [address, port] = addressAndPort(config->listen);
+    const QString host = address.toString();
+    if (auto started = server.start(address, port); !started) {
         qCCritical(lcMain).noquote() << "can't start:" << started.error().message;
         err << "rdk-sync: " << started.error().message << Qt::endl;
         return 1;

@@ -134,7 +134,7 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
     if (m_mail) {
         services.mail = [feed = m_changeFeed.get()] { return feed->isListening() ? u"listening"_s : u"reconnecting"_s; };
     }
-    m_options.server.edgeCountsViews = !m_options.edgeViewsListen.isEmpty();
+    m_options.server.edgeCountsViews = !m_options.edgeViewsAddress.isNull();
     m_server = std::make_unique<SyncServer>(m_options.server, std::move(services));
     if (Status views = listenForEdgeViews(); !views)
         return views;
@@ -143,23 +143,18 @@ Status SyncApp::start(const QHostAddress &address, quint16 port)
 
 Status SyncApp::listenForEdgeViews()
 {
-    if (m_options.edgeViewsListen.isEmpty())
+    if (m_options.edgeViewsAddress.isNull())
         return {};
-    const QString &listen = m_options.edgeViewsListen;
-    QString host = listen.section(u':', 0, -2);
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    const QHostAddress address(host == u"localhost"_s ? u"127.0.0.1"_s : host);
     m_edgeViews = std::make_unique<EdgeViewListener>();
     m_edgeViews->countInto(m_metrics.get());
     m_edgeViews->setSink([server = m_server.get()](const EdgeView &view) { server->countEdgeView(view); });
     // Several processes share the edge's one target port; the kernel gives each view to one.
     const auto sharing = m_options.server.processes > 1 ? EdgeViewListener::PortSharing::Shared
                                                         : EdgeViewListener::PortSharing::Exclusive;
-    auto bound = m_edgeViews->listen(address, quint16(listen.section(u':', -1).toUInt()), sharing);
+    auto bound = m_edgeViews->listen(m_options.edgeViewsAddress, m_options.edgeViewsPort, sharing);
     if (!bound)
         return bound.error();
-    qCInfo(lcApp) << "counting the page views the edge reports on" << listen;
+    qCInfo(lcApp) << "counting the page views the edge reports on" << m_options.edgeViewsAddress << *bound;
     return {};
 }
 

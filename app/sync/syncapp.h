@@ -41,9 +41,10 @@ struct SyncAppOptions final {
     std::chrono::milliseconds backlogInterval{15'000};
     /// The keeping edge's refresh listener (RDK_SYNC_EDGE_REFRESH_URL); empty: none.
     QUrl edgeRefreshUrl;
-    /// Where the keeping edge reports page views (RDK_SYNC_EDGE_VIEWS_LISTEN, loopback
-    /// host:port); empty: none. When set, the router counts those reports and not its own pages.
-    QString edgeViewsListen;
+    /// Where the keeping edge reports page views (RDK_SYNC_EDGE_VIEWS_LISTEN, a loopback address);
+    /// null: none. When set, the router counts those reports and not its own pages.
+    QHostAddress edgeViewsAddress;
+    quint16 edgeViewsPort = 0;
 };
 
 /// rdk-sync's composition root, as app/desk/screens.cpp is the desk's: it asks the database
